@@ -1,0 +1,1 @@
+"""The policy texts shipped with policydiff (package data; see README.md here)."""

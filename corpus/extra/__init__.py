@@ -1,0 +1,1 @@
+"""More real policy versions, used by the tests."""

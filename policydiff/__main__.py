@@ -1,0 +1,107 @@
+"""Command line: ``--outline``, ``--json`` and ``--report`` run headless; otherwise the window opens."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from policydiff import __version__
+
+EXIT_SAME, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policydiff",
+        description="Compare two versions of a privacy policy section by section, word by word. "
+        "With no file, the window opens on NEC's 2002 and 2024 privacy statements.",
+        epilog="Exit status with --json/--report: 0 no differences, 1 differences, 2 error (like diff).",
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="OLD and NEW policy files (one with --outline)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--outline", action="store_true", help="print each file's section outline as JSON")
+    mode.add_argument("--json", action="store_true", help="print the comparison of OLD and NEW as JSON")
+    mode.add_argument("--report", metavar="HTML", help="write the comparison as a self-contained HTML report")
+    parser.add_argument("--layout", choices=("side-by-side", "inline"), default="side-by-side",
+                        help="report layout (default: side-by-side)")
+    parser.add_argument("--changed-only", action="store_true", help="report: collapse unchanged sections")
+    parser.add_argument("--force", action="store_true", help="report: overwrite an existing file")
+    for name in ("case", "whitespace", "typography", "numbering"):
+        parser.add_argument(f"--ignore-{name}", action="store_true", help=f"treat {name} differences as equal")
+    parser.add_argument("--version", action="version", version=f"policydiff {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    headless = args.outline or args.json or args.report
+    if not headless:
+        if len(args.files) not in (0, 2):
+            parser.error("give two files (OLD NEW) to open, or none for the NEC showcase")
+        from policydiff.gui.app import run
+
+        old, new = (args.files + [None, None])[:2]
+        return run(old, new)
+    try:
+        return _run_headless(args, parser)
+    except BrokenPipeError:  # e.g. piped into `head`
+        return EXIT_ERROR
+
+
+def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from policydiff.core.load import LoadError, load_document
+    from policydiff.core.model import Options
+    from policydiff.core.serialize import comparison_json, document_outline
+
+    try:
+        if args.outline:
+            if not args.files:
+                parser.error("--outline needs at least one FILE")
+            outlines = [document_outline(load_document(path)) for path in args.files]
+            _print_json(outlines[0] if len(outlines) == 1 else outlines)
+            return EXIT_SAME
+        if len(args.files) != 2:
+            parser.error("--json and --report need two files: OLD NEW")
+        old, new = (load_document(path) for path in args.files)
+    except LoadError as error:
+        return _fail(str(error))
+
+    from policydiff.core.compare import compare
+
+    options = Options(
+        ignore_case=args.ignore_case,
+        ignore_whitespace=args.ignore_whitespace,
+        ignore_typography=args.ignore_typography,
+        ignore_numbering=args.ignore_numbering,
+    )
+    comparison = compare(old, new, options=options)
+    if args.json:
+        _print_json(comparison_json(comparison))
+    else:
+        from policydiff.core.report import render_report, save_report
+
+        html = render_report(comparison, layout=args.layout, changed_only=args.changed_only)
+        try:
+            save_report(args.report, html, overwrite=args.force)
+        except FileExistsError:
+            return _fail(f"{args.report}: file exists (use --force to overwrite it)")
+        except OSError as error:
+            return _fail(f"{args.report}: cannot write report ({error.strerror or error})")
+    return EXIT_SAME if comparison.identical else EXIT_DIFFERENT
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _fail(message: str) -> int:
+    print(f"policydiff: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The comparison engine. Pure Python: never imports Qt."""

@@ -1,0 +1,156 @@
+"""Bytes to text: size and binary guards, encoding detection, newline normalisation.
+
+Every failure is a :class:`LoadError` whose message names the file and the problem in one line.
+Files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Largest file accepted (20 MiB): far above any real policy, small enough to diff interactively."""
+
+# Magic numbers of formats people may pick by mistake; named so the message can say what it is.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"MZ", "a Windows program"),
+    (b"{\\rtf", "an RTF document"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a policy text. ``str(error)`` is the one-line message."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedText:
+    """A file's text, ready for structure recovery."""
+
+    text: str
+    """Decoded text with ``\\n`` newlines only and no BOM."""
+    encoding: str
+    """The encoding used to decode it."""
+    sha256: str
+    """SHA-256 of the file's bytes, hex."""
+
+
+def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a file's bytes, refusing directories, missing, unreadable and oversized files."""
+    p = Path(path)
+    try:
+        info = p.stat()
+    except FileNotFoundError:
+        raise LoadError(path, "no such file") from None
+    except OSError as exc:
+        raise LoadError(path, f"cannot read file ({exc.strerror or exc})") from None
+    if p.is_dir():
+        raise LoadError(path, "is a folder, not a file")
+    if info.st_size > max_bytes:
+        raise LoadError(
+            path, f"file is too large ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)})"
+        )
+    try:
+        with open(p, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except PermissionError:
+        raise LoadError(path, "permission denied") from None
+    except OSError as exc:
+        raise LoadError(path, f"cannot read file ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:  # grew while we read, or a device that reports no size
+        raise LoadError(path, f"file is too large (over {_megabytes(max_bytes)})")
+    return data
+
+
+def decode(data: bytes, path: str | os.PathLike[str] = "<text>") -> LoadedText:
+    """Decode bytes to normalised text, or raise :class:`LoadError` saying why not."""
+    digest = hashlib.sha256(data).hexdigest()
+    if not data:
+        return LoadedText("", "utf-8", digest)
+    encoding = _bom_encoding(data)
+    if encoding is None:
+        for signature, what in _SIGNATURES:
+            if data.startswith(signature):
+                raise LoadError(path, f"this is {what}, not a text file")
+        if b"\x00" in data[:65536]:
+            raise LoadError(path, "binary content (contains NUL bytes), not a text file")
+    try:
+        if encoding is None:
+            text = data.decode("utf-8")
+            encoding = "utf-8"
+        else:
+            text = data.decode(encoding)
+    except UnicodeDecodeError:
+        if encoding not in (None, "utf-8"):
+            raise LoadError(path, f"the file says it is {encoding.upper()} but is not valid {encoding.upper()}") from None
+        best = charset_normalizer.from_bytes(data).best()
+        if best is None or best.encoding is None:
+            raise LoadError(path, "cannot tell which text encoding the file uses") from None
+        encoding = best.encoding
+        text = str(best)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _control_ratio(text) > 0.05:
+        raise LoadError(path, "binary content (mostly control characters), not a text file")
+    return LoadedText(text, encoding, digest)
+
+
+def load_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> LoadedText:
+    """Read and decode a file."""
+    return decode(read_bytes(path, max_bytes=max_bytes), path)
+
+
+def load_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES):  # -> Document
+    """Read a policy file into a :class:`~policydiff.core.model.Document`."""
+    from policydiff.core.structure import parse_document  # local: structure imports this module
+
+    loaded = load_text(path, max_bytes=max_bytes)
+    return parse_document(
+        loaded.text, name=Path(path).name, path=str(path), sha256=loaded.sha256, encoding=loaded.encoding
+    )
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:65536]
+    if not sample:
+        return 0.0
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
+    return controls / len(sample)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -1,0 +1,279 @@
+"""The engine's data: frozen dataclasses shared by the CLI, the report and the GUI.
+
+Everything here is immutable; a new comparison (other options, other overrides) is a new object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterator, Literal
+
+OpKind = Literal["=", "-", "+", "~"]
+
+
+class Status(str, Enum):
+    """What happened to a section between the two versions."""
+
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    ADDED = "added"
+    REMOVED = "removed"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One heading of a document and the text it owns (children excluded)."""
+
+    title: str
+    """Heading text without markdown markers, as written (``1.Site covered by this statement``)."""
+    number: str | None
+    """Numbering of the heading (``1``, ``6.1``, ``A``, ``(1)``), or None when unnumbered."""
+    level: int
+    """Depth in the outline: 1 for top-level sections; 0 only for a document's preamble."""
+    line: int
+    """1-based line of the heading in the source file (for the preamble: its first content line)."""
+    body: str
+    """The section's own text as plain prose: paragraphs and list items separated by newlines."""
+    children: tuple[Section, ...] = ()
+    """Subsections, in reading order."""
+
+    @property
+    def bare_title(self) -> str:
+        """The title with its numbering removed (``Site covered by this statement``)."""
+        from policydiff.core.sections import strip_number  # local: avoids an import cycle
+
+        return strip_number(self.title)
+
+    def walk(self) -> Iterator[Section]:
+        """This section, then its descendants, in reading order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class OmittedLine:
+    """A source line that carries no policy content and is therefore not in any section."""
+
+    line: int
+    """1-based source line."""
+    text: str
+    """The line as it was in the file."""
+    reason: str
+    """Why it is not content: ``provenance``, ``navigation``, ``table debris``, ``blank``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A policy read from a file: metadata plus a tree of sections."""
+
+    name: str
+    """Display name: the file name (``nec-2002.md``)."""
+    path: str | None
+    """Path the document was read from, or None for text given directly."""
+    title: str | None
+    """The document's own title (first ``#`` heading or title line)."""
+    date: str | None
+    """The date the document states for itself (``March 1, 2002``), as written."""
+    source: str | None
+    """Source URL from a provenance note, when the text says where it was taken from."""
+    archived: str | None
+    """Archive date (ISO) from a provenance note."""
+    preamble: Section
+    """Text before the first heading, as a level-0 section with an empty title."""
+    sections: tuple[Section, ...]
+    """Top-level sections in reading order."""
+    omitted: tuple[OmittedLine, ...] = ()
+    """Non-content lines (provenance, navigation, table debris), kept so nothing vanishes unseen."""
+    sha256: str = ""
+    """SHA-256 of the file's bytes (empty for text given directly)."""
+    encoding: str = "utf-8"
+    """Encoding the bytes were decoded with."""
+
+    def flat(self) -> tuple[Section, ...]:
+        """Preamble first, then every section in reading order; indices into this tuple identify sections."""
+        return _flat(self)
+
+    def index_of(self, section: Section) -> int:
+        """Index of ``section`` in :meth:`flat` (by identity)."""
+        for i, s in enumerate(self.flat()):
+            if s is section:
+                return i
+        raise ValueError("section is not part of this document")
+
+
+_FLAT_CACHE: dict[int, tuple[Document, tuple[Section, ...]]] = {}
+
+
+def _flat(doc: Document) -> tuple[Section, ...]:
+    cached = _FLAT_CACHE.get(id(doc))
+    if cached is not None and cached[0] is doc:
+        return cached[1]
+    flat = (doc.preamble,) + tuple(s for top in doc.sections for s in top.walk())
+    if len(_FLAT_CACHE) > 64:
+        _FLAT_CACHE.clear()
+    _FLAT_CACHE[id(doc)] = (doc, flat)
+    return flat
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One run of a word diff. ``old`` / ``new`` are the text this run contributes to each side."""
+
+    kind: OpKind
+    """``=`` same text, ``-`` only in old, ``+`` only in new, ``~`` differs but equal under ignore options."""
+    old: str
+    """Text on the old side ('' for insertions)."""
+    new: str
+    """Text on the new side ('' for deletions)."""
+
+    @property
+    def text(self) -> str:
+        """The text to show for this run: the new side, except for deletions."""
+        return self.old if self.kind == "-" else self.new
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    """How to compare. Every option is off by default: nothing is ignored unless asked."""
+
+    ignore_case: bool = False
+    """Treat ``Data`` and ``data`` as the same word."""
+    ignore_whitespace: bool = False
+    """Treat any run of white space (including line breaks) as the same."""
+    ignore_typography: bool = False
+    """Treat curly and straight quotes, dash variants and non-breaking spaces as the same."""
+    ignore_numbering: bool = False
+    """Treat section / list numbering tokens (``6.``, ``(b)``, ``12.1``) as the same."""
+
+
+@dataclass(frozen=True, slots=True)
+class DiffStats:
+    """Word counts of one diff (words are runs of letters or digits)."""
+
+    words_inserted: int = 0
+    words_deleted: int = 0
+    words_unchanged: int = 0
+    words_ignored: int = 0
+    """Words that differ but count as equal under the ignore options (shown as ``~`` ops)."""
+
+    @property
+    def change_ratio(self) -> float:
+        """Changed words over all words seen on both sides, 0..1."""
+        changed = self.words_inserted + self.words_deleted
+        total = changed + 2 * self.words_unchanged
+        return changed / total if total else 0.0
+
+    def __add__(self, other: DiffStats) -> DiffStats:
+        return DiffStats(
+            self.words_inserted + other.words_inserted,
+            self.words_deleted + other.words_deleted,
+            self.words_unchanged + other.words_unchanged,
+            self.words_ignored + other.words_ignored,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WordDiff:
+    """The word-level diff of two texts."""
+
+    ops: tuple[Op, ...]
+    stats: DiffStats
+    coarse: str | None = None
+    """Set (with the reason) when the diff had to be coarsened, e.g. replaced wholesale; never silent."""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPair:
+    """An old section and the new section it became (either may be missing)."""
+
+    old: Section | None
+    new: Section | None
+    old_index: int | None
+    """Index of ``old`` in ``old_document.flat()``."""
+    new_index: int | None
+    """Index of ``new`` in ``new_document.flat()``."""
+    status: Status
+    moved: bool
+    """The section changed position relative to the other pairs."""
+    score: float
+    """Confidence of the pairing, 0..1 (1.0 for a user-made pair; 0 for added/removed)."""
+    title_diff: WordDiff
+    """Diff of the titles with numbering stripped (a renumbering alone is not a change)."""
+    body_diff: WordDiff
+    """Diff of the section bodies."""
+    manual: bool = False
+    """Made or broken by the user, not by the automatic alignment."""
+
+    @property
+    def stats(self) -> DiffStats:
+        return self.title_diff.stats + self.body_diff.stats
+
+    @property
+    def renamed(self) -> bool:
+        return self.old is not None and self.new is not None and any(
+            op.kind in "-+" for op in self.title_diff.ops
+        )
+
+    @property
+    def display_title(self) -> str:
+        """``old title -> new title`` when renamed, else the one title."""
+        if self.old is not None and self.new is not None:
+            if self.renamed:
+                return f"{self.old.title or 'Preamble'} \u2192 {self.new.title or 'Preamble'}"
+            return self.new.title or "Preamble"
+        section = self.new or self.old
+        assert section is not None
+        return section.title or "Preamble"
+
+    @property
+    def level(self) -> int:
+        section = self.new or self.old
+        assert section is not None
+        return section.level
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonStats:
+    """Totals over all pairs."""
+
+    sections_unchanged: int
+    sections_changed: int
+    sections_added: int
+    sections_removed: int
+    sections_moved: int
+    words: DiffStats
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """The user's corrections to the automatic alignment."""
+
+    pairs: tuple[tuple[int, int], ...] = ()
+    """(old index, new index) pairs forced together."""
+    unpaired_old: tuple[int, ...] = ()
+    """Old sections forced to stay unpaired (shown as removed)."""
+    unpaired_new: tuple[int, ...] = ()
+    """New sections forced to stay unpaired (shown as added)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs or self.unpaired_old or self.unpaired_new)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything the views show: both documents, the aligned pairs and the totals."""
+
+    old: Document
+    new: Document
+    pairs: tuple[SectionPair, ...]
+    """In reading order of the new document; removed sections at the place they had."""
+    stats: ComparisonStats
+    options: Options = field(default_factory=Options)
+    overrides: Overrides = field(default_factory=Overrides)
+
+    @property
+    def identical(self) -> bool:
+        """True when no pair has a content change."""
+        return all(p.status is Status.UNCHANGED for p in self.pairs)

@@ -1,0 +1,1 @@
+"""Desktop integration files and the app icon (package data)."""
