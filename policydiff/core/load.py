@@ -109,11 +109,7 @@ def decode(data: bytes, path: str | os.PathLike[str] = "<text>") -> LoadedText:
     except UnicodeDecodeError:
         if encoding not in (None, "utf-8"):
             raise LoadError(path, f"the file says it is {encoding.upper()} but is not valid {encoding.upper()}") from None
-        best = charset_normalizer.from_bytes(data).best()
-        if best is None or best.encoding is None:
-            raise LoadError(path, "cannot tell which text encoding the file uses") from None
-        encoding = best.encoding
-        text = str(best)
+        encoding, text = _detect(data, path)
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -135,6 +131,25 @@ def load_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES): 
     return parse_document(
         loaded.text, name=Path(path).name, path=str(path), sha256=loaded.sha256, encoding=loaded.encoding
     )
+
+
+# When several code pages read the bytes equally well, the one policies are most often written in
+# wins: charset-normalizer alone ranks rare code pages (cp775, cp1125) first on short Western texts.
+_COMMON_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "shift_jis", "cp932", "euc_jp", "gb18030", "big5",
+                     "euc_kr", "cp1251", "cp1250", "iso8859_2")
+
+
+def _detect(data: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        raise LoadError(path, "cannot tell which text encoding the file uses")
+    best_chaos = min(m.chaos for m in matches)
+    plausible = {m.encoding: m for m in matches if m.chaos <= best_chaos + 0.05}
+    for encoding in _COMMON_ENCODINGS:
+        if encoding in plausible:
+            return encoding, str(plausible[encoding])
+    best = matches[0]
+    return best.encoding, str(best)
 
 
 def _bom_encoding(data: bytes) -> str | None:

@@ -139,6 +139,8 @@ def render_blocks(tokens: Sequence[Token]) -> list[str]:
             pending_prefix = "  " * (len(prefixes) - 1) + marker
         elif token.type == "list_item_close":
             prefixes.pop()
+            if pending_prefix.strip():  # an empty item still shows its number
+                out.append(pending_prefix.rstrip())
             pending_prefix = ""
         elif token.type == "inline":
             text = render_inline(token.children or []).strip()
