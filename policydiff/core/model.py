@@ -272,6 +272,8 @@ class Comparison:
     stats: ComparisonStats
     options: Options = field(default_factory=Options)
     overrides: Overrides = field(default_factory=Overrides)
+    similarity: object | None = field(default=None, compare=False, repr=False)
+    """The section similarity the alignment used, kept so that user corrections realign cheaply."""
 
     @property
     def identical(self) -> bool:
