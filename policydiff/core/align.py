@@ -10,6 +10,7 @@ fast on thousands of sections); below a threshold a section stays unpaired: remo
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -166,7 +167,9 @@ def similarity_matrix(old: Document, new: Document) -> Similarity:
     pos_old = np.arange(n_old) / max(n_old - 1, 1)
     pos_new = np.arange(len(new_ids)) / max(len(new_ids) - 1, 1)
     scores = scores * (1 + ORDER_BONUS * (1 - np.abs(pos_old[:, None] - pos_new[None, :])))
-    return Similarity(tuple(old_ids), tuple(new_ids), np.clip(scores, 0.0, 1.0).astype(np.float32))
+    # Rounded so that float noise (A @ B.T against B @ A.T) cannot reorder equal scores.
+    scores = np.round(np.clip(scores, 0.0, 1.0), 5)
+    return Similarity(tuple(old_ids), tuple(new_ids), scores.astype(np.float64))
 
 
 def align(
@@ -189,18 +192,19 @@ def align(
         used_old.add(i)
         used_new.add(j)
     matches += _greedy(sim, used_old, used_new, PAIR_THRESHOLD, allowed=None)
-    # Gap filling: an unpaired section may pair, at a lower threshold, inside the gap its in-order
-    # neighbours leave in the other version (the order-aware half of the alignment).
-    anchors = sorted((matches[k] for k in _longest_increasing_of(matches)), key=lambda m: m.old_index)
-    old_anchor_idx = [m.old_index for m in anchors]
+    # Gap filling: an unpaired section may pair, at a lower threshold, with a section that keeps the
+    # reading order against every confident pair (the order-aware half of the alignment). The test
+    # "before all pairs that come before me in old, after all that come after" reads the same from
+    # either side, so swapping the versions swaps the result.
+    by_old = sorted(matches, key=lambda m: m.old_index)
+    old_positions = [m.old_index for m in by_old]
+    prefix_max = list(itertools.accumulate((m.new_index for m in by_old), max, initial=-1))
+    suffix_min = list(itertools.accumulate((m.new_index for m in reversed(by_old)), min, initial=1 << 30))[::-1]
     allowed: dict[int, tuple[int, int]] = {}
     for i in sim.old_ids:
-        if i in used_old:
-            continue
-        at = bisect.bisect_left(old_anchor_idx, i)
-        low = anchors[at - 1].new_index if at > 0 else -1
-        high = anchors[at].new_index if at < len(anchors) else 1 << 30
-        allowed[i] = (low, high)
+        if i not in used_old:
+            at = bisect.bisect_left(old_positions, i)
+            allowed[i] = (prefix_max[at], suffix_min[at])
     matches += _greedy(sim, used_old, used_new, GAP_THRESHOLD, allowed=allowed)
     paired_old = {m.old_index for m in matches}
     paired_new = {m.new_index for m in matches}
@@ -221,7 +225,11 @@ def _greedy(
     """Best-first pairing of free sections scoring at least ``threshold`` (within ``allowed`` gaps)."""
     rows, cols = np.nonzero(sim.scores >= threshold)
     values = sim.scores[rows, cols]
-    order = np.lexsort((cols, rows, -values))
+    # Best first; ties broken by position in a way that does not depend on which side is "old",
+    # so comparing B with A pairs the same sections as comparing A with B.
+    i_pos = np.asarray(sim.old_ids)[rows]
+    j_pos = np.asarray(sim.new_ids)[cols]
+    order = np.lexsort((np.minimum(i_pos, j_pos), np.abs(i_pos - j_pos), i_pos + j_pos, -values))
     found: list[Match] = []
     for k in order:
         i, j = sim.old_ids[rows[k]], sim.new_ids[cols[k]]
@@ -235,13 +243,6 @@ def _greedy(
         used_old.add(i)
         used_new.add(j)
     return found
-
-
-def _longest_increasing_of(matches: Sequence[Match]) -> set[int]:
-    """Positions (in ``matches``) of the pairs that keep the reading order of both versions."""
-    order = sorted(range(len(matches)), key=lambda k: matches[k].new_index)
-    keep = _longest_increasing([matches[k].old_index for k in order])
-    return {order[k] for k in keep}
 
 
 def moved_pairs(matches: Iterable[Match]) -> set[tuple[int, int]]:

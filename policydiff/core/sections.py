@@ -135,6 +135,8 @@ def render_blocks(tokens: Sequence[Token]) -> list[str]:
             list_kinds.pop()
         elif token.type == "list_item_open":
             marker = f"{token.info}{token.markup} " if list_kinds and list_kinds[-1] == "ordered" else "\u2022 "
+            if pending_prefix.strip():  # an item whose first content is a nested list keeps its marker
+                out.append(pending_prefix.rstrip())
             prefixes.append(marker)
             pending_prefix = "  " * (len(prefixes) - 1) + marker
         elif token.type == "list_item_close":

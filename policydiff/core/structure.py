@@ -274,7 +274,9 @@ def _is_prose(text: str) -> bool:
     if not words:
         return False
     # Ends like a sentence, or is long; a mid-length line counts when it has no figures (an address does).
-    return plain[-1] in _SENTENCE_END + ":;" or len(words) >= 12 or (len(words) >= 7 and not re.search(r"\d", plain))
+    if plain[-1] in _SENTENCE_END + ":;":
+        return len(words) >= 4  # "Hitachi, Ltd." closes a signature block, not a sentence
+    return len(words) >= 12 or (len(words) >= 7 and not re.search(r"\d", plain))
 
 
 def _followed_by_prose(lines: Sequence[_Line], index: int) -> bool:
@@ -369,6 +371,8 @@ def _is_heading_text(plain: str, *, allow_period: bool) -> bool:
     words = plain.split()
     if not 1 <= len(words) <= 14 or len(plain) > 100:
         return False
+    if re.search(r"@|://|\bwww\.", plain):  # an address or link on its own line is content
+        return False
     first = plain.lstrip("\"'\u201c\u2018(")[:1]
     if not (first.isupper() or first.isdigit()):
         return False
@@ -376,7 +380,8 @@ def _is_heading_text(plain: str, *, allow_period: bool) -> bool:
     if last in ",;:" or (last == "." and not allow_period):
         return False
     # A heading does not stop on a function word; a line that does is a wrapped sentence.
-    return words[-1].lower() not in _TRAILING_FUNCTION_WORDS
+    # (Case-sensitive: "Part A" ends on a label, "the data of a" on a word.)
+    return words[-1] not in _TRAILING_FUNCTION_WORDS
 
 
 def _dotted(number: str | None) -> tuple[int, ...]:

@@ -1,0 +1,245 @@
+"""The compare engine: alignment on real version pairs, word diff bookkeeping, overrides, CLI JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policydiff.core.compare import compare, with_options, with_overrides
+from policydiff.core.load import load_document
+from policydiff.core.model import Comparison, Options, Overrides, SectionPair, Status
+from policydiff.core.structure import parse_document
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+EXTRA = CORPUS / "extra"
+
+
+def load_pair(old: str, new: str) -> Comparison:
+    return compare(load_document(CORPUS / old), load_document(CORPUS / new))
+
+
+@pytest.fixture(scope="module")
+def nec() -> Comparison:
+    return load_pair("nec-2002.md", "nec-2024.txt")
+
+
+def paired_titles(comparison: Comparison) -> dict[str, str | None]:
+    return {
+        p.old.bare_title: (p.new.bare_title if p.new else None)
+        for p in comparison.pairs
+        if p.old is not None and p.old.level > 0
+    }
+
+
+def test_nec_pairing_is_what_a_privacy_lawyer_would_make(nec: Comparison) -> None:
+    pairs = paired_titles(nec)
+    expected = {
+        "Site covered by this statement": "NEC Group Introduction",
+        "Information": "How do We Process Your Personal Data",
+        "Use of your information": "Purposes for Processing Your Personal Data",
+        "Sharing your Personal Information": "Sharing Your Personal Data",
+        "Use of cookies and web beacons": "Cookies",
+        "Children's privacy": "Minor's Privacy",
+        "Protecting your Personal Information": "Data Security",
+        "Links to other web sites": "Links to other Websites or Services",
+        "Changes to this statement": "Amendments to the Global Privacy Notice",
+        "Contact us": "Contact US",
+        "Applicable laws": None,
+    }
+    assert {k: pairs[k] for k in expected} == expected
+
+
+def test_nec_pairs_come_in_new_reading_order_with_removed_in_place(nec: Comparison) -> None:
+    new_indices = [p.new_index for p in nec.pairs if p.new_index is not None]
+    assert new_indices == sorted(new_indices)
+    titles = [p.display_title for p in nec.pairs]
+    laws = titles.index("10.Applicable laws")
+    assert nec.pairs[laws].status is Status.REMOVED
+    # the cookies section moved from 5th place to the end
+    cookies = next(p for p in nec.pairs if p.new and p.new.bare_title == "Cookies")
+    assert cookies.moved and cookies.status is Status.CHANGED
+    assert nec.stats.sections_moved >= 1
+    assert nec.stats.sections_removed + nec.stats.sections_added + nec.stats.sections_changed > 20
+
+
+def test_every_pair_is_lossless(nec: Comparison) -> None:
+    for pair in nec.pairs:
+        assert "".join(op.old for op in pair.body_diff.ops) == (pair.old.body if pair.old else "")
+        assert "".join(op.new for op in pair.body_diff.ops) == (pair.new.body if pair.new else "")
+        assert "".join(op.old for op in pair.title_diff.ops) == (pair.old.bare_title if pair.old else "")
+
+
+def test_every_section_appears_once(nec: Comparison) -> None:
+    def non_empty(flat):
+        return {i for i, s in enumerate(flat) if i > 0 or s.body.strip()}
+
+    olds = [p.old_index for p in nec.pairs if p.old_index is not None]
+    news = [p.new_index for p in nec.pairs if p.new_index is not None]
+    assert sorted(olds) == sorted(non_empty(nec.old.flat()))
+    assert sorted(news) == sorted(non_empty(nec.new.flat()))
+
+
+def test_control_pair_has_no_content_change() -> None:
+    comparison = compare(
+        load_document(EXTRA / "fujitsu-2006-06-17.md"), load_document(EXTRA / "fujitsu-2010-06-11.md")
+    )
+    assert comparison.identical
+    assert comparison.stats.words.words_inserted == comparison.stats.words.words_deleted == 0
+
+
+def changed(comparison: Comparison) -> list[SectionPair]:
+    return [p for p in comparison.pairs if p.status is not Status.UNCHANGED]
+
+
+def words_of(pair: SectionPair, kind: str) -> list[str]:
+    return " ".join(op.old if kind == "-" else op.new for op in pair.body_diff.ops if op.kind == kind).split()
+
+
+def test_hitachi_small_edits_found_exactly() -> None:
+    comparison = compare(
+        load_document(EXTRA / "hitachi-2012-05-07.md"), load_document(EXTRA / "hitachi-2017-12-11.md")
+    )
+    edited = changed(comparison)
+    assert [p.display_title for p in edited] == ["Preamble", "9. Contact Information"]
+    preamble = edited[0]
+    # The semantic cleanup folds the lone kept word "President" into the surrounding change.
+    assert words_of(preamble, "-") == [
+        "Hiroaki", "Nakanishi", "President", "and", "Representative", "Executive", "Officer"
+    ]
+    assert words_of(preamble, "+") == ["Toshiaki", "Higashihara", "President", "&", "CEO"]
+    contact = edited[1]
+    assert "1-6-6Marunouchi" in words_of(contact, "-") and "Soto-Kanda" in words_of(contact, "+")
+    assert "Management" in words_of(contact, "+")
+    assert all(p.status is Status.UNCHANGED for p in comparison.pairs if p not in edited)
+
+
+def test_nikon_small_edits_found_exactly() -> None:
+    comparison = compare(
+        load_document(EXTRA / "nikon-2011-12-10.md"), load_document(EXTRA / "nikon-2018-05-15.md")
+    )
+    by_title = {p.display_title: p for p in comparison.pairs}
+    use = by_title["2. Personal Information Use"]
+    assert words_of(use, "-") == ["Commercial", "Code"]
+    assert words_of(use, "+") == ["laws", "and", "regulations"]
+    preamble = by_title["Preamble"]
+    assert "Policy" in words_of(preamble, "-") and "Statement" in words_of(preamble, "+")
+
+
+@pytest.mark.parametrize("company", ["dell", "ibm", "necdisplay", "panasonic", "sony", "hitachi", "nikon"])
+def test_corpus_extra_pairs_compare_losslessly(company: str) -> None:
+    old, new = sorted(EXTRA.glob(f"{company}-*.md"))
+    comparison = compare(load_document(old), load_document(new))
+    for pair in comparison.pairs:
+        assert "".join(op.old for op in pair.body_diff.ops) == (pair.old.body if pair.old else "")
+        assert "".join(op.new for op in pair.body_diff.ops) == (pair.new.body if pair.new else "")
+        assert 0.0 <= pair.score <= 1.0
+    # successive versions keep most sections recognisably paired (Panasonic's two pages are
+    # different documents: a copyright and pricing page against a club's privacy statement)
+    paired = sum(1 for p in comparison.pairs if p.old is not None and p.new is not None)
+    if company != "panasonic":
+        assert paired >= 0.6 * len(comparison.pairs)
+
+
+def test_renumbering_alone_is_not_a_change() -> None:
+    old = parse_document("# P\n\n## 6. Sharing\n\nWe share data with partners.\n\n## 7. Security\n\nWe protect it.\n")
+    new = parse_document("# P\n\n## 9. Sharing\n\nWe share data with partners.\n\n## 10. Security\n\nWe protect it.\n")
+    comparison = compare(old, new)
+    assert comparison.identical
+    assert all(not p.renamed for p in comparison.pairs)
+
+
+def test_overrides_pair_and_unpair_recompute_only_what_changed(nec: Comparison) -> None:
+    laws = nec.old.flat().index(next(s for s in nec.old.flat() if s.bare_title == "Applicable laws"))
+    controller = nec.new.flat().index(next(s for s in nec.new.flat() if s.bare_title == "Data Controller"))
+    forced = with_overrides(nec, Overrides(pairs=((laws, controller),)))
+    pair = next(p for p in forced.pairs if p.old_index == laws)
+    assert pair.new_index == controller and pair.manual and pair.score == 1.0
+    # unchanged pairs keep their very diff objects (nothing recomputed)
+    before = {(p.old_index, p.new_index): p.body_diff for p in nec.pairs}
+    kept = [p for p in forced.pairs if (p.old_index, p.new_index) in before]
+    assert kept and all(p.body_diff is before[(p.old_index, p.new_index)] for p in kept)
+
+    cookies_old = next(p.old_index for p in nec.pairs if p.new and p.new.bare_title == "Cookies")
+    unpaired = with_overrides(nec, Overrides(unpaired_old=(cookies_old,)))
+    removed = next(p for p in unpaired.pairs if p.old_index == cookies_old)
+    assert removed.status is Status.REMOVED and removed.manual
+    assert with_overrides(unpaired, Overrides()).pairs == nec.pairs
+
+
+def test_ignore_options_recompute_and_count(nec: Comparison) -> None:
+    relaxed = with_options(nec, Options(ignore_case=True, ignore_typography=True))
+    assert relaxed.stats.words.words_ignored > 0
+    assert relaxed.stats.words.words_inserted <= nec.stats.words.words_inserted
+    assert [(p.old_index, p.new_index) for p in relaxed.pairs] == [(p.old_index, p.new_index) for p in nec.pairs]
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_word = st.sampled_from("data privacy cookies share sell minors consent notice rights security law".split())
+_para = st.lists(_word, min_size=3, max_size=20).map(lambda ws: " ".join(ws).capitalize() + ".")
+_section = st.tuples(st.lists(_word, min_size=1, max_size=4).map(" ".join), st.lists(_para, min_size=1, max_size=3))
+_doc = st.lists(_section, min_size=1, max_size=8).map(
+    lambda secs: "# Policy\n\n" + "\n\n".join(f"## {i + 1}. {t.title()}\n\n" + "\n\n".join(ps) for i, (t, ps) in enumerate(secs))
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_doc)
+def test_a_document_compared_with_itself_is_unchanged(text: str) -> None:
+    doc = parse_document(text)
+    comparison = compare(doc, doc)
+    assert comparison.identical
+    assert all(p.old_index == p.new_index and not p.moved for p in comparison.pairs)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_doc, _doc)
+def test_swapping_old_and_new_swaps_insertions_and_deletions(a: str, b: str) -> None:
+    forward = compare(parse_document(a), parse_document(b))
+    backward = compare(parse_document(b), parse_document(a))
+    assert forward.stats.words.words_inserted == backward.stats.words.words_deleted
+    assert forward.stats.words.words_deleted == backward.stats.words.words_inserted
+    assert forward.stats.sections_added == backward.stats.sections_removed
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "policydiff", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_json_on_the_nec_pair() -> None:
+    result = run_cli(str(CORPUS / "nec-2002.md"), str(CORPUS / "nec-2024.txt"), "--json")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["old"]["title"] == "Privacy | NEC" and data["new"]["date"] == "September 2024"
+    statuses = {p["status"] for p in data["pairs"]}
+    assert statuses <= {"unchanged", "changed", "added", "removed"}
+    assert sum(p["words_inserted"] for p in data["pairs"]) == data["stats"]["words_inserted"]
+    first = next(p for p in data["pairs"] if p["old"] and p["old"]["title"] == "1.Site covered by this statement")
+    assert first["new"]["title"] == "1. NEC Group Introduction"
+    assert all(op[0] in "=-+" for op in first["ops"])
+
+
+def test_cli_exit_codes() -> None:
+    same = run_cli(str(EXTRA / "fujitsu-2006-06-17.md"), str(EXTRA / "fujitsu-2010-06-11.md"), "--json")
+    assert same.returncode == 0, same.stderr
+    missing = run_cli(str(CORPUS / "nec-2002.md"), "/nonexistent/policy.md", "--json")
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert missing.stderr.strip() == "policydiff: /nonexistent/policy.md: no such file"
+
+
+def test_cli_outline() -> None:
+    result = run_cli(str(CORPUS / "nec-2024.txt"), "--outline")
+    assert result.returncode == 0
+    outline = json.loads(result.stdout)
+    assert set(outline) == {"path", "title", "date", "source", "archived", "sections"}
+    assert outline["sections"][1]["title"] == "1. NEC Group Introduction"
