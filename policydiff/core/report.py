@@ -1,0 +1,617 @@
+"""A self-contained HTML report of a :class:`~policydiff.core.model.Comparison`.
+
+The report is one HTML5 file: inline CSS, no JavaScript, no external request of any kind
+(a Content-Security-Policy meta element forbids them), every piece of document text escaped
+by jinja2's autoescaping. It opens in any browser, prints as a legal redline, and can be
+archived or mailed as is.
+
+Public API (others code against it; keep names and signatures):
+
+* :func:`render_report` -- the HTML text;
+* :func:`default_report_name` -- ``nec-2002-vs-nec-2024.html``;
+* :func:`save_report` -- atomic write, refuses to overwrite unless asked.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path, PurePath
+from typing import Literal
+
+import jinja2
+from markupsafe import Markup
+
+import policydiff
+from policydiff.core.model import Comparison, Document, Op, Section, SectionPair, Status
+
+__all__ = ["render_report", "default_report_name", "save_report"]
+
+Layout = Literal["side-by-side", "inline"]
+
+_TEMPLATES = Path(__file__).with_name("templates")
+
+_OPTION_LABELS = (
+    ("ignore_case", "letter case"),
+    ("ignore_whitespace", "white space and line breaks"),
+    ("ignore_typography", "typography (quotes, dashes, non-breaking spaces)"),
+    ("ignore_numbering", "section and list numbering"),
+)
+
+_WEAK_MATCH = 0.5
+"""Below this pairing score a pair carries a note that the pairing itself is uncertain."""
+
+_STATUS_LABELS = {
+    Status.UNCHANGED: "Unchanged",
+    Status.CHANGED: "Changed",
+    Status.ADDED: "Added",
+    Status.REMOVED: "Removed",
+}
+
+# A URL is shown as a link only when it is plainly http(s) with nothing a browser would strip or
+# reinterpret (white space, control characters, quotes, angle brackets, backslashes).
+_SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`\\]+", re.IGNORECASE)
+
+# Characters HTML5 forbids in a document (controls other than tab/LF/FF/CR, noncharacters) and lone
+# surrogates (not encodable as UTF-8). Document text is replaced in the final output: C0 controls and
+# DEL by their visible Unicode "control pictures", the rest by U+FFFD. Markup never contains them.
+_INVALID_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
+    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
+    "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
+    "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
+)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"
+
+
+# A fragment of rendered diff text: (kind, text, title). kind is one of
+# "=" plain, "-" deleted, "+" inserted, "~" ignored difference, "-p"/"+p" a paragraph mark.
+Frag = tuple[str, str, str]
+Para = list[Frag]
+
+
+# --------------------------------------------------------------------------------------------
+# Turning ops into paragraphs and rows
+
+
+def _add(paras: list[Para], kind: str, text: str, title: str = "") -> None:
+    """Append ``text`` to the last paragraph of ``paras``; each newline starts a new paragraph."""
+    if not text:
+        return
+    if "\n" not in text:
+        paras[-1].append((kind, text, title))
+        return
+    # A change that is nothing but a paragraph break would be invisible: show a pilcrow.
+    mark = kind in "-+" and not text.strip()
+    parts = text.split("\n")
+    for i, part in enumerate(parts):
+        if i:
+            if mark:
+                paras[-1].append((kind + "p", "\u00b6", ""))
+            paras.append([])
+        if part:
+            paras[-1].append((kind, part, title))
+
+
+def _clean(paras: list[Para]) -> list[Para]:
+    return [p for p in paras if p]
+
+
+def _side_rows(ops: tuple[Op, ...] | list[Op]) -> list[tuple[list[Para], list[Para]]]:
+    """Rows of (old paragraphs, new paragraphs), aligned at every paragraph break both sides share."""
+    rows: list[tuple[list[Para], list[Para]]] = []
+    old: list[Para] = [[]]
+    new: list[Para] = [[]]
+
+    def flush() -> None:
+        nonlocal old, new
+        o, n = _clean(old), _clean(new)
+        if o or n:
+            rows.append((o, n))
+        old, new = [[]], [[]]
+
+    for op in ops:
+        kind = op.kind
+        if kind == "=":
+            parts = op.new.split("\n")
+            for i, part in enumerate(parts):
+                if i:
+                    flush()
+                if part:
+                    frag = ("=", part, "")
+                    old[-1].append(frag)
+                    new[-1].append(frag)
+        elif kind == "-":
+            _add(old, "-", op.old)
+        elif kind == "+":
+            _add(new, "+", op.new)
+        elif kind == "#":  # heading numbering (report-internal): plain text on each side
+            _add(old, "=", op.old)
+            _add(new, "=", op.new)
+        else:  # "~": equal under the ignore options
+            n_old, n_new = op.old.count("\n"), op.new.count("\n")
+            if n_old and n_old == n_new:
+                old_parts, new_parts = op.old.split("\n"), op.new.split("\n")
+                for i, (po, pn) in enumerate(zip(old_parts, new_parts)):
+                    if i:
+                        flush()
+                    if po:
+                        old[-1].append(("~", po, _ign_title("new", pn)))
+                    if pn:
+                        new[-1].append(("~", pn, _ign_title("old", po)))
+            else:
+                _add(old, "~", op.old, _ign_title("new", op.new))
+                _add(new, "~", op.new, _ign_title("old", op.old))
+    flush()
+    return rows
+
+
+def _inline_paras(ops: tuple[Op, ...] | list[Op]) -> list[Para]:
+    """One column: unchanged text, deletions and insertions interleaved (a redline).
+
+    The paragraphs are the new version's, except that deleted text keeps its own paragraph
+    breaks; a deleted paragraph break alone (two paragraphs merged) shows as a struck pilcrow.
+    A whole-text replacement shows the old text, then the new, each as its own paragraphs.
+    """
+    paras: list[Para] = [[]]
+    if len(ops) == 2 and ops[0].kind == "-" and ops[1].kind == "+":
+        _add(paras, "-", ops[0].old)
+        paras.append([])
+        _add(paras, "+", ops[1].new)
+        return _clean(paras)
+    previous: Op | None = None
+    for op in ops:
+        kind = op.kind
+        if kind == "+" and previous is not None and previous.kind == "-" \
+                and "\n" in previous.old.strip() and "\n" in op.new:
+            paras.append([])  # a passage rewritten across paragraphs: old block, then new block
+        previous = op
+        if kind == "=":
+            _add(paras, "=", op.new)
+        elif kind == "-" and "\n" in op.old and not op.old.strip():
+            for part in op.old.split("\n")[:-1]:
+                paras[-1].append(("-p", "\u00b6", ""))
+        elif kind == "-":
+            _add(paras, "-", op.old)
+        elif kind == "+":
+            _add(paras, "+", op.new)
+        elif kind == "#":
+            _add(paras, "=", op.new)
+        else:
+            _add(paras, "~", op.new, _ign_title("old", op.old))
+    return _clean(paras)
+
+
+def _ign_title(side: str, text: str) -> str:
+    shown = " ".join(text.split()) if text.strip() else repr(text)
+    if len(shown) > 300:
+        shown = shown[:300] + "\u2026"
+    return f"Differs only in ignored details. The {side} version has: {shown}"
+
+
+def _body_ops(pair: SectionPair) -> tuple[Op, ...] | list[Op]:
+    """The pair's body ops, or ops made from the bodies when the engine left them empty."""
+    ops = pair.body_diff.ops
+    if ops:
+        return ops
+    old_body = pair.old.body if pair.old is not None else ""
+    new_body = pair.new.body if pair.new is not None else ""
+    if old_body == new_body:
+        return [Op("=", old_body, new_body)] if old_body else []
+    made = []
+    if old_body:
+        made.append(Op("-", old_body, ""))
+    if new_body:
+        made.append(Op("+", "", new_body))
+    return made
+
+
+def _title_ops(pair: SectionPair) -> list[Op]:
+    """Title diff ops with the numbering prefix (stripped before diffing) put back as plain text."""
+    ops = list(pair.title_diff.ops)
+    if pair.old is None or pair.new is None:
+        return ops
+    old_bare = "".join(op.old for op in ops)
+    new_bare = "".join(op.new for op in ops)
+    old_prefix = _prefix(pair.old.title, old_bare)
+    new_prefix = _prefix(pair.new.title, new_bare)
+    if not ops:
+        return [Op("=", pair.old.title, pair.new.title)] if pair.old.title == pair.new.title else [
+            Op("-", pair.old.title, ""), Op("+", "", pair.new.title)]
+    head: list[Op] = []
+    if old_prefix == new_prefix:
+        if old_prefix:
+            head.append(Op("=", old_prefix, new_prefix))
+    else:
+        # The numbering differs: shown as plain text on each side (a renumbering is not a change).
+        head.append(Op("#", old_prefix, new_prefix))  # type: ignore[arg-type]  # report-internal kind
+    return head + ops
+
+
+def _prefix(title: str, bare: str) -> str:
+    if bare and title.endswith(bare):
+        return title[: len(title) - len(bare)]
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# The view model
+
+
+@dataclass(slots=True)
+class _DocView:
+    role: str  # "old" / "new"
+    name: str
+    title: str | None
+    date: str | None
+    source: str | None
+    source_href: str | None
+    archived: str | None
+    sha256: str
+    encoding: str
+    sections: int
+    omitted: tuple
+    label: str  # short name used in the legend and column heads
+
+
+@dataclass(slots=True)
+class _PairView:
+    n: int
+    anchor: str
+    status: str
+    status_label: str
+    moved: bool
+    manual: bool
+    renamed: bool
+    coarse: str | None
+    title: str
+    heading_level: int
+    level: int
+    inserted: int
+    deleted: int
+    ignored: int
+    change_text: str
+    moved_note: str | None
+    match_note: str | None
+    title_rows: list
+    rows: list  # side-by-side: [(old paras, new paras)]
+    paras: list  # inline: [paras]
+    title_paras: list
+    old_missing: bool
+    new_missing: bool
+
+
+def _doc_label(doc: Document) -> str:
+    return doc.date or doc.name or "unnamed"
+
+
+def _doc_view(doc: Document, role: str, label: str) -> _DocView:
+    source = doc.source.strip() if doc.source else None
+    href = source if source and _SAFE_URL.fullmatch(source) else None
+    return _DocView(
+        role=role,
+        name=doc.name,
+        title=doc.title,
+        date=doc.date,
+        source=source,
+        source_href=href,
+        archived=doc.archived,
+        sha256=doc.sha256,
+        encoding=doc.encoding,
+        sections=len(doc.flat()) - 1,
+        omitted=doc.omitted,
+        label=label,
+    )
+
+
+def _words(n: int) -> str:
+    return f"{n} word" if n == 1 else f"{n} words"
+
+
+def _change_text(pair: SectionPair) -> str:
+    s = pair.stats
+    if pair.status is Status.UNCHANGED and not (s.words_inserted or s.words_deleted):
+        text = "no change"
+    elif pair.status is Status.ADDED:
+        text = f"+{_words(s.words_inserted)}"
+    elif pair.status is Status.REMOVED:
+        text = f"\u2212{_words(s.words_deleted)}"
+    else:
+        text = f"+{s.words_inserted} \u2212{_words(s.words_deleted)}"
+    if s.words_ignored:
+        text += f" ({s.words_ignored} ignored)"
+    return text
+
+
+def _section_ref(section: Section, index: int | None, doc: Document) -> str:
+    bare = _bare_title(section)
+    if section.level == 0:
+        return "the preamble"
+    if section.number:
+        if bare and bare != section.number:
+            return f"section {section.number} (\u201c{bare}\u201d)"
+        return f"section {section.number}"
+    total = len(doc.flat()) - 1
+    where = f", heading {index} of {total}" if index else ""
+    return f"\u201c{section.title}\u201d{where}"
+
+
+def _bare_title(section: Section) -> str:
+    try:
+        return section.bare_title
+    except Exception:  # the numbering helper lives in another module; never fail the report on it
+        return section.title
+
+
+def _pair_view(n: int, pair: SectionPair, comparison: Comparison, layout: Layout) -> _PairView:
+    s = pair.stats
+    status = pair.status
+    moved_note = None
+    if pair.moved and pair.old is not None:
+        moved_note = (
+            f"Moved: was {_section_ref(pair.old, pair.old_index, comparison.old)} in the old version."
+        )
+    match_note = None  # a hand-made pairing has its badge
+    if not pair.manual and pair.old is not None and pair.new is not None and pair.score < _WEAK_MATCH:
+        match_note = (
+            f"Paired automatically on weak evidence (match score {round(pair.score * 100)}%): "
+            "the old section may rather have been dropped, and the new one written afresh."
+        )
+    title_ops: list[Op] = _title_ops(pair) if pair.renamed else []
+    body = _body_ops(pair)
+    if layout == "inline":
+        rows: list = []
+        paras = _inline_paras(body)
+        title_paras = _inline_paras(title_ops) if title_ops else []
+        title_rows: list = []
+    else:
+        rows = _side_rows(body)
+        paras = []
+        title_rows = _side_rows(title_ops) if title_ops else []
+        title_paras = []
+    level = pair.level
+    return _PairView(
+        n=n,
+        anchor=f"pair-{n}",
+        status=status.value,
+        status_label=_STATUS_LABELS[status],
+        moved=pair.moved,
+        manual=pair.manual,
+        renamed=pair.renamed,
+        coarse=pair.body_diff.coarse or pair.title_diff.coarse,
+        title=pair.display_title,
+        heading_level=min(max(level, 1) + 1, 6),
+        level=min(max(level, 0), 6),
+        inserted=s.words_inserted,
+        deleted=s.words_deleted,
+        ignored=s.words_ignored,
+        change_text=_change_text(pair),
+        moved_note=moved_note,
+        match_note=match_note,
+        title_rows=title_rows,
+        rows=rows,
+        paras=paras,
+        title_paras=title_paras,
+        old_missing=pair.old is None,
+        new_missing=pair.new is None,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,  # every template, whatever its name: document text is never trusted
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+    )
+    return env
+
+
+@lru_cache(maxsize=1)
+def _css() -> Markup:
+    css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
+    if "</" in css:  # cannot happen with our own file; guards the raw insertion into <style>
+        raise ValueError("report.css must not contain '</'")
+    return Markup(css)
+
+
+def _format_time(moment: datetime) -> tuple[str, str]:
+    """(machine-readable, human-readable) forms of the generation time."""
+    if moment.tzinfo is not None and moment.utcoffset() is not None:
+        human = moment.strftime("%Y-%m-%d %H:%M")
+        offset = moment.strftime("%z")
+        human += " UTC" if offset in ("+0000", "-0000") else f" (UTC{offset[:3]}:{offset[3:]})"
+    else:
+        human = moment.strftime("%Y-%m-%d %H:%M")
+    return moment.isoformat(timespec="seconds"), human
+
+
+def render_report(
+    comparison: Comparison,
+    *,
+    layout: Literal["side-by-side", "inline"] = "side-by-side",
+    changed_only: bool = False,
+    generated_at: datetime | None = None,
+) -> str:
+    """The comparison as one self-contained HTML5 document (no script, no external resource).
+
+    ``layout`` is ``"side-by-side"`` (old | new columns, stacked on narrow screens) or
+    ``"inline"`` (a single-column redline). With ``changed_only`` the unchanged sections are
+    collapsed (still present, in ``<details>``). ``generated_at`` defaults to now (local time).
+    """
+    if layout not in ("side-by-side", "inline"):
+        raise ValueError(f"layout must be 'side-by-side' or 'inline', not {layout!r}")
+    if generated_at is None:
+        generated_at = datetime.now().astimezone()
+    old_label, new_label = _doc_label(comparison.old), _doc_label(comparison.new)
+    if old_label == new_label:
+        old_label, new_label = f"old ({old_label})", f"new ({new_label})"
+    old = _doc_view(comparison.old, "old", old_label)
+    new = _doc_view(comparison.new, "new", new_label)
+    pairs = [_pair_view(i, p, comparison, layout) for i, p in enumerate(comparison.pairs, 1)]
+    options = comparison.options
+    ignored_options = [label for attr, label in _OPTION_LABELS if getattr(options, attr, False)]
+    stats = comparison.stats
+    pilcrows = any(
+        frag[0] in ("-p", "+p")
+        for p in pairs
+        for group in (p.paras, p.title_paras, *(side for row in p.rows for side in row))
+        for para in group
+        for frag in para
+    )
+    iso, human = _format_time(generated_at)
+    template = _environment().get_template("report.html.j2")
+    html = template.render(
+        css=_css(),
+        layout=layout,
+        changed_only=changed_only,
+        old=old,
+        new=new,
+        docs=(old, new),
+        pairs=pairs,
+        stats=stats,
+        words=stats.words,
+        ignored_options=ignored_options,
+        overrides=comparison.overrides,
+        manual_pairs=sum(1 for p in comparison.pairs if p.manual),
+        identical=comparison.identical,
+        pilcrows=pilcrows,
+        generated_iso=iso,
+        generated_human=human,
+        version=policydiff.__version__,
+    )
+    return _INVALID_CHARS.sub(_visible, html)
+
+
+# --------------------------------------------------------------------------------------------
+# File names and saving
+
+_UNSAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def _stem(name: str, fallback: str) -> str:
+    stem = PurePath(name.replace("\\", "/")).stem if name else ""
+    stem = _UNSAFE_NAME.sub("-", stem).strip("-.")
+    return stem[:80] or fallback
+
+
+def default_report_name(comparison: Comparison) -> str:
+    """``<old stem>-vs-<new stem>.html``, e.g. ``nec-2002-vs-nec-2024.html``; safe as a file name."""
+    return f"{_stem(comparison.old.name, 'old')}-vs-{_stem(comparison.new.name, 'new')}.html"
+
+
+# errno values for which a hard link is impossible here (file system, platform), not an error.
+_NO_LINK = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS, errno.EACCES,
+            getattr(errno, "ENOTSUP", -1), getattr(errno, "EOPNOTSUPP", -1)}
+
+
+def save_report(path: str | os.PathLike, html: str, *, overwrite: bool = False) -> None:
+    """Write ``html`` (UTF-8) to ``path`` atomically.
+
+    The text goes to a temporary file in the same directory, flushed to disk, then moved into
+    place: ``path`` either keeps its previous state or holds the whole report, never a part.
+    Without ``overwrite``, raises :class:`FileExistsError` if ``path`` exists (checked and
+    created in one step with a hard link where the file system allows it). Other failures
+    raise :class:`OSError` naming the path.
+    """
+    target = os.path.abspath(os.fspath(path))
+    directory = os.path.dirname(target)
+    data = html.encode("utf-8")
+
+    if not overwrite and os.path.lexists(target):
+        raise _exists(target)
+
+    tmp = None
+    try:
+        fd, tmp = _create_temp(directory, os.path.basename(target))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if overwrite:
+            os.replace(tmp, target)
+            tmp = None
+        else:
+            try:
+                os.link(tmp, target)  # fails if target exists: check and create in one step
+            except FileExistsError:
+                raise _exists(target) from None
+            except (OSError, AttributeError, NotImplementedError) as exc:
+                if isinstance(exc, OSError) and exc.errno not in _NO_LINK:
+                    raise
+                # No hard links here (FAT, some network shares): check, then rename. The window
+                # between the two is tiny; os.replace itself is still atomic.
+                if os.path.lexists(target):
+                    raise _exists(target) from None
+                os.replace(tmp, target)
+                tmp = None
+            else:
+                os.unlink(tmp)
+                tmp = None
+        _fsync_dir(directory)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise OSError(exc.errno, f"Cannot save the report to {target}: {reason}", target) from exc
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _exists(target: str) -> FileExistsError:
+    return FileExistsError(
+        errno.EEXIST, f"{target} already exists (pass overwrite=True to replace it)", target
+    )
+
+
+def _create_temp(directory: str, base: str) -> tuple[int, str]:
+    """A new, exclusively created temp file next to the target; mode follows the umask."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = os.path.join(directory, f".{base[:100]}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(name, flags, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "could not create a temporary file", directory)
+
+
+def _fsync_dir(directory: str) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
