@@ -243,3 +243,18 @@ def test_cli_outline() -> None:
     outline = json.loads(result.stdout)
     assert set(outline) == {"path", "title", "date", "source", "archived", "sections"}
     assert outline["sections"][1]["title"] == "1. NEC Group Introduction"
+
+
+def test_cli_report_is_written_once_and_never_overwritten_silently(tmp_path: Path) -> None:
+    target = tmp_path / "nec.html"
+    args = (str(CORPUS / "nec-2002.md"), str(CORPUS / "nec-2024.txt"), "--report", str(target))
+    first = run_cli(*args, "--layout", "inline", "--changed-only")
+    assert first.returncode == 1, first.stderr
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in html
+    again = run_cli(*args)
+    assert again.returncode == 2 and "file exists" in again.stderr
+    assert target.read_text(encoding="utf-8") == html
+    forced = run_cli(*args, "--force")
+    assert forced.returncode == 1 and target.read_text(encoding="utf-8") != html  # other layout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nec.html"]  # no temp files left
