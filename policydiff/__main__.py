@@ -39,8 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     headless = args.outline or args.json or args.report
     if not headless:
-        if len(args.files) not in (0, 2):
-            parser.error("give two files (OLD NEW) to open, or none for the NEC showcase")
+        if len(args.files) > 2:
+            parser.error("give at most two files: OLD NEW (one file opens as the old side)")
         from policydiff.gui.app import run
 
         old, new = (args.files + [None, None])[:2]

@@ -1,0 +1,170 @@
+"""Every QAction and key binding of the window, created here with one helper.
+
+Actions are attached to the window (``window.addAction``) so their shortcuts work wherever the
+focus is and tests can call ``action.trigger()``. Standard keys (``QKeySequence.StandardKey``) are
+used where Qt has one; the diff-tool conventions (Alt+Down, F8...) are spelled out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+if TYPE_CHECKING:
+    from policydiff.gui.main_window import MainWindow
+
+Key = QKeySequence.StandardKey
+Shortcut = QKeySequence.StandardKey | str
+
+
+def _sequences(shortcuts: Iterable[Shortcut]) -> list[QKeySequence]:
+    found: list[QKeySequence] = []
+    for shortcut in shortcuts:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            candidates = QKeySequence.keyBindings(shortcut)
+        else:
+            candidates = [QKeySequence(shortcut)]
+        for seq in candidates:
+            if not seq.isEmpty() and all(seq != other for other in found):
+                found.append(seq)
+    return found
+
+
+def add_action(
+    widget: QWidget,
+    text: str,
+    slot: Callable[..., object] | None = None,
+    *shortcuts: Shortcut,
+    checkable: bool = False,
+    checked: bool = False,
+    tip: str = "",
+    icon: QIcon | None = None,
+    name: str = "",
+) -> QAction:
+    """Create an action on ``widget`` with its shortcuts, status tip and handler."""
+    action = QAction(text, widget)
+    if name:
+        action.setObjectName(name)
+    sequences = _sequences(shortcuts)
+    if sequences:
+        action.setShortcuts(sequences)
+    if checkable:
+        action.setCheckable(True)
+        action.setChecked(checked)
+    if tip:
+        action.setStatusTip(tip)
+        shown = sequences[0].toString(QKeySequence.SequenceFormat.NativeText) if sequences else ""
+        action.setToolTip(f"{tip} ({shown})" if shown else tip)
+    if icon is not None:
+        action.setIcon(icon)
+    if slot is not None:
+        if checkable:
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
+    widget.addAction(action)
+    return action
+
+
+def _icon(widget: QWidget, theme: str, fallback: QStyle.StandardPixmap) -> QIcon:
+    return QIcon.fromTheme(theme, widget.style().standardIcon(fallback))
+
+
+def create_actions(w: MainWindow) -> SimpleNamespace:
+    """All of the window's actions, by name (``actions.next_section`` ...)."""
+    SP = QStyle.StandardPixmap
+    a = SimpleNamespace()
+    # File
+    a.open_old = add_action(w, "Open &Old Version…", w.choose_old, tip="Replace the old version", name="open_old")
+    a.open_new = add_action(w, "Open &New Version…", w.choose_new, tip="Replace the new version", name="open_new")
+    a.open_pair = add_action(
+        w, "&Open Pair…", w.choose_pair, Key.Open, tip="Open an old and a new version",
+        icon=_icon(w, "document-open", SP.SP_DialogOpenButton), name="open_pair",
+    )
+    a.swap = add_action(w, "S&wap Old/New", w.swap_sides, tip="Compare the other way round", name="swap")
+    a.reload = add_action(
+        w, "&Reload", w.reload, Key.Refresh, "F5", tip="Read both files again from disk",
+        icon=_icon(w, "view-refresh", SP.SP_BrowserReload), name="reload",
+    )
+    a.save_report = add_action(
+        w, "&Save Report…", w.save_report, Key.Save, tip="Save the comparison as an HTML report",
+        icon=_icon(w, "document-save", SP.SP_DialogSaveButton), name="save_report",
+    )
+    a.clear_recent = add_action(w, "&Clear Recent Pairs", w.clear_recent, name="clear_recent")
+    a.quit = add_action(w, "&Quit", w.close, Key.Quit, "Ctrl+Q", tip="Quit policydiff", name="quit")
+    # Edit
+    a.find = add_action(w, "&Find…", w.show_find, Key.Find, tip="Find text in the comparison", name="find")
+    a.find_next = add_action(w, "Find &Next", w.find_next, Key.FindNext, "F3", name="find_next")
+    a.find_previous = add_action(w, "Find Pre&vious", w.find_previous, Key.FindPrevious, "Shift+F3", name="find_previous")
+    # View
+    a.layout_side = add_action(
+        w, "&Side by Side", lambda on: on and w.set_layout("side-by-side"), "Ctrl+1", checkable=True,
+        tip="Old and new text in two columns", name="layout_side",
+    )
+    a.layout_inline = add_action(
+        w, "&Inline Redline", lambda on: on and w.set_layout("inline"), "Ctrl+2", checkable=True,
+        tip="One column with deletions and insertions in place", name="layout_inline",
+    )
+    a.layout_group = QActionGroup(w)
+    a.layout_group.addAction(a.layout_side)
+    a.layout_group.addAction(a.layout_inline)
+    a.changed_only = add_action(
+        w, "&Changed Sections Only", w.set_changed_only, checkable=True,
+        tip="Hide unchanged sections in the outline", name="changed_only",
+    )
+    # Go
+    a.prev_section = add_action(
+        w, "&Previous Changed Section", w.prev_section, "Alt+Up", tip="Previous changed section",
+        icon=_icon(w, "go-up", SP.SP_ArrowUp), name="prev_section",
+    )
+    a.next_section = add_action(
+        w, "&Next Changed Section", w.next_section, "Alt+Down", tip="Next changed section",
+        icon=_icon(w, "go-down", SP.SP_ArrowDown), name="next_section",
+    )
+    a.first_section = add_action(
+        w, "&First Changed Section", w.first_section, "Alt+Home", tip="First changed section",
+        icon=_icon(w, "go-top", SP.SP_MediaSkipBackward), name="first_section",
+    )
+    a.last_section = add_action(
+        w, "&Last Changed Section", w.last_section, "Alt+End", tip="Last changed section",
+        icon=_icon(w, "go-bottom", SP.SP_MediaSkipForward), name="last_section",
+    )
+    a.prev_change = add_action(
+        w, "Previous C&hange", w.prev_change, "F7", tip="Previous single change",
+        icon=_icon(w, "go-previous", SP.SP_ArrowLeft), name="prev_change",
+    )
+    a.next_change = add_action(
+        w, "Next &Change", w.next_change, "F8", tip="Next single change",
+        icon=_icon(w, "go-next", SP.SP_ArrowRight), name="next_change",
+    )
+    # Options
+    a.ignore_case = add_action(w, "Ignore &Case", w.options_toggled, checkable=True,
+                               tip="Treat Data and data as the same word", name="ignore_case")
+    a.ignore_whitespace = add_action(w, "Ignore &Whitespace", w.options_toggled, checkable=True,
+                                     tip="Treat any run of spaces and line breaks as the same", name="ignore_whitespace")
+    a.ignore_typography = add_action(w, "Ignore &Typography", w.options_toggled, checkable=True,
+                                     tip="Treat curly/straight quotes, dashes and non-breaking spaces as the same",
+                                     name="ignore_typography")
+    a.ignore_numbering = add_action(w, "Ignore &Numbering", w.options_toggled, checkable=True,
+                                    tip="Treat section and list numbers (6., (b), 12.1) as the same", name="ignore_numbering")
+    # Compare (alignment)
+    a.pair_with = add_action(w, "&Pair With…", w.pair_with, tip="Pair the selected section with another one", name="pair_with")
+    a.unpair = add_action(w, "&Unpair", w.unpair, tip="Show the selected pair as a removal and an addition", name="unpair")
+    a.reset_alignment = add_action(w, "&Reset Alignment", w.reset_alignment,
+                                   tip="Forget manual pairings and use the automatic alignment", name="reset_alignment")
+    # Help
+    a.about = add_action(w, "&About policydiff", w.show_about, name="about")
+    return a
+
+
+def recent_action(menu: QWidget, text: str, slot: Callable[[], object], tip: str = "") -> QAction:
+    """An entry of the Open Recent menu (made here too, like every action)."""
+    return add_action(menu, text, slot, tip=tip)
+
+
+def all_actions(actions: SimpleNamespace) -> list[QAction]:
+    return [v for v in vars(actions).values() if isinstance(v, QAction)]

@@ -1,0 +1,69 @@
+"""Application start-up: ``run(old, new)`` creates the QApplication and the window.
+
+Benchmark hook (documented, minimal): with the environment variable ``POLICYDIFF_EXIT_AFTER_PAINT``
+set, the app prints ``policydiff: first comparison painted at <time.time()>`` to stderr as soon as
+the first comparison has been painted, then quits. ``benchmarks/bench_gui.py`` uses it to time
+start-up from process launch.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from importlib.resources import as_file, files
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from policydiff.gui import settings
+
+EXIT_AFTER_PAINT = "POLICYDIFF_EXIT_AFTER_PAINT"
+
+
+def app_icon() -> QIcon:
+    resource = files("policydiff.resources") / "policydiff.svg"
+    with as_file(resource) as path:
+        return QIcon(str(path))
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(settings.ORGANIZATION)
+    app.setApplicationName(settings.APPLICATION)
+    app.setApplicationDisplayName("policydiff")
+    app.setDesktopFileName("policydiff")
+    app.setWindowIcon(app_icon())
+    return app  # type: ignore[return-value]
+
+
+def create_window(old: str | None, new: str | None):
+    """The main window with the pair (or the NEC showcase) being opened."""
+    from policydiff.gui.main_window import MainWindow
+
+    window = MainWindow()
+    if old and new:
+        window.open_pair(old, new)
+    elif old or new:
+        window.open_side("old" if old else "new", old or new)  # type: ignore[arg-type]
+    else:
+        window.open_showcase()
+    return window
+
+
+def run(old: str | None, new: str | None) -> int:
+    """Open ``old`` and ``new`` (both None: the NEC showcase), run the event loop, return its exit code."""
+    app = make_application()
+    window = create_window(old, new)
+    if os.environ.get(EXIT_AFTER_PAINT):
+        def painted() -> None:
+            print(f"policydiff: first comparison painted at {time.time():.6f}", file=sys.stderr, flush=True)
+            QTimer.singleShot(0, app.quit)
+
+        window.view.painted.connect(painted)
+        window.load_failed.connect(lambda _msg: app.exit(2))
+    window.show()
+    return app.exec()

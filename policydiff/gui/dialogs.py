@@ -1,0 +1,71 @@
+"""Every modal dialog the window opens, as module-level functions tests can monkeypatch."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+POLICY_FILTER = "Policies (*.md *.markdown *.txt *.html *.htm);;All files (*)"
+REPORT_FILTER = "HTML report (*.html *.htm);;All files (*)"
+
+
+def get_open_path(parent: QWidget | None, caption: str, directory: str) -> str:
+    """One policy file to open, or '' when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, caption, directory, POLICY_FILTER)
+    return path
+
+
+def get_save_path(parent: QWidget | None, caption: str, suggested: str) -> str:
+    """Where to save the report ('' when cancelled); the dialog itself confirms overwriting."""
+    path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, REPORT_FILTER)
+    return path
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def show_about(parent: QWidget | None, text: str) -> None:
+    QMessageBox.about(parent, "About policydiff", text)
+
+
+def choose_section(
+    parent: QWidget | None, title: str, prompt: str, labels: list[tuple[str, int, str]], current: int | None
+) -> int | None:
+    """Let the user pick one section: ``labels`` are (text, level, note); returns its index or None."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.resize(560, 520)
+    layout = QVBoxLayout(dialog)
+    caption = QLabel(prompt)
+    caption.setTextFormat(Qt.TextFormat.PlainText)
+    caption.setWordWrap(True)
+    layout.addWidget(caption)
+    listing = QListWidget()
+    for index, (text, level, note) in enumerate(labels):
+        shown = "    " * max(level - 1, 0) + text + (f"   ({note})" if note else "")
+        item = QListWidgetItem(shown)
+        item.setData(Qt.ItemDataRole.UserRole, index)
+        item.setToolTip(text)
+        listing.addItem(item)
+    if current is not None and 0 <= current < listing.count():
+        listing.setCurrentRow(current)
+    layout.addWidget(listing)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    listing.itemDoubleClicked.connect(lambda _item: dialog.accept())
+    layout.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted or listing.currentItem() is None:
+        return None
+    return int(listing.currentItem().data(Qt.ItemDataRole.UserRole))

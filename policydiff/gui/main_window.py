@@ -1,0 +1,791 @@
+"""The main window: header, outline dock, diff view, menus, drag and drop, file watching."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from policydiff.core.model import Comparison, Document, Options, Overrides
+from policydiff.gui import dialogs, settings
+from policydiff.gui.actions import create_actions, recent_action
+from policydiff.gui.diff_view import INLINE, SIDE, DiffView
+from policydiff.gui.outline import Outline
+from policydiff.gui.workers import Comparer, Job
+
+APP_TITLE = "policydiff"
+
+
+def _plain_label(text: str = "", *, bold: bool = False, muted: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # document titles are never rich text
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        label.setFont(font)
+    if muted:
+        label.setForegroundRole(label.foregroundRole())
+        label.setEnabled(True)
+        pal = label.palette()
+        pal.setColor(label.foregroundRole(), pal.color(pal.ColorGroup.Disabled, pal.ColorRole.WindowText))
+        label.setPalette(pal)
+    return label
+
+
+def describe(doc: Document) -> str:
+    parts = [doc.title or "(no title)"]
+    if doc.date:
+        parts.append(doc.date)
+    return " \u00b7 ".join(parts)
+
+
+def summary_text(comparison: Comparison) -> str:
+    s = comparison.stats
+    w = s.words
+    sections = (
+        f"{s.sections_changed} changed \u00b7 {s.sections_added} added \u00b7 {s.sections_removed} removed"
+        f" \u00b7 {s.sections_moved} moved \u00b7 {s.sections_unchanged} unchanged sections"
+    )
+    words = f"{w.words_inserted:,} words inserted, {w.words_deleted:,} deleted"
+    ignored = [
+        label
+        for attr, label in (
+            ("ignore_case", "case"),
+            ("ignore_whitespace", "whitespace"),
+            ("ignore_typography", "typography"),
+            ("ignore_numbering", "numbering"),
+        )
+        if getattr(comparison.options, attr)
+    ]
+    text = f"{sections}  \u2014  {words}"
+    if ignored:
+        text += f"  (ignoring {', '.join(ignored)})"
+    if comparison.identical:
+        text = "No differences in content.  " + text
+    return text
+
+
+class Header(QFrame):
+    """Both documents' names, titles and dates, and the summary of the comparison."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 6, 12, 6)
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(1)
+        self.old_role = _plain_label("OLD", muted=True)
+        self.new_role = _plain_label("NEW", muted=True)
+        self.old_name = _plain_label(bold=True)
+        self.new_name = _plain_label(bold=True)
+        self.old_meta = _plain_label()
+        self.new_meta = _plain_label()
+        self.summary = _plain_label()
+        self.summary.setWordWrap(True)
+        grid.addWidget(self.old_role, 0, 0)
+        grid.addWidget(self.new_role, 0, 1)
+        grid.addWidget(self.old_name, 1, 0)
+        grid.addWidget(self.new_name, 1, 1)
+        grid.addWidget(self.old_meta, 2, 0)
+        grid.addWidget(self.new_meta, 2, 1)
+        grid.addWidget(self.summary, 3, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        for label in (self.old_role, self.new_role):
+            font = label.font()
+            font.setPointSizeF(font.pointSizeF() * 0.8)
+            font.setLetterSpacing(font.SpacingType.PercentageSpacing, 110)
+            label.setFont(font)
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        if comparison is None:
+            for label in (self.old_name, self.new_name, self.old_meta, self.new_meta, self.summary):
+                label.setText("")
+            return
+        for doc, name, meta in ((comparison.old, self.old_name, self.old_meta), (comparison.new, self.new_name, self.new_meta)):
+            name.setText(doc.name)
+            name.setToolTip(doc.path or doc.name)
+            meta.setText(describe(doc))
+            meta.setToolTip(describe(doc) + (f"\nSource: {doc.source}" if doc.source else ""))
+        self.summary.setText(summary_text(comparison))
+
+
+class ReloadBar(QFrame):
+    """A non-modal notice that a shown file changed on disk, with Reload / Dismiss."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 4, 10, 4)
+        self.label = _plain_label()
+        row.addWidget(self.label, 1)
+        self.reload_button = QPushButton("Reload")
+        self.dismiss_button = QPushButton("Dismiss")
+        row.addWidget(self.reload_button)
+        row.addWidget(self.dismiss_button)
+        self.dismiss_button.clicked.connect(self.hide)
+        self.paths: set[str] = set()
+        self.hide()
+
+    def notify(self, path: str) -> None:
+        self.paths.add(path)
+        names = ", ".join(sorted(Path(p).name for p in self.paths))
+        self.label.setText(f"{names} changed on disk. Reload to compare the current text.")
+        self.show()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self.paths.clear()
+        super().hideEvent(event)
+
+
+class MainWindow(QMainWindow):
+    comparison_shown = Signal(object)
+    """A comparison is on screen (the view has been rebuilt for it)."""
+    load_failed = Signal(str)
+    """A file could not be opened; the message shown to the user."""
+    report_saved = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_TITLE)
+        self.setAcceptDrops(True)
+        self.comparison: Comparison | None = None
+        self._showcase = False
+        self._pending_message: str | None = None
+        self._pending_anchor: tuple | None = None
+        self._pending_reason = ""
+        self._lonely: dict[str, str] = {}
+
+        self.comparer = Comparer(self)
+        self.comparer.comparison_finished.connect(self._comparison_finished)
+        self.comparer.comparison_failed.connect(self._comparison_failed)
+        self.comparer.busy_changed.connect(self._update_busy)
+
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.header = Header(central)
+        self.reload_bar = ReloadBar(central)
+        self.view = DiffView(central)
+        column.addWidget(self.header)
+        column.addWidget(self.reload_bar)
+        column.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+        self.view.rendered.connect(self._view_rendered)
+        self.view.busy_changed.connect(self._update_busy)
+        self.view.current_pair_changed.connect(self._current_pair_changed)
+        self.view.navigation_changed.connect(self._update_navigation)
+
+        self.outline = Outline(self)
+        self.dock = QDockWidget("Outline", self)
+        self.dock.setObjectName("outline_dock")
+        self.dock.setWidget(self.outline)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.resizeDocks([self.dock], [340], Qt.Orientation.Horizontal)
+        self.outline.pair_activated.connect(self._outline_activated)
+        self.outline.view.selectionModel().currentChanged.connect(lambda *_: self._update_alignment_actions())
+
+        self.acts = create_actions(self)
+        a = self.acts
+        self.outline.set_filter_action(a.changed_only)
+        self.outline.context_actions = [a.pair_with, a.unpair, None, a.reset_alignment]
+        self.reload_bar.reload_button.clicked.connect(a.reload.trigger)
+
+        self._build_menus()
+        self._build_toolbar()
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(140)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.setToolTip("Comparing…")
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
+
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._file_changed)
+
+        self._load_preferences()
+        self._restore_window()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_menus(self) -> None:
+        a = self.acts
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(a.open_pair)
+        file_menu.addAction(a.open_old)
+        file_menu.addAction(a.open_new)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(a.swap)
+        file_menu.addAction(a.reload)
+        file_menu.addSeparator()
+        file_menu.addAction(a.save_report)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(a.find)
+        edit_menu.addAction(a.find_next)
+        edit_menu.addAction(a.find_previous)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(a.layout_side)
+        view_menu.addAction(a.layout_inline)
+        view_menu.addSeparator()
+        view_menu.addAction(a.changed_only)
+        view_menu.addAction(self.dock.toggleViewAction())
+        go_menu = bar.addMenu("&Go")
+        for action in (a.next_section, a.prev_section, a.first_section, a.last_section):
+            go_menu.addAction(action)
+        go_menu.addSeparator()
+        go_menu.addAction(a.next_change)
+        go_menu.addAction(a.prev_change)
+        options_menu = bar.addMenu("&Options")
+        for action in (a.ignore_case, a.ignore_whitespace, a.ignore_typography, a.ignore_numbering):
+            options_menu.addAction(action)
+        compare_menu = bar.addMenu("&Compare")
+        compare_menu.addAction(a.pair_with)
+        compare_menu.addAction(a.unpair)
+        compare_menu.addSeparator()
+        compare_menu.addAction(a.reset_alignment)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a.about)
+
+    def _build_toolbar(self) -> None:
+        a = self.acts
+        tools = QToolBar("Main", self)
+        tools.setObjectName("main_toolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addAction(a.open_pair)
+        tools.addAction(a.reload)
+        tools.addAction(a.save_report)
+        tools.addSeparator()
+        for action in (a.prev_section, a.next_section):
+            tools.addAction(action)
+        tools.addSeparator()
+        tools.addAction(a.prev_change)
+        tools.addAction(a.next_change)
+        tools.addSeparator()
+        tools.addAction(a.layout_side)
+        tools.addAction(a.layout_inline)
+        for action, text in (
+            (a.prev_section, "Previous Section"), (a.next_section, "Next Section"),
+            (a.prev_change, "Previous Change"), (a.next_change, "Next Change"),
+            (a.open_pair, "Open"), (a.save_report, "Save Report"),
+        ):
+            action.setIconText(text)
+        self.addToolBar(tools)
+        self.toolbar = tools
+
+    def _load_preferences(self) -> None:
+        a = self.acts
+        layout = settings.layout()
+        (a.layout_inline if layout == INLINE else a.layout_side).setChecked(True)
+        self.view.layout_name = layout
+        opts = settings.options()
+        for name in ("ignore_case", "ignore_whitespace", "ignore_typography", "ignore_numbering"):
+            action = getattr(a, name)
+            action.blockSignals(True)
+            action.setChecked(getattr(opts, name))
+            action.blockSignals(False)
+        a.changed_only.setChecked(settings.value("view/changed_only"))
+
+    def _restore_window(self) -> None:
+        geometry, state = settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 860)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        settings.save_window_state(self.saveGeometry(), self.saveState())
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ opening
+
+    def options(self) -> Options:
+        a = self.acts
+        return Options(
+            ignore_case=a.ignore_case.isChecked(),
+            ignore_whitespace=a.ignore_whitespace.isChecked(),
+            ignore_typography=a.ignore_typography.isChecked(),
+            ignore_numbering=a.ignore_numbering.isChecked(),
+        )
+
+    def _request(self, job: Job, *, message: str | None = None, anchor: tuple | None = None) -> None:
+        self._pending_message = message
+        self._pending_anchor = anchor
+        self._pending_reason = job.reason
+        self.statusBar().showMessage("Comparing…")
+        self.comparer.request(job)
+
+    def open_pair(self, old: str | os.PathLike, new: str | os.PathLike, *, message: str | None = None,
+                  showcase: bool = False) -> None:
+        """Load both files and compare them (off the GUI thread)."""
+        self._request(Job(old=str(old), new=str(new), options=self.options(), reason="showcase" if showcase else "open"),
+                      message=message)
+
+    def open_showcase(self) -> None:
+        from policydiff.core.corpus import showcase_pair
+
+        old, new = showcase_pair()
+        self.open_pair(old, new, showcase=True, message="Showing the NEC example: open your own pair with File \u203a Open Pair (Ctrl+O)")
+
+    def open_side(self, side: str, path: str, *, message: str | None = None) -> None:
+        """Replace one side, keeping the other document as it is."""
+        c = self.comparison
+        if c is None:
+            self._lonely[side] = path
+            other = "new" if side == "old" else "old"
+            if other in self._lonely:
+                self.open_pair(self._lonely["old"], self._lonely["new"], message=message)
+                self._lonely.clear()
+            else:
+                self.statusBar().showMessage(f"{Path(path).name} will be the {side} version: now open the {other} one")
+            return
+        old: Document | str = path if side == "old" else c.old
+        new: Document | str = path if side == "new" else c.new
+        self._request(Job(old=old, new=new, options=self.options(), reason="open"),
+                      message=message or f"Opened {Path(path).name} as the {side} version")
+
+    def _directory(self) -> str:
+        return settings.value("files/last_dir") or str(Path.home())
+
+    def _remember_directory(self, path: str) -> None:
+        settings.set_value("files/last_dir", str(Path(path).parent))
+
+    def choose_old(self) -> None:
+        path = dialogs.get_open_path(self, "Open the Old Version", self._directory())
+        if path:
+            self._remember_directory(path)
+            self.open_side("old", path)
+
+    def choose_new(self) -> None:
+        path = dialogs.get_open_path(self, "Open the New Version", self._directory())
+        if path:
+            self._remember_directory(path)
+            self.open_side("new", path)
+
+    def choose_pair(self) -> None:
+        old = dialogs.get_open_path(self, "Open the Old Version (1 of 2)", self._directory())
+        if not old:
+            return
+        self._remember_directory(old)
+        new = dialogs.get_open_path(self, "Open the New Version (2 of 2)", self._directory())
+        if not new:
+            return
+        self._remember_directory(new)
+        self.open_pair(old, new)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        pairs = settings.recent_pairs()
+        for old, new in pairs:
+            text = f"{Path(old).name}  \u2192  {Path(new).name}"
+            action = recent_action(self.recent_menu, text, lambda o=old, n=new: self.open_pair(o, n), tip=f"{old}\n{new}")
+            self.recent_menu.addAction(action)
+        if not pairs:
+            placeholder = recent_action(self.recent_menu, "No recent pairs", lambda: None)
+            placeholder.setEnabled(False)
+            self.recent_menu.addAction(placeholder)
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction(self.acts.clear_recent)
+
+    def clear_recent(self) -> None:
+        settings.clear_recent_pairs()
+
+    def swap_sides(self) -> None:
+        c = self.comparison
+        if c is None:
+            return
+        o = c.overrides
+        swapped = Overrides(
+            pairs=tuple((n, m) for m, n in o.pairs), unpaired_old=o.unpaired_new, unpaired_new=o.unpaired_old
+        )
+        self._request(Job(old=c.new, new=c.old, options=c.options, overrides=swapped, reason="swap"),
+                      message=f"Swapped: {c.new.name} is now the old version")
+
+    def reload(self) -> None:
+        c = self.comparison
+        if c is None or not c.old.path or not c.new.path:
+            self.statusBar().showMessage("Nothing to reload")
+            return
+        self.reload_bar.hide()
+        self._request(
+            Job(old=c.old.path, new=c.new.path, options=c.options, overrides=c.overrides, reason="reload",
+                expect=(c.old.sha256, c.new.sha256)),
+            message="Reloaded both files", anchor=self.view.current_anchor(),
+        )
+
+    # ------------------------------------------------------------------ results
+
+    def _comparison_finished(self, job: Job, comparison: Comparison) -> None:
+        previous = self.comparison
+        self.comparison = comparison
+        self.header.set_comparison(comparison)
+        self.outline.set_comparison(comparison)
+        self.outline.set_changed_only(self.acts.changed_only.isChecked())
+        self.view.show_comparison(comparison, anchor=self._pending_anchor)
+        self.setWindowTitle(f"{comparison.old.name} \u2192 {comparison.new.name} \u2014 {APP_TITLE}")
+        if job.reason in ("open", "swap", "reload", "showcase"):
+            self._watch(comparison)
+        if job.reason in ("open", "swap") and comparison.old.path and comparison.new.path:
+            settings.add_recent_pair(comparison.old.path, comparison.new.path)
+        if job.reason == "reload" and previous is not None and previous.overrides and not comparison.overrides:
+            self._pending_message = "Reloaded: the files changed, so your manual pairings were reset"
+        self._update_actions()
+
+    def _view_rendered(self) -> None:
+        if self.comparison is None:
+            return
+        message = self._pending_message
+        self._pending_message = None
+        if message:
+            self.statusBar().showMessage(message, 8000)
+        else:
+            self.statusBar().clearMessage()
+        self._update_actions()
+        self.comparison_shown.emit(self.comparison)
+
+    def _comparison_failed(self, job: Job, exc: BaseException) -> None:
+        from policydiff.core.load import LoadError
+
+        self._pending_message = None
+        if isinstance(exc, LoadError):
+            title = "Cannot open file"
+            text = f"Cannot open \u201c{Path(exc.path).name}\u201d: {exc.reason}.\n\n{exc.path}"
+        elif isinstance(exc, OSError):
+            title = "Cannot open file"
+            text = f"Cannot open \u201c{exc.filename}\u201d: {exc.strerror or exc}."
+        else:
+            title = "Comparison failed"
+            text = f"The comparison failed: {type(exc).__name__}: {exc}"
+        kept = " The previous comparison is still shown." if self.comparison is not None else ""
+        self.statusBar().showMessage(text.split("\n")[0] + kept, 10000)
+        dialogs.show_error(self, title, text + ("\n\n" + kept.strip() if kept else ""))
+        self.load_failed.emit(text)
+
+    def _watch(self, comparison: Comparison) -> None:
+        files = self.watcher.files()
+        if files:
+            self.watcher.removePaths(files)
+        for doc in (comparison.old, comparison.new):
+            if doc.path and os.path.exists(doc.path):
+                self.watcher.addPath(doc.path)
+
+    def _file_changed(self, path: str) -> None:
+        c = self.comparison
+        if c is None or path not in (c.old.path, c.new.path):
+            return
+        if os.path.exists(path) and path not in self.watcher.files():
+            self.watcher.addPath(path)  # editors that save by renaming drop the watch
+        self.reload_bar.notify(path)
+
+    def _update_busy(self, _busy: bool = False) -> None:
+        busy = self.comparer.busy or self.view.building
+        self.busy.setVisible(busy)
+        if busy:
+            self.view.browser.viewport().setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.view.browser.viewport().unsetCursor()
+
+    # ------------------------------------------------------------------ view
+
+    def set_layout(self, name: str) -> None:
+        if name not in (SIDE, INLINE):
+            return
+        settings.set_layout(name)
+        (self.acts.layout_side if name == SIDE else self.acts.layout_inline).setChecked(True)
+        if self.view.layout_name != name:
+            self.view.layout_name = name
+            if self.comparison is not None:
+                self._pending_message = "Side by side" if name == SIDE else "Inline redline"
+                self.view.show_comparison(self.comparison, layout=name, anchor=self.view.current_anchor())
+
+    def set_changed_only(self, on: bool) -> None:
+        settings.set_value("view/changed_only", bool(on))
+        self.outline.set_changed_only(bool(on))
+        self.outline.select_pair(self.view.current)
+
+    def options_toggled(self, _on: bool = False) -> None:
+        options = self.options()
+        settings.set_options(options)
+        if self.comparison is None or options == self.comparison.options:
+            return
+        self._request(Job(base=self.comparison, options=options, overrides=self.comparison.overrides, reason="options"),
+                      message="Compared again with the new options", anchor=self.view.current_anchor())
+
+    def show_find(self) -> None:
+        self.view.show_find()
+
+    def find_next(self) -> None:
+        self.view.find_next()
+
+    def find_previous(self) -> None:
+        self.view.find_previous()
+
+    # ------------------------------------------------------------------ navigation
+
+    def _outline_activated(self, index: int) -> None:
+        self.view.go_to_pair(index)
+
+    def _current_pair_changed(self, index: int) -> None:
+        self.outline.select_pair(index)
+        self._update_alignment_actions()
+
+    def _say(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
+
+    def next_section(self) -> None:
+        target = self.view.next_changed()
+        if target is None:
+            self._say("No changed section after this one")
+            return self._update_navigation()
+        self.view.go_to_pair(target)
+        if self.view.next_changed() is None:
+            self._say("Last changed section")
+
+    def prev_section(self) -> None:
+        target = self.view.previous_changed()
+        if target is None:
+            self._say("No changed section before this one")
+            return self._update_navigation()
+        self.view.go_to_pair(target)
+        if self.view.previous_changed() is None:
+            self._say("First changed section")
+
+    def first_section(self) -> None:
+        changed = self.view.changed_pairs()
+        if changed:
+            self.view.go_to_pair(changed[0])
+            self._say("First changed section")
+
+    def last_section(self) -> None:
+        changed = self.view.changed_pairs()
+        if changed:
+            self.view.go_to_pair(changed[-1])
+            self._say("Last changed section")
+
+    def next_change(self) -> None:
+        k = self.view.next_change_index()
+        if k is None:
+            self._say("No change after this one")
+            return self._update_navigation()
+        self.view.go_to_change(k)
+        total = len(self.view.rendering.changes) if self.view.rendering else 0
+        self._say(f"Change {k + 1} of {total}" + (" \u2014 the last one" if self.view.next_change_index() is None else ""))
+
+    def prev_change(self) -> None:
+        k = self.view.previous_change_index()
+        if k is None:
+            self._say("No change before this one")
+            return self._update_navigation()
+        self.view.go_to_change(k)
+        total = len(self.view.rendering.changes) if self.view.rendering else 0
+        self._say(f"Change {k + 1} of {total}" + (" \u2014 the first one" if self.view.previous_change_index() is None else ""))
+
+    def _update_navigation(self) -> None:
+        a = self.acts
+        ready = self.comparison is not None and self.view.rendering is not None
+        changed = self.view.changed_pairs() if ready else []
+        a.next_section.setEnabled(ready and self.view.next_changed() is not None)
+        a.prev_section.setEnabled(ready and self.view.previous_changed() is not None)
+        a.first_section.setEnabled(bool(changed) and self.view.current != changed[0])
+        a.last_section.setEnabled(bool(changed) and self.view.current != changed[-1])
+        a.next_change.setEnabled(ready and self.view.next_change_index() is not None)
+        a.prev_change.setEnabled(ready and self.view.previous_change_index() is not None)
+
+    def _update_actions(self) -> None:
+        a = self.acts
+        have = self.comparison is not None
+        for action in (a.swap, a.save_report, a.find, a.find_next, a.find_previous):
+            action.setEnabled(have)
+        a.reload.setEnabled(have and bool(self.comparison.old.path and self.comparison.new.path))
+        self._update_navigation()
+        self._update_alignment_actions()
+
+    # ------------------------------------------------------------------ alignment
+
+    def _selected_pair(self) -> int | None:
+        if self.comparison is None:
+            return None
+        index = self.outline.current_pair()
+        if index is None:
+            index = self.view.current
+        return index if 0 <= index < len(self.comparison.pairs) else None
+
+    def _update_alignment_actions(self) -> None:
+        a = self.acts
+        index = self._selected_pair()
+        pair = self.comparison.pairs[index] if index is not None else None
+        a.pair_with.setEnabled(pair is not None)
+        a.unpair.setEnabled(pair is not None and pair.old is not None and pair.new is not None)
+        a.reset_alignment.setEnabled(self.comparison is not None and bool(self.comparison.overrides))
+
+    def _realign(self, overrides: Overrides, anchor: tuple, message: str) -> None:
+        assert self.comparison is not None
+        self._request(Job(base=self.comparison, options=self.comparison.options, overrides=overrides, reason="align"),
+                      message=message, anchor=anchor)
+
+    def pair_with(self) -> None:
+        index = self._selected_pair()
+        if index is None or self.comparison is None:
+            return
+        c = self.comparison
+        pair = c.pairs[index]
+        from_old = pair.old is not None
+        other_doc = c.new if from_old else c.old
+        partner_of: dict[int, str] = {}
+        for p in c.pairs:
+            if p.old is not None and p.new is not None:
+                if from_old:
+                    partner_of[p.new_index] = p.old.title or "Preamble"
+                else:
+                    partner_of[p.old_index] = p.new.title or "Preamble"
+        labels = []
+        for j, section in enumerate(other_doc.flat()):
+            note = f"now paired with \u201c{partner_of[j]}\u201d" if j in partner_of else "unpaired"
+            labels.append((section.title or "Preamble", section.level, note))
+        current = pair.new_index if from_old else pair.old_index
+        mine = (pair.old if from_old else pair.new)
+        prompt = (
+            f"Pair the old section \u201c{mine.title or 'Preamble'}\u201d with this section of the new version:"
+            if from_old
+            else f"Pair the new section \u201c{mine.title or 'Preamble'}\u201d with this section of the old version:"
+        )
+        chosen = dialogs.choose_section(self, "Pair With", prompt, labels, current)
+        if chosen is None:
+            return
+        o, n = (pair.old_index, chosen) if from_old else (chosen, pair.new_index)
+        old_o = c.overrides
+        pairs = tuple(p for p in old_o.pairs if p[0] != o and p[1] != n) + ((o, n),)
+        overrides = Overrides(
+            pairs=pairs,
+            unpaired_old=tuple(i for i in old_o.unpaired_old if i != o),
+            unpaired_new=tuple(j for j in old_o.unpaired_new if j != n),
+        )
+        title_o = c.old.flat()[o].title or "Preamble"
+        title_n = c.new.flat()[n].title or "Preamble"
+        self._realign(overrides, (o, n, 0), f"Paired \u201c{title_o}\u201d with \u201c{title_n}\u201d")
+
+    def unpair(self) -> None:
+        index = self._selected_pair()
+        if index is None or self.comparison is None:
+            return
+        c = self.comparison
+        pair = c.pairs[index]
+        if pair.old is None or pair.new is None:
+            return
+        o, n = pair.old_index, pair.new_index
+        old_o = c.overrides
+        overrides = Overrides(
+            pairs=tuple(p for p in old_o.pairs if p[0] != o and p[1] != n),
+            unpaired_old=tuple(i for i in old_o.unpaired_old if i != o) + (o,),
+            unpaired_new=tuple(j for j in old_o.unpaired_new if j != n) + (n,),
+        )
+        self._realign(overrides, (o, None, 0), f"Unpaired \u201c{pair.display_title}\u201d")
+
+    def reset_alignment(self) -> None:
+        if self.comparison is None or not self.comparison.overrides:
+            return
+        self._realign(Overrides(), self.view.current_anchor() or (None, None, 0), "Automatic alignment restored")
+
+    # ------------------------------------------------------------------ saving
+
+    def save_report(self) -> None:
+        from policydiff.core.report import default_report_name, render_report, save_report
+
+        c = self.comparison
+        if c is None:
+            return
+        suggested = os.path.join(self._directory(), default_report_name(c))
+        path = dialogs.get_save_path(self, "Save Report", suggested)
+        if not path:
+            return
+        self._remember_directory(path)
+        try:
+            html = render_report(c, layout=self.view.layout_name, changed_only=self.acts.changed_only.isChecked())
+            save_report(path, html, overwrite=True)  # the dialog has already asked about overwriting
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            dialogs.show_error(self, "Cannot save report", f"Cannot save \u201c{Path(path).name}\u201d: {reason}.\n\n{path}")
+            return
+        self._say(f"Saved report to {path}")
+        self.report_saved.emit(path)
+
+    def show_about(self) -> None:
+        import policydiff
+
+        dialogs.show_about(
+            self,
+            f"policydiff {getattr(policydiff, '__version__', '')}\n\n"
+            "Compares two versions of a privacy policy section by section and word by word.\n"
+            "Deletions are struck through, insertions underlined.",
+        )
+
+    # ------------------------------------------------------------------ drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if len(paths) == 2:
+            def mtime(p: str) -> float:
+                try:
+                    return os.path.getmtime(p)
+                except OSError:
+                    return 0.0
+
+            old, new = sorted(paths, key=mtime)
+            self.open_pair(
+                old, new,
+                message=f"Opened {Path(old).name} as old and {Path(new).name} as new (the older file is the old version)",
+            )
+        elif len(paths) == 1:
+            point = self.view.mapFrom(self, event.position().toPoint())
+            side = "old" if point.x() < self.view.width() / 2 else "new"
+            self.open_side(side, paths[0], message=f"Opened {Path(paths[0]).name} as the {side} version")
+        else:
+            self._say("Drop one file (to replace the old or new side) or two files (old and new)")
+            event.ignore()
+            return
+        event.acceptProposedAction()

@@ -1,0 +1,277 @@
+"""The side outline: every pair in reading order, with a status badge and the amount of change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from policydiff.core.model import Comparison, SectionPair
+from policydiff.gui.diff_view import Colors, amount_text, badge_label, is_changed
+
+PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
+INDEX_ROLE = Qt.ItemDataRole.UserRole + 2
+BADGE_ROLE = Qt.ItemDataRole.UserRole + 3
+AMOUNT_ROLE = Qt.ItemDataRole.UserRole + 4
+LEVEL_ROLE = Qt.ItemDataRole.UserRole + 5
+CHANGED_ROLE = Qt.ItemDataRole.UserRole + 6
+
+
+class PairModel(QAbstractListModel):
+    """One row per SectionPair of the comparison, in reading order."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._pairs: tuple[SectionPair, ...] = ()
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        self.beginResetModel()
+        self._pairs = comparison.pairs if comparison is not None else ()
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._pairs)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._pairs)):
+            return None
+        pair = self._pairs[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return pair.display_title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(pair)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            amount = amount_text(pair)
+            return f"{badge_label(pair).lower()}: {pair.display_title}" + (f", {amount} words" if amount else "")
+        if role == PAIR_ROLE:
+            return pair
+        if role == INDEX_ROLE:
+            return index.row()
+        if role == BADGE_ROLE:
+            return badge_label(pair)
+        if role == AMOUNT_ROLE:
+            return amount_text(pair)
+        if role == LEVEL_ROLE:
+            return pair.level
+        if role == CHANGED_ROLE:
+            return is_changed(pair)
+        return None
+
+
+def _tooltip(pair: SectionPair) -> str:
+    lines = [pair.display_title, f"Status: {pair.status.value}" + (", moved" if pair.moved else "")]
+    s = pair.stats
+    lines.append(f"{s.words_inserted} words inserted, {s.words_deleted} deleted")
+    if pair.old is not None and pair.new is not None:
+        lines.append(f"Match confidence: {pair.score:.0%}" + (" (paired by you)" if pair.manual else ""))
+    elif pair.manual:
+        lines.append("Unpaired by you")
+    return "\n".join(lines)
+
+
+class ChangedFilter(QSortFilterProxyModel):
+    """Hides unchanged pairs when ``changed_only`` is on."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._changed_only = False
+
+    def set_changed_only(self, on: bool) -> None:
+        if on == self._changed_only:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            self._changed_only = on
+            self.endFilterChange()
+        else:
+            self._changed_only = on
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        if not self._changed_only:
+            return True
+        index = self.sourceModel().index(row, 0, parent)
+        return bool(index.data(CHANGED_ROLE))
+
+
+class PairDelegate(QStyledItemDelegate):
+    """Paints indentation by level, a text badge, the title (elided) and ``+N −M``."""
+
+    INDENT = 14
+
+    def _badge_font(self, option: QStyleOptionViewItem) -> QFont:
+        font = QFont(option.font)
+        font.setPointSizeF(max(option.font.pointSizeF() * 0.78, 6.5))
+        font.setBold(True)
+        return font
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        height = QFontMetrics(option.font).height()
+        return QSize(200, int(height * 1.75))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget else None
+        text = opt.text
+        opt.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
+        colors = Colors.from_palette(palette)
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        rect = opt.rect.adjusted(6, 0, -6, 0)
+        level = int(index.data(LEVEL_ROLE) or 0)
+        rect.setLeft(rect.left() + self.INDENT * max(level - 1, 0))
+
+        badge = index.data(BADGE_ROLE) or ""
+        badge_font = self._badge_font(opt)
+        bm = QFontMetrics(badge_font)
+        badge_w = bm.horizontalAdvance("UNCHANGED") + 10
+        badge_h = bm.height() + 2
+        badge_rect = QRect(rect.left(), rect.center().y() - badge_h // 2 + 1, badge_w, badge_h)
+        bg, fg = colors.badge.get(badge, colors.badge["UNCHANGED"])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(bg)
+        painter.drawRoundedRect(badge_rect, 3, 3)
+        painter.setFont(badge_font)
+        painter.setPen(fg)
+        painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
+
+        amount = index.data(AMOUNT_ROLE) or ""
+        fm = QFontMetrics(opt.font)
+        amount_w = fm.horizontalAdvance(amount) if amount else 0
+        text_rect = QRect(badge_rect.right() + 8, opt.rect.top(), 0, opt.rect.height())
+        text_rect.setRight(opt.rect.right() - 8 - (amount_w + 8 if amount else 0))
+        painter.setFont(opt.font)
+        painter.setPen(text_color)
+        elided = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(text_rect.width(), 10))
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), elided)
+        if amount:
+            amount_rect = QRect(opt.rect.right() - 6 - amount_w, opt.rect.top(), amount_w, opt.rect.height())
+            x = amount_rect.left()
+            for part in amount.split(" "):
+                color = colors.inserted_fg if part.startswith("+") else colors.deleted_fg
+                painter.setPen(text_color if selected else color)
+                w = fm.horizontalAdvance(part)
+                painter.drawText(QRect(x, amount_rect.top(), w, amount_rect.height()),
+                                 int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), part)
+                x += w + fm.horizontalAdvance(" ")
+        painter.restore()
+
+
+class Outline(QWidget):
+    """The outline list with its filter and context menu."""
+
+    pair_activated = Signal(int)
+    """The user picked a pair (index into comparison.pairs)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.filter_button = QToolButton(self)
+        self.filter_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.filter_button.setAutoRaise(True)
+        layout.addWidget(self.filter_button)
+        self.model = PairModel(self)
+        self.proxy = ChangedFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QListView(self)
+        self.view.setModel(self.proxy)
+        self.view.setItemDelegate(PairDelegate(self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setAcceptDrops(False)
+        self.view.viewport().setAcceptDrops(False)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.clicked.connect(self._clicked)
+        self.view.activated.connect(self._clicked)
+        layout.addWidget(self.view, 1)
+        self.context_actions: list = []
+        self._following = False
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - wide enough for badge, title and counts
+        return QSize(340, 600)
+
+    def set_filter_action(self, action) -> None:
+        self.filter_button.setDefaultAction(action)
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        self.model.set_comparison(comparison)
+
+    def set_changed_only(self, on: bool) -> None:
+        current = self.current_pair()
+        self.proxy.set_changed_only(on)
+        if current is not None:
+            self.select_pair(current)
+
+    def current_pair(self) -> int | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return int(index.data(INDEX_ROLE))
+
+    def select_pair(self, row: int) -> None:
+        """Highlight pair ``row`` without emitting pair_activated (the view follows scrolling)."""
+        source = self.model.index(row, 0)
+        index = self.proxy.mapFromSource(source)
+        if not index.isValid():
+            # filtered out: keep the nearest visible pair above it highlighted
+            for earlier in range(row - 1, -1, -1):
+                index = self.proxy.mapFromSource(self.model.index(earlier, 0))
+                if index.isValid():
+                    break
+        if not index.isValid():
+            self.view.clearSelection()
+            return
+        self._following = True
+        try:
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        finally:
+            self._following = False
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and not self._following:
+            self.pair_activated.emit(int(index.data(INDEX_ROLE)))
+
+    def _context_menu(self, point) -> None:
+        index = self.view.indexAt(point)
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+        menu = QMenu(self)
+        for action in self.context_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.exec(self.view.viewport().mapToGlobal(point))

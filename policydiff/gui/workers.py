@@ -1,0 +1,145 @@
+"""Comparisons computed off the GUI thread: a QRunnable per request, result by signal.
+
+Each request gets a sequence number; a result whose number is not the latest is dropped, so a slow
+comparison finishing after a newer one never replaces it.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from policydiff.core.model import Comparison, Document, Options, Overrides
+
+Source = Document | str | os.PathLike
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to compute. ``old`` / ``new`` are loaded from disk when given as paths."""
+
+    old: Source | None = None
+    new: Source | None = None
+    options: Options = Options()
+    overrides: Overrides = Overrides()
+    base: Comparison | None = None
+    """Recompute from this comparison (with ``options`` / ``overrides``) instead of from scratch."""
+    reason: str = "open"
+    """Free text the window uses to decide how to present the result (open, options, align...)."""
+    context: Any = None
+    """Anything the requester wants back with the result."""
+    expect: tuple[str, str] | None = None
+    """(old sha256, new sha256) for which ``overrides`` were made: after a reload that changed a
+    file, the overrides (indices into the old text) are dropped."""
+
+
+def run_job(job: Job) -> Comparison:
+    """Do the work of ``job`` (any thread). Raises LoadError for unreadable files."""
+    from policydiff.core.compare import compare, with_options, with_overrides
+    from policydiff.core.load import load_document
+
+    if job.base is not None:
+        result = job.base
+        if job.options != result.options:
+            result = with_options(result, job.options)
+        if job.overrides != result.overrides:
+            result = with_overrides(result, job.overrides)
+        return result
+    old = job.old if isinstance(job.old, Document) else load_document(job.old)
+    new = job.new if isinstance(job.new, Document) else load_document(job.new)
+    overrides = job.overrides
+    if overrides and job.expect is not None and (old.sha256, new.sha256) != job.expect:
+        overrides = Overrides()
+    return compare(old, new, options=job.options, overrides=overrides)
+
+
+class _Relay(QObject):
+    finished = Signal(int, object, object)  # sequence, job, comparison
+    failed = Signal(int, object, object)  # sequence, job, exception
+
+
+class _CompareTask(QRunnable):
+    def __init__(self, sequence: int, job: Job, relay: _Relay) -> None:
+        super().__init__()
+        self.sequence = sequence
+        self.job = job
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = run_job(self.job)
+        except Exception as exc:  # noqa: BLE001 - every failure is reported to the window
+            if not _is_expected(exc):
+                traceback.print_exc()
+            self._emit(self.relay.failed, exc)
+        else:
+            self._emit(self.relay.finished, result)
+
+    def _emit(self, signal, value: object) -> None:
+        try:
+            signal.emit(self.sequence, self.job, value)
+        except RuntimeError:  # the window went away while we worked: nobody to tell
+            pass
+
+
+def _is_expected(exc: BaseException) -> bool:
+    from policydiff.core.load import LoadError
+
+    return isinstance(exc, (LoadError, OSError))
+
+
+class Comparer(QObject):
+    """Starts comparison jobs on a thread pool and reports the latest one's outcome."""
+
+    comparison_finished = Signal(object, object)
+    """(job, comparison) of the latest request."""
+    comparison_failed = Signal(object, object)
+    """(job, exception) of the latest request."""
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._on_finished)
+        self._relay.failed.connect(self._on_failed)
+        self._sequence = 0
+        self._busy = False
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def request(self, job: Job) -> int:
+        """Start ``job``; returns its sequence number. Earlier pending results become stale."""
+        self._sequence += 1
+        task = _CompareTask(self._sequence, job, self._relay)
+        self._set_busy(True)
+        self._pool.start(task)
+        return self._sequence
+
+    def cancel(self) -> None:
+        """Make every pending result stale."""
+        self._sequence += 1
+        self._set_busy(False)
+
+    def _on_finished(self, sequence: int, job: Job, result: Comparison) -> None:
+        if sequence != self._sequence:
+            return
+        self._set_busy(False)
+        self.comparison_finished.emit(job, result)
+
+    def _on_failed(self, sequence: int, job: Job, exc: BaseException) -> None:
+        if sequence != self._sequence:
+            return
+        self._set_busy(False)
+        self.comparison_failed.emit(job, exc)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
