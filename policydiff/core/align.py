@@ -139,6 +139,7 @@ class Similarity:
     scores: np.ndarray
 
     def get(self, old_index: int, new_index: int) -> float:
+        """Similarity of two sections by their ``Document.flat()`` indices (0 for an empty preamble)."""
         try:
             return float(self.scores[self.old_ids.index(old_index), self.new_ids.index(new_index)])
         except ValueError:

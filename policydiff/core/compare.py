@@ -54,6 +54,12 @@ def with_overrides(comparison: Comparison, overrides: Overrides) -> Comparison:
     return _build(comparison.old, comparison.new, similarity, comparison.options, overrides, cache)
 
 
+def similarity_of(comparison: Comparison, old_index: int, new_index: int) -> float:
+    """How alike two sections are (0..1), as the alignment judged them: helps a user re-pair."""
+    similarity = comparison.similarity
+    return similarity.get(old_index, new_index) if isinstance(similarity, Similarity) else 0.0
+
+
 def with_options(comparison: Comparison, options: Options) -> Comparison:
     """The same alignment, diffed again under other options."""
     similarity = comparison.similarity

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from policydiff.core.compare import similarity_of
 from policydiff.core.model import Comparison, Document, Options, Overrides
 from policydiff.gui import dialogs, settings
 from policydiff.gui.actions import create_actions, recent_action
@@ -676,6 +677,8 @@ class MainWindow(QMainWindow):
         labels = []
         for j, section in enumerate(other_doc.flat()):
             note = f"now paired with \u201c{partner_of[j]}\u201d" if j in partner_of else "unpaired"
+            o, n = (pair.old_index, j) if from_old else (j, pair.new_index)
+            note += f"; {similarity_of(c, o, n):.0%} alike"
             labels.append((section.title or "Preamble", section.level, note))
         current = pair.new_index if from_old else pair.old_index
         mine = (pair.old if from_old else pair.new)

@@ -258,3 +258,13 @@ def test_cli_report_is_written_once_and_never_overwritten_silently(tmp_path: Pat
     forced = run_cli(*args, "--force")
     assert forced.returncode == 1 and target.read_text(encoding="utf-8") != html  # other layout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nec.html"]  # no temp files left
+
+
+def test_similarity_of_ranks_the_lawyers_pair_first(nec: Comparison) -> None:
+    from policydiff.core.compare import similarity_of
+
+    old_flat, new_flat = nec.old.flat(), nec.new.flat()
+    children = old_flat.index(next(s for s in old_flat if s.bare_title == "Children's privacy"))
+    ranked = sorted(range(len(new_flat)), key=lambda j: -similarity_of(nec, children, j))
+    assert new_flat[ranked[0]].bare_title == "Minor's Privacy"
+    assert 0.0 <= similarity_of(nec, children, ranked[-1]) <= similarity_of(nec, children, ranked[0]) <= 1.0
