@@ -15,11 +15,12 @@ The rules look at the shape of a line and at its neighbours, never at particular
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
-from policydiff.core.model import Document, OmittedLine
+from policydiff.core.model import Document, OmittedLine, Section
 from policydiff.core.sections import build_sections, split_number
+from policydiff.core.webpage import html_to_markdown, looks_like_html
 
 _ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _PROVENANCE_RE = re.compile(r"^>\s*\*?.*\b(?:extracted|archived|retrieved|snapshot)\b", re.IGNORECASE)
@@ -85,7 +86,11 @@ class _Line:
 def parse_document(
     text: str, *, name: str = "<text>", path: str | None = None, sha256: str = "", encoding: str = "utf-8"
 ) -> Document:
-    """Recover the structure of a policy text."""
+    """Recover the structure of a policy text (markdown, plain text or a saved web page)."""
+    if looks_like_html(text) or (name.lower().endswith((".html", ".htm")) and "<" in text):
+        markdown, html_lines, page_title = html_to_markdown(text)
+        document = parse_document(markdown, name=name, path=path, sha256=sha256, encoding=encoding)
+        return _renumber_lines(document, html_lines, page_title)
     raw = text.split("\n")
     lines = [_Line(line) for line in raw]
     markdown_mode = _looks_like_markdown(raw)
@@ -111,6 +116,26 @@ def parse_document(
         omitted=omitted,
         sha256=sha256,
         encoding=encoding,
+    )
+
+
+def _renumber_lines(document: Document, source_lines: Sequence[int], page_title: str | None) -> Document:
+    """Point every line number of a document parsed from converted HTML back at the HTML file."""
+
+    def source(line: int) -> int:
+        return source_lines[line - 1] if 0 < line <= len(source_lines) else line
+
+    def section(s: Section) -> Section:
+        return replace(s, line=source(s.line), children=tuple(section(c) for c in s.children))
+
+    return replace(
+        document,
+        title=document.title or page_title,
+        preamble=section(document.preamble),
+        sections=tuple(section(s) for s in document.sections),
+        omitted=tuple(
+            replace(o, line=source(o.line), text=re.sub(r"\\(.)", r"\1", o.text)) for o in document.omitted
+        ),
     )
 
 
