@@ -112,6 +112,12 @@ def create_actions(w: MainWindow) -> SimpleNamespace:
     a.layout_group = QActionGroup(w)
     a.layout_group.addAction(a.layout_side)
     a.layout_group.addAction(a.layout_inline)
+    a.zoom_in = add_action(w, "&Larger Text", lambda: w.zoom(+1), Key.ZoomIn, "Ctrl+=",
+                           tip="Make the text larger", name="zoom_in")
+    a.zoom_out = add_action(w, "S&maller Text", lambda: w.zoom(-1), Key.ZoomOut,
+                            tip="Make the text smaller", name="zoom_out")
+    a.zoom_reset = add_action(w, "&Normal Text Size", lambda: w.zoom(0), "Ctrl+0",
+                              tip="Back to the normal text size", name="zoom_reset")
     a.changed_only = add_action(
         w, "&Changed Sections Only", w.set_changed_only, checkable=True,
         tip="Hide unchanged sections in the outline", name="changed_only",

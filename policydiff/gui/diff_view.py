@@ -627,6 +627,12 @@ class DiffView(QWidget):
         font.setPointSizeF(self.font_point_size)
         return font
 
+    def show_placeholder(self, text: str) -> None:
+        """A plain message in place of a comparison (nothing to compare yet)."""
+        if self.comparison is None:
+            self.browser.setPlainText(text)
+            self.browser.document().setDefaultFont(self.document_font())
+
     # -- rendering
 
     @property

@@ -30,6 +30,9 @@ from policydiff.gui.diff_view import INLINE, SIDE, DiffView
 from policydiff.gui.outline import Outline
 from policydiff.gui.workers import Comparer, Job
 
+TEXT_SIZES = (8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 16.0, 18.0, 20.0, 24.0)
+"""Text sizes (points) the zoom actions step through."""
+
 APP_TITLE = "policydiff"
 
 
@@ -261,6 +264,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(a.layout_side)
         view_menu.addAction(a.layout_inline)
         view_menu.addSeparator()
+        view_menu.addAction(a.zoom_in)
+        view_menu.addAction(a.zoom_out)
+        view_menu.addAction(a.zoom_reset)
+        view_menu.addSeparator()
         view_menu.addAction(a.changed_only)
         view_menu.addAction(self.dock.toggleViewAction())
         go_menu = bar.addMenu("&Go")
@@ -312,6 +319,7 @@ class MainWindow(QMainWindow):
         layout = settings.layout()
         (a.layout_inline if layout == INLINE else a.layout_side).setChecked(True)
         self.view.layout_name = layout
+        self.view.font_point_size = settings.value("view/text_size")
         opts = settings.options()
         for name in ("ignore_case", "ignore_whitespace", "ignore_typography", "ignore_numbering"):
             action = getattr(a, name)
@@ -373,7 +381,13 @@ class MainWindow(QMainWindow):
                 self.open_pair(self._lonely["old"], self._lonely["new"], message=message)
                 self._lonely.clear()
             else:
-                self.statusBar().showMessage(f"{Path(path).name} will be the {side} version: now open the {other} one")
+                name = Path(path).name
+                self.statusBar().showMessage(f"{name} will be the {side} version: now open the {other} one")
+                self.view.show_placeholder(
+                    f"{name} will be the {side} version.\n\n"
+                    f"Open the {other} version to compare it with: File \u203a Open {other.title()} Version\u2026, "
+                    f"or drop a file on the {'right' if other == 'new' else 'left'} half of this window."
+                )
             return
         old: Document | str = path if side == "old" else c.old
         new: Document | str = path if side == "new" else c.new
@@ -533,6 +547,24 @@ class MainWindow(QMainWindow):
             if self.comparison is not None:
                 self._pending_message = "Side by side" if name == SIDE else "Inline redline"
                 self.view.show_comparison(self.comparison, layout=name, anchor=self.view.current_anchor())
+
+    def zoom(self, step: int) -> None:
+        """Text one size larger (+1), smaller (-1) or back to normal (0); remembered."""
+        sizes = TEXT_SIZES
+        current = self.view.font_point_size
+        if step == 0:
+            size = settings.DEFAULTS["view/text_size"]
+        else:
+            nearest = min(range(len(sizes)), key=lambda k: abs(sizes[k] - current))
+            size = sizes[max(0, min(len(sizes) - 1, nearest + step))]
+        if size == current:
+            limit = {1: "largest", -1: "smallest", 0: "normal"}[step]
+            self.statusBar().showMessage(f"The text is already at its {limit} size", 3000)
+            return
+        self.view.font_point_size = size
+        settings.set_value("view/text_size", size)
+        self.statusBar().showMessage(f"Text size {size:g} pt", 3000)
+        self.view.rerender()
 
     def set_changed_only(self, on: bool) -> None:
         settings.set_value("view/changed_only", bool(on))

@@ -23,6 +23,7 @@ LAYOUT_INLINE = "inline"
 DEFAULTS: dict[str, Any] = {
     "view/layout": LAYOUT_SIDE,
     "view/changed_only": False,
+    "view/text_size": 11.0,
     "options/ignore_case": False,
     "options/ignore_whitespace": False,
     "options/ignore_typography": False,

@@ -151,3 +151,15 @@ def test_save_report_error_names_file_and_keeps_comparison(nec, tmp_path, monkey
     assert len(errors) == 1
     assert "report.html" in errors[0][1]
     assert nec.comparison is before
+
+
+def test_one_file_waits_for_the_other_side(qtbot, window, pair):
+    """`policydiff FILE` or "Open With" on one file: say what is missing, then compare."""
+    old, new = pair
+    window.open_side("old", str(old))
+    assert window.comparison is None
+    assert "will be the old version" in window.view.browser.toPlainText()
+    assert "now open the new one" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.comparison_shown, timeout=WAIT_MS):
+        window.open_side("new", str(new))
+    assert (window.comparison.old.path, window.comparison.new.path) == (str(old), str(new))

@@ -10,6 +10,7 @@ from PySide6.QtCore import QUrl  # noqa: E402
 from PySide6.QtGui import QColor, QPalette, QTextDocument  # noqa: E402
 
 from policydiff.core.model import Op  # noqa: E402
+from policydiff.gui import settings  # noqa: E402
 from policydiff.gui.diff_view import Colors, SafeBrowser, side_rows  # noqa: E402
 
 WAIT_MS = 30_000
@@ -97,3 +98,20 @@ def test_deletions_struck_and_insertions_underlined(nec):
             it += 1
         block = block.next()
     assert struck and underlined
+
+
+def test_zoom_changes_text_size_and_remembers_it(qtbot, nec):
+    window = nec
+    start = window.view.font_point_size
+    with qtbot.waitSignal(window.view.rendered, timeout=20_000):
+        window.acts.zoom_in.trigger()
+    assert window.view.font_point_size > start
+    assert settings.value("view/text_size") == window.view.font_point_size
+    with qtbot.waitSignal(window.view.rendered, timeout=20_000):
+        window.acts.zoom_reset.trigger()
+    assert window.view.font_point_size == start == 11.0
+    for _ in range(20):  # stops at the smallest size instead of going below it
+        window.zoom(-1)
+    qtbot.waitUntil(lambda: not window.view.building, timeout=20_000)
+    assert window.view.font_point_size == 8.0
+    assert "smallest" in window.statusBar().currentMessage()
