@@ -335,6 +335,17 @@ def _mark_headings(lines: list[_Line], markdown_mode: bool) -> None:
         line.kind == "content" and line.text.lstrip().startswith("#") and _ATX_RE.match(line.text)
         for line in lines
     )
+    # A line whose title stands again further down as a marked-up heading is a table-of-contents
+    # entry pointing at it, not a heading itself.
+    marked_titles: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        if line.kind != "content":
+            continue
+        atx = _ATX_RE.match(line.text)
+        if atx and line.text.lstrip().startswith("#"):
+            marked_titles[_title_key(atx.group(2))] = index
+        elif bold := _BOLD_LINE_RE.match(line.text):
+            marked_titles[_title_key(bold.group(1))] = index
     top_rank = 2
     last_atx_rank = 1
     last_numbered_rank = 1
@@ -366,6 +377,8 @@ def _mark_headings(lines: list[_Line], markdown_mode: bool) -> None:
                 line.kind, line.rank, line.text = "heading", min(base + 1, 6), inner
             continue
         plain = _plain(line.text)
+        if marked_titles.get(_title_key(plain), -1) > index:
+            continue
         number, rest = split_number(plain)
         if number is not None:
             rank = _numbered_rank(number, rest, numbering, base, last_numbered_rank)
@@ -381,6 +394,11 @@ def _mark_headings(lines: list[_Line], markdown_mode: bool) -> None:
             and _followed_by_prose(lines, index)
         ):
             line.kind, line.rank, line.text = "heading", min(base + 1, 6), plain
+
+
+def _title_key(text: str) -> str:
+    """A title compared without markup, numbering, case or trailing punctuation."""
+    return split_number(_plain(text))[1].lower().rstrip(".:")
 
 
 def _ends_paragraph(lines: Sequence[_Line], index: int, markdown_mode: bool) -> bool:

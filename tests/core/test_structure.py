@@ -221,3 +221,11 @@ def test_any_text_parses_into_a_document(text: str) -> None:
     doc = parse_document(text)
     for section in all_sections(doc):
         assert section.level >= 1 and section.line >= 1
+
+
+def test_table_of_contents_entries_are_not_headings() -> None:
+    doc = load_document(CORPUS / "extra" / "sony-2014-04-18.md")
+    toc = doc.sections[0]
+    assert toc.title == "TABLE OF CONTENTS" and toc.children == ()
+    assert "1. Collection of Information" in toc.body
+    assert titles(doc).count("Collection of Information") == 1
