@@ -46,13 +46,6 @@ _OPTION_LABELS = (
 _WEAK_MATCH = 0.5
 """Below this pairing score a pair carries a note that the pairing itself is uncertain."""
 
-_STATUS_LABELS = {
-    Status.UNCHANGED: "Unchanged",
-    Status.CHANGED: "Changed",
-    Status.ADDED: "Added",
-    Status.REMOVED: "Removed",
-}
-
 # A URL is shown as a link only when it is plainly http(s) with nothing a browser would strip or
 # reinterpret (white space, control characters, quotes, angle brackets, backslashes).
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`\\]+", re.IGNORECASE)
@@ -388,7 +381,7 @@ def _pair_view(n: int, pair: SectionPair, comparison: Comparison, layout: Layout
         n=n,
         anchor=f"pair-{n}",
         status=status.value,
-        status_label=_STATUS_LABELS[status],
+        status_label=status.value.capitalize(),
         moved=pair.moved,
         manual=pair.manual,
         renamed=pair.renamed,

@@ -49,12 +49,6 @@ INLINE = "inline"
 SLICE_SECONDS = 0.012
 """Longest stretch of document building between two turns of the event loop."""
 
-STATUS_LABELS = {
-    Status.CHANGED: "CHANGED",
-    Status.ADDED: "ADDED",
-    Status.REMOVED: "REMOVED",
-    Status.UNCHANGED: "UNCHANGED",
-}
 
 
 def is_changed(pair: SectionPair) -> bool:
@@ -65,7 +59,7 @@ def is_changed(pair: SectionPair) -> bool:
 def badge_label(pair: SectionPair) -> str:
     if pair.moved and pair.status is Status.UNCHANGED:
         return "MOVED"
-    return STATUS_LABELS[pair.status]
+    return pair.status.value.upper()
 
 
 def amount_text(pair: SectionPair) -> str:
