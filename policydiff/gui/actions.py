@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QPolygonF
 from PySide6.QtWidgets import QStyle, QWidget
 
 if TYPE_CHECKING:
@@ -74,6 +75,35 @@ def _icon(widget: QWidget, theme: str, fallback: QStyle.StandardPixmap) -> QIcon
     return QIcon.fromTheme(theme, widget.style().standardIcon(fallback))
 
 
+# Arrow outlines (points on a 16x16 grid) for the navigation icons when the desktop has no icon theme.
+_ARROWS = {
+    "up": ((8, 3), (14, 12), (2, 12)),
+    "down": ((2, 4), (14, 4), (8, 13)),
+    "left": ((12, 2), (12, 14), (3, 8)),
+    "right": ((4, 2), (4, 14), (13, 8)),
+}
+
+
+def _arrow_icon(widget: QWidget, theme: str, direction: str) -> QIcon:
+    """The theme's icon, else an arrow drawn in the palette's text colour (legible on dark palettes,
+    unlike the style's built-in arrows)."""
+    if QIcon.hasThemeIcon(theme):
+        return QIcon.fromTheme(theme)
+    icon = QIcon()
+    for mode, group in ((QIcon.Mode.Normal, QPalette.ColorGroup.Active),
+                        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled)):
+        pixmap = QPixmap(32, 32)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(widget.palette().color(group, QPalette.ColorRole.WindowText))
+        painter.drawPolygon(QPolygonF([QPointF(x * 2, y * 2) for x, y in _ARROWS[direction]]))
+        painter.end()
+        icon.addPixmap(pixmap, mode)
+    return icon
+
+
 def create_actions(w: MainWindow) -> SimpleNamespace:
     """All of the window's actions, by name (``actions.next_section`` ...)."""
     SP = QStyle.StandardPixmap
@@ -125,11 +155,11 @@ def create_actions(w: MainWindow) -> SimpleNamespace:
     # Go
     a.prev_section = add_action(
         w, "&Previous Changed Section", w.prev_section, "Alt+Up", tip="Previous changed section",
-        icon=_icon(w, "go-up", SP.SP_ArrowUp), name="prev_section",
+        icon=_arrow_icon(w, "go-up", "up"), name="prev_section",
     )
     a.next_section = add_action(
         w, "&Next Changed Section", w.next_section, "Alt+Down", tip="Next changed section",
-        icon=_icon(w, "go-down", SP.SP_ArrowDown), name="next_section",
+        icon=_arrow_icon(w, "go-down", "down"), name="next_section",
     )
     a.first_section = add_action(
         w, "&First Changed Section", w.first_section, "Alt+Home", tip="First changed section",
@@ -141,11 +171,11 @@ def create_actions(w: MainWindow) -> SimpleNamespace:
     )
     a.prev_change = add_action(
         w, "Previous C&hange", w.prev_change, "F7", tip="Previous single change",
-        icon=_icon(w, "go-previous", SP.SP_ArrowLeft), name="prev_change",
+        icon=_arrow_icon(w, "go-previous", "left"), name="prev_change",
     )
     a.next_change = add_action(
         w, "Next &Change", w.next_change, "F8", tip="Next single change",
-        icon=_icon(w, "go-next", SP.SP_ArrowRight), name="next_change",
+        icon=_arrow_icon(w, "go-next", "right"), name="next_change",
     )
     # Options
     a.ignore_case = add_action(w, "Ignore &Case", w.options_toggled, checkable=True,
