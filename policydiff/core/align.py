@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -140,10 +141,17 @@ class Similarity:
 
     def get(self, old_index: int, new_index: int) -> float:
         """Similarity of two sections by their ``Document.flat()`` indices (0 for an empty preamble)."""
-        try:
-            return float(self.scores[self.old_ids.index(old_index), self.new_ids.index(new_index)])
-        except ValueError:
-            return 0.0
+        row = self._rows.get(old_index)
+        column = self._columns.get(new_index)
+        return 0.0 if row is None or column is None else float(self.scores[row, column])
+
+    @cached_property
+    def _rows(self) -> dict[int, int]:
+        return {index: row for row, index in enumerate(self.old_ids)}
+
+    @cached_property
+    def _columns(self) -> dict[int, int]:
+        return {index: column for column, index in enumerate(self.new_ids)}
 
 
 def similarity_matrix(old: Document, new: Document) -> Similarity:

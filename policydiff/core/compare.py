@@ -5,9 +5,7 @@ The single place where a comparison is computed; the CLI, the report and the win
 
 from __future__ import annotations
 
-import os
 from policydiff.core.align import Alignment, Similarity, align, moved_pairs, similarity_matrix
-from policydiff.core.load import load_document
 from policydiff.core.model import (
     Comparison,
     ComparisonStats,
@@ -35,13 +33,6 @@ def compare(
     """Align the two documents' sections and diff the words inside each pair."""
     similarity = similarity_matrix(old, new)
     return _build(old, new, similarity, options, overrides, cache={})
-
-
-def compare_files(
-    old_path: str | os.PathLike[str], new_path: str | os.PathLike[str], *, options: Options = Options()
-) -> Comparison:
-    """Load both files (raising ``LoadError``) and compare them."""
-    return compare(load_document(old_path), load_document(new_path), options=options)
 
 
 def with_overrides(comparison: Comparison, overrides: Overrides) -> Comparison:

@@ -10,8 +10,12 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import charset_normalizer
+
+if TYPE_CHECKING:
+    from policydiff.core.model import Document
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest file accepted (20 MiB): far above any real policy, small enough to diff interactively."""
@@ -123,7 +127,7 @@ def load_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Lo
     return decode(read_bytes(path, max_bytes=max_bytes), path)
 
 
-def load_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES):  # -> Document
+def load_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Document:
     """Read a policy file into a :class:`~policydiff.core.model.Document`."""
     from policydiff.core.structure import parse_document  # local: structure imports this module
 

@@ -91,30 +91,23 @@ class Document:
     encoding: str = "utf-8"
     """Encoding the bytes were decoded with."""
 
+    _flat: tuple[Section, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Computed once: the alignment, the views and the report all index sections through it.
+        flat = (self.preamble,) + tuple(s for top in self.sections for s in top.walk())
+        object.__setattr__(self, "_flat", flat)
+
     def flat(self) -> tuple[Section, ...]:
         """Preamble first, then every section in reading order; indices into this tuple identify sections."""
-        return _flat(self)
+        return self._flat
 
     def index_of(self, section: Section) -> int:
         """Index of ``section`` in :meth:`flat` (by identity)."""
-        for i, s in enumerate(self.flat()):
+        for i, s in enumerate(self._flat):
             if s is section:
                 return i
         raise ValueError("section is not part of this document")
-
-
-_FLAT_CACHE: dict[int, tuple[Document, tuple[Section, ...]]] = {}
-
-
-def _flat(doc: Document) -> tuple[Section, ...]:
-    cached = _FLAT_CACHE.get(id(doc))
-    if cached is not None and cached[0] is doc:
-        return cached[1]
-    flat = (doc.preamble,) + tuple(s for top in doc.sections for s in top.walk())
-    if len(_FLAT_CACHE) > 64:
-        _FLAT_CACHE.clear()
-    _FLAT_CACHE[id(doc)] = (doc, flat)
-    return flat
 
 
 @dataclass(frozen=True, slots=True)

@@ -403,11 +403,12 @@ def _title_key(text: str) -> str:
 
 def _ends_paragraph(lines: Sequence[_Line], index: int, markdown_mode: bool) -> bool:
     """The line is not continued by the next one (so it is a whole paragraph or hard-broken line)."""
-    if not markdown_mode or lines[index].text.endswith("  "):
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        return following is None or following.kind != "content" or following.standalone
     following = lines[index + 1] if index + 1 < len(lines) else None
-    return following is None or following.kind != "content" or bool(_LIST_ITEM_RE.match(following.text))
+    if following is None or following.kind != "content":
+        return True
+    if not markdown_mode or lines[index].text.endswith("  "):
+        return following.standalone
+    return bool(_LIST_ITEM_RE.match(following.text))
 
 
 def _is_heading_text(plain: str, *, allow_period: bool) -> bool:
@@ -447,10 +448,7 @@ def _numbered_rank(
                 return 0
             numbering.top.append(dotted[0])
         else:
-            parent = numbering.current[: len(dotted) - 1]
-            if tuple(dotted[:-1]) != parent[: len(dotted) - 1] and tuple(dotted[:-1]) != numbering.current[
-                : len(dotted) - 1
-            ]:
+            if dotted[:-1] != numbering.current[: len(dotted) - 1]:  # 6.1 only inside 6
                 return 0
             if numbering.top and dotted[0] != numbering.top[-1]:
                 return 0
