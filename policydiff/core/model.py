@@ -222,15 +222,16 @@ class SectionPair:
 
     @property
     def renamed(self) -> bool:
-        return self.old is not None and self.new is not None and any(
-            op.kind in "-+" for op in self.title_diff.ops
+        """The titles differ in more than their numbering."""
+        return self.old is not None and self.new is not None and (
+            " ".join(self.old.bare_title.split()) != " ".join(self.new.bare_title.split())
         )
 
     @property
     def display_title(self) -> str:
-        """``old title -> new title`` when renamed, else the one title."""
+        """``old title -> new title`` when renamed or renumbered, else the one title."""
         if self.old is not None and self.new is not None:
-            if self.renamed:
+            if self.old.title != self.new.title and (self.old.title or self.new.title):
                 return f"{self.old.title or 'Preamble'} \u2192 {self.new.title or 'Preamble'}"
             return self.new.title or "Preamble"
         section = self.new or self.old
@@ -282,10 +283,13 @@ class Comparison:
     stats: ComparisonStats
     options: Options = field(default_factory=Options)
     overrides: Overrides = field(default_factory=Overrides)
+    same_words: bool = False
+    """Both documents have the same words in the same order (under the ignore options): the
+    verdict, independent of how sections were paired."""
     similarity: object | None = field(default=None, compare=False, repr=False)
     """The section similarity the alignment used, kept so that user corrections realign cheaply."""
 
     @property
     def identical(self) -> bool:
-        """True when no pair has a content change."""
-        return all(p.status is Status.UNCHANGED for p in self.pairs)
+        """No differences: the same words in the same order (``diff`` exit status 0)."""
+        return self.same_words

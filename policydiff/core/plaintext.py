@@ -36,7 +36,7 @@ _BULLET_GLYPH_RE = re.compile(r"^\s*[\u2022\u00b7\u25aa\u25cf\-\*]\s*$")
 _LEADING_PIPES_RE = re.compile(r"^\s*(?:\|\s*)+")
 _TRAILING_PIPES_RE = re.compile(r"(?:\s*\|)+\s*$")
 _LIST_ITEM_RE = re.compile(r"^\s*(?:[*+\-\u2022]|\d{1,3}[.)])\s+")
-_NAVIGATION_RE = re.compile(
+NAVIGATION_RE = re.compile(
     r"^(?:(?:back|return|go) to (?:the )?top(?: of (?:the |this )?page)?|(?:page )?top of (?:the |this )?page"
     r"|page top|to top|displaying (?:the )?present location in (?:the|this) site|you are here"
     r"|skip to (?:main )?content|skip navigation|print(?: this page)?|share this page|breadcrumbs?)\W*$",
@@ -92,7 +92,7 @@ def _mark_debris(lines: list[_Line]) -> None:
             continue
         if "|" in line.text:
             line.text = _TRAILING_PIPES_RE.sub("", _LEADING_PIPES_RE.sub("", line.text)).strip()
-        if _NAVIGATION_RE.match(stripped) or _is_breadcrumb(stripped):
+        if NAVIGATION_RE.match(stripped) or _is_breadcrumb(stripped):
             line.kind, line.reason = "omitted", "navigation"
             continue
         if pending_bullet:

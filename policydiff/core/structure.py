@@ -31,7 +31,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from policydiff.core.model import Decision, Document, OmittedLine
-from policydiff.core.plaintext import plain_to_markdown
+from policydiff.core.plaintext import NAVIGATION_RE, plain_to_markdown
 from policydiff.core.sections import Entry, build_tree, render_blocks, render_inline, split_number
 from policydiff.core.shapes import (
     Numbering,
@@ -53,6 +53,7 @@ _TITLE_BAR_RE = re.compile(r"\s\|\s|[\s)](?:-|\u2013|\u2014)\s")
 _ATX_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _SETEXT_RE = re.compile(r"^ {0,3}(?:={3,}|-{3,})\s*$")
 _MAX_BOLD_WORDS = 16
+_DEBRIS_RE = re.compile(r"[\s|:\-\u2022\u00b7*=_~#\u00a0]*")
 
 
 @dataclass
@@ -129,6 +130,7 @@ def parse_document(
                 entries.append(Entry(part.text, source(part.line), part.rank))
             else:
                 entries.extend(Entry(line, source(part.line)) for line in _body_lines(part))
+    title = title or page_title
     preamble, sections = build_tree(entries, title or "")
     omitted = [OmittedLine(line, raw, reason) for line, raw, reason in set_aside]
     omitted += [OmittedLine(source(b.line), b.text, b.metadata) for b in blocks if b.metadata]
@@ -141,8 +143,8 @@ def parse_document(
     return Document(
         name=name,
         path=path,
-        title=title or page_title,
-        date=find_date(markdown.split("\n")),
+        title=title,
+        date=find_date([b.text for b in blocks]),
         source=source_url,
         archived=archived,
         preamble=preamble,
@@ -186,8 +188,11 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, dept
         if token.map and depth < 3 and (
             (token.type == "table_open" and _is_layout_table(tokens, i))
             or (token.type == "heading_open" and token.markup in "=-" and lines[line].lstrip().startswith("|"))
+            or (token.type == "paragraph_open" and token.level == 0 and any(
+                _is_pipe_debris(row) for row in lines[line : offset + token.map[1]]))
         ):
-            # A table used for page layout holds the page's text: read its cells as text.
+            # Pipes and rules of a table used for page layout (or of one that lost its table) hold
+            # the page's text: read the cells as lines of text.
             start, stop = offset + token.map[0], offset + token.map[1]
             inner = "\n".join(_LAYOUT_PIPES_RE.sub("", row) if not _RULE_ROW_RE.match(row) else "" for row in lines[start:stop])
             blocks += _blocks(_MD.parse(inner), lines, start, depth + 1)
@@ -230,15 +235,30 @@ _LAYOUT_PIPES_RE = re.compile(r"^\s*(?:\|\s*)+|(?:\s*\|)+(?=\s*$)")
 _RULE_ROW_RE = re.compile(r"^[\s|:\-]*-[\s|:\-]*$")
 
 
+def _is_pipe_debris(row: str) -> bool:
+    """A line of a paragraph that is really a row of a layout table: it starts or ends with a cell
+    pipe, or is a table rule."""
+    stripped = row.strip()
+    return stripped.startswith("|") or stripped.endswith("|") or bool(_RULE_ROW_RE.match(row) and "|" in row)
+
+
 def _is_layout_table(tokens: Sequence[Token], start: int) -> bool:
-    """A table with an empty header row or a single column lays out a page; it holds no data."""
-    header: list[str] = []
+    """A table that lays out a page rather than holding data: one column, an empty or prose header
+    row, or a first column left empty (indentation cells) in half the rows or more."""
+    rows: list[list[str]] = []
     for token in tokens[start:]:
-        if token.type == "inline":
-            header.append(token.content.strip())
-        elif token.type == "thead_close":
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows:
+            rows[-1].append(token.content.replace("\u00a0", " ").strip())
+        elif token.type == "table_close":
             break
-    return len(header) <= 1 or not any(header)
+    if not rows or len(rows[0]) <= 1 or not any(rows[0]):
+        return True
+    if any(len(cell.split()) > 12 for cell in rows[0]):  # a data table's header holds short labels
+        return True
+    empty_first = sum(1 for row in rows if row and not row[0])
+    return empty_first * 2 >= len(rows)
 
 
 def _block_end(tokens: Sequence[Token], start: int) -> int:
@@ -298,7 +318,16 @@ def _link_only(children: Sequence[Token]) -> bool:
 
 
 def _body_lines(block: _Block) -> list[str]:
-    return [line for line in block.text.split("\n") if line.strip()]
+    """The block's text lines; lines of table rules, pipes and bullet glyphs alone carry no word."""
+    return [line for line in block.text.split("\n") if line.strip() and not _DEBRIS_RE.fullmatch(line)]
+
+
+def _next(blocks: Sequence[_Block], i: int) -> _Block | None:
+    """The next block with a word in it (debris between a heading and its text does not count)."""
+    for block in blocks[i + 1 :]:
+        if any(c.isalnum() for c in block.text):
+            return block
+    return None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -354,6 +383,9 @@ def _find_title(blocks: list[_Block]) -> int | None:
         for j in navigation:
             blocks[j].metadata = "navigation"
     assert title is not None
+    for j in range(start, title):  # short lines above a title heading: breadcrumbs, site names
+        if blocks[j].kind == "line" and not blocks[j].metadata and not is_prose(blocks[j].text):
+            blocks[j].metadata = "navigation"
     below = title + 1
     if _TITLE_BAR_RE.search(blocks[title].text) and below < len(blocks):
         name = blocks[below]
@@ -415,6 +447,9 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
             continue
         if block.kind != "line":
             continue
+        if NAVIGATION_RE.match(block.text):
+            block.metadata = "navigation"
+            continue
         verdict = _line_heading(block, blocks, i, numbering, label_counts, later)
         if verdict is None:
             continue
@@ -459,7 +494,7 @@ def _line_heading(
     """("numbered", depth) or ("line", 0) when the paragraph line is a heading; None otherwise
     (with the reason in ``block.rule`` when the line looked like one)."""
     text = block.text
-    following = blocks[i + 1] if i + 1 < len(blocks) else None
+    following = _next(blocks, i)
     number, rest = split_number(text)
     heading_shaped = (
         is_heading_text(text, allow_period=len(text.split()) <= 8, max_words=_MAX_BOLD_WORDS)
@@ -468,10 +503,11 @@ def _line_heading(
     )
     if not (heading_shaped or (number is not None and is_heading_text(rest, allow_period=True))):
         return None
-    if not block.paragraph_start and not block.emphasis:
-        return None  # a later line of a wrapped paragraph
     if block.link_only:
         block.rule = "link only, not a section"
+        return None
+    if text.startswith("(") and text.endswith(")") and number is None:
+        block.rule = "parenthesised note, not a section"
         return None
     if is_date_stamp(text):
         block.rule, block.metadata = "date stamp, not a section", "date stamp"
@@ -488,7 +524,8 @@ def _line_heading(
         if not depth:
             block.rule = "numbered line that does not continue the numbering"
             return None
-        if not _followed_by_text_or_child(block, following, number):
+        sibling = _sibling_of_previous(number, blocks, i)
+        if not (_followed_by_text_or_child(block, following, number) or (sibling and following is not None)):
             block.rule = "numbered line with no text of its own (a list or contents)"
             return None
         block.rule = "numbered title line" + (" (bold)" if block.emphasis else "")
@@ -510,6 +547,20 @@ def _line_heading(
         block.rule = "short plain line over prose"
         return "line", 0
     return None
+
+
+def _sibling_of_previous(number: str, blocks: Sequence[_Block], i: int) -> bool:
+    """The closest earlier heading is numbered one less in the same style (``(1)`` before ``(2)``):
+    a continued sequence is a heading even when the text below it is short."""
+    for block in reversed(blocks[:i]):
+        if block.rank:
+            previous = split_number(block.text)[0]
+            if previous is None:
+                return False
+            mine, theirs = re.sub(r"\d+", "#", number), re.sub(r"\d+", "#", previous)
+            a, b = re.findall(r"\d+", number), re.findall(r"\d+", previous)
+            return mine == theirs and len(a) == len(b) and bool(a) and a[:-1] == b[:-1] and int(a[-1]) == int(b[-1]) + 1
+    return False
 
 
 def _followed_by_text_or_child(block: _Block, following: _Block | None, number: str) -> bool:
@@ -567,7 +618,7 @@ def _item_sections(
     rank 1, placed by the caller) and the last item number, or no blocks for a plain list."""
     items = _items(block.tokens)
     ordered = block.tokens[0].type == "ordered_list_open"
-    following = blocks[i + 1] if i + 1 < len(blocks) else None
+    following = _next(blocks, i)
     lone = len(items) == 1 and following is not None and following.kind != "heading" and (
         following.kind != "line" or is_prose(following.text)
     )
