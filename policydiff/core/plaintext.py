@@ -23,6 +23,7 @@ from typing import Sequence
 from policydiff.core.sections import split_number
 from policydiff.core.shapes import (
     SENTENCE_END,
+    TRAILING_FUNCTION_WORDS,
     Numbering,
     dotted,
     is_heading_text,
@@ -108,15 +109,23 @@ def _is_breadcrumb(stripped: str) -> bool:
 
 
 def _mark_standalone(lines: list[_Line]) -> None:
-    """A line continues the one before when that one does not end a sentence and it starts lower case."""
+    """A line continues the text before it when that text stops mid-sentence: no closing
+    punctuation and either a function word at its end or a lower-case start here. Blank lines do
+    not break this (text extracted from PDF pages puts one after every wrapped line)."""
     previous: _Line | None = None
     for line in lines:
-        if line.kind != "content":
+        if line.kind == "omitted":
             previous = None
+        if line.kind != "content":
             continue
         if previous is not None:
             tail = previous.text.rstrip()
-            continues = tail[-1:] not in SENTENCE_END + ":;" and line.text.lstrip()[:1].islower()
+            last_word = tail.split()[-1] if tail.split() else ""
+            open_ended = tail[-1:] not in SENTENCE_END + ":;"
+            continues = open_ended and (
+                line.text.lstrip()[:1].islower()
+                or (last_word in TRAILING_FUNCTION_WORDS and len(tail.split()) >= 6)
+            )
             line.standalone = not continues
         previous = line
 
@@ -202,7 +211,7 @@ def _mark_headings(lines: list[_Line]) -> None:
 
 
 def _ends_paragraph(lines: Sequence[_Line], index: int) -> bool:
-    following = lines[index + 1] if index + 1 < len(lines) else None
+    following = _next_content(lines, index)
     return following is None or following.kind != "content" or following.standalone
 
 
