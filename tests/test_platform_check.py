@@ -149,3 +149,10 @@ def test_the_table_lists_every_system_library_of_the_xcb_plugin() -> None:
               if name not in bundled and not name.startswith(RUNTIME)}
     assert system, "no NEEDED entries read: the check would pass vacuously"
     assert system - set(WINDOW_LIBRARIES) == set(), "libraries the window needs but the start-up check ignores"
+
+
+def test_the_readme_apt_line_installs_every_package_of_the_table() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    lines = [line.split() for line in readme.splitlines() if line.strip().startswith("sudo apt install")]
+    assert len(lines) == 1, lines
+    assert lines[0][3:] == list(dict.fromkeys(WINDOW_LIBRARIES.values()))
