@@ -46,8 +46,10 @@ def test_nothing_missing_no_message(monkeypatch) -> None:
 
 def test_the_window_is_not_started_and_the_exit_status_is_2(monkeypatch, capsys) -> None:
     monkeypatch.setattr(platform_check, "_load", fake_loader("libxcb-icccm.so.4", "libxcb-keysyms.so.1"))
-    monkeypatch.setattr(platform_check.os, "environ", {"DISPLAY": ":0", "HOME": "/nonexistent"})
-    monkeypatch.setattr(platform_check.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    for name in ("QT_QPA_PLATFORM", "XDG_SESSION_TYPE", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(platform_check, "sys", types.SimpleNamespace(platform="linux"))  # this module's view only
     started = []
     fake_app = types.ModuleType("policydiff.gui.app")
     fake_app.run = lambda old, new: started.append((old, new)) or 0  # type: ignore[attr-defined]
