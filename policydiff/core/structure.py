@@ -89,8 +89,16 @@ def parse_document(
     """Recover the structure of a policy text (markdown, plain text or a saved web page)."""
     if looks_like_html(text) or (name.lower().endswith((".html", ".htm")) and "<" in text):
         markdown, html_lines, page_title = html_to_markdown(text)
-        document = parse_document(markdown, name=name, path=path, sha256=sha256, encoding=encoding)
+        # Converted exactly once: the markdown may itself look like HTML (an escaped "<" in the text).
+        document = _parse_markdown(markdown, name=name, path=path, sha256=sha256, encoding=encoding)
         return _renumber_lines(document, html_lines, page_title)
+    return _parse_markdown(text, name=name, path=path, sha256=sha256, encoding=encoding)
+
+
+def _parse_markdown(
+    text: str, *, name: str, path: str | None, sha256: str, encoding: str
+) -> Document:
+    """Recover the structure of markdown or plain text; never treats it as HTML."""
     raw = text.split("\n")
     lines = [_Line(line) for line in raw]
     markdown_mode = _looks_like_markdown(raw)
