@@ -56,6 +56,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_headless(args, parser)
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except Exception as error:  # a bug or a file nobody foresaw: still one line and status 2, no traceback
+        return _fail(_unexpected(error, args))
+
+
+def _unexpected(error: BaseException, args: argparse.Namespace) -> str:
+    """One line for an exception nothing else handled, naming the file(s) being worked on."""
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or error}"
+    files = " vs ".join(args.files) or "policydiff"
+    kind = type(error).__name__
+    if isinstance(error, MemoryError):
+        detail = "out of memory"
+    elif isinstance(error, RecursionError):
+        detail = "the text is nested too deeply"
+    else:
+        detail = str(error).strip()
+    return f"{files}: cannot process ({kind}: {detail})" if detail else f"{files}: cannot process ({kind})"
 
 
 def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -72,6 +91,13 @@ def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             return EXIT_SAME
         if len(args.files) != 2:
             parser.error("--json and --report need two files: OLD NEW")
+        if args.report:  # refuse an input, a folder or a device before any work, never after
+            from policydiff.core.report import ReportTargetError, check_report_target
+
+            try:
+                check_report_target(args.report, args.files)
+            except ReportTargetError as error:
+                return _fail(str(error))
         old, new = (load_document(path) for path in args.files)
     except LoadError as error:
         return _fail(str(error))
@@ -88,11 +114,13 @@ def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if args.json:
         _print_json(comparison_json(comparison))
     else:
-        from policydiff.core.report import render_report, save_report
+        from policydiff.core.report import ReportTargetError, render_report, save_report
 
         html = render_report(comparison, layout=args.layout, changed_only=args.changed_only)
         try:
-            save_report(args.report, html, overwrite=args.force)
+            save_report(args.report, html, overwrite=args.force, inputs=args.files)
+        except ReportTargetError as error:
+            return _fail(str(error))
         except FileExistsError:
             return _fail(f"{args.report}: file exists (use --force to overwrite it)")
         except OSError as error:
@@ -106,6 +134,7 @@ def _print_json(data: object) -> None:
 
 
 def _fail(message: str) -> int:
+    message = " ".join(message.split())  # exactly one line, whatever the exception said
     print(f"policydiff: {message}", file=sys.stderr)
     return EXIT_ERROR
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,8 +66,28 @@ class LoadedText:
     """SHA-256 of the file's bytes, hex."""
 
 
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "is a FIFO (named pipe), not a file"),
+    (stat.S_ISCHR, "is a device, not a file"),
+    (stat.S_ISBLK, "is a device, not a file"),
+    (stat.S_ISSOCK, "is a socket, not a file"),
+)
+
+
+def _not_a_file(mode: int) -> str | None:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISREG(mode):
+        return None
+    return next((reason for test, reason in _SPECIAL_KINDS if test(mode)), "is not a regular file")
+
+
 def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file's bytes, refusing directories, missing, unreadable and oversized files."""
+    """Read a file's bytes, refusing folders, FIFOs, devices, missing, unreadable and oversized files.
+
+    Only regular files are read: a FIFO or a device would block or never end. The kind is checked
+    before opening, and again on the open file (opened without blocking) in case it was swapped.
+    """
     p = Path(path)
     try:
         info = p.stat()
@@ -74,20 +95,35 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> b
         raise LoadError(path, "no such file") from None
     except OSError as exc:
         raise LoadError(path, f"cannot read file ({exc.strerror or exc})") from None
-    if p.is_dir():
-        raise LoadError(path, "is a folder, not a file")
+    problem = _not_a_file(info.st_mode)
+    if problem:
+        raise LoadError(path, problem)
     if info.st_size > max_bytes:
         raise LoadError(
             path, f"file is too large ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)})"
         )
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        with open(p, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        fd = os.open(p, flags)
     except PermissionError:
         raise LoadError(path, "permission denied") from None
     except OSError as exc:
         raise LoadError(path, f"cannot read file ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:  # grew while we read, or a device that reports no size
+    try:
+        with open(fd, "rb", closefd=True) as handle:
+            problem = _not_a_file(os.fstat(handle.fileno()).st_mode)
+            if problem:  # replaced by something else between stat and open
+                raise LoadError(path, problem)
+            data = handle.read(max_bytes + 1)
+    except LoadError:
+        raise
+    except PermissionError:
+        raise LoadError(path, "permission denied") from None
+    except OSError as exc:
+        raise LoadError(path, f"cannot read file ({exc.strerror or exc})") from None
+    if data is None:  # pragma: no cover - a non-blocking read of a regular file always returns
+        raise LoadError(path, "cannot read file (not ready)")
+    if len(data) > max_bytes:  # grew while we read
         raise LoadError(path, f"file is too large (over {_megabytes(max_bytes)})")
     return data
 
@@ -102,8 +138,10 @@ def decode(data: bytes, path: str | os.PathLike[str] = "<text>") -> LoadedText:
         for signature, what in _SIGNATURES:
             if data.startswith(signature):
                 raise LoadError(path, f"this is {what}, not a text file")
-        if b"\x00" in data[:65536]:
-            raise LoadError(path, "binary content (contains NUL bytes), not a text file")
+        if b"\x00" in data:  # the whole file: a NUL at 1 MB is as telling as one at 1 KB
+            encoding = _bomless_utf16(data)
+            if encoding is None:
+                raise LoadError(path, "binary content (contains NUL bytes), not a text file")
     try:
         if encoding is None:
             text = data.decode("utf-8")
@@ -111,6 +149,8 @@ def decode(data: bytes, path: str | os.PathLike[str] = "<text>") -> LoadedText:
         else:
             text = data.decode(encoding)
     except UnicodeDecodeError:
+        if encoding in ("utf-16-le", "utf-16-be") and not _bom_encoding(data):
+            raise LoadError(path, "binary content (contains NUL bytes), not a text file") from None
         if encoding not in (None, "utf-8"):
             raise LoadError(path, f"the file says it is {encoding.upper()} but is not valid {encoding.upper()}") from None
         encoding, text = _detect(data, path)
@@ -163,12 +203,33 @@ def _bom_encoding(data: bytes) -> str | None:
     return None
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` for UTF-16 saved without a byte order mark, else None.
+
+    Such text has a NUL in the high byte of every ASCII character: NULs cluster at odd offsets
+    (little-endian) or even ones (big-endian), while the other parity has almost none (only
+    characters like U+4E00 put a NUL there). Binary data has NULs at both. Whether the bytes then
+    decode, and decode to text rather than control characters, is checked by the caller.
+    """
+    if len(data) < 2 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)  # C-speed, whole file
+    units = len(data) // 2
+    if odd >= units // 20 + 1 and odd >= 20 * even:
+        return "utf-16-le"
+    if even >= units // 20 + 1 and even >= 20 * odd:
+        return "utf-16-be"
+    return None
+
+
+_CONTROLS = tuple(chr(c) for c in range(32) if chr(c) not in "\n\t\f\v")
+
+
 def _control_ratio(text: str) -> float:
-    sample = text[:65536]
-    if not sample:
+    """Share of control characters in the whole text (one C-speed count per control character)."""
+    if not text:
         return 0.0
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
-    return controls / len(sample)
+    return sum(text.count(ch) for ch in _CONTROLS) / len(text)
 
 
 def _megabytes(size: int) -> str:

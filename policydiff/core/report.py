@@ -9,7 +9,8 @@ Public API (others code against it; keep names and signatures):
 
 * :func:`render_report` -- the HTML text;
 * :func:`default_report_name` -- ``nec-2002-vs-nec-2024.html``;
-* :func:`save_report` -- atomic write, refuses to overwrite unless asked.
+* :func:`save_report` -- atomic write, refuses to overwrite unless asked, and never writes over
+  an input, a folder or anything that is not a regular file (:class:`ReportTargetError`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import errno
 import os
 import re
 import secrets
+import stat
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -30,7 +33,7 @@ from markupsafe import Markup
 import policydiff
 from policydiff.core.model import Comparison, Document, Op, Section, SectionPair, Status
 
-__all__ = ["render_report", "default_report_name", "save_report"]
+__all__ = ["render_report", "default_report_name", "save_report", "ReportTargetError", "check_report_target"]
 
 Layout = Literal["side-by-side", "inline"]
 
@@ -520,15 +523,80 @@ _NO_LINK = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS, errno.EACCES,
             getattr(errno, "ENOTSUP", -1), getattr(errno, "EOPNOTSUPP", -1)}
 
 
-def save_report(path: str | os.PathLike, html: str, *, overwrite: bool = False) -> None:
+class ReportTargetError(OSError):
+    """The report may not be written there at all (an input, a folder, a device, a FIFO...).
+
+    ``strerror`` is the problem alone (``is one of the input files``), ``filename`` the path as
+    given; ``str(error)`` is ``<path>: <problem>``.
+    """
+
+    def __init__(self, path: str | os.PathLike, problem: str, code: int = errno.EINVAL) -> None:
+        super().__init__(code, problem, os.fspath(path))
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
+
+
+_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def check_report_target(
+    path: str | os.PathLike, inputs: tuple[str | os.PathLike | None, ...] | list = ()
+) -> None:
+    """Raise :class:`ReportTargetError` if a report must never be written at ``path``.
+
+    Refused, whatever ``overwrite`` says: a folder (or a name ending in a path separator), an
+    existing path that is not a regular file (device, FIFO, socket: ``os.replace`` would swap the
+    device node itself for a file), and the very file of an input, however it is reached (symbolic
+    or hard link, other spelling). A target that does not exist yet is fine.
+    """
+    raw = os.fspath(path)
+    if not raw:
+        raise ReportTargetError(path, "no file name given")
+    if raw.endswith(("/", os.sep)) or (os.altsep and raw.endswith(os.altsep)):
+        raise ReportTargetError(path, "is a folder, not a file", errno.EISDIR)
+    try:
+        info = os.stat(raw)  # follows symbolic links: what would really be replaced or written
+    except FileNotFoundError:
+        return  # new file (or a dangling link, which the exists check handles)
+    except OSError as exc:
+        raise ReportTargetError(path, f"cannot check the target ({exc.strerror or exc})", exc.errno or errno.EIO) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ReportTargetError(path, "is a folder, not a file", errno.EISDIR)
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((what for test, what in _KINDS if test(info.st_mode)), "a special file")
+        raise ReportTargetError(path, f"is {kind}, not a regular file")
+    for item in inputs:
+        if item is None:
+            continue
+        try:
+            same = os.path.samefile(raw, os.fspath(item))
+        except OSError:
+            continue
+        if same:
+            raise ReportTargetError(path, "is one of the input files; choose another name for the report")
+
+
+def save_report(
+    path: str | os.PathLike, html: str, *, overwrite: bool = False,
+    inputs: tuple[str | os.PathLike | None, ...] | list = (),
+) -> None:
     """Write ``html`` (UTF-8) to ``path`` atomically.
 
     The text goes to a temporary file in the same directory, flushed to disk, then moved into
     place: ``path`` either keeps its previous state or holds the whole report, never a part.
-    Without ``overwrite``, raises :class:`FileExistsError` if ``path`` exists (checked and
-    created in one step with a hard link where the file system allows it). Other failures
-    raise :class:`OSError` naming the path.
+    Raises :class:`ReportTargetError` when :func:`check_report_target` refuses ``path`` (checked
+    against ``inputs``, the compared files). Without ``overwrite``, raises
+    :class:`FileExistsError` if ``path`` exists (checked and created in one step with a hard link
+    where the file system allows it). Other failures raise :class:`OSError` naming the path.
+    Temporary files left by an earlier, killed save in that directory are removed.
     """
+    check_report_target(path, inputs)
     target = os.path.abspath(os.fspath(path))
     directory = os.path.dirname(target)
     data = html.encode("utf-8")
@@ -536,10 +604,12 @@ def save_report(path: str | os.PathLike, html: str, *, overwrite: bool = False) 
     if not overwrite and os.path.lexists(target):
         raise _exists(target)
 
+    _remove_stale_temps(directory)
     tmp = None
     try:
         fd, tmp = _create_temp(directory, os.path.basename(target))
         with os.fdopen(fd, "wb") as fh:
+            _lock(fh.fileno())  # tells another run's clean-up that this file is in use
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -583,11 +653,74 @@ def _exists(target: str) -> FileExistsError:
     )
 
 
+_TEMP_MARK = "policydiff-report"
+_TEMP_NAME = re.compile(r"\A\..{0,100}\." + _TEMP_MARK + r"-[0-9a-f]{12}\.tmp\Z", re.DOTALL)
+STALE_TEMP_SECONDS = 10 * 60
+"""A temp file of ours untouched this long is left over from a killed save (a save takes seconds)."""
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        pass
+
+
+def _in_use(path: str) -> bool:
+    """True if another save still holds the file's lock (POSIX; elsewhere the age alone decides)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return True  # cannot even look at it: leave it alone
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # also releases our probe lock
+    return False
+
+
+def _remove_stale_temps(directory: str, *, now: float | None = None) -> None:
+    """Delete temp files a killed save left in ``directory``: only our own naming pattern, only
+    regular files of this user, only when older than :data:`STALE_TEMP_SECONDS` and not locked."""
+    now = time.time() if now is None else now
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if not _TEMP_NAME.match(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < STALE_TEMP_SECONDS:
+            continue
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            continue
+        if _in_use(entry.path):
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def _create_temp(directory: str, base: str) -> tuple[int, str]:
     """A new, exclusively created temp file next to the target; mode follows the umask."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
-        name = os.path.join(directory, f".{base[:100]}.{secrets.token_hex(6)}.tmp")
+        name = os.path.join(directory, f".{base[:100]}.{_TEMP_MARK}-{secrets.token_hex(6)}.tmp")
         try:
             return os.open(name, flags, 0o666), name
         except FileExistsError:

@@ -18,7 +18,7 @@ _BLOCKS = frozenset(
     tr ul li h1 h2 h3 h4 h5 h6 br""".split()
 )
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "area", "base", "col", "source"})
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~=])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~=&])")
 
 
 def looks_like_html(text: str) -> bool:
@@ -42,6 +42,7 @@ class _Converter(HTMLParser):
         self._in_title = False
         self._ordered: list[int | None] = []  # one per open list: next number, or None for bullets
         self._in_pre = False
+        self._line_has_text = False  # any visible text in _parts yet (kept, not recomputed: linear time)
 
     # -- structure --------------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -102,8 +103,9 @@ class _Converter(HTMLParser):
             return
         if self._skip_depth:
             return
-        if not "".join(self._parts).replace("**", "").strip():  # first text of this line
+        if not self._line_has_text:  # first text of this line
             self._line_no = self.getpos()[0]
+            self._line_has_text = bool(data.strip())
         text = data if self._in_pre else re.sub(r"\s+", " ", data)
         self._parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
@@ -112,6 +114,7 @@ class _Converter(HTMLParser):
         text = "".join(self._parts).strip()
         text = re.sub(r"\*\*\s*\*\*", "", text).strip()  # empty bold runs
         self._parts = []
+        self._line_has_text = False
         if text:
             self.lines.append((self._line_no, self._prefix + text))
             self.lines.append((self._line_no, ""))
@@ -124,8 +127,45 @@ class _Converter(HTMLParser):
         return "\n".join(line for _, line in self.lines), [n for n, _ in self.lines], title
 
 
+_COMMENT_CLOSE = re.compile(r"--\s*>")  # what html.parser accepts as the end of a comment
+_MARKED_SECTION_CLOSE = re.compile(r"]\s*]\s*>")
+_OPENER = re.compile(r"<(?:!--|!\[)?")
+
+
+def _last_start(pattern: re.Pattern[str], text: str) -> int:
+    start = -1
+    for match in pattern.finditer(text):
+        start = match.start()
+    return start
+
+
+def defuse_unterminated(text: str) -> str:
+    """Escape the ``<`` of constructs that are never closed, so that parsing stays linear.
+
+    ``html.parser`` looks for the end of an open comment, tag or ``<![`` section up to the end of the
+    input, and at the end of the input does so again at every following ``<``: a page full of
+    unclosed ``<!--`` or ``<a `` (hostile or just broken) then takes quadratic time. Such openers are
+    shown as text instead (never dropped). Newlines are not touched, so line numbers stay valid.
+    """
+    last_gt = text.rfind(">")
+    # A "<!--" at i is searched for its end from i + 4, a "<![" from i + 3, a tag's ">" from i + 1.
+    open_comments = _last_start(_COMMENT_CLOSE, text) - 3 if "<!--" in text else len(text)
+    open_sections = _last_start(_MARKED_SECTION_CLOSE, text) - 2 if "<![" in text else len(text)
+
+    def escape(match: re.Match[str]) -> str:
+        start, opener = match.start(), match.group()
+        unclosed = (
+            start > last_gt
+            or (opener == "<!--" and start >= max(open_comments, 0))
+            or (opener == "<![" and start >= max(open_sections, 0))
+        )
+        return "&lt;" + opener[1:] if unclosed else opener
+
+    return _OPENER.sub(escape, text)
+
+
 def html_to_markdown(text: str) -> tuple[str, list[int], str | None]:
     """Markdown text, the HTML source line of each of its lines, and the page's ``<title>``."""
     converter = _Converter()
-    converter.feed(text)
+    converter.feed(defuse_unterminated(text))
     return converter.finish()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, Qt, Signal
@@ -469,6 +470,19 @@ class MainWindow(QMainWindow):
 
     def _comparison_finished(self, job: Job, comparison: Comparison) -> None:
         previous = self.comparison
+        try:
+            self._show_result(job, comparison, previous)
+        except Exception as exc:  # noqa: BLE001 - a result the window cannot show: keep the previous one
+            traceback.print_exc()
+            self.comparison = previous
+            if previous is not None:
+                try:
+                    self._show_result(Job(reason="restore"), previous, previous)
+                except Exception:  # noqa: BLE001 - nothing more to fall back to
+                    traceback.print_exc()
+            self._comparison_failed(job, exc, comparison)
+
+    def _show_result(self, job: Job, comparison: Comparison, previous: Comparison | None) -> None:
         self.comparison = comparison
         self.header.set_comparison(comparison)
         self.outline.set_comparison(comparison)
@@ -497,7 +511,20 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.comparison_shown.emit(self.comparison)
 
-    def _comparison_failed(self, job: Job, exc: BaseException) -> None:
+    @staticmethod
+    def _job_files(job: Job, comparison: Comparison | None = None) -> str:
+        """The files a job was about, for an error message: "old.md and new.md"."""
+        names = []
+        for side, doc in ((job.old, None), (job.new, None)):
+            if side is None:
+                continue
+            names.append(side.name if isinstance(side, Document) else Path(os.fspath(side)).name)
+        base = comparison or job.base
+        if not names and base is not None:
+            names = [base.old.name, base.new.name]
+        return " and ".join(f"\u201c{name}\u201d" for name in names) or "the files"
+
+    def _comparison_failed(self, job: Job, exc: BaseException, comparison: Comparison | None = None) -> None:
         from policydiff.core.load import LoadError
 
         self._pending_message = None
@@ -506,10 +533,13 @@ class MainWindow(QMainWindow):
             text = f"Cannot open \u201c{Path(exc.path).name}\u201d: {exc.reason}.\n\n{exc.path}"
         elif isinstance(exc, OSError):
             title = "Cannot open file"
-            text = f"Cannot open \u201c{exc.filename}\u201d: {exc.strerror or exc}."
+            name = f"\u201c{Path(os.fspath(exc.filename)).name}\u201d" if exc.filename else self._job_files(job, comparison)
+            text = f"Cannot open {name}: {exc.strerror or exc}."
         else:
             title = "Comparison failed"
-            text = f"The comparison failed: {type(exc).__name__}: {exc}"
+            detail = str(exc).strip()
+            text = (f"Cannot compare {self._job_files(job, comparison)}: "
+                    f"{type(exc).__name__}{': ' + detail if detail else ''}.")
         kept = " The previous comparison is still shown." if self.comparison is not None else ""
         self.statusBar().showMessage(text.split("\n")[0] + kept, 10000)
         dialogs.show_error(self, title, text + ("\n\n" + kept.strip() if kept else ""))
@@ -775,9 +805,11 @@ class MainWindow(QMainWindow):
         self._remember_directory(path)
         try:
             html = render_report(c, layout=self.view.layout_name, changed_only=self.acts.changed_only.isChecked())
-            save_report(path, html, overwrite=True)  # the dialog has already asked about overwriting
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
+            # The dialog has already asked about overwriting; an input, a folder or a device is
+            # refused all the same (ReportTargetError).
+            save_report(path, html, overwrite=True, inputs=(c.old.path, c.new.path))
+        except Exception as exc:  # noqa: BLE001 - OSError, or a bug: a dialog either way, never a crash
+            reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
             dialogs.show_error(self, "Cannot save report", f"Cannot save \u201c{Path(path).name}\u201d: {reason}.\n\n{path}")
             return
         self._say(f"Saved report to {path}")

@@ -121,3 +121,95 @@ def test_arbitrary_bytes_give_a_document_or_a_clear_error(data: bytes) -> None:
         assert str(error).startswith("input.bin: ") and "\n" not in str(error)
     else:
         assert "\r" not in loaded.text and not loaded.text.startswith("\ufeff")
+
+
+# -- UTF-16 without a byte order mark, NULs anywhere, FIFOs and devices ----------------------------
+
+import stat  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from policydiff.core.load import read_bytes  # noqa: E402
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT,
+        "# 個人情報保護方針\n\n当社は、お客様の個人情報 (personal data) を適切に取り扱います。一\n",
+    ],
+)
+def test_utf16_without_bom_is_read_as_utf16(tmp_path: Path, codec: str, text: str) -> None:
+    path = tmp_path / "policy.txt"
+    path.write_bytes(text.encode(codec))
+    loaded = load_text(path)
+    assert loaded.text == text
+    assert loaded.encoding == codec
+
+
+def test_utf16_without_bom_but_broken_is_binary(tmp_path: Path) -> None:
+    data = TEXT.encode("utf-16-le") + "\ud800".encode("utf-16-le", "surrogatepass") + b"x\x00"
+    path = tmp_path / "policy.txt"
+    path.write_bytes(data)
+    with pytest.raises(LoadError, match="binary content"):
+        load_text(path)
+
+
+@pytest.mark.parametrize("where", [10, 65535, 65536, 70_000, 1_000_000])
+def test_a_nul_byte_anywhere_is_binary(tmp_path: Path, where: int) -> None:
+    data = bytearray(b"Privacy policy text. " * (where // 21 + 10))
+    data[where] = 0
+    path = tmp_path / "policy.md"
+    path.write_bytes(bytes(data))
+    with pytest.raises(LoadError) as caught:
+        load_document(path)
+    assert str(caught.value) == f"{path}: binary content (contains NUL bytes), not a text file"
+
+
+def test_binary_with_nuls_at_both_parities_is_not_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "data.txt"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(LoadError, match="NUL bytes"):
+        load_text(path)
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "policy.md"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "policydiff", str(fifo), "--outline"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"policydiff: {fifo}: is a FIFO (named pipe), not a file\n"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_fifo_behind_a_symlink_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "policy.md"
+    link.symlink_to(fifo)
+    with pytest.raises(LoadError) as caught:
+        read_bytes(link)
+    assert str(caught.value) == f"{link}: is a FIFO (named pipe), not a file"
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/zero"])
+def test_a_device_is_refused(device: str) -> None:
+    if not os.path.exists(device):
+        pytest.skip(f"no {device}")
+    with pytest.raises(LoadError) as caught:
+        load_document(device)
+    assert str(caught.value) == f"{device}: is a device, not a file"
+
+
+def test_a_fifo_swapped_in_after_the_check_does_not_block(tmp_path: Path, monkeypatch) -> None:
+    """The path was a file at stat() time and is a FIFO at open(): opened without blocking, refused."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    real_stat = Path.stat
+    monkeypatch.setattr(Path, "stat", lambda self, **kw: real_stat(Path(__file__)))
+    with pytest.raises(LoadError, match="FIFO"):
+        read_bytes(fifo)

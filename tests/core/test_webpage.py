@@ -92,3 +92,79 @@ def test_every_visible_word_of_a_page_is_accounted_for(blocks: list[str]) -> Non
         found += Counter(re.findall(r"[^\W_]+", section.title + " " + section.body))
     visible = re.sub(r"<[^>]+>", " ", page)
     assert found == Counter(re.findall(r"[^\W_]+", visible))
+
+
+# -- hostile pages: text with "<", and constructs that are never closed --------------------------
+
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+
+import pytest  # noqa: E402
+
+from policydiff.core.webpage import defuse_unterminated  # noqa: E402
+
+
+def _parse_in_thread(text: str, name: str, timeout: float = 60.0):
+    """Parse in a daemon thread; a hang fails the test instead of blocking the run forever."""
+    result: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            result["document"] = parse_document(text, name=name)
+        except BaseException as exc:  # pragma: no cover - reported below
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"parse_document did not return for {name}"
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["document"]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("<p>a &lt; b</p>", "a < b"),
+        ("<p>fish &amp; chips</p>", "fish & chips"),
+        ("<p>if a < b and c > d</p>", "if a < b and c > d"),
+        ("<h1>Terms</h1><p>x &lt;p&gt;not a tag&lt;/p&gt; &amp;amp; y</p>", "x <p>not a tag</p> &amp; y"),
+    ],
+)
+def test_text_with_angle_brackets_and_entities_is_converted_once(body: str, expected: str) -> None:
+    document = _parse_in_thread(body, "x.html")
+    words = " ".join([document.title or ""] + [s.title + " " + s.body for s in document.flat()])
+    assert expected in words
+
+
+def test_outline_of_a_page_with_escaped_text_returns(tmp_path: Path) -> None:
+    path = tmp_path / "x.html"
+    path.write_text("<p>a &lt; b</p>\n<p>c &amp; d &lt;&lt; e</p>\n<p>f < g</p>\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "policydiff", str(path), "--outline"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["path"] == str(path)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["<!--" * 3000, "<a " * 3000, "<![CDATA[>" * 3000, "</" * 3000, "<?" * 3000, "a < b " * 3000],
+)
+def test_unclosed_constructs_do_not_stall_the_converter(tail: str) -> None:
+    _parse_in_thread("<h1>Policy</h1><p>We keep your data.</p>" + tail, "x.html")
+
+
+def test_defusing_shows_unclosed_openers_as_text_and_keeps_lines() -> None:
+    page = "<p>a</p>\n<!-- never closed\n<p>b</p>\n<a href='x' never closed"
+    defused = defuse_unterminated(page)
+    assert defused.count("\n") == page.count("\n")
+    assert "&lt;!-- never closed" in defused
+    assert "<p>b</p>" in defused  # terminated constructs are untouched
+    assert defused.endswith("&lt;a href='x' never closed")
+    closed = "<p>a</p><!-- note --><p>b</p>"
+    assert defuse_unterminated(closed) == closed

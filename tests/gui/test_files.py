@@ -163,3 +163,65 @@ def test_one_file_waits_for_the_other_side(qtbot, window, pair):
     with qtbot.waitSignal(window.comparison_shown, timeout=WAIT_MS):
         window.open_side("new", str(new))
     assert (window.comparison.old.path, window.comparison.new.path) == (str(old), str(new))
+
+
+def test_save_report_refuses_an_input_a_folder_and_a_device(qtbot, window, pair, open_pair, monkeypatch, errors, tmp_path):
+    import hashlib
+
+    old, new = pair
+    open_pair(window, old, new)
+    before = window.comparison
+    digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in pair]
+    link = tmp_path / "link.html"
+    link.symlink_to(new)
+    targets = {str(old): "is one of the input files", str(link): "is one of the input files",
+               str(tmp_path): "is a folder", os.devnull: "character device"}
+    for target, problem in targets.items():
+        monkeypatch.setattr(dialogs, "get_save_path", lambda *args, t=target: t)
+        window.acts.save_report.trigger()
+        title, text = errors[-1]
+        assert title == "Cannot save report" and problem in text, text
+    assert len(errors) == len(targets)
+    assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in pair] == digests
+    assert window.comparison is before
+
+
+def test_an_unexpected_failure_names_the_files_and_keeps_the_comparison(qtbot, window, pair, open_pair, monkeypatch, errors, tmp_path):
+    import policydiff.core.compare as compare_module
+
+    old, new = pair
+    open_pair(window, old, new)
+    before = window.comparison
+    other = tmp_path / "other.md"
+    other.write_text("# Other\n\nText.\n", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise ValueError("something nobody foresaw")
+
+    monkeypatch.setattr(compare_module, "compare", broken)
+    with qtbot.waitSignal(window.load_failed, timeout=WAIT_MS):
+        window.open_pair(str(old), str(other))
+    title, text = errors[-1]
+    assert "terms-2020.md" in text and "other.md" in text and "something nobody foresaw" in text
+    assert "previous comparison is still shown" in text
+    assert window.comparison is before and window.view.comparison is before
+
+
+def test_a_result_the_view_cannot_show_keeps_the_previous_comparison(qtbot, window, pair, open_pair, monkeypatch, errors, tmp_path):
+    old, new = pair
+    open_pair(window, old, new)
+    before = window.comparison
+    other = tmp_path / "other.md"
+    other.write_text("# Other\n\nText.\n", encoding="utf-8")
+    real_show = window.view.show_comparison
+
+    def picky(comparison, **kwargs):
+        if comparison.new.name == "other.md":
+            raise RuntimeError("cannot draw this")
+        return real_show(comparison, **kwargs)
+
+    monkeypatch.setattr(window.view, "show_comparison", picky)
+    with qtbot.waitSignal(window.load_failed, timeout=WAIT_MS):
+        window.open_pair(str(old), str(other))
+    assert "other.md" in errors[-1][1] and "cannot draw this" in errors[-1][1]
+    assert window.comparison is before

@@ -175,3 +175,93 @@ def test_saves_a_rendered_report_with_odd_characters(tmp_path, sample):
 
     text = text_of(parse(target.read_text(encoding="utf-8")))
     assert "nul\u2400 vt\u240b surrogate\ufffd nonchar\ufffd end" in text
+
+
+# -- targets that are never written, whatever overwrite says ---------------------------------------
+
+from policydiff.core.report import STALE_TEMP_SECONDS, ReportTargetError  # noqa: E402
+
+
+def test_refuses_an_input_also_through_links(tmp_path):
+    source = tmp_path / "policy.md"
+    source.write_text("the input")
+    link = tmp_path / "link.html"
+    link.symlink_to(source)
+    hard = tmp_path / "hard.html"
+    os.link(source, hard)
+    for target in (source, link, hard):
+        with pytest.raises(ReportTargetError) as info:
+            save_report(target, HTML, overwrite=True, inputs=(None, str(source)))
+        assert info.value.strerror == "is one of the input files; choose another name for the report"
+        assert str(info.value) == f"{target}: {info.value.strerror}"
+    assert source.read_text() == "the input" and link.is_symlink()
+    assert sorted(listing(tmp_path)) == ["hard.html", "link.html", "policy.md"]
+
+
+def test_refuses_folders_devices_and_fifos(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    cases = {
+        str(folder): "is a folder, not a file",
+        str(tmp_path / "new-folder") + os.sep: "is a folder, not a file",
+        os.devnull: "is a character device, not a regular file",
+        str(fifo): "is a FIFO (named pipe), not a regular file",
+    }
+    for target, problem in cases.items():
+        with pytest.raises(ReportTargetError) as info:
+            save_report(target, HTML, overwrite=True)
+        assert info.value.strerror == problem
+    assert sorted(listing(tmp_path)) == ["fifo", "folder"]
+
+
+def _stale_temp(directory: Path, name: str, age: float) -> Path:
+    path = directory / name
+    path.write_text("half a report")
+    old = path.stat().st_mtime - age
+    os.utime(path, (old, old))
+    return path
+
+
+def test_a_killed_save_leaves_no_temp_file_after_the_next_one(tmp_path):
+    stale = _stale_temp(tmp_path, ".r.html.policydiff-report-0123456789ab.tmp", STALE_TEMP_SECONDS + 60)
+    other_report = _stale_temp(tmp_path, ".other.html.policydiff-report-ba9876543210.tmp", STALE_TEMP_SECONDS + 60)
+    save_report(tmp_path / "r.html", HTML)
+    assert not stale.exists() and not other_report.exists()
+    assert listing(tmp_path) == ["r.html"]
+
+
+def test_clean_up_leaves_fresh_foreign_and_locked_files_alone(tmp_path):
+    import fcntl
+
+    old_enough = STALE_TEMP_SECONDS + 60
+    fresh = _stale_temp(tmp_path, ".r.html.policydiff-report-0123456789ab.tmp", 0)  # a save in progress
+    foreign = [
+        _stale_temp(tmp_path, ".r.html.0123456789ab.tmp", old_enough),  # someone else's pattern
+        _stale_temp(tmp_path, "r.html.policydiff-report-0123456789ab.tmp", old_enough),  # not hidden
+        _stale_temp(tmp_path, ".r.html.policydiff-report-0123456789ab.tmp.keep", old_enough),
+    ]
+    locked = _stale_temp(tmp_path, ".x.html.policydiff-report-aaaaaaaaaaaa.tmp", old_enough)
+    folder = tmp_path / ".d.policydiff-report-bbbbbbbbbbbb.tmp"
+    folder.mkdir()
+    with open(locked, "rb") as holder:
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX)  # another policydiff still writing it
+        save_report(tmp_path / "r.html", HTML)
+    assert fresh.exists() and locked.exists() and folder.is_dir()
+    assert all(path.exists() for path in foreign)
+
+
+def test_temp_files_are_named_for_the_clean_up(tmp_path, monkeypatch):
+    seen = []
+    real_replace = os.replace
+
+    def spy(src, dst):
+        seen.append(os.path.basename(src))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    save_report(tmp_path / "r.html", HTML, overwrite=True)
+    from policydiff.core.report import _TEMP_NAME
+
+    assert len(seen) == 1 and _TEMP_NAME.match(seen[0])
