@@ -579,7 +579,9 @@ class _Aligner:
 
     def parents(self) -> None:
         """A heading with no text of its own pairs through its children: with the section that
-        holds its children's partners, or else joins its first child's partner."""
+        holds its children's partners, or else joins its first child's partner (a parent whose
+        text is short joins it too when their titles agree)."""
+        proposals: list[tuple[float, int, int, bool]] = []
         for old_side in (True, False):
             flat = self.flat_old if old_side else self.flat_new
             other = self.flat_new if old_side else self.flat_old
@@ -587,27 +589,31 @@ class _Aligner:
             parent_of_other = _parents(other)
             mine = self.partners_old if old_side else self.partners_new
             free_other = self.free_new if old_side else self.free_old
+            free = self.free_old if old_side else self.free_new
             for p in ids:
                 section = flat[p]
-                if p in mine or p in (self.blocked_old if old_side else self.blocked_new):
-                    continue
-                if not section.children:
+                if not free(p) or not section.children:
                     continue
                 textless = not section.body.strip()
-                descendants = [p + 1 + k for k in range(sum(1 for _ in section.walk()) - 1)]
+                descendants = range(p + 1, p + sum(1 for _ in section.walk()))
                 partners = [q for d in descendants for q in sorted(mine.get(d, ()))]
                 if not partners:
                     continue
                 holders = Counter(parent_of_other.get(q) for q in partners)
-                holder, votes = holders.most_common(1)[0]
+                holder, votes = min(holders.items(), key=lambda x: (-x[1], x[0] or 0))
                 first_child = p + 1
+                target = None
                 if textless and holder and votes * 2 > len(partners) and free_other(holder):
-                    self._add_oriented(p, holder, old_side, "parent")
+                    target = holder
                 elif mine.get(first_child) and len(mine[first_child]) == 1:
                     q = next(iter(mine[first_child]))
                     title = self._title_like(p, q, old_side)
                     if title > 0 if textless else title >= TITLE_SUPPORT:
-                        self._add_oriented(p, q, old_side, "parent")
+                        target = q
+                if target is not None:
+                    i, j = (p, target) if old_side else (target, p)
+                    proposals.append((self.sim.title(i, j), i, j, old_side))
+        self._accept(proposals, "parent")
 
     def _title_like(self, p: int, q: int, old_side: bool) -> float:
         return self.sim.title(p, q) if old_side else self.sim.title(q, p)
