@@ -72,7 +72,7 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class OmittedLine:
-    """A source line that carries no policy content and is therefore not in any section."""
+    """A source line set aside as metadata rather than policy content (still compared in place)."""
 
     line: int
     """1-based source line."""
@@ -80,6 +80,20 @@ class OmittedLine:
     """The line as it was in the file."""
     reason: str
     """Why it is not content: ``provenance``, ``navigation``, ``table debris``, ``blank``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Why a heading-like line is a heading or is not (``--outline --explain``)."""
+
+    line: int
+    """1-based source line."""
+    text: str
+    """The line as read (markup removed)."""
+    heading: bool
+    """Whether it became a section heading."""
+    rule: str
+    """The rule that made it a heading, or the reason it is not one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +117,10 @@ class Document:
     sections: tuple[Section, ...]
     """Top-level sections in reading order."""
     omitted: tuple[OmittedLine, ...] = ()
-    """Non-content lines (provenance, navigation, table debris), kept so nothing vanishes unseen."""
+    """Lines set aside as metadata (provenance, navigation, table of contents, page title, date
+    stamp, table debris) with the reason; every one with a word is still compared where it stands."""
+    decisions: tuple[Decision, ...] = ()
+    """How structure recovery judged each heading and heading-like line."""
     sha256: str = ""
     """SHA-256 of the file's bytes (empty for text given directly)."""
     encoding: str = "utf-8"
