@@ -92,7 +92,9 @@ class PairResult:
 
 def held_out_slugs(directory: Path) -> set[str]:
     """Slugs the labellers' README marks as held out (a line naming the slug and 'held-out')."""
-    readme = directory / "README.md"
+    readme = directory / "pairs" / "README.md"
+    if not readme.exists():
+        readme = directory / "README.md"
     if not readme.exists():
         return set()
     slugs = {p.name for p in (directory / "pairs").iterdir() if p.is_dir()}
