@@ -424,6 +424,8 @@ class _Aligner:
         self.matches: dict[tuple[int, int], Match] = {}
         self.partners_old: dict[int, set[int]] = {}
         self.partners_new: dict[int, set[int]] = {}
+        self.manual_old: set[int] = set()
+        self.manual_new: set[int] = set()
         self._by_old_cache: dict[int, list[int]] = {}
         self._by_new_cache: dict[int, list[int]] = {}
 
@@ -473,6 +475,8 @@ class _Aligner:
             if (i, j) in self.matches or self._many_to_many(i, j):
                 continue
             self.add(Match(i, j, 1.0, manual=True, how="user"))
+            self.manual_old.add(i)
+            self.manual_new.add(j)
 
     def _many_to_many(self, i: int, j: int) -> bool:
         """Whether pairing i with j would make a group with several sections on both sides."""
@@ -721,6 +725,8 @@ class _Aligner:
                 continue
             if (i, j) in self.blocked_pairs or self._many_to_many(i, j):
                 continue
+            if i in self.manual_old or j in self.manual_new:
+                continue  # the user's pairs get no automatic partners
             self.add(Match(i, j, max(self.sim.get(i, j), min(strength, 1.0)), how=how))
 
 
