@@ -1,10 +1,28 @@
-"""Pair the sections of two versions of a policy by what they say, not only by their headings.
+"""Pair the sections of two versions of a policy by what they say, where the text went.
 
-Each section is a TF-IDF vector over normalised word stems of its own text; titles (numbering
-stripped) get a vector of their own. The similarity of two sections mixes body and title cosine,
-with a small bonus for keeping the reading order. Pairs are taken best-first (a greedy maximum
-matching, which on these score matrices agrees with the optimal assignment in practice and stays
-fast on thousands of sections); below a threshold a section stays unpaired: removed or added.
+Features. Each section is a TF-IDF vector over stemmed words of its own text (Snowball stemmer
+from PyStemmer, a few privacy-policy synonyms mapped to one concept); titles (numbering stripped)
+get a vector of their own; and each section has a set of word-bigram shingles, weighted by how
+rare they are, for the asymmetric *containment*: how much of A's text is found in B.
+
+Candidates. Only pairs that share a word are ever scored: an inverted index over the new sections
+(pure Python for documents of ordinary size), or, for thousands of sections, sparse matrix products
+in row blocks keeping the best few candidates of each section (scipy, imported only then). Memory
+stays linear in the number of sections: there is no old x new matrix.
+
+Pairing, in this order (each step reads the same from either side, so swapping the versions
+mirrors the result):
+
+1. the user's overrides;
+2. a one-to-one core: confident pairs best first, then weaker pairs that keep the reading order
+   between confident ones (gap filling);
+3. weak pairs (low similarity) with neither title nor position support are undone;
+4. a leftover singleton between two paired neighbours pairs with the leftover singleton opposite
+   when their titles or a little content agree (a renamed section in the same place);
+5. a parent with no text of its own takes its pairing from its children;
+6. a section still unpaired whose text is mostly contained in a section of the other version joins
+   it: several old sections in one new section are a *merge*, one old section in several new ones
+   a *split*.
 """
 
 from __future__ import annotations
@@ -14,11 +32,9 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Iterable, Sequence
-
-import numpy as np
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterable, Sequence
 
 from policydiff.core.model import Document, Overrides, Section
 
@@ -26,6 +42,10 @@ PAIR_THRESHOLD = 0.25
 """Minimum similarity for a confident pair, wherever the two sections stand."""
 GAP_THRESHOLD = 0.08
 """Minimum similarity for a pair that also keeps the reading order between confident pairs."""
+WEAK_THRESHOLD = 0.2
+"""Below this similarity a pair needs title or position support, or it is undone."""
+TITLE_SUPPORT = 0.3
+"""Title similarity that supports a weak pair."""
 TITLE_WEIGHT = 0.4
 """Share of the title in the similarity (the body carries the rest)."""
 ORDER_BONUS = 0.06
@@ -34,6 +54,27 @@ LEVEL_FACTOR = 0.65
 """Similarity kept across outline levels: a section prefers its counterpart at the same depth (a
 general section over a jurisdiction-specific subsection that repeats its words), yet can still
 pair across levels when the content moved there."""
+POSITION_TITLE = 0.2
+"""Title similarity enough for the leftover singletons between two paired neighbours to pair."""
+POSITION_BODY = 0.1
+"""Body similarity enough for them to pair without a like title."""
+JOIN_BODY = 0.3
+"""Body similarity at which an unpaired section joins the section it resembles most (a merge or
+split with rewritten text)."""
+CHILD_BODY = 0.2
+"""Body similarity at which an unpaired subsection joins its paired parent's counterpart."""
+CONTAINED = 0.5
+"""Share of a section's (rarity-weighted) word bigrams found in another for it to be contained."""
+CONTAINED_SPREAD = 0.6
+"""Share found in its best few hosts together, for a section cut into pieces pasted elsewhere."""
+MIN_SHINGLES = 8
+"""A section with fewer distinct bigrams is too short to judge containment."""
+USE_CONCEPTS = True
+"""Map privacy-policy synonyms to one concept (measured with and without: benchmarks/)."""
+SMALL = 200_000
+"""Up to this many old x new section pairs, every pair sharing a word is scored exactly."""
+TOP_K = 12
+"""For larger documents, candidates kept per section (by body and by title similarity)."""
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _STOPWORDS = frozenset(
@@ -69,18 +110,16 @@ _CONCEPTS = {
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
 
 
-def terms(text: str) -> list[str]:
-    """Normalised content terms of a text: concepts, then crude stems; stop words dropped."""
-    out: list[str] = []
-    for match in _WORD_RE.finditer(text.lower().replace("\u2019", "'")):
-        word = match.group().removesuffix("'s")
-        if word in _STOPWORDS or word.isdigit():
-            continue
-        out.append(_CONCEPTS.get(word) or _stem(word))
-    return out
+@lru_cache(maxsize=1)
+def _stemmer() -> Callable[[str], str]:
+    try:
+        import Stemmer  # type: ignore[import-not-found]  # PyStemmer: the Snowball stemmers in C
+    except ImportError:  # pragma: no cover - a declared dependency; the crude stemmer still works
+        return _suffix_stem
+    return Stemmer.Stemmer("english").stemWord  # type: ignore[no-any-return]
 
 
-def _stem(word: str) -> str:
+def _suffix_stem(word: str) -> str:
     if len(word) > 4:
         for suffix in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -88,14 +127,50 @@ def _stem(word: str) -> str:
     return word
 
 
+_TERM_CACHE: dict[str, str | None] = {}
+
+
+def _term(word: str) -> str | None:
+    """The normalised term of one lower-case word (None for a stop word or a number)."""
+    term = _TERM_CACHE.get(word, "")
+    if term == "":
+        bare = word.removesuffix("'s")
+        if bare in _STOPWORDS or bare.isdigit():
+            term = None
+        else:
+            term = (_CONCEPTS.get(bare) if USE_CONCEPTS else None) or _stemmer()(bare)
+        if len(_TERM_CACHE) > 200_000:
+            _TERM_CACHE.clear()
+        _TERM_CACHE[word] = term
+    return term
+
+
+def terms(text: str) -> list[str]:
+    """Normalised content terms of a text: concepts, then Snowball stems; stop words dropped."""
+    out: list[str] = []
+    for word in _WORD_RE.findall(text.lower().replace("\u2019", "'")):
+        term = _term(word)
+        if term is not None:
+            out.append(term)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# The result
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One automatic or forced pairing."""
+    """One pairing of an old and a new section; a section may be in several (merge, split)."""
 
     old_index: int
     new_index: int
     score: float
     manual: bool = False
+    how: str = "similar"
+    """Why: ``similar`` (the one-to-one core), ``position`` (the only leftovers between two paired
+    neighbours), ``parent`` (a heading without text, paired through its children), ``contained``
+    (its text is found in the other section), ``user``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,78 +182,220 @@ class Alignment:
     added: tuple[int, ...]
 
 
+# ----------------------------------------------------------------------------------------------
+# Features
+
+
 def _content_indices(flat: Sequence[Section]) -> list[int]:
     """Sections that take part: all but the preamble, which always pairs with the other preamble."""
     return list(range(1, len(flat)))
 
 
-def _tfidf(texts: Sequence[list[str]]) -> np.ndarray:
-    """Unit-length TF-IDF rows (sublinear term frequency) over the texts' shared vocabulary."""
-    vocabulary: dict[str, int] = {}
-    rows, cols, values = [], [], []
-    for r, words in enumerate(texts):
-        for term, count in Counter(words).items():
-            rows.append(r)
-            cols.append(vocabulary.setdefault(term, len(vocabulary)))
-            values.append(1.0 + math.log(count))
-    matrix = np.zeros((len(texts), max(len(vocabulary), 1)), dtype=np.float32)
-    if values:
-        matrix[rows, cols] = values
-        df = np.count_nonzero(matrix, axis=0)
-        matrix *= (np.log((1 + len(texts)) / (1 + df)) + 1.0).astype(np.float32)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        np.divide(matrix, norms, out=matrix, where=norms > 0)
-    return matrix
+def _weights(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+    """Unit-length TF-IDF weights (sublinear term frequency)."""
+    vector = {t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items()}
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
-@dataclass(frozen=True)
-class Similarity:
-    """Similarity of every old section to every new one (rows: ``old_ids``, columns: ``new_ids``)."""
+def _idf(documents: Iterable[Iterable[str]], n: int) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    for items in documents:
+        df.update(items)
+    return {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
 
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+@dataclass
+class _Features:
+    """Per section (old sections first, then new): vectors, shingles, place in the outline."""
+
+    flat_old: tuple[Section, ...]
+    flat_new: tuple[Section, ...]
     old_ids: tuple[int, ...]
     new_ids: tuple[int, ...]
-    scores: np.ndarray
+    body: list[dict[str, float]] = field(default_factory=list)
+    title: list[dict[str, float]] = field(default_factory=list)
+    shingles: list[dict[str, float]] = field(default_factory=list)
+    """Distinct word bigrams with their rarity weight (idf)."""
+    shingle_total: list[float] = field(default_factory=list)
+    untitled: list[bool] = field(default_factory=list)
+    level: list[int] = field(default_factory=list)
+    position: list[float] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, old: Document, new: Document) -> _Features:
+        flat_old, flat_new = old.flat(), new.flat()
+        old_ids, new_ids = _content_indices(flat_old), _content_indices(flat_new)
+        sections = [flat_old[i] for i in old_ids] + [flat_new[j] for j in new_ids]
+        n = len(sections)
+        body_terms = [terms(s.body) for s in sections]
+        title_terms = [terms(s.bare_title) for s in sections]
+        body_counts = [Counter(t) for t in body_terms]
+        title_counts = [Counter(t) for t in title_terms]
+        grams = [{f"{a} {b}" for a, b in zip(t, t[1:])} for t in body_terms]
+        body_idf = _idf((c.keys() for c in body_counts), n)
+        title_idf = _idf((c.keys() for c in title_counts), n)
+        gram_idf = _idf(grams, n)
+        features = cls(flat_old, flat_new, tuple(old_ids), tuple(new_ids))
+        features.body = [_weights(c, body_idf) for c in body_counts]
+        features.title = [_weights(c, title_idf) for c in title_counts]
+        features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
+        features.shingle_total = [sum(s.values()) for s in features.shingles]
+        features.untitled = [not s.bare_title for s in sections]
+        features.level = [s.level for s in sections]
+        n_old, n_new = len(old_ids), len(new_ids)
+        features.position = [k / max(n_old - 1, 1) for k in range(n_old)] + [
+            k / max(n_new - 1, 1) for k in range(n_new)
+        ]
+        return features
+
+    def score(self, a: int, b: int) -> float:
+        """Similarity of old row ``a`` and new row ``b`` (b counts from the first new section)."""
+        return self.mix(_cosine(self.body[a], self.body[b]), _cosine(self.title[a], self.title[b]), a, b)
+
+    def mix(self, body: float, title: float, a: int, b: int) -> float:
+        """Body and title mixed, discounted across outline levels, with an order bonus."""
+        s = body if self.untitled[a] and self.untitled[b] else (1 - TITLE_WEIGHT) * body + TITLE_WEIGHT * title
+        if self.level[a] != self.level[b]:
+            s *= LEVEL_FACTOR
+        s *= 1 + ORDER_BONUS * (1 - abs(self.position[a] - self.position[b]))
+        # Rounded so that float noise cannot reorder equal scores from either side.
+        return round(min(max(s, 0.0), 1.0), 5)
+
+    def contained(self, a: int, b: int) -> float:
+        """Share of row ``a``'s text (rarity-weighted bigrams) found in row ``b``'s."""
+        total = self.shingle_total[a]
+        if len(self.shingles[a]) < MIN_SHINGLES or not total:
+            return 0.0
+        other = self.shingles[b]
+        return round(sum(w for g, w in self.shingles[a].items() if g in other) / total, 5)
+
+
+class Similarity:
+    """Similarity of old and new sections: exact scores of the candidate pairs, others on demand."""
+
+    def __init__(self, features: _Features, scores: dict[tuple[int, int], float]) -> None:
+        self.features = features
+        self.old_ids = features.old_ids
+        self.new_ids = features.new_ids
+        self.scores = scores
+        """(old flat index, new flat index) -> similarity, for the candidate pairs."""
+        self._row = {i: r for r, i in enumerate(self.old_ids)}
+        self._col = {j: len(self.old_ids) + c for c, j in enumerate(self.new_ids)}
 
     def get(self, old_index: int, new_index: int) -> float:
         """Similarity of two sections by their ``Document.flat()`` indices (0 for an empty preamble)."""
-        row = self._rows.get(old_index)
-        column = self._columns.get(new_index)
-        return 0.0 if row is None or column is None else float(self.scores[row, column])
+        found = self.scores.get((old_index, new_index))
+        if found is not None:
+            return found
+        a, b = self._row.get(old_index), self._col.get(new_index)
+        return 0.0 if a is None or b is None else self.features.score(a, b)
 
-    @cached_property
-    def _rows(self) -> dict[int, int]:
-        return {index: row for row, index in enumerate(self.old_ids)}
+    def title(self, old_index: int, new_index: int) -> float:
+        a, b = self._row.get(old_index), self._col.get(new_index)
+        return 0.0 if a is None or b is None else _cosine(self.features.title[a], self.features.title[b])
 
-    @cached_property
-    def _columns(self) -> dict[int, int]:
-        return {index: column for column, index in enumerate(self.new_ids)}
+    def body(self, old_index: int, new_index: int) -> float:
+        a, b = self._row.get(old_index), self._col.get(new_index)
+        return 0.0 if a is None or b is None else _cosine(self.features.body[a], self.features.body[b])
+
+    def old_in_new(self, old_index: int, new_index: int) -> float:
+        """How much of the old section's text is found in the new one (0..1)."""
+        a, b = self._row.get(old_index), self._col.get(new_index)
+        return 0.0 if a is None or b is None else self.features.contained(a, b)
+
+    def new_in_old(self, old_index: int, new_index: int) -> float:
+        """How much of the new section's text is found in the old one (0..1)."""
+        a, b = self._row.get(old_index), self._col.get(new_index)
+        return 0.0 if a is None or b is None else self.features.contained(b, a)
+
+    def has_text(self, index: int, old: bool) -> bool:
+        row = self._row.get(index) if old else self._col.get(index)
+        return row is not None and bool(self.features.body[row])
 
 
 def similarity_matrix(old: Document, new: Document) -> Similarity:
-    """Body and title cosine mixed, discounted across outline levels, with an order bonus."""
-    old_flat, new_flat = old.flat(), new.flat()
-    old_ids, new_ids = _content_indices(old_flat), _content_indices(new_flat)
-    sections = [old_flat[i] for i in old_ids] + [new_flat[j] for j in new_ids]
-    n_old = len(old_ids)
-    bodies = _tfidf([terms(s.body) for s in sections])
-    titles = _tfidf([terms(s.bare_title) for s in sections])
-    body = bodies[:n_old] @ bodies[n_old:].T
-    title = titles[:n_old] @ titles[n_old:].T
-    scores = (1 - TITLE_WEIGHT) * body + TITLE_WEIGHT * title
-    # Two untitled preambles: the body alone decides.
-    untitled_old = np.array([not s.bare_title for s in sections[:n_old]])
-    untitled_new = np.array([not s.bare_title for s in sections[n_old:]])
-    both_untitled = np.outer(untitled_old, untitled_new)
-    scores = np.where(both_untitled, body, scores)
-    levels_old = np.array([s.level for s in sections[:n_old]])
-    levels_new = np.array([s.level for s in sections[n_old:]])
-    scores = np.where(levels_old[:, None] != levels_new[None, :], scores * LEVEL_FACTOR, scores)
-    pos_old = np.arange(n_old) / max(n_old - 1, 1)
-    pos_new = np.arange(len(new_ids)) / max(len(new_ids) - 1, 1)
-    scores = scores * (1 + ORDER_BONUS * (1 - np.abs(pos_old[:, None] - pos_new[None, :])))
-    # Rounded so that float noise (A @ B.T against B @ A.T) cannot reorder equal scores.
-    scores = np.round(np.clip(scores, 0.0, 1.0), 5)
-    return Similarity(tuple(old_ids), tuple(new_ids), scores.astype(np.float64))
+    """Candidate pairs (sections sharing words) with their similarity; see the module doc."""
+    features = _Features.of(old, new)
+    n_old, n_new = len(features.old_ids), len(features.new_ids)
+    if n_old * n_new <= SMALL:
+        candidates = _candidates_exact(features)
+    else:
+        candidates = _candidates_sparse(features)
+    scores: dict[tuple[int, int], float] = {}
+    for a, b in candidates:
+        scores[(features.old_ids[a], features.new_ids[b - n_old])] = features.score(a, b)
+    return Similarity(features, scores)
+
+
+def _candidates_exact(f: _Features) -> set[tuple[int, int]]:
+    """Every (old row, new row) pair sharing a body term, a title term or a bigram."""
+    n_old = len(f.old_ids)
+    out: set[tuple[int, int]] = set()
+    for vectors in (f.body, f.title, f.shingles):
+        index: dict[str, list[int]] = {}
+        for b in range(n_old, len(vectors)):
+            for t in vectors[b]:
+                index.setdefault(t, []).append(b)
+        for a in range(n_old):
+            for t in vectors[a]:
+                posting = index.get(t)
+                if posting:
+                    out.update((a, b) for b in posting)
+    return out
+
+
+def _candidates_sparse(f: _Features) -> set[tuple[int, int]]:
+    """The best ``TOP_K`` partners of every section by body and by title cosine, from sparse
+    matrix products done a block of rows at a time (memory: one block x the other side)."""
+    import numpy as np
+    from scipy import sparse
+
+    n_old = len(f.old_ids)
+    n = len(f.body)
+    out: set[tuple[int, int]] = set()
+    for vectors in (f.body, f.title):
+        vocabulary: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for r, vector in enumerate(vectors):
+            for t, w in vector.items():
+                rows.append(r)
+                cols.append(vocabulary.setdefault(t, len(vocabulary)))
+                vals.append(w)
+        if not vals:
+            continue
+        matrix = sparse.csr_matrix(
+            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocabulary))
+        )
+        old_m, new_m = matrix[:n_old], matrix[n_old:]
+        for first, second, offset_a, offset_b, flip in (
+            (old_m, new_m, 0, n_old, False),
+            (new_m, old_m, n_old, 0, True),
+        ):
+            second_t = second.T.tocsc()
+            block = max(1, 2_000_000 // max(second.shape[0], 1))
+            for start in range(0, first.shape[0], block):
+                product = (first[start : start + block] @ second_t).toarray()
+                k = min(TOP_K, product.shape[1])
+                if k == 0:
+                    continue
+                best = np.argpartition(-product, k - 1, axis=1)[:, :k]
+                for r, row in enumerate(best):
+                    for c in row:
+                        if product[r, c] > 0:
+                            a, b = start + r + offset_a, int(c) + offset_b
+                            out.add((b, a) if flip else (a, b))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Pairing
 
 
 def align(
@@ -188,91 +405,363 @@ def align(
     *,
     similarity: Similarity | None = None,
 ) -> Alignment:
-    """Pair old and new sections: the user's overrides first, then confident pairs anywhere
-    (moves included), then weaker pairs that keep the reading order between confident ones."""
+    """Pair old and new sections (see the module doc for the steps)."""
     sim = similarity if similarity is not None else similarity_matrix(old, new)
-    matches: list[Match] = []
-    used_old: set[int] = set(overrides.unpaired_old)
-    used_new: set[int] = set(overrides.unpaired_new)
-    for i, j in overrides.pairs:
-        if i in used_old or j in used_new:
-            continue
-        matches.append(Match(i, j, 1.0, manual=True))
-        used_old.add(i)
-        used_new.add(j)
-    if 0 not in used_old and 0 not in used_new:
-        # The preambles hold each document's title, metadata and opening text: always compared.
-        matches.append(Match(0, 0, 1.0))
-        used_old.add(0)
-        used_new.add(0)
-    matches += _greedy(sim, used_old, used_new, PAIR_THRESHOLD, allowed=None)
-    # Gap filling: an unpaired section may pair, at a lower threshold, with a section that keeps the
-    # reading order against every confident pair (the order-aware half of the alignment). The test
-    # "before all pairs that come before me in old, after all that come after" reads the same from
-    # either side, so swapping the versions swaps the result.
-    by_old = sorted(matches, key=lambda m: m.old_index)
-    old_positions = [m.old_index for m in by_old]
-    prefix_max = list(itertools.accumulate((m.new_index for m in by_old), max, initial=-1))
-    suffix_min = list(itertools.accumulate((m.new_index for m in reversed(by_old)), min, initial=1 << 30))[::-1]
-    allowed: dict[int, tuple[int, int]] = {}
-    for i in sim.old_ids:
-        if i not in used_old:
-            at = bisect.bisect_left(old_positions, i)
-            allowed[i] = (prefix_max[at], suffix_min[at])
-    matches += _greedy(sim, used_old, used_new, GAP_THRESHOLD, allowed=allowed)
-    paired_old = {m.old_index for m in matches}
-    paired_new = {m.new_index for m in matches}
-    return Alignment(
-        matches=tuple(sorted(matches, key=lambda m: m.new_index)),
-        removed=tuple(i for i in (0, *sim.old_ids) if i not in paired_old),
-        added=tuple(j for j in (0, *sim.new_ids) if j not in paired_new),
-    )
+    return _Aligner(sim, overrides).run()
 
 
-def _greedy(
-    sim: Similarity,
-    used_old: set[int],
-    used_new: set[int],
-    threshold: float,
-    allowed: dict[int, tuple[int, int]] | None,
-) -> list[Match]:
-    """Best-first pairing of free sections scoring at least ``threshold`` (within ``allowed`` gaps)."""
-    rows, cols = np.nonzero(sim.scores >= threshold)
-    values = sim.scores[rows, cols]
-    # Best first; ties broken by position in a way that does not depend on which side is "old",
-    # so comparing B with A pairs the same sections as comparing A with B.
-    i_pos = np.asarray(sim.old_ids)[rows]
-    j_pos = np.asarray(sim.new_ids)[cols]
-    order = np.lexsort((np.minimum(i_pos, j_pos), np.abs(i_pos - j_pos), i_pos + j_pos, -values))
-    found: list[Match] = []
-    for k in order:
-        i, j = sim.old_ids[rows[k]], sim.new_ids[cols[k]]
-        if i in used_old or j in used_new:
-            continue
-        if allowed is not None:
-            gap = allowed.get(i)
-            if gap is None or not gap[0] < j < gap[1]:
+class _Aligner:
+    def __init__(self, sim: Similarity, overrides: Overrides) -> None:
+        self.sim = sim
+        self.overrides = overrides
+        self.flat_old = sim.features.flat_old
+        self.flat_new = sim.features.flat_new
+        self.old_set = set(sim.old_ids)
+        self.new_set = set(sim.new_ids)
+        self.blocked_old = set(overrides.unpaired_old)
+        self.blocked_new = set(overrides.unpaired_new)
+        self.blocked_pairs = set(getattr(overrides, "unpaired_pairs", ()))
+        self.matches: dict[tuple[int, int], Match] = {}
+        self.partners_old: dict[int, set[int]] = {}
+        self.partners_new: dict[int, set[int]] = {}
+        self.manual_old: set[int] = set()
+        self.manual_new: set[int] = set()
+        self._by_old_cache: dict[int, list[int]] = {}
+        self._by_new_cache: dict[int, list[int]] = {}
+
+    # --- bookkeeping
+
+    def add(self, match: Match) -> None:
+        self.matches[(match.old_index, match.new_index)] = match
+        self.partners_old.setdefault(match.old_index, set()).add(match.new_index)
+        self.partners_new.setdefault(match.new_index, set()).add(match.old_index)
+
+    def drop(self, i: int, j: int) -> None:
+        del self.matches[(i, j)]
+        self.partners_old[i].discard(j)
+        self.partners_new[j].discard(i)
+        if not self.partners_old[i]:
+            del self.partners_old[i]
+        if not self.partners_new[j]:
+            del self.partners_new[j]
+
+    def free_old(self, i: int) -> bool:
+        return i not in self.partners_old and i not in self.blocked_old
+
+    def free_new(self, j: int) -> bool:
+        return j not in self.partners_new and j not in self.blocked_new
+
+    # --- steps
+
+    def run(self) -> Alignment:
+        self.manual()
+        self.core()
+        self.undo_weak()
+        self.by_position()
+        self.parents()
+        self.containment()
+        self.children()
+        self.resemblance()
+        matches = sorted(self.matches.values(), key=lambda m: (m.new_index, m.old_index))
+        return Alignment(
+            matches=tuple(matches),
+            removed=tuple(i for i in (0, *self.sim.old_ids) if i not in self.partners_old),
+            added=tuple(j for j in (0, *self.sim.new_ids) if j not in self.partners_new),
+        )
+
+    def manual(self) -> None:
+        """The user's pairs, several per section allowed, as long as no group becomes many to many."""
+        for i, j in self.overrides.pairs:
+            if (i, j) in self.matches or self._many_to_many(i, j):
                 continue
-        found.append(Match(i, j, float(values[k])))
-        used_old.add(i)
-        used_new.add(j)
-    return found
+            self.add(Match(i, j, 1.0, manual=True, how="user"))
+            self.manual_old.add(i)
+            self.manual_new.add(j)
+        unpaired = set(self.overrides.unpaired_old) | set(self.overrides.unpaired_new)
+        if 0 not in self.partners_old and 0 not in self.partners_new and 0 not in unpaired:
+            # The preambles hold each document's title, metadata and opening text: always compared.
+            self.add(Match(0, 0, 1.0, how="document head"))
+
+    def _many_to_many(self, i: int, j: int) -> bool:
+        """Whether pairing i with j would make a group with several sections on both sides."""
+        olds = self.partners_new.get(j, set()) | {i}
+        news = self.partners_old.get(i, set()) | {j}
+        if len(olds) > 1 and len(news) > 1:
+            return True
+        if len(olds) > 1:
+            return any(self.partners_old.get(o, set()) - {j} for o in olds)
+        if len(news) > 1:
+            return any(self.partners_new.get(n, set()) - {i} for n in news)
+        return False
+
+    def _ranked(self, pairs: Iterable[tuple[tuple[int, int], float]]) -> list[tuple[int, int, float]]:
+        """Best first; ties broken by position in a way that does not depend on which side is "old"."""
+        items = [(i, j, s) for (i, j), s in pairs]
+        items.sort(key=lambda x: (-x[2], x[0] + x[1], abs(x[0] - x[1]), min(x[0], x[1])))
+        return items
+
+    def _allowed(self, i: int, j: int) -> bool:
+        return (i, j) not in self.blocked_pairs and self.free_old(i) and self.free_new(j)
+
+    def core(self) -> None:
+        """Confident pairs anywhere (moves included), then weaker ones that keep the reading order."""
+        ranked = self._ranked(self.sim.scores.items())
+        for i, j, s in ranked:
+            if s < PAIR_THRESHOLD:
+                break
+            if self._allowed(i, j):
+                self.add(Match(i, j, s))
+        # Gap filling: an unpaired section may pair, at a lower threshold, with a section that keeps
+        # the reading order against every confident pair. The test "before all pairs that come
+        # before me in old, after all that come after" reads the same from either side.
+        by_old = sorted(self.matches)
+        old_positions = [i for i, _ in by_old]
+        prefix_max = list(itertools.accumulate((j for _, j in by_old), max, initial=-1))
+        suffix_min = list(itertools.accumulate((j for _, j in reversed(by_old)), min, initial=1 << 30))[::-1]
+
+        def keeps_order(i: int, j: int) -> bool:
+            at = bisect.bisect_left(old_positions, i)
+            return prefix_max[at] < j < suffix_min[at]
+
+        for i, j, s in ranked:
+            if s < GAP_THRESHOLD:
+                break
+            if s < PAIR_THRESHOLD and self._allowed(i, j) and keeps_order(i, j):
+                self.add(Match(i, j, s))
+
+    def _gap(self, i: int, j: int) -> tuple[list[int], list[int]] | None:
+        """The unpaired sections between the one-to-one pairs around (i, j) on each side, or None
+        when (i, j) does not keep the reading order against its neighbours."""
+        anchors = sorted((a, b) for (a, b) in self.matches if (a, b) != (i, j))
+        olds = [a for a, _ in anchors]
+        at = bisect.bisect_left(olds, i)
+        lo_old, lo_new = anchors[at - 1] if at > 0 else (-1, -1)
+        hi_old, hi_new = anchors[at] if at < len(anchors) else (1 << 30, 1 << 30)
+        if not lo_new < j < hi_new:
+            return None
+        gap_old = [a for a in self.sim.old_ids if lo_old < a < hi_old and (a == i or a not in self.partners_old)]
+        gap_new = [b for b in self.sim.new_ids if lo_new < b < hi_new and (b == j or b not in self.partners_new)]
+        return gap_old, gap_new
+
+    def _position_support(self, i: int, j: int) -> bool:
+        gap = self._gap(i, j)
+        if gap is None:
+            return False
+        gap_old, gap_new = gap
+        if i not in gap_old or j not in gap_new or len(gap_old) != len(gap_new):
+            return False
+        return gap_old.index(i) == gap_new.index(j)
+
+    def undo_weak(self) -> None:
+        """A weak pair with neither a like title nor a place of its own between its neighbours."""
+        for (i, j), match in sorted(self.matches.items(), key=lambda x: x[1].score):
+            if match.manual or match.score >= WEAK_THRESHOLD:
+                continue
+            if self.sim.title(i, j) >= TITLE_SUPPORT or self._position_support(i, j):
+                continue
+            self.drop(i, j)
+
+    def by_position(self) -> None:
+        """The one leftover old section and the one leftover new section between two paired
+        neighbours pair when their titles or a little of their content agree."""
+        pairs = sorted(self.matches)
+        if not pairs:
+            return
+        for (lo_old, lo_new), (hi_old, hi_new) in zip(pairs, pairs[1:]):
+            if not lo_new < hi_new:
+                continue
+            gap_old = [a for a in self.sim.old_ids if lo_old < a < hi_old and self.free_old(a)]
+            gap_new = [b for b in self.sim.new_ids if lo_new < b < hi_new and self.free_new(b)]
+            if len(gap_old) != 1 or len(gap_new) != 1:
+                continue
+            # Every section in between must be free: a gap holding paired sections is no place.
+            if any(a in self.partners_old for a in range(lo_old + 1, hi_old)):
+                continue
+            if any(b in self.partners_new for b in range(lo_new + 1, hi_new)):
+                continue
+            i, j = gap_old[0], gap_new[0]
+            if (i, j) in self.blocked_pairs:
+                continue
+            if self.sim.title(i, j) >= POSITION_TITLE or self.sim.body(i, j) >= POSITION_BODY:
+                self.add(Match(i, j, self.sim.get(i, j), how="position"))
+
+    def parents(self) -> None:
+        """A heading with no text of its own pairs through its children: with the section that
+        holds its children's partners, or else joins its first child's partner (a parent whose
+        text is short joins it too when their titles agree)."""
+        proposals: list[tuple[float, int, int, bool]] = []
+        for old_side in (True, False):
+            flat = self.flat_old if old_side else self.flat_new
+            other = self.flat_new if old_side else self.flat_old
+            ids = self.sim.old_ids if old_side else self.sim.new_ids
+            parent_of_other = _parents(other)
+            mine = self.partners_old if old_side else self.partners_new
+            free_other = self.free_new if old_side else self.free_old
+            free = self.free_old if old_side else self.free_new
+            for p in ids:
+                section = flat[p]
+                if not free(p) or not section.children:
+                    continue
+                textless = not section.body.strip()
+                descendants = range(p + 1, p + sum(1 for _ in section.walk()))
+                partners = [q for d in descendants for q in sorted(mine.get(d, ()))]
+                if not partners:
+                    continue
+                holders = Counter(parent_of_other.get(q) for q in partners)
+                holder, votes = min(holders.items(), key=lambda x: (-x[1], x[0] or 0))
+                first_child = p + 1
+                target = None
+                if textless and holder and votes * 2 > len(partners) and free_other(holder):
+                    target = holder
+                elif mine.get(first_child) and len(mine[first_child]) == 1:
+                    q = next(iter(mine[first_child]))
+                    title = self._title_like(p, q, old_side)
+                    if title > 0 if textless else title >= TITLE_SUPPORT:
+                        target = q
+                if target is not None:
+                    i, j = (p, target) if old_side else (target, p)
+                    proposals.append((self.sim.title(i, j), i, j, old_side))
+        self._accept(proposals, "parent")
+
+    def _title_like(self, p: int, q: int, old_side: bool) -> float:
+        return self.sim.title(p, q) if old_side else self.sim.title(q, p)
+
+    def _add_oriented(self, p: int, q: int, old_side: bool, how: str) -> None:
+        i, j = (p, q) if old_side else (q, p)
+        if (i, j) in self.blocked_pairs or self._many_to_many(i, j):
+            return
+        self.add(Match(i, j, self.sim.get(i, j), how=how))
+
+    def containment(self) -> None:
+        """Unpaired sections whose text is mostly found in one section of the other version (or,
+        cut into pieces, in a few together) join that section: merges and splits."""
+        proposals: list[tuple[float, int, int, bool]] = []
+        for old_side in (True, False):
+            ids = self.sim.old_ids if old_side else self.sim.new_ids
+            free = self.free_old if old_side else self.free_new
+            candidates = self._by_side(old_side)
+            for p in ids:
+                if not free(p):
+                    continue
+                found: list[tuple[float, int]] = []
+                for q in candidates.get(p, ()):
+                    c = self.sim.old_in_new(p, q) if old_side else self.sim.new_in_old(q, p)
+                    if c > 0:
+                        found.append((c, q))
+                if not found:
+                    continue
+                found.sort(key=lambda x: (-x[0], x[1]))
+                best, q = found[0]
+                spread = sum(c for c, _ in found[:3])
+                if best >= CONTAINED or (best >= 0.2 and spread >= CONTAINED_SPREAD):
+                    i, j = (p, q) if old_side else (q, p)
+                    proposals.append((best, i, j, old_side))
+        self._accept(proposals, "contained")
+
+    def children(self) -> None:
+        """An unpaired subsection whose parent is paired joins the parent's counterpart when it
+        resembles it: subsections folded into their parent (merge), or a parent's text spread
+        over new subsections (split)."""
+        proposals: list[tuple[float, int, int, bool]] = []
+        for old_side in (True, False):
+            flat = self.flat_old if old_side else self.flat_new
+            parent_of = _parents(flat)
+            ids = self.sim.old_ids if old_side else self.sim.new_ids
+            free = self.free_old if old_side else self.free_new
+            mine = self.partners_old if old_side else self.partners_new
+            for p in ids:
+                if not free(p) or not self.sim.has_text(p, old_side):
+                    continue
+                parent = parent_of.get(p)
+                while parent and parent not in mine:
+                    parent = parent_of.get(parent)
+                if not parent or len(mine[parent]) != 1:
+                    continue
+                q = next(iter(mine[parent]))
+                i, j = (p, q) if old_side else (q, p)
+                body = self.sim.body(i, j)
+                contained = self.sim.old_in_new(i, j) if old_side else self.sim.new_in_old(i, j)
+                if body >= CHILD_BODY or contained >= 0.2:
+                    proposals.append((body, i, j, old_side))
+        self._accept(proposals, "child")
+
+    def resemblance(self) -> None:
+        """An unpaired section whose body closely resembles a section that is paired already
+        joins it (a merge or split whose text was rewritten on the way)."""
+        proposals: list[tuple[float, int, int, bool]] = []
+        for old_side in (True, False):
+            ids = self.sim.old_ids if old_side else self.sim.new_ids
+            free = self.free_old if old_side else self.free_new
+            candidates = self._by_side(old_side)
+            for p in ids:
+                if not free(p):
+                    continue
+                best: tuple[float, int] | None = None
+                for q in candidates.get(p, ()):
+                    i, j = (p, q) if old_side else (q, p)
+                    if self.flat_old[i].level != self.flat_new[j].level:
+                        continue
+                    body = self.sim.body(i, j)
+                    if best is None or (body, -q) > (best[0], -best[1]):
+                        best = (body, q)
+                if best is None or best[0] < JOIN_BODY:
+                    continue
+                q = best[1]
+                other_paired = q in (self.partners_new if old_side else self.partners_old)
+                if other_paired:
+                    i, j = (p, q) if old_side else (q, p)
+                    proposals.append((best[0], i, j, old_side))
+        self._accept(proposals, "resembles")
+
+    def _by_side(self, old_side: bool) -> dict[int, list[int]]:
+        cache = self._by_old_cache if old_side else self._by_new_cache
+        if not cache:
+            for i, j in self.sim.scores:
+                self._by_old_cache.setdefault(i, []).append(j)
+                self._by_new_cache.setdefault(j, []).append(i)
+        return self._by_old_cache if old_side else self._by_new_cache
+
+    def _accept(self, proposals: list[tuple[float, int, int, bool]], how: str) -> None:
+        """Proposals (strength, old, new, whether the old section proposed), strongest first."""
+        proposals.sort(key=lambda x: (-x[0], x[1] + x[2], abs(x[1] - x[2]), min(x[1], x[2])))
+        for strength, i, j, old_side in proposals:
+            if not (self.free_old(i) if old_side else self.free_new(j)):
+                continue
+            if (i, j) in self.blocked_pairs or self._many_to_many(i, j):
+                continue
+            if i in self.manual_old or j in self.manual_new:
+                continue  # the user's pairs get no automatic partners
+            self.add(Match(i, j, max(self.sim.get(i, j), min(strength, 1.0)), how=how))
+
+
+def _parents(flat: Sequence[Section]) -> dict[int, int]:
+    """Flat index of each section's parent (0, the preamble, for top-level sections)."""
+    parent: dict[int, int] = {}
+    stack: list[tuple[int, int]] = []  # (level, index)
+    for index, section in enumerate(flat):
+        if index == 0:
+            continue
+        while stack and stack[-1][0] >= section.level:
+            stack.pop()
+        parent[index] = stack[-1][1] if stack else 0
+        stack.append((section.level, index))
+    return parent
 
 
 def moved_pairs(matches: Iterable[Match]) -> set[tuple[int, int]]:
     """Pairs outside the longest run that keeps the old order (read in new order): they moved."""
-    ordered = sorted(matches, key=lambda m: m.new_index)
+    ordered = sorted(matches, key=lambda m: (m.new_index, m.old_index))
     keep = _longest_increasing([m.old_index for m in ordered])
     return {(m.old_index, m.new_index) for k, m in enumerate(ordered) if k not in keep}
 
 
 def _longest_increasing(values: Sequence[int]) -> set[int]:
-    """Positions of one longest strictly increasing subsequence (patience sorting, O(n log n))."""
+    """Positions of one longest non-decreasing subsequence (patience sorting, O(n log n))."""
     tails: list[int] = []
     tail_pos: list[int] = []
     previous = [-1] * len(values)
     for k, v in enumerate(values):
-        at = bisect.bisect_left(tails, v)
+        at = bisect.bisect_right(tails, v)
         if at == len(tails):
             tails.append(v)
             tail_pos.append(k)

@@ -5,12 +5,16 @@ The single place where a comparison is computed; the CLI, the report and the win
 
 from __future__ import annotations
 
+import dataclasses
+
 from policydiff.core.align import Alignment, Similarity, align, moved_pairs, similarity_matrix
+from policydiff.core.groups import components, group_diffs
 from policydiff.core.model import (
     Comparison,
     ComparisonStats,
     DiffStats,
     Document,
+    Kind,
     Options,
     Overrides,
     Section,
@@ -18,9 +22,11 @@ from policydiff.core.model import (
     Status,
     WordDiff,
 )
+from policydiff.core.moves import find_moved_passages
 from policydiff.core.worddiff import diff_words, word_keys
 
-_DiffCache = dict[tuple[int | None, int | None], tuple[WordDiff, WordDiff]]
+# (old index, new index, old group, new group) -> (title diff, body diff)
+_DiffCache = dict[tuple[object, ...], tuple[WordDiff, WordDiff]]
 
 
 def compare(
@@ -41,7 +47,9 @@ def with_overrides(comparison: Comparison, overrides: Overrides) -> Comparison:
     similarity = comparison.similarity
     if not isinstance(similarity, Similarity):
         similarity = similarity_matrix(comparison.old, comparison.new)
-    cache: _DiffCache = {(p.old_index, p.new_index): (p.title_diff, p.body_diff) for p in comparison.pairs}
+    cache: _DiffCache = {
+        (p.old_index, p.new_index, p.old_group, p.new_group): (p.title_diff, p.body_diff) for p in comparison.pairs
+    }
     return _build(comparison.old, comparison.new, similarity, comparison.options, overrides, cache)
 
 
@@ -69,15 +77,25 @@ def _build(
 ) -> Comparison:
     alignment = align(old, new, overrides, similarity=similarity)
     pairs = _pairs(old, new, alignment, options, overrides, cache)
+    moved_passages = find_moved_passages(pairs, options)
+    stats = _stats(pairs)
+    stats = ComparisonStats(
+        **{f: getattr(stats, f) for f in ("sections_unchanged", "sections_changed", "sections_added",
+                                          "sections_removed", "sections_moved", "words")},
+        sections_merged=sum(1 for p in pairs if p.kind is Kind.MERGED),
+        sections_split=sum(1 for p in pairs if p.kind is Kind.SPLIT),
+        passages_moved=len(moved_passages),
+    )
     return Comparison(
         old=old,
         new=new,
         pairs=pairs,
-        stats=_stats(pairs),
+        stats=stats,
         same_words=_words(old, options) == _words(new, options),
         options=options,
         overrides=overrides,
         similarity=similarity,
+        moved_passages=moved_passages,
     )
 
 
@@ -93,7 +111,7 @@ def _pairs(
     moved = moved_pairs(alignment.matches)
 
     def diffs(i: int | None, j: int | None) -> tuple[WordDiff, WordDiff]:
-        cached = cache.get((i, j))
+        cached = cache.get((i, j, (), ()))
         if cached is None:
             a: Section | None = old_flat[i] if i is not None else None
             b: Section | None = new_flat[j] if j is not None else None
@@ -101,32 +119,61 @@ def _pairs(
                 diff_words(a.title if a else "", b.title if b else "", options),
                 diff_words(a.body if a else "", b.body if b else "", options),
             )
-            cache[(i, j)] = cached
+            cache[(i, j, (), ())] = cached
         return cached
 
+    def group(olds: tuple[int, ...], news: tuple[int, ...]) -> dict[tuple[int, int], tuple[WordDiff, WordDiff]]:
+        """Diffs of a merge or split: one unit, cut back into one entry per pair."""
+        merge = len(news) == 1
+        keys = [(i, news[0]) for i in olds] if merge else [(olds[0], j) for j in news]
+        cached = [cache.get((i, j, olds if merge else (), () if merge else news)) for i, j in keys]
+        if all(c is not None for c in cached):
+            return dict(zip(keys, cached))  # type: ignore[arg-type]
+        many = [old_flat[i].body for i in olds] if merge else [new_flat[j].body for j in news]
+        one = new_flat[news[0]].body if merge else old_flat[olds[0]].body
+        bodies = group_diffs(many, one, options, many_is_old=merge)
+        out = {}
+        for (i, j), body in zip(keys, bodies):
+            title = diff_words(old_flat[i].title, new_flat[j].title, options)
+            out[(i, j)] = (title, body)
+            cache[(i, j, olds if merge else (), () if merge else news)] = (title, body)
+        return out
+
+    by_edge = {(m.old_index, m.new_index): m for m in alignment.matches}
     ordered: list[SectionPair] = []
-    for match in alignment.matches:
-        title_diff, body_diff = diffs(match.old_index, match.new_index)
-        changed = _has_change(title_diff, options) or _has_change(body_diff, options)
-        ordered.append(
-            SectionPair(
-                old=old_flat[match.old_index],
-                new=new_flat[match.new_index],
-                old_index=match.old_index,
-                new_index=match.new_index,
+    for olds, news in components(by_edge):
+        if len(olds) == 1 and len(news) == 1:
+            entries = {(olds[0], news[0]): diffs(olds[0], news[0])}
+            old_group: tuple[int, ...] = ()
+            new_group: tuple[int, ...] = ()
+            kind = None
+        else:
+            entries = group(olds, news)
+            old_group, new_group = (olds, ()) if len(news) == 1 else ((), news)
+            kind = Kind.MERGED if len(news) == 1 else Kind.SPLIT
+        for (i, j), (title_diff, body_diff) in entries.items():
+            match = by_edge[(i, j)]
+            changed = _has_change(title_diff, options) or _has_change(body_diff, options)
+            pair = SectionPair(
+                old=old_flat[i],
+                new=new_flat[j],
+                old_index=i,
+                new_index=j,
                 status=Status.CHANGED if changed else Status.UNCHANGED,
-                moved=(match.old_index, match.new_index) in moved,
-                score=match.score,
+                moved=(i, j) in moved,
+                score=min(match.score, 1.0),
                 title_diff=title_diff,
                 body_diff=body_diff,
                 manual=match.manual,
+                old_group=old_group,
+                new_group=new_group,
             )
-        )
+            ordered.append(_with_kind(pair, kind))
     for j in alignment.added:
         title_diff, body_diff = diffs(None, j)
         manual = j in overrides.unpaired_new
         ordered.append(_unpaired(None, new_flat[j], None, j, Status.ADDED, title_diff, body_diff, manual))
-    ordered.sort(key=lambda p: p.new_index if p.new_index is not None else -1)
+    ordered.sort(key=lambda p: (p.new_index if p.new_index is not None else -1, p.old_index or 0))
     for i in alignment.removed:  # ascending: each lands after the nearest earlier old section
         title_diff, body_diff = diffs(i, None)
         manual = i in overrides.unpaired_old
@@ -142,6 +189,22 @@ def _pairs(
 def _words(document: Document, options: Options) -> list[str]:
     """Every word of a document in reading order: titles, preamble, metadata lines and bodies."""
     return [key for unit in document.flat() for text in (unit.title, unit.body) for key in word_keys(text, options)]
+def _with_kind(pair: SectionPair, kind: Kind | None) -> SectionPair:
+    """The pair with its one-word kind: merged / split as given, else from what changed."""
+    if kind is None:
+        if pair.old is None:
+            kind = Kind.ADDED
+        elif pair.new is None:
+            kind = Kind.REMOVED
+        elif pair.moved:
+            kind = Kind.MOVED
+        elif pair.renamed:
+            kind = Kind.RENAMED
+        elif pair.status is Status.CHANGED:
+            kind = Kind.CHANGED
+        else:
+            kind = Kind.UNCHANGED
+    return dataclasses.replace(pair, kind=kind)
 
 
 def _unpaired(
@@ -154,7 +217,7 @@ def _unpaired(
     body_diff: WordDiff,
     manual: bool,
 ) -> SectionPair:
-    return SectionPair(
+    pair = SectionPair(
         old=old,
         new=new,
         old_index=old_index,
@@ -166,6 +229,7 @@ def _unpaired(
         body_diff=body_diff,
         manual=manual,
     )
+    return _with_kind(pair, None)
 
 
 def _has_change(diff: WordDiff, options: Options) -> bool:

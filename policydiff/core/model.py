@@ -21,6 +21,24 @@ class Status(str, Enum):
     REMOVED = "removed"
 
 
+class Kind(str, Enum):
+    """What became of a group of paired sections, in one word (``--json``'s ``kind``).
+
+    A merge (several old sections in one new) or a split (one old section in several new) says so
+    whatever else changed; otherwise a pair that changed its place is ``moved``, one whose title
+    changed ``renamed``, one whose text changed ``changed``.
+    """
+
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    RENAMED = "renamed"
+    MOVED = "moved"
+    MERGED = "merged"
+    SPLIT = "split"
+    ADDED = "added"
+    REMOVED = "removed"
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """One heading of a document and the text it owns (children excluded)."""
@@ -215,6 +233,14 @@ class SectionPair:
     """Diff of the section bodies."""
     manual: bool = False
     """Made or broken by the user, not by the automatic alignment."""
+    kind: Kind | None = None
+    """What became of the group this pair belongs to (None: derive it from ``status``)."""
+    old_group: tuple[int, ...] = ()
+    """For a merge: every old section merged into ``new`` (flat indices, reading order). The
+    entry's ``body_diff`` then holds ``old``'s whole text against the part of ``new`` it became."""
+    new_group: tuple[int, ...] = ()
+    """For a split: every new section ``old`` was split into. The entry's ``body_diff`` then holds
+    the part of ``old`` that became ``new`` against ``new``'s whole text."""
 
     @property
     def stats(self) -> DiffStats:
@@ -255,6 +281,12 @@ class ComparisonStats:
     sections_removed: int
     sections_moved: int
     words: DiffStats
+    sections_merged: int = 0
+    """Pairs that are part of a merge (several old sections in one new section)."""
+    sections_split: int = 0
+    """Pairs that are part of a split (one old section in several new sections)."""
+    passages_moved: int = 0
+    """Paragraphs deleted in one place and inserted (perhaps edited) in another."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +299,33 @@ class Overrides:
     """Old sections forced to stay unpaired (shown as removed)."""
     unpaired_new: tuple[int, ...] = ()
     """New sections forced to stay unpaired (shown as added)."""
+    unpaired_pairs: tuple[tuple[int, int], ...] = ()
+    """(old index, new index) pairs forced apart, e.g. one section taken out of a merge; each
+    section may still pair with others."""
 
     def __bool__(self) -> bool:
-        return bool(self.pairs or self.unpaired_old or self.unpaired_new)
+        return bool(self.pairs or self.unpaired_old or self.unpaired_new or self.unpaired_pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class MovedPassage:
+    """A paragraph deleted in one place and inserted, perhaps edited, in another (another section
+    or elsewhere in the same one): both ends are shown as moved, each pointing at the other."""
+
+    old_pair: int
+    """Index in ``Comparison.pairs`` of the pair whose diff deletes the passage."""
+    new_pair: int
+    """Index in ``Comparison.pairs`` of the pair whose diff inserts it."""
+    old_index: int
+    """The old section it was in (``old_document.flat()`` index)."""
+    new_index: int
+    """The new section it is in now."""
+    old_text: str
+    """The passage as deleted (a paragraph of the old section)."""
+    new_text: str
+    """The passage as inserted."""
+    diff: WordDiff
+    """Word diff of ``old_text`` against ``new_text``: how it was edited on the way."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +344,8 @@ class Comparison:
     verdict, independent of how sections were paired."""
     similarity: object | None = field(default=None, compare=False, repr=False)
     """The section similarity the alignment used, kept so that user corrections realign cheaply."""
+    moved_passages: tuple[MovedPassage, ...] = ()
+    """Paragraphs that moved, found among the deletions and insertions of all pairs."""
 
     @property
     def identical(self) -> bool:

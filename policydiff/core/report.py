@@ -361,6 +361,12 @@ def _pair_view(n: int, pair: SectionPair, comparison: Comparison, layout: Layout
         moved_note = (
             f"Moved: was {_section_ref(pair.old, pair.old_index, comparison.old)} in the old version."
         )
+    from policydiff.core.moves import pair_notes
+
+    notes = pair_notes(comparison, n - 1)
+    if notes:
+        text = "; ".join(note[0].upper() + note[1:] for note in notes) + "."
+        moved_note = f"{moved_note} {text}" if moved_note else text
     match_note = None  # a hand-made pairing has its badge
     if not pair.manual and pair.old is not None and pair.new is not None and pair.score < _WEAK_MATCH:
         match_note = (

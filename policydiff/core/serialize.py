@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policydiff.core.model import Comparison, Document, Section, SectionPair
+from policydiff.core.model import Comparison, Document, Kind, MovedPassage, Op, Section, SectionPair
 
 
 def section_ref(section: Section) -> dict[str, Any]:
@@ -27,14 +27,28 @@ def document_outline(document: Document) -> dict[str, Any]:
     }
 
 
+def ops_json(ops: tuple[Op, ...]) -> list[list[str]]:
+    return [[op.kind, op.old, op.new] if op.kind == "~" else [op.kind, op.text] for op in ops]
+
+
+def pair_kind(pair: SectionPair) -> Kind:
+    """The pair's one-word kind (derived from its status for pairs made without one)."""
+    if pair.kind is not None:
+        return pair.kind
+    if pair.old is None:
+        return Kind.ADDED
+    if pair.new is None:
+        return Kind.REMOVED
+    return Kind.MOVED if pair.moved else Kind.RENAMED if pair.renamed else Kind(pair.status.value)
+
+
 def pair_json(pair: SectionPair) -> dict[str, Any]:
-    ops: list[list[str]] = []
-    for op in pair.body_diff.ops:
-        ops.append([op.kind, op.old, op.new] if op.kind == "~" else [op.kind, op.text])
+    ops = ops_json(pair.body_diff.ops)
     data: dict[str, Any] = {
         "old": section_ref(pair.old) if pair.old is not None else None,
         "new": section_ref(pair.new) if pair.new is not None else None,
         "status": pair.status.value,
+        "kind": pair_kind(pair).value,
         "moved": pair.moved,
         "score": round(pair.score, 4),
         "words_inserted": pair.stats.words_inserted,
@@ -50,18 +64,36 @@ def pair_json(pair: SectionPair) -> dict[str, Any]:
     return data
 
 
+def moved_passage_json(comparison: Comparison, passage: MovedPassage) -> dict[str, Any]:
+    return {
+        "old": section_ref(comparison.old.flat()[passage.old_index]),
+        "new": section_ref(comparison.new.flat()[passage.new_index]),
+        "old_pair": passage.old_pair,
+        "new_pair": passage.new_pair,
+        "text": passage.old_text,
+        "new_text": passage.new_text,
+        "words_inserted": passage.diff.stats.words_inserted,
+        "words_deleted": passage.diff.stats.words_deleted,
+        "ops": ops_json(passage.diff.ops),
+    }
+
+
 def comparison_json(comparison: Comparison) -> dict[str, Any]:
     stats = comparison.stats
     return {
         "old": document_outline(comparison.old),
         "new": document_outline(comparison.new),
         "pairs": [pair_json(pair) for pair in comparison.pairs],
+        "moved_passages": [moved_passage_json(comparison, p) for p in comparison.moved_passages],
         "stats": {
             "sections_unchanged": stats.sections_unchanged,
             "sections_changed": stats.sections_changed,
             "sections_added": stats.sections_added,
             "sections_removed": stats.sections_removed,
             "sections_moved": stats.sections_moved,
+            "sections_merged": stats.sections_merged,
+            "sections_split": stats.sections_split,
+            "passages_moved": stats.passages_moved,
             "words_inserted": stats.words.words_inserted,
             "words_deleted": stats.words.words_deleted,
             "words_ignored": stats.words.words_ignored,

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from policydiff.core.model import Comparison, Op, Section, SectionPair, Status
+from policydiff.core.moves import pair_notes
 
 SIDE = "side-by-side"
 INLINE = "inline"
@@ -388,7 +389,7 @@ class _Builder:
         else:
             c.setBlockFormat(f.header_block)
         self.rendering.pair_positions.append(c.position())
-        self._header(pair)
+        self._header(pair, pair_notes(self.comparison, index))
         title_grouped, next_id = _grouped(pair.title_diff.ops, 0)
         body_grouped, _ = _grouped(pair.body_diff.ops, next_id)
         self._change_marks = {}
@@ -400,7 +401,7 @@ class _Builder:
             _, start, end = self._change_marks[change_id]
             self.rendering.changes.append((index, start, end))
 
-    def _header(self, pair: SectionPair) -> None:
+    def _header(self, pair: SectionPair, group_notes: list[str] = []) -> None:
         c, f = self.cursor, self.f
         label = badge_label(pair)
         c.insertText(f"\u2002{label}\u2002", f.badges[label])
@@ -424,6 +425,7 @@ class _Builder:
             notes.append(f"weak match ({pair.score:.0%})")
         if pair.renamed:
             notes.append("renamed")
+        notes += group_notes
         for diff in (pair.title_diff, pair.body_diff):
             if diff.coarse:
                 notes.append(f"coarse diff: {diff.coarse}")

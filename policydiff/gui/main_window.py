@@ -449,7 +449,8 @@ class MainWindow(QMainWindow):
             return
         o = c.overrides
         swapped = Overrides(
-            pairs=tuple((n, m) for m, n in o.pairs), unpaired_old=o.unpaired_new, unpaired_new=o.unpaired_old
+            pairs=tuple((n, m) for m, n in o.pairs), unpaired_old=o.unpaired_new, unpaired_new=o.unpaired_old,
+            unpaired_pairs=tuple((n, m) for m, n in o.unpaired_pairs),
         )
         self._request(Job(old=c.new, new=c.old, options=c.options, overrides=swapped, reason="swap"),
                       message=f"Swapped: {c.new.name} is now the old version")
@@ -763,6 +764,7 @@ class MainWindow(QMainWindow):
             pairs=pairs,
             unpaired_old=tuple(i for i in old_o.unpaired_old if i != o),
             unpaired_new=tuple(j for j in old_o.unpaired_new if j != n),
+            unpaired_pairs=tuple(p for p in old_o.unpaired_pairs if p != (o, n)),
         )
         title_o = c.old.flat()[o].title or "Preamble"
         title_n = c.new.flat()[n].title or "Preamble"
@@ -778,10 +780,15 @@ class MainWindow(QMainWindow):
             return
         o, n = pair.old_index, pair.new_index
         old_o = c.overrides
+        # Out of a merge only the old section leaves (the new one keeps the others), out of a
+        # split only the new one; a one-to-one pair comes apart on both sides.
+        free_old = not pair.new_group
+        free_new = not pair.old_group
         overrides = Overrides(
-            pairs=tuple(p for p in old_o.pairs if p[0] != o and p[1] != n),
-            unpaired_old=tuple(i for i in old_o.unpaired_old if i != o) + (o,),
-            unpaired_new=tuple(j for j in old_o.unpaired_new if j != n) + (n,),
+            pairs=tuple(p for p in old_o.pairs if p != (o, n) and (p[0] != o or not free_old) and (p[1] != n or not free_new)),
+            unpaired_old=tuple(i for i in old_o.unpaired_old if i != o) + ((o,) if free_old else ()),
+            unpaired_new=tuple(j for j in old_o.unpaired_new if j != n) + ((n,) if free_new else ()),
+            unpaired_pairs=tuple(p for p in old_o.unpaired_pairs if p != (o, n)) + ((o, n),),
         )
         self._realign(overrides, (o, None, 0), f"Unpaired \u201c{pair.display_title}\u201d")
 

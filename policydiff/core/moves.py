@@ -1,0 +1,143 @@
+"""Moved passages: a paragraph deleted in one place whose words, most of them in order, are
+inserted in another place (another section, or elsewhere in the same one).
+
+Candidates come from an index of word 3-grams over the inserted paragraphs, so the cost grows with
+the amount of changed text, not with its square; each candidate is checked with a word diff, which
+also becomes the passage's own diff (moved *and* edited).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from policydiff.core.model import Comparison, MovedPassage, Options, Section, SectionPair
+
+MIN_WORDS = 8
+"""A passage shorter than this is too common to say where it went."""
+MIN_KEPT = 0.6
+"""Share of the deleted passage's words that must be found, in order, in the insertion."""
+MAX_CANDIDATES = 4
+"""Insertions checked per deletion (those sharing the most 3-grams)."""
+MAX_POSTING = 50
+"""A 3-gram inserted in more paragraphs than this says nothing about where a passage went."""
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+
+
+@dataclass(slots=True)
+class _Piece:
+    pair: int
+    region: int
+    """Change region (a run of ops between equal text with words) within the pair's diff."""
+    section: int
+    text: str
+    words: list[str]
+
+
+def _pieces(pairs: Sequence[SectionPair], kind: str) -> list[_Piece]:
+    """Paragraphs (lines) of the deleted (``-``) or inserted (``+``) runs with enough words."""
+    out: list[_Piece] = []
+    for k, pair in enumerate(pairs):
+        section = pair.old_index if kind == "-" else pair.new_index
+        if section is None:
+            continue
+        region = 0
+        for op in pair.body_diff.ops:
+            if op.kind in "=~":
+                if _WORD.search(op.old):
+                    region += 1
+                continue
+            if op.kind != kind:
+                continue
+            for line in op.text.split("\n"):
+                words = [w.lower() for w in _WORD.findall(line)]
+                if len(words) >= MIN_WORDS:
+                    out.append(_Piece(k, region, section, line.strip(), words))
+    return out
+
+
+def _grams(words: list[str]) -> set[tuple[str, str, str]]:
+    return set(zip(words, words[1:], words[2:]))
+
+
+def find_moved_passages(pairs: Sequence[SectionPair], options: Options) -> tuple[MovedPassage, ...]:
+    """Deleted paragraphs found again among the insertions, best matches first, one to one."""
+    from policydiff.core.worddiff import diff_words
+
+    deleted = _pieces(pairs, "-")
+    inserted = _pieces(pairs, "+")
+    if not deleted or not inserted:
+        return ()
+    index: dict[tuple[str, str, str], list[int]] = {}
+    for n, piece in enumerate(inserted):
+        for gram in _grams(piece.words):
+            index.setdefault(gram, []).append(n)
+    found: list[tuple[float, int, int, object]] = []
+    for d, piece in enumerate(deleted):
+        votes: dict[int, int] = {}
+        for gram in _grams(piece.words):
+            posting = index.get(gram)
+            if posting and len(posting) <= MAX_POSTING:
+                for n in posting:
+                    votes[n] = votes.get(n, 0) + 1
+        ranked = sorted(votes.items(), key=lambda x: (-x[1], x[0]))[:MAX_CANDIDATES]
+        for n, shared in ranked:
+            other = inserted[n]
+            if other.pair == piece.pair and other.region == piece.region:
+                continue  # replaced in place: an edit, not a move
+            if shared < max(2, len(piece.words) // 5):
+                continue
+            diff = diff_words(piece.text, other.text, options)
+            kept = diff.stats.words_unchanged + diff.stats.words_ignored
+            if kept >= MIN_KEPT * len(piece.words):
+                found.append((kept / len(piece.words), d, n, diff))
+    found.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_d: set[int] = set()
+    used_n: set[int] = set()
+    passages: list[MovedPassage] = []
+    for _, d, n, diff in found:
+        if d in used_d or n in used_n:
+            continue
+        used_d.add(d)
+        used_n.add(n)
+        a, b = deleted[d], inserted[n]
+        passages.append(
+            MovedPassage(
+                old_pair=a.pair,
+                new_pair=b.pair,
+                old_index=a.section,
+                new_index=b.section,
+                old_text=a.text,
+                new_text=b.text,
+                diff=diff,  # type: ignore[arg-type]
+            )
+        )
+    passages.sort(key=lambda p: (p.old_pair, p.new_pair))
+    return tuple(passages)
+
+
+def pair_notes(comparison: Comparison, index: int) -> list[str]:
+    """Short notes on what a pair shares with others: its merge or split group, and the passages
+    moved out of it or into it ("moved to <section>"), for the views to show beside the pair."""
+    pair = comparison.pairs[index]
+    old_flat, new_flat = comparison.old.flat(), comparison.new.flat()
+
+    def name(section: Section) -> str:
+        return f"\u201c{section.title or 'Preamble'}\u201d"
+
+    notes: list[str] = []
+    if pair.old_group and pair.new is not None:
+        others = [name(old_flat[i]) for i in pair.old_group if i != pair.old_index]
+        notes.append(f"merged into {name(pair.new)} with {', '.join(others)}")
+    if pair.new_group and pair.old is not None:
+        others = [name(new_flat[j]) for j in pair.new_group if j != pair.new_index]
+        notes.append(f"split from {name(pair.old)}; the rest is in {', '.join(others)}")
+    for passage in comparison.moved_passages:
+        if passage.old_pair == index:
+            where = "elsewhere in this section" if passage.new_pair == index else name(new_flat[passage.new_index])
+            notes.append(f"a passage moved to {where}")
+        if passage.new_pair == index and passage.old_pair != index:
+            notes.append(f"a passage moved from {name(old_flat[passage.old_index])}")
+    return notes

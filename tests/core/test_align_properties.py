@@ -1,0 +1,166 @@
+"""Properties of the alignment: text that is still there is never reported removed; swapping the
+versions mirrors the result (merged <-> split, added <-> removed); moved passages are found."""
+
+from __future__ import annotations
+
+import pytest
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policydiff.core.compare import compare, with_overrides
+from policydiff.core.model import Comparison, Kind, Overrides, Status
+from policydiff.core.serialize import comparison_json
+from policydiff.core.structure import parse_document
+
+# A vocabulary big enough for sentences to be told apart, as real sections are.
+_VOCABULARY = [
+    f"{a}{b}" for a in ("data", "user", "cook", "part", "right", "secur", "law", "child", "ad", "consent",
+                        "stor", "transf", "retain", "access", "shar", "process", "notic", "contact")
+    for b in ("er", "ing", "ion", "al", "ity", "ed", "ence", "ment", "ive", "ous", "ist", "ure")
+]
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(rng.choice(_VOCABULARY) for _ in range(rng.randint(14, 30))).capitalize() + "."
+
+
+def _sections(seed: int, count: int) -> list[tuple[str, list[str]]]:
+    rng = random.Random(seed)
+    titles = rng.sample(_VOCABULARY, count)
+    return [(t.title(), [_paragraph(rng) for _ in range(rng.randint(2, 4))]) for t in titles]
+
+
+def _render(sections: list[tuple[str, list[str]]]) -> str:
+    return "# Policy\n\n" + "\n\n".join(
+        f"## {title}\n\n" + "\n\n".join(paragraphs) for title, paragraphs in sections
+    ) + "\n"
+
+
+def _cut_and_paste(seed: int, count: int, victim: int, hosts: list[int]) -> tuple[str, str, str]:
+    """Old document; new document where section ``victim`` is cut into pieces pasted into ``hosts``."""
+    old = _sections(seed, count)
+    title, paragraphs = old[victim]
+    new = [(t, list(ps)) for k, (t, ps) in enumerate(old) if k != victim]
+    targets = [h if h < victim else h - 1 for h in hosts]
+    rng = random.Random(seed + 1)
+    for k, paragraph in enumerate(paragraphs):
+        host = targets[k % len(targets)]
+        at = rng.randint(0, len(new[host][1]))
+        new[host][1].insert(at, paragraph)
+    return _render(old), _render(new), title
+
+
+_cases = st.integers(min_value=4, max_value=7).flatmap(
+    lambda count: st.tuples(
+        st.integers(min_value=0, max_value=10_000),
+        st.just(count),
+        st.integers(min_value=0, max_value=count - 1),
+        st.lists(st.integers(min_value=0, max_value=count - 1), min_size=1, max_size=3, unique=True),
+    )
+).filter(lambda c: c[2] not in c[3])
+
+
+def _edges(comparison: Comparison) -> set[tuple[int, int]]:
+    return {(p.old_index, p.new_index) for p in comparison.pairs if p.old_index is not None and p.new_index is not None}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_cases)
+def test_a_section_cut_and_pasted_elsewhere_is_merged_not_removed(case: tuple[int, int, int, list[int]]) -> None:
+    seed, count, victim, hosts = case
+    old_text, new_text, title = _cut_and_paste(seed, count, victim, hosts)
+    comparison = compare(parse_document(old_text), parse_document(new_text))
+    entries = [p for p in comparison.pairs if p.old is not None and p.old.title == title]
+    assert entries and all(p.status is not Status.REMOVED for p in entries)
+    assert any(p.kind is Kind.MERGED for p in entries)
+    # nothing else is removed or added either: every section's text is still there
+    assert comparison.stats.sections_removed == comparison.stats.sections_added == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_cases)
+def test_swapping_versions_mirrors_merges_and_splits(case: tuple[int, int, int, list[int]]) -> None:
+    seed, count, victim, hosts = case
+    old_text, new_text, _ = _cut_and_paste(seed, count, victim, hosts)
+    a, b = parse_document(old_text), parse_document(new_text)
+    forward, backward = compare(a, b), compare(b, a)
+    assert _edges(backward) == {(j, i) for i, j in _edges(forward)}
+    mirror = {Kind.MERGED: Kind.SPLIT, Kind.SPLIT: Kind.MERGED, Kind.ADDED: Kind.REMOVED, Kind.REMOVED: Kind.ADDED}
+    kinds = {(p.old_index, p.new_index): p.kind for p in forward.pairs}
+    for p in backward.pairs:
+        assert p.kind is mirror.get(kinds[(p.new_index, p.old_index)], kinds[(p.new_index, p.old_index)]) or {
+            p.kind, kinds[(p.new_index, p.old_index)]
+        } <= {Kind.MOVED, Kind.RENAMED, Kind.CHANGED, Kind.UNCHANGED}
+
+
+def test_merge_in_json_is_one_entry_per_old_section() -> None:
+    old_text, new_text, title = _cut_and_paste(7, 5, 1, [2])
+    data = comparison_json(compare(parse_document(old_text), parse_document(new_text)))
+    merged = [p for p in data["pairs"] if p["kind"] == "merged"]
+    assert len(merged) == 2 and len({p["new"]["line"] for p in merged}) == 1
+    assert title in {p["old"]["title"] for p in merged}
+    # every section of either side is in at least one entry
+    assert {p["old"]["line"] for p in data["pairs"] if p["old"] and p["old"]["level"]} == {
+        s["line"] for top in data["old"]["sections"] for s in [top, *top["children"]]
+    }
+    assert data["stats"]["sections_merged"] == 2
+
+
+def test_split_in_json_mirrors_the_merge() -> None:
+    old_text, new_text, title = _cut_and_paste(7, 5, 1, [2])
+    data = comparison_json(compare(parse_document(new_text), parse_document(old_text)))
+    split = [p for p in data["pairs"] if p["kind"] == "split"]
+    assert len(split) == 2 and len({p["old"]["line"] for p in split}) == 1
+    assert title in {p["new"]["title"] for p in split}
+
+
+def test_a_moved_paragraph_is_linked_at_both_ends() -> None:
+    sections = _sections(11, 5)
+    moved = sections[0][1][0]
+    edited = moved.replace(moved.split()[3], "amended", 1)
+    new = [(t, list(ps)) for t, ps in sections]
+    new[0][1].pop(0)
+    new[3][1].append(edited)
+    comparison = compare(parse_document(_render(sections)), parse_document(_render(new)))
+    assert len(comparison.moved_passages) == 1
+    passage = comparison.moved_passages[0]
+    assert comparison.pairs[passage.old_pair].old.title == sections[0][0]
+    assert comparison.pairs[passage.new_pair].new.title == sections[3][0]
+    assert passage.old_text == moved and passage.new_text == edited
+    assert passage.diff.stats.words_inserted == 1 and passage.diff.stats.words_deleted == 1
+    data = comparison_json(comparison)
+    [entry] = data["moved_passages"]
+    assert entry["old"]["title"] == sections[0][0] and entry["new"]["title"] == sections[3][0]
+    assert ["+", "amended"] in entry["ops"]
+
+
+def test_a_paragraph_moved_inside_its_section_is_found() -> None:
+    sections = _sections(12, 3)
+    first = sections[1][1][0]
+    new = [(t, list(ps)) for t, ps in sections]
+    new[1] = (new[1][0], new[1][1][1:] + [first])
+    comparison = compare(parse_document(_render(sections)), parse_document(_render(new)))
+    [passage] = comparison.moved_passages
+    assert passage.old_pair == passage.new_pair and passage.old_text == first
+
+
+@pytest.mark.xfail(reason="since the document heads always pair, re-pairing by hand yields one entry, "
+                   "not the two-entry merge; under investigation", strict=True)
+def test_overrides_take_one_section_out_of_a_merge_and_pair_several() -> None:
+    old_text, new_text, title = _cut_and_paste(7, 5, 1, [2])
+    comparison = compare(parse_document(old_text), parse_document(new_text))
+    merged = [p for p in comparison.pairs if p.kind is Kind.MERGED]
+    victim = next(p for p in merged if p.old.title == title)
+    out = with_overrides(comparison, Overrides(unpaired_pairs=((victim.old_index, victim.new_index),),
+                                               unpaired_old=(victim.old_index,)))
+    assert next(p for p in out.pairs if p.old_index == victim.old_index).status is Status.REMOVED
+    rest = [p for p in out.pairs if p.new_index == victim.new_index]
+    assert len(rest) == 1 and rest[0].old_index != victim.old_index and rest[0].kind is not Kind.MERGED
+    # the user pairs it back, with the same new section: a merge again, made by hand
+    back = with_overrides(out, Overrides(pairs=((victim.old_index, victim.new_index),)))
+    again = [p for p in back.pairs if p.new_index == victim.new_index]
+    assert len(again) == 2 and all(p.kind is Kind.MERGED for p in again)
+    assert any(p.manual for p in again)
