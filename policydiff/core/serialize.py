@@ -24,6 +24,12 @@ def document_outline(document: Document) -> dict[str, Any]:
         "source": document.source,
         "archived": document.archived,
         "sections": [section_outline(section) for section in document.sections],
+        # Set aside as metadata, yet compared where they stand: listed so nothing seems dropped.
+        "omitted": [{"line": o.line, "text": o.text, "reason": o.reason} for o in document.omitted],
+        # Why each heading is one, and why each heading-like line is not.
+        "decisions": [
+            {"line": d.line, "text": d.text, "heading": d.heading, "rule": d.rule} for d in document.decisions
+        ],
     }
 
 

@@ -271,7 +271,9 @@ def test_cli_outline() -> None:
     result = run_cli(str(CORPUS / "nec-2024.txt"), "--outline")
     assert result.returncode == 0
     outline = json.loads(result.stdout)
-    assert set(outline) == {"path", "title", "date", "source", "archived", "sections"}
+    assert set(outline) == {"path", "title", "date", "source", "archived", "sections", "omitted", "decisions"}
+    assert {"line": 1, "text": "Global Site", "reason": "navigation"} in outline["omitted"]
+    assert any(d["heading"] and d["text"] == "1. NEC Group Introduction" for d in outline["decisions"])
     assert outline["sections"][1]["title"] == "1. NEC Group Introduction"
 
 
