@@ -494,11 +494,15 @@ class _Builder:
             start = cursor.position()
             # Invisible and bidi characters never reach the document: each is shown as its code, so
             # it can neither hide a change nor reorder the text around it (soft hyphens: in changes).
-            for segment in invisible.segments(text, soft_hyphens=kind in "-+"):
-                if segment.marked:
-                    cursor.insertText(segment.text, f.marker(fmt, segment.title))
-                else:
-                    cursor.insertText(segment.text, fmt)
+            in_change = kind in "-+"
+            if not invisible.has_invisible(text, soft_hyphens=in_change):
+                cursor.insertText(text, fmt)
+            else:
+                for segment in invisible.segments(text, soft_hyphens=in_change):
+                    if segment.marked:
+                        cursor.insertText(segment.text, f.marker(fmt, segment.title))
+                    else:
+                        cursor.insertText(segment.text, fmt)
             if kind in "-+":
                 self._mark(change, start, cursor.position(), "new" if kind == "+" else "old")
 
