@@ -41,6 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not headless:
         if len(args.files) > 2:
             parser.error("give at most two files: OLD NEW (one file opens as the old side)")
+        # Before any Qt import: a missing X library makes Qt abort with a message that does not name it.
+        from policydiff.gui.platform_check import window_start_problem
+
+        problem = window_start_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_ERROR
         from policydiff.gui.app import run
 
         old, new = (args.files + [None, None])[:2]

@@ -108,8 +108,8 @@ class Alignment:
 
 
 def _content_indices(flat: Sequence[Section]) -> list[int]:
-    """Sections that take part: all but an empty preamble."""
-    return [i for i, s in enumerate(flat) if i > 0 or s.body.strip()]
+    """Sections that take part: all but the preamble, which always pairs with the other preamble."""
+    return list(range(1, len(flat)))
 
 
 def _tfidf(texts: Sequence[list[str]]) -> np.ndarray:
@@ -200,6 +200,11 @@ def align(
         matches.append(Match(i, j, 1.0, manual=True))
         used_old.add(i)
         used_new.add(j)
+    if 0 not in used_old and 0 not in used_new:
+        # The preambles hold each document's title, metadata and opening text: always compared.
+        matches.append(Match(0, 0, 1.0))
+        used_old.add(0)
+        used_new.add(0)
     matches += _greedy(sim, used_old, used_new, PAIR_THRESHOLD, allowed=None)
     # Gap filling: an unpaired section may pair, at a lower threshold, with a section that keeps the
     # reading order against every confident pair (the order-aware half of the alignment). The test
@@ -219,8 +224,8 @@ def align(
     paired_new = {m.new_index for m in matches}
     return Alignment(
         matches=tuple(sorted(matches, key=lambda m: m.new_index)),
-        removed=tuple(i for i in sim.old_ids if i not in paired_old),
-        added=tuple(j for j in sim.new_ids if j not in paired_new),
+        removed=tuple(i for i in (0, *sim.old_ids) if i not in paired_old),
+        added=tuple(j for j in (0, *sim.new_ids) if j not in paired_new),
     )
 
 

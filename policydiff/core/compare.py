@@ -18,7 +18,7 @@ from policydiff.core.model import (
     Status,
     WordDiff,
 )
-from policydiff.core.worddiff import diff_words
+from policydiff.core.worddiff import diff_words, word_keys
 
 _DiffCache = dict[tuple[int | None, int | None], tuple[WordDiff, WordDiff]]
 
@@ -74,6 +74,7 @@ def _build(
         new=new,
         pairs=pairs,
         stats=_stats(pairs),
+        same_words=_words(old, options) == _words(new, options),
         options=options,
         overrides=overrides,
         similarity=similarity,
@@ -96,8 +97,8 @@ def _pairs(
         if cached is None:
             a: Section | None = old_flat[i] if i is not None else None
             b: Section | None = new_flat[j] if j is not None else None
-            cached = (
-                diff_words(a.bare_title if a else "", b.bare_title if b else "", options),
+            cached = (  # whole titles: a renumbering changes words that cross-references use
+                diff_words(a.title if a else "", b.title if b else "", options),
                 diff_words(a.body if a else "", b.body if b else "", options),
             )
             cache[(i, j)] = cached
@@ -136,6 +137,11 @@ def _pairs(
                 at = k + 1
         ordered.insert(at, pair)
     return tuple(ordered)
+
+
+def _words(document: Document, options: Options) -> list[str]:
+    """Every word of a document in reading order: titles, preamble, metadata lines and bodies."""
+    return [key for unit in document.flat() for text in (unit.title, unit.body) for key in word_keys(text, options)]
 
 
 def _unpaired(

@@ -54,7 +54,7 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class OmittedLine:
-    """A source line that carries no policy content and is therefore not in any section."""
+    """A source line set aside as metadata rather than policy content (still compared in place)."""
 
     line: int
     """1-based source line."""
@@ -62,6 +62,20 @@ class OmittedLine:
     """The line as it was in the file."""
     reason: str
     """Why it is not content: ``provenance``, ``navigation``, ``table debris``, ``blank``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Why a heading-like line is a heading or is not (``--outline --explain``)."""
+
+    line: int
+    """1-based source line."""
+    text: str
+    """The line as read (markup removed)."""
+    heading: bool
+    """Whether it became a section heading."""
+    rule: str
+    """The rule that made it a heading, or the reason it is not one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +99,10 @@ class Document:
     sections: tuple[Section, ...]
     """Top-level sections in reading order."""
     omitted: tuple[OmittedLine, ...] = ()
-    """Non-content lines (provenance, navigation, table debris), kept so nothing vanishes unseen."""
+    """Lines set aside as metadata (provenance, navigation, table of contents, page title, date
+    stamp, table debris) with the reason; every one with a word is still compared where it stands."""
+    decisions: tuple[Decision, ...] = ()
+    """How structure recovery judged each heading and heading-like line."""
     sha256: str = ""
     """SHA-256 of the file's bytes (empty for text given directly)."""
     encoding: str = "utf-8"
@@ -205,15 +222,16 @@ class SectionPair:
 
     @property
     def renamed(self) -> bool:
-        return self.old is not None and self.new is not None and any(
-            op.kind in "-+" for op in self.title_diff.ops
+        """The titles differ in more than their numbering."""
+        return self.old is not None and self.new is not None and (
+            " ".join(self.old.bare_title.split()) != " ".join(self.new.bare_title.split())
         )
 
     @property
     def display_title(self) -> str:
-        """``old title -> new title`` when renamed, else the one title."""
+        """``old title -> new title`` when renamed or renumbered, else the one title."""
         if self.old is not None and self.new is not None:
-            if self.renamed:
+            if self.old.title != self.new.title and (self.old.title or self.new.title):
                 return f"{self.old.title or 'Preamble'} \u2192 {self.new.title or 'Preamble'}"
             return self.new.title or "Preamble"
         section = self.new or self.old
@@ -265,10 +283,13 @@ class Comparison:
     stats: ComparisonStats
     options: Options = field(default_factory=Options)
     overrides: Overrides = field(default_factory=Overrides)
+    same_words: bool = False
+    """Both documents have the same words in the same order (under the ignore options): the
+    verdict, independent of how sections were paired."""
     similarity: object | None = field(default=None, compare=False, repr=False)
     """The section similarity the alignment used, kept so that user corrections realign cheaply."""
 
     @property
     def identical(self) -> bool:
-        """True when no pair has a content change."""
-        return all(p.status is Status.UNCHANGED for p in self.pairs)
+        """No differences: the same words in the same order (``diff`` exit status 0)."""
+        return self.same_words

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from policydiff.core.model import Section
@@ -26,9 +25,6 @@ NUMBER_RE = re.compile(
     re.VERBOSE,
 )
 
-_MD = MarkdownIt("commonmark")
-
-
 def split_number(title: str) -> tuple[str | None, str]:
     """Split ``'6.1 International Data Transfers'`` into ``('6.1', 'International Data Transfers')``."""
     match = NUMBER_RE.match(title)
@@ -42,6 +38,17 @@ def split_number(title: str) -> tuple[str | None, str]:
 def strip_number(title: str) -> str:
     """The title without its numbering: a renumbering alone is not a rename."""
     return split_number(title)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One unit of a document in reading order: a heading (``rank`` > 0) or a line of body text."""
+
+    text: str
+    line: int
+    """1-based source line."""
+    rank: int = 0
+    """Heading rank (1 outermost) or 0 for body text."""
 
 
 @dataclass
@@ -64,60 +71,27 @@ class _Node:
         )
 
 
-def build_sections(markdown: str, source_lines: Sequence[int]) -> tuple[Section, tuple[Section, ...]]:
-    """Parse markdown into (preamble, top-level sections). ``source_lines[i]`` is the file line of line i."""
-    tokens = _MD.parse(markdown)
-    root = _Node("", None, 0, 1)
+def build_tree(entries: Sequence[Entry], title: str = "") -> tuple[Section, tuple[Section, ...]]:
+    """(preamble, top-level sections) from headings and body lines in reading order. Headings nest
+    by rank; the preamble holds the document title and the text before the first heading."""
+    root = _Node(title, None, 0, 1)
     stack = [root]
     first_content_line: int | None = None
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.type == "heading_open":
-            inline = tokens[i + 1]
-            title = render_inline(inline.children or []).strip()
-            rank = int(token.tag[1])
-            line = _source_line(token, source_lines)
-            while stack[-1] is not root and stack[-1].rank >= rank:
+    for entry in entries:
+        if entry.rank:
+            while stack[-1] is not root and stack[-1].rank >= entry.rank:
                 stack.pop()
-            number, _ = split_number(title)
-            node = _Node(title, number, rank, line)
+            node = _Node(entry.text, split_number(entry.text)[0], entry.rank, entry.line)
             stack[-1].children.append(node)
             stack.append(node)
-            i += 3
-            continue
-        if token.level == 0 and token.nesting in (1, 0) and token.type != "heading_close":
-            end = _block_end(tokens, i)
-            blocks = render_blocks(tokens[i:end])
-            if blocks:
-                stack[-1].blocks.extend(blocks)
-                if stack[-1] is root and first_content_line is None:
-                    first_content_line = _source_line(token, source_lines)
-            i = end
-            continue
-        i += 1
+        elif entry.text.strip():
+            stack[-1].blocks.append(entry.text)
+            if stack[-1] is root and first_content_line is None:
+                first_content_line = entry.line
     preamble = Section(
-        title="", number=None, level=0, line=first_content_line or 1, body="\n".join(root.blocks)
+        title=title, number=None, level=0, line=first_content_line or 1, body="\n".join(root.blocks)
     )
     return preamble, tuple(child.freeze(1) for child in root.children)
-
-
-def _source_line(token: Token, source_lines: Sequence[int]) -> int:
-    if token.map and token.map[0] < len(source_lines):
-        return source_lines[token.map[0]]
-    return 1
-
-
-def _block_end(tokens: Sequence[Token], start: int) -> int:
-    """Index after the block that opens at ``start`` (a leaf block ends at once)."""
-    if tokens[start].nesting == 0:
-        return start + 1
-    depth = 0
-    for j in range(start, len(tokens)):
-        depth += tokens[j].nesting
-        if depth == 0:
-            return j + 1
-    return len(tokens)
 
 
 def render_blocks(tokens: Sequence[Token]) -> list[str]:
@@ -126,8 +100,17 @@ def render_blocks(tokens: Sequence[Token]) -> list[str]:
     prefixes: list[str] = []  # one per open list item: "• " or "3. "
     list_kinds: list[str] = []
     pending_prefix = ""
+    row: list[str] | None = None  # the cells of an open table row: one line per row
     for token in tokens:
-        if token.type == "bullet_list_open":
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            if row is not None and any(cell for cell in row):
+                out.append(" | ".join(row))
+            row = None
+        elif row is not None and token.type == "inline":
+            row.append(render_inline(token.children or []).strip().replace("\n", " "))
+        elif token.type == "bullet_list_open":
             list_kinds.append("bullet")
         elif token.type == "ordered_list_open":
             list_kinds.append("ordered")

@@ -1,536 +1,657 @@
-"""Recover a policy's structure: plain text or messy web-extracted markdown to markdown with real
-headings, plus the document's metadata (title, date, provenance).
+"""Recover a policy's structure from markdown-it-py's tokens: headings, title and metadata.
 
-The rules look at the shape of a line and at its neighbours, never at particular wordings:
+Every input is parsed by markdown-it-py first (CommonMark with tables). What the markup declares is
+trusted: ATX and setext headings are headings at their declared level. What it does not declare is
+recovered by rules on block tokens and their inline children, never on particular wordings:
 
-* a heading stands alone (its own paragraph or line), is short, does not end like a sentence or a
-  lead-in (``,;:``), and is followed by prose;
-* numbered headings (``1.``, ``6.1``, ``1\\.``, ``(1)``) must continue the numbering they are in and
-  nest by their depth;
-* a paragraph that is entirely bold is a heading; a bold lead-in inside a paragraph is not;
-* table debris (``|``, ``---|---``), lone bullet glyphs and web navigation carry no content: they are
-  recorded as omitted lines, never silently dropped.
+* a top-level paragraph line that is all bold or italic and shaped like a title heads the text
+  below it; a numbered title line (``1. Introduction``, ``4.1 Account details``) must continue the
+  numbering it stands in;
+* a list item that holds only a title, followed by its text, is a numbered section written as a list;
+* a short question over a list is a heading (Q&A style);
+* a short plain line over prose is a heading in pages that lost their markup;
+* tables of contents (links to ``#anchors``, or entries repeating headings that follow), repeated
+  labels ("In short"), link-only lines and date stamps are never sections.
+
+A text with no markup at all is judged line by line by :mod:`policydiff.core.plaintext` and comes
+back as markdown with declared headings. Nothing is ever dropped: a line set aside as metadata
+(provenance, navigation, table of contents, page title, date stamp) stays in the section it stands
+in and is compared like any other text; ``Document.omitted`` says why it was set aside, and
+``Document.decisions`` why each heading is one and each heading-like line is not.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Sequence
 
-from policydiff.core.model import Document, OmittedLine, Section
-from policydiff.core.sections import build_sections, split_number
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from policydiff.core.model import Decision, Document, OmittedLine
+from policydiff.core.plaintext import NAVIGATION_RE, plain_to_markdown
+from policydiff.core.sections import Entry, build_tree, render_blocks, render_inline, split_number
+from policydiff.core.shapes import (
+    Numbering,
+    dotted,
+    find_date,
+    is_date_stamp,
+    is_heading_text,
+    is_prose,
+    title_key,
+)
 from policydiff.core.webpage import html_to_markdown, looks_like_html
 
-_ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
-_PROVENANCE_RE = re.compile(r"^>\s*\*?.*\b(?:extracted|archived|retrieved|snapshot)\b", re.IGNORECASE)
+# Nesting limit far above any real document (the preset's 20 silently drops deeper text); a text
+# nested deeper than Python's recursion allows is read as plain text instead, losing nothing.
+_MD = MarkdownIt("commonmark", {"maxNesting": 10_000}).enable("table")
+_PROVENANCE_RE = re.compile(r"\b(?:extracted|archived|retrieved|snapshot)\b", re.IGNORECASE)
 _ARCHIVED_RE = re.compile(r"archived on (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
-_LINK_URL_RE = re.compile(r"\]\((https?://[^)\s]+)\)")
-_DEBRIS_RE = re.compile(r"^[\s|:\-\u2022\u00b7*]*$")  # only table rules, pipes, bullets
-_BULLET_GLYPH_RE = re.compile(r"^\s*[\u2022\u00b7\u25aa\u25cf\-\*]\s*$")
-_LEADING_PIPES_RE = re.compile(r"^\s*(?:\|\s*)+")
-_TRAILING_PIPES_RE = re.compile(r"(?:\s*\|)+\s*$")
-_LIST_ITEM_RE = re.compile(r"^\s*(?:[*+\-\u2022]|\d{1,3}[.)])\s+")
-_INDENTED_LIST_RE = re.compile(r"^\s{2,}(?:[*+\-\u2022]|\d{1,3}[.)])\s")
-_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*$")
-_NAVIGATION_RE = re.compile(
-    r"^(?:(?:back|return|go) to (?:the )?top(?: of (?:the |this )?page)?|(?:page )?top of (?:the |this )?page"
-    r"|page top|to top|displaying (?:the )?present location in (?:the|this) site|you are here"
-    r"|skip to (?:main )?content|skip navigation|print(?: this page)?|share this page|breadcrumbs?)\W*$",
-    re.IGNORECASE,
-)
-_BREADCRUMB_RE = re.compile(r"^[^>]{1,60}(?:\s+(?:>|\u203a|\u00bb)\s+[^>]{1,60})+$")
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DATE = (
-    rf"(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # March 1, 2002
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}"  # 31 December 2019
-    rf"|{_MONTHS},?\s+\d{{4}}"  # September 2024
-    r"|\d{4}-\d{1,2}-\d{1,2}"  # 2018-05-25
-    r"|\d{1,2}\s*[./]\s*\d{1,2}\s*[./]\s*\d{2,4})"  # 21.5. 2018, 05/25/2018
-)
-_DATE_CUES = (  # strongest first: a "last updated" line beats an "established" line
-    r"last\s+(?:updated?|modified|revised|changed|amended|reviewed)",
-    r"effective(?:\s+date)?|effective\s+as\s+of",
-    r"(?:revised|updated|modified)(?:\s+on)?",
-)
-_SENTENCE_END = ".!?"
-_TRAILING_FUNCTION_WORDS = frozenset(
-    "a an the of to and or nor for with when by in on at as that which if your our their its is are from "
-    "such than whether where".split()
-)
+_TITLE_BAR_RE = re.compile(r"\s\|\s|[\s)](?:-|\u2013|\u2014)\s")
+_ATX_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_SETEXT_RE = re.compile(r"^ {0,3}(?:={3,}|-{3,})\s*$")
+_MAX_BOLD_WORDS = 16
+_DEBRIS_RE = re.compile(r"[\s|:\-\u2022\u00b7*=_~#\u00a0]*")
 
 
 @dataclass
-class _Line:
-    """What the recovery decided about one source line."""
+class _Block:
+    """One top-level unit of the token stream: a declared heading, one line of a paragraph, a list,
+    or another block (table, quote, code, HTML), with what the rules decide about it."""
 
+    kind: str
+    """``heading`` (declared), ``line`` (a hard line of a top-level paragraph), ``list``, ``other``."""
     text: str
-    """The line after debris was stripped (pipes, escapes left for markdown)."""
-    kind: str = "content"
-    """``content``, ``blank``, ``heading``, ``omitted``, ``title``."""
+    """Plain text: the line or heading; for lists and other blocks, their rendered lines."""
+    line: int
+    """0-based markdown line."""
+    level: int = 0
+    """Declared heading level."""
+    setext: bool = False
+    emphasis: bool = False
+    """The whole line is bold or italic."""
+    link_only: bool = False
+    """The whole line is one or more links."""
+    paragraph_start: bool = True
+    """The line starts its paragraph (a later hard line of a paragraph continues it)."""
+    tokens: list[Token] = field(default_factory=list)
+    """The block's tokens (lists and other blocks)."""
     rank: int = 0
-    """Markdown heading rank for headings (1..6)."""
-    reason: str = ""
-    """Why an omitted line carries no content."""
-    bullet: bool = False
-    """The line is a list item whose bullet glyph stood on the line before."""
-    standalone: bool = True
-    """The line is a paragraph (or hard-broken line) of its own, not part of a wrapped sentence."""
-    markup: bool = False
-    """A heading whose text is markdown as written (an ATX heading), not plain text to escape."""
+    """Heading rank once decided; 0 for text."""
+    rule: str = ""
+    """Why this is a heading, or why a heading-like line is not one."""
+    metadata: str = ""
+    """Why the block is set aside as metadata (still compared where it stands)."""
+    items: list[_Block] = field(default_factory=list)
+    """For a list whose items are sections: one heading block per item, then its text."""
 
 
 def parse_document(
     text: str, *, name: str = "<text>", path: str | None = None, sha256: str = "", encoding: str = "utf-8"
 ) -> Document:
     """Recover the structure of a policy text (markdown, plain text or a saved web page)."""
-    if looks_like_html(text) or (name.lower().endswith((".html", ".htm")) and "<" in text):
-        markdown, html_lines, page_title = html_to_markdown(text)
-        # Converted exactly once: the markdown may itself look like HTML (an escaped "<" in the text).
-        document = _parse_markdown(markdown, name=name, path=path, sha256=sha256, encoding=encoding)
-        return _renumber_lines(document, html_lines, page_title)
-    return _parse_markdown(text, name=name, path=path, sha256=sha256, encoding=encoding)
+    page_title = None
+    line_map: Sequence[int] | None = None
+    set_aside: list[tuple[int, str, str]] = []
+    html_name = name.lower().endswith((".html", ".htm"))
+    if (html_name and "<" in text) or (looks_like_html(text) and not (looks_like_markdown(text) and not html_name)):
+        markdown, line_map, page_title = html_to_markdown(text)  # converted once, never again
+        undeclared = True
+    elif looks_like_markdown(text):
+        markdown, undeclared = text, True
+    else:
+        markdown, line_map, set_aside = plain_to_markdown(text)
+        undeclared = False
+    try:
+        tokens = _MD.parse(markdown)
+    except RecursionError:  # nested deeper than the parser can follow: every line as plain text
+        markdown, line_map, set_aside = plain_to_markdown(text)
+        tokens, undeclared = _MD.parse(markdown), False
 
+    def source(line: int) -> int:
+        """1-based file line of a 0-based markdown line."""
+        if line_map is None:
+            return line + 1
+        return line_map[line] if 0 <= line < len(line_map) else (line_map[-1] if line_map else 1)
 
-def _parse_markdown(
-    text: str, *, name: str, path: str | None, sha256: str, encoding: str
-) -> Document:
-    """Recover the structure of markdown or plain text; never treats it as HTML."""
-    raw = text.split("\n")
-    lines = [_Line(line) for line in raw]
-    markdown_mode = _looks_like_markdown(raw)
-    source, archived = _take_provenance(lines)
-    _mark_debris(lines)
-    _mark_standalone(lines, markdown_mode)
-    title = _take_title(lines, markdown_mode)
-    _mark_headings(lines, markdown_mode)
-    markdown, source_lines = _emit_markdown(lines, markdown_mode)
-    preamble, sections = build_sections(markdown, source_lines)
-    omitted = tuple(
-        OmittedLine(i + 1, raw[i], line.reason) for i, line in enumerate(lines) if line.kind == "omitted"
+    blocks = _blocks(tokens, markdown.split("\n"))
+    source_url, archived = _provenance(blocks)
+    title_block = _find_title(blocks)
+    _classify(blocks, title_block, undeclared)
+    title = blocks[title_block].text if title_block is not None else None
+    entries: list[Entry] = []
+    for i, block in enumerate(blocks):
+        if i == title_block:
+            continue
+        for part in block.items or [block]:
+            if part.rank:
+                entries.append(Entry(part.text, source(part.line), part.rank))
+            else:
+                entries.extend(Entry(line, source(part.line)) for line in _body_lines(part))
+    title = title or page_title
+    preamble, sections = build_tree(entries, title or "")
+    omitted = [OmittedLine(line, raw, reason) for line, raw, reason in set_aside]
+    omitted += [OmittedLine(source(b.line), b.text, b.metadata) for b in blocks if b.metadata]
+    decisions = tuple(
+        Decision(source(part.line), part.text, bool(part.rank), part.rule)
+        for block in blocks
+        for part in (block.items or [block])
+        if part.rule
     )
     return Document(
         name=name,
         path=path,
         title=title,
-        date=find_date(raw),
-        source=source,
+        date=find_date([b.text for b in blocks]),
+        source=source_url,
         archived=archived,
         preamble=preamble,
         sections=sections,
-        omitted=omitted,
+        omitted=tuple(sorted(omitted, key=lambda o: o.line)),
+        decisions=decisions,
         sha256=sha256,
         encoding=encoding,
     )
 
 
-def _renumber_lines(document: Document, source_lines: Sequence[int], page_title: str | None) -> Document:
-    """Point every line number of a document parsed from converted HTML back at the HTML file."""
-
-    def source(line: int) -> int:
-        return source_lines[line - 1] if 0 < line <= len(source_lines) else line
-
-    def section(s: Section) -> Section:
-        return replace(s, line=source(s.line), children=tuple(section(c) for c in s.children))
-
-    return replace(
-        document,
-        title=document.title or page_title,
-        preamble=section(document.preamble),
-        sections=tuple(section(s) for s in document.sections),
-        omitted=tuple(
-            replace(o, line=source(o.line), text=re.sub(r"\\(.)", r"\1", o.text)) for o in document.omitted
-        ),
-    )
-
-
-def find_date(lines: Sequence[str]) -> str | None:
-    """The date a policy states for itself, as written (``March 1, 2002``)."""
-    for cue in _DATE_CUES:
-        pattern = re.compile(rf"\b(?:{cue})\b\s*(?:on|as of|:|-|\u2013)?\s*:?\s*({_DATE})", re.IGNORECASE)
-        for line in lines:
-            match = pattern.search(line)
-            if match:
-                return re.sub(r"\s+", " ", match.group(1)).strip()
-    return None
-
-
-def _looks_like_markdown(raw: Sequence[str]) -> bool:
+def looks_like_markdown(text: str) -> bool:
     """Markdown if the text uses markdown's own block or inline syntax somewhere."""
-    for line in raw:
-        if _ATX_RE.match(line) and line.lstrip().startswith("#"):
+    previous = ""
+    for line in text.split("\n"):
+        if _ATX_RE.match(line) or line.startswith(">") or "**" in line or "](" in line:
             return True
-        if line.startswith(">") or "**" in line or "](" in line or _INDENTED_LIST_RE.match(line):
+        if re.match(r"^\s{2,}(?:[*+\-]|\d{1,3}[.)])\s", line) or re.match(r"^\*\s{2,}\S", line):
             return True
-        if "\\." in line or line.rstrip("\n").endswith("  ") and line.strip():
+        if "\\." in line or (line.endswith("  ") and line.strip()):
             return True
+        if _SETEXT_RE.match(line) and previous.strip() and not _SETEXT_RE.match(previous):
+            return True
+        if re.match(r"^\s*\|.*\|\s*$", line) and "|" in line.strip()[1:-1]:
+            return True
+        previous = line
     return False
 
 
-def _take_provenance(lines: list[_Line]) -> tuple[str | None, str | None]:
-    """A leading note saying where the text was taken from becomes metadata, not content."""
-    for line in lines:
-        if not line.text.strip():
-            continue
-        if _PROVENANCE_RE.match(line.text):
-            line.kind, line.reason = "omitted", "provenance"
-            archived = _ARCHIVED_RE.search(line.text)
-            url = _LINK_URL_RE.search(line.text)
-            return (url.group(1) if url else None), (archived.group(1) if archived else None)
-        break
-    return None, None
+# ------------------------------------------------------------------------------------------------
+# Tokens to blocks
 
 
-def _mark_debris(lines: list[_Line]) -> None:
-    """Drop table rules, empty cells and lone bullet glyphs; strip cell pipes from text lines."""
-    pending_bullet = False
-    for line in lines:
-        if line.kind != "content":
+def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, depth: int = 0) -> list[_Block]:
+    """Top-level blocks of a token stream; ``offset`` is the markdown line the tokens start at."""
+    blocks: list[_Block] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        line = offset + token.map[0] if token.map else (blocks[-1].line if blocks else offset)
+        if token.map and depth < 3 and (
+            (token.type == "table_open" and _is_layout_table(tokens, i))
+            or (token.type == "heading_open" and token.markup in "=-" and lines[line].lstrip().startswith("|"))
+            or (token.type == "paragraph_open" and token.level == 0 and any(
+                _is_pipe_debris(row) for row in lines[line : offset + token.map[1]]))
+        ):
+            # Pipes and rules of a table used for page layout (or of one that lost its table) hold
+            # the page's text: read the cells as lines of text.
+            start, stop = offset + token.map[0], offset + token.map[1]
+            inner = "\n".join(_LAYOUT_PIPES_RE.sub("", row) if not _RULE_ROW_RE.match(row) else "" for row in lines[start:stop])
+            blocks += _blocks(_MD.parse(inner), lines, start, depth + 1)
+            i = _block_end(tokens, i)
             continue
-        stripped = line.text.strip()
-        if not stripped:
-            line.kind = "blank"
+        if token.type == "heading_open":
+            inline = tokens[i + 1]
+            text = render_inline(inline.children or []).strip().replace("\n", " ")
+            blocks.append(
+                _Block("heading", text, line, level=int(token.tag[1]), setext=token.markup in ("=", "-"),
+                       link_only=_link_only(inline.children or []))
+            )
+            i += 3
             continue
-        if _BULLET_GLYPH_RE.match(line.text):
-            line.kind, line.reason = "omitted", "bullet glyph (joined to the next line)"
-            pending_bullet = True
+        if token.type == "paragraph_open" and token.level == 0:
+            inline = tokens[i + 1]
+            for k, (shift, children) in enumerate(_hard_lines(inline.children or [])):
+                text = render_inline(children).strip()
+                if text:
+                    blocks.append(
+                        _Block("line", text, line + shift, emphasis=_emphasised(children),
+                               link_only=_link_only(children), paragraph_start=k == 0)
+                    )
+            i += 3
             continue
-        if _DEBRIS_RE.match(line.text) and not re.fullmatch(r"\s*(?:\*\s*){3,}", line.text):
-            line.kind, line.reason = "omitted", "table debris"
+        end = _block_end(tokens, i)
+        if token.type == "hr":
+            i = end
             continue
-        if "|" in line.text:
-            cleaned = _TRAILING_PIPES_RE.sub("", _LEADING_PIPES_RE.sub("", line.text))
-            hard_break = line.text.endswith("  ")
-            line.text = cleaned.strip() + ("  " if hard_break else "")
-        if _NAVIGATION_RE.match(stripped) or _is_breadcrumb(stripped):
-            line.kind, line.reason = "omitted", "navigation"
-            continue
-        if pending_bullet:
-            line.bullet, pending_bullet = True, False
+        kind = "list" if token.type in ("bullet_list_open", "ordered_list_open") else "other"
+        block_tokens = list(tokens[i:end])
+        text = "\n".join(render_blocks(block_tokens))
+        if text.strip():
+            blocks.append(_Block(kind, text, line, tokens=block_tokens))
+        i = end
+    return blocks
 
 
-def _is_breadcrumb(stripped: str) -> bool:
-    stripped = _plain(stripped)
-    if not _BREADCRUMB_RE.match(stripped):
-        return False
-    parts = re.split(r"\s+(?:>|\u203a|\u00bb)\s+", stripped)
-    return all(len(_plain(p).split()) <= 5 for p in parts)
+_LAYOUT_PIPES_RE = re.compile(r"^\s*(?:\|\s*)+|(?:\s*\|)+(?=\s*$)")
+_RULE_ROW_RE = re.compile(r"^[\s|:\-]*-[\s|:\-]*$")
 
 
-def _mark_standalone(lines: list[_Line], markdown_mode: bool) -> None:
-    """Decide which lines start a paragraph of their own (candidates for headings)."""
-    previous: _Line | None = None
-    for line in lines:
-        if line.kind != "content":
-            if line.kind in ("blank", "omitted"):
-                previous = None
-            continue
-        if previous is None:
-            line.standalone = True
-        elif markdown_mode:
-            line.standalone = previous.text.endswith("  ") or previous.text.endswith("\\")
+def _is_pipe_debris(row: str) -> bool:
+    """A line of a paragraph that is really a row of a layout table: it starts or ends with a cell
+    pipe, or is a table rule."""
+    stripped = row.strip()
+    return stripped.startswith("|") or stripped.endswith("|") or bool(_RULE_ROW_RE.match(row) and "|" in row)
+
+
+def _is_layout_table(tokens: Sequence[Token], start: int) -> bool:
+    """A table that lays out a page rather than holding data: one column, an empty or prose header
+    row, or a first column left empty (indentation cells) in half the rows or more."""
+    rows: list[list[str]] = []
+    for token in tokens[start:]:
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows:
+            rows[-1].append(token.content.replace("\u00a0", " ").strip())
+        elif token.type == "table_close":
+            break
+    if not rows or len(rows[0]) <= 1 or not any(rows[0]):
+        return True
+    if any(len(cell.split()) > 12 for cell in rows[0]):  # a data table's header holds short labels
+        return True
+    empty_first = sum(1 for row in rows if row and not row[0])
+    return empty_first * 2 >= len(rows)
+
+
+def _block_end(tokens: Sequence[Token], start: int) -> int:
+    """Index after the block that opens at ``start`` (a leaf block ends at once)."""
+    if tokens[start].nesting == 0:
+        return start + 1
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j + 1
+    return len(tokens)
+
+
+def _hard_lines(children: Sequence[Token]) -> list[tuple[int, list[Token]]]:
+    """An inline run cut at hard line breaks, each piece with its line offset in the paragraph."""
+    pieces: list[tuple[int, list[Token]]] = [(0, [])]
+    offset = 0
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            offset += 1
+        if child.type == "hardbreak":
+            pieces.append((offset, []))
         else:
-            tail = previous.text.rstrip()
-            head = line.text.lstrip()
-            continues = tail[-1:] not in _SENTENCE_END + ":;" and head[:1].islower()
-            line.standalone = not continues
-        previous = line
+            pieces[-1][1].append(child)
+    return [(o, c) for o, c in pieces if c]
 
 
-def _take_title(lines: list[_Line], markdown_mode: bool) -> str | None:
-    """The first ``#`` heading before any content, or the title line of a plain page.
-
-    A plain page starts with short lines (breadcrumbs, then the page title) before its first prose;
-    the last of them that is not itself a heading of the text below is the title, the ones before it
-    are navigation.
-    """
-    content = [i for i, line in enumerate(lines) if line.kind == "content"]
-    if not content:
-        return None
-    first = lines[content[0]]
-    match = _ATX_RE.match(first.text)
-    if match and first.text.lstrip().startswith("#"):
-        if len(match.group(1)) == 1:
-            first.kind = "title"
-            return _plain(match.group(2)) or None
-        return None
-    if markdown_mode and not _is_short_line(first.text):
-        return None
-    block: list[int] = []
-    for i in content:
-        if not _is_short_line(lines[i].text) or lines[i].bullet or _LIST_ITEM_RE.match(lines[i].text):
-            break
-        if _ATX_RE.match(lines[i].text) and lines[i].text.lstrip().startswith("#"):
-            break
-        if split_number(_plain(lines[i].text))[0] is not None:
-            break
-        block.append(i)
-    if not block:
-        return None
-    # The last short line right before prose heads that prose: it is a section, not the title.
-    if len(block) > 1 and _followed_by_prose(lines, block[-1]):
-        block.pop()
-    *navigation, title_index = block
-    for i in navigation:
-        lines[i].kind, lines[i].reason = "omitted", "navigation"
-    lines[title_index].kind = "title"
-    return _plain(lines[title_index].text)
+def _emphasised(children: Sequence[Token]) -> bool:
+    """Every visible character of the line is inside bold or italic markup."""
+    depth, seen = 0, False
+    for child in children:
+        if child.type in ("strong_open", "em_open"):
+            depth += 1
+        elif child.type in ("strong_close", "em_close"):
+            depth -= 1
+        elif child.type in ("text", "code_inline") and child.content.strip():
+            if depth <= 0 and child.content.strip(" :.\u00a0"):
+                return False
+            seen = seen or depth > 0
+    return seen
 
 
-def _is_short_line(text: str) -> bool:
-    plain = _plain(text)
-    return 0 < len(plain.split()) <= 10 and len(plain) <= 80 and plain[-1:] not in ",;:"
+def _link_only(children: Sequence[Token]) -> bool:
+    """Every visible character of the line is link text (or there is no text, only links)."""
+    depth, links = 0, 0
+    for child in children:
+        if child.type == "link_open":
+            depth += 1
+            links += 1
+        elif child.type == "link_close":
+            depth -= 1
+        elif child.type in ("text", "code_inline") and child.content.strip() and depth <= 0:
+            if child.content.strip(" |\u00b7\u2022-"):
+                return False
+    return links > 0
 
 
-def _plain(text: str) -> str:
-    """Text without markdown emphasis, escapes, link targets and pipes, for judging a line's shape."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\\(.)", r"\1", text)
-    text = re.sub(r"(\*\*|__|\*|_)", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+def _body_lines(block: _Block) -> list[str]:
+    """The block's text lines; lines of table rules, pipes and bullet glyphs alone carry no word."""
+    return [line for line in block.text.split("\n") if line.strip() and not _DEBRIS_RE.fullmatch(line)]
 
 
-def _next_content(lines: Sequence[_Line], index: int) -> _Line | None:
-    for line in lines[index + 1 :]:
-        if line.kind in ("content", "heading"):
-            return line
+def _next(blocks: Sequence[_Block], i: int) -> _Block | None:
+    """The next block with a word in it (debris between a heading and its text does not count)."""
+    for block in blocks[i + 1 :]:
+        if any(c.isalnum() for c in block.text):
+            return block
     return None
 
 
-def _is_prose(text: str) -> bool:
-    """A sentence or paragraph of running text, not another short label."""
-    plain = _plain(text)
-    words = plain.split()
-    if not words:
-        return False
-    # Ends like a sentence, or is long; a mid-length line counts when it has no figures (an address does).
-    if plain[-1] in _SENTENCE_END + ":;":
-        return len(words) >= 4  # "Hitachi, Ltd." closes a signature block, not a sentence
-    return len(words) >= 12 or (len(words) >= 7 and not re.search(r"\d", plain))
+# ------------------------------------------------------------------------------------------------
+# Metadata: provenance and title
 
 
-def _followed_by_prose(lines: Sequence[_Line], index: int) -> bool:
-    """The next content is running text or a list, not another heading or short label."""
-    following = _next_content(lines, index)
-    if following is None or following.kind == "heading":
-        return False
-    plain = _plain(following.text)
-    number, rest = split_number(plain)
-    if number is not None and _dotted(number) and _is_heading_text(rest, allow_period=False):
-        return False  # a numbered heading-shaped line: the candidate is a label above it
-    if following.bullet or _LIST_ITEM_RE.match(following.text):
-        # A lead-in sentence above a list is prose itself, not a heading.
-        return not _is_prose(lines[index].text)
-    return _is_prose(following.text)
+def _provenance(blocks: list[_Block]) -> tuple[str | None, str | None]:
+    """A leading quoted note saying where the text was taken from is metadata."""
+    if not blocks or blocks[0].kind != "other" or not blocks[0].tokens:
+        return None, None
+    first = blocks[0]
+    if first.tokens[0].type != "blockquote_open" or not _PROVENANCE_RE.search(first.text):
+        return None, None
+    first.metadata = "provenance"
+    links = [t.attrGet("href") for t in _inline_children(first.tokens) if t.type == "link_open"]
+    url = next((str(href) for href in links if href and str(href).startswith("http")), None)
+    archived = _ARCHIVED_RE.search(first.text)
+    return url, archived.group(1) if archived else None
 
 
-@dataclass
-class _Numbering:
-    """The numbering context headings must continue."""
-
-    top: list[int]
-    """Numbers of depth-1 numbered headings seen so far."""
-    current: tuple[int, ...] = ()
-    """Full number of the last dotted heading (``(6, 1)`` for 6.1)."""
+def _inline_children(tokens: Sequence[Token]) -> list[Token]:
+    return [child for t in tokens if t.type == "inline" for child in (t.children or [])]
 
 
-def _mark_headings(lines: list[_Line], markdown_mode: bool) -> None:
-    """Find every heading and give it a markdown rank."""
-    has_atx_sections = any(
-        line.kind == "content" and line.text.lstrip().startswith("#") and _ATX_RE.match(line.text)
-        for line in lines
-    )
-    # A line whose title stands again further down as a marked-up heading is a table-of-contents
-    # entry pointing at it, not a heading itself.
-    marked_titles: dict[str, int] = {}
-    for index, line in enumerate(lines):
-        if line.kind != "content":
-            continue
-        atx = _ATX_RE.match(line.text)
-        if atx and line.text.lstrip().startswith("#"):
-            marked_titles[_title_key(atx.group(2))] = index
-        elif bold := _BOLD_LINE_RE.match(line.text):
-            marked_titles[_title_key(bold.group(1))] = index
-    top_rank = 2
-    last_atx_rank = 1
-    last_numbered_rank = 1
-    numbering = _Numbering(top=[])
-    for index, line in enumerate(lines):
-        if line.kind != "content":
-            continue
-        match = _ATX_RE.match(line.text)
-        if match and line.text.lstrip().startswith("#"):
-            line.kind, line.rank, line.markup = "heading", len(match.group(1)), True
-            line.text = match.group(2)
-            last_atx_rank = line.rank
-            last_numbered_rank = line.rank
-            number = _dotted(split_number(_plain(line.text))[0])
-            if number:
-                numbering.current = number
-                if len(number) == 1:
-                    numbering.top.append(number[0])
-            continue
-        if not line.standalone or line.bullet or not _ends_paragraph(lines, index, markdown_mode):
-            continue
-        if markdown_mode and (_INDENTED_LIST_RE.match(line.text) or re.match(r"^\d{1,3}[.)]\s", line.text)):
-            continue  # a markdown list item, never a heading
-        base = last_atx_rank if has_atx_sections else top_rank - 1
-        bold = _BOLD_LINE_RE.match(line.text)
-        if bold:
-            inner = _plain(bold.group(1))
-            if _is_heading_text(inner, allow_period=len(inner.split()) <= 8) and _followed_by_prose(lines, index):
-                line.kind, line.rank, line.text = "heading", min(base + 1, 6), inner
-            continue
-        plain = _plain(line.text)
-        if marked_titles.get(_title_key(plain), -1) > index:
-            continue
-        number, rest = split_number(plain)
-        if number is not None:
-            rank = _numbered_rank(number, rest, numbering, base, last_numbered_rank)
-            if rank and _followed_by_prose_or_child(lines, index):
-                line.kind, line.rank, line.text = "heading", rank, plain
-                if _dotted(number):
-                    last_numbered_rank = rank
-            continue
-        if (
-            _is_heading_text(plain, allow_period=False)
-            and not re.search(r"\d", plain)
-            and ":" not in plain
-            and _followed_by_prose(lines, index)
+def _find_title(blocks: list[_Block]) -> int | None:
+    """The document's own name: the first heading when it outranks every other, else the last of
+    the short lines that open a page before its first prose. A browser title-bar text
+    (``Privacy | NEC``) gives way to a name line right below it."""
+    start = 1 if blocks and blocks[0].metadata == "provenance" else 0
+    headings = [i for i, b in enumerate(blocks) if b.kind == "heading"]
+    title: int | None = None
+    first = headings[0] if headings else None
+    if first is not None:
+        level = blocks[first].level
+        others = [blocks[j].level for j in headings[1:]]
+        prose_before = any(blocks[j].kind != "heading" and is_prose(blocks[j].text) for j in range(start, first))
+        if (level == 1 and 1 not in others) or (
+            not prose_before and (level == 1 or all(other > level for other in others))
         ):
-            line.kind, line.rank, line.text = "heading", min(base + 1, 6), plain
+            title = first
+    if title is None:
+        shorts: list[int] = []
+        for j in range(start, len(blocks)):
+            block = blocks[j]
+            if block.kind != "line" or not _short_line(block.text) or split_number(block.text)[0]:
+                break
+            if is_date_stamp(block.text):
+                continue
+            shorts.append(j)
+        if not shorts:
+            return None
+        *navigation, title = shorts
+        for j in navigation:
+            blocks[j].metadata = "navigation"
+    assert title is not None
+    for j in range(start, title):  # short lines above a title heading: breadcrumbs, site names
+        if blocks[j].kind == "line" and not blocks[j].metadata and not is_prose(blocks[j].text):
+            blocks[j].metadata = "navigation"
+    below = title + 1
+    if _TITLE_BAR_RE.search(blocks[title].text) and below < len(blocks):
+        name = blocks[below]
+        after = blocks[below + 1] if below + 1 < len(blocks) else None
+        holds_rest = name.kind == "heading" and all(
+            b.level > name.level for b in blocks[below + 1 :] if b.kind == "heading"
+        )
+        name_line = name.kind == "line" and not name.emphasis and _short_line(name.text)
+        if (holds_rest or name_line) and after is not None and after.kind != "heading" and is_prose(after.text):
+            if not is_date_stamp(name.text):
+                blocks[title].metadata = "page title (browser title bar)"
+                title = below
+    return title
 
 
-def _title_key(text: str) -> str:
-    """A title compared without markup, numbering, case or trailing punctuation."""
-    return split_number(_plain(text))[1].lower().rstrip(".:")
+def _short_line(text: str) -> bool:
+    return 0 < len(text.split()) <= 12 and len(text) <= 100 and text[-1] not in ",;:"
 
 
-def _ends_paragraph(lines: Sequence[_Line], index: int, markdown_mode: bool) -> bool:
-    """The line is not continued by the next one (so it is a whole paragraph or hard-broken line)."""
-    following = lines[index + 1] if index + 1 < len(lines) else None
-    if following is None or following.kind != "content":
-        return True
-    if not markdown_mode or lines[index].text.endswith("  "):
-        return following.standalone
-    return bool(_LIST_ITEM_RE.match(following.text))
+# ------------------------------------------------------------------------------------------------
+# Headings the markup does not declare
 
 
-def _is_heading_text(plain: str, *, allow_period: bool) -> bool:
-    words = plain.split()
-    if not 1 <= len(words) <= 14 or len(plain) > 100:
-        return False
-    if re.search(r"@|://|\bwww\.", plain):  # an address or link on its own line is content
-        return False
-    first = plain.lstrip("\"'\u201c\u2018(")[:1]
-    if not (first.isupper() or first.isdigit()):
-        return False
-    last = plain[-1]
-    if last in ",;:" or (last == "." and not allow_period):
-        return False
-    # A heading does not stop on a function word; a line that does is a wrapped sentence.
-    # (Case-sensitive: "Part A" ends on a label, "the data of a" on a word.)
-    return words[-1] not in _TRAILING_FUNCTION_WORDS
-
-
-def _dotted(number: str | None) -> tuple[int, ...]:
-    if number and re.fullmatch(r"\d+(?:\.\d+)*", number):
-        return tuple(int(part) for part in number.split("."))
-    return ()
-
-
-def _numbered_rank(
-    number: str, rest: str, numbering: _Numbering, base: int, last_numbered_rank: int
-) -> int:
-    """Rank for a numbered heading line, or 0 when the numbering or the shape says it is not one."""
-    if not _is_heading_text(rest, allow_period=len(rest.split()) <= 6):
-        return 0
-    dotted = _dotted(number)
-    if dotted:
-        if len(dotted) == 1:
-            previous = numbering.top[-1] if numbering.top else 0
-            if not previous < dotted[0] <= previous + 3:
-                return 0
-            numbering.top.append(dotted[0])
+def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None:
+    """Decide which blocks are headings, at which rank, and why."""
+    declared = [b for i, b in enumerate(blocks) if b.kind == "heading" and i != title]
+    top_declared = min((b.level for b in declared), default=2)
+    label_counts = Counter(title_key(b.text) for b in blocks if b.kind == "line" and b.emphasis)
+    later = _later_heading_keys(blocks, title)
+    numbering = Numbering()
+    anchor_rank, anchor_depth = top_declared - 1, 0  # the declared heading pseudo-headings sit under
+    numbered_rank = 0  # rank of the last numbered pseudo-heading under the current anchor
+    item_number: int | None = None  # number of the last list item taken for a section title
+    for i, block in enumerate(blocks):
+        if i == title or block.metadata:
+            continue
+        if block.kind == "heading":
+            if is_date_stamp(block.text):
+                block.rule = "date stamp, not a section"
+                block.metadata = "date stamp"
+                continue
+            block.rank = block.level
+            block.rule = f"declared {'setext' if block.setext else 'ATX'} heading (level {block.level})"
+            number = split_number(block.text)[0]
+            numbering.declare(number)
+            anchor_rank, anchor_depth, numbered_rank, item_number = block.rank, len(dotted(number)), 0, None
+            continue
+        if not undeclared:
+            continue
+        if block.kind == "list":
+            if _is_contents(block, blocks, i, later):
+                block.metadata = "table of contents"
+                continue
+            items, item_number = _item_sections(block, blocks, i, item_number)
+            for item in items:
+                if item.rank:
+                    item.rank = min((numbered_rank or anchor_rank) + 1, 6)
+            block.items = items
+            continue
+        if block.kind != "line":
+            continue
+        if NAVIGATION_RE.match(block.text):
+            block.metadata = "navigation"
+            continue
+        verdict = _line_heading(block, blocks, i, numbering, label_counts, later)
+        if verdict is None:
+            continue
+        kind, depth = verdict
+        if kind == "numbered":
+            if depth > 0:
+                block.rank = _numbered(depth, anchor_rank, anchor_depth)
+                numbered_rank = block.rank
+            else:
+                block.rank = min((numbered_rank or anchor_rank) + 1, 6)
         else:
-            if dotted[:-1] != numbering.current[: len(dotted) - 1]:  # 6.1 only inside 6
-                return 0
-            if numbering.top and dotted[0] != numbering.top[-1]:
-                return 0
-        numbering.current = dotted
-        return min(base + len(dotted), 6)
-    # (1), (a), A., IV.: one level below the numbered heading they sit in
-    return min(last_numbered_rank + 1, 6) if numbering.current or numbering.top else min(base + 1, 6)
+            block.rank = min((numbered_rank or anchor_rank) + 1, 6)
 
 
-def _followed_by_prose_or_child(lines: Sequence[_Line], index: int) -> bool:
-    """A numbered heading heads prose or its own first subsection (``12.`` then ``12.1``), never a
-    sibling: a run of numbered lines with nothing between them is a list or a table of contents."""
-    following = _next_content(lines, index)
+def _numbered(depth: int, anchor_rank: int, anchor_depth: int) -> int:
+    """Rank of a numbered pseudo-heading: nested by its numbering below the declared heading it is
+    in (``4.1`` under a declared ``4.`` is one deeper; a bare ``5.`` after it is its sibling)."""
+    return max(1, min(anchor_rank + depth - anchor_depth if anchor_depth else anchor_rank + depth, 6))
+
+
+def _later_heading_keys(blocks: list[_Block], title: int | None) -> dict[str, int]:
+    """Title key -> index of its last occurrence as a declared or emphasised heading-shaped line."""
+    keys: dict[str, int] = {}
+    for i, block in enumerate(blocks):
+        if i == title:
+            continue
+        if block.kind == "heading" or (block.kind == "line" and block.emphasis):
+            key = title_key(block.text)
+            if key:
+                keys[key] = i
+    return keys
+
+
+def _line_heading(
+    block: _Block,
+    blocks: list[_Block],
+    i: int,
+    numbering: Numbering,
+    label_counts: Counter[str],
+    later: dict[str, int],
+) -> tuple[str, int] | None:
+    """("numbered", depth) or ("line", 0) when the paragraph line is a heading; None otherwise
+    (with the reason in ``block.rule`` when the line looked like one)."""
+    text = block.text
+    following = _next(blocks, i)
+    number, rest = split_number(text)
+    heading_shaped = (
+        is_heading_text(text, allow_period=len(text.split()) <= 8, max_words=_MAX_BOLD_WORDS)
+        if block.emphasis
+        else is_heading_text(text, allow_period=False)
+    )
+    if not (heading_shaped or (number is not None and is_heading_text(rest, allow_period=True))):
+        return None
+    if block.link_only:
+        block.rule = "link only, not a section"
+        return None
+    if text.startswith("(") and text.endswith(")") and number is None:
+        block.rule = "parenthesised note, not a section"
+        return None
+    if is_date_stamp(text):
+        block.rule, block.metadata = "date stamp, not a section", "date stamp"
+        return None
+    key = title_key(text)
+    if later.get(key, -1) > i and not block.emphasis:
+        block.rule, block.metadata = "contents entry: the heading stands below", "table of contents"
+        return None
+    if block.emphasis and label_counts[key] >= 3:
+        block.rule = f"repeated label ({label_counts[key]} times), not a section"
+        return None
+    if number is not None:
+        depth = numbering.depth(number, rest, allow_period_words=8 if block.emphasis else 6)
+        if not depth:
+            block.rule = "numbered line that does not continue the numbering"
+            return None
+        sibling = _sibling_of_previous(number, blocks, i)
+        if not (_followed_by_text_or_child(block, following, number) or (sibling and following is not None)):
+            block.rule = "numbered line with no text of its own (a list or contents)"
+            return None
+        block.rule = "numbered title line" + (" (bold)" if block.emphasis else "")
+        return "numbered", depth
+    if following is None:
+        return None
+    if block.emphasis:
+        if following.kind == "line" and following.emphasis and _short_line(following.text):
+            block.rule = "bold line over another bold line (a run of labels)"
+            return None
+        block.rule = "bold or italic line over text"
+        return "line", 0
+    if text.endswith("?") and following.kind == "list":
+        block.rule = "question over a list"
+        return "line", 0
+    if re.search(r"\d", text) or ":" in text:
+        return None
+    if following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text):
+        block.rule = "short plain line over prose"
+        return "line", 0
+    return None
+
+
+def _sibling_of_previous(number: str, blocks: Sequence[_Block], i: int) -> bool:
+    """The closest earlier heading is numbered one less in the same style (``(1)`` before ``(2)``):
+    a continued sequence is a heading even when the text below it is short."""
+    for block in reversed(blocks[:i]):
+        if block.rank:
+            previous = split_number(block.text)[0]
+            if previous is None:
+                return False
+            mine, theirs = re.sub(r"\d+", "#", number), re.sub(r"\d+", "#", previous)
+            a, b = re.findall(r"\d+", number), re.findall(r"\d+", previous)
+            return mine == theirs and len(a) == len(b) and bool(a) and a[:-1] == b[:-1] and int(a[-1]) == int(b[-1]) + 1
+    return False
+
+
+def _followed_by_text_or_child(block: _Block, following: _Block | None, number: str) -> bool:
+    """A numbered heading heads text or its own first subsection (``12.`` then ``12.1``), never a
+    sibling: numbered lines with nothing between them are a list or a table of contents."""
     if following is None:
         return False
-    if _followed_by_prose(lines, index):
+    if following.kind in ("list", "other"):
         return True
-    number, _ = split_number(_plain(lines[index].text))
-    child, rest = split_number(_plain(following.text))
-    if child is None or not _is_heading_text(rest, allow_period=True):
-        return False
-    mine, theirs = _dotted(number), _dotted(child)
+    child, rest = split_number(following.text)
+    if child is None:
+        return following.kind == "heading" or not _short_line(following.text) or is_prose(following.text)
+    mine, theirs = dotted(number), dotted(child)
     if mine and theirs:
         return len(theirs) > len(mine) and theirs[: len(mine)] == mine
-    return child.startswith("(") and not (number or "").startswith("(")
+    return child.startswith("(") and not number.startswith("(")
 
 
-def _emit_markdown(lines: Sequence[_Line], markdown_mode: bool) -> tuple[str, list[int]]:
-    """Markdown text plus, for each of its lines, the 1-based source line it came from."""
-    out: list[str] = []
-    source: list[int] = []
-
-    def emit(text: str, line_no: int) -> None:
-        out.append(text)
-        source.append(line_no)
-
-    for i, line in enumerate(lines):
-        n = i + 1
-        if line.kind in ("blank", "omitted", "title"):
-            emit("", n)
-        elif line.kind == "heading":
-            emit("", n)
-            emit("#" * line.rank + " " + (line.text if line.markup else _escape(line.text)), n)
-            emit("", n)
-        elif markdown_mode:
-            text = line.text
-            if line.bullet:
-                emit("", n)
-                text = "- " + text.lstrip()
-            elif line.standalone and out and out[-1] and not text.startswith(" "):
-                if not _LIST_ITEM_RE.match(text) and _is_setext_or_break_risk(text):
-                    text = "\\" + text.lstrip()
-            emit(text, n)
-        else:
-            if line.standalone:
-                emit("", n)
-            stripped = line.text.strip()
-            if line.bullet:
-                emit("- " + _escape(stripped), n)
-            elif re.match(r"^[-\u2022*]\s+\S", stripped):
-                emit("- " + _escape(stripped[1:].strip()), n)
-            else:
-                emit(_escape(stripped), n)
-    return "\n".join(out) + "\n", source
+def _is_contents(block: _Block, blocks: list[_Block], i: int, later: dict[str, int]) -> bool:
+    """A list of links to anchors in the page, or of entries repeating headings that follow."""
+    items = _items(block.tokens)
+    if len(items) < 2:
+        return False
+    anchors = 0
+    repeats = 0
+    for item in items:
+        hrefs = [str(c.attrGet("href") or "") for c in _inline_children(item) if c.type == "link_open"]
+        if hrefs and all(h.startswith("#") for h in hrefs):
+            anchors += 1
+        text = " ".join(render_blocks(item))
+        if later.get(title_key(text.lstrip("\u2022 ")), -1) > i:
+            repeats += 1
+    return anchors * 2 >= len(items) or repeats * 5 >= len(items) * 3
 
 
-def _is_setext_or_break_risk(text: str) -> bool:
-    """A line that markdown would read as a heading underline or a rule under the previous line."""
-    return bool(re.fullmatch(r"\s*(?:=+|-+|(?:\*\s*){3,}|(?:_\s*){3,})\s*", text))
+def _items(tokens: Sequence[Token]) -> list[list[Token]]:
+    """The top-level items of a list, each as its tokens (the item's own open/close excluded)."""
+    items: list[list[Token]] = []
+    depth = 0
+    for token in tokens:
+        if token.type == "list_item_open" and depth == 1:
+            items.append([])
+        elif items and depth >= 2 and not (token.type == "list_item_close" and depth == 2):
+            items[-1].append(token)
+        depth += token.nesting
+    return items
 
 
-_ESCAPE_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~=])")
-
-
-def _escape(text: str) -> str:
-    """Plain text as markdown that renders back to exactly that text."""
-    return _ESCAPE_RE.sub(r"\\\1", text)
+def _item_sections(
+    block: _Block, blocks: list[_Block], i: int, last_number: int | None
+) -> tuple[list[_Block], int | None]:
+    """Sections written as a list: every item opens with a title line and either holds its text or
+    is the list's only item with the text following (``1. Introduction`` then paragraphs). Ordered
+    items must count on from the previous such item. Returns the heading and text blocks (heading
+    rank 1, placed by the caller) and the last item number, or no blocks for a plain list."""
+    items = _items(block.tokens)
+    ordered = block.tokens[0].type == "ordered_list_open"
+    following = _next(blocks, i)
+    lone = len(items) == 1 and following is not None and following.kind != "heading" and (
+        following.kind != "line" or is_prose(following.text)
+    )
+    openers = [t for t in block.tokens if t.type == "list_item_open" and t.level == 1]
+    base = block.tokens[0].map[0] if block.tokens[0].map else 0
+    out: list[_Block] = []
+    number = last_number
+    for item, opener in zip(items, openers):
+        if len(item) < 3 or item[0].type != "paragraph_open" or item[1].type != "inline":
+            return [], last_number
+        children = item[1].children or []
+        if any(c.type in ("softbreak", "hardbreak") for c in children):
+            return [], last_number
+        title = render_inline(children).strip()
+        rest = item[3:]
+        emphasis = _emphasised(children)
+        shaped = is_heading_text(
+            title, allow_period=len(title.split()) <= 8, max_words=_MAX_BOLD_WORDS if emphasis else 12
+        )
+        if (not rest and not lone) or not shaped:
+            return [], last_number
+        if ordered:
+            marker = int(opener.info) if opener.info.isdigit() else 0
+            if number is not None and marker != number + 1:
+                return [], last_number
+            number = marker
+            if split_number(title)[0] is None:
+                title = f"{opener.info}{opener.markup} {title}"
+        line = block.line + (item[0].map[0] - base if item[0].map else 0)
+        heading = _Block("line", title, line, emphasis=emphasis, rank=1)
+        heading.rule = "list item that holds a section title"
+        out.append(heading)
+        body = "\n".join(render_blocks(rest))
+        if body.strip():
+            out.append(_Block("other", body, line))
+    return out, number

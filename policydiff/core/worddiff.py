@@ -146,6 +146,13 @@ def _is_word(token: str) -> bool:
     return any(c.isalnum() for c in token)
 
 
+def word_keys(text: str, options: Options) -> list[str]:
+    """The words of ``text`` in order, each as its comparison key under ``options``: two texts have
+    "the same words" when these lists are equal (punctuation, white space and markup aside)."""
+    tokens = tokenize(text)
+    return [key for token, key in zip(tokens, _keys(tokens, options)) if _is_word(token)]
+
+
 def count_words(text: str) -> int:
     """Number of words in ``text``: tokens containing a letter or a digit."""
     return sum(1 for t in tokenize(text) if _is_word(t))

@@ -36,6 +36,8 @@ TEXT_SIZES = (8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 16.0, 18.0, 20.0, 24.0)
 """Text sizes (points) the zoom actions step through."""
 
 APP_TITLE = "policydiff"
+COMPARING = "Comparing\u2026"
+"""The status note while a comparison runs; cleared when its result is on screen."""
 
 
 def _plain_label(text: str = "", *, bold: bool = False, muted: bool = False) -> QLabel:
@@ -361,7 +363,7 @@ class MainWindow(QMainWindow):
         self._pending_message = message
         self._pending_anchor = anchor
         self._pending_reason = job.reason
-        self.statusBar().showMessage("Comparing…")
+        self.statusBar().showMessage(COMPARING)
         self.comparer.request(job)
 
     def open_pair(self, old: str | os.PathLike, new: str | os.PathLike, *, message: str | None = None,
@@ -507,7 +509,9 @@ class MainWindow(QMainWindow):
         self._pending_message = None
         if message:
             self.statusBar().showMessage(message, 8000)
-        else:
+        elif self.statusBar().currentMessage() == COMPARING:
+            # Only our own progress note goes: a message shown while the view was being built
+            # (e.g. "already at its smallest size" during a re-render) is newer and stays.
             self.statusBar().clearMessage()
         self._update_actions()
         self.comparison_shown.emit(self.comparison)

@@ -73,25 +73,29 @@ def test_every_pair_is_lossless(nec: Comparison) -> None:
     for pair in nec.pairs:
         assert "".join(op.old for op in pair.body_diff.ops) == (pair.old.body if pair.old else "")
         assert "".join(op.new for op in pair.body_diff.ops) == (pair.new.body if pair.new else "")
-        assert "".join(op.old for op in pair.title_diff.ops) == (pair.old.bare_title if pair.old else "")
+        assert "".join(op.old for op in pair.title_diff.ops) == (pair.old.title if pair.old else "")
+        assert "".join(op.new for op in pair.title_diff.ops) == (pair.new.title if pair.new else "")
 
 
 def test_every_section_appears_once(nec: Comparison) -> None:
-    def non_empty(flat):
-        return {i for i, s in enumerate(flat) if i > 0 or s.body.strip()}
-
     olds = [p.old_index for p in nec.pairs if p.old_index is not None]
     news = [p.new_index for p in nec.pairs if p.new_index is not None]
-    assert sorted(olds) == sorted(non_empty(nec.old.flat()))
-    assert sorted(news) == sorted(non_empty(nec.new.flat()))
+    assert sorted(olds) == list(range(len(nec.old.flat())))
+    assert sorted(news) == list(range(len(nec.new.flat())))
+    assert nec.pairs[0].old_index == nec.pairs[0].new_index == 0  # the document heads always pair
 
 
-def test_control_pair_has_no_content_change() -> None:
+def test_control_pair_differs_only_in_its_title_and_provenance() -> None:
     comparison = compare(
         load_document(EXTRA / "fujitsu-2006-06-17.md"), load_document(EXTRA / "fujitsu-2010-06-11.md")
     )
-    assert comparison.identical
-    assert comparison.stats.words.words_inserted == comparison.stats.words.words_deleted == 0
+    # The page title gained a word and the archive note its date: words differ, so not identical,
+    # and the document head (title, provenance) is where the reader sees it.
+    assert not comparison.identical
+    head = comparison.pairs[0]
+    assert head.old is not None and head.old.level == 0 and head.status is Status.CHANGED
+    assert words_of(head, "-") == ["2006-06-17"] and words_of(head, "+") == ["2010-06-11"]
+    assert all(p.status is Status.UNCHANGED for p in comparison.pairs[1:])
 
 
 def changed(comparison: Comparison) -> list[SectionPair]:
@@ -107,13 +111,14 @@ def test_hitachi_small_edits_found_exactly() -> None:
         load_document(EXTRA / "hitachi-2012-05-07.md"), load_document(EXTRA / "hitachi-2017-12-11.md")
     )
     edited = changed(comparison)
-    assert [p.display_title for p in edited] == ["Preamble", "9. Contact Information"]
+    assert [p.display_title for p in edited][1:] == ["9. Contact Information"]
+    assert edited[0].old is not None and edited[0].old.level == 0  # the document head
     preamble = edited[0]
     # The semantic cleanup folds the lone kept word "President" into the surrounding change.
     assert words_of(preamble, "-") == [
-        "Hiroaki", "Nakanishi", "President", "and", "Representative", "Executive", "Officer"
+        "2012-05-07", "Hiroaki", "Nakanishi", "President", "and", "Representative", "Executive", "Officer"
     ]
-    assert words_of(preamble, "+") == ["Toshiaki", "Higashihara", "President", "&", "CEO"]
+    assert words_of(preamble, "+") == ["2017-12-11", "Toshiaki", "Higashihara", "President", "&", "CEO"]
     contact = edited[1]
     assert "1-6-6Marunouchi" in words_of(contact, "-") and "Soto-Kanda" in words_of(contact, "+")
     assert "Management" in words_of(contact, "+")
@@ -128,7 +133,7 @@ def test_nikon_small_edits_found_exactly() -> None:
     use = by_title["2. Personal Information Use"]
     assert words_of(use, "-") == ["Commercial", "Code"]
     assert words_of(use, "+") == ["laws", "and", "regulations"]
-    preamble = by_title["Preamble"]
+    preamble = comparison.pairs[0]
     assert "Policy" in words_of(preamble, "-") and "Statement" in words_of(preamble, "+")
 
 
@@ -147,12 +152,17 @@ def test_corpus_extra_pairs_compare_losslessly(company: str) -> None:
         assert paired >= 0.6 * len(comparison.pairs)
 
 
-def test_renumbering_alone_is_not_a_change() -> None:
+def test_renumbering_is_a_change_unless_numbering_is_ignored() -> None:
     old = parse_document("# P\n\n## 6. Sharing\n\nWe share data with partners.\n\n## 7. Security\n\nWe protect it.\n")
     new = parse_document("# P\n\n## 9. Sharing\n\nWe share data with partners.\n\n## 10. Security\n\nWe protect it.\n")
     comparison = compare(old, new)
-    assert comparison.identical
+    # Cross-references use the numbers: both numbers are shown, yet the sections are not renamed.
+    assert not comparison.identical
     assert all(not p.renamed for p in comparison.pairs)
+    sharing = comparison.pairs[1]
+    assert [(op.kind, op.text) for op in sharing.title_diff.ops][:2] == [("-", "6."), ("+", "9.")]
+    ignoring = compare(old, new, options=Options(ignore_numbering=True))
+    assert ignoring.identical and ignoring.stats.words.words_ignored == 2
 
 
 def test_overrides_pair_and_unpair_recompute_only_what_changed(nec: Comparison) -> None:
@@ -230,8 +240,10 @@ def test_cli_json_on_the_nec_pair() -> None:
 
 
 def test_cli_exit_codes() -> None:
-    same = run_cli(str(EXTRA / "fujitsu-2006-06-17.md"), str(EXTRA / "fujitsu-2010-06-11.md"), "--json")
+    same = run_cli(str(EXTRA / "fujitsu-2006-06-17.md"), str(EXTRA / "fujitsu-2006-06-17.md"), "--json")
     assert same.returncode == 0, same.stderr
+    differ = run_cli(str(EXTRA / "fujitsu-2006-06-17.md"), str(EXTRA / "fujitsu-2010-06-11.md"), "--json")
+    assert differ.returncode == 1, differ.stderr
     missing = run_cli(str(CORPUS / "nec-2002.md"), "/nonexistent/policy.md", "--json")
     assert missing.returncode == 2 and missing.stdout == ""
     assert missing.stderr.strip() == "policydiff: /nonexistent/policy.md: no such file"

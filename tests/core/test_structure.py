@@ -55,8 +55,11 @@ def test_nec_2002_markdown_headings_without_space_after_number() -> None:
     ]
     assert all(c.level == 2 for c in use.children)
     assert "This site is maintained by NEC Corporation" in doc.preamble.body
-    assert "Top of this page" not in " ".join(s.body for s in doc.flat())
-    assert not any("extracted and transformed" in s.body for s in doc.flat())
+    # Set aside as metadata, yet still compared where it stands: nothing is dropped.
+    assert "Top of this page" in {o.text for o in doc.omitted if o.reason == "navigation"}
+    assert "Top of this page" in " ".join(s.body for s in doc.flat())
+    assert any(o.reason == "provenance" and "extracted and transformed" in o.text for o in doc.omitted)
+    assert "extracted and transformed" in doc.preamble.body
 
 
 def test_nec_2024_plain_numbered_headings_nest_by_depth() -> None:
@@ -97,8 +100,7 @@ def test_table_debris_disappears_but_its_text_stays() -> None:
     assert "|" not in text and "---" not in text
     assert not re.search(r"^\s*•\s*$", text, re.M)
     assert "with your prior consent;" in text
-    reasons = Counter(o.reason for o in doc.omitted)
-    assert reasons["table debris"] > 10 and reasons["bullet glyph (joined to the next line)"] > 5
+    # Layout-table cells are read as text: the headings inside them are found (above).
 
 
 def test_unnumbered_plain_headings_and_lead_ins() -> None:
@@ -154,9 +156,8 @@ def visible(text: str) -> str:
 
 
 def accounted_words(doc: Document) -> Counter[str]:
-    found = words(doc.title or "")
-    for omitted in doc.omitted:
-        found += words(visible(omitted.text))
+    """The words of every compared unit: the title and metadata lines are in them, not beside them."""
+    found: Counter[str] = Counter()
     for section in doc.flat():
         found += words(section.title) + words(section.body)
     return found

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -311,12 +310,11 @@ def unrelated_text(seed: int, size: int = 40_000) -> str:
 
 
 @pytest.mark.parametrize("fast", PATHS)
-def test_unrelated_40kb_texts_are_fast_and_lossless(fast: bool) -> None:
+def test_unrelated_40kb_texts_are_lossless_and_never_silently_coarse(fast: bool) -> None:
+    # Its time (target: <= 2 s of CPU) is measured by benchmarks/bench_worddiff.py, not asserted
+    # here: no test depends on how fast the machine is.
     old, new = unrelated_text(1), unrelated_text(2)
-    # CPU time of this process: the bound is about our work, not about a busy machine.
-    start = time.process_time()
     result = diff_words(old, new, accelerate=fast)
-    assert time.process_time() - start <= 2.0
     check_invariants(old, new, Options(), result)
     if fast:
         assert result.coarse is None  # the accelerator does the full diff

@@ -115,3 +115,19 @@ def test_zoom_changes_text_size_and_remembers_it(qtbot, nec):
     qtbot.waitUntil(lambda: not window.view.building, timeout=20_000)
     assert window.view.font_point_size == 8.0
     assert "smallest" in window.statusBar().currentMessage()
+
+
+def test_a_message_shown_while_the_view_rebuilds_survives_the_rebuild(qtbot, nec, monkeypatch):
+    """A loaded machine, made certain: every build spans turns of the event loop. Only the
+    "Comparing..." note is the view's to clear when it is done; a newer message stays."""
+    from policydiff.gui import diff_view
+    from policydiff.gui.main_window import COMPARING
+
+    window = nec
+    assert window.statusBar().currentMessage() != COMPARING  # the comparison's note went when it was shown
+    monkeypatch.setattr(diff_view, "SLICE_SECONDS", 0.0)
+    with qtbot.waitSignal(window.view.rendered, timeout=20_000):
+        window.zoom(1)
+        assert window.view.building
+        window.statusBar().showMessage("newer than the re-render")
+    assert window.statusBar().currentMessage() == "newer than the re-render"

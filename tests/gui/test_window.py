@@ -43,8 +43,8 @@ def test_showcase_outline_lists_every_pair(nec):
     assert "March 1, 2002" in nec.header.old_meta.text()
     assert f"{c.stats.sections_changed} changed" in nec.header.summary.text()
     assert f"{c.stats.words.words_inserted:,} words inserted" in nec.header.summary.text()
-    # "Preamble" for the level-0 section with an empty title
-    assert any(t == "Preamble" for t in titles)
+    # the document heads (title, metadata, opening text) pair first, named by the titles
+    assert titles[0] == "Privacy | NEC \u2192 Global Privacy Notice"
 
 
 def test_next_changed_section_steps_in_order_and_stops(nec):

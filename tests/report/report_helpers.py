@@ -114,7 +114,8 @@ def comparison(old_doc: Document, new_doc: Document, pairs: list[SectionPair],
         sections_moved=sum(p.moved for p in pairs),
         words=words,
     )
-    return Comparison(old_doc, new_doc, tuple(pairs), stats, options)
+    same = all(p.status is Status.UNCHANGED and not p.moved for p in pairs)
+    return Comparison(old_doc, new_doc, tuple(pairs), stats, options, same_words=same)
 
 
 def build_sample() -> Comparison:

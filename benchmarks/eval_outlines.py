@@ -1,0 +1,67 @@
+"""Precision and recall of the recovered outline on the hand-labelled documents.
+
+    python benchmarks/eval_outlines.py [-v]
+
+Headings are matched by normalised text (lower case, letters and digits only), as a multiset, so a
+heading found twice where a reader sees it once costs precision. Prints tuned and held-out apart:
+the held-out documents are never used to write rules, only to check them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from policydiff.core.load import load_document
+
+LABELLED = Path(__file__).resolve().parents[1] / "tests" / "core" / "labelled" / "outlines"
+
+
+def norm(text: str) -> str:
+    return " ".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
+
+
+def held_out() -> set[str]:
+    readme = (LABELLED / "README.md").read_text(encoding="utf-8")
+    return {line.split("`")[1] for line in readme.splitlines() if "held-out" in line and "`" in line}
+
+
+def score(slug: str) -> tuple[int, int, int, list[str], list[str]]:
+    """(true positives, found, labelled, missed, extra) for one labelled document."""
+    label = json.loads((LABELLED / f"{slug}.json").read_text(encoding="utf-8"))
+    document = load_document(LABELLED / f"{slug}.md")
+    found = Counter(norm(s.title) for top in document.sections for s in top.walk())
+    wanted = Counter(norm(h["title"]) for h in label["headings"])
+    hits = sum((found & wanted).values())
+    return (hits, sum(found.values()), sum(wanted.values()),
+            sorted((wanted - found).elements()), sorted((found - wanted).elements()))
+
+
+def main() -> None:
+    verbose = "-v" in sys.argv
+    held = held_out()
+    totals = {"tuned": [0, 0, 0], "held-out": [0, 0, 0]}
+    for path in sorted(LABELLED.glob("*.json")):
+        slug = path.stem
+        hits, found, wanted, missed, extra = score(slug)
+        group = "held-out" if slug in held else "tuned"
+        for k, v in enumerate((hits, found, wanted)):
+            totals[group][k] += v
+        p = hits / found if found else 1.0
+        r = hits / wanted if wanted else 1.0
+        print(f"{group:8} {slug:42} P {p:.2f} R {r:.2f} ({hits}/{found} found, {wanted} labelled)")
+        if verbose:
+            for m in missed:
+                print(f"           missed: {m}")
+            for e in extra:
+                print(f"           extra:  {e}")
+    for group, (hits, found, wanted) in totals.items():
+        print(f"{group}: precision {hits / max(found, 1):.3f} recall {hits / max(wanted, 1):.3f}")
+    hits, found, wanted = (sum(t[k] for t in totals.values()) for k in range(3))
+    print(f"all: precision {hits / max(found, 1):.3f} recall {hits / max(wanted, 1):.3f}")
+
+
+if __name__ == "__main__":
+    main()

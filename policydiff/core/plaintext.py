@@ -1,0 +1,267 @@
+"""Plain text (no markup at all) to markdown with real headings, by the shape of each line.
+
+A plain-text policy has no markup to trust, so its lines are judged one by one:
+
+* a heading stands alone (its own paragraph or line), is short, does not end like a sentence or a
+  lead-in (``,;:``), and is followed by prose;
+* numbered headings (``1.``, ``6.1``, ``(1)``) must continue the numbering they are in and nest by
+  their depth;
+* leading short lines before the first prose are navigation, then the page title;
+* table debris and lone bullet glyphs carry no words.
+
+Nothing is dropped: every line with a word comes out again, as a heading or as text, escaped so
+that markdown-it-py reads it back exactly. Lines set aside as navigation are reported with a reason
+(they stay where they stand and are compared like the rest).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from policydiff.core.sections import split_number
+from policydiff.core.shapes import (
+    SENTENCE_END,
+    TRAILING_FUNCTION_WORDS,
+    Numbering,
+    dotted,
+    is_heading_text,
+    is_prose,
+    plain,
+    title_key,
+)
+
+_DEBRIS_RE = re.compile(r"^[\s|:\-\u2022\u00b7*=_~#]*$")  # only table rules, pipes, bullets
+_BULLET_GLYPH_RE = re.compile(r"^\s*[\u2022\u00b7\u25aa\u25cf\-\*]\s*$")
+_LEADING_PIPES_RE = re.compile(r"^\s*(?:\|\s*)+")
+_TRAILING_PIPES_RE = re.compile(r"(?:\s*\|)+\s*$")
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[*+\-\u2022]|\d{1,3}[.)])\s+")
+NAVIGATION_RE = re.compile(
+    r"^(?:(?:back|return|go) to (?:the )?top(?: of (?:the |this )?page)?|(?:page )?top of (?:the |this )?page"
+    r"|page top|to top|displaying (?:the )?present location in (?:the|this) site|you are here"
+    r"|skip to (?:main )?content|skip navigation|print(?: this page)?|share this page|breadcrumbs?)\W*$",
+    re.IGNORECASE,
+)
+_BREADCRUMB_RE = re.compile(r"^[^>]{1,60}(?:\s+(?:>|\u203a|\u00bb)\s+[^>]{1,60})+$")
+_ESCAPE_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~=&])")
+
+
+@dataclass
+class _Line:
+    """What the recovery decided about one source line."""
+
+    text: str
+    kind: str = "content"
+    """``content``, ``blank``, ``heading``, ``omitted`` (set aside, still shown), ``title``."""
+    rank: int = 0
+    reason: str = ""
+    bullet: bool = False
+    """The line is a list item whose bullet glyph stood on the line before."""
+    standalone: bool = True
+    """The line starts a paragraph of its own, not the continuation of a wrapped sentence."""
+
+
+def plain_to_markdown(text: str) -> tuple[str, list[int], list[tuple[int, str, str]]]:
+    """Markdown for a plain text, the 1-based source line of each markdown line, and the lines set
+    aside as ``(line, text, reason)``. The title comes out as the only ``#`` heading."""
+    raw = text.split("\n")
+    lines = [_Line(line) for line in raw]
+    _mark_debris(lines)
+    _mark_standalone(lines)
+    _take_title(lines)
+    _mark_headings(lines)
+    markdown, source = _emit(lines)
+    set_aside = [(i + 1, raw[i], line.reason) for i, line in enumerate(lines) if line.reason]
+    return markdown, source, set_aside
+
+
+def _mark_debris(lines: list[_Line]) -> None:
+    """Table rules, pipes and lone bullet glyphs carry no words."""
+    pending_bullet = False
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped:
+            line.kind = "blank"
+            continue
+        if _BULLET_GLYPH_RE.match(line.text):
+            line.kind, line.reason = "blank", "bullet glyph (joined to the next line)"
+            pending_bullet = True
+            continue
+        if _DEBRIS_RE.match(line.text):
+            line.kind, line.reason = "blank", "table debris"
+            continue
+        if "|" in line.text:
+            line.text = _TRAILING_PIPES_RE.sub("", _LEADING_PIPES_RE.sub("", line.text)).strip()
+        if NAVIGATION_RE.match(stripped) or _is_breadcrumb(stripped):
+            line.kind, line.reason = "omitted", "navigation"
+            continue
+        if pending_bullet:
+            line.bullet, pending_bullet = True, False
+
+
+def _is_breadcrumb(stripped: str) -> bool:
+    stripped = plain(stripped)
+    if not _BREADCRUMB_RE.match(stripped):
+        return False
+    parts = re.split(r"\s+(?:>|\u203a|\u00bb)\s+", stripped)
+    return all(len(plain(p).split()) <= 5 for p in parts)
+
+
+def _mark_standalone(lines: list[_Line]) -> None:
+    """A line continues the text before it when that text stops mid-sentence: no closing
+    punctuation and either a function word at its end or a lower-case start here. Blank lines do
+    not break this (text extracted from PDF pages puts one after every wrapped line)."""
+    previous: _Line | None = None
+    for line in lines:
+        if line.kind == "omitted":
+            previous = None
+        if line.kind != "content":
+            continue
+        if previous is not None:
+            tail = previous.text.rstrip()
+            last_word = tail.split()[-1] if tail.split() else ""
+            open_ended = tail[-1:] not in SENTENCE_END + ":;"
+            continues = open_ended and (
+                line.text.lstrip()[:1].islower()
+                or (last_word in TRAILING_FUNCTION_WORDS and len(tail.split()) >= 6)
+            )
+            line.standalone = not continues
+        previous = line
+
+
+def _take_title(lines: list[_Line]) -> None:
+    """A plain page starts with short lines (breadcrumbs, then the page title) before its first
+    prose: the last of them that is not itself a heading of the text below is the title, the ones
+    before it are navigation."""
+    block: list[int] = []
+    for i, line in enumerate(lines):
+        if line.kind != "content":
+            continue
+        if not _is_short_line(line.text) or line.bullet or _LIST_ITEM_RE.match(line.text):
+            break
+        if split_number(plain(line.text))[0] is not None:
+            break
+        block.append(i)
+    if not block:
+        return
+    # The last short line right before prose heads that prose: it is a section, not the title.
+    if len(block) > 1 and _followed_by_prose(lines, block[-1]):
+        block.pop()
+    *navigation, title_index = block
+    for i in navigation:
+        lines[i].kind, lines[i].reason = "omitted", "navigation"
+    lines[title_index].kind = "title"
+
+
+def _is_short_line(text: str) -> bool:
+    words = plain(text)
+    return 0 < len(words.split()) <= 10 and len(words) <= 80 and words[-1:] not in ",;:"
+
+
+def _next_content(lines: Sequence[_Line], index: int) -> _Line | None:
+    for line in lines[index + 1 :]:
+        if line.kind in ("content", "heading"):
+            return line
+    return None
+
+
+def _followed_by_prose(lines: Sequence[_Line], index: int) -> bool:
+    """The next content is running text or a list, not another heading or short label."""
+    following = _next_content(lines, index)
+    if following is None or following.kind == "heading":
+        return False
+    text = plain(following.text)
+    number, rest = split_number(text)
+    if number is not None and dotted(number) and is_heading_text(rest, allow_period=False):
+        return False  # a numbered heading-shaped line: the candidate is a label above it
+    if following.bullet or _LIST_ITEM_RE.match(following.text):
+        # A lead-in sentence above a list is prose itself, not a heading.
+        return not is_prose(plain(lines[index].text))
+    return is_prose(text)
+
+
+def _mark_headings(lines: list[_Line]) -> None:
+    """Find every heading and give it a markdown rank (sections start at ``##``: ``#`` is the title)."""
+    later_titles = {title_key(line.text): i for i, line in enumerate(lines) if line.kind == "content"}
+    numbering = Numbering()
+    last_numbered_rank = 1
+    for index, line in enumerate(lines):
+        if line.kind != "content" or not line.standalone or line.bullet or not _ends_paragraph(lines, index):
+            continue
+        text = plain(line.text)
+        number, rest = split_number(text)
+        if number is not None:
+            depth = numbering.depth(number, rest)
+            if depth and _followed_by_prose_or_child(lines, index):
+                line.kind = "heading"
+                line.rank = min(1 + depth, 6) if depth > 0 else min(last_numbered_rank + 1, 6)
+                if depth > 0:
+                    last_numbered_rank = line.rank
+            continue
+        if later_titles.get(title_key(text), -1) > index:
+            continue  # a contents entry: the same title stands again further down
+        if (
+            is_heading_text(text, allow_period=False)
+            and not re.search(r"\d", text)
+            and ":" not in text
+            and _followed_by_prose(lines, index)
+        ):
+            line.kind, line.rank = "heading", 2
+
+
+def _ends_paragraph(lines: Sequence[_Line], index: int) -> bool:
+    following = _next_content(lines, index)
+    return following is None or following.kind != "content" or following.standalone
+
+
+def _followed_by_prose_or_child(lines: Sequence[_Line], index: int) -> bool:
+    """A numbered heading heads prose or its own first subsection (``12.`` then ``12.1``), never a
+    sibling: a run of numbered lines with nothing between them is a list or a table of contents."""
+    following = _next_content(lines, index)
+    if following is None:
+        return False
+    if _followed_by_prose(lines, index):
+        return True
+    number, _ = split_number(plain(lines[index].text))
+    child, rest = split_number(plain(following.text))
+    if child is None or not is_heading_text(rest, allow_period=True):
+        return False
+    mine, theirs = dotted(number), dotted(child)
+    if mine and theirs:
+        return len(theirs) > len(mine) and theirs[: len(mine)] == mine
+    return child.startswith("(") and not (number or "").startswith("(")
+
+
+def _emit(lines: Sequence[_Line]) -> tuple[str, list[int]]:
+    out: list[str] = []
+    source: list[int] = []
+
+    def emit(text: str, line_no: int) -> None:
+        out.append(text)
+        source.append(line_no)
+
+    for i, line in enumerate(lines):
+        n = i + 1
+        if line.kind == "blank":
+            emit("", n)
+        elif line.kind in ("heading", "title"):
+            emit("", n)
+            emit("#" * (line.rank or 1) + " " + escape(line.text.strip()), n)
+            emit("", n)
+        else:
+            if line.standalone or line.kind == "omitted":
+                emit("", n)
+            stripped = line.text.strip()
+            if line.bullet:
+                emit("- " + escape(stripped), n)
+            elif re.match(r"^[-\u2022*]\s+\S", stripped):
+                emit("- " + escape(stripped[1:].strip()), n)
+            else:
+                emit(escape(stripped) + ("  " if line.kind == "omitted" else ""), n)
+    return "\n".join(out) + "\n", source
+
+
+def escape(text: str) -> str:
+    """Plain text as markdown that renders back to exactly that text."""
+    return _ESCAPE_RE.sub(r"\\\1", text)

@@ -1,0 +1,145 @@
+"""What a line looks like: the shape tests that structure recovery shares between markdown and plain
+text. They judge form (length, case, punctuation, numbering, dates), never particular wordings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from policydiff.core.sections import split_number
+
+MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATE = (
+    rf"(?:{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # March 1, 2002
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+\d{{4}}"  # 31 December 2019
+    rf"|{MONTHS},?\s+\d{{4}}"  # September 2024
+    r"|\d{4}-\d{1,2}-\d{1,2}"  # 2018-05-25
+    r"|\d{1,2}\s*[./]\s*\d{1,2}\s*[./]\s*\d{2,4})"  # 21.5. 2018, 05/25/2018
+)
+DATE_CUES = (  # strongest first: a "last updated" line beats an "established" line
+    r"last\s+(?:updated?|modified|revised|changed|amended|reviewed)",
+    r"effective(?:\s+date)?|effective\s+as\s+of",
+    r"(?:revised|updated|modified)(?:\s+on)?",
+)
+_DATE_RE = re.compile(DATE, re.IGNORECASE)
+_ANY_CUE_RE = re.compile(
+    r"\b(?:" + "|".join(DATE_CUES) + r"|dated?|version|as of|in effect|valid from|published)\b", re.IGNORECASE
+)
+SENTENCE_END = ".!?"
+TRAILING_FUNCTION_WORDS = frozenset(
+    "a an the of to and or nor for with when by in on at as that which if your our their its is are from "
+    "such than whether where".split()
+)
+
+
+def find_date(lines: Sequence[str]) -> str | None:
+    """The date a policy states for itself, as written (``March 1, 2002``)."""
+    for cue in DATE_CUES:
+        pattern = re.compile(rf"\b(?:{cue})\b\s*(?:on|as of|:|-|\u2013)?\s*:?\s*\**\s*:?\s*({DATE})", re.IGNORECASE)
+        for line in lines:
+            match = pattern.search(line)
+            if match:
+                return re.sub(r"\s+", " ", match.group(1)).strip()
+    return None
+
+
+def is_date_stamp(plain: str) -> bool:
+    """A line that only dates the document: ``Effective June 10, 2022``, ``Last update: 01/02/2023``,
+    ``This Privacy Statement is effective as of 31 December 2019.``"""
+    date = _DATE_RE.search(plain)
+    if date is None:
+        return False
+    rest = (plain[: date.start()] + plain[date.end() :]).strip(" .:-\u2013()*_")
+    return not rest or (_ANY_CUE_RE.search(rest) is not None and len(rest.split()) <= 10)
+
+
+def plain(text: str) -> str:
+    """Text without markdown emphasis, escapes, link targets and pipes, for judging a line's shape."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\\(.)", r"\1", text)
+    text = re.sub(r"(\*\*|__|\*|_)", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bool:
+    """Short, starts like a title, and does not end like a sentence, a lead-in or a wrapped line."""
+    words = text.split()
+    if not 1 <= len(words) <= max_words or len(text) > 8 * max_words:
+        return False
+    if re.search(r"@|://|\bwww\.", text):  # an address or link on its own line is content
+        return False
+    first = text.lstrip("\"'\u201c\u2018(")[:1]
+    if not (first.isupper() or first.isdigit()):
+        return False
+    last = text[-1]
+    if last in ",;:" or (last == "." and not allow_period):
+        return False
+    # A heading does not stop on a function word; a line that does is a wrapped sentence.
+    # (Case-sensitive: "Part A" ends on a label, "the data of a" on a word.)
+    return words[-1] not in TRAILING_FUNCTION_WORDS
+
+
+def is_prose(text: str) -> bool:
+    """A sentence or paragraph of running text, not another short label."""
+    words = text.split()
+    if not words:
+        return False
+    # Ends like a sentence, or is long; a mid-length line counts when it has no figures (an address does).
+    if text[-1] in SENTENCE_END + ":;":
+        return len(words) >= 4  # "Hitachi, Ltd." closes a signature block, not a sentence
+    return len(words) >= 12 or (len(words) >= 7 and not re.search(r"\d", text))
+
+
+def title_key(text: str) -> str:
+    """A title compared without markup, numbering, case or punctuation (to find a TOC's targets)."""
+    bare = split_number(plain(text))[1]
+    return " ".join("".join(c.lower() if c.isalnum() else " " for c in bare).split())
+
+
+def dotted(number: str | None) -> tuple[int, ...]:
+    if number and re.fullmatch(r"\d+(?:\.\d+)*", number):
+        return tuple(int(part) for part in number.split("."))
+    return ()
+
+
+@dataclass
+class Numbering:
+    """The numbering context that numbered headings must continue."""
+
+    top: list[int] = field(default_factory=list)
+    """Numbers of depth-1 numbered headings seen so far."""
+    current: tuple[int, ...] = ()
+    """Full number of the last dotted heading (``(6, 1)`` for 6.1)."""
+
+    def declare(self, number: str | None) -> None:
+        """A declared heading carrying a number sets the context others continue."""
+        parts = dotted(number)
+        if parts:
+            self.current = parts
+            if len(parts) == 1:
+                self.top.append(parts[0])
+
+    def depth(self, number: str, rest: str, *, allow_period_words: int = 6) -> int:
+        """Depth of a numbered heading line (1 for ``6``, 2 for ``6.1``), 0 when the numbering or the
+        shape says it is not one; -1 for ``(a)``, ``A.``, ``IV.`` (one below the enclosing number)."""
+        if not is_heading_text(rest, allow_period=len(rest.split()) <= allow_period_words):
+            return 0
+        parts = dotted(number)
+        if not parts:
+            return -1
+        if len(parts) == 1:
+            previous = self.top[-1] if self.top else 0
+            if not previous < parts[0] <= previous + 3:
+                return 0
+            self.top.append(parts[0])
+        else:
+            if parts[:-1] != self.current[: len(parts) - 1]:  # 6.1 only inside 6
+                return 0
+            if self.top and parts[0] != self.top[-1]:
+                return 0
+        self.current = parts
+        return len(parts)
