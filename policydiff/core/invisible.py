@@ -14,7 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Protocol
+
+
+class _OpLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def old(self) -> str: ...
+    @property
+    def new(self) -> str: ...
 
 # char -> (short name for the marker, description)
 _NAMES: dict[str, tuple[str, str]] = {
@@ -182,7 +191,7 @@ class InvisibleChanges:
         return f"{' '.join(parts)} invisible" if parts else ""
 
 
-def invisible_changes(ops: Iterable) -> InvisibleChanges:
+def invisible_changes(ops: Iterable[_OpLike]) -> InvisibleChanges:
     """Count the invisible characters (soft hyphens included) in ``-`` and ``+`` ops.
 
     ``ops`` are :class:`~policydiff.core.model.Op`-like: ``kind``, ``old``, ``new``.

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path, PurePath
-from typing import Literal
+from typing import Iterator, Literal, Sequence
 
 import jinja2
 from markupsafe import Markup, escape
@@ -496,7 +496,7 @@ def _css() -> Markup:
     return Markup(css)
 
 
-def _document_texts(comparison: Comparison):
+def _document_texts(comparison: Comparison) -> Iterator[str]:
     for doc in (comparison.old, comparison.new):
         yield doc.name
         yield doc.title or ""
@@ -607,7 +607,7 @@ class ReportTargetError(OSError):
     given; ``str(error)`` is ``<path>: <problem>``.
     """
 
-    def __init__(self, path: str | os.PathLike, problem: str, code: int = errno.EINVAL) -> None:
+    def __init__(self, path: str | os.PathLike[str], problem: str, code: int = errno.EINVAL) -> None:
         super().__init__(code, problem, os.fspath(path))
 
     def __str__(self) -> str:
@@ -623,7 +623,7 @@ _KINDS = (
 
 
 def check_report_target(
-    path: str | os.PathLike, inputs: tuple[str | os.PathLike | None, ...] | list = ()
+    path: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str] | None] = ()
 ) -> None:
     """Raise :class:`ReportTargetError` if a report must never be written at ``path``.
 
@@ -660,8 +660,8 @@ def check_report_target(
 
 
 def save_report(
-    path: str | os.PathLike, html: str, *, overwrite: bool = False,
-    inputs: tuple[str | os.PathLike | None, ...] | list = (),
+    path: str | os.PathLike[str], html: str, *, overwrite: bool = False,
+    inputs: Sequence[str | os.PathLike[str] | None] = (),
 ) -> None:
     """Write ``html`` (UTF-8) to ``path`` atomically.
 
