@@ -167,3 +167,17 @@ def test_unexpected_exception_in_a_real_process_has_no_traceback(pair, tmp_path)
     )
     assert done.returncode == 2
     assert one_line(done.stderr) == f"policydiff: {pair[0]} vs {pair[1]}: cannot process (KeyError: 'boom')"
+
+
+# -- the verdict ---------------------------------------------------------------------------------
+
+def test_an_inserted_override_alone_is_a_difference_for_the_exit_status(capsys, tmp_path):
+    old, new = tmp_path / "a.md", tmp_path / "b.md"
+    old.write_text(OLD, encoding="utf-8")
+    new.write_text(OLD.replace("your name", "your \u202ename"), encoding="utf-8")
+    status, out, err = run_main(capsys, str(old), str(new), "--json")
+    assert (status, err) == (1, "")
+    assert '"\u202e"' in out
+    old.write_text(OLD, encoding="utf-8")
+    new.write_text(OLD, encoding="utf-8")
+    assert run_main(capsys, str(old), str(new), "--json")[0] == 0

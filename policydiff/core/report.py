@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path, PurePath
-from typing import Literal
+from typing import Iterator, Literal, Sequence
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import policydiff
+from policydiff.core import invisible
 from policydiff.core.model import Comparison, Document, Op, Section, SectionPair, Status
 
 __all__ = ["render_report", "default_report_name", "save_report", "ReportTargetError", "check_report_target"]
@@ -52,6 +53,11 @@ _WEAK_MATCH = 0.5
 # A URL is shown as a link only when it is plainly http(s) with nothing a browser would strip or
 # reinterpret (white space, control characters, quotes, angle brackets, backslashes).
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`\\]+", re.IGNORECASE)
+
+
+def _safe_url(url: str) -> bool:
+    """Plainly http(s), and nothing in it a reader cannot see (a bidi override could disguise it)."""
+    return bool(_SAFE_URL.fullmatch(url)) and not invisible.has_invisible(url)
 
 # Characters HTML5 forbids in a document (controls other than tab/LF/FF/CR, noncharacters) and lone
 # surrogates (not encodable as UTF-8). Document text is replaced in the final output: C0 controls and
@@ -289,6 +295,8 @@ class _PairView:
     title_paras: list
     old_missing: bool
     new_missing: bool
+    invisible: invisible.InvisibleChanges
+    invisible_note: str | None
 
 
 def _doc_label(doc: Document) -> str:
@@ -297,7 +305,7 @@ def _doc_label(doc: Document) -> str:
 
 def _doc_view(doc: Document, role: str, label: str) -> _DocView:
     source = doc.source.strip() if doc.source else None
-    href = source if source and _SAFE_URL.fullmatch(source) else None
+    href = source if source and _safe_url(source) else None
     return _DocView(
         role=role,
         name=doc.name,
@@ -318,8 +326,23 @@ def _words(n: int) -> str:
     return f"{n} word" if n == 1 else f"{n} words"
 
 
+def _pair_invisible(pair: SectionPair) -> invisible.InvisibleChanges:
+    return invisible.invisible_changes(pair.title_diff.ops) + invisible.invisible_changes(pair.body_diff.ops)
+
+
+def _invisible_note(found: invisible.InvisibleChanges) -> str | None:
+    if not found:
+        return None
+    return (f"Includes {found.summary()}: {', '.join(found.names)}. "
+            "Each is shown as a boxed code where it is; it changes what the text is, not what it looks like.")
+
+
 def _change_text(pair: SectionPair) -> str:
     s = pair.stats
+    hidden = _pair_invisible(pair)
+    if hidden and not (s.words_inserted or s.words_deleted):
+        # Nothing a reader would see changed: say what did, never "no change" or "+0 -0 words".
+        return hidden.short()
     if pair.status is Status.UNCHANGED and not (s.words_inserted or s.words_deleted):
         text = "no change"
     elif pair.status is Status.ADDED:
@@ -328,6 +351,8 @@ def _change_text(pair: SectionPair) -> str:
         text = f"\u2212{_words(s.words_deleted)}"
     else:
         text = f"+{s.words_inserted} \u2212{_words(s.words_deleted)}"
+    if hidden:
+        text += f", {hidden.short()}"
     if s.words_ignored:
         text += f" ({s.words_ignored} ignored)"
     return text
@@ -410,6 +435,8 @@ def _pair_view(n: int, pair: SectionPair, comparison: Comparison, layout: Layout
         title_paras=title_paras,
         old_missing=pair.old is None,
         new_missing=pair.new is None,
+        invisible=_pair_invisible(pair),
+        invisible_note=_invisible_note(_pair_invisible(pair)),
     )
 
 
@@ -427,8 +454,44 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         auto_reload=False,
+        finalize=_finalize,
     )
+    env.filters["vis_change"] = _visible_change
+    env.filters["plain"] = _plain
     return env
+
+
+def _visible_html(text: str, *, soft_hyphens: bool) -> Markup:
+    parts = []
+    for segment in invisible.segments(text, soft_hyphens=soft_hyphens):
+        if segment.marked:
+            parts.append(Markup('<span class="invis" title="{}">{}</span>').format(segment.title, segment.text))
+        else:
+            parts.append(escape(segment.text))
+    return Markup("").join(parts)
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ }}`` of document text: invisible characters become boxed markers with a title.
+
+    Our own markup (macros, ``Markup``) passes unchanged; attribute values and ``<title>`` must
+    use the ``plain`` filter instead (a marker element cannot go there).
+    """
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    if not invisible.has_invisible(value, soft_hyphens=False):
+        return value  # autoescaped as usual
+    return _visible_html(value, soft_hyphens=False)
+
+
+def _visible_change(value: str) -> Markup:
+    """Inserted or deleted text: soft hyphens are marked too (an insertion of one must show)."""
+    return _visible_html(str(value), soft_hyphens=True)
+
+
+def _plain(value: object) -> Markup:
+    """For attribute values and ``<title>``: escaped text with markers as plain characters."""
+    return Markup(escape(invisible.visible_text(str(value))))
 
 
 @lru_cache(maxsize=1)
@@ -437,6 +500,18 @@ def _css() -> Markup:
     if "</" in css:  # cannot happen with our own file; guards the raw insertion into <style>
         raise ValueError("report.css must not contain '</'")
     return Markup(css)
+
+
+def _document_texts(comparison: Comparison) -> Iterator[str]:
+    for doc in (comparison.old, comparison.new):
+        yield doc.name
+        yield doc.title or ""
+        yield doc.source or ""
+        for section in doc.flat():
+            yield section.title
+            yield section.body
+        for omitted in doc.omitted:
+            yield omitted.text
 
 
 def _format_time(moment: datetime) -> tuple[str, str]:
@@ -499,6 +574,8 @@ def render_report(
         overrides=comparison.overrides,
         manual_pairs=sum(1 for p in comparison.pairs if p.manual),
         identical=comparison.identical,
+        hidden=sum((p.invisible for p in pairs), invisible.InvisibleChanges()),
+        markers=any(invisible.has_invisible(t, soft_hyphens=False) for t in _document_texts(comparison)),
         pilcrows=pilcrows,
         generated_iso=iso,
         generated_human=human,
@@ -536,7 +613,7 @@ class ReportTargetError(OSError):
     given; ``str(error)`` is ``<path>: <problem>``.
     """
 
-    def __init__(self, path: str | os.PathLike, problem: str, code: int = errno.EINVAL) -> None:
+    def __init__(self, path: str | os.PathLike[str], problem: str, code: int = errno.EINVAL) -> None:
         super().__init__(code, problem, os.fspath(path))
 
     def __str__(self) -> str:
@@ -552,7 +629,7 @@ _KINDS = (
 
 
 def check_report_target(
-    path: str | os.PathLike, inputs: tuple[str | os.PathLike | None, ...] | list = ()
+    path: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str] | None] = ()
 ) -> None:
     """Raise :class:`ReportTargetError` if a report must never be written at ``path``.
 
@@ -589,8 +666,8 @@ def check_report_target(
 
 
 def save_report(
-    path: str | os.PathLike, html: str, *, overwrite: bool = False,
-    inputs: tuple[str | os.PathLike | None, ...] | list = (),
+    path: str | os.PathLike[str], html: str, *, overwrite: bool = False,
+    inputs: Sequence[str | os.PathLike[str] | None] = (),
 ) -> None:
     """Write ``html`` (UTF-8) to ``path`` atomically.
 

@@ -27,6 +27,7 @@ from typing import Final
 from diff_match_patch import diff_match_patch  # type: ignore[import-untyped]
 
 from policydiff.core.model import DiffStats, Op, OpKind, Options, WordDiff
+from policydiff.core.invisible import SOFT_HYPHEN, is_invisible
 
 _fast: ModuleType | None
 try:
@@ -148,9 +149,19 @@ def _is_word(token: str) -> bool:
 
 def word_keys(text: str, options: Options) -> list[str]:
     """The words of ``text`` in order, each as its comparison key under ``options``: two texts have
-    "the same words" when these lists are equal (punctuation, white space and markup aside)."""
+    "the same words" when these lists are equal (punctuation, white space and markup aside).
+
+    Invisible and bidi control characters count as words here: a right-to-left override changes
+    what a reader sees (``30 days`` shown reversed) without changing any word, so two texts that
+    differ by one are not the same (a soft hyphen is typography, set aside with it)."""
     tokens = tokenize(text)
-    return [key for token, key in zip(tokens, _keys(tokens, options)) if _is_word(token)]
+    keys = []
+    for token, key in zip(tokens, _keys(tokens, options)):
+        if _is_word(token):
+            keys.append(key)
+        elif is_invisible(token) and not (options.ignore_typography and token == SOFT_HYPHEN):
+            keys.append("\0" + token)
+    return keys
 
 
 def count_words(text: str) -> int:

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from policydiff.core import invisible
 from policydiff.core.model import Comparison, Op, Section, SectionPair, Status
 from policydiff.core.moves import pair_notes
 
@@ -64,14 +65,22 @@ def badge_label(pair: SectionPair) -> str:
 
 
 def amount_text(pair: SectionPair) -> str:
-    """``+12 −3`` (words inserted / deleted), or '' when nothing changed."""
+    """``+12 −3`` (words inserted / deleted), ``+1 invisible`` when only invisible characters
+    changed, or '' when nothing changed."""
     s = pair.stats
     parts = []
     if s.words_inserted:
         parts.append(f"+{s.words_inserted}")
     if s.words_deleted:
         parts.append(f"\u2212{s.words_deleted}")
+    if not parts:
+        return invisible_changes(pair).short()
     return " ".join(parts)
+
+
+def invisible_changes(pair: SectionPair) -> invisible.InvisibleChanges:
+    """Invisible characters inserted or deleted in the pair's title and text."""
+    return invisible.invisible_changes(pair.title_diff.ops) + invisible.invisible_changes(pair.body_diff.ops)
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,6 +98,8 @@ class Colors:
     inserted_fg: QColor
     inserted_bg: QColor
     badge: dict[str, tuple[QColor, QColor]] = field(default_factory=dict)
+    invisible_fg: QColor = field(default_factory=lambda: QColor("#8a3c00"))
+    invisible_bg: QColor = field(default_factory=lambda: QColor("#ffe9c2"))
 
     @classmethod
     def from_palette(cls, palette: QPalette) -> Colors:
@@ -112,7 +123,10 @@ class Colors:
             "MOVED": (QColor("#1565c0"), white),
             "UNCHANGED": (_mix(text, base, 0.8), text),
         }
-        return cls(text, muted, band, rule, deleted_fg, deleted_bg, inserted_fg, inserted_bg, badge)
+        colors = cls(text, muted, band, rule, deleted_fg, deleted_bg, inserted_fg, inserted_bg, badge)
+        if dark:
+            colors.invisible_fg, colors.invisible_bg = QColor("#ffc77a"), QColor("#4a3414")
+        return colors
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -198,6 +212,21 @@ class Formats:
         f = QTextCharFormat(base)
         f.setFontWeight(QFont.Weight.Bold)
         f.setFontPointSize(self.title_size)
+        return f
+
+    def marker(self, base: QTextCharFormat, tooltip: str) -> QTextCharFormat:
+        """An invisible character's visible code (``⟨RLO⟩``): small, boxed in colour, named in a
+        tooltip; inside a deletion or insertion it keeps that change's colour and line."""
+        f = QTextCharFormat(base)
+        size = base.fontPointSize() if base.fontPointSize() > 0 else self.title_size / 1.12
+        f.setFontPointSize(size * 0.72)
+        f.setFontWeight(QFont.Weight.Bold)
+        f.setFontFixedPitch(True)
+        f.setFontFamilies(["monospace"])
+        if not base.fontStrikeOut() and not base.fontUnderline():
+            f.setForeground(self.colors.invisible_fg)
+            f.setBackground(self.colors.invisible_bg)
+        f.setToolTip(tooltip)
         return f
 
 
@@ -409,6 +438,10 @@ class _Builder:
             c.insertText("\u2002", f.meta)
             c.insertText("\u2002MOVED\u2002", f.badges["MOVED"])
         s = pair.stats
+        hidden = invisible_changes(pair)
+        if hidden and not (s.words_inserted or s.words_deleted):
+            c.insertText("\u2003", f.meta)
+            c.insertText(hidden.summary(), f.count_ins if hidden.inserted else f.count_del)
         if s.words_inserted or s.words_deleted:
             c.insertText("\u2003", f.meta)
             if s.words_inserted:
@@ -429,6 +462,10 @@ class _Builder:
         for diff in (pair.title_diff, pair.body_diff):
             if diff.coarse:
                 notes.append(f"coarse diff: {diff.coarse}")
+        if hidden:
+            if s.words_inserted or s.words_deleted:
+                notes.append(hidden.summary())
+            notes.append("invisible: " + ", ".join(hidden.names))
         if notes:
             c.insertText("\u2003" + " \u00b7 ".join(notes), f.meta)
 
@@ -457,7 +494,17 @@ class _Builder:
             if title:
                 fmt = f.title(fmt)
             start = cursor.position()
-            cursor.insertText(text, fmt)
+            # Invisible and bidi characters never reach the document: each is shown as its code, so
+            # it can neither hide a change nor reorder the text around it (soft hyphens: in changes).
+            in_change = kind in "-+"
+            if not invisible.has_invisible(text, soft_hyphens=in_change):
+                cursor.insertText(text, fmt)
+            else:
+                for segment in invisible.segments(text, soft_hyphens=in_change):
+                    if segment.marked:
+                        cursor.insertText(segment.text, f.marker(fmt, segment.title))
+                    else:
+                        cursor.insertText(segment.text, fmt)
             if kind in "-+":
                 self._mark(change, start, cursor.position(), "new" if kind == "+" else "old")
 

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from policydiff.core.compare import similarity_of
+from policydiff.core.invisible import InvisibleChanges, visible_text
 from policydiff.core.model import Comparison, Document, Options, Overrides
 from policydiff.gui import dialogs, settings
 from policydiff.gui.actions import create_actions, recent_action
-from policydiff.gui.diff_view import INLINE, SIDE, DiffView
+from policydiff.gui.diff_view import INLINE, SIDE, DiffView, invisible_changes
 from policydiff.gui.outline import Outline
 from policydiff.gui.workers import Comparer, Job
 
@@ -62,7 +63,7 @@ def describe(doc: Document) -> str:
     parts = [doc.title or "(no title)"]
     if doc.date:
         parts.append(doc.date)
-    return " \u00b7 ".join(parts)
+    return visible_text(" \u00b7 ".join(parts))  # a bidi override in a title must not reorder the label
 
 
 def summary_text(comparison: Comparison) -> str:
@@ -84,6 +85,9 @@ def summary_text(comparison: Comparison) -> str:
         if getattr(comparison.options, attr)
     ]
     text = f"{sections}  \u2014  {words}"
+    hidden = sum((invisible_changes(p) for p in comparison.pairs), InvisibleChanges())
+    if hidden:
+        text += f", {hidden.summary()}"
     if ignored:
         text += f"  (ignoring {', '.join(ignored)})"
     if comparison.identical:
@@ -131,10 +135,10 @@ class Header(QFrame):
                 label.setText("")
             return
         for doc, name, meta in ((comparison.old, self.old_name, self.old_meta), (comparison.new, self.new_name, self.new_meta)):
-            name.setText(doc.name)
-            name.setToolTip(doc.path or doc.name)
+            name.setText(visible_text(doc.name))
+            name.setToolTip(visible_text(doc.path or doc.name))
             meta.setText(describe(doc))
-            meta.setToolTip(describe(doc) + (f"\nSource: {doc.source}" if doc.source else ""))
+            meta.setToolTip(describe(doc) + (f"\nSource: {visible_text(doc.source)}" if doc.source else ""))
         self.summary.setText(summary_text(comparison))
 
 
@@ -489,7 +493,8 @@ class MainWindow(QMainWindow):
         self.outline.set_comparison(comparison)
         self.outline.set_changed_only(self.acts.changed_only.isChecked())
         self.view.show_comparison(comparison, anchor=self._pending_anchor)
-        self.setWindowTitle(f"{comparison.old.name} \u2192 {comparison.new.name} \u2014 {APP_TITLE}")
+        self.setWindowTitle(
+            visible_text(f"{comparison.old.name} \u2192 {comparison.new.name}") + f" \u2014 {APP_TITLE}")
         if job.reason in ("open", "swap", "reload", "showcase"):
             self._watch(comparison)
         if job.reason in ("open", "swap") and comparison.old.path and comparison.new.path:

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from policydiff.core.model import Comparison, SectionPair
-from policydiff.gui.diff_view import Colors, amount_text, badge_label, is_changed
+from policydiff.core.invisible import visible_text
+from policydiff.gui.diff_view import Colors, amount_text, badge_label, invisible_changes, is_changed
 
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 INDEX_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -58,12 +59,13 @@ class PairModel(QAbstractListModel):
             return None
         pair = self._pairs[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return pair.display_title
+            return visible_text(pair.display_title)  # never reordered by a bidi override in a title
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(pair)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             amount = amount_text(pair)
-            return f"{badge_label(pair).lower()}: {pair.display_title}" + (f", {amount} words" if amount else "")
+            words = "" if not amount or amount.endswith("invisible") else " words"
+            return f"{badge_label(pair).lower()}: {visible_text(pair.display_title)}" + (f", {amount}{words}" if amount else "")
         if role == PAIR_ROLE:
             return pair
         if role == INDEX_ROLE:
@@ -80,9 +82,12 @@ class PairModel(QAbstractListModel):
 
 
 def _tooltip(pair: SectionPair) -> str:
-    lines = [pair.display_title, f"Status: {pair.status.value}" + (", moved" if pair.moved else "")]
+    lines = [visible_text(pair.display_title), f"Status: {pair.status.value}" + (", moved" if pair.moved else "")]
     s = pair.stats
     lines.append(f"{s.words_inserted} words inserted, {s.words_deleted} deleted")
+    hidden = invisible_changes(pair)
+    if hidden:
+        lines.append(f"{hidden.summary()}: {', '.join(hidden.names)}")
     if pair.old is not None and pair.new is not None:
         lines.append(f"Match confidence: {pair.score:.0%}" + (" (paired by you)" if pair.manual else ""))
     elif pair.manual:
@@ -175,7 +180,8 @@ class PairDelegate(QStyledItemDelegate):
             amount_rect = QRect(opt.rect.right() - 6 - amount_w, opt.rect.top(), amount_w, opt.rect.height())
             x = amount_rect.left()
             for part in amount.split(" "):
-                color = colors.inserted_fg if part.startswith("+") else colors.deleted_fg
+                color = (colors.inserted_fg if part.startswith("+") else colors.deleted_fg
+                         if part.startswith("\u2212") else colors.invisible_fg)
                 painter.setPen(text_color if selected else color)
                 w = fm.horizontalAdvance(part)
                 painter.drawText(QRect(x, amount_rect.top(), w, amount_rect.height()),
