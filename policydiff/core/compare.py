@@ -187,7 +187,10 @@ def _pairs(
 
 
 def _words(document: Document, options: Options) -> list[str]:
-    """Every word of a document in reading order: titles, preamble, metadata lines and bodies."""
+    """Every word of a document in source order: title, metadata lines, headings and text."""
+    if document.reading:
+        return word_keys(document.reading, options)
+    # A document built by hand (no reading text): its units in reading order.
     return [key for unit in document.flat() for text in (unit.title, unit.body) for key in word_keys(text, options)]
 def _with_kind(pair: SectionPair, kind: Kind | None) -> SectionPair:
     """The pair with its one-word kind: merged / split as given, else from what changed."""

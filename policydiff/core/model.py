@@ -121,6 +121,9 @@ class Document:
     stamp, table debris) with the reason; every one with a word is still compared where it stands."""
     decisions: tuple[Decision, ...] = ()
     """How structure recovery judged each heading and heading-like line."""
+    reading: str = ""
+    """Every line of the document as a reader reads it, in source order (title included where it
+    stands): the verdict compares these words, whatever the section tree made of them."""
     sha256: str = ""
     """SHA-256 of the file's bytes (empty for text given directly)."""
     encoding: str = "utf-8"

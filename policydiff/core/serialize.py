@@ -61,8 +61,8 @@ def pair_json(pair: SectionPair) -> dict[str, Any]:
         "words_deleted": pair.stats.words_deleted,
         "ops": ops,
     }
-    if pair.renamed:
-        data["title_ops"] = [[op.kind, op.text] for op in pair.title_diff.ops]
+    # Always present, so that every word of both titles is in the JSON (a renumbering too).
+    data["title_ops"] = ops_json(pair.title_diff.ops)
     if pair.body_diff.coarse:
         data["coarse"] = pair.body_diff.coarse
     if pair.manual:

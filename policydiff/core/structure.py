@@ -122,14 +122,21 @@ def parse_document(
     _classify(blocks, title_block, undeclared)
     title = blocks[title_block].text if title_block is not None else None
     entries: list[Entry] = []
+    reading: list[str] = []
     for i, block in enumerate(blocks):
         if i == title_block:
+            reading.append(block.text)
             continue
         for part in block.items or [block]:
             if part.rank:
                 entries.append(Entry(part.text, source(part.line), part.rank))
+                reading.append(part.text)
             else:
-                entries.extend(Entry(line, source(part.line)) for line in _body_lines(part))
+                lines = _body_lines(part)
+                entries.extend(Entry(line, source(part.line)) for line in lines)
+                reading.extend(lines)
+    if title is None and page_title:
+        reading.insert(0, page_title)
     title = title or page_title
     preamble, sections = build_tree(entries, title or "")
     omitted = [OmittedLine(line, raw, reason) for line, raw, reason in set_aside]
@@ -151,6 +158,7 @@ def parse_document(
         sections=sections,
         omitted=tuple(sorted(omitted, key=lambda o: o.line)),
         decisions=decisions,
+        reading="\n".join(reading),
         sha256=sha256,
         encoding=encoding,
     )
