@@ -44,7 +44,10 @@ NAVIGATION_RE = re.compile(
     re.IGNORECASE,
 )
 _BREADCRUMB_RE = re.compile(r"^[^>]{1,60}(?:\s+(?:>|\u203a|\u00bb)\s+[^>]{1,60})+$")
-_ESCAPE_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~=&])")
+# Only what markdown would read as markup: inline syntax anywhere, block syntax at a line's start
+# (escaping every punctuation mark would cost markdown-it a token for each).
+_ESCAPE_RE = re.compile(r"([\\`*_\[\]<>|~&])")
+_LINE_START_RE = re.compile(r"^(\s*)(?:([#+\-=])|(\d+)([.)]))")
 
 
 @dataclass
@@ -160,9 +163,9 @@ def _is_short_line(text: str) -> bool:
 
 
 def _next_content(lines: Sequence[_Line], index: int) -> _Line | None:
-    for line in lines[index + 1 :]:
-        if line.kind in ("content", "heading"):
-            return line
+    for k in range(index + 1, len(lines)):  # by index: slicing would copy the rest each time
+        if lines[k].kind in ("content", "heading"):
+            return lines[k]
     return None
 
 
@@ -183,7 +186,9 @@ def _followed_by_prose(lines: Sequence[_Line], index: int) -> bool:
 
 def _mark_headings(lines: list[_Line]) -> None:
     """Find every heading and give it a markdown rank (sections start at ``##``: ``#`` is the title)."""
-    later_titles = {title_key(line.text): i for i, line in enumerate(lines) if line.kind == "content"}
+    later_titles = {  # only short lines can be the target of a contents entry
+        title_key(line.text): i for i, line in enumerate(lines) if line.kind == "content" and _is_short_line(line.text)
+    }
     numbering = Numbering()
     last_numbered_rank = 1
     for index, line in enumerate(lines):
@@ -264,4 +269,5 @@ def _emit(lines: Sequence[_Line]) -> tuple[str, list[int]]:
 
 def escape(text: str) -> str:
     """Plain text as markdown that renders back to exactly that text."""
-    return _ESCAPE_RE.sub(r"\\\1", text)
+    text = _ESCAPE_RE.sub(r"\\\1", text)
+    return _LINE_START_RE.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), text, count=1)

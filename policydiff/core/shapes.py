@@ -30,6 +30,10 @@ _ANY_CUE_RE = re.compile(
     r"\b(?:" + "|".join(DATE_CUES) + r"|dated?|version|as of|in effect|valid from|published)\b", re.IGNORECASE
 )
 SENTENCE_END = ".!?"
+_NON_WORD_RE = re.compile(r"[\W_]+")
+_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_ESCAPED_RE = re.compile(r"\\(.)")
+_EMPHASIS_RE = re.compile(r"\*\*|__|\*|_")
 TRAILING_FUNCTION_WORDS = frozenset(
     "a an the of to and or nor for with when by in on at as that which if your our their its is are from "
     "such than whether where".split()
@@ -59,10 +63,13 @@ def is_date_stamp(plain: str) -> bool:
 
 def plain(text: str) -> str:
     """Text without markdown emphasis, escapes, link targets and pipes, for judging a line's shape."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\\(.)", r"\1", text)
-    text = re.sub(r"(\*\*|__|\*|_)", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if "[" in text:
+        text = _LINK_RE.sub(r"\1", text)
+    if "\\" in text:
+        text = _ESCAPED_RE.sub(r"\1", text)
+    if "*" in text or "_" in text:
+        text = _EMPHASIS_RE.sub("", text)
+    return " ".join(text.split())
 
 
 def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bool:
@@ -97,7 +104,7 @@ def is_prose(text: str) -> bool:
 def title_key(text: str) -> str:
     """A title compared without markup, numbering, case or punctuation (to find a TOC's targets)."""
     bare = split_number(plain(text))[1]
-    return " ".join("".join(c.lower() if c.isalnum() else " " for c in bare).split())
+    return " ".join(_NON_WORD_RE.split(bare.lower())).strip()
 
 
 def dotted(number: str | None) -> tuple[int, ...]:

@@ -332,9 +332,9 @@ def _body_lines(block: _Block) -> list[str]:
 
 def _next(blocks: Sequence[_Block], i: int) -> _Block | None:
     """The next block with a word in it (debris between a heading and its text does not count)."""
-    for block in blocks[i + 1 :]:
-        if any(c.isalnum() for c in block.text):
-            return block
+    for k in range(i + 1, len(blocks)):  # by index: slicing would copy the rest each time
+        if any(c.isalnum() for c in blocks[k].text):
+            return blocks[k]
     return None
 
 
@@ -560,7 +560,8 @@ def _line_heading(
 def _sibling_of_previous(number: str, blocks: Sequence[_Block], i: int) -> bool:
     """The closest earlier heading is numbered one less in the same style (``(1)`` before ``(2)``):
     a continued sequence is a heading even when the text below it is short."""
-    for block in reversed(blocks[:i]):
+    for k in range(i - 1, -1, -1):
+        block = blocks[k]
         if block.rank:
             previous = split_number(block.text)[0]
             if previous is None:

@@ -1,0 +1,54 @@
+"""Load + structure recovery of the NEC pair and of scaled-up copies, in process (medians).
+
+    python benchmarks/bench_structure.py
+
+Targets (structure issue): the NEC pair in ≤ 15 ms; linear in size (a ×100 document ≤ ×120 the
+time of ×1). Also times markdown-it-py's own parse of the same text, the floor any token-based
+recovery pays.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Callable
+
+from markdown_it import MarkdownIt
+
+from policydiff.core.load import load_document, load_text
+from policydiff.core.structure import parse_document
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+PAIR = [CORPUS / "nec-2002.md", CORPUS / "nec-2024.txt"]
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    """Median CPU time of this process (steadier than wall time on a shared machine)."""
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    load_document(PAIR[0])  # warm imports and lazily built regular expressions
+    pair = median_time(lambda: [load_document(p) for p in PAIR], 21)
+    print(f"NEC pair, load + structure: {pair * 1000:.1f} ms (target <= 15 ms)")
+    md = MarkdownIt("commonmark").enable("table")
+    texts = [load_text(p).text for p in PAIR]
+    floor = median_time(lambda: [md.parse(t) for t in texts], 21)
+    print(f"  markdown-it-py parse alone: {floor * 1000:.1f} ms")
+    base = None
+    for times in (1, 10, 100):
+        docs = [t if times == 1 else "\n\n".join([t] * times) for t in texts]
+        runs = 9 if times < 100 else 3
+        took = median_time(lambda: [parse_document(d, name=p.name) for d, p in zip(docs, PAIR)], runs)
+        base = base or took
+        print(f"  x{times:<3} structure: {took * 1000:8.1f} ms  ({took / base:6.1f}x the x1 time)")
+
+
+if __name__ == "__main__":
+    main()
