@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("files", nargs="*", metavar="FILE", help="OLD and NEW policy files (one with --outline)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--outline", action="store_true", help="print each file's section outline as JSON")
+    parser.add_argument("--explain", action="store_true",
+                        help="with --outline: say, line by line, which rule made each heading and why "
+                        "each heading-like line is not one, and which lines were set aside")
     mode.add_argument("--json", action="store_true", help="print the comparison of OLD and NEW as JSON")
     mode.add_argument("--report", metavar="HTML", help="write the comparison as a self-contained HTML report")
     parser.add_argument("--layout", choices=("side-by-side", "inline"), default="side-by-side",
@@ -86,7 +89,13 @@ def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         if args.outline:
             if not args.files:
                 parser.error("--outline needs at least one FILE")
-            outlines = [document_outline(load_document(path)) for path in args.files]
+            documents = [load_document(path) for path in args.files]
+            if args.explain:
+                from policydiff.core.serialize import explain_lines
+
+                sys.stdout.write("\n".join(line for doc in documents for line in explain_lines(doc)) + "\n")
+                return EXIT_SAME
+            outlines = [document_outline(doc) for doc in documents]
             _print_json(outlines[0] if len(outlines) == 1 else outlines)
             return EXIT_SAME
         if len(args.files) != 2:

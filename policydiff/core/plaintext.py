@@ -26,6 +26,7 @@ from policydiff.core.shapes import (
     TRAILING_FUNCTION_WORDS,
     Numbering,
     dotted,
+    is_date_stamp,
     is_heading_text,
     is_prose,
     plain,
@@ -123,10 +124,11 @@ def _mark_standalone(lines: list[_Line]) -> None:
             continue
         if previous is not None:
             tail = previous.text.rstrip()
-            last_word = tail.split()[-1] if tail.split() else ""
+            last_word = tail.split()[-1].lower() if tail.split() else ""
             open_ended = tail[-1:] not in SENTENCE_END + ":;"
             continues = open_ended and (
                 line.text.lstrip()[:1].islower()
+                or tail.endswith((",", "-"))
                 or (last_word in TRAILING_FUNCTION_WORDS and len(tail.split()) >= 6)
             )
             line.standalone = not continues
@@ -163,15 +165,23 @@ def _is_short_line(text: str) -> bool:
 
 
 def _next_content(lines: Sequence[_Line], index: int) -> _Line | None:
+    k = _next_content_index(lines, index)
+    return lines[k] if k is not None else None
+
+
+def _next_content_index(lines: Sequence[_Line], index: int) -> int | None:
     for k in range(index + 1, len(lines)):  # by index: slicing would copy the rest each time
         if lines[k].kind in ("content", "heading"):
-            return lines[k]
+            return k
     return None
 
 
 def _followed_by_prose(lines: Sequence[_Line], index: int) -> bool:
     """The next content is running text or a list, not another heading or short label."""
-    following = _next_content(lines, index)
+    k = _next_content_index(lines, index)
+    if k is not None and is_date_stamp(plain(lines[k].text)):  # "(Effective date: ...)" below a title
+        k = _next_content_index(lines, k)
+    following = lines[k] if k is not None else None
     if following is None or following.kind == "heading":
         return False
     text = plain(following.text)

@@ -33,6 +33,17 @@ def document_outline(document: Document) -> dict[str, Any]:
     }
 
 
+def explain_lines(document: Document) -> list[str]:
+    """The structure decisions as text, in source order: ``12  heading  numbered title line  1. Scope``."""
+    rows = [(d.line, "heading" if d.heading else "text", d.rule, d.text) for d in document.decisions]
+    rows += [(o.line, "set aside", o.reason, o.text) for o in document.omitted]
+    lines = [f"{document.path or document.name}: title {document.title!r}"]
+    for line, verdict, rule, text in sorted(rows, key=lambda r: r[0]):
+        shown = text if len(text) <= 70 else text[:69] + "\u2026"
+        lines.append(f"{line:>6}  {verdict:<9}  {rule:<48}  {shown}")
+    return lines
+
+
 def ops_json(ops: tuple[Op, ...]) -> list[list[str]]:
     return [[op.kind, op.old, op.new] if op.kind == "~" else [op.kind, op.text] for op in ops]
 

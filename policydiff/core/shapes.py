@@ -87,7 +87,10 @@ def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bo
         return False
     # A heading does not stop on a function word; a line that does is a wrapped sentence.
     # (Case-sensitive: "Part A" ends on a label, "the data of a" on a word.)
-    return words[-1] not in TRAILING_FUNCTION_WORDS
+    last_word = words[-1]
+    if text.isupper() and len(last_word) > 1:  # ALL-CAPS text wraps on "OR", "THE" too
+        last_word = last_word.lower()
+    return last_word not in TRAILING_FUNCTION_WORDS
 
 
 def is_prose(text: str) -> bool:

@@ -9,7 +9,8 @@ recovered by rules on block tokens and their inline children, never on particula
   numbering it stands in;
 * a list item that holds only a title, followed by its text, is a numbered section written as a list;
 * a short question over a list is a heading (Q&A style);
-* a short plain line over prose is a heading in pages that lost their markup;
+* a short plain line over prose is a heading in pages that lost their markup (not where the
+  markup declares the headings: there it is a label or a caption);
 * tables of contents (links to ``#anchors``, or entries repeating headings that follow), repeated
   labels ("In short"), link-only lines and date stamps are never sections.
 
@@ -458,7 +459,7 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
         if NAVIGATION_RE.match(block.text):
             block.metadata = "navigation"
             continue
-        verdict = _line_heading(block, blocks, i, numbering, label_counts, later)
+        verdict = _line_heading(block, blocks, i, numbering, label_counts, later, marked_up=len(declared) >= 3)
         if verdict is None:
             continue
         kind, depth = verdict
@@ -498,9 +499,12 @@ def _line_heading(
     numbering: Numbering,
     label_counts: Counter[str],
     later: dict[str, int],
+    *,
+    marked_up: bool,
 ) -> tuple[str, int] | None:
     """("numbered", depth) or ("line", 0) when the paragraph line is a heading; None otherwise
-    (with the reason in ``block.rule`` when the line looked like one)."""
+    (with the reason in ``block.rule`` when the line looked like one). In a document that marks
+    up its headings (``marked_up``), a short plain line is a label or caption, not a heading."""
     text = block.text
     following = _next(blocks, i)
     number, rest = split_number(text)
@@ -549,9 +553,12 @@ def _line_heading(
     if text.endswith("?") and following.kind == "list":
         block.rule = "question over a list"
         return "line", 0
-    if re.search(r"\d", text) or ":" in text:
+    if re.search(r"\d", text) or ":" in text or text.endswith("!"):
         return None
-    if following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text):
+    if (following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text)):
+        if marked_up:
+            block.rule = "plain line in a document that marks up its headings"
+            return None
         block.rule = "short plain line over prose"
         return "line", 0
     return None
@@ -602,7 +609,8 @@ def _is_contents(block: _Block, blocks: list[_Block], i: int, later: dict[str, i
         text = " ".join(render_blocks(item))
         if later.get(title_key(text.lstrip("\u2022 ")), -1) > i:
             repeats += 1
-    return anchors * 2 >= len(items) or repeats * 5 >= len(items) * 3
+    # Most items, not half: a list may run on from its contents into the sections themselves.
+    return anchors * 5 >= len(items) * 4 or repeats * 5 >= len(items) * 4
 
 
 def _items(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -618,7 +626,78 @@ def _items(tokens: Sequence[Token]) -> list[list[Token]]:
     return items
 
 
+def _title_lead(children: Sequence[Token]) -> tuple[list[Token] | None, str]:
+    """An item's first line as (title, text run in after it): the whole line when it has no
+    break, or a bold run that opens it followed by its text (``**5. Appeals.** You can ...``)."""
+    children = [c for c in children if not (c.type == "text" and not c.content)]
+    if children and children[0].type == "strong_open":
+        close = next((k for k, c in enumerate(children) if c.type == "strong_close"), None)
+        title = children[: close + 1] if close is not None else []
+        if title and not any(c.type in ("softbreak", "hardbreak") for c in title) and close + 1 < len(children):
+            lead = render_inline(children[close + 1 :]).strip()
+            if len(lead.split()) > 3:  # real text follows, not a stray period
+                return list(title), lead
+    if any(c.type in ("softbreak", "hardbreak") for c in children):
+        return None, ""
+    return list(children), ""
+
+
 def _item_sections(
+    block: _Block, blocks: list[_Block], i: int, last_number: int | None
+) -> tuple[list[_Block], int | None]:
+    """Section titles written as list items: the whole list, or single numbered items in it."""
+    out, number = _whole_list_sections(block, blocks, i, last_number)
+    if out:
+        return out, number
+    return _numbered_items(block, last_number)
+
+
+def _numbered_items(block: _Block, last_number: int | None) -> tuple[list[_Block], int | None]:
+    """Items of a list that open with a bold title carrying its own section number, continuing the
+    numbering (``1. **4. Termination.**`` between lettered clauses): those items are sections, the
+    other items the text under them. Nothing when no item is such a title."""
+    openers = [t for t in block.tokens if t.type == "list_item_open" and t.level == 1]
+    base = block.tokens[0].map[0] if block.tokens[0].map else 0
+    ordered = block.tokens[0].type == "ordered_list_open"
+    out: list[_Block] = []
+    number = last_number
+    standalone = False
+    for item, opener in zip(_items(block.tokens), openers):
+        line = block.line + (opener.map[0] - base if opener.map else 0)
+        title_children: list[Token] | None = None
+        lead = ""
+        if len(item) >= 3 and item[0].type == "paragraph_open" and item[1].type == "inline":
+            title_children, lead = _title_lead(item[1].children or [])
+        title = render_inline(title_children).strip() if title_children else ""
+        own = dotted(split_number(title)[0])
+        if (
+            title_children
+            and _emphasised(title_children)
+            and len(own) == 1
+            and (number is None or own[0] == number + 1)
+            and is_heading_text(title, allow_period=True, max_words=_MAX_BOLD_WORDS)
+        ):
+            number = own[0]
+            heading = _Block("line", title, line, emphasis=True, rank=1)
+            heading.rule = "list item opening with a numbered bold section title" + (" (run-in)" if lead else "")
+            out.append(heading)
+            standalone = standalone or not lead
+            marker = [f"{opener.info}{opener.markup}"] if ordered else []  # kept: it is a word too
+            body = marker + ([lead] if lead else []) + render_blocks(item[3:])
+        else:
+            marker = f"{opener.info}{opener.markup} " if ordered else "\u2022 "
+            lines = render_blocks(item)
+            body = [marker + lines[0], *lines[1:]] if lines else [marker.strip()]
+        if body:
+            out.append(_Block("other", "\n".join(body), line))
+    # Titles that only run into their text (numbered rules, numbered clauses) are sections only
+    # when they carry on a sequence that has standing titles too.
+    if not any(b.rank for b in out) or (not standalone and last_number is None):
+        return [], last_number
+    return out, number
+
+
+def _whole_list_sections(
     block: _Block, blocks: list[_Block], i: int, last_number: int | None
 ) -> tuple[list[_Block], int | None]:
     """Sections written as a list: every item opens with a title line and either holds its text or
@@ -635,32 +714,42 @@ def _item_sections(
     base = block.tokens[0].map[0] if block.tokens[0].map else 0
     out: list[_Block] = []
     number = last_number
+    standalone = False
     for item, opener in zip(items, openers):
         if len(item) < 3 or item[0].type != "paragraph_open" or item[1].type != "inline":
             return [], last_number
         children = item[1].children or []
-        if any(c.type in ("softbreak", "hardbreak") for c in children):
+        title_children, lead = _title_lead(children)
+        if title_children is None:
             return [], last_number
-        title = render_inline(children).strip()
+        title = render_inline(title_children).strip()
         rest = item[3:]
-        emphasis = _emphasised(children)
+        emphasis = _emphasised(title_children)
         shaped = is_heading_text(
             title, allow_period=len(title.split()) <= 8, max_words=_MAX_BOLD_WORDS if emphasis else 12
         )
-        if (not rest and not lone) or not shaped:
+        if (not rest and not lone and not lead) or not shaped:
             return [], last_number
-        if ordered:
-            marker = int(opener.info) if opener.info.isdigit() else 0
+        own = dotted(split_number(title)[0])
+        if lead and len(own) != 1:  # a run-in title must carry its section number
+            return [], last_number
+        if ordered or own:
+            # The number the title shows counts, else the list marker (markers may skip).
+            marker = own[0] if len(own) == 1 else int(opener.info) if opener.info.isdigit() else 0
             if number is not None and marker != number + 1:
                 return [], last_number
             number = marker
-            if split_number(title)[0] is None:
+            if ordered and not own:
                 title = f"{opener.info}{opener.markup} {title}"
         line = block.line + (item[0].map[0] - base if item[0].map else 0)
         heading = _Block("line", title, line, emphasis=emphasis, rank=1)
-        heading.rule = "list item that holds a section title"
+        heading.rule = "list item that holds a numbered section title" + (" (run-in)" if lead else "")
         out.append(heading)
-        body = "\n".join(render_blocks(rest))
+        marker = [f"{opener.info}{opener.markup}"] if ordered and own else []  # kept: it is a word too
+        body = "\n".join(marker + ([lead] if lead else []) + render_blocks(rest))
         if body.strip():
             out.append(_Block("other", body, line))
+        standalone = standalone or not lead
+    if not standalone and last_number is None:  # only run-in titles: numbered rules, not sections
+        return [], last_number
     return out, number
