@@ -19,7 +19,7 @@ from policydiff.core import invisible
 from policydiff.core.model import Comparison, Document, Kind, Op, Options, Section, SectionPair, Status
 
 __all__ = [
-    "OPTIONS", "OptionSpec", "STYLES", "Style", "Palette", "palette", "BADGE_KEYS", "STATUS_LABELS",
+    "OPTIONS", "OptionSpec", "STYLES", "Style", "Palette", "palette", "BADGE_KEYS", "STATUS_LABELS", "MINOR_BADGES",
     "Frag", "Para", "Row", "Badge", "PairView", "Count", "Layout",
     "present", "present_pair", "counts", "ignored_labels", "summary_line", "contrast_ratio", "MOVE_MARK",
     "PILCROW", "head_pair",
@@ -101,6 +101,17 @@ STATUS_LABELS: dict[str, str] = {
 """Every badge's words; a minor change's badge says what changed instead (``Spacing``)."""
 
 BADGE_KEYS = tuple(STATUS_LABELS)
+
+MINOR_BADGES: dict[str, str] = {
+    "white space": "Spacing",
+    "paragraph breaks": "Paragraphs",
+    "punctuation only": "Punctuation",
+    "numbering": "Numbering",
+    "heading level": "Level",
+    "ignored differences": "Ignored",
+    "invisible characters": "Invisible",
+}
+"""The quieter badge of a pair in which no word was inserted or deleted, by what changed."""
 
 STATUS_TIPS: dict[str, str] = {
     "document": "The document head: its title, the opening text and the metadata lines",
@@ -546,6 +557,31 @@ def _change_names(numbered: list[tuple[Op, int]], count: int) -> list[str]:
 # One pair
 
 
+def pair_notes(comparison: Comparison, index: int) -> list[str]:
+    """Short notes on what a pair shares with others: its merge or split group, and the passages
+    moved out of it or into it (``a passage moved to <section>``)."""
+    pair = comparison.pairs[index]
+    old_flat, new_flat = comparison.old.flat(), comparison.new.flat()
+
+    def name(section: Section) -> str:
+        return f"\u201c{section.title or 'Preamble'}\u201d"
+
+    notes: list[str] = []
+    if pair.old_group and pair.new is not None:
+        others = [name(old_flat[i]) for i in pair.old_group if i != pair.old_index]
+        notes.append(f"merged into {name(pair.new)} with {', '.join(others)}")
+    if pair.new_group and pair.old is not None:
+        others = [name(new_flat[j]) for j in pair.new_group if j != pair.new_index]
+        notes.append(f"split from {name(pair.old)}; the rest is in {', '.join(others)}")
+    for passage in comparison.moved_passages:
+        if passage.old_pair == index:
+            where = "elsewhere in this section" if passage.new_pair == index else name(new_flat[passage.new_index])
+            notes.append(f"a passage moved to {where}")
+        if passage.new_pair == index and passage.old_pair != index:
+            notes.append(f"a passage moved from {name(old_flat[passage.old_index])}")
+    return notes
+
+
 def head_pair(pair: SectionPair) -> bool:
     """The document head: the first unit of both documents (title, opening text, metadata lines)."""
     return pair.old_index == 0 and pair.new_index == 0
@@ -587,7 +623,7 @@ def _minor(pair: SectionPair, body: Sequence[Op]) -> tuple[str, bool] | None:
         return None
     hidden = _pair_invisible(pair)
     if hidden:
-        return f"invisible characters: {hidden.short()}", True
+        return hidden.short(), True
     if not ops:
         if s.words_ignored:
             return f"ignored differences: {s.words_ignored}", False
@@ -652,11 +688,10 @@ def _words(n: int) -> str:
     return f"{n} word" if n == 1 else f"{n} words"
 
 
-def present_pair(comparison: Comparison, index: int, layout: Layout = "side-by-side",
+def present_pair(comparison: Comparison, index: int, layout: Layout | None = "side-by-side",
                  dim: frozenset[str] | None = None) -> PairView:
-    """The view of ``comparison.pairs[index]``."""
-    from policydiff.core.moves import pair_notes  # local: moves imports the model only
-
+    """The view of ``comparison.pairs[index]``; with ``layout`` None, without the text (rows,
+    paragraphs): enough for an outline entry or stepping."""
     pair = comparison.pairs[index]
     if dim is None:
         dim = dim_lines(comparison)
@@ -672,9 +707,10 @@ def present_pair(comparison: Comparison, index: int, layout: Layout = "side-by-s
     if minor is not None and kind in (Kind.CHANGED, Kind.UNCHANGED, Kind.RENAMED) and \
             (kind is not Kind.RENAMED or minor[0] == "numbering"):
         status = "minor"
-    primary_label = minor[0].split(":")[0].capitalize() if status == "minor" and minor else STATUS_LABELS[status]
-    if status == "minor" and minor and minor[0].startswith("ignored"):
-        primary_label = "Ignored only"
+    primary_label = STATUS_LABELS[status]
+    if status == "minor" and minor:
+        reason = "invisible characters" if minor[0].endswith(" invisible") else minor[0].split(":")[0]
+        primary_label = MINOR_BADGES.get(reason, STATUS_LABELS["minor"])
     badges = [Badge(status, primary_label, STATUS_TIPS[status])]
     if head:
         badges.insert(0, Badge("document", STATUS_LABELS["document"], STATUS_TIPS["document"]))
@@ -721,16 +757,18 @@ def present_pair(comparison: Comparison, index: int, layout: Layout = "side-by-s
     body_numbered = [(op, c + n_title if c >= 0 else -1) for op, c in _numbered(body)]
     n_body = max((c for _, c in body_numbered), default=n_title - 1) + 1
     empty: frozenset[str] = frozenset()
-    if layout == "inline":
-        rows: tuple[Row, ...] = ()
-        title_rows: tuple[Row, ...] = ()
+    rows: tuple[Row, ...] = ()
+    title_rows: tuple[Row, ...] = ()
+    paras: tuple[Para, ...] = ()
+    title_paras: tuple[Para, ...] = ()
+    if layout is None:
+        pass
+    elif layout == "inline":
         paras = _inline_paras(body_numbered, dim)
         title_paras = _inline_paras(title_numbered, empty, blocks=False) if title_ops else ()
     else:
         rows = _side_rows(body_numbered, dim)
         title_rows = _side_rows(title_numbered, empty) if title_ops else ()
-        paras = ()
-        title_paras = ()
     changes = tuple(_change_names(title_numbered + body_numbered, max(n_body, n_title)))
 
     # -- notes
