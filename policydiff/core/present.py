@@ -298,6 +298,8 @@ class PairView:
     for the document head."""
     full_title: str
     """The title in full, for tooltips (``old → new`` when the title changed)."""
+    short_title: str
+    """For a narrow list: the new title (the old one when removed), ``Document`` for the head."""
     level: int
     heading_level: int
     """HTML heading level in the report (2..6)."""
@@ -536,7 +538,7 @@ def _quote(text: str, limit: int = 40) -> str:
     shown = invisible.visible_text(" ".join(text.split())) or "\u00b6"
     if len(shown) > limit:
         shown = shown[: limit - 1] + "\u2026"
-    return f"\u201c{shown}\u201d"
+    return f"\u2039{shown}\u203a"
 
 
 def _change_names(numbered: list[tuple[Op, int]], count: int) -> list[str]:
@@ -827,6 +829,7 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         anchor=f"pair-{index + 1}",
         title=title,
         full_title=full_title,
+        short_title="Document" if head else ((pair.new or pair.old).title or "Preamble"),  # type: ignore[union-attr]
         level=level,
         heading_level=min(max(level, 1) + 1, 6),
         status=status,

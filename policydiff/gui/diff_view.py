@@ -129,6 +129,11 @@ class Formats:
         self.inserted.setForeground(colors.inserted_fg)
         self.inserted.setBackground(colors.inserted_bg)
         self.inserted.setFontUnderline(True)
+        # A wholly added or removed section: the badge says so; keep the colour and the line, drop the tint.
+        self.deleted_plain = QTextCharFormat(self.deleted)
+        self.deleted_plain.clearBackground()
+        self.inserted_plain = QTextCharFormat(self.inserted)
+        self.inserted_plain.clearBackground()
         self.ignored = QTextCharFormat(self.normal)
         self.ignored.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         self.ignored.setUnderlineColor(colors.muted)
@@ -264,6 +269,7 @@ class _Builder:
         self.cursor = QTextCursor(doc)
         self._spans: dict[int, dict[str, tuple[int, int]]] = {}
         self._dim = present.dim_lines(comparison)
+        self._whole = False
 
     def steps(self) -> Iterator[None]:
         lay: present.Layout = "inline" if self.layout == INLINE else "side-by-side"
@@ -289,6 +295,7 @@ class _Builder:
         self.rendering.pair_positions.append(c.position())
         self._header(view)
         self._spans = {}
+        self._whole = view.old_missing or view.new_missing
         if self.layout == SIDE:
             self._side(view)
         else:
@@ -356,9 +363,9 @@ class _Builder:
             if kind == "=":
                 fmt = f.normal
             elif kind == "-":
-                fmt = f.deleted
+                fmt = f.deleted_plain if self._whole else f.deleted
             elif kind == "+":
-                fmt = f.inserted
+                fmt = f.inserted_plain if self._whole else f.inserted
             elif kind == "-p":
                 fmt = f.pilcrow_deleted
             elif kind == "+p":

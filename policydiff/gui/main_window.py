@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         self.dock.setWidget(self.outline)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-        self.resizeDocks([self.dock], [340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock], [400], Qt.Orientation.Horizontal)
         self.outline.pair_activated.connect(self._outline_activated)
         self.outline.view.selectionModel().currentChanged.connect(lambda *_: self._update_alignment_actions())
 

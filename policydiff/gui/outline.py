@@ -83,7 +83,7 @@ class PairModel(QAbstractListModel):
             return pair.level
         view = self.view(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
-            return visible_text(view.title)  # never reordered by a bidi override in a title
+            return visible_text(view.short_title)  # never reordered by a bidi override in a title
         if role == Qt.ItemDataRole.ToolTipRole:
             return view.tooltip
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -251,7 +251,7 @@ class Outline(QWidget):
         self._following = False
 
     def sizeHint(self) -> QSize:  # noqa: N802 - wide enough for badge, title and counts
-        return QSize(340, 600)
+        return QSize(400, 600)
 
     def set_filter_action(self, action) -> None:
         self.filter_button.setDefaultAction(action)

@@ -31,10 +31,13 @@ def test_showcase_outline_lists_every_pair(nec):
     c = nec.comparison
     assert c.old.name == "nec-2002.md" and c.new.name == "nec-2024.txt"
     titles = _row_titles(nec)
-    assert titles == ["Document"] + [p.display_title for p in c.pairs[1:]]
-    # the renamed pair reads "old -> new" and carries a text badge, not colour alone
-    row = next(i for i, t in enumerate(titles) if "Site covered" in t)
+    assert titles == ["Document"] + [(p.new or p.old).title for p in c.pairs[1:]]
+    # the renamed pair shows its new title, the rename in the tooltip, and a text badge, not colour alone
+    row = next(i for i, p in enumerate(c.pairs) if p.old is not None and "Site covered" in p.old.title)
     assert "NEC Group Introduction" in titles[row]
+    tip = nec.outline.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "1.Site covered by this statement \u2192 1. NEC Group Introduction" in tip
+    assert "Renamed from \u201c1.Site covered by this statement\u201d" in tip
     assert nec.outline.model.index(row, 0).data(BADGE_ROLE) == "RENAMED"
     badges = [nec.outline.model.index(r, 0).data(BADGE_ROLE) for r in range(len(titles))]
     assert {"ADDED", "REMOVED", "RENAMED", "MOVED"} <= set(badges)
