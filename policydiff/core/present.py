@@ -548,8 +548,8 @@ def _change_names(numbered: list[tuple[Op, int]], count: int) -> list[str]:
             continue
         text = op.old if op.kind == "-" else op.new
         if not text.strip():
-            what = "paragraph break"
-            parts[change].append(f"{what} {'removed' if op.kind == '-' else 'added'}")
+            if "\n" in text:
+                parts[change].append(f"paragraph break {'removed' if op.kind == '-' else 'added'}")
         else:
             parts[change].append(f"{'deleted' if op.kind == '-' else 'inserted'} {_quote(text)}")
     return [", ".join(p) for p in parts]

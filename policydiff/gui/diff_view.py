@@ -418,16 +418,18 @@ class _Builder:
         for col, cell_format in ((0, f.left_cell), (1, f.right_cell)):
             for r in range(nrows):
                 table.cellAt(r, col).setFormat(cell_format)
-        for col, side, missing in ((0, "old", view.old_missing), (1, "new", view.new_missing)):
-            if missing:
-                if nrows > 1:
-                    table.mergeCells(0, col, nrows, 1)
-                cc = table.cellAt(0, col).firstCursorPosition()
-                cc.setBlockFormat(f.title_block)
-                cc.insertText("Not in the old version" if side == "old" else "Not in the new version", f.note)
-                continue
+        # Cells are filled in document order (row by row, old then new): a position recorded for
+        # a change is never shifted by text inserted before it afterwards.
+        sides = ((0, "old", view.old_missing), (1, "new", view.new_missing))
+        for col, side, missing in sides:
+            if missing and nrows > 1:
+                table.mergeCells(0, col, nrows, 1)
+        for col, side, missing in sides:
             cc = table.cellAt(0, col).firstCursorPosition()
             cc.setBlockFormat(f.title_block)
+            if missing:
+                cc.insertText("Not in the old version" if side == "old" else "Not in the new version", f.note)
+                continue
             title = self._title_frags(view, side)
             if view.head:
                 cc.insertText(f"{view.title_label}: ", f.meta)
@@ -435,9 +437,10 @@ class _Builder:
                 self._runs(cc, title, side, title=True)
             else:
                 cc.insertText("(no title)", f.note)
-            for r, (left, right) in enumerate(rows, start=1):
+        for r, (left, right) in enumerate(rows, start=1):
+            for col, side, missing in sides:
                 paras = left if side == "old" else right
-                if paras:
+                if paras and not missing:
                     cc = table.cellAt(r, col).firstCursorPosition()
                     self._paras(cc, paras, side, f.paragraph)
         self.cursor.movePosition(QTextCursor.MoveOperation.End)
