@@ -96,7 +96,6 @@ def test_f8_highlights_the_change_the_status_bar_names(mini):
     selected = mini.view.browser.textCursor().selectedText()
     assert message.startswith("Change 1 of ")
     assert "data to partners" in message and selected == "data to partners"  # side by side: the new side
-    mini.set_layout("inline")
 
 
 def test_inline_highlight_spans_deletion_and_insertion(qtbot, mini):
