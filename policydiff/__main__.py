@@ -8,6 +8,7 @@ import sys
 from typing import Sequence
 
 from policydiff import __version__
+from policydiff.core.present import OPTIONS, STYLES, options_from
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
 
@@ -31,8 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="report layout (default: side-by-side)")
     parser.add_argument("--changed-only", action="store_true", help="report: collapse unchanged sections")
     parser.add_argument("--force", action="store_true", help="report: overwrite an existing file")
-    for name in ("case", "whitespace", "typography", "numbering"):
-        parser.add_argument(f"--ignore-{name}", action="store_true", help=f"treat {name} differences as equal")
+    parser.add_argument("--style", choices=tuple(STYLES), default="standard",
+                        help="report colours: standard (red/green), colorblind (orange/blue), "
+                        "blackline (red struck through / blue double-underlined)")
+    for spec in OPTIONS:
+        parser.add_argument(spec.cli, action="store_true", help=spec.tip.lower())
     parser.add_argument("--version", action="version", version=f"policydiff {__version__}")
     return parser
 
@@ -82,7 +86,6 @@ def _unexpected(error: BaseException, args: argparse.Namespace) -> str:
 
 def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from policydiff.core.load import LoadError, load_document
-    from policydiff.core.model import Options
     from policydiff.core.serialize import comparison_json, document_outline
 
     try:
@@ -113,19 +116,14 @@ def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
     from policydiff.core.compare import compare
 
-    options = Options(
-        ignore_case=args.ignore_case,
-        ignore_whitespace=args.ignore_whitespace,
-        ignore_typography=args.ignore_typography,
-        ignore_numbering=args.ignore_numbering,
-    )
+    options = options_from({spec.attr: getattr(args, spec.attr) for spec in OPTIONS})
     comparison = compare(old, new, options=options)
     if args.json:
         _print_json(comparison_json(comparison))
     else:
         from policydiff.core.report import ReportTargetError, render_report, save_report
 
-        html = render_report(comparison, layout=args.layout, changed_only=args.changed_only)
+        html = render_report(comparison, layout=args.layout, changed_only=args.changed_only, style=args.style)
         try:
             save_report(args.report, html, overwrite=args.force, inputs=args.files)
         except ReportTargetError as error:

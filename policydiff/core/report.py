@@ -31,24 +31,14 @@ import jinja2
 from markupsafe import Markup, escape
 
 import policydiff
-from policydiff.core import invisible
-from policydiff.core.model import Comparison, Document, Op, Section, SectionPair, Status
+from policydiff.core import invisible, present
+from policydiff.core.model import Comparison, Document, OmittedLine
 
 __all__ = ["render_report", "default_report_name", "save_report", "ReportTargetError", "check_report_target"]
 
 Layout = Literal["side-by-side", "inline"]
 
 _TEMPLATES = Path(__file__).with_name("templates")
-
-_OPTION_LABELS = (
-    ("ignore_case", "letter case"),
-    ("ignore_whitespace", "white space and line breaks"),
-    ("ignore_typography", "typography (quotes, dashes, non-breaking spaces)"),
-    ("ignore_numbering", "section and list numbering"),
-)
-
-_WEAK_MATCH = 0.5
-"""Below this pairing score a pair carries a note that the pairing itself is uncertain."""
 
 # A URL is shown as a link only when it is plainly http(s) with nothing a browser would strip or
 # reinterpret (white space, control characters, quotes, angle brackets, backslashes).
@@ -80,181 +70,11 @@ def _visible(match: re.Match[str]) -> str:
     return "\ufffd"
 
 
-# A fragment of rendered diff text: (kind, text, title). kind is one of
-# "=" plain, "-" deleted, "+" inserted, "~" ignored difference, "-p"/"+p" a paragraph mark.
-Frag = tuple[str, str, str]
-Para = list[Frag]
-
-
 # --------------------------------------------------------------------------------------------
-# Turning ops into paragraphs and rows
+# The view model: the pairs come from present.py (shared with the window); the documents from here
 
 
-def _add(paras: list[Para], kind: str, text: str, title: str = "") -> None:
-    """Append ``text`` to the last paragraph of ``paras``; each newline starts a new paragraph."""
-    if not text:
-        return
-    if "\n" not in text:
-        paras[-1].append((kind, text, title))
-        return
-    # A change that is nothing but a paragraph break would be invisible: show a pilcrow.
-    mark = kind in "-+" and not text.strip()
-    parts = text.split("\n")
-    for i, part in enumerate(parts):
-        if i:
-            if mark:
-                paras[-1].append((kind + "p", "\u00b6", ""))
-            paras.append([])
-        if part:
-            paras[-1].append((kind, part, title))
-
-
-def _clean(paras: list[Para]) -> list[Para]:
-    return [p for p in paras if p]
-
-
-def _side_rows(ops: tuple[Op, ...] | list[Op]) -> list[tuple[list[Para], list[Para]]]:
-    """Rows of (old paragraphs, new paragraphs), aligned at every paragraph break both sides share."""
-    rows: list[tuple[list[Para], list[Para]]] = []
-    old: list[Para] = [[]]
-    new: list[Para] = [[]]
-
-    def flush() -> None:
-        nonlocal old, new
-        o, n = _clean(old), _clean(new)
-        if o or n:
-            rows.append((o, n))
-        old, new = [[]], [[]]
-
-    for op in ops:
-        kind = op.kind
-        if kind == "=":
-            parts = op.new.split("\n")
-            for i, part in enumerate(parts):
-                if i:
-                    flush()
-                if part:
-                    frag = ("=", part, "")
-                    old[-1].append(frag)
-                    new[-1].append(frag)
-        elif kind == "-":
-            _add(old, "-", op.old)
-        elif kind == "+":
-            _add(new, "+", op.new)
-        elif kind == "#":  # heading numbering (report-internal): plain text on each side
-            _add(old, "=", op.old)
-            _add(new, "=", op.new)
-        else:  # "~": equal under the ignore options
-            n_old, n_new = op.old.count("\n"), op.new.count("\n")
-            if n_old and n_old == n_new:
-                old_parts, new_parts = op.old.split("\n"), op.new.split("\n")
-                for i, (po, pn) in enumerate(zip(old_parts, new_parts)):
-                    if i:
-                        flush()
-                    if po:
-                        old[-1].append(("~", po, _ign_title("new", pn)))
-                    if pn:
-                        new[-1].append(("~", pn, _ign_title("old", po)))
-            else:
-                _add(old, "~", op.old, _ign_title("new", op.new))
-                _add(new, "~", op.new, _ign_title("old", op.old))
-    flush()
-    return rows
-
-
-def _inline_paras(ops: tuple[Op, ...] | list[Op]) -> list[Para]:
-    """One column: unchanged text, deletions and insertions interleaved (a redline).
-
-    The paragraphs are the new version's, except that deleted text keeps its own paragraph
-    breaks; a deleted paragraph break alone (two paragraphs merged) shows as a struck pilcrow.
-    A whole-text replacement shows the old text, then the new, each as its own paragraphs.
-    """
-    paras: list[Para] = [[]]
-    if len(ops) == 2 and ops[0].kind == "-" and ops[1].kind == "+":
-        _add(paras, "-", ops[0].old)
-        paras.append([])
-        _add(paras, "+", ops[1].new)
-        return _clean(paras)
-    previous: Op | None = None
-    for op in ops:
-        kind = op.kind
-        if kind == "+" and previous is not None and previous.kind == "-" \
-                and "\n" in previous.old.strip() and "\n" in op.new:
-            paras.append([])  # a passage rewritten across paragraphs: old block, then new block
-        previous = op
-        if kind == "=":
-            _add(paras, "=", op.new)
-        elif kind == "-" and "\n" in op.old and not op.old.strip():
-            for part in op.old.split("\n")[:-1]:
-                paras[-1].append(("-p", "\u00b6", ""))
-        elif kind == "-":
-            _add(paras, "-", op.old)
-        elif kind == "+":
-            _add(paras, "+", op.new)
-        elif kind == "#":
-            _add(paras, "=", op.new)
-        else:
-            _add(paras, "~", op.new, _ign_title("old", op.old))
-    return _clean(paras)
-
-
-def _ign_title(side: str, text: str) -> str:
-    shown = " ".join(text.split()) if text.strip() else repr(text)
-    if len(shown) > 300:
-        shown = shown[:300] + "\u2026"
-    return f"Differs only in ignored details. The {side} version has: {shown}"
-
-
-def _body_ops(pair: SectionPair) -> tuple[Op, ...] | list[Op]:
-    """The pair's body ops, or ops made from the bodies when the engine left them empty."""
-    ops = pair.body_diff.ops
-    if ops:
-        return ops
-    old_body = pair.old.body if pair.old is not None else ""
-    new_body = pair.new.body if pair.new is not None else ""
-    if old_body == new_body:
-        return [Op("=", old_body, new_body)] if old_body else []
-    made = []
-    if old_body:
-        made.append(Op("-", old_body, ""))
-    if new_body:
-        made.append(Op("+", "", new_body))
-    return made
-
-
-def _title_ops(pair: SectionPair) -> list[Op]:
-    """Title diff ops with the numbering prefix (stripped before diffing) put back as plain text."""
-    ops = list(pair.title_diff.ops)
-    if pair.old is None or pair.new is None:
-        return ops
-    old_bare = "".join(op.old for op in ops)
-    new_bare = "".join(op.new for op in ops)
-    old_prefix = _prefix(pair.old.title, old_bare)
-    new_prefix = _prefix(pair.new.title, new_bare)
-    if not ops:
-        return [Op("=", pair.old.title, pair.new.title)] if pair.old.title == pair.new.title else [
-            Op("-", pair.old.title, ""), Op("+", "", pair.new.title)]
-    head: list[Op] = []
-    if old_prefix == new_prefix:
-        if old_prefix:
-            head.append(Op("=", old_prefix, new_prefix))
-    else:
-        # The numbering differs: shown as plain text on each side (a renumbering is not a change).
-        head.append(Op("#", old_prefix, new_prefix))  # type: ignore[arg-type]  # report-internal kind
-    return head + ops
-
-
-def _prefix(title: str, bare: str) -> str:
-    if bare and title.endswith(bare):
-        return title[: len(title) - len(bare)]
-    return ""
-
-
-# --------------------------------------------------------------------------------------------
-# The view model
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _DocView:
     role: str  # "old" / "new"
     name: str
@@ -266,37 +86,8 @@ class _DocView:
     sha256: str
     encoding: str
     sections: int
-    omitted: tuple
+    omitted: tuple[OmittedLine, ...]
     label: str  # short name used in the legend and column heads
-
-
-@dataclass(slots=True)
-class _PairView:
-    n: int
-    anchor: str
-    status: str
-    status_label: str
-    moved: bool
-    manual: bool
-    renamed: bool
-    coarse: str | None
-    title: str
-    heading_level: int
-    level: int
-    inserted: int
-    deleted: int
-    ignored: int
-    change_text: str
-    moved_note: str | None
-    match_note: str | None
-    title_rows: list
-    rows: list  # side-by-side: [(old paras, new paras)]
-    paras: list  # inline: [paras]
-    title_paras: list
-    old_missing: bool
-    new_missing: bool
-    invisible: invisible.InvisibleChanges
-    invisible_note: str | None
 
 
 def _doc_label(doc: Document) -> str:
@@ -322,122 +113,22 @@ def _doc_view(doc: Document, role: str, label: str) -> _DocView:
     )
 
 
-def _words(n: int) -> str:
-    return f"{n} word" if n == 1 else f"{n} words"
+def _style_css(style: str) -> Markup:
+    """The colour variables of ``style`` (light, dark on screen, light in print) from present.py."""
 
+    def block(pal: present.Palette) -> str:
+        lines = [f"--{name.replace('_', '-')}: {getattr(pal, name)};" for name in (
+            "bg", "fg", "muted", "line", "del_fg", "del_bg", "ins_fg", "ins_bg", "ign", "invis_fg", "invis_bg", "dim")]
+        lines.append(f"--panel: {pal.band}; --empty: {pal.band}; --accent: {pal.badges['document'][0]};")
+        for key, (fg, bg) in pal.badges.items():
+            lines.append(f"--b-{key}-fg: {fg}; --b-{key}-bg: {bg};")
+        lines.append(f"--ins-line: {'double' if pal.double_underline else 'solid'};")
+        return "\n  ".join(lines)
 
-def _pair_invisible(pair: SectionPair) -> invisible.InvisibleChanges:
-    return invisible.invisible_changes(pair.title_diff.ops) + invisible.invisible_changes(pair.body_diff.ops)
-
-
-def _invisible_note(found: invisible.InvisibleChanges) -> str | None:
-    if not found:
-        return None
-    return (f"Includes {found.summary()}: {', '.join(found.names)}. "
-            "Each is shown as a boxed code where it is; it changes what the text is, not what it looks like.")
-
-
-def _change_text(pair: SectionPair) -> str:
-    s = pair.stats
-    hidden = _pair_invisible(pair)
-    if hidden and not (s.words_inserted or s.words_deleted):
-        # Nothing a reader would see changed: say what did, never "no change" or "+0 -0 words".
-        return hidden.short()
-    if pair.status is Status.UNCHANGED and not (s.words_inserted or s.words_deleted):
-        text = "no change"
-    elif pair.status is Status.ADDED:
-        text = f"+{_words(s.words_inserted)}"
-    elif pair.status is Status.REMOVED:
-        text = f"\u2212{_words(s.words_deleted)}"
-    else:
-        text = f"+{s.words_inserted} \u2212{_words(s.words_deleted)}"
-    if hidden:
-        text += f", {hidden.short()}"
-    if s.words_ignored:
-        text += f" ({s.words_ignored} ignored)"
-    return text
-
-
-def _section_ref(section: Section, index: int | None, doc: Document) -> str:
-    bare = _bare_title(section)
-    if section.level == 0:
-        return "the preamble"
-    if section.number:
-        if bare and bare != section.number:
-            return f"section {section.number} (\u201c{bare}\u201d)"
-        return f"section {section.number}"
-    total = len(doc.flat()) - 1
-    where = f", heading {index} of {total}" if index else ""
-    return f"\u201c{section.title}\u201d{where}"
-
-
-def _bare_title(section: Section) -> str:
-    try:
-        return section.bare_title
-    except Exception:  # the numbering helper lives in another module; never fail the report on it
-        return section.title
-
-
-def _pair_view(n: int, pair: SectionPair, comparison: Comparison, layout: Layout) -> _PairView:
-    s = pair.stats
-    status = pair.status
-    moved_note = None
-    if pair.moved and pair.old is not None:
-        moved_note = (
-            f"Moved: was {_section_ref(pair.old, pair.old_index, comparison.old)} in the old version."
-        )
-    from policydiff.core.moves import pair_notes
-
-    notes = pair_notes(comparison, n - 1)
-    if notes:
-        text = "; ".join(note[0].upper() + note[1:] for note in notes) + "."
-        moved_note = f"{moved_note} {text}" if moved_note else text
-    match_note = None  # a hand-made pairing has its badge
-    if not pair.manual and pair.old is not None and pair.new is not None and pair.score < _WEAK_MATCH:
-        match_note = (
-            f"Paired automatically on weak evidence (match score {round(pair.score * 100)}%): "
-            "the old section may rather have been dropped, and the new one written afresh."
-        )
-    title_ops: list[Op] = _title_ops(pair) if pair.renamed else []
-    body = _body_ops(pair)
-    if layout == "inline":
-        rows: list = []
-        paras = _inline_paras(body)
-        title_paras = _inline_paras(title_ops) if title_ops else []
-        title_rows: list = []
-    else:
-        rows = _side_rows(body)
-        paras = []
-        title_rows = _side_rows(title_ops) if title_ops else []
-        title_paras = []
-    level = pair.level
-    return _PairView(
-        n=n,
-        anchor=f"pair-{n}",
-        status=status.value,
-        status_label=status.value.capitalize(),
-        moved=pair.moved,
-        manual=pair.manual,
-        renamed=pair.renamed,
-        coarse=pair.body_diff.coarse or pair.title_diff.coarse,
-        title=pair.display_title,
-        heading_level=min(max(level, 1) + 1, 6),
-        level=min(max(level, 0), 6),
-        inserted=s.words_inserted,
-        deleted=s.words_deleted,
-        ignored=s.words_ignored,
-        change_text=_change_text(pair),
-        moved_note=moved_note,
-        match_note=match_note,
-        title_rows=title_rows,
-        rows=rows,
-        paras=paras,
-        title_paras=title_paras,
-        old_missing=pair.old is None,
-        new_missing=pair.new is None,
-        invisible=_pair_invisible(pair),
-        invisible_note=_invisible_note(_pair_invisible(pair)),
-    )
+    light, dark = present.palette(style, False), present.palette(style, True)
+    css = (f":root {{\n  {block(light)}\n}}\n"
+           f"@media screen and (prefers-color-scheme: dark) {{\n  :root {{\n  {block(dark)}\n  }}\n}}\n")
+    return Markup(css)
 
 
 # --------------------------------------------------------------------------------------------
@@ -531,15 +222,20 @@ def render_report(
     layout: Literal["side-by-side", "inline"] = "side-by-side",
     changed_only: bool = False,
     generated_at: datetime | None = None,
+    style: str = "standard",
 ) -> str:
     """The comparison as one self-contained HTML5 document (no script, no external resource).
 
     ``layout`` is ``"side-by-side"`` (old | new columns, stacked on narrow screens) or
     ``"inline"`` (a single-column redline). With ``changed_only`` the unchanged sections are
     collapsed (still present, in ``<details>``). ``generated_at`` defaults to now (local time).
+    ``style`` picks the colours: ``standard`` (red / green), ``colorblind`` (orange / blue) or
+    ``blackline`` (red struck through / blue double-underlined, the legal convention).
     """
     if layout not in ("side-by-side", "inline"):
         raise ValueError(f"layout must be 'side-by-side' or 'inline', not {layout!r}")
+    if style not in present.STYLES:
+        raise ValueError(f"style must be one of {', '.join(present.STYLES)}, not {style!r}")
     if generated_at is None:
         generated_at = datetime.now().astimezone()
     old_label, new_label = _doc_label(comparison.old), _doc_label(comparison.new)
@@ -547,36 +243,44 @@ def render_report(
         old_label, new_label = f"old ({old_label})", f"new ({new_label})"
     old = _doc_view(comparison.old, "old", old_label)
     new = _doc_view(comparison.new, "new", new_label)
-    pairs = [_pair_view(i, p, comparison, layout) for i, p in enumerate(comparison.pairs, 1)]
-    options = comparison.options
-    ignored_options = [label for attr, label in _OPTION_LABELS if getattr(options, attr, False)]
+    pairs = present.present(comparison, layout)
     stats = comparison.stats
     pilcrows = any(
-        frag[0] in ("-p", "+p")
+        frag.kind in ("-p", "+p")
         for p in pairs
-        for group in (p.paras, p.title_paras, *(side for row in p.rows for side in row))
+        for group in (p.paras, p.title_paras, *(side for row in (*p.rows, *p.title_rows) for side in row))
         for para in group
-        for frag in para
+        for frag in para.frags
     )
+    dimmed = any(para.dim for p in pairs for group in (p.paras, *(side for row in p.rows for side in row))
+                 for para in group)
     iso, human = _format_time(generated_at)
     template = _environment().get_template("report.html.j2")
     html = template.render(
         css=_css(),
+        style_css=_style_css(style),
+        style=style,
+        style_note=present.STYLES[style],
         layout=layout,
         changed_only=changed_only,
         old=old,
         new=new,
         docs=(old, new),
         pairs=pairs,
+        counts=present.counts(comparison, pairs),
+        labels=present.STATUS_LABELS,
+        move_mark=present.MOVE_MARK,
+        differing=stats.sections_changed + stats.sections_added + stats.sections_removed,
         stats=stats,
         words=stats.words,
-        ignored_options=ignored_options,
+        ignored_options=present.ignored_labels(comparison.options),
         overrides=comparison.overrides,
         manual_pairs=sum(1 for p in comparison.pairs if p.manual),
         identical=comparison.identical,
         hidden=sum((p.invisible for p in pairs), invisible.InvisibleChanges()),
         markers=any(invisible.has_invisible(t, soft_hyphens=False) for t in _document_texts(comparison)),
         pilcrows=pilcrows,
+        dimmed=dimmed,
         generated_iso=iso,
         generated_human=human,
         version=policydiff.__version__,

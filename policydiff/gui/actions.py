@@ -177,19 +177,20 @@ def create_actions(w: MainWindow) -> SimpleNamespace:
         w, "Next &Change", w.next_change, "F8", tip="Next single change",
         icon=_arrow_icon(w, "go-next", "right"), name="next_change",
     )
-    # Options
-    a.ignore_case = add_action(w, "Ignore &Case", w.options_toggled, checkable=True,
-                               tip="Treat Data and data as the same word", name="ignore_case")
-    a.ignore_whitespace = add_action(w, "Ignore &Whitespace", w.options_toggled, checkable=True,
-                                     tip="Treat any run of spaces and line breaks as the same", name="ignore_whitespace")
-    a.ignore_typography = add_action(w, "Ignore &Typography", w.options_toggled, checkable=True,
-                                     tip="Treat curly/straight quotes, dashes and non-breaking spaces as the same",
-                                     name="ignore_typography")
-    a.ignore_numbering = add_action(w, "Ignore &Numbering", w.options_toggled, checkable=True,
-                                    tip="Treat section and list numbers (6., (b), 12.1) as the same", name="ignore_numbering")
+    # Options (the ignore options are defined once, in present.py)
+    from policydiff.core.present import OPTIONS
+
+    for spec in OPTIONS:
+        setattr(a, spec.attr, add_action(w, spec.menu, w.options_toggled, checkable=True, tip=spec.tip, name=spec.attr))
+    a.colorblind = add_action(w, "Colour-&blind Safe Colours", w.set_colorblind, checkable=True,
+                              tip="Orange deletions and blue insertions instead of red and green", name="colorblind")
     # Compare (alignment)
     a.pair_with = add_action(w, "&Pair With…", w.pair_with, tip="Pair the selected section with another one", name="pair_with")
     a.unpair = add_action(w, "&Unpair", w.unpair, tip="Show the selected pair as a removal and an addition", name="unpair")
+    a.undo_alignment = add_action(w, "&Undo Alignment Change", w.undo_alignment, Key.Undo, "Ctrl+Z",
+                                  tip="Undo the last pairing change", name="undo_alignment")
+    a.redo_alignment = add_action(w, "&Redo Alignment Change", w.redo_alignment, "Ctrl+Shift+Z", Key.Redo,
+                                  tip="Redo the pairing change just undone", name="redo_alignment")
     a.reset_alignment = add_action(w, "&Reset Alignment", w.reset_alignment,
                                    tip="Forget manual pairings and use the automatic alignment", name="reset_alignment")
     # Help

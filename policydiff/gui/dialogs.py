@@ -31,6 +31,17 @@ def get_save_path(parent: QWidget | None, caption: str, suggested: str) -> str:
     return path
 
 
+def get_report_path(parent: QWidget | None, caption: str, suggested: str, style: str) -> tuple[str, str]:
+    """Where to save the report and in which colours: (path, style), path '' when cancelled.
+    The colour style is picked by the file type (standard, colour-blind safe, legal blackline)."""
+    from policydiff.core.present import STYLES
+
+    filters = {f"HTML report \u2014 {text} (*.html *.htm)": name for name, text in STYLES.items()}
+    chosen = next((f for f, name in filters.items() if name == style), next(iter(filters)))
+    path, selected = QFileDialog.getSaveFileName(parent, caption, suggested, ";;".join(filters), chosen)
+    return path, filters.get(selected, style)
+
+
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 
@@ -40,26 +51,28 @@ def show_about(parent: QWidget | None, text: str) -> None:
 
 
 def choose_section(
-    parent: QWidget | None, title: str, prompt: str, labels: list[tuple[str, int, str]], current: int | None
+    parent: QWidget | None, title: str, prompt: str, labels: list[tuple[str, int, str, int]], current: int | None
 ) -> int | None:
-    """Let the user pick one section: ``labels`` are (text, level, note); returns its index or None."""
+    """Let the user pick one section: ``labels`` are (text, level, note, key) in the order shown;
+    returns the chosen key (``current`` is a key too) or None."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
-    dialog.resize(560, 520)
+    dialog.resize(900, 560)
     layout = QVBoxLayout(dialog)
     caption = QLabel(prompt)
     caption.setTextFormat(Qt.TextFormat.PlainText)
     caption.setWordWrap(True)
     layout.addWidget(caption)
     listing = QListWidget()
-    for index, (text, level, note) in enumerate(labels):
-        shown = "    " * max(level - 1, 0) + text + (f"   ({note})" if note else "")
+    for text, level, note, index in labels:
+        shown = "    " * max(level - 1, 0) + text + (f"   \u2014 {note}" if note else "")
         item = QListWidgetItem(shown)
         item.setData(Qt.ItemDataRole.UserRole, index)
-        item.setToolTip(text)
+        item.setToolTip(f"{text}\n{note}" if note else text)
         listing.addItem(item)
-    if current is not None and 0 <= current < listing.count():
-        listing.setCurrentRow(current)
+    keys = [label[3] for label in labels]
+    if current is not None and current in keys:
+        listing.setCurrentRow(keys.index(current))
     layout.addWidget(listing)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.accepted.connect(dialog.accept)

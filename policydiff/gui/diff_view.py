@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from policydiff.core import invisible
-from policydiff.core.model import Comparison, Op, Section, SectionPair, Status
-from policydiff.core.moves import pair_notes
+from policydiff.core import invisible, present
+from policydiff.core.model import Comparison, SectionPair
+from policydiff.core.present import Frag, PairView, Para
 
 SIDE = "side-by-side"
 INLINE = "inline"
@@ -52,39 +52,25 @@ SLICE_SECONDS = 0.012
 """Longest stretch of document building between two turns of the event loop."""
 
 
-
-def is_changed(pair: SectionPair) -> bool:
-    """A pair worth stopping at: any content change, or a move."""
-    return pair.status is not Status.UNCHANGED or pair.moved
-
-
-def badge_label(pair: SectionPair) -> str:
-    if pair.moved and pair.status is Status.UNCHANGED:
-        return "MOVED"
-    return pair.status.value.upper()
+def pair_view(comparison: Comparison, index: int) -> PairView:
+    """The badges, amounts and stop flag of one pair (no text rows): for the outline and stepping."""
+    return present.present_pair(comparison, index, None)
 
 
-def amount_text(pair: SectionPair) -> str:
-    """``+12 −3`` (words inserted / deleted), ``+1 invisible`` when only invisible characters
-    changed, or '' when nothing changed."""
-    s = pair.stats
-    parts = []
-    if s.words_inserted:
-        parts.append(f"+{s.words_inserted}")
-    if s.words_deleted:
-        parts.append(f"\u2212{s.words_deleted}")
-    if not parts:
-        return invisible_changes(pair).short()
-    return " ".join(parts)
-
-
-def invisible_changes(pair: SectionPair) -> invisible.InvisibleChanges:
-    """Invisible characters inserted or deleted in the pair's title and text."""
-    return invisible.invisible_changes(pair.title_diff.ops) + invisible.invisible_changes(pair.body_diff.ops)
+def is_changed(pair: SectionPair, comparison: Comparison | None = None) -> bool:
+    """A pair worth stopping at (present.py decides: words, invisible characters, punctuation,
+    numbering, a move...; never white space or ignored differences alone)."""
+    if comparison is None:
+        raise TypeError("is_changed needs the comparison")
+    return pair_view(comparison, comparison.pairs.index(pair)).stop
 
 
 # --------------------------------------------------------------------------------------------
-# Colours, derived from the palette so that a dark theme stays readable
+# Colours: present.py's palettes, light or dark after the widget's palette
+
+
+def _q(colour: str) -> QColor:
+    return QColor(colour)
 
 
 @dataclass
@@ -98,35 +84,24 @@ class Colors:
     inserted_fg: QColor
     inserted_bg: QColor
     badge: dict[str, tuple[QColor, QColor]] = field(default_factory=dict)
+    """key -> (background, text)."""
     invisible_fg: QColor = field(default_factory=lambda: QColor("#8a3c00"))
     invisible_bg: QColor = field(default_factory=lambda: QColor("#ffe9c2"))
+    dim: QColor = field(default_factory=lambda: QColor("#5f6873"))
+    dark: bool = False
 
     @classmethod
-    def from_palette(cls, palette: QPalette) -> Colors:
+    def from_palette(cls, palette: QPalette, style: str = "standard") -> Colors:
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
         dark = base.lightness() < 128
-        muted = _mix(text, base, 0.45)
+        pal = present.palette(style if style in present.STYLES else "standard", dark)
+        muted = _mix(text, base, 0.4)
         band = _mix(text, base, 0.93 if not dark else 0.88)
         rule = _mix(text, base, 0.78)
-        white, black = QColor("#ffffff"), QColor("#1b1b1b")
-        if dark:
-            deleted_fg, inserted_fg = QColor("#ff8f8f"), QColor("#7fe0a4")
-            deleted_bg, inserted_bg = QColor(255, 80, 80, 55), QColor(60, 200, 110, 50)
-        else:
-            deleted_fg, inserted_fg = QColor("#a1001c"), QColor("#005c26")
-            deleted_bg, inserted_bg = QColor(230, 0, 30, 26), QColor(0, 160, 60, 30)
-        badge = {
-            "CHANGED": (QColor("#f2b33d"), black),
-            "ADDED": (QColor("#2e7d32"), white),
-            "REMOVED": (QColor("#c62828"), white),
-            "MOVED": (QColor("#1565c0"), white),
-            "UNCHANGED": (_mix(text, base, 0.8), text),
-        }
-        colors = cls(text, muted, band, rule, deleted_fg, deleted_bg, inserted_fg, inserted_bg, badge)
-        if dark:
-            colors.invisible_fg, colors.invisible_bg = QColor("#ffc77a"), QColor("#4a3414")
-        return colors
+        badge = {key: (_q(bg), _q(fg)) for key, (fg, bg) in pal.badges.items()}
+        return cls(text, muted, band, rule, _q(pal.del_fg), _q(pal.del_bg), _q(pal.ins_fg), _q(pal.ins_bg),
+                   badge, _q(pal.invis_fg), _q(pal.invis_bg), _q(pal.dim), dark)
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -154,9 +129,20 @@ class Formats:
         self.inserted.setForeground(colors.inserted_fg)
         self.inserted.setBackground(colors.inserted_bg)
         self.inserted.setFontUnderline(True)
+        # A wholly added or removed section: the badge says so; keep the colour and the line, drop the tint.
+        self.deleted_plain = QTextCharFormat(self.deleted)
+        self.deleted_plain.clearBackground()
+        self.inserted_plain = QTextCharFormat(self.inserted)
+        self.inserted_plain.clearBackground()
         self.ignored = QTextCharFormat(self.normal)
         self.ignored.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         self.ignored.setUnderlineColor(colors.muted)
+        self.pilcrow_deleted = QTextCharFormat(self.deleted)
+        self.pilcrow_deleted.setFontWeight(QFont.Weight.Bold)
+        self.pilcrow_deleted.setToolTip("Paragraph break removed (two paragraphs joined)")
+        self.pilcrow_inserted = QTextCharFormat(self.inserted)
+        self.pilcrow_inserted.setFontWeight(QFont.Weight.Bold)
+        self.pilcrow_inserted.setToolTip("Paragraph break added (a paragraph split)")
         self.note = QTextCharFormat()
         self.note.setForeground(colors.muted)
         self.note.setFontItalic(True)
@@ -169,7 +155,7 @@ class Formats:
             f = QTextCharFormat()
             f.setBackground(bg)
             f.setForeground(fg)
-            f.setFontWeight(QFont.Weight.Bold)
+            f.setFontWeight(QFont.Weight.Bold if name != "minor" else QFont.Weight.Normal)
             f.setFontPointSize(size * 0.8)
             f.setFontLetterSpacing(105)
             self.badges[name] = f
@@ -214,6 +200,16 @@ class Formats:
         f.setFontPointSize(self.title_size)
         return f
 
+    def dimmed(self, base: QTextCharFormat) -> QTextCharFormat:
+        """A metadata line set aside by structure recovery: shown and compared, but quieter."""
+        f = QTextCharFormat(base)
+        if not base.fontStrikeOut() and not base.fontUnderline():
+            f.setForeground(self.colors.dim)
+        f.setFontPointSize(self.title_size / 1.12 * 0.92)
+        f.setToolTip("Metadata line set aside by structure recovery (provenance, navigation, date stamp): "
+                     "compared all the same")
+        return f
+
     def marker(self, base: QTextCharFormat, tooltip: str) -> QTextCharFormat:
         """An invisible character's visible code (``⟨RLO⟩``): small, boxed in colour, named in a
         tooltip; inside a deletion or insertion it keeps that change's colour and line."""
@@ -230,144 +226,14 @@ class Formats:
         return f
 
 
-# --------------------------------------------------------------------------------------------
-# From ops to paragraphs
+def side_rows(grouped: list[tuple[object, int]]) -> list[tuple[list[list[tuple[str, str, int]]], list[list[tuple[str, str, int]]]]]:
+    """Rows of (old paragraphs, new paragraphs) as (text, kind, change) runs: present.py's rows
+    (kept for callers that pass ops with change ids)."""
+    from policydiff.core.present import _side_rows
 
-Run = tuple[str, str, int]
-"""(text, kind, change id); kind is one of = - + ~ or 'note'; change id -1 for unchanged text."""
-Para = list[Run]
-
-
-def _grouped(ops: tuple[Op, ...], first_id: int) -> tuple[list[tuple[Op, int]], int]:
-    """Each op with the id of the change it belongs to (consecutive - / + ops form one change)."""
-    out: list[tuple[Op, int]] = []
-    current = first_id - 1
-    in_change = False
-    for op in ops:
-        if op.kind in "-+":
-            if not in_change:
-                current += 1
-                in_change = True
-            out.append((op, current))
-        else:
-            in_change = False
-            out.append((op, -1))
-    return out, current + 1
-
-
-def _append(paras: list[Para], text: str, kind: str, change: int) -> None:
-    pieces = text.split("\n")
-    for k, piece in enumerate(pieces):
-        if k:
-            paras.append([])
-        if piece:
-            paras[-1].append((piece, kind, change))
-
-
-def side_rows(grouped: list[tuple[Op, int]]) -> list[tuple[list[Para], list[Para]]]:
-    """Paragraphs in rows: a row ends where both texts end a paragraph together (an unchanged
-    line break), so the two columns are level at the start of every shared paragraph."""
-    rows: list[tuple[list[Para], list[Para]]] = []
-    left: list[Para] = [[]]
-    right: list[Para] = [[]]
-    for op, change in grouped:
-        if op.kind == "=":
-            pieces = op.old.split("\n")
-            for k, piece in enumerate(pieces):
-                if k:
-                    rows.append((left, right))
-                    left, right = [[]], [[]]
-                if piece:
-                    left[-1].append((piece, "=", -1))
-                    right[-1].append((piece, "=", -1))
-        elif op.kind == "~":
-            _append(left, op.old, "~", -1)
-            _append(right, op.new, "~", -1)
-        elif op.kind == "-":
-            _append(left, op.old, "-", change)
-        else:
-            _append(right, op.new, "+", change)
-    rows.append((left, right))
-    cleaned = []
-    for l_paras, r_paras in rows:
-        l_paras = [p for p in l_paras if p]
-        r_paras = [p for p in r_paras if p]
-        if l_paras or r_paras:
-            cleaned.append((l_paras, r_paras))
-    return cleaned
-
-
-def _separate(paras: list[Para], text: str) -> None:
-    """Put a space between a deletion and the insertion that follows it, so words don't fuse."""
-    last = paras[-1]
-    if last and last[-1][1] == "-" and text and not text[0].isspace() and not last[-1][0][-1:].isspace():
-        last.append((" ", "=", -1))
-
-
-def inline_paras(grouped: list[tuple[Op, int]]) -> list[Para]:
-    paras: list[Para] = [[]]
-    for op, change in grouped:
-        if op.kind == "-":
-            _append(paras, op.old, "-", change)
-        elif op.kind == "+":
-            _separate(paras, op.new)
-            _append(paras, op.new, "+", change)
-        else:
-            _append(paras, op.new, op.kind, -1)
-    return [p for p in paras if p]
-
-
-def _prefix(section: Section, ops: tuple[Op, ...], side: str) -> str | None:
-    """The numbering in front of the title-diff text (``1.``), or None when they don't line up."""
-    bare = "".join((op.old if side == "old" else op.new) for op in ops if op.kind != ("+" if side == "old" else "-"))
-    title = section.title
-    if not bare:
-        return title
-    if title.endswith(bare):
-        return title[: len(title) - len(bare)]
-    return None
-
-
-def _title_paras(pair: SectionPair, grouped: list[tuple[Op, int]], side: str) -> Para:
-    section = pair.old if side == "old" else pair.new
-    assert section is not None
-    if not section.title:
-        return [("Preamble", "note", -1)]
-    ops = pair.title_diff.ops
-    prefix = _prefix(section, ops, side)
-    if prefix is None or not ops:
-        return [(section.title, "=", -1)]
-    runs: Para = [(prefix, "=", -1)] if prefix else []
-    for op, change in grouped:
-        if op.kind == "=":
-            runs.append((op.old if side == "old" else op.new, "=", -1))
-        elif op.kind == "~":
-            runs.append((op.old if side == "old" else op.new, "~", -1))
-        elif op.kind == "-" and side == "old":
-            runs.append((op.old, "-", change))
-        elif op.kind == "+" and side == "new":
-            runs.append((op.new, "+", change))
-    return [r for r in runs if r[0]]
-
-
-def _inline_title(pair: SectionPair, grouped: list[tuple[Op, int]]) -> Para:
-    if pair.old is None or pair.new is None:
-        return _title_paras(pair, grouped, "new" if pair.old is None else "old")
-    if not pair.new.title and not pair.old.title:
-        return [("Preamble", "note", -1)]
-    prefix = _prefix(pair.new, pair.title_diff.ops, "new")
-    if prefix is None or not pair.new.title or not pair.old.title:
-        if pair.renamed:
-            return [(pair.old.title or "Preamble", "-", grouped[0][1] if grouped else -1),
-                    (" ", "=", -1), (pair.new.title or "Preamble", "+", -1)]
-        return [(pair.new.title, "=", -1)]
-    paras: list[Para] = [[(prefix, "=", -1)] if prefix else []]
-    for op, change in grouped:
-        text = op.old if op.kind == "-" else op.new
-        if op.kind == "+":
-            _separate(paras, text)
-        paras[-1].append((text, op.kind, change))
-    return [r for r in paras[-1] if r[0]]
+    rows = _side_rows(grouped, frozenset())  # type: ignore[arg-type]
+    return [([[(f.text, f.kind, f.change) for f in p.frags] for p in o],
+             [[(f.text, f.kind, f.change) for f in p.frags] for p in n]) for o, n in rows]
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,6 +250,10 @@ class Rendering:
     """Document position of the start of each pair (its header line)."""
     changes: list[tuple[int, int, int]] = field(default_factory=list)
     """(pair index, start, end) of every single change, in reading order."""
+    change_names: list[str] = field(default_factory=list)
+    """What each change is (``deleted “a”, inserted “b”``), parallel to ``changes``."""
+    views: list[PairView] = field(default_factory=list)
+    """present.py's view of every pair, as painted."""
 
 
 class _Builder:
@@ -397,11 +267,16 @@ class _Builder:
         doc.setUndoRedoEnabled(False)
         self.rendering = Rendering(doc, layout)
         self.cursor = QTextCursor(doc)
-        self._change_marks: dict[int, tuple[int, int, int]] = {}
+        self._spans: dict[int, dict[str, tuple[int, int]]] = {}
+        self._dim = present.dim_lines(comparison)
+        self._whole = False
 
     def steps(self) -> Iterator[None]:
-        for index, pair in enumerate(self.comparison.pairs):
-            self._pair(index, pair)
+        lay: present.Layout = "inline" if self.layout == INLINE else "side-by-side"
+        for index in range(len(self.comparison.pairs)):
+            view = present.present_pair(self.comparison, index, lay, self._dim)
+            self.rendering.views.append(view)
+            self._pair(index, view)
             yield
         end = QTextBlockFormat()
         end.setTopMargin(40)
@@ -409,7 +284,7 @@ class _Builder:
 
     # -- one pair
 
-    def _pair(self, index: int, pair: SectionPair) -> None:
+    def _pair(self, index: int, view: PairView) -> None:
         c = self.cursor
         f = self.f
         c.movePosition(QTextCursor.MoveOperation.End)
@@ -418,85 +293,96 @@ class _Builder:
         else:
             c.setBlockFormat(f.header_block)
         self.rendering.pair_positions.append(c.position())
-        self._header(pair, pair_notes(self.comparison, index))
-        title_grouped, next_id = _grouped(pair.title_diff.ops, 0)
-        body_grouped, _ = _grouped(pair.body_diff.ops, next_id)
-        self._change_marks = {}
+        self._header(view)
+        self._spans = {}
+        self._whole = view.old_missing or view.new_missing
         if self.layout == SIDE:
-            self._side(pair, title_grouped, body_grouped)
+            self._side(view)
         else:
-            self._inline(pair, title_grouped, body_grouped)
-        for change_id in sorted(self._change_marks):
-            _, start, end = self._change_marks[change_id]
+            self._inline(view)
+        for change_id in sorted(self._spans):
+            spans = self._spans[change_id]
+            if self.layout == INLINE and len(spans) == 2:
+                start, end = min(s for s, _ in spans.values()), max(e for _, e in spans.values())
+            else:
+                start, end = spans.get("new") or spans["old"]
             self.rendering.changes.append((index, start, end))
+            self.rendering.change_names.append(view.changes[change_id] if change_id < len(view.changes) else "")
 
-    def _header(self, pair: SectionPair, group_notes: list[str] = []) -> None:
+    def _header(self, view: PairView) -> None:
         c, f = self.cursor, self.f
-        label = badge_label(pair)
-        c.insertText(f"\u2002{label}\u2002", f.badges[label])
-        if pair.moved and label != "MOVED":
-            c.insertText("\u2002", f.meta)
-            c.insertText("\u2002MOVED\u2002", f.badges["MOVED"])
-        s = pair.stats
-        hidden = invisible_changes(pair)
-        if hidden and not (s.words_inserted or s.words_deleted):
+        for k, badge in enumerate(view.badges):
+            if k:
+                c.insertText("\u2002", f.meta)
+            label = badge.label.upper() if badge.key != "minor" else badge.label
+            if badge.key == "moved":
+                label = f"{present.MOVE_MARK} {label}"
+            c.insertText(f"\u2002{label}\u2002", f.badges.get(badge.key, f.badges["unchanged"]))
+        if view.head:
             c.insertText("\u2003", f.meta)
-            c.insertText(hidden.summary(), f.count_ins if hidden.inserted else f.count_del)
-        if s.words_inserted or s.words_deleted:
+            c.insertText(view.full_title, f.title(f.normal))
+        if view.inserted or view.deleted:
+            if view.status == "minor" and view.minor:
+                c.insertText("\u2003" + view.minor, f.meta)
             c.insertText("\u2003", f.meta)
-            if s.words_inserted:
-                c.insertText(f"+{s.words_inserted}", f.count_ins)
+            if view.inserted:
+                c.insertText(f"+{view.inserted}", f.count_ins)
                 c.insertText(" ", f.meta)
-            if s.words_deleted:
-                c.insertText(f"\u2212{s.words_deleted}", f.count_del)
+            if view.deleted:
+                c.insertText(f"\u2212{view.deleted}", f.count_del)
                 c.insertText(" ", f.meta)
             c.insertText("words", f.meta)
-        notes = []
-        if pair.manual:
-            notes.append("paired by you" if pair.old is not None and pair.new is not None else "unpaired by you")
-        elif pair.old is not None and pair.new is not None and pair.score < 0.3 and pair.status is Status.CHANGED:
-            notes.append(f"weak match ({pair.score:.0%})")
-        if pair.renamed:
-            notes.append("renamed")
-        notes += group_notes
-        for diff in (pair.title_diff, pair.body_diff):
-            if diff.coarse:
-                notes.append(f"coarse diff: {diff.coarse}")
-        if hidden:
-            if s.words_inserted or s.words_deleted:
-                notes.append(hidden.summary())
-            notes.append("invisible: " + ", ".join(hidden.names))
+        elif view.invisible:
+            c.insertText("\u2003", f.meta)
+            c.insertText(view.invisible.summary(), f.count_ins if view.invisible.inserted else f.count_del)
+        elif view.amount:
+            c.insertText("\u2003" + view.amount, f.meta)
+        if view.ignored:
+            c.insertText(f" \u00b7 {view.ignored} ignored", f.meta)
+        notes = list(view.notes)
+        if view.invisible and (view.inserted or view.deleted):
+            notes.insert(0, view.invisible.summary())
+        if view.moved_note and view.moved:
+            notes.insert(0, view.moved_note.rstrip("."))
         if notes:
             c.insertText("\u2003" + " \u00b7 ".join(notes), f.meta)
 
     def _mark(self, change: int, start: int, end: int, side: str) -> None:
-        """Remember where a change is shown; prefer the new side (what the policy says now)."""
+        """Remember where a change is shown, on each side."""
         if change < 0:
             return
-        have = self._change_marks.get(change)
-        rank = 1 if side == "new" else 0
-        if have is None or (rank > have[0]):
-            self._change_marks[change] = (rank, start, end)
+        spans = self._spans.setdefault(change, {})
+        have = spans.get(side)
+        spans[side] = (min(have[0], start), max(have[1], end)) if have else (start, end)
 
-    def _runs(self, cursor: QTextCursor, runs: Para, side: str, title: bool = False) -> None:
+    def _runs(self, cursor: QTextCursor, frags: tuple[Frag, ...], side: str, title: bool = False,
+              dim: bool = False) -> None:
         f = self.f
-        for text, kind, change in runs:
+        for frag in frags:
+            kind = frag.kind
             if kind == "=":
                 fmt = f.normal
             elif kind == "-":
-                fmt = f.deleted
+                fmt = f.deleted_plain if self._whole else f.deleted
             elif kind == "+":
-                fmt = f.inserted
-            elif kind == "~":
-                fmt = f.ignored
+                fmt = f.inserted_plain if self._whole else f.inserted
+            elif kind == "-p":
+                fmt = f.pilcrow_deleted
+            elif kind == "+p":
+                fmt = f.pilcrow_inserted
             else:
-                fmt = f.note
+                fmt = QTextCharFormat(f.ignored)
+                if frag.tip:
+                    fmt.setToolTip(frag.tip)
             if title:
                 fmt = f.title(fmt)
+            elif dim:
+                fmt = f.dimmed(fmt)
             start = cursor.position()
+            text = frag.text
             # Invisible and bidi characters never reach the document: each is shown as its code, so
             # it can neither hide a change nor reorder the text around it (soft hyphens: in changes).
-            in_change = kind in "-+"
+            in_change = kind in ("-", "+")
             if not invisible.has_invisible(text, soft_hyphens=in_change):
                 cursor.insertText(text, fmt)
             else:
@@ -505,55 +391,73 @@ class _Builder:
                         cursor.insertText(segment.text, f.marker(fmt, segment.title))
                     else:
                         cursor.insertText(segment.text, fmt)
-            if kind in "-+":
-                self._mark(change, start, cursor.position(), "new" if kind == "+" else "old")
+            if frag.change >= 0:
+                self._mark(frag.change, start, cursor.position(), "new" if kind in ("+", "+p") else "old")
 
-    def _paras(self, cursor: QTextCursor, paras: list[Para], side: str, block: QTextBlockFormat) -> None:
+    def _paras(self, cursor: QTextCursor, paras: tuple[Para, ...], side: str, block: QTextBlockFormat) -> None:
         for k, para in enumerate(paras):
             if k:
                 cursor.insertBlock(block)
             else:
                 cursor.setBlockFormat(block)
-            self._runs(cursor, para, side)
+            self._runs(cursor, para.frags, side, dim=para.dim)
 
-    def _side(self, pair: SectionPair, title_grouped, body_grouped) -> None:
+    def _title_frags(self, view: PairView, side: str) -> tuple[Frag, ...]:
+        """The heading on one side: its diff (when the title changed) or the title as it is."""
+        k = 0 if side == "old" else 1
+        frags = tuple(fr for row in view.title_rows for para in row[k] for fr in para.frags)
+        if frags:
+            return frags
+        return (Frag("=", "(no title)"),) if view.title_rows else ()
+
+    def _side(self, view: PairView) -> None:
         f = self.f
-        rows = side_rows(body_grouped)
+        rows = view.rows
         nrows = 1 + max(len(rows), 1)
         table = self.cursor.insertTable(nrows, 2, f.table)
         for col, cell_format in ((0, f.left_cell), (1, f.right_cell)):
             for r in range(nrows):
                 table.cellAt(r, col).setFormat(cell_format)
-        for col, side, section in ((0, "old", pair.old), (1, "new", pair.new)):
-            if section is None:
-                if nrows > 1:
-                    table.mergeCells(0, col, nrows, 1)
-                cc = table.cellAt(0, col).firstCursorPosition()
-                cc.setBlockFormat(f.title_block)
-                missing = "Not in the old version" if side == "old" else "Not in the new version"
-                cc.insertText(missing, f.note)
-                continue
+        # Cells are filled in document order (row by row, old then new): a position recorded for
+        # a change is never shifted by text inserted before it afterwards.
+        sides = ((0, "old", view.old_missing), (1, "new", view.new_missing))
+        for col, side, missing in sides:
+            if missing and nrows > 1:
+                table.mergeCells(0, col, nrows, 1)
+        for col, side, missing in sides:
             cc = table.cellAt(0, col).firstCursorPosition()
             cc.setBlockFormat(f.title_block)
-            self._runs(cc, _title_paras(pair, title_grouped, side), side, title=True)
-            for r, (left, right) in enumerate(rows, start=1):
+            if missing:
+                cc.insertText("Not in the old version" if side == "old" else "Not in the new version", f.note)
+                continue
+            title = self._title_frags(view, side)
+            if view.head:
+                cc.insertText(f"{view.title_label}: ", f.meta)
+            if title:
+                self._runs(cc, title, side, title=True)
+            else:
+                cc.insertText("(no title)", f.note)
+        for r, (left, right) in enumerate(rows, start=1):
+            for col, side, missing in sides:
                 paras = left if side == "old" else right
-                if paras:
+                if paras and not missing:
                     cc = table.cellAt(r, col).firstCursorPosition()
                     self._paras(cc, paras, side, f.paragraph)
         self.cursor.movePosition(QTextCursor.MoveOperation.End)
 
-    def _inline(self, pair: SectionPair, title_grouped, body_grouped) -> None:
+    def _inline(self, view: PairView) -> None:
         c, f = self.cursor, self.f
         c.insertBlock(f.title_block)
         block = QTextBlockFormat(f.title_block)
         block.setLeftMargin(6)
         c.setBlockFormat(block)
-        self._runs(c, _inline_title(pair, title_grouped), "new", title=True)
-        paras = inline_paras(body_grouped)
-        for para in paras:
+        if view.head:
+            c.insertText(f"{view.title_label}: ", f.meta)
+        frags = tuple(fr for para in view.title_paras for fr in para.frags)
+        self._runs(c, frags or (Frag("=", view.title),), "new", title=True)
+        for para in view.paras:
             c.insertBlock(f.inline_block)
-            self._runs(c, para, "new")
+            self._runs(c, para.frags, "new", dim=para.dim)
 
 
 # --------------------------------------------------------------------------------------------
@@ -601,7 +505,7 @@ class FindBar(QWidget):
         row.addWidget(self.case)
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setMinimumWidth(120)
+        self.message.setMinimumWidth(150)
         row.addWidget(self.message)
         self.close_button = QToolButton(text="\u2715")
         self.close_button.setToolTip("Close the find bar (Esc)")
@@ -659,6 +563,10 @@ class DiffView(QWidget):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._build_slice)
         self.font_point_size = 11.0
+        self.style_name = "standard"
+        """present.STYLES key: ``standard`` or ``colorblind`` (blue / orange)."""
+        self._stops: tuple[Comparison, list[int]] | None = None
+        self._hit_cache: tuple[tuple, list[int]] | None = None
         self._pending_anchor: tuple | None = None
         self.browser.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.browser.viewport().installEventFilter(self)
@@ -688,7 +596,7 @@ class DiffView(QWidget):
             self.layout_name = layout
         self.comparison = comparison
         self._pending_anchor = anchor
-        colors = Colors.from_palette(self.browser.palette())
+        colors = Colors.from_palette(self.browser.palette(), self.style_name)
         font = self.document_font()
         self._builder = _Builder(comparison, self.layout_name, Formats(colors, font), font)
         self._steps = self._builder.steps()
@@ -806,9 +714,23 @@ class DiffView(QWidget):
     # -- navigation between pairs
 
     def changed_pairs(self) -> list[int]:
-        if self.comparison is None:
+        """The pairs stepping stops at: present.py's ``stop`` (something a reader must see)."""
+        c = self.comparison
+        if c is None:
             return []
-        return [i for i, p in enumerate(self.comparison.pairs) if is_changed(p)]
+        if self._stops is None or self._stops[0] is not c:
+            r = self.rendering
+            if r is not None and len(r.views) == len(c.pairs) and self._builder is None:
+                views = r.views
+            else:
+                views = [pair_view(c, i) for i in range(len(c.pairs))]
+            self._stops = (c, [v.index for v in views if v.stop])
+        return self._stops[1]
+
+    def change_name(self, k: int) -> str:
+        """What single change ``k`` is (``deleted “a”, inserted “b”``)."""
+        names = self.rendering.change_names if self.rendering is not None else []
+        return names[k] if 0 <= k < len(names) else ""
 
     def next_changed(self) -> int | None:
         return next((i for i in self.changed_pairs() if i > self.current), None)
@@ -908,9 +830,39 @@ class DiffView(QWidget):
             return False
         self.browser.setTextCursor(found)
         self.browser.ensureCursorVisible()
-        self.find_bar.message.setText("Wrapped around" if wrapped else "")
-        self._scrolled(0)
+        hits = self._hits(text, flags & ~QTextDocument.FindFlag.FindBackward)
+        k = bisect.bisect_left(hits, found.selectionStart())
+        where = f"{k + 1} of {len(hits)}" if hits and k < len(hits) and hits[k] == found.selectionStart() else ""
+        self.find_bar.message.setText(where + (" (wrapped around)" if wrapped else ""))
+        self._follow_position(found.selectionStart())
         return True
+
+    def _hits(self, text: str, flags: QTextDocument.FindFlag) -> list[int]:
+        """Start positions of every match (counted once per search text and document)."""
+        doc = self.browser.document()
+        key = (text, int(flags.value) if hasattr(flags, "value") else int(flags), id(doc), doc.revision())
+        if self._hit_cache is not None and self._hit_cache[0] == key:
+            return self._hit_cache[1]
+        hits: list[int] = []
+        cursor = QTextCursor(doc)
+        while len(hits) < 100_000:
+            cursor = doc.find(text, cursor, flags)
+            if cursor.isNull():
+                break
+            hits.append(cursor.selectionStart())
+        self._hit_cache = (key, hits)
+        return hits
+
+    def _follow_position(self, position: int) -> None:
+        """Make the pair holding ``position`` the current one (the outline follows)."""
+        if self.rendering is None or not self.rendering.pair_positions:
+            return
+        index = max(0, bisect.bisect_right(self.rendering.pair_positions, position) - 1)
+        self.change_index = None
+        if index != self.current:
+            self.current = index
+            self.current_pair_changed.emit(index)
+        self.navigation_changed.emit()
 
     def find_next(self) -> bool:
         if not self.find_bar.isVisible():

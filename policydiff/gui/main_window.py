@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from policydiff.core.compare import similarity_of
-from policydiff.core.invisible import InvisibleChanges, visible_text
+from policydiff.core import present
+from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison, Document, Options, Overrides
 from policydiff.gui import dialogs, settings
 from policydiff.gui.actions import create_actions, recent_action
-from policydiff.gui.diff_view import INLINE, SIDE, DiffView, invisible_changes
+from policydiff.gui.diff_view import INLINE, SIDE, DiffView, pair_view
 from policydiff.gui.outline import Outline
 from policydiff.gui.workers import Comparer, Job
 
@@ -67,32 +68,8 @@ def describe(doc: Document) -> str:
 
 
 def summary_text(comparison: Comparison) -> str:
-    s = comparison.stats
-    w = s.words
-    sections = (
-        f"{s.sections_changed} changed \u00b7 {s.sections_added} added \u00b7 {s.sections_removed} removed"
-        f" \u00b7 {s.sections_moved} moved \u00b7 {s.sections_unchanged} unchanged sections"
-    )
-    words = f"{w.words_inserted:,} words inserted, {w.words_deleted:,} deleted"
-    ignored = [
-        label
-        for attr, label in (
-            ("ignore_case", "case"),
-            ("ignore_whitespace", "whitespace"),
-            ("ignore_typography", "typography"),
-            ("ignore_numbering", "numbering"),
-        )
-        if getattr(comparison.options, attr)
-    ]
-    text = f"{sections}  \u2014  {words}"
-    hidden = sum((invisible_changes(p) for p in comparison.pairs), InvisibleChanges())
-    if hidden:
-        text += f", {hidden.summary()}"
-    if ignored:
-        text += f"  (ignoring {', '.join(ignored)})"
-    if comparison.identical:
-        text = "No differences in content.  " + text
-    return text
+    """The header's summary line: present.py's counts, the words the outline's badges use."""
+    return present.summary_line(comparison, (pair_view(comparison, i) for i in range(len(comparison.pairs))))
 
 
 class Header(QFrame):
@@ -189,6 +166,9 @@ class MainWindow(QMainWindow):
         self._pending_anchor: tuple | None = None
         self._pending_reason = ""
         self._lonely: dict[str, str] = {}
+        self._undo: list[Overrides] = []
+        """Alignment overrides before each edit (Ctrl+Z goes back to the last)."""
+        self._redo: list[Overrides] = []
 
         self.comparer = Comparer(self)
         self.comparer.comparison_finished.connect(self._comparison_finished)
@@ -217,7 +197,7 @@ class MainWindow(QMainWindow):
         self.dock.setWidget(self.outline)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-        self.resizeDocks([self.dock], [340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock], [400], Qt.Orientation.Horizontal)
         self.outline.pair_activated.connect(self._outline_activated)
         self.outline.view.selectionModel().currentChanged.connect(lambda *_: self._update_alignment_actions())
 
@@ -264,6 +244,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(a.undo_alignment)
+        edit_menu.addAction(a.redo_alignment)
+        edit_menu.addSeparator()
         edit_menu.addAction(a.find)
         edit_menu.addAction(a.find_next)
         edit_menu.addAction(a.find_previous)
@@ -284,11 +267,16 @@ class MainWindow(QMainWindow):
         go_menu.addAction(a.next_change)
         go_menu.addAction(a.prev_change)
         options_menu = bar.addMenu("&Options")
-        for action in (a.ignore_case, a.ignore_whitespace, a.ignore_typography, a.ignore_numbering):
-            options_menu.addAction(action)
+        for spec in present.OPTIONS:
+            options_menu.addAction(getattr(a, spec.attr))
+        options_menu.addSeparator()
+        options_menu.addAction(a.colorblind)
         compare_menu = bar.addMenu("&Compare")
         compare_menu.addAction(a.pair_with)
         compare_menu.addAction(a.unpair)
+        compare_menu.addSeparator()
+        compare_menu.addAction(a.undo_alignment)
+        compare_menu.addAction(a.redo_alignment)
         compare_menu.addSeparator()
         compare_menu.addAction(a.reset_alignment)
         help_menu = bar.addMenu("&Help")
@@ -328,11 +316,17 @@ class MainWindow(QMainWindow):
         self.view.layout_name = layout
         self.view.font_point_size = settings.value("view/text_size")
         opts = settings.options()
-        for name in ("ignore_case", "ignore_whitespace", "ignore_typography", "ignore_numbering"):
-            action = getattr(a, name)
+        for spec in present.OPTIONS:
+            action = getattr(a, spec.attr)
             action.blockSignals(True)
-            action.setChecked(getattr(opts, name))
+            action.setChecked(getattr(opts, spec.attr))
             action.blockSignals(False)
+        colorblind = settings.value("view/style") == "colorblind"
+        a.colorblind.blockSignals(True)
+        a.colorblind.setChecked(colorblind)
+        a.colorblind.blockSignals(False)
+        self.view.style_name = "colorblind" if colorblind else "standard"
+        self.outline.view.itemDelegate().style_name = self.view.style_name
         a.changed_only.setChecked(settings.value("view/changed_only"))
 
     def _restore_window(self) -> None:
@@ -351,13 +345,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ opening
 
     def options(self) -> Options:
-        a = self.acts
-        return Options(
-            ignore_case=a.ignore_case.isChecked(),
-            ignore_whitespace=a.ignore_whitespace.isChecked(),
-            ignore_typography=a.ignore_typography.isChecked(),
-            ignore_numbering=a.ignore_numbering.isChecked(),
-        )
+        return present.options_from({spec.attr: getattr(self.acts, spec.attr).isChecked() for spec in present.OPTIONS})
 
     def _request(self, job: Job, *, message: str | None = None, anchor: tuple | None = None) -> None:
         self._pending_message = message
@@ -497,6 +485,8 @@ class MainWindow(QMainWindow):
             visible_text(f"{comparison.old.name} \u2192 {comparison.new.name}") + f" \u2014 {APP_TITLE}")
         if job.reason in ("open", "swap", "reload", "showcase"):
             self._watch(comparison)
+            self._undo.clear()
+            self._redo.clear()
         if job.reason in ("open", "swap") and comparison.old.path and comparison.new.path:
             settings.add_recent_pair(comparison.old.path, comparison.new.path)
         if job.reason == "reload" and previous is not None and previous.overrides and not comparison.overrides:
@@ -606,6 +596,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Text size {size:g} pt", 3000)
         self.view.rerender()
 
+    def set_colorblind(self, on: bool) -> None:
+        """Orange / blue instead of red / green, in the view and the outline (remembered)."""
+        style = "colorblind" if on else "standard"
+        settings.set_value("view/style", style)
+        self.view.style_name = style
+        self.outline.view.itemDelegate().style_name = style
+        self.outline.view.viewport().update()
+        self.view.rerender()
+
     def set_changed_only(self, on: bool) -> None:
         settings.set_value("view/changed_only", bool(on))
         self.outline.set_changed_only(bool(on))
@@ -676,8 +675,7 @@ class MainWindow(QMainWindow):
             self._say("No change after this one")
             return self._update_navigation()
         self.view.go_to_change(k)
-        total = len(self.view.rendering.changes) if self.view.rendering else 0
-        self._say(f"Change {k + 1} of {total}" + (" \u2014 the last one" if self.view.next_change_index() is None else ""))
+        self._say(self._change_message(k) + (" \u2014 the last one" if self.view.next_change_index() is None else ""))
 
     def prev_change(self) -> None:
         k = self.view.previous_change_index()
@@ -685,8 +683,13 @@ class MainWindow(QMainWindow):
             self._say("No change before this one")
             return self._update_navigation()
         self.view.go_to_change(k)
+        self._say(self._change_message(k) + (" \u2014 the first one" if self.view.previous_change_index() is None else ""))
+
+    def _change_message(self, k: int) -> str:
+        """``Change 3 of 120: deleted “a”, inserted “b”`` (the highlighted change)."""
         total = len(self.view.rendering.changes) if self.view.rendering else 0
-        self._say(f"Change {k + 1} of {total}" + (" \u2014 the first one" if self.view.previous_change_index() is None else ""))
+        name = self.view.change_name(k)
+        return f"Change {k + 1} of {total}" + (f": {name}" if name else "")
 
     def _update_navigation(self) -> None:
         a = self.acts
@@ -725,11 +728,35 @@ class MainWindow(QMainWindow):
         a.pair_with.setEnabled(pair is not None)
         a.unpair.setEnabled(pair is not None and pair.old is not None and pair.new is not None)
         a.reset_alignment.setEnabled(self.comparison is not None and bool(self.comparison.overrides))
+        a.undo_alignment.setEnabled(self.comparison is not None and bool(self._undo))
+        a.redo_alignment.setEnabled(self.comparison is not None and bool(self._redo))
 
-    def _realign(self, overrides: Overrides, anchor: tuple, message: str) -> None:
+    def _realign(self, overrides: Overrides, anchor: tuple, message: str, *, record: bool = True) -> None:
         assert self.comparison is not None
+        if record:  # a new edit: it can be undone, and what was undone before cannot be redone
+            self._undo.append(self.comparison.overrides)
+            self._redo.clear()
         self._request(Job(base=self.comparison, options=self.comparison.options, overrides=overrides, reason="align"),
                       message=message, anchor=anchor)
+        self._update_alignment_actions()
+
+    def undo_alignment(self) -> None:
+        """Back to the pairing before the last Pair With, Unpair or Reset (Ctrl+Z)."""
+        if self.comparison is None or not self._undo:
+            return
+        self._redo.append(self.comparison.overrides)
+        overrides = self._undo.pop()
+        self._realign(overrides, self.view.current_anchor() or (None, None, 0), "Undone: alignment change",
+                      record=False)
+
+    def redo_alignment(self) -> None:
+        """The alignment change just undone, again (Ctrl+Shift+Z)."""
+        if self.comparison is None or not self._redo:
+            return
+        self._undo.append(self.comparison.overrides)
+        overrides = self._redo.pop()
+        self._realign(overrides, self.view.current_anchor() or (None, None, 0), "Redone: alignment change",
+                      record=False)
 
     def pair_with(self) -> None:
         index = self._selected_pair()
@@ -739,30 +766,37 @@ class MainWindow(QMainWindow):
         pair = c.pairs[index]
         from_old = pair.old is not None
         other_doc = c.new if from_old else c.old
+        mine = pair.old if from_old else pair.new
+        assert mine is not None
+        mine_title = visible_text(mine.title or "Preamble")
         partner_of: dict[int, str] = {}
         for p in c.pairs:
-            if p.old is not None and p.new is not None:
+            if p.old is not None and p.new is not None and p.old_index is not None and p.new_index is not None:
                 if from_old:
                     partner_of[p.new_index] = p.old.title or "Preamble"
                 else:
                     partner_of[p.old_index] = p.new.title or "Preamble"
-        labels = []
+        scored = []
         for j, section in enumerate(other_doc.flat()):
-            note = f"now paired with \u201c{partner_of[j]}\u201d" if j in partner_of else "unpaired"
             o, n = (pair.old_index, j) if from_old else (j, pair.new_index)
-            note += f"; {similarity_of(c, o, n):.0%} alike"
-            labels.append((section.title or "Preamble", section.level, note))
+            scored.append((similarity_of(c, o, n), j, section))
+        scored.sort(key=lambda item: (-item[0], item[1]))  # most alike first
+        labels = []
+        for score, j, section in scored:
+            note = f"{score:.0%} alike to \u201c{mine_title}\u201d"
+            note += f"; now paired with \u201c{visible_text(partner_of[j])}\u201d" if j in partner_of else "; unpaired"
+            labels.append((visible_text(section.title or "Preamble"), 1, note, j))
         current = pair.new_index if from_old else pair.old_index
-        mine = (pair.old if from_old else pair.new)
         prompt = (
-            f"Pair the old section \u201c{mine.title or 'Preamble'}\u201d with this section of the new version:"
+            f"Pair the old section \u201c{mine_title}\u201d with this section of the new version (most alike first):"
             if from_old
-            else f"Pair the new section \u201c{mine.title or 'Preamble'}\u201d with this section of the old version:"
+            else f"Pair the new section \u201c{mine_title}\u201d with this section of the old version (most alike first):"
         )
         chosen = dialogs.choose_section(self, "Pair With", prompt, labels, current)
         if chosen is None:
             return
         o, n = (pair.old_index, chosen) if from_old else (chosen, pair.new_index)
+        assert o is not None and n is not None
         old_o = c.overrides
         pairs = tuple(p for p in old_o.pairs if p[0] != o and p[1] != n) + ((o, n),)
         overrides = Overrides(
@@ -773,7 +807,7 @@ class MainWindow(QMainWindow):
         )
         title_o = c.old.flat()[o].title or "Preamble"
         title_n = c.new.flat()[n].title or "Preamble"
-        self._realign(overrides, (o, n, 0), f"Paired \u201c{title_o}\u201d with \u201c{title_n}\u201d")
+        self._realign(overrides, (o, n, 0), f"Paired by hand: \u201c{title_o}\u201d with \u201c{title_n}\u201d")
 
     def unpair(self) -> None:
         index = self._selected_pair()
@@ -785,17 +819,24 @@ class MainWindow(QMainWindow):
             return
         o, n = pair.old_index, pair.new_index
         old_o = c.overrides
+        if (o, n) in old_o.pairs:
+            # A pair made by hand: unpairing it forgets it, and the automatic pairing comes back.
+            overrides = Overrides(pairs=tuple(p for p in old_o.pairs if p != (o, n)), unpaired_old=old_o.unpaired_old,
+                                  unpaired_new=old_o.unpaired_new, unpaired_pairs=old_o.unpaired_pairs)
+            self._realign(overrides, (o, n, 0),
+                          f"Pairing by hand undone: \u201c{pair.display_title}\u201d is paired automatically again")
+            return
         # Out of a merge only the old section leaves (the new one keeps the others), out of a
         # split only the new one; a one-to-one pair comes apart on both sides.
         free_old = not pair.new_group
         free_new = not pair.old_group
         overrides = Overrides(
             pairs=tuple(p for p in old_o.pairs if p != (o, n) and (p[0] != o or not free_old) and (p[1] != n or not free_new)),
-            unpaired_old=tuple(i for i in old_o.unpaired_old if i != o) + ((o,) if free_old else ()),
-            unpaired_new=tuple(j for j in old_o.unpaired_new if j != n) + ((n,) if free_new else ()),
-            unpaired_pairs=tuple(p for p in old_o.unpaired_pairs if p != (o, n)) + ((o, n),),
+            unpaired_old=tuple(i for i in old_o.unpaired_old if i != o) + ((o,) if free_old and o is not None else ()),
+            unpaired_new=tuple(j for j in old_o.unpaired_new if j != n) + ((n,) if free_new and n is not None else ()),
+            unpaired_pairs=tuple(p for p in old_o.unpaired_pairs if p != (o, n)) + (((o, n),) if o is not None and n is not None else ()),
         )
-        self._realign(overrides, (o, None, 0), f"Unpaired \u201c{pair.display_title}\u201d")
+        self._realign(overrides, (o, None, 0), f"Unpaired by hand: \u201c{pair.display_title}\u201d")
 
     def reset_alignment(self) -> None:
         if self.comparison is None or not self.comparison.overrides:
@@ -811,12 +852,15 @@ class MainWindow(QMainWindow):
         if c is None:
             return
         suggested = os.path.join(self._directory(), default_report_name(c))
-        path = dialogs.get_save_path(self, "Save Report", suggested)
+        style = settings.value("report/style")
+        path, style = dialogs.get_report_path(self, "Save Report", suggested, style)
         if not path:
             return
+        settings.set_value("report/style", style)
         self._remember_directory(path)
         try:
-            html = render_report(c, layout=self.view.layout_name, changed_only=self.acts.changed_only.isChecked())
+            html = render_report(c, layout=self.view.layout_name, changed_only=self.acts.changed_only.isChecked(),
+                                 style=style)
             # The dialog has already asked about overwriting; an input, a folder or a device is
             # refused all the same (ReportTargetError).
             save_report(path, html, overwrite=True, inputs=(c.old.path, c.new.path))

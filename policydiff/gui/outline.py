@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from policydiff.core.model import Comparison, SectionPair
 from policydiff.core.invisible import visible_text
-from policydiff.gui.diff_view import Colors, amount_text, badge_label, invisible_changes, is_changed
+from policydiff.core.model import Comparison
+from policydiff.core.present import MOVE_MARK, PairView
+from policydiff.gui.diff_view import Colors, pair_view
 
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 INDEX_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -37,62 +38,74 @@ BADGE_ROLE = Qt.ItemDataRole.UserRole + 3
 AMOUNT_ROLE = Qt.ItemDataRole.UserRole + 4
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 5
 CHANGED_ROLE = Qt.ItemDataRole.UserRole + 6
+BADGES_ROLE = Qt.ItemDataRole.UserRole + 7
+"""Every badge of the row: [(key, label)], primary first."""
+VIEW_ROLE = Qt.ItemDataRole.UserRole + 8
 
 
 class PairModel(QAbstractListModel):
-    """One row per SectionPair of the comparison, in reading order."""
+    """One row per SectionPair of the comparison, in reading order; what each row says comes
+    from present.py (the same badges and amounts as the diff view and the report)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._pairs: tuple[SectionPair, ...] = ()
+        self._comparison: Comparison | None = None
+        self._views: dict[int, PairView] = {}
 
     def set_comparison(self, comparison: Comparison | None) -> None:
         self.beginResetModel()
-        self._pairs = comparison.pairs if comparison is not None else ()
+        self._comparison = comparison
+        self._views = {}
         self.endResetModel()
 
+    def view(self, row: int) -> PairView:
+        found = self._views.get(row)
+        if found is None:
+            assert self._comparison is not None
+            found = self._views[row] = pair_view(self._comparison, row)
+        return found
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._pairs)
+        if parent.isValid() or self._comparison is None:
+            return 0
+        return len(self._comparison.pairs)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._pairs)):
+        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
             return None
-        pair = self._pairs[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return visible_text(pair.display_title)  # never reordered by a bidi override in a title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(pair)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            amount = amount_text(pair)
-            words = "" if not amount or amount.endswith("invisible") else " words"
-            return f"{badge_label(pair).lower()}: {visible_text(pair.display_title)}" + (f", {amount}{words}" if amount else "")
+        assert self._comparison is not None
+        pair = self._comparison.pairs[index.row()]
         if role == PAIR_ROLE:
             return pair
         if role == INDEX_ROLE:
             return index.row()
-        if role == BADGE_ROLE:
-            return badge_label(pair)
-        if role == AMOUNT_ROLE:
-            return amount_text(pair)
         if role == LEVEL_ROLE:
             return pair.level
+        view = self.view(index.row())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return visible_text(view.short_title)  # never reordered by a bidi override in a title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return view.tooltip
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            amount = view.change_text
+            labels = ", ".join(b.label.lower() for b in view.badges)
+            return f"{labels}: {visible_text(view.full_title)}" + (f", {amount}" if amount else "")
+        if role == BADGE_ROLE:
+            return _primary(view).label.upper()
+        if role == BADGES_ROLE:
+            return [(b.key, b.label) for b in view.badges]
+        if role == AMOUNT_ROLE:
+            return view.amount
         if role == CHANGED_ROLE:
-            return is_changed(pair)
+            return view.stop
+        if role == VIEW_ROLE:
+            return view
         return None
 
 
-def _tooltip(pair: SectionPair) -> str:
-    lines = [visible_text(pair.display_title), f"Status: {pair.status.value}" + (", moved" if pair.moved else "")]
-    s = pair.stats
-    lines.append(f"{s.words_inserted} words inserted, {s.words_deleted} deleted")
-    hidden = invisible_changes(pair)
-    if hidden:
-        lines.append(f"{hidden.summary()}: {', '.join(hidden.names)}")
-    if pair.old is not None and pair.new is not None:
-        lines.append(f"Match confidence: {pair.score:.0%}" + (" (paired by you)" if pair.manual else ""))
-    elif pair.manual:
-        lines.append("Unpaired by you")
-    return "\n".join(lines)
+def _primary(view: PairView) -> Any:
+    """The badge the outline paints: the status (the document head's too), never "Document"."""
+    return next((b for b in view.badges if b.key != "document"), view.badges[0])
 
 
 class ChangedFilter(QSortFilterProxyModel):
@@ -124,6 +137,7 @@ class PairDelegate(QStyledItemDelegate):
     """Paints indentation by level, a text badge, the title (elided) and ``+N −M``."""
 
     INDENT = 14
+    style_name = "standard"
 
     def _badge_font(self, option: QStyleOptionViewItem) -> QFont:
         font = QFont(option.font)
@@ -146,26 +160,36 @@ class PairDelegate(QStyledItemDelegate):
         painter.save()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette = opt.palette
-        colors = Colors.from_palette(palette)
+        colors = Colors.from_palette(palette, self.style_name)
         text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         rect = opt.rect.adjusted(6, 0, -6, 0)
         level = int(index.data(LEVEL_ROLE) or 0)
         rect.setLeft(rect.left() + self.INDENT * max(level - 1, 0))
 
-        badge = index.data(BADGE_ROLE) or ""
+        view: PairView | None = index.data(VIEW_ROLE)
         badge_font = self._badge_font(opt)
         bm = QFontMetrics(badge_font)
-        badge_w = bm.horizontalAdvance("UNCHANGED") + 10
         badge_h = bm.height() + 2
-        badge_rect = QRect(rect.left(), rect.center().y() - badge_h // 2 + 1, badge_w, badge_h)
-        bg, fg = colors.badge.get(badge, colors.badge["UNCHANGED"])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(bg)
-        painter.drawRoundedRect(badge_rect, 3, 3)
-        painter.setFont(badge_font)
-        painter.setPen(fg)
-        painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
+        x = rect.left()
+        shown = [_primary(view)] if view is not None else []
+        for badge in shown:
+            label = badge.label.upper() if badge.key != "minor" else badge.label
+            width = max(bm.horizontalAdvance("UNCHANGED"), bm.horizontalAdvance(label)) + 10
+            badge_rect = QRect(x, rect.center().y() - badge_h // 2 + 1, width, badge_h)
+            bg, fg = colors.badge.get(badge.key, colors.badge["unchanged"])
+            painter.setPen(Qt.PenStyle.NoPen if badge.key != "minor" else fg)
+            painter.setBrush(bg)
+            painter.drawRoundedRect(badge_rect, 3, 3)
+            painter.setFont(badge_font)
+            painter.setPen(fg)
+            painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, label)
+            x = badge_rect.right() + 1
+        if view is not None and (view.moved and view.status != "moved"):
+            text = f"{MOVE_MARK} {text}"
+        if view is not None and view.manual:
+            text = f"{text} (by hand)"
+        badge_rect = QRect(x - 1, 0, 1, 1)
 
         amount = index.data(AMOUNT_ROLE) or ""
         fm = QFontMetrics(opt.font)
@@ -174,14 +198,15 @@ class PairDelegate(QStyledItemDelegate):
         text_rect.setRight(opt.rect.right() - 8 - (amount_w + 8 if amount else 0))
         painter.setFont(opt.font)
         painter.setPen(text_color)
-        elided = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(text_rect.width(), 10))
+        elided = fm.elidedText(text, Qt.TextElideMode.ElideMiddle, max(text_rect.width(), 10))
         painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), elided)
         if amount:
             amount_rect = QRect(opt.rect.right() - 6 - amount_w, opt.rect.top(), amount_w, opt.rect.height())
             x = amount_rect.left()
+            counts = view is not None and (view.inserted or view.deleted) and view.status != "minor"
             for part in amount.split(" "):
-                color = (colors.inserted_fg if part.startswith("+") else colors.deleted_fg
-                         if part.startswith("\u2212") else colors.invisible_fg)
+                color = (colors.inserted_fg if counts and part.startswith("+") else colors.deleted_fg
+                         if counts and part.startswith("\u2212") else colors.muted)
                 painter.setPen(text_color if selected else color)
                 w = fm.horizontalAdvance(part)
                 painter.drawText(QRect(x, amount_rect.top(), w, amount_rect.height()),
@@ -226,7 +251,7 @@ class Outline(QWidget):
         self._following = False
 
     def sizeHint(self) -> QSize:  # noqa: N802 - wide enough for badge, title and counts
-        return QSize(340, 600)
+        return QSize(400, 600)
 
     def set_filter_action(self, action) -> None:
         self.filter_button.setDefaultAction(action)

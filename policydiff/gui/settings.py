@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 
 from policydiff.core.model import Options
+from policydiff.core.present import OPTIONS, options_from
 
 ORGANIZATION = "policydiff"
 APPLICATION = "policydiff"
@@ -24,10 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "view/layout": LAYOUT_SIDE,
     "view/changed_only": False,
     "view/text_size": 11.0,
-    "options/ignore_case": False,
-    "options/ignore_whitespace": False,
-    "options/ignore_typography": False,
-    "options/ignore_numbering": False,
+    "view/style": "standard",
+    "report/style": "standard",
+    **{f"options/{spec.attr}": False for spec in OPTIONS},
     "files/recent": "[]",
     "files/last_dir": "",
 }
@@ -78,17 +78,12 @@ def set_layout(name: str) -> None:
 
 
 def options() -> Options:
-    return Options(
-        ignore_case=value("options/ignore_case"),
-        ignore_whitespace=value("options/ignore_whitespace"),
-        ignore_typography=value("options/ignore_typography"),
-        ignore_numbering=value("options/ignore_numbering"),
-    )
+    return options_from({spec.attr: bool(value(f"options/{spec.attr}")) for spec in OPTIONS})
 
 
 def set_options(opts: Options) -> None:
-    for name in ("ignore_case", "ignore_whitespace", "ignore_typography", "ignore_numbering"):
-        set_value(f"options/{name}", bool(getattr(opts, name)))
+    for spec in OPTIONS:
+        set_value(f"options/{spec.attr}", bool(getattr(opts, spec.attr)))
 
 
 def recent_pairs() -> list[tuple[str, str]]:

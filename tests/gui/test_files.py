@@ -133,7 +133,7 @@ def test_save_report_writes_file(qtbot, nec, tmp_path, monkeypatch, errors):
         suggested.append(name)
         return str(target)
 
-    monkeypatch.setattr(dialogs, "get_save_path", fake)
+    monkeypatch.setattr(dialogs, "get_report_path", lambda *args: (fake(*args[:3]), "standard"))
     with qtbot.waitSignal(nec.report_saved, timeout=WAIT_MS):
         nec.acts.save_report.trigger()
     assert os.path.basename(suggested[0]) == "nec-2002-vs-nec-2024.html"
@@ -146,7 +146,7 @@ def test_save_report_error_names_file_and_keeps_comparison(nec, tmp_path, monkey
     pytest.importorskip("policydiff.core.report")
     before = nec.comparison
     target = tmp_path / "no-such-folder" / "report.html"
-    monkeypatch.setattr(dialogs, "get_save_path", lambda *args: str(target))
+    monkeypatch.setattr(dialogs, "get_report_path", lambda *args: (str(target), "standard"))
     nec.acts.save_report.trigger()
     assert len(errors) == 1
     assert "report.html" in errors[0][1]
@@ -177,7 +177,7 @@ def test_save_report_refuses_an_input_a_folder_and_a_device(qtbot, window, pair,
     targets = {str(old): "is one of the input files", str(link): "is one of the input files",
                str(tmp_path): "is a folder", os.devnull: "character device"}
     for target, problem in targets.items():
-        monkeypatch.setattr(dialogs, "get_save_path", lambda *args, t=target: t)
+        monkeypatch.setattr(dialogs, "get_report_path", lambda *args, t=target: (t, "standard"))
         window.acts.save_report.trigger()
         title, text = errors[-1]
         assert title == "Cannot save report" and problem in text, text

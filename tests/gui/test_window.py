@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QKeySequence  # noqa: E402
 
 from policydiff.core.model import Status  # noqa: E402
@@ -30,27 +31,35 @@ def test_showcase_outline_lists_every_pair(nec):
     c = nec.comparison
     assert c.old.name == "nec-2002.md" and c.new.name == "nec-2024.txt"
     titles = _row_titles(nec)
-    assert titles == [p.display_title for p in c.pairs]
-    # the renamed pair reads "old -> new" and carries a text badge, not colour alone
-    row = next(i for i, t in enumerate(titles) if "Site covered" in t)
+    assert titles == ["Document"] + [(p.new or p.old).title for p in c.pairs[1:]]
+    # the renamed pair shows its new title, the rename in the tooltip, and a text badge, not colour alone
+    row = next(i for i, p in enumerate(c.pairs) if p.old is not None and "Site covered" in p.old.title)
     assert "NEC Group Introduction" in titles[row]
-    assert nec.outline.model.index(row, 0).data(BADGE_ROLE) == "CHANGED"
-    badges = {nec.outline.model.index(r, 0).data(BADGE_ROLE) for r in range(len(titles))}
-    assert {"ADDED", "REMOVED", "CHANGED"} <= badges
+    tip = nec.outline.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "1.Site covered by this statement \u2192 1. NEC Group Introduction" in tip
+    assert "Renamed from \u201c1.Site covered by this statement\u201d" in tip
+    assert nec.outline.model.index(row, 0).data(BADGE_ROLE) == "RENAMED"
+    badges = [nec.outline.model.index(r, 0).data(BADGE_ROLE) for r in range(len(titles))]
+    assert {"ADDED", "REMOVED", "RENAMED", "MOVED"} <= set(badges)
+    # "3 moved" in the summary line can be found in the outline: three MOVED badges
+    assert f"{c.stats.sections_moved} moved" in nec.header.summary.text()
+    assert badges.count("MOVED") == c.stats.sections_moved == 3
     # the header names both documents and sums up the comparison
     assert nec.header.old_name.text() == "nec-2002.md"
     assert nec.header.new_name.text() == "nec-2024.txt"
     assert "March 1, 2002" in nec.header.old_meta.text()
-    assert f"{c.stats.sections_changed} changed" in nec.header.summary.text()
+    assert f"{sum(1 for b in badges if b == 'RENAMED')} renamed" in nec.header.summary.text()
     assert f"{c.stats.words.words_inserted:,} words inserted" in nec.header.summary.text()
-    # the document heads (title, metadata, opening text) pair first, named by the titles
-    assert titles[0] == "Privacy | NEC \u2192 Global Privacy Notice"
+    # the document heads (title, metadata, opening text) pair first, shown as "Document" with the
+    # titles in the tooltip
+    assert titles[0] == "Document"
+    assert "Privacy | NEC \u2192 Global Privacy Notice" in nec.outline.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_next_changed_section_steps_in_order_and_stops(nec):
     a = nec.acts
     assert a.next_section.shortcut() == QKeySequence("Alt+Down")
-    changed = [i for i, p in enumerate(nec.comparison.pairs) if is_changed(p)]
+    changed = [i for i, p in enumerate(nec.comparison.pairs) if is_changed(p, nec.comparison)]
     expected = [i for i in changed if i > nec.view.current]
     visited = []
     while a.next_section.isEnabled():
@@ -148,7 +157,7 @@ def test_outline_click_and_changed_only_filter(qtbot, nec):
     nec.outline.view.clicked.emit(proxy.index(target, 0))
     assert nec.view.current == target
     nec.acts.changed_only.trigger()
-    assert proxy.rowCount() == sum(1 for p in pairs if is_changed(p))
+    assert proxy.rowCount() == sum(1 for p in pairs if is_changed(p, nec.comparison))
     assert settings.value("view/changed_only") is True
     # scrolling moves the current pair
     bar = nec.view.browser.verticalScrollBar()

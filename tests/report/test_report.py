@@ -12,6 +12,7 @@ import policydiff
 from policydiff.core.model import Status
 from policydiff.core.report import default_report_name, render_report
 
+from policydiff.core.present import MOVE_MARK, counts, present
 from report_helpers import FIXED_TIME, by_id, document, has_class, parse, section, text_of
 
 
@@ -35,27 +36,22 @@ def check_structure(comparison, html):
     assert [s.get("id") for s in pair_sections(root)] == [f"pair-{i}" for i in range(1, n + 1)]
     assert toc_links(root) == [f"#pair-{i}" for i in range(1, n + 1)]
     nav_text = text_of(next(root.iter("nav")))
-    for p in comparison.pairs:
-        assert p.display_title in nav_text
-    # the counts
+    views = present(comparison)
+    for v in views:
+        assert v.title in nav_text
+    # the counts: the same as present.py gives the window
     st = comparison.stats
-    expected = {
-        "count-unchanged": st.sections_unchanged,
-        "count-changed": st.sections_changed,
-        "count-added": st.sections_added,
-        "count-removed": st.sections_removed,
-        "count-moved": st.sections_moved,
-        "words-inserted": st.words.words_inserted,
-        "words-deleted": st.words.words_deleted,
-    }
-    for ident, value in expected.items():
-        assert text_of(by_id(root, ident)).strip() == str(value), ident
-    # badges: one status badge per pair in the TOC, by text
+    for count in counts(comparison, views):
+        assert text_of(by_id(root, count.ident)).strip() == str(count.value), count.key
+    assert text_of(by_id(root, "count-moved")).strip() == str(st.sections_moved)
+    assert text_of(by_id(root, "words-inserted")).strip() == str(st.words.words_inserted)
+    assert text_of(by_id(root, "words-deleted")).strip() == str(st.words.words_deleted)
+    # badges: the pair's badges in the TOC, by text; a moved pair always says Moved
     rows = list(next(root.iter("nav")).iter("tr"))[1:]
     assert len(rows) == n
-    for row, p in zip(rows, comparison.pairs):
-        badges = [text_of(b) for b in row.iter("span") if has_class(b, "badge")]
-        assert badges[0].lower() == p.status.value
+    for row, v, p in zip(rows, views, comparison.pairs):
+        badges = [text_of(b).replace(MOVE_MARK, "").strip() for b in row.iter("span") if has_class(b, "badge")]
+        assert badges == [b.label for b in v.badges]
         assert ("Moved" in badges) == p.moved
     # self-contained
     assert root.find(".//script") is None
@@ -104,8 +100,8 @@ def test_head_and_metadata(sample):
 def test_summary_and_legend(sample):
     root = parse(render_report(sample, generated_at=FIXED_TIME))
     summary = text_of(summary_of(root))
-    assert "struck-through red: text in the March 1, 2019 version that is not in the June 5, 2024 version" in summary
-    assert "underlined green: text that is only in the new (June 5, 2024) version" in summary
+    assert "struck through: text in the March 1, 2019 version that is not in the June 5, 2024 version" in summary
+    assert "underlined: text that is only in the new (June 5, 2024) version" in summary
     assert text_of(by_id(root, "words-ignored")) == "1"
     assert "Differences in letter case were ignored" in summary
     assert "1 pairing was corrected by hand" in summary
@@ -135,14 +131,14 @@ def test_side_by_side_cells(sample):
     assert len(old_cells) == len(new_cells)
     heading_old, heading_new = old_cells[0], new_cells[0]
     assert "Scope" in text_of(heading_old) and "1. " in text_of(heading_old)
-    assert [text_of(i) for i in heading_new.iter("ins")] == [" of this notice"]
-    # renumbering (1. -> 2.) is not marked as a change
-    assert heading_old.find(".//del") is None
+    assert [text_of(i) for i in heading_new.iter("ins")] == ["2", " of this notice"]
+    # the renumbering (1. -> 2.) shows both numbers: cross-references use them
+    assert [text_of(d) for d in heading_old.iter("del")] == ["1"]
     # body rows are aligned at shared paragraph breaks: one row per paragraph here
     assert [text_of(c) for c in old_cells[1:]] == ["This statement applies to this site.", "Other sites differ."]
     assert [text_of(c) for c in new_cells[1:]] == ["This notice applies to this site.", "Other sites differ."]
-    assert [text_of(d) for d in p3.iter("del")] == ["statement"]
-    assert [text_of(i) for i in p3.iter("ins")] == [" of this notice", "notice"]
+    assert [text_of(d) for d in p3.iter("del")] == ["1", "statement"]
+    assert [text_of(i) for i in p3.iter("ins")] == ["2", " of this notice", "notice"]
 
 
 def test_paragraphs_never_markdown():
@@ -192,12 +188,15 @@ def test_moved_added_removed_coarse_ignored(sample):
 
 def test_inline_layout_is_a_redline(sample):
     root = parse(render_report(sample, layout="inline"))
-    assert root.find(".//body").get("class") == "layout-inline"
+    assert root.find(".//body").get("class") == "layout-inline style-standard"
     p3 = by_id(root, "pair-3")
     assert not [d for d in p3.iter("div") if has_class(d, "sbs")]
     body = [d for d in p3.iter("div") if has_class(d, "text")][0]
     text = [text_of(p) for p in body.iter("p")]
     assert text == ["This statementnotice applies to this site.", "Other sites differ."]
+    heading = [d for d in p3.iter("div") if has_class(d, "title-diff")][0]
+    # a renumbered heading keeps both numbers: the old struck through, the new inserted
+    assert [text_of(d) for d in heading.iter("del")] == ["1"] and text_of(heading.find(".//ins")) == "2"
 
 
 def test_changed_only_collapses_unchanged(sample):
@@ -206,6 +205,8 @@ def test_changed_only_collapses_unchanged(sample):
     folded = [s.get("id") for d in folds if has_class(d, "fold") for s in d.iter("section")]
     unchanged = [f"pair-{i}" for i, p in enumerate(sample.pairs, 1) if p.status is Status.UNCHANGED]
     assert folded == unchanged and unchanged
+    # what is folded is what stepping skips: nothing a reader must see
+    assert folded == [v.anchor for v in present(sample) if not v.stop]
     assert all(d.get("open") is None for d in folds)
     # still present in full
     assert "Write to us at the" in text_of(by_id(root, unchanged[0]))
@@ -216,7 +217,8 @@ def test_changed_only_collapses_unchanged(sample):
 def test_css_covers_phone_print_and_dark(sample):
     html = render_report(sample)
     style = parse(html).find(".//style").text
-    assert "@media print" in style and "break-before: page" in style
+    assert "@media print" in style and "break-after: avoid" in style
+    assert "break-before: page" not in style  # sections flow; a heading is never stranded
     assert "prefers-color-scheme: dark" in style
     assert re.search(r"@media screen and \(max-width: 8\d\dpx\)", style)
     assert "line-through" in style and "underline" in style

@@ -119,3 +119,21 @@ def test_print_to_pdf(report_file, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 20_000
+
+
+def test_nec_prints_on_at_most_fifteen_pages(tmp_path):
+    """Sections flow (no forced page breaks): the NEC report fits on 15 A4 pages or fewer."""
+    import re
+
+    from policydiff.core.compare import compare
+    from policydiff.core.load import load_document
+    from report_helpers import CORPUS
+
+    c = compare(load_document(CORPUS / "nec-2002.md"), load_document(CORPUS / "nec-2024.txt"))
+    path = tmp_path / "nec.html"
+    save_report(path, render_report(c, generated_at=FIXED_TIME))
+    pdf = tmp_path / "nec.pdf"
+    result = chromium(tmp_path, path.as_uri(), f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert result.returncode == 0, result.stderr[-2000:]
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+    assert 1 <= pages <= 15
