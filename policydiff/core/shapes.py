@@ -87,6 +87,8 @@ def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bo
         return False
     # A heading does not stop on a function word; a line that does is a wrapped sentence.
     # (Case-sensitive: "Part A" ends on a label, "the data of a" on a word.)
+    if text.isupper() and len(words) >= 12:  # a long ALL-CAPS line is a wrapped legal paragraph
+        return False
     last_word = words[-1]
     if text.isupper() and len(last_word) > 1:  # ALL-CAPS text wraps on "OR", "THE" too
         last_word = last_word.lower()

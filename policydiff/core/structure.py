@@ -188,23 +188,29 @@ def looks_like_markdown(text: str) -> bool:
 
 
 def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, depth: int = 0) -> list[_Block]:
-    """Top-level blocks of a token stream; ``offset`` is the markdown line the tokens start at."""
+    """Top-level blocks of a token stream parsed from ``lines``, whose first line is markdown line
+    ``offset`` of the document."""
     blocks: list[_Block] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
         line = offset + token.map[0] if token.map else (blocks[-1].line if blocks else offset)
+        own = lines[token.map[0] : token.map[1]] if token.map else []
         if token.map and depth < 3 and (
             (token.type == "table_open" and _is_layout_table(tokens, i))
-            or (token.type == "heading_open" and token.markup in "=-" and lines[line].lstrip().startswith("|"))
-            or (token.type == "paragraph_open" and token.level == 0 and any(
-                _is_pipe_debris(row) for row in lines[line : offset + token.map[1]]))
+            or (token.type == "heading_open" and token.markup in "=-" and own[0].lstrip().startswith("|"))
+            or (token.type == "paragraph_open" and token.level == 0 and any(_is_pipe_debris(row) for row in own))
         ):
             # Pipes and rules of a table used for page layout (or of one that lost its table) hold
-            # the page's text: read the cells as lines of text.
-            start, stop = offset + token.map[0], offset + token.map[1]
-            inner = "\n".join(_LAYOUT_PIPES_RE.sub("", row) if not _RULE_ROW_RE.match(row) else "" for row in lines[start:stop])
-            blocks += _blocks(_MD.parse(inner), lines, start, depth + 1)
+            # the page's text: read the cells as lines of text. A table's rows end their lines (a
+            # hard break each); a paragraph's lines stay as written.
+            table = token.type == "table_open"
+            inner = [
+                "" if _RULE_ROW_RE.match(row) else _LAYOUT_PIPES_RE.sub("", row).rstrip() + "  " if table
+                else _LAYOUT_PIPES_RE.sub("", row)
+                for row in own
+            ]
+            blocks += _blocks(_MD.parse("\n".join(inner)), inner, line, depth + 1)
             i = _block_end(tokens, i)
             continue
         if token.type == "heading_open":
@@ -463,6 +469,10 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
         if verdict is None:
             continue
         kind, depth = verdict
+        following = _next(blocks, i)
+        if kind == "line" and following is not None and following.kind == "list" and _opens_with_anchors(following):
+            block.rule, block.metadata = "label of a table of contents, not a section", "table of contents"
+            continue
         if kind == "numbered":
             if depth > 0:
                 block.rank = _numbered(depth, anchor_rank, anchor_depth)
@@ -559,6 +569,9 @@ def _line_heading(
         if marked_up:
             block.rule = "plain line in a document that marks up its headings"
             return None
+        if not block.paragraph_start and len(text.split()) <= 2 and i > 0 and not is_prose(blocks[i - 1].text):
+            block.rule = "line of a block of short lines (an address, a signature)"
+            return None
         block.rule = "short plain line over prose"
         return "line", 0
     return None
@@ -595,6 +608,17 @@ def _followed_by_text_or_child(block: _Block, following: _Block | None, number: 
     return child.startswith("(") and not number.startswith("(")
 
 
+def _anchor_item(item: Sequence[Token]) -> bool:
+    hrefs = [str(c.attrGet("href") or "") for c in _inline_children(item) if c.type == "link_open"]
+    return bool(hrefs) and all(h.startswith("#") for h in hrefs)
+
+
+def _opens_with_anchors(block: _Block) -> bool:
+    """A list whose first items link to places in the page: a table of contents starts there."""
+    items = _items(block.tokens)[:2]
+    return len(items) == 2 and all(_anchor_item(item) for item in items)
+
+
 def _is_contents(block: _Block, blocks: list[_Block], i: int, later: dict[str, int]) -> bool:
     """A list of links to anchors in the page, or of entries repeating headings that follow."""
     items = _items(block.tokens)
@@ -603,9 +627,7 @@ def _is_contents(block: _Block, blocks: list[_Block], i: int, later: dict[str, i
     anchors = 0
     repeats = 0
     for item in items:
-        hrefs = [str(c.attrGet("href") or "") for c in _inline_children(item) if c.type == "link_open"]
-        if hrefs and all(h.startswith("#") for h in hrefs):
-            anchors += 1
+        anchors += _anchor_item(item)
         text = " ".join(render_blocks(item))
         if later.get(title_key(text.lstrip("\u2022 ")), -1) > i:
             repeats += 1
