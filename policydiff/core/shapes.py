@@ -31,6 +31,7 @@ _ANY_CUE_RE = re.compile(
 )
 SENTENCE_END = ".!?"
 _NON_WORD_RE = re.compile(r"[\W_]+")
+_LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
 _LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ESCAPED_RE = re.compile(r"\\(.)")
 _EMPHASIS_RE = re.compile(r"\*\*|__|\*|_")
@@ -78,6 +79,8 @@ def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bo
     if not 1 <= len(words) <= max_words or len(text) > 8 * max_words:
         return False
     if re.search(r"@|://|\bwww\.", text):  # an address or link on its own line is content
+        return False
+    if not _LETTERS_RE.search(text):  # a number, a code or a time stamp, not a title
         return False
     first = text.lstrip("\"'\u201c\u2018(")[:1]
     if not (first.isupper() or first.isdigit()):

@@ -9,8 +9,8 @@ recovered by rules on block tokens and their inline children, never on particula
   numbering it stands in;
 * a list item that holds only a title, followed by its text, is a numbered section written as a list;
 * a short question over a list is a heading (Q&A style);
-* a short plain line over prose is a heading in pages that lost their markup (not where the
-  markup declares the headings: there it is a label or a caption);
+* a short plain line over prose is a heading (pages that lost their markup, sub-headings the
+  markup left plain); a one-column table under a title is a boxed note, not sections;
 * tables of contents (links to ``#anchors``, or entries repeating headings that follow), repeated
   labels ("In short"), link-only lines and date stamps are never sections.
 
@@ -258,8 +258,9 @@ def _is_pipe_debris(row: str) -> bool:
 
 
 def _is_layout_table(tokens: Sequence[Token], start: int) -> bool:
-    """A table that lays out a page rather than holding data: one column, an empty or prose header
-    row, or a first column left empty (indentation cells) in half the rows or more."""
+    """A table that lays out a page rather than holding data: one column under no title (a titled
+    one is a boxed note), an empty or prose header row, or a first column left empty (indentation
+    cells) in half the rows or more."""
     rows: list[list[str]] = []
     for token in tokens[start:]:
         if token.type == "tr_open":
@@ -268,6 +269,8 @@ def _is_layout_table(tokens: Sequence[Token], start: int) -> bool:
             rows[-1].append(token.content.replace("\u00a0", " ").strip())
         elif token.type == "table_close":
             break
+    if rows and len(rows[0]) == 1 and 0 < len(rows[0][0].split()) <= 12:
+        return False  # a boxed note: its title heads the box, not a section
     if not rows or len(rows[0]) <= 1 or not any(rows[0]):
         return True
     if any(len(cell.split()) > 12 for cell in rows[0]):  # a data table's header holds short labels
@@ -318,7 +321,7 @@ def _emphasised(children: Sequence[Token]) -> bool:
 
 
 def _link_only(children: Sequence[Token]) -> bool:
-    """Every visible character of the line is link text (or there is no text, only links)."""
+    """Every visible character of the line is link text or an image's text (or there is none)."""
     depth, links = 0, 0
     for child in children:
         if child.type == "link_open":
@@ -326,6 +329,8 @@ def _link_only(children: Sequence[Token]) -> bool:
             links += 1
         elif child.type == "link_close":
             depth -= 1
+        elif child.type == "image":
+            links += 1
         elif child.type in ("text", "code_inline") and child.content.strip() and depth <= 0:
             if child.content.strip(" |\u00b7\u2022-"):
                 return False
@@ -389,7 +394,7 @@ def _find_title(blocks: list[_Block]) -> int | None:
             block = blocks[j]
             if block.kind != "line" or not _short_line(block.text) or split_number(block.text)[0]:
                 break
-            if is_date_stamp(block.text):
+            if is_date_stamp(block.text) or block.link_only or not any(c.isalpha() for c in block.text):
                 continue
             shorts.append(j)
         if not shorts:
@@ -426,7 +431,7 @@ def _short_line(text: str) -> bool:
 
 def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None:
     """Decide which blocks are headings, at which rank, and why."""
-    declared = [b for i, b in enumerate(blocks) if b.kind == "heading" and i != title]
+    declared = [b for i, b in enumerate(blocks) if b.kind == "heading" and i != title and b.text]
     top_declared = min((b.level for b in declared), default=2)
     label_counts = Counter(title_key(b.text) for b in blocks if b.kind == "line" and b.emphasis)
     later = _later_heading_keys(blocks, title)
@@ -435,15 +440,25 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
     numbered_rank = 0  # rank of the last numbered pseudo-heading under the current anchor
     item_number: int | None = None  # number of the last list item taken for a section title
     for i, block in enumerate(blocks):
-        if i == title or block.metadata:
+        if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
             continue
         if block.kind == "heading":
             if is_date_stamp(block.text):
                 block.rule = "date stamp, not a section"
                 block.metadata = "date stamp"
                 continue
+            if not block.text:  # the heading's words are in the line below it (or in an image)
+                following = _next(blocks, i)
+                if following is None or following.kind != "line" or not is_heading_text(
+                    following.text, allow_period=False, max_words=_MAX_BOLD_WORDS
+                ):
+                    continue
+                block = following
+                block.level = blocks[i].level
+                block.rule = f"title of an empty declared heading (level {block.level})"
+            else:
+                block.rule = f"declared {'setext' if block.setext else 'ATX'} heading (level {block.level})"
             block.rank = block.level
-            block.rule = f"declared {'setext' if block.setext else 'ATX'} heading (level {block.level})"
             number = split_number(block.text)[0]
             numbering.declare(number)
             anchor_rank, anchor_depth, numbered_rank, item_number = block.rank, len(dotted(number)), 0, None
@@ -465,7 +480,7 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
         if NAVIGATION_RE.match(block.text):
             block.metadata = "navigation"
             continue
-        verdict = _line_heading(block, blocks, i, numbering, label_counts, later, marked_up=len(declared) >= 3)
+        verdict = _line_heading(block, blocks, i, numbering, label_counts, later)
         if verdict is None:
             continue
         kind, depth = verdict
@@ -509,12 +524,9 @@ def _line_heading(
     numbering: Numbering,
     label_counts: Counter[str],
     later: dict[str, int],
-    *,
-    marked_up: bool,
 ) -> tuple[str, int] | None:
     """("numbered", depth) or ("line", 0) when the paragraph line is a heading; None otherwise
-    (with the reason in ``block.rule`` when the line looked like one). In a document that marks
-    up its headings (``marked_up``), a short plain line is a label or caption, not a heading."""
+    (with the reason in ``block.rule`` when the line looked like one)."""
     text = block.text
     following = _next(blocks, i)
     number, rest = split_number(text)
@@ -566,9 +578,6 @@ def _line_heading(
     if re.search(r"\d", text) or ":" in text or text.endswith("!"):
         return None
     if (following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text)):
-        if marked_up:
-            block.rule = "plain line in a document that marks up its headings"
-            return None
         if not block.paragraph_start and len(text.split()) <= 2 and i > 0 and not is_prose(blocks[i - 1].text):
             block.rule = "line of a block of short lines (an address, a signature)"
             return None
