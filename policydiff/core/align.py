@@ -73,7 +73,7 @@ USE_CONCEPTS = True
 """Map privacy-policy synonyms to one concept (measured with and without: benchmarks/)."""
 SMALL = 200_000
 """Up to this many old x new section pairs, every pair sharing a word is scored exactly."""
-TOP_K = 12
+TOP_K = 6
 """For larger documents, candidates kept per section (by body and by title similarity)."""
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
@@ -539,8 +539,8 @@ class _Aligner:
         hi_old, hi_new = anchors[at] if at < len(anchors) else (1 << 30, 1 << 30)
         if not lo_new < j < hi_new:
             return None
-        gap_old = [a for a in self.sim.old_ids if lo_old < a < hi_old and (a == i or a not in self.partners_old)]
-        gap_new = [b for b in self.sim.new_ids if lo_new < b < hi_new and (b == j or b not in self.partners_new)]
+        gap_old = [a for a in _between(self.sim.old_ids, lo_old, hi_old) if a == i or a not in self.partners_old]
+        gap_new = [b for b in _between(self.sim.new_ids, lo_new, hi_new) if b == j or b not in self.partners_new]
         return gap_old, gap_new
 
     def _position_support(self, i: int, j: int) -> bool:
@@ -570,8 +570,8 @@ class _Aligner:
         for (lo_old, lo_new), (hi_old, hi_new) in zip(pairs, pairs[1:]):
             if not lo_new < hi_new:
                 continue
-            gap_old = [a for a in self.sim.old_ids if lo_old < a < hi_old and self.free_old(a)]
-            gap_new = [b for b in self.sim.new_ids if lo_new < b < hi_new and self.free_new(b)]
+            gap_old = [a for a in _between(self.sim.old_ids, lo_old, hi_old) if self.free_old(a)]
+            gap_new = [b for b in _between(self.sim.new_ids, lo_new, hi_new) if self.free_new(b)]
             if len(gap_old) != 1 or len(gap_new) != 1:
                 continue
             # Every section in between must be free: a gap holding paired sections is no place.
@@ -729,9 +729,14 @@ class _Aligner:
                 continue
             if (i, j) in self.blocked_pairs or self._many_to_many(i, j):
                 continue
-            if i in self.manual_old or j in self.manual_new:
-                continue  # the user's pairs get no automatic partners
+            if how != "contained" and (i in self.manual_old or j in self.manual_new):
+                continue  # the user's pairs get automatic partners only for text they contain
             self.add(Match(i, j, max(self.sim.get(i, j), min(strength, 1.0)), how=how))
+
+
+def _between(ids: Sequence[int], lo: int, hi: int) -> Sequence[int]:
+    """The ids strictly between lo and hi (ids sorted)."""
+    return ids[bisect.bisect_right(ids, lo) : bisect.bisect_left(ids, hi)]
 
 
 def _parents(flat: Sequence[Section]) -> dict[int, int]:
