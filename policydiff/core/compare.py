@@ -23,7 +23,7 @@ from policydiff.core.model import (
     WordDiff,
 )
 from policydiff.core.moves import find_moved_passages
-from policydiff.core.worddiff import diff_words, word_keys
+from policydiff.core.worddiff import diff_words, shared_tokens, word_keys
 
 # (old index, new index, old group, new group) -> (title diff, body diff)
 _DiffCache = dict[tuple[object, ...], tuple[WordDiff, WordDiff]]
@@ -68,6 +68,18 @@ def with_options(comparison: Comparison, options: Options) -> Comparison:
 
 
 def _build(
+    old: Document,
+    new: Document,
+    similarity: Similarity,
+    options: Options,
+    overrides: Overrides,
+    cache: _DiffCache,
+) -> Comparison:
+    with shared_tokens():  # each text is tokenized once, for its diffs and the verdict
+        return _build_shared(old, new, similarity, options, overrides, cache)
+
+
+def _build_shared(
     old: Document,
     new: Document,
     similarity: Similarity,
