@@ -71,6 +71,8 @@ MIN_SHINGLES = 8
 """A section with fewer distinct bigrams is too short to judge containment."""
 USE_CONCEPTS = True
 """Map privacy-policy synonyms to one concept (measured with and without: benchmarks/)."""
+PY_PAIRS = 5_000
+"""Up to this many old x new section pairs, candidates are scored in pure Python (no NumPy import)."""
 SMALL = 200_000
 """Up to this many old x new section pairs, every pair sharing a word is scored exactly."""
 TOP_K = 6
@@ -255,10 +257,6 @@ class _Features:
         ]
         return features
 
-    def score(self, a: int, b: int) -> float:
-        """Similarity of old row ``a`` and new row ``b`` (b counts from the first new section)."""
-        return self.mix(_cosine(self.body[a], self.body[b]), _cosine(self.title[a], self.title[b]), a, b)
-
     def mix(self, body: float, title: float, a: int, b: int) -> float:
         """Body and title mixed, discounted across outline levels, with an order bonus."""
         s = body if self.untitled[a] and self.untitled[b] else (1 - TITLE_WEIGHT) * body + TITLE_WEIGHT * title
@@ -278,16 +276,78 @@ class _Features:
 
 
 class Similarity:
-    """Similarity of old and new sections: exact scores of the candidate pairs, others on demand."""
+    """Similarity of old and new sections: exact scores of the candidate pairs, others on demand.
 
-    def __init__(self, features: _Features, scores: dict[tuple[int, int], float]) -> None:
+    Three ways to fill it, by size (old x new section pairs): up to ``PY_PAIRS``, pure Python over
+    the pairs that share a word; up to ``SMALL``, the same pairs from sparse matrix products; beyond,
+    the best ``TOP_K`` partners of every section by each measure. Body and title cosines and
+    containment are kept per candidate pair, so no step computes one twice.
+    """
+
+    def __init__(self, features: _Features) -> None:
         self.features = features
         self.old_ids = features.old_ids
         self.new_ids = features.new_ids
-        self.scores = scores
-        """(old flat index, new flat index) -> similarity, for the candidate pairs."""
+        self.scores: dict[tuple[int, int], float] = {}
+        """(old flat index, new flat index) -> similarity, for the candidate pairs at or above
+        ``GAP_THRESHOLD`` (no step pairs on less)."""
+        self.candidates_old: dict[int, list[int]] = {}
+        """Old flat index -> new sections worth a look (sharing words), for the later steps."""
+        self.candidates_new: dict[int, list[int]] = {}
         self._row = {i: r for r, i in enumerate(self.old_ids)}
         self._col = {j: len(self.old_ids) + c for c, j in enumerate(self.new_ids)}
+        self._body: dict[tuple[int, int], float] = {}
+        self._title: dict[tuple[int, int], float] = {}
+        self._contained: dict[tuple[int, int], float] = {}
+        """(row, row) -> share of the first's text found in the second (either direction)."""
+        self._complete = False
+        self._dense: list[list[list[float]]] | None = None
+        """Body, title, old-in-new and new-in-old measures of every (old row, new row - n_old)."""
+        """Whether every nonzero measure is in the dicts above (a missing pair shares no word)."""
+
+    def _add_candidates(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Candidate (old row, new row) pairs, each once."""
+        n_old = len(self.old_ids)
+        for a, b in sorted(set(pairs)):
+            i, j = self.old_ids[a], self.new_ids[b - n_old]
+            self.candidates_old.setdefault(i, []).append(j)
+            self.candidates_new.setdefault(j, []).append(i)
+            score = self._score(a, b)
+            if score >= GAP_THRESHOLD:
+                self.scores[(i, j)] = score
+
+    def _score(self, a: int, b: int) -> float:
+        return self.features.mix(self._body_rows(a, b), self._title_rows(a, b), a, b)
+
+    def _body_rows(self, a: int, b: int) -> float:
+        if self._dense is not None:
+            return self._dense[0][a][b - len(self.old_ids)]  # type: ignore[no-any-return]
+        value = self._body.get((a, b))
+        if value is None:
+            value = 0.0 if self._complete else _cosine(self.features.body[a], self.features.body[b])
+            self._body[(a, b)] = value
+        return value
+
+    def _title_rows(self, a: int, b: int) -> float:
+        if self._dense is not None:
+            return self._dense[1][a][b - len(self.old_ids)]  # type: ignore[no-any-return]
+        value = self._title.get((a, b))
+        if value is None:
+            value = 0.0 if self._complete else _cosine(self.features.title[a], self.features.title[b])
+            self._title[(a, b)] = value
+        return value
+
+    def _contained_rows(self, a: int, b: int) -> float:
+        if self._dense is not None:
+            n_old = len(self.old_ids)
+            if a < n_old:
+                return self._dense[2][a][b - n_old]  # type: ignore[no-any-return]
+            return self._dense[3][b][a - n_old]  # type: ignore[no-any-return]
+        value = self._contained.get((a, b))
+        if value is None:
+            value = 0.0 if self._complete else self.features.contained(a, b)
+            self._contained[(a, b)] = value
+        return value
 
     def get(self, old_index: int, new_index: int) -> float:
         """Similarity of two sections by their ``Document.flat()`` indices (0 for an empty preamble)."""
@@ -295,25 +355,25 @@ class Similarity:
         if found is not None:
             return found
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else self.features.score(a, b)
+        return 0.0 if a is None or b is None else self._score(a, b)
 
     def title(self, old_index: int, new_index: int) -> float:
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else _cosine(self.features.title[a], self.features.title[b])
+        return 0.0 if a is None or b is None else self._title_rows(a, b)
 
     def body(self, old_index: int, new_index: int) -> float:
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else _cosine(self.features.body[a], self.features.body[b])
+        return 0.0 if a is None or b is None else self._body_rows(a, b)
 
     def old_in_new(self, old_index: int, new_index: int) -> float:
         """How much of the old section's text is found in the new one (0..1)."""
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else self.features.contained(a, b)
+        return 0.0 if a is None or b is None else self._contained_rows(a, b)
 
     def new_in_old(self, old_index: int, new_index: int) -> float:
         """How much of the new section's text is found in the old one (0..1)."""
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else self.features.contained(b, a)
+        return 0.0 if a is None or b is None else self._contained_rows(b, a)
 
     def has_text(self, index: int, old: bool) -> bool:
         row = self._row.get(index) if old else self._col.get(index)
@@ -323,22 +383,21 @@ class Similarity:
 def similarity_matrix(old: Document, new: Document) -> Similarity:
     """Candidate pairs (sections sharing words) with their similarity; see the module doc."""
     features = _Features.of(old, new)
+    similarity = Similarity(features)
     n_old, n_new = len(features.old_ids), len(features.new_ids)
-    if n_old * n_new <= SMALL:
-        candidates = _candidates_exact(features)
+    if n_old * n_new <= PY_PAIRS:
+        similarity._add_candidates(_candidates_exact(features))
     else:
-        candidates = _candidates_sparse(features)
-    scores: dict[tuple[int, int], float] = {}
-    for a, b in candidates:
-        scores[(features.old_ids[a], features.new_ids[b - n_old])] = features.score(a, b)
-    return Similarity(features, scores)
+        _matrix_candidates(similarity, exact=n_old * n_new <= SMALL)
+    return similarity
 
 
 def _candidates_exact(f: _Features) -> set[tuple[int, int]]:
-    """Every (old row, new row) pair sharing a body term, a title term or a bigram."""
+    """Every (old row, new row) pair sharing a body or a title term (sharing a bigram, they share
+    a body term too)."""
     n_old = len(f.old_ids)
     out: set[tuple[int, int]] = set()
-    for vectors in (f.body, f.title, f.shingles):
+    for vectors in (f.body, f.title):
         index: dict[str, list[int]] = {}
         for b in range(n_old, len(vectors)):
             for t in vectors[b]:
@@ -351,47 +410,111 @@ def _candidates_exact(f: _Features) -> set[tuple[int, int]]:
     return out
 
 
-def _candidates_sparse(f: _Features) -> set[tuple[int, int]]:
-    """The best ``TOP_K`` partners of every section by body and by title cosine, from sparse
-    matrix products done a block of rows at a time (memory: one block x the other side)."""
+def _matrix_candidates(sim: Similarity, exact: bool) -> None:
+    """Candidates and their measures from sparse matrix products (NumPy and SciPy, imported only
+    for documents this large).
+
+    ``exact``: every pair sharing a word, as the pure-Python way finds them. Otherwise the best
+    ``TOP_K`` partners of every section, from either side, by body cosine, title cosine and
+    containment, found a block of rows at a time (memory: one block x the other side)."""
     import numpy as np
     from scipy import sparse
 
-    n_old = len(f.old_ids)
-    n = len(f.body)
-    out: set[tuple[int, int]] = set()
-    for vectors in (f.body, f.title):
+    f = sim.features
+    n_old, n = len(f.old_ids), len(f.body)
+    n_new = n - n_old
+
+    def matrix(vectors: Sequence[dict[str, float]], binary: bool = False) -> sparse.csr_matrix:
         vocabulary: dict[str, int] = {}
-        rows, cols, vals = [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
         for r, vector in enumerate(vectors):
-            for t, w in vector.items():
-                rows.append(r)
-                cols.append(vocabulary.setdefault(t, len(vocabulary)))
-                vals.append(w)
-        if not vals:
-            continue
-        matrix = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocabulary))
+            rows.extend(itertools.repeat(r, len(vector)))
+            cols.extend(vocabulary.setdefault(t, len(vocabulary)) for t in vector)
+            vals.extend(itertools.repeat(1.0, len(vector)) if binary else vector.values())
+        return sparse.csr_matrix(
+            (np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(n, max(len(vocabulary), 1))
         )
-        old_m, new_m = matrix[:n_old], matrix[n_old:]
-        for first, second, offset_a, offset_b, flip in (
-            (old_m, new_m, 0, n_old, False),
-            (new_m, old_m, n_old, 0, True),
-        ):
-            second_t = second.T.tocsc()
-            block = max(1, 2_000_000 // max(second.shape[0], 1))
-            for start in range(0, first.shape[0], block):
-                product = (first[start : start + block] @ second_t).toarray()
-                k = min(TOP_K, product.shape[1])
-                if k == 0:
-                    continue
-                best = np.argpartition(-product, k - 1, axis=1)[:, :k]
-                for r, row in enumerate(best):
-                    for c in row:
-                        if product[r, c] > 0:
-                            a, b = start + r + offset_a, int(c) + offset_b
-                            out.add((b, a) if flip else (a, b))
-    return out
+
+    body, title = matrix(f.body), matrix(f.title)
+    # Containment of row a in row b: a's rarity-weighted bigrams found in b, over a's total
+    # (0 for a section too short to judge).
+    judged = np.asarray(
+        [len(g) >= MIN_SHINGLES and t > 0 for g, t in zip(f.shingles, f.shingle_total)], dtype=bool
+    )
+    totals = np.where(judged, np.asarray(f.shingle_total, dtype=np.float64), np.inf)
+    grams = (sparse.diags(1.0 / totals) @ matrix(f.shingles)).tocsr()
+    present = matrix(f.shingles, binary=True)
+    olds, news = slice(0, n_old), slice(n_old, n)
+
+    if exact:
+        measures = [
+            (body[olds] @ body[news].T).toarray(),
+            (title[olds] @ title[news].T).toarray(),
+            np.round((grams[olds] @ present[news].T).toarray(), 5),
+            np.round((present[olds] @ grams[news].T).toarray(), 5),
+        ]
+        rows, cols = np.nonzero((measures[0] > 0) | (measures[1] > 0))
+        values = [m[rows, cols] for m in measures]
+        sim._dense = [m.tolist() for m in measures]
+    else:
+        found: list[np.ndarray] = []
+        for left, right in ((body, body), (title, title), (grams, present)):
+            for first, second, flip in ((olds, news, False), (news, olds, True)):
+                second_t = right[second].T.tocsc()
+                rows_first = left[first]
+                width = second_t.shape[1]
+                k = min(TOP_K, width)
+                block = max(1, 2_000_000 // max(width, 1))
+                for start in range(0, rows_first.shape[0], block):
+                    product = (rows_first[start : start + block] @ second_t).toarray()
+                    best = np.argpartition(-product, k - 1, axis=1)[:, :k]
+                    r = np.repeat(np.arange(product.shape[0]), k)
+                    c = best.ravel()
+                    keep = product[r, c] > 0
+                    r, c = r[keep] + start, c[keep]
+                    found.append(c * n_old + r if flip else r * n_new + c)
+        if not found:
+            return
+        codes = np.unique(np.concatenate(found))
+        rows, cols = codes // n_new, codes % n_new
+        values = [np.zeros(len(codes)) for _ in range(4)]
+        step = 50_000
+        for at in range(0, len(codes), step):
+            a, b = rows[at : at + step], cols[at : at + step] + n_old
+            values[0][at : at + step] = np.asarray(body[a].multiply(body[b]).sum(axis=1)).ravel()
+            values[1][at : at + step] = np.asarray(title[a].multiply(title[b]).sum(axis=1)).ravel()
+            values[2][at : at + step] = np.asarray(grams[a].multiply(present[b]).sum(axis=1)).ravel()
+            values[3][at : at + step] = np.asarray(present[a].multiply(grams[b]).sum(axis=1)).ravel()
+        values[2], values[3] = np.round(values[2], 5), np.round(values[3], 5)
+        keys = list(zip(rows.tolist(), (cols + n_old).tolist()))
+        sim._body.update(zip(keys, values[0].tolist()))
+        sim._title.update(zip(keys, values[1].tolist()))
+        sim._contained.update(zip(keys, values[2].tolist()))
+        sim._contained.update(zip(((b, a) for a, b in keys), values[3].tolist()))
+
+    # Scores of all candidates at once: as ``_Features.mix``, rounded the same way.
+    untitled = np.asarray(f.untitled, dtype=bool)
+    level = np.asarray(f.level)
+    position = np.asarray(f.position)
+    a, b = rows, cols + n_old
+    body_v, title_v = values[0], values[1]
+    score = np.where(
+        untitled[a] & untitled[b], body_v, (1 - TITLE_WEIGHT) * body_v + TITLE_WEIGHT * title_v
+    )
+    score = np.where(level[a] != level[b], score * LEVEL_FACTOR, score)
+    score = score * (1 + ORDER_BONUS * (1 - np.abs(position[a] - position[b])))
+    score = np.round(np.clip(score, 0.0, 1.0), 5)
+    old_ids, new_ids = np.asarray(f.old_ids), np.asarray(f.new_ids)
+    i_all, j_all = old_ids[rows].tolist(), new_ids[cols].tolist()
+    for i, j in zip(i_all, j_all):
+        sim.candidates_old.setdefault(i, []).append(j)
+    for j, i in sorted(zip(j_all, i_all)):
+        sim.candidates_new.setdefault(j, []).append(i)
+    good = score >= GAP_THRESHOLD
+    sim.scores.update(zip(zip(old_ids[rows[good]].tolist(), new_ids[cols[good]].tolist()), score[good].tolist()))
+    sim._complete = exact
 
 
 # ----------------------------------------------------------------------------------------------
@@ -426,8 +549,6 @@ class _Aligner:
         self.partners_new: dict[int, set[int]] = {}
         self.manual_old: set[int] = set()
         self.manual_new: set[int] = set()
-        self._by_old_cache: dict[int, list[int]] = {}
-        self._by_new_cache: dict[int, list[int]] = {}
 
     # --- bookkeeping
 
@@ -714,12 +835,7 @@ class _Aligner:
         self._accept(proposals, "resembles")
 
     def _by_side(self, old_side: bool) -> dict[int, list[int]]:
-        cache = self._by_old_cache if old_side else self._by_new_cache
-        if not cache:
-            for i, j in self.sim.scores:
-                self._by_old_cache.setdefault(i, []).append(j)
-                self._by_new_cache.setdefault(j, []).append(i)
-        return self._by_old_cache if old_side else self._by_new_cache
+        return self.sim.candidates_old if old_side else self.sim.candidates_new
 
     def _accept(self, proposals: list[tuple[float, int, int, bool]], how: str) -> None:
         """Proposals (strength, old, new, whether the old section proposed), strongest first."""
