@@ -129,32 +129,33 @@ def _suffix_stem(word: str) -> str:
     return word
 
 
-_TERM_CACHE: dict[str, str | None] = {}
+class _Terms(dict[str, "str | None"]):
+    """Lower-case word -> its normalised term (None for a stop word or a number), filled on demand."""
 
-
-def _term(word: str) -> str | None:
-    """The normalised term of one lower-case word (None for a stop word or a number)."""
-    term = _TERM_CACHE.get(word, "")
-    if term == "":
+    def __missing__(self, word: str) -> str | None:
         bare = word.removesuffix("'s")
         if bare in _STOPWORDS or bare.isdigit():
             term = None
         else:
             term = (_CONCEPTS.get(bare) if USE_CONCEPTS else None) or _stemmer()(bare)
-        if len(_TERM_CACHE) > 200_000:
-            _TERM_CACHE.clear()
-        _TERM_CACHE[word] = term
-    return term
+        if len(self) > 200_000:
+            self.clear()
+        self[word] = term
+        return term
+
+
+_TERM_CACHE = _Terms()
+
+
+def _term(word: str) -> str | None:
+    """The normalised term of one lower-case word (None for a stop word or a number)."""
+    return _TERM_CACHE[word]
 
 
 def terms(text: str) -> list[str]:
     """Normalised content terms of a text: concepts, then Snowball stems; stop words dropped."""
-    out: list[str] = []
-    for word in _WORD_RE.findall(text.lower().replace("\u2019", "'")):
-        term = _term(word)
-        if term is not None:
-            out.append(term)
-    return out
+    words = _WORD_RE.findall(text.lower().replace("\u2019", "'"))
+    return [t for t in map(_TERM_CACHE.__getitem__, words) if t is not None]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -753,30 +754,35 @@ class _Aligner:
             return
         self.add(Match(i, j, self.sim.get(i, j), how=how))
 
+    def _free_with_candidates(self) -> Iterable[tuple[bool, int, list[int]]]:
+        """Each unpaired section of either side (old first) with its candidate partners:
+        (whether it is old, its index, the other side's candidates)."""
+        for old_side in (True, False):
+            ids = self.sim.old_ids if old_side else self.sim.new_ids
+            free = self.free_old if old_side else self.free_new
+            candidates = self.sim.candidates_old if old_side else self.sim.candidates_new
+            for p in ids:
+                if free(p):
+                    yield old_side, p, candidates.get(p, [])
+
     def containment(self) -> None:
         """Unpaired sections whose text is mostly found in one section of the other version (or,
         cut into pieces, in a few together) join that section: merges and splits."""
         proposals: list[tuple[float, int, int, bool]] = []
-        for old_side in (True, False):
-            ids = self.sim.old_ids if old_side else self.sim.new_ids
-            free = self.free_old if old_side else self.free_new
-            candidates = self._by_side(old_side)
-            for p in ids:
-                if not free(p):
-                    continue
-                found: list[tuple[float, int]] = []
-                for q in candidates.get(p, ()):
-                    c = self.sim.old_in_new(p, q) if old_side else self.sim.new_in_old(q, p)
-                    if c > 0:
-                        found.append((c, q))
-                if not found:
-                    continue
-                found.sort(key=lambda x: (-x[0], x[1]))
-                best, q = found[0]
-                spread = sum(c for c, _ in found[:3])
-                if best >= CONTAINED or (best >= 0.2 and spread >= CONTAINED_SPREAD):
-                    i, j = (p, q) if old_side else (q, p)
-                    proposals.append((best, i, j, old_side))
+        for old_side, p, candidates in self._free_with_candidates():
+            found: list[tuple[float, int]] = []
+            for q in candidates:
+                c = self.sim.old_in_new(p, q) if old_side else self.sim.new_in_old(q, p)
+                if c > 0:
+                    found.append((c, q))
+            if not found:
+                continue
+            found.sort(key=lambda x: (-x[0], x[1]))
+            best, q = found[0]
+            spread = sum(c for c, _ in found[:3])
+            if best >= CONTAINED or (best >= 0.2 and spread >= CONTAINED_SPREAD):
+                i, j = (p, q) if old_side else (q, p)
+                proposals.append((best, i, j, old_side))
         self._accept(proposals, "contained")
 
     def children(self) -> None:
@@ -810,32 +816,23 @@ class _Aligner:
         """An unpaired section whose body closely resembles a section that is paired already
         joins it (a merge or split whose text was rewritten on the way)."""
         proposals: list[tuple[float, int, int, bool]] = []
-        for old_side in (True, False):
-            ids = self.sim.old_ids if old_side else self.sim.new_ids
-            free = self.free_old if old_side else self.free_new
-            candidates = self._by_side(old_side)
-            for p in ids:
-                if not free(p):
+        for old_side, p, candidates in self._free_with_candidates():
+            best: tuple[float, int] | None = None
+            for q in candidates:
+                i, j = (p, q) if old_side else (q, p)
+                if self.flat_old[i].level != self.flat_new[j].level:
                     continue
-                best: tuple[float, int] | None = None
-                for q in candidates.get(p, ()):
-                    i, j = (p, q) if old_side else (q, p)
-                    if self.flat_old[i].level != self.flat_new[j].level:
-                        continue
-                    body = self.sim.body(i, j)
-                    if best is None or (body, -q) > (best[0], -best[1]):
-                        best = (body, q)
-                if best is None or best[0] < JOIN_BODY:
-                    continue
-                q = best[1]
-                other_paired = q in (self.partners_new if old_side else self.partners_old)
-                if other_paired:
-                    i, j = (p, q) if old_side else (q, p)
-                    proposals.append((best[0], i, j, old_side))
+                body = self.sim.body(i, j)
+                if best is None or (body, -q) > (best[0], -best[1]):
+                    best = (body, q)
+            if best is None or best[0] < JOIN_BODY:
+                continue
+            q = best[1]
+            other_paired = q in (self.partners_new if old_side else self.partners_old)
+            if other_paired:
+                i, j = (p, q) if old_side else (q, p)
+                proposals.append((best[0], i, j, old_side))
         self._accept(proposals, "resembles")
-
-    def _by_side(self, old_side: bool) -> dict[int, list[int]]:
-        return self.sim.candidates_old if old_side else self.sim.candidates_new
 
     def _accept(self, proposals: list[tuple[float, int, int, bool]], how: str) -> None:
         """Proposals (strength, old, new, whether the old section proposed), strongest first."""

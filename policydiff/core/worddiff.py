@@ -165,11 +165,13 @@ class _TokenCache:
     """Tokens of each text seen during one comparison, shared by the title and body diffs, the
     group diffs and the verdict; equal tokens are stored once (``canon``) to keep memory low."""
 
-    __slots__ = ("tokens", "canon")
+    __slots__ = ("tokens", "canon", "alphabet")
 
     def __init__(self) -> None:
         self.tokens: dict[str, list[str]] = {}
         self.canon: dict[str, str] = {}
+        self.alphabet: _Alphabet | None = None
+        """One alphabet for every diff without ignore options (codes only need to be distinct)."""
 
 
 _CACHE: ContextVar[_TokenCache | None] = ContextVar("policydiff_token_cache", default=None)
@@ -342,7 +344,7 @@ def _token_class(token: str) -> str:
 
 _FIRST_CP: Final = 0x100
 _MAX_CODES: Final = 0x110000 - _FIRST_CP - 0x800
-_MAX_BMP_CODES: Final = 0x10000 - _FIRST_CP - 0x800
+
 
 
 def _code_point(index: int) -> str:
@@ -949,15 +951,33 @@ def diff_words(
 
 def _diff(old: str, new: str, options: Options, accelerated: bool) -> WordDiff:
     old_tokens, new_tokens = _tokens(old), _tokens(new)
-    alphabet = _Alphabet()
+    old_keys, new_keys = _keys(old_tokens, options), _keys(new_tokens, options)
+    cache = _CACHE.get()
+    # Without ignore options a key is its token, described by itself: one alphabet can serve
+    # every diff of the comparison (a diff only tells codes apart), so each token is described once.
+    shared = cache is not None and old_keys is old_tokens and new_keys is new_tokens
     try:
-        a = alphabet.encode(old_tokens, _keys(old_tokens, options))
-        b = alphabet.encode(new_tokens, _keys(new_tokens, options))
+        if shared:
+            assert cache is not None
+            try:
+                if cache.alphabet is None:
+                    cache.alphabet = _Alphabet()
+                alphabet = cache.alphabet
+                a = alphabet.encode(old_tokens, old_keys)
+                b = alphabet.encode(new_tokens, new_keys)
+            except _AlphabetFull:  # full of other diffs' tokens: start afresh
+                alphabet = cache.alphabet = _Alphabet()
+                a = alphabet.encode(old_tokens, old_keys)
+                b = alphabet.encode(new_tokens, new_keys)
+        else:
+            alphabet = _Alphabet()
+            a = alphabet.encode(old_tokens, old_keys)
+            b = alphabet.encode(new_tokens, new_keys)
     except _AlphabetFull:
         ops = tuple(op for op in (Op("-", old, ""), Op("+", "", new)) if op.old or op.new)
         stats = DiffStats(words_inserted=count_words(new), words_deleted=count_words(old))
         return WordDiff(ops, stats, f"replaced wholesale: more than {_MAX_CODES} distinct words")
-    if accelerated and _fast is not None and _fast.CHAR_WIDTH == 2 and len(alphabet.codes) > _MAX_BMP_CODES:
+    if accelerated and _fast is not None and _fast.CHAR_WIDTH == 2 and max(a + b, default="") >= "\U00010000":
         accelerated = False  # a 2-byte wchar_t build (Windows) cannot take code points past U+FFFF
     if a == b:
         diffs: _Diffs = [(_EQ, a)]
