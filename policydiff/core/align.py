@@ -63,6 +63,8 @@ JOIN_BODY = 0.3
 split with rewritten text)."""
 CHILD_BODY = 0.2
 """Body similarity at which an unpaired subsection joins its paired parent's counterpart."""
+DISTINCTIVE_USES = 3
+"""A title word used by at most this many sections (of both versions together) is distinctive."""
 CONTAINED = 0.5
 """Share of a section's (rarity-weighted) word bigrams found in another for it to be contained."""
 CONTAINED_SPREAD = 0.6
@@ -229,6 +231,10 @@ class _Features:
     shingle_total: list[float] = field(default_factory=list)
     untitled: list[bool] = field(default_factory=list)
     level: list[int] = field(default_factory=list)
+    words: list[set[str]] = field(default_factory=list)
+    """Every term of the section (title and body)."""
+    distinctive: list[set[str]] = field(default_factory=list)
+    """Title terms that few sections use (``DISTINCTIVE_USES``)."""
     position: list[float] = field(default_factory=list)
 
     @classmethod
@@ -252,6 +258,11 @@ class _Features:
         features.shingle_total = [sum(s.values()) for s in features.shingles]
         features.untitled = [not s.bare_title for s in sections]
         features.level = [s.level for s in sections]
+        # The distinctive words of each title: used by few sections of either version (a place,
+        # a product, a law), where the words titles share ("privacy", "disclosures") are common.
+        features.words = [set(b) | set(t) for b, t in zip(body_terms, title_terms)]
+        used_by: Counter[str] = Counter(itertools.chain.from_iterable(features.words))
+        features.distinctive = [{w for w in set(t) if used_by[w] <= DISTINCTIVE_USES} for t in title_terms]
         n_old, n_new = len(old_ids), len(new_ids)
         features.position = [k / max(n_old - 1, 1) for k in range(n_old)] + [
             k / max(n_new - 1, 1) for k in range(n_new)
@@ -375,6 +386,17 @@ class Similarity:
         """How much of the new section's text is found in the old one (0..1)."""
         a, b = self._row.get(old_index), self._col.get(new_index)
         return 0.0 if a is None or b is None else self._contained_rows(b, a)
+
+    def different_subjects(self, old_index: int, new_index: int) -> bool:
+        """Whether the titles disagree on a distinctive word: each names something (a place, a
+        law, a product) that the other section never mentions ("Republic of Korea disclosures"
+        against "Japan disclosures"). Same template wording perhaps, but about different things,
+        which a reader does not compare."""
+        a, b = self._row.get(old_index), self._col.get(new_index)
+        if a is None or b is None:
+            return False
+        f = self.features
+        return bool(f.distinctive[a] - f.words[b]) and bool(f.distinctive[b] - f.words[a])
 
     def has_text(self, index: int, old: bool) -> bool:
         row = self._row.get(index) if old else self._col.get(index)
@@ -554,6 +576,8 @@ class _Aligner:
     # --- bookkeeping
 
     def add(self, match: Match) -> None:
+        if not match.manual and self.sim.different_subjects(match.old_index, match.new_index):
+            return
         self.matches[(match.old_index, match.new_index)] = match
         self.partners_old.setdefault(match.old_index, set()).add(match.new_index)
         self.partners_new.setdefault(match.new_index, set()).add(match.old_index)

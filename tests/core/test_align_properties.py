@@ -163,3 +163,26 @@ def test_overrides_take_one_section_out_of_a_merge_and_pair_several() -> None:
     again = [p for p in back.pairs if p.new_index == victim.new_index]
     assert len(again) == 2 and all(p.kind is Kind.MERGED for p in again)
     assert any(p.manual for p in again)
+
+
+def test_same_template_about_different_places_is_not_paired() -> None:
+    # One jurisdiction's notice removed and another's added, written from the same template: the
+    # titles disagree on a distinctive word each, so a reader compares neither with the other.
+    rng = random.Random(3)
+    shared = [(t, [_paragraph(rng) for _ in range(2)]) for t in ("Dataing", "Userity", "Consenter")]
+
+    def notice(place: str) -> tuple[str, list[str]]:
+        return (f"{place} Privacy Disclosures",
+                [f"If you live in {place}, the following applies to you under the laws of {place}: "
+                 "you may ask us for a copy of your data and we answer within thirty days."])
+
+    old = _render(shared + [notice("Korea")])
+    new = _render(shared + [notice("Japan")])
+    comparison = compare(parse_document(old), parse_document(new))
+    korea = next(p for p in comparison.pairs if p.old is not None and p.old.title.startswith("Korea"))
+    japan = next(p for p in comparison.pairs if p.new is not None and p.new.title.startswith("Japan"))
+    assert korea.kind is Kind.REMOVED and japan.kind is Kind.ADDED
+    # a renamed section keeps its partner: its new title word is one the old text already used
+    renamed = _render(shared[:2] + [("Consent Choices", shared[2][1])] + [notice("Korea")])
+    again = compare(parse_document(old), parse_document(renamed))
+    assert not any(p.kind in (Kind.ADDED, Kind.REMOVED) for p in again.pairs)
