@@ -6,9 +6,11 @@ get a vector of their own; and each section has a set of word-bigram shingles, w
 rare they are, for the asymmetric *containment*: how much of A's text is found in B.
 
 Candidates. Only pairs that share a word are ever scored: an inverted index over the new sections
-(pure Python for documents of ordinary size), or, for thousands of sections, sparse matrix products
-in row blocks keeping the best few candidates of each section (scipy, imported only then). Memory
-stays linear in the number of sections: there is no old x new matrix.
+(pure Python up to ``PY_PAIRS`` section pairs), sparse matrix products up to ``SMALL`` pairs, and
+beyond that the best few partners of each section by body cosine, title cosine and containment,
+from products done a block of rows at a time (NumPy and SciPy, imported only for such sizes).
+Memory stays linear in the number of sections: there is no old x new matrix beyond ``SMALL``. Each
+measure of a pair is computed once and kept.
 
 Pairing, in this order (each step reads the same from either side, so swapping the versions
 mirrors the result):
@@ -23,6 +25,10 @@ mirrors the result):
 6. a section still unpaired whose text is mostly contained in a section of the other version joins
    it: several old sections in one new section are a *merge*, one old section in several new ones
    a *split*.
+
+No automatic step pairs two sections whose titles disagree on a distinctive word (each names a
+place, law or product that the other section never mentions): the same template written for
+another jurisdiction is another section.
 """
 
 from __future__ import annotations
