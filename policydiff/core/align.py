@@ -26,9 +26,10 @@ mirrors the result):
    it: several old sections in one new section are a *merge*, one old section in several new ones
    a *split*.
 
-No automatic step pairs two sections whose titles disagree on a distinctive word (each names a
-place, law or product that the other section never mentions): the same template written for
-another jurisdiction is another section.
+No automatic step makes two sections each other's counterpart when their titles disagree on a
+distinctive word (each names a place, law or product that the other section never mentions): the
+same template written for another jurisdiction is another section. Joining a section that already
+has a counterpart (a merge or split) is judged on the text alone.
 """
 
 from __future__ import annotations
@@ -582,8 +583,14 @@ class _Aligner:
     # --- bookkeeping
 
     def add(self, match: Match) -> None:
-        if not match.manual and self.sim.different_subjects(match.old_index, match.new_index):
-            return
+        i, j = match.old_index, match.new_index
+        if (
+            not match.manual
+            and i not in self.partners_old
+            and j not in self.partners_new
+            and self.sim.different_subjects(i, j)
+        ):
+            return  # a counterpart must be about the same thing (joining a merge or split needs not)
         self.matches[(match.old_index, match.new_index)] = match
         self.partners_old.setdefault(match.old_index, set()).add(match.new_index)
         self.partners_new.setdefault(match.new_index, set()).add(match.old_index)
