@@ -6,9 +6,11 @@ get a vector of their own; and each section has a set of word-bigram shingles, w
 rare they are, for the asymmetric *containment*: how much of A's text is found in B.
 
 Candidates. Only pairs that share a word are ever scored: an inverted index over the new sections
-(pure Python for documents of ordinary size), or, for thousands of sections, sparse matrix products
-in row blocks keeping the best few candidates of each section (scipy, imported only then). Memory
-stays linear in the number of sections: there is no old x new matrix.
+(pure Python up to ``PY_PAIRS`` section pairs), sparse matrix products up to ``SMALL`` pairs, and
+beyond that the best few partners of each section by body cosine, title cosine and containment,
+from products done a block of rows at a time (NumPy and SciPy, imported only for such sizes).
+Memory stays linear in the number of sections: there is no old x new matrix beyond ``SMALL``. Each
+measure of a pair is computed once and kept.
 
 Pairing, in this order (each step reads the same from either side, so swapping the versions
 mirrors the result):
@@ -23,6 +25,11 @@ mirrors the result):
 6. a section still unpaired whose text is mostly contained in a section of the other version joins
    it: several old sections in one new section are a *merge*, one old section in several new ones
    a *split*.
+
+No automatic step makes two sections each other's counterpart when their titles disagree on a
+distinctive word (each names a place, law or product that the other section never mentions): the
+same template written for another jurisdiction is another section. Joining a section that already
+has a counterpart (a merge or split) is judged on the text alone.
 """
 
 from __future__ import annotations
@@ -63,6 +70,8 @@ JOIN_BODY = 0.3
 split with rewritten text)."""
 CHILD_BODY = 0.2
 """Body similarity at which an unpaired subsection joins its paired parent's counterpart."""
+DISTINCTIVE_USES = 3
+"""A title word used by at most this many sections (of both versions together) is distinctive."""
 CONTAINED = 0.5
 """Share of a section's (rarity-weighted) word bigrams found in another for it to be contained."""
 CONTAINED_SPREAD = 0.6
@@ -71,9 +80,11 @@ MIN_SHINGLES = 8
 """A section with fewer distinct bigrams is too short to judge containment."""
 USE_CONCEPTS = True
 """Map privacy-policy synonyms to one concept (measured with and without: benchmarks/)."""
+PY_PAIRS = 5_000
+"""Up to this many old x new section pairs, candidates are scored in pure Python (no NumPy import)."""
 SMALL = 200_000
 """Up to this many old x new section pairs, every pair sharing a word is scored exactly."""
-TOP_K = 12
+TOP_K = 6
 """For larger documents, candidates kept per section (by body and by title similarity)."""
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
@@ -127,32 +138,33 @@ def _suffix_stem(word: str) -> str:
     return word
 
 
-_TERM_CACHE: dict[str, str | None] = {}
+class _Terms(dict[str, "str | None"]):
+    """Lower-case word -> its normalised term (None for a stop word or a number), filled on demand."""
 
-
-def _term(word: str) -> str | None:
-    """The normalised term of one lower-case word (None for a stop word or a number)."""
-    term = _TERM_CACHE.get(word, "")
-    if term == "":
+    def __missing__(self, word: str) -> str | None:
         bare = word.removesuffix("'s")
         if bare in _STOPWORDS or bare.isdigit():
             term = None
         else:
             term = (_CONCEPTS.get(bare) if USE_CONCEPTS else None) or _stemmer()(bare)
-        if len(_TERM_CACHE) > 200_000:
-            _TERM_CACHE.clear()
-        _TERM_CACHE[word] = term
-    return term
+        if len(self) > 200_000:
+            self.clear()
+        self[word] = term
+        return term
+
+
+_TERM_CACHE = _Terms()
+
+
+def _term(word: str) -> str | None:
+    """The normalised term of one lower-case word (None for a stop word or a number)."""
+    return _TERM_CACHE[word]
 
 
 def terms(text: str) -> list[str]:
     """Normalised content terms of a text: concepts, then Snowball stems; stop words dropped."""
-    out: list[str] = []
-    for word in _WORD_RE.findall(text.lower().replace("\u2019", "'")):
-        term = _term(word)
-        if term is not None:
-            out.append(term)
-    return out
+    words = _WORD_RE.findall(text.lower().replace("\u2019", "'"))
+    return [t for t in map(_TERM_CACHE.__getitem__, words) if t is not None]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -226,6 +238,10 @@ class _Features:
     shingle_total: list[float] = field(default_factory=list)
     untitled: list[bool] = field(default_factory=list)
     level: list[int] = field(default_factory=list)
+    words: list[set[str]] = field(default_factory=list)
+    """Every term of the section (title and body)."""
+    distinctive: list[set[str]] = field(default_factory=list)
+    """Title terms that few sections use (``DISTINCTIVE_USES``)."""
     position: list[float] = field(default_factory=list)
 
     @classmethod
@@ -249,15 +265,16 @@ class _Features:
         features.shingle_total = [sum(s.values()) for s in features.shingles]
         features.untitled = [not s.bare_title for s in sections]
         features.level = [s.level for s in sections]
+        # The distinctive words of each title: used by few sections of either version (a place,
+        # a product, a law), where the words titles share ("privacy", "disclosures") are common.
+        features.words = [set(b) | set(t) for b, t in zip(body_terms, title_terms)]
+        used_by: Counter[str] = Counter(itertools.chain.from_iterable(features.words))
+        features.distinctive = [{w for w in set(t) if used_by[w] <= DISTINCTIVE_USES} for t in title_terms]
         n_old, n_new = len(old_ids), len(new_ids)
         features.position = [k / max(n_old - 1, 1) for k in range(n_old)] + [
             k / max(n_new - 1, 1) for k in range(n_new)
         ]
         return features
-
-    def score(self, a: int, b: int) -> float:
-        """Similarity of old row ``a`` and new row ``b`` (b counts from the first new section)."""
-        return self.mix(_cosine(self.body[a], self.body[b]), _cosine(self.title[a], self.title[b]), a, b)
 
     def mix(self, body: float, title: float, a: int, b: int) -> float:
         """Body and title mixed, discounted across outline levels, with an order bonus."""
@@ -278,16 +295,78 @@ class _Features:
 
 
 class Similarity:
-    """Similarity of old and new sections: exact scores of the candidate pairs, others on demand."""
+    """Similarity of old and new sections: exact scores of the candidate pairs, others on demand.
 
-    def __init__(self, features: _Features, scores: dict[tuple[int, int], float]) -> None:
+    Three ways to fill it, by size (old x new section pairs): up to ``PY_PAIRS``, pure Python over
+    the pairs that share a word; up to ``SMALL``, the same pairs from sparse matrix products; beyond,
+    the best ``TOP_K`` partners of every section by each measure. Body and title cosines and
+    containment are kept per candidate pair, so no step computes one twice.
+    """
+
+    def __init__(self, features: _Features) -> None:
         self.features = features
         self.old_ids = features.old_ids
         self.new_ids = features.new_ids
-        self.scores = scores
-        """(old flat index, new flat index) -> similarity, for the candidate pairs."""
+        self.scores: dict[tuple[int, int], float] = {}
+        """(old flat index, new flat index) -> similarity, for the candidate pairs at or above
+        ``GAP_THRESHOLD`` (no step pairs on less)."""
+        self.candidates_old: dict[int, list[int]] = {}
+        """Old flat index -> new sections worth a look (sharing words), for the later steps."""
+        self.candidates_new: dict[int, list[int]] = {}
         self._row = {i: r for r, i in enumerate(self.old_ids)}
         self._col = {j: len(self.old_ids) + c for c, j in enumerate(self.new_ids)}
+        self._body: dict[tuple[int, int], float] = {}
+        self._title: dict[tuple[int, int], float] = {}
+        self._contained: dict[tuple[int, int], float] = {}
+        """(row, row) -> share of the first's text found in the second (either direction)."""
+        self._complete = False
+        self._dense: list[list[list[float]]] | None = None
+        """Body, title, old-in-new and new-in-old measures of every (old row, new row - n_old)."""
+        """Whether every nonzero measure is in the dicts above (a missing pair shares no word)."""
+
+    def _add_candidates(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Candidate (old row, new row) pairs, each once."""
+        n_old = len(self.old_ids)
+        for a, b in sorted(set(pairs)):
+            i, j = self.old_ids[a], self.new_ids[b - n_old]
+            self.candidates_old.setdefault(i, []).append(j)
+            self.candidates_new.setdefault(j, []).append(i)
+            score = self._score(a, b)
+            if score >= GAP_THRESHOLD:
+                self.scores[(i, j)] = score
+
+    def _score(self, a: int, b: int) -> float:
+        return self.features.mix(self._body_rows(a, b), self._title_rows(a, b), a, b)
+
+    def _body_rows(self, a: int, b: int) -> float:
+        if self._dense is not None:
+            return self._dense[0][a][b - len(self.old_ids)]  # type: ignore[no-any-return]
+        value = self._body.get((a, b))
+        if value is None:
+            value = 0.0 if self._complete else _cosine(self.features.body[a], self.features.body[b])
+            self._body[(a, b)] = value
+        return value
+
+    def _title_rows(self, a: int, b: int) -> float:
+        if self._dense is not None:
+            return self._dense[1][a][b - len(self.old_ids)]  # type: ignore[no-any-return]
+        value = self._title.get((a, b))
+        if value is None:
+            value = 0.0 if self._complete else _cosine(self.features.title[a], self.features.title[b])
+            self._title[(a, b)] = value
+        return value
+
+    def _contained_rows(self, a: int, b: int) -> float:
+        if self._dense is not None:
+            n_old = len(self.old_ids)
+            if a < n_old:
+                return self._dense[2][a][b - n_old]  # type: ignore[no-any-return]
+            return self._dense[3][b][a - n_old]  # type: ignore[no-any-return]
+        value = self._contained.get((a, b))
+        if value is None:
+            value = 0.0 if self._complete else self.features.contained(a, b)
+            self._contained[(a, b)] = value
+        return value
 
     def get(self, old_index: int, new_index: int) -> float:
         """Similarity of two sections by their ``Document.flat()`` indices (0 for an empty preamble)."""
@@ -295,25 +374,36 @@ class Similarity:
         if found is not None:
             return found
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else self.features.score(a, b)
+        return 0.0 if a is None or b is None else self._score(a, b)
 
     def title(self, old_index: int, new_index: int) -> float:
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else _cosine(self.features.title[a], self.features.title[b])
+        return 0.0 if a is None or b is None else self._title_rows(a, b)
 
     def body(self, old_index: int, new_index: int) -> float:
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else _cosine(self.features.body[a], self.features.body[b])
+        return 0.0 if a is None or b is None else self._body_rows(a, b)
 
     def old_in_new(self, old_index: int, new_index: int) -> float:
         """How much of the old section's text is found in the new one (0..1)."""
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else self.features.contained(a, b)
+        return 0.0 if a is None or b is None else self._contained_rows(a, b)
 
     def new_in_old(self, old_index: int, new_index: int) -> float:
         """How much of the new section's text is found in the old one (0..1)."""
         a, b = self._row.get(old_index), self._col.get(new_index)
-        return 0.0 if a is None or b is None else self.features.contained(b, a)
+        return 0.0 if a is None or b is None else self._contained_rows(b, a)
+
+    def different_subjects(self, old_index: int, new_index: int) -> bool:
+        """Whether the titles disagree on a distinctive word: each names something (a place, a
+        law, a product) that the other section never mentions ("Republic of Korea disclosures"
+        against "Japan disclosures"). Same template wording perhaps, but about different things,
+        which a reader does not compare."""
+        a, b = self._row.get(old_index), self._col.get(new_index)
+        if a is None or b is None:
+            return False
+        f = self.features
+        return bool(f.distinctive[a] - f.words[b]) and bool(f.distinctive[b] - f.words[a])
 
     def has_text(self, index: int, old: bool) -> bool:
         row = self._row.get(index) if old else self._col.get(index)
@@ -323,22 +413,21 @@ class Similarity:
 def similarity_matrix(old: Document, new: Document) -> Similarity:
     """Candidate pairs (sections sharing words) with their similarity; see the module doc."""
     features = _Features.of(old, new)
+    similarity = Similarity(features)
     n_old, n_new = len(features.old_ids), len(features.new_ids)
-    if n_old * n_new <= SMALL:
-        candidates = _candidates_exact(features)
+    if n_old * n_new <= PY_PAIRS:
+        similarity._add_candidates(_candidates_exact(features))
     else:
-        candidates = _candidates_sparse(features)
-    scores: dict[tuple[int, int], float] = {}
-    for a, b in candidates:
-        scores[(features.old_ids[a], features.new_ids[b - n_old])] = features.score(a, b)
-    return Similarity(features, scores)
+        _matrix_candidates(similarity, exact=n_old * n_new <= SMALL)
+    return similarity
 
 
 def _candidates_exact(f: _Features) -> set[tuple[int, int]]:
-    """Every (old row, new row) pair sharing a body term, a title term or a bigram."""
+    """Every (old row, new row) pair sharing a body or a title term (sharing a bigram, they share
+    a body term too)."""
     n_old = len(f.old_ids)
     out: set[tuple[int, int]] = set()
-    for vectors in (f.body, f.title, f.shingles):
+    for vectors in (f.body, f.title):
         index: dict[str, list[int]] = {}
         for b in range(n_old, len(vectors)):
             for t in vectors[b]:
@@ -351,47 +440,111 @@ def _candidates_exact(f: _Features) -> set[tuple[int, int]]:
     return out
 
 
-def _candidates_sparse(f: _Features) -> set[tuple[int, int]]:
-    """The best ``TOP_K`` partners of every section by body and by title cosine, from sparse
-    matrix products done a block of rows at a time (memory: one block x the other side)."""
+def _matrix_candidates(sim: Similarity, exact: bool) -> None:
+    """Candidates and their measures from sparse matrix products (NumPy and SciPy, imported only
+    for documents this large).
+
+    ``exact``: every pair sharing a word, as the pure-Python way finds them. Otherwise the best
+    ``TOP_K`` partners of every section, from either side, by body cosine, title cosine and
+    containment, found a block of rows at a time (memory: one block x the other side)."""
     import numpy as np
     from scipy import sparse
 
-    n_old = len(f.old_ids)
-    n = len(f.body)
-    out: set[tuple[int, int]] = set()
-    for vectors in (f.body, f.title):
+    f = sim.features
+    n_old, n = len(f.old_ids), len(f.body)
+    n_new = n - n_old
+
+    def matrix(vectors: Sequence[dict[str, float]], binary: bool = False) -> sparse.csr_matrix:
         vocabulary: dict[str, int] = {}
-        rows, cols, vals = [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
         for r, vector in enumerate(vectors):
-            for t, w in vector.items():
-                rows.append(r)
-                cols.append(vocabulary.setdefault(t, len(vocabulary)))
-                vals.append(w)
-        if not vals:
-            continue
-        matrix = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocabulary))
+            rows.extend(itertools.repeat(r, len(vector)))
+            cols.extend(vocabulary.setdefault(t, len(vocabulary)) for t in vector)
+            vals.extend(itertools.repeat(1.0, len(vector)) if binary else vector.values())
+        return sparse.csr_matrix(
+            (np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(n, max(len(vocabulary), 1))
         )
-        old_m, new_m = matrix[:n_old], matrix[n_old:]
-        for first, second, offset_a, offset_b, flip in (
-            (old_m, new_m, 0, n_old, False),
-            (new_m, old_m, n_old, 0, True),
-        ):
-            second_t = second.T.tocsc()
-            block = max(1, 2_000_000 // max(second.shape[0], 1))
-            for start in range(0, first.shape[0], block):
-                product = (first[start : start + block] @ second_t).toarray()
-                k = min(TOP_K, product.shape[1])
-                if k == 0:
-                    continue
-                best = np.argpartition(-product, k - 1, axis=1)[:, :k]
-                for r, row in enumerate(best):
-                    for c in row:
-                        if product[r, c] > 0:
-                            a, b = start + r + offset_a, int(c) + offset_b
-                            out.add((b, a) if flip else (a, b))
-    return out
+
+    body, title = matrix(f.body), matrix(f.title)
+    # Containment of row a in row b: a's rarity-weighted bigrams found in b, over a's total
+    # (0 for a section too short to judge).
+    judged = np.asarray(
+        [len(g) >= MIN_SHINGLES and t > 0 for g, t in zip(f.shingles, f.shingle_total)], dtype=bool
+    )
+    totals = np.where(judged, np.asarray(f.shingle_total, dtype=np.float64), np.inf)
+    grams = (sparse.diags(1.0 / totals) @ matrix(f.shingles)).tocsr()
+    present = matrix(f.shingles, binary=True)
+    olds, news = slice(0, n_old), slice(n_old, n)
+
+    if exact:
+        measures = [
+            (body[olds] @ body[news].T).toarray(),
+            (title[olds] @ title[news].T).toarray(),
+            np.round((grams[olds] @ present[news].T).toarray(), 5),
+            np.round((present[olds] @ grams[news].T).toarray(), 5),
+        ]
+        rows, cols = np.nonzero((measures[0] > 0) | (measures[1] > 0))
+        values = [m[rows, cols] for m in measures]
+        sim._dense = [m.tolist() for m in measures]
+    else:
+        found: list[np.ndarray] = []
+        for left, right in ((body, body), (title, title), (grams, present)):
+            for first, second, flip in ((olds, news, False), (news, olds, True)):
+                second_t = right[second].T.tocsc()
+                rows_first = left[first]
+                width = second_t.shape[1]
+                k = min(TOP_K, width)
+                block = max(1, 2_000_000 // max(width, 1))
+                for start in range(0, rows_first.shape[0], block):
+                    product = (rows_first[start : start + block] @ second_t).toarray()
+                    best = np.argpartition(-product, k - 1, axis=1)[:, :k]
+                    r = np.repeat(np.arange(product.shape[0]), k)
+                    c = best.ravel()
+                    keep = product[r, c] > 0
+                    r, c = r[keep] + start, c[keep]
+                    found.append(c * n_old + r if flip else r * n_new + c)
+        if not found:
+            return
+        codes = np.unique(np.concatenate(found))
+        rows, cols = codes // n_new, codes % n_new
+        values = [np.zeros(len(codes)) for _ in range(4)]
+        step = 50_000
+        for at in range(0, len(codes), step):
+            a, b = rows[at : at + step], cols[at : at + step] + n_old
+            values[0][at : at + step] = np.asarray(body[a].multiply(body[b]).sum(axis=1)).ravel()
+            values[1][at : at + step] = np.asarray(title[a].multiply(title[b]).sum(axis=1)).ravel()
+            values[2][at : at + step] = np.asarray(grams[a].multiply(present[b]).sum(axis=1)).ravel()
+            values[3][at : at + step] = np.asarray(present[a].multiply(grams[b]).sum(axis=1)).ravel()
+        values[2], values[3] = np.round(values[2], 5), np.round(values[3], 5)
+        keys = list(zip(rows.tolist(), (cols + n_old).tolist()))
+        sim._body.update(zip(keys, values[0].tolist()))
+        sim._title.update(zip(keys, values[1].tolist()))
+        sim._contained.update(zip(keys, values[2].tolist()))
+        sim._contained.update(zip(((b, a) for a, b in keys), values[3].tolist()))
+
+    # Scores of all candidates at once: as ``_Features.mix``, rounded the same way.
+    untitled = np.asarray(f.untitled, dtype=bool)
+    level = np.asarray(f.level)
+    position = np.asarray(f.position)
+    a, b = rows, cols + n_old
+    body_v, title_v = values[0], values[1]
+    score = np.where(
+        untitled[a] & untitled[b], body_v, (1 - TITLE_WEIGHT) * body_v + TITLE_WEIGHT * title_v
+    )
+    score = np.where(level[a] != level[b], score * LEVEL_FACTOR, score)
+    score = score * (1 + ORDER_BONUS * (1 - np.abs(position[a] - position[b])))
+    score = np.round(np.clip(score, 0.0, 1.0), 5)
+    old_ids, new_ids = np.asarray(f.old_ids), np.asarray(f.new_ids)
+    i_all, j_all = old_ids[rows].tolist(), new_ids[cols].tolist()
+    for i, j in zip(i_all, j_all):
+        sim.candidates_old.setdefault(i, []).append(j)
+    for j, i in sorted(zip(j_all, i_all)):
+        sim.candidates_new.setdefault(j, []).append(i)
+    good = score >= GAP_THRESHOLD
+    sim.scores.update(zip(zip(old_ids[rows[good]].tolist(), new_ids[cols[good]].tolist()), score[good].tolist()))
+    sim._complete = exact
 
 
 # ----------------------------------------------------------------------------------------------
@@ -426,12 +579,18 @@ class _Aligner:
         self.partners_new: dict[int, set[int]] = {}
         self.manual_old: set[int] = set()
         self.manual_new: set[int] = set()
-        self._by_old_cache: dict[int, list[int]] = {}
-        self._by_new_cache: dict[int, list[int]] = {}
 
     # --- bookkeeping
 
     def add(self, match: Match) -> None:
+        i, j = match.old_index, match.new_index
+        if (
+            not match.manual
+            and i not in self.partners_old
+            and j not in self.partners_new
+            and self.sim.different_subjects(i, j)
+        ):
+            return  # a counterpart must be about the same thing (joining a merge or split needs not)
         self.matches[(match.old_index, match.new_index)] = match
         self.partners_old.setdefault(match.old_index, set()).add(match.new_index)
         self.partners_new.setdefault(match.new_index, set()).add(match.old_index)
@@ -539,8 +698,8 @@ class _Aligner:
         hi_old, hi_new = anchors[at] if at < len(anchors) else (1 << 30, 1 << 30)
         if not lo_new < j < hi_new:
             return None
-        gap_old = [a for a in self.sim.old_ids if lo_old < a < hi_old and (a == i or a not in self.partners_old)]
-        gap_new = [b for b in self.sim.new_ids if lo_new < b < hi_new and (b == j or b not in self.partners_new)]
+        gap_old = [a for a in _between(self.sim.old_ids, lo_old, hi_old) if a == i or a not in self.partners_old]
+        gap_new = [b for b in _between(self.sim.new_ids, lo_new, hi_new) if b == j or b not in self.partners_new]
         return gap_old, gap_new
 
     def _position_support(self, i: int, j: int) -> bool:
@@ -570,8 +729,8 @@ class _Aligner:
         for (lo_old, lo_new), (hi_old, hi_new) in zip(pairs, pairs[1:]):
             if not lo_new < hi_new:
                 continue
-            gap_old = [a for a in self.sim.old_ids if lo_old < a < hi_old and self.free_old(a)]
-            gap_new = [b for b in self.sim.new_ids if lo_new < b < hi_new and self.free_new(b)]
+            gap_old = [a for a in _between(self.sim.old_ids, lo_old, hi_old) if self.free_old(a)]
+            gap_new = [b for b in _between(self.sim.new_ids, lo_new, hi_new) if self.free_new(b)]
             if len(gap_old) != 1 or len(gap_new) != 1:
                 continue
             # Every section in between must be free: a gap holding paired sections is no place.
@@ -632,30 +791,35 @@ class _Aligner:
             return
         self.add(Match(i, j, self.sim.get(i, j), how=how))
 
+    def _free_with_candidates(self) -> Iterable[tuple[bool, int, list[int]]]:
+        """Each unpaired section of either side (old first) with its candidate partners:
+        (whether it is old, its index, the other side's candidates)."""
+        for old_side in (True, False):
+            ids = self.sim.old_ids if old_side else self.sim.new_ids
+            free = self.free_old if old_side else self.free_new
+            candidates = self.sim.candidates_old if old_side else self.sim.candidates_new
+            for p in ids:
+                if free(p):
+                    yield old_side, p, candidates.get(p, [])
+
     def containment(self) -> None:
         """Unpaired sections whose text is mostly found in one section of the other version (or,
         cut into pieces, in a few together) join that section: merges and splits."""
         proposals: list[tuple[float, int, int, bool]] = []
-        for old_side in (True, False):
-            ids = self.sim.old_ids if old_side else self.sim.new_ids
-            free = self.free_old if old_side else self.free_new
-            candidates = self._by_side(old_side)
-            for p in ids:
-                if not free(p):
-                    continue
-                found: list[tuple[float, int]] = []
-                for q in candidates.get(p, ()):
-                    c = self.sim.old_in_new(p, q) if old_side else self.sim.new_in_old(q, p)
-                    if c > 0:
-                        found.append((c, q))
-                if not found:
-                    continue
-                found.sort(key=lambda x: (-x[0], x[1]))
-                best, q = found[0]
-                spread = sum(c for c, _ in found[:3])
-                if best >= CONTAINED or (best >= 0.2 and spread >= CONTAINED_SPREAD):
-                    i, j = (p, q) if old_side else (q, p)
-                    proposals.append((best, i, j, old_side))
+        for old_side, p, candidates in self._free_with_candidates():
+            found: list[tuple[float, int]] = []
+            for q in candidates:
+                c = self.sim.old_in_new(p, q) if old_side else self.sim.new_in_old(q, p)
+                if c > 0:
+                    found.append((c, q))
+            if not found:
+                continue
+            found.sort(key=lambda x: (-x[0], x[1]))
+            best, q = found[0]
+            spread = sum(c for c, _ in found[:3])
+            if best >= CONTAINED or (best >= 0.2 and spread >= CONTAINED_SPREAD):
+                i, j = (p, q) if old_side else (q, p)
+                proposals.append((best, i, j, old_side))
         self._accept(proposals, "contained")
 
     def children(self) -> None:
@@ -689,37 +853,23 @@ class _Aligner:
         """An unpaired section whose body closely resembles a section that is paired already
         joins it (a merge or split whose text was rewritten on the way)."""
         proposals: list[tuple[float, int, int, bool]] = []
-        for old_side in (True, False):
-            ids = self.sim.old_ids if old_side else self.sim.new_ids
-            free = self.free_old if old_side else self.free_new
-            candidates = self._by_side(old_side)
-            for p in ids:
-                if not free(p):
+        for old_side, p, candidates in self._free_with_candidates():
+            best: tuple[float, int] | None = None
+            for q in candidates:
+                i, j = (p, q) if old_side else (q, p)
+                if self.flat_old[i].level != self.flat_new[j].level:
                     continue
-                best: tuple[float, int] | None = None
-                for q in candidates.get(p, ()):
-                    i, j = (p, q) if old_side else (q, p)
-                    if self.flat_old[i].level != self.flat_new[j].level:
-                        continue
-                    body = self.sim.body(i, j)
-                    if best is None or (body, -q) > (best[0], -best[1]):
-                        best = (body, q)
-                if best is None or best[0] < JOIN_BODY:
-                    continue
-                q = best[1]
-                other_paired = q in (self.partners_new if old_side else self.partners_old)
-                if other_paired:
-                    i, j = (p, q) if old_side else (q, p)
-                    proposals.append((best[0], i, j, old_side))
+                body = self.sim.body(i, j)
+                if best is None or (body, -q) > (best[0], -best[1]):
+                    best = (body, q)
+            if best is None or best[0] < JOIN_BODY:
+                continue
+            q = best[1]
+            other_paired = q in (self.partners_new if old_side else self.partners_old)
+            if other_paired:
+                i, j = (p, q) if old_side else (q, p)
+                proposals.append((best[0], i, j, old_side))
         self._accept(proposals, "resembles")
-
-    def _by_side(self, old_side: bool) -> dict[int, list[int]]:
-        cache = self._by_old_cache if old_side else self._by_new_cache
-        if not cache:
-            for i, j in self.sim.scores:
-                self._by_old_cache.setdefault(i, []).append(j)
-                self._by_new_cache.setdefault(j, []).append(i)
-        return self._by_old_cache if old_side else self._by_new_cache
 
     def _accept(self, proposals: list[tuple[float, int, int, bool]], how: str) -> None:
         """Proposals (strength, old, new, whether the old section proposed), strongest first."""
@@ -729,9 +879,14 @@ class _Aligner:
                 continue
             if (i, j) in self.blocked_pairs or self._many_to_many(i, j):
                 continue
-            if i in self.manual_old or j in self.manual_new:
-                continue  # the user's pairs get no automatic partners
+            if how != "contained" and (i in self.manual_old or j in self.manual_new):
+                continue  # the user's pairs get automatic partners only for text they contain
             self.add(Match(i, j, max(self.sim.get(i, j), min(strength, 1.0)), how=how))
+
+
+def _between(ids: Sequence[int], lo: int, hi: int) -> Sequence[int]:
+    """The ids strictly between lo and hi (ids sorted)."""
+    return ids[bisect.bisect_right(ids, lo) : bisect.bisect_left(ids, hi)]
 
 
 def _parents(flat: Sequence[Section]) -> dict[int, int]:

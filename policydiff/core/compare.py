@@ -5,7 +5,9 @@ The single place where a comparison is computed; the CLI, the report and the win
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 
 from policydiff.core.align import Alignment, Similarity, align, moved_pairs, similarity_matrix
 from policydiff.core.groups import components, group_diffs
@@ -23,7 +25,7 @@ from policydiff.core.model import (
     WordDiff,
 )
 from policydiff.core.moves import find_moved_passages
-from policydiff.core.worddiff import diff_words, word_keys
+from policydiff.core.worddiff import diff_words, shared_tokens, word_keys
 
 # (old index, new index, old group, new group) -> (title diff, body diff)
 _DiffCache = dict[tuple[object, ...], tuple[WordDiff, WordDiff]]
@@ -68,6 +70,18 @@ def with_options(comparison: Comparison, options: Options) -> Comparison:
 
 
 def _build(
+    old: Document,
+    new: Document,
+    similarity: Similarity,
+    options: Options,
+    overrides: Overrides,
+    cache: _DiffCache,
+) -> Comparison:
+    with shared_tokens():  # each text is tokenized once, for its diffs and the verdict
+        return _build_shared(old, new, similarity, options, overrides, cache)
+
+
+def _build_shared(
     old: Document,
     new: Document,
     similarity: Similarity,
@@ -174,16 +188,23 @@ def _pairs(
         manual = j in overrides.unpaired_new
         ordered.append(_unpaired(None, new_flat[j], None, j, Status.ADDED, title_diff, body_diff, manual))
     ordered.sort(key=lambda p: (p.new_index if p.new_index is not None else -1, p.old_index or 0))
-    for i in alignment.removed:  # ascending: each lands after the nearest earlier old section
+    # Each removed section lands after the last entry holding an earlier old section (removed
+    # ones included, in ascending order): found by bisection, not by scanning per section.
+    by_old = sorted((p.old_index, k) for k, p in enumerate(ordered) if p.old_index is not None)
+    last_before = list(itertools.accumulate((k for _, k in by_old), max, initial=-1))
+    slots: dict[int, list[SectionPair]] = {}
+    for i in alignment.removed:
         title_diff, body_diff = diffs(i, None)
         manual = i in overrides.unpaired_old
         pair = _unpaired(old_flat[i], None, i, None, Status.REMOVED, title_diff, body_diff, manual)
-        at = 0
-        for k, other in enumerate(ordered):
-            if other.old_index is not None and other.old_index < i:
-                at = k + 1
-        ordered.insert(at, pair)
-    return tuple(ordered)
+        at = last_before[bisect.bisect_left(by_old, (i, -1))] + 1
+        slots.setdefault(at, []).append(pair)
+    placed: list[SectionPair] = []
+    for k in range(len(ordered) + 1):
+        placed.extend(sorted(slots.get(k, ()), key=lambda p: p.old_index or 0))
+        if k < len(ordered):
+            placed.append(ordered[k])
+    return tuple(placed)
 
 
 def _words(document: Document, options: Options) -> list[str]:
