@@ -72,6 +72,8 @@ CHILD_BODY = 0.2
 """Body similarity at which an unpaired subsection joins its paired parent's counterpart."""
 DISTINCTIVE_USES = 3
 """A title word used by at most this many sections (of both versions together) is distinctive."""
+SAME_TEXT = 0.95
+"""Body similarity at which two sections hold the same text, whatever their titles say."""
 CONTAINED = 0.5
 """Share of a section's (rarity-weighted) word bigrams found in another for it to be contained."""
 CONTAINED_SPREAD = 0.6
@@ -127,7 +129,8 @@ def _stemmer() -> Callable[[str], str]:
         import Stemmer  # type: ignore[import-not-found]  # PyStemmer: the Snowball stemmers in C
     except ImportError:  # pragma: no cover - a declared dependency; the crude stemmer still works
         return _suffix_stem
-    return Stemmer.Stemmer("english").stemWord  # type: ignore[no-any-return]
+    stem: Callable[[str], str] = Stemmer.Stemmer("english").stemWord
+    return stem
 
 
 def _suffix_stem(word: str) -> str:
@@ -340,7 +343,7 @@ class Similarity:
 
     def _body_rows(self, a: int, b: int) -> float:
         if self._dense is not None:
-            return self._dense[0][a][b - len(self.old_ids)]  # type: ignore[no-any-return]
+            return self._dense[0][a][b - len(self.old_ids)]
         value = self._body.get((a, b))
         if value is None:
             value = 0.0 if self._complete else _cosine(self.features.body[a], self.features.body[b])
@@ -349,7 +352,7 @@ class Similarity:
 
     def _title_rows(self, a: int, b: int) -> float:
         if self._dense is not None:
-            return self._dense[1][a][b - len(self.old_ids)]  # type: ignore[no-any-return]
+            return self._dense[1][a][b - len(self.old_ids)]
         value = self._title.get((a, b))
         if value is None:
             value = 0.0 if self._complete else _cosine(self.features.title[a], self.features.title[b])
@@ -360,8 +363,8 @@ class Similarity:
         if self._dense is not None:
             n_old = len(self.old_ids)
             if a < n_old:
-                return self._dense[2][a][b - n_old]  # type: ignore[no-any-return]
-            return self._dense[3][b][a - n_old]  # type: ignore[no-any-return]
+                return self._dense[2][a][b - n_old]
+            return self._dense[3][b][a - n_old]
         value = self._contained.get((a, b))
         if value is None:
             value = 0.0 if self._complete else self.features.contained(a, b)
@@ -403,6 +406,8 @@ class Similarity:
         if a is None or b is None:
             return False
         f = self.features
+        if self.body(old_index, new_index) >= SAME_TEXT:  # the same text under a new title: renamed
+            return False
         return bool(f.distinctive[a] - f.words[b]) and bool(f.distinctive[b] - f.words[a])
 
     def has_text(self, index: int, old: bool) -> bool:
@@ -448,7 +453,7 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     ``TOP_K`` partners of every section, from either side, by body cosine, title cosine and
     containment, found a block of rows at a time (memory: one block x the other side)."""
     import numpy as np
-    from scipy import sparse
+    from scipy import sparse  # type: ignore[import-untyped]
 
     f = sim.features
     n_old, n = len(f.old_ids), len(f.body)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from policydiff.core.model import Comparison, MovedPassage, Options, Section, SectionPair
+from policydiff.core.model import Comparison, MovedPassage, Options, Section, SectionPair, WordDiff
 
 MIN_WORDS = 8
 """A passage shorter than this is too common to say where it went."""
@@ -74,7 +74,7 @@ def find_moved_passages(pairs: Sequence[SectionPair], options: Options) -> tuple
     for n, piece in enumerate(inserted):
         for gram in _grams(piece.words):
             index.setdefault(gram, []).append(n)
-    found: list[tuple[float, int, int, object]] = []
+    found: list[tuple[float, int, int, WordDiff]] = []
     for d, piece in enumerate(deleted):
         votes: dict[int, int] = {}
         for gram in _grams(piece.words):
@@ -111,7 +111,7 @@ def find_moved_passages(pairs: Sequence[SectionPair], options: Options) -> tuple
                 new_index=b.section,
                 old_text=a.text,
                 new_text=b.text,
-                diff=diff,  # type: ignore[arg-type]
+                diff=diff,
             )
         )
     passages.sort(key=lambda p: (p.old_pair, p.new_pair))

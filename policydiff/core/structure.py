@@ -471,8 +471,8 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
                 continue
             items, item_number = _item_sections(block, blocks, i, item_number)
             for item in items:
-                if item.rank:
-                    item.rank = min((numbered_rank or anchor_rank) + 1, 6)
+                if item.rank:  # relative to the list: 1 for its titles, 2 for theirs
+                    item.rank = min((numbered_rank or anchor_rank) + item.rank, 6)
             block.items = items
             continue
         if block.kind != "line":
@@ -530,8 +530,10 @@ def _line_heading(
     text = block.text
     following = _next(blocks, i)
     number, rest = split_number(text)
+    # A bold line ending in a colon heads a paragraph (a heading) or introduces a list (a lead-in).
+    shape = text[:-1] if block.emphasis and text.endswith(":") and following is not None and following.kind == "line" else text
     heading_shaped = (
-        is_heading_text(text, allow_period=len(text.split()) <= 8, max_words=_MAX_BOLD_WORDS)
+        is_heading_text(shape, allow_period=len(shape.split()) <= 8, max_words=_MAX_BOLD_WORDS)
         if block.emphasis
         else is_heading_text(text, allow_period=False)
     )
@@ -662,9 +664,9 @@ def _title_lead(children: Sequence[Token]) -> tuple[list[Token] | None, str]:
     break, or a bold run that opens it followed by its text (``**5. Appeals.** You can ...``)."""
     children = [c for c in children if not (c.type == "text" and not c.content)]
     if children and children[0].type == "strong_open":
-        close = next((k for k, c in enumerate(children) if c.type == "strong_close"), None)
-        title = children[: close + 1] if close is not None else []
-        if title and not any(c.type in ("softbreak", "hardbreak") for c in title) and close + 1 < len(children):
+        close = next((k for k, c in enumerate(children) if c.type == "strong_close"), len(children))
+        title = children[: close + 1]
+        if close + 1 < len(children) and not any(c.type in ("softbreak", "hardbreak") for c in title):
             lead = render_inline(children[close + 1 :]).strip()
             if len(lead.split()) > 3:  # real text follows, not a stray period
                 return list(title), lead
@@ -684,48 +686,88 @@ def _item_sections(
 
 
 def _numbered_items(block: _Block, last_number: int | None) -> tuple[list[_Block], int | None]:
-    """Items of a list that open with a bold title carrying its own section number, continuing the
-    numbering (``1. **4. Termination.**`` between lettered clauses): those items are sections, the
-    other items the text under them. Nothing when no item is such a title."""
-    openers = [t for t in block.tokens if t.type == "list_item_open" and t.level == 1]
+    """Items of a list that open with a bold title and count on a sequence (``7. **PERSONAL
+    INFORMATION WE COLLECT**``, ``1. **4. Termination.**`` between lettered clauses): those items
+    are sections, nested lists of such items their subsections, the other items the text under
+    them. Nothing when no item is such a title. Heading ranks are relative (1 = this list)."""
     base = block.tokens[0].map[0] if block.tokens[0].map else 0
-    ordered = block.tokens[0].type == "ordered_list_open"
+    out, number, standalone = _list_titles(block.tokens, block.line - base, 1, last_number)
+    # Titles that only run into their text (numbered rules, numbered clauses) are sections only
+    # when they carry on a sequence that has standing titles too.
+    if not any(b.rank for b in out) or (not standalone and last_number is None):
+        return [], last_number
+    return out, number
+
+
+def _list_titles(
+    tokens: Sequence[Token], shift: int, rank: int, last_number: int | None
+) -> tuple[list[_Block], int | None, bool]:
+    """(blocks, last top-level number, whether a title stood on its own line) for one list."""
+    ordered = tokens[0].type == "ordered_list_open"
+    openers = [t for t in tokens if t.type == "list_item_open" and t.level == tokens[0].level + 1]
     out: list[_Block] = []
-    number = last_number
+    top, sub = last_number, None  # numbers of the last title at this level and one below
     standalone = False
-    for item, opener in zip(_items(block.tokens), openers):
-        line = block.line + (opener.map[0] - base if opener.map else 0)
+    for item, opener in zip(_items(tokens), openers):
+        line = shift + (opener.map[0] if opener.map else 0)
         title_children: list[Token] | None = None
         lead = ""
         if len(item) >= 3 and item[0].type == "paragraph_open" and item[1].type == "inline":
             title_children, lead = _title_lead(item[1].children or [])
         title = render_inline(title_children).strip() if title_children else ""
         own = dotted(split_number(title)[0])
+        marker = int(opener.info) if ordered and opener.info.isdigit() else None
+        number = own[0] if len(own) == 1 else marker
+        level = 0
         if (
             title_children
+            and number is not None
             and _emphasised(title_children)
-            and len(own) == 1
-            and (number is None or own[0] == number + 1)
+            and (len(own) == 1 or not lead)  # a run-in title carries its own number
             and is_heading_text(title, allow_period=True, max_words=_MAX_BOLD_WORDS)
         ):
-            number = own[0]
-            heading = _Block("line", title, line, emphasis=True, rank=1)
+            if top is None or number > top:  # counts on (list markers may skip)
+                level, top, sub = rank, number, None
+            elif (sub is None and number == 1) or (sub is not None and number == sub + 1):
+                level, sub = rank + 1, number  # a numbering that starts again below the last title
+        if level:
+            text = title if own or not ordered else f"{opener.info}{opener.markup} {title}"
+            heading = _Block("line", text, line, emphasis=True, rank=level)
             heading.rule = "list item opening with a numbered bold section title" + (" (run-in)" if lead else "")
             out.append(heading)
             standalone = standalone or not lead
-            marker = [f"{opener.info}{opener.markup}"] if ordered else []  # kept: it is a word too
-            body = marker + ([lead] if lead else []) + render_blocks(item[3:])
+            number_word = [f"{opener.info}{opener.markup}"] if ordered and own else []  # a word too
+            out += _item_body(number_word + ([lead] if lead else []), item[3:], shift, level + 1, line)
         else:
-            marker = f"{opener.info}{opener.markup} " if ordered else "\u2022 "
             lines = render_blocks(item)
-            body = [marker + lines[0], *lines[1:]] if lines else [marker.strip()]
-        if body:
+            prefix = f"{opener.info}{opener.markup} " if ordered else "\u2022 "
+            body = [prefix + lines[0], *lines[1:]] if lines else [prefix.strip()]
             out.append(_Block("other", "\n".join(body), line))
-    # Titles that only run into their text (numbered rules, numbered clauses) are sections only
-    # when they carry on a sequence that has standing titles too.
-    if not any(b.rank for b in out) or (not standalone and last_number is None):
-        return [], last_number
-    return out, number
+    return out, top, standalone
+
+
+def _item_body(first: list[str], tokens: Sequence[Token], shift: int, rank: int, line: int) -> list[_Block]:
+    """The text under a list-item title; nested lists of numbered bold titles are its subsections."""
+    out: list[_Block] = []
+    pending = list(first)
+    k = 0
+    while k < len(tokens):
+        token = tokens[k]
+        end = _block_end(tokens, k)
+        if token.type in ("ordered_list_open", "bullet_list_open"):
+            nested, _, _ = _list_titles(tokens[k:end], shift, rank, None)
+            if any(b.rank for b in nested):
+                if pending:
+                    out.append(_Block("other", "\n".join(pending), line))
+                    pending = []
+                out += nested
+                k = end
+                continue
+        pending += render_blocks(tokens[k:end])
+        k = end
+    if pending:
+        out.append(_Block("other", "\n".join(pending), line))
+    return out
 
 
 def _whole_list_sections(
@@ -776,10 +818,10 @@ def _whole_list_sections(
         heading = _Block("line", title, line, emphasis=emphasis, rank=1)
         heading.rule = "list item that holds a numbered section title" + (" (run-in)" if lead else "")
         out.append(heading)
-        marker = [f"{opener.info}{opener.markup}"] if ordered and own else []  # kept: it is a word too
-        body = "\n".join(marker + ([lead] if lead else []) + render_blocks(rest))
-        if body.strip():
-            out.append(_Block("other", body, line))
+        number_word = [f"{opener.info}{opener.markup}"] if ordered and own else []  # kept: it is a word too
+        text = "\n".join(number_word + ([lead] if lead else []) + render_blocks(rest))
+        if text.strip():
+            out.append(_Block("other", text, line))
         standalone = standalone or not lead
     if not standalone and last_number is None:  # only run-in titles: numbered rules, not sections
         return [], last_number
