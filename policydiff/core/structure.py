@@ -436,7 +436,8 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
     label_counts = Counter(title_key(b.text) for b in blocks if b.kind == "line" and b.emphasis)
     later = _later_heading_keys(blocks, title)
     numbering = Numbering()
-    anchor_rank, anchor_depth = top_declared - 1, 0  # the declared heading pseudo-headings sit under
+    anchor_rank, anchor_depth = top_declared - 1, 0  # the heading pseudo-headings sit under
+    declared_rank = anchor_rank  # the last declared heading's rank (chapters sit under it)
     numbered_rank = 0  # rank of the last numbered pseudo-heading under the current anchor
     item_number: int | None = None  # number of the last list item taken for a section title
     for i, block in enumerate(blocks):
@@ -462,6 +463,7 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
             number = split_number(block.text)[0]
             numbering.declare(number)
             anchor_rank, anchor_depth, numbered_rank, item_number = block.rank, len(dotted(number)), 0, None
+            declared_rank = block.rank
             continue
         if not undeclared:
             continue
@@ -488,6 +490,11 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
         if kind == "line" and following is not None and following.kind == "list" and _opens_with_anchors(following):
             block.rule, block.metadata = "label of a table of contents, not a section", "table of contents"
             continue
+        if kind == "parent":  # a chapter: its numbered sections count again from 1 below it
+            block.rank = min(declared_rank + 1, 6)
+            numbering = Numbering()
+            anchor_rank, anchor_depth, numbered_rank, item_number = block.rank, 0, 0, None
+            continue
         if kind == "numbered":
             if depth > 0:
                 block.rank = _numbered(depth, anchor_rank, anchor_depth)
@@ -496,6 +503,16 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
                 block.rank = min((numbered_rank or anchor_rank) + 1, 6)
         else:
             block.rank = min((numbered_rank or anchor_rank) + 1, 6)
+
+
+def _opens_numbering(block: _Block | None) -> bool:
+    """The block is a title numbered 1 (``1. Definitions``): the first of a numbered sequence."""
+    return (
+        block is not None
+        and block.kind == "line"
+        and dotted(split_number(block.text)[0]) == (1,)
+        and is_heading_text(split_number(block.text)[1], allow_period=True)
+    )
 
 
 def _numbered(depth: int, anchor_rank: int, anchor_depth: int) -> int:
@@ -525,7 +542,7 @@ def _line_heading(
     label_counts: Counter[str],
     later: dict[str, int],
 ) -> tuple[str, int] | None:
-    """("numbered", depth) or ("line", 0) when the paragraph line is a heading; None otherwise
+    """("numbered", depth), ("parent", 0) or ("line", 0) when the paragraph line is a heading; None otherwise
     (with the reason in ``block.rule`` when the line looked like one)."""
     text = block.text
     following = _next(blocks, i)
@@ -569,6 +586,9 @@ def _line_heading(
     if following is None:
         return None
     if block.emphasis:
+        if _opens_numbering(following):
+            block.rule = "bold line over the first of its numbered sections"
+            return "parent", 0
         if following.kind == "line" and following.emphasis and _short_line(following.text):
             block.rule = "bold line over another bold line (a run of labels)"
             return None
