@@ -50,7 +50,7 @@ from policydiff.core.webpage import html_to_markdown, looks_like_html
 _MD = MarkdownIt("commonmark", {"maxNesting": 10_000}).enable("table")
 _PROVENANCE_RE = re.compile(r"\b(?:extracted|archived|retrieved|snapshot)\b", re.IGNORECASE)
 _ARCHIVED_RE = re.compile(r"archived on (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
-_TITLE_BAR_RE = re.compile(r"\s\|\s|[\s)](?:-|\u2013|\u2014)\s")
+_TITLE_BAR_RE = re.compile(r"\s[|:\u00bb\u203a]\s|[\s)](?:-|\u2013|\u2014)\s")
 _ATX_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _SETEXT_RE = re.compile(r"^ {0,3}(?:={3,}|-{3,})\s*$")
 _MAX_BOLD_WORDS = 16
@@ -413,7 +413,7 @@ def _find_title(blocks: list[_Block]) -> int | None:
         holds_rest = name.kind == "heading" and all(
             b.level > name.level for b in blocks[below + 1 :] if b.kind == "heading"
         )
-        name_line = name.kind == "line" and not name.emphasis and _short_line(name.text)
+        name_line = name.kind == "line" and _short_line(name.text) and not name.text.startswith("(")
         if (holds_rest or name_line) and after is not None and after.kind != "heading" and is_prose(after.text):
             if not is_date_stamp(name.text):
                 blocks[title].metadata = "page title (browser title bar)"
@@ -818,8 +818,8 @@ def _whole_list_sections(
         title = render_inline(title_children).strip()
         rest = item[3:]
         emphasis = _emphasised(title_children)
-        shaped = is_heading_text(
-            title, allow_period=len(title.split()) <= 8, max_words=_MAX_BOLD_WORDS if emphasis else 12
+        shaped = is_heading_text(  # a longer plain item is a sentence (a principle, a rule)
+            title, allow_period=len(title.split()) <= 8, max_words=_MAX_BOLD_WORDS if emphasis else 10
         )
         if (not rest and not lone and not lead) or not shaped:
             return [], last_number
@@ -829,7 +829,7 @@ def _whole_list_sections(
         if ordered or own:
             # The number the title shows counts, else the list marker (markers may skip).
             marker = own[0] if len(own) == 1 else int(opener.info) if opener.info.isdigit() else 0
-            if number is not None and marker != number + 1:
+            if marker != (1 if number is None else number + 1):  # a sequence starts at 1
                 return [], last_number
             number = marker
             if ordered and not own:
