@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from policydiff.core.model import Comparison, MovedPassage, Options, Section, SectionPair, WordDiff
+from policydiff.core.model import MovedPassage, Options, SectionPair, WordDiff
 
 MIN_WORDS = 8
 """A passage shorter than this is too common to say where it went."""
@@ -116,28 +116,3 @@ def find_moved_passages(pairs: Sequence[SectionPair], options: Options) -> tuple
         )
     passages.sort(key=lambda p: (p.old_pair, p.new_pair))
     return tuple(passages)
-
-
-def pair_notes(comparison: Comparison, index: int) -> list[str]:
-    """Short notes on what a pair shares with others: its merge or split group, and the passages
-    moved out of it or into it ("moved to <section>"), for the views to show beside the pair."""
-    pair = comparison.pairs[index]
-    old_flat, new_flat = comparison.old.flat(), comparison.new.flat()
-
-    def name(section: Section) -> str:
-        return f"\u201c{section.title or 'Preamble'}\u201d"
-
-    notes: list[str] = []
-    if pair.old_group and pair.new is not None:
-        others = [name(old_flat[i]) for i in pair.old_group if i != pair.old_index]
-        notes.append(f"merged into {name(pair.new)} with {', '.join(others)}")
-    if pair.new_group and pair.old is not None:
-        others = [name(new_flat[j]) for j in pair.new_group if j != pair.new_index]
-        notes.append(f"split from {name(pair.old)}; the rest is in {', '.join(others)}")
-    for passage in comparison.moved_passages:
-        if passage.old_pair == index:
-            where = "elsewhere in this section" if passage.new_pair == index else name(new_flat[passage.new_index])
-            notes.append(f"a passage moved to {where}")
-        if passage.new_pair == index and passage.old_pair != index:
-            notes.append(f"a passage moved from {name(old_flat[passage.old_index])}")
-    return notes

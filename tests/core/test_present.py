@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from policydiff.core import present
 from policydiff.core.model import (
-    Comparison, ComparisonStats, DiffStats, Document, Op, Options, Section, SectionPair, Status, WordDiff,
+    Comparison, DiffStats, Op, Options, SectionPair, Status, WordDiff,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))

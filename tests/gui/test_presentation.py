@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from conftest import write  # noqa: E402
 from policydiff.core import present  # noqa: E402
 from policydiff.gui import dialogs  # noqa: E402
-from policydiff.gui.outline import AMOUNT_ROLE, BADGE_ROLE, BADGES_ROLE, CHANGED_ROLE  # noqa: E402
+from policydiff.gui.outline import AMOUNT_ROLE, BADGE_ROLE, CHANGED_ROLE  # noqa: E402
 
 WAIT_MS = 30_000
 

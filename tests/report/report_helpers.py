@@ -7,7 +7,6 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
 
 from policydiff.core.model import (
     Comparison,
