@@ -18,6 +18,8 @@ import eval_alignment  # noqa: E402
 
 TARGET = 0.9
 FLOOR_RECOVERED = 0.85
+FLOOR_OVERALL = 0.85
+"""What the engine reaches today over every labelled section: a regression guard below the target."""
 """Accuracy today on the sections whose headings the structure recovery finds: a regression floor."""
 
 
@@ -35,13 +37,18 @@ def test_the_harness_finds_the_labelled_pairs_and_the_held_out_split(results) ->
 
 
 @pytest.mark.xfail(
-    reason="the structure recovery misses about a third of the labelled headings (Bluesky, LINE, "
-    "Tumblr subsections), each counted wrong; on recovered headings see the test below",
-    strict=False,
+    reason="86 % of 287 labelled sections today: 14 labelled headings are still not recovered "
+    "(headings glued to the paragraph before them, lettered clauses) and about 25 pairings are wrong",
+    strict=True,
 )
 def test_pairing_accuracy_reaches_the_target(results) -> None:
     points, total = eval_alignment.summary(results)["overall"]
     assert points / total >= TARGET
+
+
+def test_pairing_accuracy_does_not_fall_back(results) -> None:
+    points, total = eval_alignment.summary(results)["overall"]
+    assert points / total >= FLOOR_OVERALL
 
 
 def test_pairing_accuracy_on_recovered_headings(results) -> None:
