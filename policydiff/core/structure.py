@@ -644,6 +644,14 @@ def _anchor_item(item: Sequence[Token]) -> bool:
     return bool(hrefs) and all(h.startswith("#") for h in hrefs)
 
 
+def _bold_titled(item: Sequence[Token]) -> bool:
+    """The item opens with a bold title."""
+    if len(item) < 2 or item[0].type != "paragraph_open" or item[1].type != "inline":
+        return False
+    children = [c for c in item[1].children or [] if not (c.type == "text" and not c.content)]
+    return bool(children) and children[0].type == "strong_open"
+
+
 def _opens_with_anchors(block: _Block) -> bool:
     """A list whose first items link to places in the page: a table of contents starts there."""
     items = _items(block.tokens)[:2]
@@ -663,7 +671,11 @@ def _is_contents(block: _Block, blocks: list[_Block], i: int, later: dict[str, i
         if later.get(title_key(text.lstrip("\u2022 ")), -1) > i:
             repeats += 1
     # Most items, not half: a list may run on from its contents into the sections themselves.
-    return anchors * 5 >= len(items) * 4 or repeats * 5 >= len(items) * 4
+    if not (anchors * 5 >= len(items) * 4 or repeats * 5 >= len(items) * 4):
+        return False
+    # ... and a list whose contents run on into a bold section title is that section's start too.
+    last_anchor = max((k for k, item in enumerate(items) if _anchor_item(item)), default=-1)
+    return not any(_bold_titled(item) for item in items[last_anchor + 1 :])
 
 
 def _items(tokens: Sequence[Token]) -> list[list[Token]]:
