@@ -528,6 +528,8 @@ class SinceIndex:
     step_words: list[tuple[int, int]] = field(default_factory=list)
     """Per version, (words in lines added, words in lines removed) since the version before: a
     quick size of each step, counted by whole lines."""
+    words: list[int] = field(default_factory=list)
+    """Per version, its number of words (counted by lines as written, links' addresses aside)."""
     seconds: float = 0.0
 
     @classmethod
@@ -566,6 +568,7 @@ class SinceIndex:
                     ids.append(lid)
                 last = lid if raw.strip() else -1
             index.lines.append(ids)
+            index.words.append(sum(line_words[k] for k in ids))
             now = Counter(ids)
             added = now - previous
             removed = previous - now
