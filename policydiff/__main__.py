@@ -97,11 +97,13 @@ def _history(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     options = options_from({spec.attr: getattr(args, spec.attr) for spec in OPTIONS})
     try:
         history = open_history(args.files)
-        print(f"policydiff: {history.name}: {len(history.versions)} versions, comparing "
-              f"{len(history.versions) - 1} steps", file=sys.stderr, flush=True)
         shown = [-1.0]
 
         def progress(done: int, total: int) -> None:
+            if done == 0:
+                print(f"policydiff: {history.name}: {len(history.versions)} versions, comparing "
+                      f"{total} steps", file=sys.stderr, flush=True)
+                return
             now = time.monotonic()
             if done == total or now - shown[0] >= 2.0:
                 shown[0] = now

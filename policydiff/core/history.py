@@ -136,9 +136,19 @@ def _git_versions(path: str) -> tuple[str, list[Version]]:
 
 
 def _existing(top: str, versions: list[Version]) -> list[Version]:
+    """The versions with a text to read, one per content: a commit that deleted the file (it came
+    back later) has nothing to read, and one that only renamed it recorded no new version."""
     query = b"".join(f"{v.commit}:{v.path}\n".encode("utf-8", "surrogateescape") for v in versions)
-    out = _git(["cat-file", "--batch-check=%(objecttype)"], top, input=query).split(b"\n")
-    return [v for v, kind in zip(versions, out) if kind.strip() == b"blob"]
+    out = _git(["cat-file", "--batch-check=%(objecttype) %(objectname)"], top, input=query).split(b"\n")
+    kept: list[Version] = []
+    previous = b""
+    for v, line in zip(versions, out):
+        kind, _, blob = line.strip().partition(b" ")
+        if kind == b"blob" and blob != previous:
+            kept.append(v)
+        if kind == b"blob":
+            previous = blob
+    return kept
 
 
 # ----------------------------------------------------------------------------------------------
@@ -439,6 +449,8 @@ def history_json(history: History, *, options: Options = Options(), workers: int
     total_steps = n - 1
     results: list[tuple[list[int], list[dict[str, object]]] | None] = [None] * len(chunks)
     done = 0
+    if progress:  # every version has been read (an unreadable one has failed, before any output)
+        progress(0, total_steps)
     if workers <= 1 or len(chunks) == 1:
         for k, chunk in enumerate(chunks):
             results[k] = _chunk_job(chunk)
