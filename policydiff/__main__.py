@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from typing import Sequence
 
 from policydiff import __version__
@@ -35,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--style", choices=tuple(STYLES), default="standard",
                         help="report colours: standard (red/green), colorblind (orange/blue), "
                         "blackline (red struck through / blue double-underlined)")
+    parser.add_argument("--history", action="store_true",
+                        help="FILE is a version history: a file tracked by git (its commits), a folder "
+                        "of versions (dated names, else modification times), or several files in order; "
+                        "opens the window on it, or with --json prints each version and each step's counts")
     for spec in OPTIONS:
         parser.add_argument(spec.cli, action="store_true", help=spec.tip.lower())
     parser.add_argument("--version", action="version", version=f"policydiff {__version__}")
@@ -44,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.history:
+        return _history(args, parser)
     headless = args.outline or args.json or args.report
     if not headless:
         if len(args.files) > 2:
@@ -67,6 +74,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("interrupted")
     except Exception as error:  # a bug or a file nobody foresaw: still one line and status 2, no traceback
         return _fail(_unexpected(error, args))
+
+
+def _history(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """``--history``: the window on a history, or with ``--json`` its versions and steps."""
+    if not args.files:
+        parser.error("--history needs a FILE tracked by git, a folder of versions, or several files")
+    if args.outline or args.report:
+        parser.error("--history opens the window, or prints JSON with --json")
+    if not args.json:
+        from policydiff.gui.platform_check import window_start_problem
+
+        problem = window_start_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_ERROR
+        from policydiff.gui.app import run_history
+
+        return run_history(args.files)
+    from policydiff.core.history import HistoryError, history_json, open_history
+
+    options = options_from({spec.attr: getattr(args, spec.attr) for spec in OPTIONS})
+    try:
+        history = open_history(args.files)
+        shown = [-1.0]
+
+        def progress(done: int, total: int) -> None:
+            if done == 0:
+                print(f"policydiff: {history.name}: {len(history.versions)} versions, comparing "
+                      f"{total} steps", file=sys.stderr, flush=True)
+                return
+            now = time.monotonic()
+            if done == total or now - shown[0] >= 2.0:
+                shown[0] = now
+                print(f"policydiff: compared {done} of {total} steps", file=sys.stderr, flush=True)
+
+        data = history_json(history, options=options, progress=progress)
+        _print_json(data)
+    except HistoryError as error:
+        return _fail(str(error))
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except Exception as error:  # noqa: BLE001 - one line and status 2, never a traceback
+        return _fail(_unexpected(error, args))
+    return EXIT_SAME
 
 
 def _unexpected(error: BaseException, args: argparse.Namespace) -> str:

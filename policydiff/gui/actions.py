@@ -205,3 +205,29 @@ def recent_action(menu: QWidget, text: str, slot: Callable[[], object], tip: str
 
 def all_actions(actions: SimpleNamespace) -> list[QAction]:
     return [v for v in vars(actions).values() if isinstance(v, QAction)]
+
+
+def create_history_actions(w: MainWindow, history) -> SimpleNamespace:
+    """The actions of a version history (``policydiff --history``): stepping, since-when, a section's history."""
+    a = SimpleNamespace()
+    a.next_step = add_action(
+        w, "&Newer Step", history.next_step, "Alt+Right", "Ctrl+Alt+Down",
+        tip="Compare the next pair of consecutive versions", icon=_arrow_icon(w, "go-next", "right"), name="next_step",
+    )
+    a.prev_step = add_action(
+        w, "&Older Step", history.prev_step, "Alt+Left", "Ctrl+Alt+Up",
+        tip="Compare the previous pair of consecutive versions", icon=_arrow_icon(w, "go-previous", "left"),
+        name="prev_step",
+    )
+    a.latest_step = add_action(w, "&Latest Change", history.latest_step, "Ctrl+Alt+End",
+                               tip="Compare the newest version with the one before", name="latest_step")
+    a.biggest_step = add_action(w, "&Biggest Change", history.biggest_step, "Ctrl+Alt+B",
+                                tip="Compare the step that changed the most words", name="biggest_step")
+    a.since_when = add_action(
+        w, "&Since When", history.set_since_when, "Ctrl+Alt+W", checkable=True,
+        tip="After each paragraph of the newer version, the version in which its wording first appeared",
+        name="since_when",
+    )
+    a.section_history = add_action(w, "Section &History…", history.section_history, "Ctrl+Alt+H",
+                                   tip="The versions in which the selected section changed", name="section_history")
+    return a

@@ -67,3 +67,29 @@ def run(old: str | None, new: str | None) -> int:
         window.load_failed.connect(lambda _msg: app.exit(2))
     window.show()
     return app.exec()
+
+
+def run_history(paths: list[str]) -> int:
+    """``policydiff --history PATH...``: read the history's list of versions (one line and status 2
+    when it is not a history), then open the window on its latest change."""
+    from policydiff.core.history import HistoryError, open_history
+
+    try:
+        history = open_history(paths)
+    except HistoryError as error:
+        print(f"policydiff: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
+    app = make_application()
+    from policydiff.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.open_history(history)
+    if os.environ.get(EXIT_AFTER_PAINT):
+        def painted() -> None:
+            print(f"policydiff: first comparison painted at {time.time():.6f}", file=sys.stderr, flush=True)
+            QTimer.singleShot(0, app.quit)
+
+        window.view.painted.connect(painted)
+        window.load_failed.connect(lambda _msg: app.exit(2))
+    window.show()
+    return app.exec()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl, Signal
@@ -270,6 +270,8 @@ class _Builder:
         self._spans: dict[int, dict[str, tuple[int, int]]] = {}
         self._dim = present.dim_lines(comparison)
         self._whole = False
+        self.annotate: Callable[[str], tuple[str, str, str] | None] | None = None
+        """Optional note after each paragraph of the newer version: text -> (label, tooltip, link)."""
 
     def steps(self) -> Iterator[None]:
         lay: present.Layout = "inline" if self.layout == INLINE else "side-by-side"
@@ -401,6 +403,25 @@ class _Builder:
             else:
                 cursor.setBlockFormat(block)
             self._runs(cursor, para.frags, side, dim=para.dim)
+            if side == "new":
+                self._annotation(cursor, para)
+
+    def _annotation(self, cursor: QTextCursor, para: Para) -> None:
+        """A note after a paragraph of the newer version (a history's "since when"), as a link."""
+        if self.annotate is None:
+            return
+        text = "".join(fr.text for fr in para.frags if fr.kind in ("=", "+", "~"))
+        note = self.annotate(text) if text.strip() else None
+        if note is None:
+            return
+        label, tip, href = note
+        fmt = QTextCharFormat(self.f.meta)
+        fmt.setToolTip(tip)
+        if href:
+            fmt.setAnchor(True)
+            fmt.setAnchorHref(href)
+        cursor.insertText("\u2002", self.f.meta)
+        cursor.insertText(f"\u2009{label}\u2009", fmt)
 
     def _title_frags(self, view: PairView, side: str) -> tuple[Frag, ...]:
         """The heading on one side: its diff (when the title changed) or the title as it is."""
@@ -458,6 +479,8 @@ class _Builder:
         for para in view.paras:
             c.insertBlock(f.inline_block)
             self._runs(c, para.frags, "new", dim=para.dim)
+            if not view.new_missing:
+                self._annotation(c, para)
 
 
 # --------------------------------------------------------------------------------------------
@@ -564,6 +587,8 @@ class DiffView(QWidget):
         self._timer.timeout.connect(self._build_slice)
         self.font_point_size = 11.0
         self.style_name = "standard"
+        self.annotate: Callable[[str], tuple[str, str, str] | None] | None = None
+        """Set by a history window: the "since when" note after each paragraph of the newer version."""
         """present.STYLES key: ``standard`` or ``colorblind`` (blue / orange)."""
         self._stops: tuple[Comparison, list[int]] | None = None
         self._hit_cache: tuple[tuple, list[int]] | None = None
@@ -599,6 +624,7 @@ class DiffView(QWidget):
         colors = Colors.from_palette(self.browser.palette(), self.style_name)
         font = self.document_font()
         self._builder = _Builder(comparison, self.layout_name, Formats(colors, font), font)
+        self._builder.annotate = self.annotate
         self._steps = self._builder.steps()
         self.busy_changed.emit(True)
         self._build_slice()

@@ -169,6 +169,8 @@ class MainWindow(QMainWindow):
         self._undo: list[Overrides] = []
         """Alignment overrides before each edit (Ctrl+Z goes back to the last)."""
         self._redo: list[Overrides] = []
+        self.history = None
+        """The version history shown (``policydiff --history``): a gui.history.HistoryController."""
 
         self.comparer = Comparer(self)
         self.comparer.comparison_finished.connect(self._comparison_finished)
@@ -339,6 +341,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.history is not None:
+            self.history.shutdown()
         settings.save_window_state(self.saveGeometry(), self.saveState())
         super().closeEvent(event)
 
@@ -359,6 +363,12 @@ class MainWindow(QMainWindow):
         """Load both files and compare them (off the GUI thread)."""
         self._request(Job(old=str(old), new=str(new), options=self.options(), reason="showcase" if showcase else "open"),
                       message=message)
+
+    def open_history(self, history) -> None:
+        """Show a version history (a core.history.History): the timeline, and its latest change."""
+        from policydiff.gui.history import attach_history
+
+        attach_history(self, history)
 
     def open_showcase(self) -> None:
         from policydiff.core.corpus import showcase_pair
@@ -514,7 +524,8 @@ class MainWindow(QMainWindow):
         for side, doc in ((job.old, None), (job.new, None)):
             if side is None:
                 continue
-            names.append(side.name if isinstance(side, Document) else Path(os.fspath(side)).name)
+            names.append(side.name if isinstance(side, Document) or hasattr(side, "load_document")
+                         else Path(os.fspath(side)).name)
         base = comparison or job.base
         if not names and base is not None:
             names = [base.old.name, base.new.name]

@@ -49,12 +49,21 @@ def run_job(job: Job) -> Comparison:
         if job.overrides != result.overrides:
             result = with_overrides(result, job.overrides)
         return result
-    old = job.old if isinstance(job.old, Document) else load_document(job.old)
-    new = job.new if isinstance(job.new, Document) else load_document(job.new)
+    old, new = _document(job.old, load_document), _document(job.new, load_document)
     overrides = job.overrides
     if overrides and job.expect is not None and (old.sha256, new.sha256) != job.expect:
         overrides = Overrides()
     return compare(old, new, options=job.options, overrides=overrides)
+
+
+def _document(source: Source | None, load_document) -> Document:
+    """A side of a job: a Document as is, a source that loads itself (a version of a history), or a path."""
+    if isinstance(source, Document):
+        return source
+    loader = getattr(source, "load_document", None)
+    if callable(loader):
+        return loader()
+    return load_document(source)
 
 
 class _Relay(QObject):

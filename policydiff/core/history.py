@@ -1,0 +1,640 @@
+"""A policy's version history: list its versions, read any one, count what each step changed, and
+say since which version each paragraph of a version has read as it does ("since when").
+
+A history is one of:
+
+- a file tracked in a git repository: one version per commit that changed it, renames followed
+  (an Open Terms Archive collection is such a repository, one commit per recorded change);
+- a folder of versions: its files ordered by the date in their names (``2024-03-14.md``), or by
+  modification time when not every name carries a date;
+- several files, in the order given.
+
+Git is read with the ``git`` command (``git log --follow`` lists the versions, one
+``git cat-file --batch`` reads many at once); ``benchmarks/bench_history.py --backends`` measures it
+against pygit2 and dulwich. The repository is only ever read: every command is a read-only
+plumbing or log command, run with ``GIT_OPTIONAL_LOCKS=0`` so that not even the index is refreshed.
+
+Every failure is a :class:`HistoryError` (a :class:`~policydiff.core.load.LoadError`): one line
+naming the path and the problem.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from array import array
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from policydiff.core.load import MAX_BYTES, LoadError, decode, read_bytes
+from policydiff.core.model import Comparison, Document, Kind, Options
+
+Progress = Callable[[int, int], None]
+"""progress(done, total): called as work advances (from the thread doing the work)."""
+
+
+class HistoryError(LoadError):
+    """A history that cannot be read; ``str(error)`` is one line: ``<path>: <problem>``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One version of the document."""
+
+    id: str
+    """Short commit hash (git), else the file name."""
+    date: str
+    """``YYYY-MM-DD``: the commit's author date (git), the date in the file name, else its modification date."""
+    timestamp: float
+    """Seconds since the epoch (for ordering and display)."""
+    path: str
+    """Git: the file's path inside the repository at that commit (it may have been renamed).
+    Otherwise: the file's path on disk."""
+    commit: str = ""
+    """Full commit hash (git only)."""
+    subject: str = ""
+    """The commit message's first line (git only)."""
+
+    @property
+    def label(self) -> str:
+        """``2024-03-14 · b91ab5a`` (or ``2024-03-14 · v3.md``): what the window and the report call it."""
+        return f"{self.date} \u00b7 {self.id}" if self.id != self.date else self.date
+
+
+# ----------------------------------------------------------------------------------------------
+# Git
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0", LC_ALL="C", LANG="C", GIT_PAGER="cat")
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # the repository is the one PATH is in
+        env.pop(name, None)
+    return env
+
+
+def _git(args: Sequence[str], cwd: str, *, input: bytes | None = None, check: bool = True) -> bytes:
+    git = shutil.which("git")
+    if git is None:
+        raise HistoryError(cwd, "git is not installed, so a repository's history cannot be read "
+                                "(install git, or give a folder of versions)")
+    try:
+        done = subprocess.run([git, "--no-pager", *args], cwd=cwd, input=input, capture_output=True,
+                              env=_git_env(), stdin=None if input is not None else subprocess.DEVNULL)
+    except OSError as exc:
+        raise HistoryError(cwd, f"cannot run git ({exc.strerror or exc})") from None
+    if check and done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise HistoryError(cwd, f"git failed: {message[-1] if message else 'exit status ' + str(done.returncode)}")
+    return done.stdout
+
+
+def _git_versions(path: str) -> tuple[str, list[Version]]:
+    """(repository top folder, versions oldest first) of a file tracked by git."""
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if shutil.which("git") is None:
+        raise HistoryError(path, "git is not installed, so its history cannot be read "
+                                 "(install git, or give a folder of versions)")
+    top = _git(["rev-parse", "--show-toplevel"], folder, check=False).decode("utf-8", "replace").strip()
+    if not top:
+        raise HistoryError(path, "is not in a git repository (give a file tracked by git, a folder of "
+                                 "versions, or several files in order)")
+    if _git(["rev-parse", "--is-shallow-repository"], folder).strip() == b"true":
+        raise HistoryError(path, "is in a shallow clone: its history is cut short (fetch all of it with "
+                                 "`git fetch --unshallow`, then try again)")
+    relative = os.path.relpath(os.path.realpath(path), os.path.realpath(top))
+    out = _git(["log", "--follow", "--format=%x1e%h%x1f%H%x1f%aI%x1f%at%x1f%s", "--name-only", "-z",
+                "--", relative], top, check=False)
+    versions: list[Version] = []
+    for record in out.split(b"\x1e")[1:]:
+        parts = record.split(b"\0")
+        fields = parts[0].decode("utf-8", "replace").split("\x1f")
+        names = [p.strip(b"\n").decode("utf-8", "surrogateescape") for p in parts[1:] if p.strip(b"\n")]
+        if len(fields) < 5 or not names:
+            continue
+        short, full, iso, stamp, subject = fields[:5]
+        versions.append(Version(id=short, date=iso[:10], timestamp=float(stamp or 0), path=names[0],
+                                commit=full, subject=subject))
+    if not versions:
+        tracked = _git(["ls-files", "--error-unmatch", "--", relative], top, check=False)
+        if not tracked:
+            raise HistoryError(path, "is not tracked by git in its repository: it has no history")
+        raise HistoryError(path, "has no committed version in its repository")
+    versions.reverse()
+    # A commit that deleted the file (it came back later) has nothing to read: not a version.
+    versions = _existing(top, versions)
+    return top, versions
+
+
+def _existing(top: str, versions: list[Version]) -> list[Version]:
+    """The versions with a text to read, one per content: a commit that deleted the file (it came
+    back later) has nothing to read, and one that only renamed it recorded no new version."""
+    query = b"".join(f"{v.commit}:{v.path}\n".encode("utf-8", "surrogateescape") for v in versions)
+    out = _git(["cat-file", "--batch-check=%(objecttype) %(objectname)"], top, input=query).split(b"\n")
+    kept: list[Version] = []
+    previous = b""
+    for v, line in zip(versions, out):
+        kind, _, blob = line.strip().partition(b" ")
+        if kind == b"blob" and blob != previous:
+            kept.append(v)
+        if kind == b"blob":
+            previous = blob
+    return kept
+
+
+# ----------------------------------------------------------------------------------------------
+# Folders and lists of files
+
+_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def _name_date(name: str) -> str | None:
+    match = _NAME_DATE.search(name)
+    return f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else None
+
+
+def _file_version(path: str, date: str | None) -> Version:
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError as exc:
+        raise HistoryError(path, f"cannot read file ({exc.strerror or exc})") from None
+    if date is None:
+        date = datetime.fromtimestamp(mtime).strftime("%Y-%m-%d")
+        stamp = mtime
+    else:
+        stamp = datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp()
+    return Version(id=os.path.basename(path), date=date, timestamp=stamp, path=path)
+
+
+def _folder_versions(folder: str) -> list[Version]:
+    try:
+        names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
+    except OSError as exc:
+        raise HistoryError(folder, f"cannot list the folder ({exc.strerror or exc})") from None
+    files = [os.path.join(folder, n) for n in names if os.path.isfile(os.path.join(folder, n))]
+    if not files:
+        raise HistoryError(folder, "holds no files: a folder of versions needs at least two")
+    dates = [_name_date(os.path.basename(f)) for f in files]
+    if all(dates):  # dated names: by date, then by name (two versions of one day keep their names' order)
+        versions = [_file_version(f, d) for f, d in zip(files, dates)]
+        versions.sort(key=lambda v: (v.date, v.id))
+    else:  # by modification time
+        versions = [_file_version(f, None) for f in files]
+        versions.sort(key=lambda v: (v.timestamp, v.id))
+    return versions
+
+
+# ----------------------------------------------------------------------------------------------
+# The history
+
+
+class History:
+    """The versions of one document, oldest first, and their texts (read on demand, cached)."""
+
+    def __init__(self, path: str, name: str, versions: Sequence[Version], repo: str | None = None) -> None:
+        self.path = path
+        """What was given on the command line (for several files: their common folder)."""
+        self.name = name
+        """The document's name: its file name (``Privacy Policy.md``)."""
+        self.versions: tuple[Version, ...] = tuple(versions)
+        self.repo = repo
+        """The git repository's top folder, or None for files on disk."""
+        self._lock = threading.RLock()
+        self._texts: OrderedDict[int, str] = OrderedDict()
+        self._documents: OrderedDict[int, Document] = OrderedDict()
+        self._comparisons: OrderedDict[tuple[int, int, Options], Comparison] = OrderedDict()
+        self._since: SinceIndex | None = None
+
+    def __len__(self) -> int:
+        return len(self.versions)
+
+    def describe(self, i: int) -> str:
+        """``Privacy Policy.md @ 2024-03-14 · b91ab5a``: a version's name in error messages, the
+        window and the report."""
+        return f"{self.name} @ {self.versions[i].label}"
+
+    # -- texts
+
+    def _decode(self, i: int, data: bytes) -> str:
+        if len(data) > MAX_BYTES:
+            raise HistoryError(self.describe(i), "this version is too large to compare")
+        try:
+            return decode(data, self.describe(i)).text
+        except LoadError as error:
+            raise HistoryError(self.describe(i), error.reason) from None
+
+    def _read(self, i: int) -> bytes:
+        v = self.versions[i]
+        if self.repo is None:
+            try:
+                return read_bytes(v.path)
+            except LoadError as error:
+                raise HistoryError(self.describe(i), error.reason) from None
+        return _git(["cat-file", "blob", f"{v.commit}:{v.path}"], self.repo)
+
+    def text(self, i: int) -> str:
+        """The text of version ``i`` (decoded, ``\\n`` newlines); HistoryError when unreadable."""
+        with self._lock:
+            if i in self._texts:
+                self._texts.move_to_end(i)
+                return self._texts[i]
+        text = self._decode(i, self._read(i))
+        with self._lock:
+            self._texts[i] = text
+            while len(self._texts) > 16:
+                self._texts.popitem(last=False)
+        return text
+
+    def texts(self, indices: Iterable[int] | None = None, batch: int = 40) -> Iterator[tuple[int, str]]:
+        """(index, text) of many versions in order, read in batches (one ``git cat-file`` each)."""
+        wanted = list(range(len(self.versions)) if indices is None else indices)
+        if self.repo is None:
+            for i in wanted:
+                yield i, self._decode(i, self._read(i))
+            return
+        for start in range(0, len(wanted), batch):
+            chunk = wanted[start:start + batch]
+            query = b"".join(f"{self.versions[i].commit}:{self.versions[i].path}\n".encode("utf-8", "surrogateescape")
+                             for i in chunk)
+            out = _git(["cat-file", "--batch"], self.repo, input=query)
+            pos = 0
+            for i in chunk:
+                end = out.index(b"\n", pos)
+                header = out[pos:end].split()
+                if len(header) != 3 or header[1] != b"blob":
+                    raise HistoryError(self.describe(i), "this version cannot be read from the repository")
+                size = int(header[2])
+                data = out[end + 1:end + 1 + size]
+                pos = end + 1 + size + 1
+                yield i, self._decode(i, data)
+
+    def document(self, i: int) -> Document:
+        """Version ``i`` with its structure recovered (cached: stepping back and forth reuses it)."""
+        from policydiff.core.structure import parse_document
+
+        with self._lock:
+            if i in self._documents:
+                self._documents.move_to_end(i)
+                return self._documents[i]
+        doc = parse_document(self.text(i), name=self.describe(i), path=None)
+        with self._lock:
+            self._documents[i] = doc
+            while len(self._documents) > 8:
+                self._documents.popitem(last=False)
+        return doc
+
+    def comparison(self, i: int, j: int, options: Options = Options()) -> Comparison:
+        """Version ``i`` against version ``j`` (cached)."""
+        from policydiff.core.compare import compare
+
+        key = (i, j, options)
+        with self._lock:
+            if key in self._comparisons:
+                self._comparisons.move_to_end(key)
+                return self._comparisons[key]
+        result = compare(self.document(i), self.document(j), options=options)
+        self.remember(i, j, result)
+        return result
+
+    def cached_comparison(self, i: int, j: int, options: Options = Options()) -> Comparison | None:
+        with self._lock:
+            return self._comparisons.get((i, j, options))
+
+    def remember(self, i: int, j: int, comparison: Comparison) -> None:
+        """Keep a comparison made elsewhere (the window's) for the next time this pair is shown."""
+        if comparison.overrides:
+            return
+        with self._lock:
+            self._comparisons[(i, j, comparison.options)] = comparison
+            self._comparisons.move_to_end((i, j, comparison.options))
+            while len(self._comparisons) > 6:
+                self._comparisons.popitem(last=False)
+
+    # -- since when
+
+    def since_index(self, progress: Progress | None = None) -> SinceIndex:
+        """The since-when index over every version (built once, then cached on this history)."""
+        with self._lock:
+            if self._since is not None:
+                return self._since
+        index = SinceIndex.build(self, progress)
+        with self._lock:
+            self._since = index
+        return index
+
+    @property
+    def has_since_index(self) -> bool:
+        return self._since is not None
+
+
+def open_history(paths: Sequence[str | os.PathLike[str]]) -> History:
+    """The history at ``paths``: one tracked file, one folder, or several files in order.
+
+    Raises :class:`HistoryError` (one line) for anything that is not a history of two or more versions.
+    """
+    given = [os.fspath(p) for p in paths]
+    if not given:
+        raise HistoryError("policydiff", "--history needs a file tracked by git, a folder of versions, or several files")
+    if len(given) > 1:
+        versions = []
+        for p in given:
+            if not os.path.exists(p):
+                raise HistoryError(p, "no such file")
+            if os.path.isdir(p):
+                raise HistoryError(p, "is a folder: give either one folder or several files")
+            versions.append(_file_version(p, _name_date(os.path.basename(p))))
+        names = {os.path.basename(p) for p in given}
+        name = os.path.basename(given[-1]) if len(names) == 1 else Path(os.path.commonpath(
+            [os.path.abspath(p) for p in given])).name or "versions"
+        history = History(os.path.commonpath([os.path.abspath(p) for p in given]), name, versions)
+    else:
+        path = given[0]
+        if not os.path.exists(path):
+            raise HistoryError(path, "no such file or folder")
+        if os.path.isdir(path):
+            history = History(path, Path(os.path.abspath(path)).name, _folder_versions(path))
+        elif not os.path.isfile(path):
+            raise HistoryError(path, "is not a regular file")
+        else:
+            top, versions = _git_versions(path)
+            history = History(path, os.path.basename(path), versions, repo=top)
+    if len(history.versions) < 2:
+        raise HistoryError(history.path, "has only one version: there is nothing to compare it with")
+    return history
+
+
+# ----------------------------------------------------------------------------------------------
+# Step statistics (``--history --json``)
+
+
+def step_entry(comparison: Comparison, from_id: str, to_id: str) -> dict[str, object]:
+    words = comparison.stats.words
+    return {
+        "from": from_id,
+        "to": to_id,
+        "identical": comparison.identical,
+        "words_inserted": words.words_inserted,
+        "words_deleted": words.words_deleted,
+        "sections_changed": sum(1 for p in comparison.pairs if p.kind is not Kind.UNCHANGED),
+    }
+
+
+def _count_words(doc: Document) -> int:
+    from policydiff.core.worddiff import count_words
+
+    return count_words(doc.reading) if doc.reading else sum(
+        count_words(s.title) + count_words(s.body) for s in doc.flat())
+
+
+def _chunk_job(args: tuple[list[str], list[str], Options]) -> tuple[list[int], list[dict[str, object]]]:
+    """Consecutive versions (ids, texts) -> their word counts and the steps between them (one
+    worker process; each version is parsed once)."""
+    from policydiff.core.compare import compare
+    from policydiff.core.structure import parse_document
+
+    ids, texts, options = args
+    docs: dict[int, Document] = {}
+
+    def doc(k: int) -> Document:
+        if k not in docs:
+            docs[k] = parse_document(texts[k], name=ids[k])
+        return docs[k]
+
+    words: list[int] = []
+    steps: list[dict[str, object]] = []
+    for k in range(len(ids)):
+        words.append(_count_words(doc(k)))
+        if k == 0:
+            continue
+        if texts[k - 1] == texts[k]:
+            steps.append({"from": ids[k - 1], "to": ids[k], "identical": True, "words_inserted": 0,
+                          "words_deleted": 0, "sections_changed": 0})
+        else:
+            steps.append(step_entry(compare(doc(k - 1), doc(k), options=options), ids[k - 1], ids[k]))
+        docs.pop(k - 1, None)
+    return words, steps
+
+
+def workers_available() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined, unused-ignore]
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def history_json(history: History, *, options: Options = Options(), workers: int | None = None,
+                 progress: Progress | None = None) -> dict[str, object]:
+    """``--history --json``: every version (id, date, words) and every consecutive step's counts.
+
+    The steps are compared in a process pool, one chunk of consecutive versions per task (each
+    version is parsed once per chunk; a chunk's last version is the next one's first)."""
+    n = len(history.versions)
+    ids = [v.id for v in history.versions]
+    texts = [""] * n
+    for i, text in history.texts():
+        texts[i] = text
+    workers = workers or workers_available()
+    size = max(2, min(12, -(-n // (workers * 4))))  # ~4 chunks per worker: balance, and progress
+    starts = list(range(0, n - 1, size - 1))
+    chunks = [(ids[s:s + size], texts[s:s + size], options) for s in starts]
+    total_steps = n - 1
+    results: list[tuple[list[int], list[dict[str, object]]] | None] = [None] * len(chunks)
+    done = 0
+    if progress:  # every version has been read (an unreadable one has failed, before any output)
+        progress(0, total_steps)
+    if workers <= 1 or len(chunks) == 1:
+        for k, chunk in enumerate(chunks):
+            results[k] = _chunk_job(chunk)
+            done += len(chunk[0]) - 1
+            if progress:
+                progress(done, total_steps)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        method = "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+            futures = {pool.submit(_chunk_job, chunk): k for k, chunk in enumerate(chunks)}
+            for future in as_completed(futures):
+                k = futures[future]
+                results[k] = future.result()
+                done += len(chunks[k][0]) - 1
+                if progress:
+                    progress(done, total_steps)
+    words = [0] * n
+    steps: list[dict[str, object]] = []
+    for s, result in zip(starts, results):
+        assert result is not None
+        chunk_words, chunk_steps = result
+        for k, w in enumerate(chunk_words):
+            words[s + k] = w
+        steps.extend(chunk_steps)
+    return {
+        "path": history.path,
+        "versions": [{"id": v.id, "date": v.date, "words": w} for v, w in zip(history.versions, words)],
+        "steps": steps,
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# Since when
+
+_WORD = re.compile(r"[^\W_]+")
+_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'\u201d\u2019)\]]*\s+")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6}\s|\*\*[^*].*\*\*\s*$|__[^_].*__\s*$)")
+_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+
+
+def plain_line(line: str) -> str:
+    """A markdown line as a reader sees it: link text without its address, no tags, entities decoded."""
+    if "[" in line:
+        line = _LINK.sub(r"\1", line)
+    if "<" in line:
+        line = _TAG.sub(" ", _AUTOLINK.sub(r"\1", line))
+    if "&" in line:
+        line = html.unescape(line)
+    return line
+
+
+def wording_key(text: str) -> str:
+    """The words of ``text`` in order (punctuation, markup and spacing aside): two passages have the
+    same wording when their keys are equal."""
+    return " ".join(_WORD.findall(text))
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if _WORD.search(s)]
+
+
+@dataclass
+class SinceIndex:
+    """Where each wording first appeared: for every line (paragraph) and sentence of every version,
+    the oldest version holding it, wherever it stood (so text that moved keeps its age).
+
+    Also each version's lines (as ids), from which a section's history and a quick size of each
+    step are read without comparing anything."""
+
+    first_line: dict[str, int] = field(default_factory=dict)
+    """Wording key of a line -> index of the first version holding it."""
+    first_sentence: dict[str, int] = field(default_factory=dict)
+    line_ids: dict[str, int] = field(default_factory=dict)
+    """Wording key -> line id."""
+    line_words: list[int] = field(default_factory=list)
+    """Line id -> its number of words."""
+    headings: set[int] = field(default_factory=set)
+    """Ids of lines written as headings (``#``, or a wholly bold line)."""
+    lines: list[array] = field(default_factory=list)  # type: ignore[type-arg]
+    """Per version, its lines' ids in order."""
+    step_words: list[tuple[int, int]] = field(default_factory=list)
+    """Per version, (words in lines added, words in lines removed) since the version before: a
+    quick size of each step, counted by whole lines."""
+    words: list[int] = field(default_factory=list)
+    """Per version, its number of words (counted by lines as written, links' addresses aside)."""
+    seconds: float = 0.0
+
+    @classmethod
+    def build(cls, history: History, progress: Progress | None = None) -> SinceIndex:
+        started = time.perf_counter()
+        index = cls()
+        raw_ids: dict[str, int] = {}
+        first_line, first_sentence, line_ids = index.first_line, index.first_sentence, index.line_ids
+        line_words, headings = index.line_words, index.headings
+        previous: Counter[int] = Counter()
+        n = len(history.versions)
+        for v, text in history.texts():
+            ids = array("i")
+            last = -1
+            for raw in text.split("\n"):
+                if last >= 0 and _UNDERLINE.match(raw):  # a setext heading's underline
+                    headings.add(last)
+                lid = raw_ids.get(raw)
+                if lid is None:
+                    plain = plain_line(raw)
+                    key = wording_key(plain)
+                    if not key:
+                        lid = -1
+                    else:
+                        lid = line_ids.get(key)
+                        if lid is None:
+                            lid = line_ids[key] = len(line_words)
+                            line_words.append(key.count(" ") + 1)
+                            first_line[key] = v
+                            for sentence in sentences(plain):
+                                first_sentence.setdefault(wording_key(sentence), v)
+                        if _HEADING.match(raw):
+                            headings.add(lid)
+                    raw_ids[raw] = lid
+                if lid >= 0:
+                    ids.append(lid)
+                last = lid if raw.strip() else -1
+            index.lines.append(ids)
+            index.words.append(sum(line_words[k] for k in ids))
+            now = Counter(ids)
+            added = now - previous
+            removed = previous - now
+            index.step_words.append((sum(line_words[k] * c for k, c in added.items()),
+                                     sum(line_words[k] * c for k, c in removed.items())) if v else (0, 0))
+            previous = now
+            if progress:
+                progress(v + 1, n)
+        index.seconds = time.perf_counter() - started
+        return index
+
+    def since(self, text: str) -> tuple[int, bool] | None:
+        """(index of the version in which this wording first appeared, exact) for a paragraph as
+        shown: exact when the paragraph is found whole; else dated by its newest sentence (exact
+        False). None when neither is found (e.g. text the structure recovery assembled)."""
+        plain = text
+        key = wording_key(plain)
+        if not key:
+            return None
+        found = self.first_line.get(key)
+        if found is not None:
+            return found, True
+        dates = [self.first_sentence.get(wording_key(s)) for s in sentences(plain)]
+        known = [d for d in dates if d is not None]
+        if not known:
+            return None
+        return max(known), False
+
+    def section_history(self, title: str, upto: int) -> list[tuple[int, str]]:
+        """(version index, what happened) for the section titled ``title``, versions 0..``upto``:
+        ``appeared``, ``changed``, ``gone`` (its title is no longer found), ``back``. Tracked by
+        its title's wording; its text runs to the next heading."""
+        tid = self.line_ids.get(wording_key(title))
+        if tid is None:
+            return []
+        events: list[tuple[int, str]] = []
+        before: tuple[int, ...] | None = None
+        seen = False
+        for v in range(min(upto, len(self.lines) - 1) + 1):
+            ids = self.lines[v]
+            try:
+                at = ids.index(tid)
+            except ValueError:
+                if before is not None:
+                    events.append((v, "gone"))
+                before = None
+                continue
+            end = at + 1
+            while end < len(ids) and ids[end] not in self.headings:
+                end += 1
+            body = tuple(ids[at:end])
+            if before is None:
+                events.append((v, "back" if seen else "appeared"))
+            elif body != before:
+                events.append((v, "changed"))
+            before, seen = body, True
+        return events

@@ -1,0 +1,332 @@
+"""The window on a version history: the timeline dock, stepping through consecutive versions, the
+"since when" notes on paragraphs and a section's history.
+
+Attached to a :class:`~policydiff.gui.main_window.MainWindow` by :func:`attach_history`; the window
+keeps doing what it does for two files (outline, diff, options, report). Comparisons are cached on
+the :class:`~policydiff.core.history.History`, and the neighbouring steps are compared in the
+background while the current one is read, so stepping shows an already computed comparison.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtWidgets import QDockWidget
+
+from policydiff.core.history import History, HistoryError, SinceIndex
+from policydiff.core.invisible import visible_text
+from policydiff.core.model import Comparison, Document
+from policydiff.gui import dialogs
+from policydiff.gui.timeline import Timeline
+from policydiff.gui.workers import Job
+
+
+class VersionSource:
+    """A version of a history as a comparison job's side: loaded (cached) in the worker thread."""
+
+    def __init__(self, history: History, index: int) -> None:
+        self.history = history
+        self.index = index
+        self.name = history.describe(index)
+
+    def load_document(self) -> Document:
+        return self.history.document(self.index)
+
+    def __fspath__(self) -> str:  # error messages name it like a file
+        return self.name
+
+
+class _Relay(QObject):
+    progress = Signal(int, int)
+    index_ready = Signal(object)
+    index_failed = Signal(str)
+
+
+class HistoryController(QObject):
+    """Everything the window does for a history."""
+
+    pair_shown = Signal(int, int)
+    """(old, new) versions now on screen."""
+    since_ready = Signal()
+    """The since-when index is built (the timeline shows every step's size)."""
+
+    def __init__(self, window, history: History) -> None:
+        super().__init__(window)
+        self.window = window
+        self.history = history
+        self.old = self.new = -1
+        self.since: SinceIndex | None = None
+        self._since_wanted = False
+        self._index_thread: threading.Thread | None = None
+        self._relay = _Relay(self)
+        self._relay.progress.connect(self._index_progress)
+        self._relay.index_ready.connect(self._index_ready)
+        self._relay.index_failed.connect(self._index_failed)
+        self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policydiff-prefetch")
+        self._prefetching: list[Future] = []
+
+        self.timeline = Timeline(history, window)
+        self.timeline.pair_requested.connect(self.show_pair)
+        self.dock = QDockWidget("History", window)
+        self.dock.setObjectName("history_dock")
+        self.dock.setWidget(self.timeline)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        window.resizeDocks([self.dock], [190], Qt.Orientation.Vertical)
+
+        from policydiff.gui.actions import create_history_actions
+
+        self.acts = create_history_actions(window, self)
+        menu = window.menuBar().addMenu("&History")
+        for action in (self.acts.next_step, self.acts.prev_step, self.acts.latest_step, self.acts.biggest_step):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.acts.since_when)
+        menu.addAction(self.acts.section_history)
+        menu.addSeparator()
+        menu.addAction(self.dock.toggleViewAction())
+        window.outline.context_actions = list(window.outline.context_actions) + [None, self.acts.section_history]
+        window.toolbar.addSeparator()
+        for action, text in ((self.acts.prev_step, "Older"), (self.acts.next_step, "Newer")):
+            action.setIconText(text)
+            window.toolbar.addAction(action)
+        window.comparison_shown.connect(self._comparison_shown)
+        window.view.browser.anchorClicked.connect(self._anchor_clicked)
+        self._update_actions()
+
+    # -- choosing the pair
+
+    def show_pair(self, old: int, new: int, message: str | None = None) -> None:
+        """Compare version ``old`` with version ``new`` (cached or prefetched: shown at once)."""
+        n = len(self.history.versions)
+        old, new = max(0, min(old, n - 1)), max(0, min(new, n - 1))
+        if old == new:
+            return
+        if old > new:
+            old, new = new, old
+        self.old, self.new = old, new
+        self.timeline.mark(old, new)
+        self._update_actions()
+        options = self.window.options()
+        cached = self.history.cached_comparison(old, new, options)
+        if cached is not None:
+            job = Job(base=cached, options=options, reason="open")
+        else:
+            job = Job(old=VersionSource(self.history, old), new=VersionSource(self.history, new), options=options,
+                      reason="open")
+        self.window._request(job, message=message or self._pair_message(old, new))
+
+    def _pair_message(self, old: int, new: int) -> str:
+        v = self.history.versions
+        step = "the change recorded" if new == old + 1 else f"{new - old} recorded changes"
+        return f"Version {new + 1} of {len(v)}: {step} between {v[old].label} and {v[new].label}"
+
+    def next_step(self) -> None:
+        if self.new < len(self.history.versions) - 1:
+            self.show_pair(self.new, self.new + 1)
+
+    def prev_step(self) -> None:
+        if self.old > 0:
+            self.show_pair(self.old - 1, self.old)
+
+    def latest_step(self) -> None:
+        n = len(self.history.versions)
+        self.show_pair(n - 2, n - 1)
+
+    def biggest_step(self) -> None:
+        i = self.timeline.biggest_step()
+        if i is None:
+            self.window.statusBar().showMessage("The size of each step is known once the history has been read", 5000)
+            self.build_since_index()
+            return
+        a, d = self.timeline.strip.sizes[i]
+        self.show_pair(i - 1, i, message=f"The biggest change in the history: +{a:,} \u2212{d:,} words in changed lines, "
+                                         f"{self.history.versions[i].label}")
+
+    def _update_actions(self) -> None:
+        n = len(self.history.versions)
+        self.acts.next_step.setEnabled(0 <= self.new < n - 1)
+        self.acts.prev_step.setEnabled(self.old > 0)
+
+    # -- results
+
+    def _comparison_shown(self, comparison: Comparison) -> None:
+        h = self.history
+        if not (0 <= self.old < len(h.versions) and comparison.old.name == h.describe(self.old)
+                and comparison.new.name == h.describe(self.new)):
+            return
+        h.remember(self.old, self.new, comparison)
+        v = h.versions
+        self.window.setWindowTitle(visible_text(
+            f"{h.name}: {v[self.old].label} \u2192 {v[self.new].label}") + " \u2014 policydiff")
+        self.pair_shown.emit(self.old, self.new)
+        if self.since is None:  # read the history first (seconds); the neighbours after it, so the
+            self.build_since_index()  # two threads do not share the interpreter lock meanwhile
+        else:
+            self._prefetch_neighbours(comparison)
+
+    def _prefetch_neighbours(self, comparison: Comparison) -> None:
+        """Compare the next and the previous step in the background (one thread), so that stepping
+        finds them ready."""
+        for future in self._prefetching:
+            future.cancel()
+        options = comparison.options
+        wanted = []
+        if self.new < len(self.history.versions) - 1:
+            wanted.append((self.new, self.new + 1))
+        if self.old > 0:
+            wanted.append((self.old - 1, self.old))
+        history = self.history
+
+        def work(i: int, j: int) -> None:
+            try:
+                history.comparison(i, j, options)
+            except Exception:  # noqa: BLE001 - it will fail again, visibly, when asked for
+                pass
+
+        self._prefetching = [self._prefetch.submit(work, i, j) for i, j in wanted
+                             if history.cached_comparison(i, j, options) is None]
+
+    def shutdown(self) -> None:
+        for future in self._prefetching:
+            future.cancel()
+        self._prefetch.shutdown(wait=False, cancel_futures=True)
+
+    # -- since when
+
+    def build_since_index(self) -> None:
+        """Read every version once (in a thread, with progress) for the timeline's sizes and since-when."""
+        if self.since is not None or self._index_thread is not None:
+            return
+        relay, history = self._relay, self.history
+        self.timeline.progress.show()
+
+        def work() -> None:
+            try:
+                index = history.since_index(lambda done, total: relay.progress.emit(done, total))
+            except HistoryError as error:
+                _emit(relay.index_failed, str(error))
+            except Exception as error:  # noqa: BLE001 - one line in the window, never a crash
+                _emit(relay.index_failed, f"{history.name}: cannot read the history ({type(error).__name__}: {error})")
+            else:
+                _emit(relay.index_ready, index)
+
+        self._index_thread = threading.Thread(target=work, name="policydiff-history-index", daemon=True)
+        self._index_thread.start()
+
+    def _index_progress(self, done: int, total: int) -> None:
+        self.timeline.progress.setRange(0, total)
+        self.timeline.progress.setValue(done)
+
+    def _index_ready(self, index: SinceIndex) -> None:
+        self.since = index
+        self.timeline.progress.hide()
+        self.timeline.set_sizes(index.step_words)
+        self.timeline.set_words(dict(enumerate(index.words)))
+        self.acts.biggest_step.setEnabled(self.timeline.biggest_step() is not None)
+        self.since_ready.emit()
+        if self.window.comparison is not None:
+            self._prefetch_neighbours(self.window.comparison)
+        if self._since_wanted:
+            self._apply_since(True)
+
+    def _index_failed(self, message: str) -> None:
+        self.timeline.progress.hide()
+        self.window.statusBar().showMessage(message, 10000)
+
+    def set_since_when(self, on: bool) -> None:
+        """Show, after each paragraph of the newer version, the version its wording dates from."""
+        self._since_wanted = bool(on)
+        if on and self.since is None:
+            self.window.statusBar().showMessage("Reading every version to date each paragraph\u2026")
+            self.build_since_index()
+            return
+        self._apply_since(bool(on))
+
+    def _apply_since(self, on: bool) -> None:
+        view = self.window.view
+        view.annotate = self.annotation if on and self.since is not None else None
+        view.rerender()
+        if on and self.since is not None:
+            self.window.statusBar().showMessage(
+                "Each paragraph of the newer version says since which version it reads as it does "
+                "(click one to see that change)", 8000)
+
+    def annotation(self, text: str) -> tuple[str, str, str] | None:
+        """(label, tooltip, link) after a paragraph of the newer version, or None."""
+        if self.since is None:
+            return None
+        found = self.since.since(text)
+        if found is None:
+            return None
+        k, exact = found
+        v = self.history.versions[k]
+        if k == 0:
+            label = f"since\u00a0{v.date} (first\u00a0version)"
+        elif k == self.new:
+            label = "new\u00a0in\u00a0this\u00a0version"
+        else:
+            label = f"since\u00a0{v.date}"
+        if not exact:
+            label = label.replace("since\u00a0", "since\u00a0\u2248", 1)
+        tip = (f"This wording first appears in version {k + 1} of {len(self.history.versions)}: {v.label}"
+               + ("" if exact else " (dated by its newest sentence: the paragraph as a whole was assembled from lines)")
+               + ("\nClick to compare that version with the one before." if k > 0 else ""))
+        return label, tip, f"since:{k}"
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("since:"):
+            k = int(text.split(":", 1)[1])
+            if k > 0:
+                self.show_pair(k - 1, k, message=f"The change that introduced this wording: {self.history.versions[k].label}")
+
+    def section_history(self) -> None:
+        """The versions in which the selected section changed; pick one to compare it with the one before."""
+        w = self.window
+        index = w._selected_pair()
+        if index is None or w.comparison is None:
+            return
+        pair = w.comparison.pairs[index]
+        section = pair.new or pair.old
+        if section is None:
+            return
+        if self.since is None:
+            w.statusBar().showMessage("Reading every version first\u2026 (ask again when the timeline is filled)", 6000)
+            self.build_since_index()
+            return
+        upto = self.new if pair.new is not None else self.old
+        title = section.title or ""
+        events = self.since.section_history(title, upto) if title else []
+        if not events:
+            w.statusBar().showMessage(f"No history found for \u201c{visible_text(title or 'the preamble')}\u201d "
+                                      "(a section is followed by its title)", 6000)
+            return
+        words = {"appeared": "first appears", "changed": "changed", "gone": "title no longer found",
+                 "back": "back again"}
+        labels = [(self.history.versions[k].label, 1, words[what], k) for k, what in reversed(events)]
+        chosen = dialogs.choose_section(
+            w, "Section History",
+            f"\u201c{visible_text(title)}\u201d: the versions in which it changed, newest first "
+            f"({len(events)}; followed by its title). Pick one to compare it with the version before:",
+            labels, None)
+        if chosen is not None and chosen > 0:
+            self.show_pair(chosen - 1, chosen)
+
+
+def _emit(signal, value: object) -> None:
+    try:
+        signal.emit(value)
+    except RuntimeError:  # the window went away while we worked
+        pass
+
+
+def attach_history(window, history: History) -> HistoryController:
+    """Give ``window`` the timeline and history actions, and show the latest change."""
+    controller = HistoryController(window, history)
+    window.history = controller
+    controller.latest_step()
+    return controller

@@ -1,0 +1,285 @@
+"""The timeline of a version history: a strip with one bar per step (the biggest changes stand out)
+and the list of versions, newest first, with each step's size. Picking one version compares it with
+the one before; picking two compares them."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QStyledItemDelegate,
+    QToolTip,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from policydiff.core.history import History
+
+SIZE_ROLE = Qt.ItemDataRole.UserRole + 1
+INDEX_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _scale(words: int, biggest: int) -> float:
+    """0..1: square-root scale, so a 20-word edit still shows next to a 20,000-word rewrite."""
+    if words <= 0 or biggest <= 0:
+        return 0.0
+    return max(0.06, math.sqrt(words) / math.sqrt(biggest))
+
+
+class Strip(QWidget):
+    """One bar per version (the step into it), oldest left; the compared range is shaded."""
+
+    picked = Signal(int)
+    """A version was clicked: compare it with the one before."""
+    picked_old = Signal(int)
+    """Shift-click: make it the old side."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(80)
+        self.setMouseTracking(True)
+        self.sizes: list[tuple[int, int]] = []
+        self.labels: list[str] = []
+        self.old = self.new = -1
+        self.years: list[str] = []
+        self.setToolTip("Each bar is one recorded change; taller bars changed more words. "
+                        "Click a bar to compare that version with the one before; Shift+click to choose the old version.")
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(600, 72)
+
+    def _x(self, i: int) -> float:
+        n = max(len(self.sizes), 1)
+        return 4 + (self.width() - 8) * i / n
+
+    def _index_at(self, x: float) -> int:
+        n = len(self.sizes)
+        if not n:
+            return -1
+        return max(0, min(n - 1, int((x - 4) * n / max(self.width() - 8, 1))))
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        pal = self.palette()
+        painter.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
+        n = len(self.sizes)
+        if not n:
+            return
+        h = self.height() - 18  # room for the year ticks
+        if 0 <= self.old < self.new < n:  # the steps compared: those into old+1 .. new
+            x0, x1 = self._x(self.old + 1), self._x(self.new + 1)
+            shade = QColor(pal.color(QPalette.ColorRole.Highlight))
+            shade.setAlpha(45)
+            painter.fillRect(QRect(int(x0), 0, max(int(x1 - x0), 2), self.height()), shade)
+        biggest = max((a + d for a, d in self.sizes), default=0)
+        ins, dele = QColor("#2e7d32"), QColor("#c62828")
+        width = max((self.width() - 8) / n, 1.0)
+        for i, (a, d) in enumerate(self.sizes):
+            total = _scale(a + d, biggest) * h
+            if total <= 0:
+                continue
+            x = self._x(i)
+            w = max(int(width) - (1 if width >= 3 else 0), 1)
+            top_ins = total * a / (a + d)
+            painter.fillRect(QRect(int(x), int(h + 3 - total), w, max(int(round(top_ins)), 0)), ins)
+            painter.fillRect(QRect(int(x), int(h + 3 - total + top_ins), w, max(int(round(total - top_ins)), 1)), dele)
+        for i, colour in ((self.old, pal.color(QPalette.ColorRole.Text)), (self.new, pal.color(QPalette.ColorRole.Highlight))):
+            if 0 <= i < n:  # a marker over the whole height: visible however thin the bars are
+                painter.fillRect(QRect(int(self._x(i)), 0, max(int(width), 2), self.height()), _alpha(colour, 70))
+                painter.fillRect(QRect(int(self._x(i)) - 2, 0, max(int(width), 2) + 4, 4), colour)
+        # Year ticks under the bars: when the changes happened.
+        painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 0.8)
+        painter.setFont(font)
+        last_x = -100.0
+        for i, year in enumerate(self.years):
+            if year and (i == 0 or self.years[i - 1] != year) and self._x(i) - last_x > 40:
+                x = self._x(i)
+                painter.drawLine(int(x), self.height() - 12, int(x), self.height())
+                painter.drawText(int(x) + 3, self.height() - 2, year)
+                last_x = x
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        i = self._index_at(event.position().x())
+        if i < 0:
+            return
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.picked_old.emit(i)
+        else:
+            self.picked.emit(i)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        i = self._index_at(event.position().x())
+        if 0 <= i < len(self.labels):
+            a, d = self.sizes[i]
+            QToolTip.showText(event.globalPosition().toPoint(), f"{self.labels[i]}\n+{a:,} \u2212{d:,} words", self)
+
+
+def _alpha(colour: QColor, alpha: int) -> QColor:
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c
+
+
+class SizeDelegate(QStyledItemDelegate):
+    """The step's size as a small bar (inserted green, deleted red) beside its numbers."""
+
+    biggest = 1
+
+    def paint(self, painter: QPainter, option, index) -> None:  # noqa: D102
+        super().paint(painter, option, index)
+        size = index.data(SIZE_ROLE)
+        if not size:
+            return
+        a, d = size
+        r = option.rect.adjusted(4, 5, -4, -5)
+        bar = min(r.width() // 2, 90)
+        total = _scale(a + d, self.biggest) * bar
+        if total <= 0:
+            return
+        split = total * a / (a + d) if a + d else 0
+        painter.save()
+        painter.fillRect(QRect(r.left(), r.top(), int(round(split)), r.height()), QColor("#2e7d32"))
+        painter.fillRect(QRect(r.left() + int(round(split)), r.top(), max(int(round(total - split)), 1), r.height()),
+                         QColor("#c62828"))
+        painter.restore()
+
+
+class Timeline(QWidget):
+    """The strip, the list of versions and the progress of reading the history."""
+
+    pair_requested = Signal(int, int)
+    """(old version, new version) to compare."""
+
+    def __init__(self, history: History, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.old = self.new = -1
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 4, 2)
+        self.list = QTreeWidget(self)
+        self.list.setObjectName("timeline_list")
+        self.list.setColumnCount(3)
+        self.list.setHeaderLabels(["Version", "Change", "Words"])
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setAllColumnsShowFocus(True)
+        self.delegate = SizeDelegate(self.list)
+        self.list.setItemDelegateForColumn(1, self.delegate)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.items: list[QTreeWidgetItem] = []
+        n = len(history.versions)
+        for i in reversed(range(n)):  # newest first
+            v = history.versions[i]
+            item = QTreeWidgetItem([v.label, "", ""])
+            item.setData(0, INDEX_ROLE, i)
+            item.setToolTip(0, f"Version {i + 1} of {n}: {v.label}" + (f"\n{v.subject}" if v.subject else "")
+                            + (f"\ncommit {v.commit}" if v.commit else f"\n{v.path}"))
+            self.items.append(item)
+        self.items.reverse()  # items[i] is version i
+        self.list.addTopLevelItems(list(reversed(self.items)))
+        self.list.itemSelectionChanged.connect(self._selection_changed)
+        self.list.setMinimumWidth(330)
+
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        self.caption = QLabel(f"{n} versions, {history.versions[0].date} to {history.versions[-1].date}")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumHeight(14)
+        self.progress.setRange(0, n)
+        self.progress.setFormat("Reading versions %v of %m")
+        self.progress.hide()
+        self.strip = Strip(self)
+        self.strip.labels = [history.describe(i) for i in range(n)]
+        self.strip.sizes = [(0, 0)] * n
+        self.strip.years = [v.date[:4] for v in history.versions]
+        self.strip.picked.connect(lambda i: self.pair_requested.emit(max(i - 1, 0), max(i, 1)))
+        self.strip.picked_old.connect(lambda i: self.pair_requested.emit(*sorted((i, self.new if self.new >= 0 else i))))
+        right.addWidget(self.caption)
+        right.addWidget(self.strip, 1)
+        right.addWidget(self.progress)
+        row.addWidget(self.list, 2)
+        row.addLayout(right, 3)
+        self._quiet = False
+
+    def set_sizes(self, sizes: list[tuple[int, int]], exact: bool = False) -> None:
+        """Each version's step size (words inserted, deleted) since the one before."""
+        self.strip.sizes = list(sizes)
+        biggest = max((a + d for a, d in sizes[1:]), default=1) or 1
+        self.delegate.biggest = biggest
+        for i, (a, d) in enumerate(sizes):
+            item = self.items[i]
+            if i == 0:
+                item.setText(1, "first version")
+                continue
+            item.setData(1, SIZE_ROLE, (a, d))
+            item.setText(1, " " * 26 + (f"+{a:,} \u2212{d:,}" if a or d else "no wording changed"))
+            item.setToolTip(1, (f"+{a:,} words in lines added, \u2212{d:,} in lines removed" if a or d else
+                                "Only markup, links or spacing changed")
+                            + ("" if exact else " (counted by whole lines; the comparison counts words)"))
+        self.strip.update()
+        self.list.viewport().update()
+
+    def set_words(self, words: dict[int, int]) -> None:
+        for i, w in words.items():
+            self.items[i].setText(2, f"{w:,}")
+
+    def biggest_step(self) -> int | None:
+        sizes = self.strip.sizes
+        if len(sizes) < 2 or not any(a + d for a, d in sizes[1:]):
+            return None
+        return max(range(1, len(sizes)), key=lambda i: (sizes[i][0] + sizes[i][1], -i))
+
+    def mark(self, old: int, new: int) -> None:
+        """Show which versions are compared (bold, OLD / NEW), and select the newer one."""
+        for k in (self.old, self.new):
+            if 0 <= k < len(self.items):
+                font = self.items[k].font(0)
+                font.setBold(False)
+                self.items[k].setFont(0, font)
+                self.items[k].setText(0, self.history.versions[k].label)
+        self.old, self.new = old, new
+        for k, role in ((old, "OLD"), (new, "NEW")):
+            font = self.items[k].font(0)
+            font.setBold(True)
+            self.items[k].setFont(0, font)
+            self.items[k].setText(0, f"{self.history.versions[k].label}   {role}")
+        self.strip.old, self.strip.new = old, new
+        self.strip.update()
+        self._quiet = True
+        try:
+            self.list.clearSelection()
+            self.items[new].setSelected(True)
+            if new - old > 1 or old >= new:
+                self.items[old].setSelected(True)
+            self.list.setCurrentItem(self.items[new], 0, self.list.selectionModel().SelectionFlag.NoUpdate)
+            self.list.scrollToItem(self.items[new])
+        finally:
+            self._quiet = False
+
+    def _selection_changed(self) -> None:
+        if self._quiet:
+            return
+        chosen = sorted(int(item.data(0, INDEX_ROLE)) for item in self.list.selectedItems())
+        if len(chosen) == 1:
+            i = chosen[0]
+            self.pair_requested.emit(max(i - 1, 0), max(i, 1))
+        elif len(chosen) == 2:
+            self.pair_requested.emit(chosen[0], chosen[1])

@@ -1,0 +1,219 @@
+"""Version histories: git files (renames followed), folders, lists of files; the --history --json
+contract; since-when; every bad input as one line and status 2, and the repository left untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policydiff.core.history import HistoryError, history_json, open_history, wording_key
+
+FIXTURES = Path(__file__).parent / "fixtures" / "history" / "bluesky-privacy-policy"
+VERSIONS = sorted(FIXTURES.glob("*.md"))
+ROOT = Path(__file__).resolve().parents[2]
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(repo: Path, *args: str, date: str | None = None) -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.org")
+    if date:
+        env.update(GIT_AUTHOR_DATE=f"{date}T12:00:00+00:00", GIT_COMMITTER_DATE=f"{date}T12:00:00+00:00")
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def make_repo(tmp_path: Path, versions=VERSIONS, rename_at: int | None = 2) -> Path:
+    """One commit per version of ``Bluesky/Privacy.md``, renamed to ``Bluesky/Privacy Policy.md``
+    at version ``rename_at``; returns the file's final path."""
+    repo = tmp_path / "archive"
+    (repo / "Bluesky").mkdir(parents=True)
+    git(repo, "init", "-q")
+    name = "Bluesky/Privacy.md"
+    for k, version in enumerate(versions):
+        if rename_at is not None and k == rename_at:  # a reorganisation: renamed, not changed
+            git(repo, "mv", name, "Bluesky/Privacy Policy.md")
+            git(repo, "commit", "-q", "-m", "Rename", date=Path(version).stem)
+            name = "Bluesky/Privacy Policy.md"
+        (repo / name).write_bytes(Path(version).read_bytes())
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"Record version {k}", date=Path(version).stem)
+    return repo / name
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "policydiff", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+
+
+@needs_git
+def test_git_history_follows_renames(tmp_path):
+    path = make_repo(tmp_path)
+    history = open_history([path])
+    assert [v.date for v in history.versions] == [p.stem for p in VERSIONS]
+    # The rename commit recorded no new text: not a version of its own.
+    assert [v.path for v in history.versions] == ["Bluesky/Privacy.md"] * 2 + ["Bluesky/Privacy Policy.md"] * 2
+    assert all(len(v.commit) == 40 and v.commit.startswith(v.id) for v in history.versions)
+    for k, version in enumerate(VERSIONS):
+        assert history.text(k) == version.read_text(encoding="utf-8")
+    assert [i for i, _ in history.texts(batch=3)] == [0, 1, 2, 3]
+    assert history.document(3).name == f"Privacy Policy.md @ {history.versions[3].label}"
+
+
+@needs_git
+def test_repository_is_only_read(tmp_path):
+    path = make_repo(tmp_path)
+    dot_git = path.parent.parent / ".git"
+
+    def snapshot():
+        return sorted((str(p.relative_to(dot_git)), p.stat().st_mtime_ns, p.stat().st_size)
+                      for p in dot_git.rglob("*") if p.is_file())
+
+    before = snapshot()
+    history = open_history([path])
+    history_json(history, workers=1)
+    history.since_index()
+    assert snapshot() == before
+
+
+@needs_git
+def test_json_contract(tmp_path):
+    path = make_repo(tmp_path)
+    done = cli("--history", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data) == {"path", "versions", "steps"}
+    assert data["path"] == str(path)
+    assert [v["date"] for v in data["versions"]] == [p.stem for p in VERSIONS]
+    assert all(set(v) == {"id", "date", "words"} and v["words"] > 1000 for v in data["versions"])
+    ids = [v["id"] for v in data["versions"]]
+    assert [(s["from"], s["to"]) for s in data["steps"]] == list(zip(ids, ids[1:]))
+    for step in data["steps"]:
+        assert set(step) == {"from", "to", "identical", "words_inserted", "words_deleted", "sections_changed"}
+        assert step["identical"] is False and step["words_inserted"] + step["words_deleted"] > 0
+    assert data["steps"][-1]["sections_changed"] > 5  # the 2025 rewrite
+    assert "compared 3 of 3 steps" in done.stderr
+
+
+def test_folder_of_dated_versions_and_identical_steps(tmp_path):
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    for version in VERSIONS[:2]:
+        shutil.copy(version, folder / version.name)
+    shutil.copy(VERSIONS[1], folder / "2024-06-01.md")  # recorded again, unchanged
+    history = open_history([folder])
+    assert [v.id for v in history.versions] == ["2024-03-14.md", "2024-05-22.md", "2024-06-01.md"]
+    data = history_json(history, workers=2)
+    assert [s["identical"] for s in data["steps"]] == [False, True]
+    assert data["steps"][1]["words_inserted"] == data["steps"][1]["words_deleted"] == 0
+
+
+def test_files_in_the_order_given(tmp_path):
+    history = open_history([VERSIONS[2], VERSIONS[0]])
+    assert [v.date for v in history.versions] == ["2024-08-07", "2024-03-14"]
+
+
+@needs_git
+def test_since_when_tracks_moved_text(tmp_path):
+    history = open_history([make_repo(tmp_path)])
+    index = history.since_index()
+    latest = history.document(3)
+    dated = [index.since(p) for s in latest.flat() for p in s.body.split("\n") if p.strip()]
+    found = [d for d in dated if d is not None]
+    assert len(found) >= 0.9 * len(dated)
+    assert {k for k, _ in found} >= {0, 3}  # old paragraphs kept their age; new ones are new
+    # A paragraph of the first version still there in the last is dated to the first.
+    first = {wording_key(line) for line in history.text(0).split("\n")}
+    kept = next(p for s in latest.flat() for p in s.body.split("\n")
+                if len(p.split()) > 12 and wording_key(p) in first)
+    assert index.since(kept) == (0, True)
+    # Section history: tracked by its title.
+    title = next(s.title for s in latest.flat() if s.title.endswith("Cookies"))
+    events = index.section_history(title, 3)
+    assert events and events[0][1] == "appeared" and all(k <= 3 for k, _ in events)
+
+
+def test_since_when_keeps_the_age_of_a_moved_paragraph(tmp_path):
+    a = "# Policy\n\n## One\n\nAlpha paragraph stays.\n\n## Two\n\nBeta paragraph moves later.\n"
+    b = "# Policy\n\n## One\n\nAlpha paragraph stays.\n\nA new paragraph.\n\n## Two\n\nGamma.\n"
+    c = "# Policy\n\n## Two\n\nGamma.\n\nBeta paragraph moves later.\n\n## One\n\nAlpha paragraph stays, edited.\n"
+    paths = []
+    for k, text in enumerate((a, b, c)):
+        p = tmp_path / f"2024-01-0{k + 1}.md"
+        p.write_text(text)
+        paths.append(p)
+    index = open_history(paths).since_index()
+    assert index.since("Beta paragraph moves later.") == (0, True)
+    assert index.since("Gamma.") == (1, True)
+    assert index.since("Alpha paragraph stays, edited.") == (2, True)
+    assert index.step_words[1] == (4, 4)  # "A new paragraph." and "Gamma." in, "Beta ..." out
+
+
+# ------------------------------------------------------------------------------------------ bad input
+
+
+def _one_line_error(done: subprocess.CompletedProcess, *words: str) -> None:
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+@needs_git
+def test_no_git_installed(tmp_path, monkeypatch):
+    path = make_repo(tmp_path)
+    env = dict(os.environ, PATH=str(tmp_path / "empty"))
+    _one_line_error(cli("--history", str(path), "--json", env=env), "git is not installed")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(HistoryError, match="git is not installed"):
+        open_history([path])
+
+
+@needs_git
+def test_shallow_clone(tmp_path):
+    path = make_repo(tmp_path)
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{path.parent.parent}", str(clone)], check=True)
+    _one_line_error(cli("--history", str(clone / "Bluesky" / "Privacy Policy.md"), "--json"), "shallow clone")
+
+
+def test_outside_any_repository(tmp_path):
+    lonely = tmp_path / "policy.md"
+    shutil.copy(VERSIONS[0], lonely)
+    env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(tmp_path))
+    _one_line_error(cli("--history", str(lonely), "--json", env=env), "not in a git repository")
+
+
+@needs_git
+def test_one_version(tmp_path):
+    path = make_repo(tmp_path, versions=VERSIONS[:1], rename_at=None)
+    _one_line_error(cli("--history", str(path), "--json"), "only one version")
+
+
+@needs_git
+def test_untracked_file(tmp_path):
+    path = make_repo(tmp_path, versions=VERSIONS[:2], rename_at=None)
+    extra = path.parent / "Draft.md"
+    extra.write_text("draft")
+    _one_line_error(cli("--history", str(extra), "--json"), "not tracked")
+
+
+@needs_git
+def test_binary_version(tmp_path):
+    path = make_repo(tmp_path, versions=VERSIONS[:2], rename_at=None)
+    path.write_bytes(b"\x00\x01binary\x00" * 50)
+    git(path.parent.parent, "commit", "-q", "-am", "garbage", date="2024-09-01")
+    _one_line_error(cli("--history", str(path), "--json"), "binary", "@ 2024-09-01")
+
+
+def test_missing_path_and_no_path(tmp_path):
+    _one_line_error(cli("--history", str(tmp_path / "nope.md"), "--json"), "no such file")
+    assert cli("--history", "--json").returncode == 2

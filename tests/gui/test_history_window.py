@@ -1,0 +1,101 @@
+"""The window on a version history, driven through its actions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import WAIT_MS
+from policydiff.core.history import open_history
+from policydiff.gui import dialogs
+
+FIXTURES = Path(__file__).parents[1] / "core" / "fixtures" / "history" / "bluesky-privacy-policy"
+
+
+@pytest.fixture
+def history_window(qtbot, window, tmp_path):
+    folder = tmp_path / "versions"
+    shutil.copytree(FIXTURES, folder)
+    history = open_history([folder])
+    with qtbot.waitSignal(window.comparison_shown, timeout=WAIT_MS):
+        window.open_history(history)
+    qtbot.waitUntil(lambda: window.history.since is not None, timeout=WAIT_MS)
+    yield window
+    window.history.shutdown()
+
+
+def shown(qtbot, w, action) -> None:
+    with qtbot.waitSignal(w.comparison_shown, timeout=WAIT_MS):
+        action()
+
+
+def test_opens_on_the_latest_change_and_steps(qtbot, history_window, errors):
+    w = history_window
+    h = w.history
+    assert (h.old, h.new) == (2, 3)
+    assert "2024-08-07" in w.windowTitle() and "2025-08-15" in w.windowTitle()
+    assert w.comparison.new.name.endswith("2025-08-15 \u00b7 2025-08-15.md")
+    assert not h.acts.next_step.isEnabled()
+    shown(qtbot, w, h.acts.prev_step.trigger)
+    assert (h.old, h.new) == (1, 2) and "2024-05-22" in w.windowTitle()
+    shown(qtbot, w, h.acts.prev_step.trigger)
+    assert (h.old, h.new) == (0, 1) and not h.acts.prev_step.isEnabled()
+    shown(qtbot, w, h.acts.next_step.trigger)
+    assert (h.old, h.new) == (1, 2)
+    # Any two versions: select them in the list.
+    shown(qtbot, w, lambda: h.timeline.pair_requested.emit(0, 3))
+    assert w.comparison.old.name.startswith("versions @ 2024-03-14")
+    assert h.timeline.items[0].text(0).endswith("OLD") and h.timeline.items[3].text(0).endswith("NEW")
+    assert not errors
+
+
+def test_timeline_sizes_and_biggest_change(qtbot, history_window):
+    w = history_window
+    h = w.history
+    sizes = h.timeline.strip.sizes
+    assert len(sizes) == 4 and all(a + d > 0 for a, d in sizes[1:])
+    shown(qtbot, w, h.acts.biggest_step.trigger)
+    assert (h.old, h.new) == (2, 3)  # the 2025 rewrite
+    assert h.timeline.items[3].text(2)  # words of each version
+
+
+def test_since_when_notes_and_link(qtbot, history_window):
+    w = history_window
+    h = w.history
+    with qtbot.waitSignal(w.view.painted, timeout=WAIT_MS):
+        h.acts.since_when.trigger()
+    text = w.view.browser.toPlainText().replace("\u00a0", " ")
+    assert "since 2024-03-14" in text and "new in this version" in text
+    from PySide6.QtCore import QUrl
+
+    shown(qtbot, w, lambda: w.view.browser.anchorClicked.emit(QUrl("since:2")))
+    assert (h.old, h.new) == (1, 2)
+    h.acts.since_when.trigger()
+    qtbot.waitUntil(lambda: not w.view.building and "since\u00a020" not in w.view.browser.toPlainText()
+                    and "since 20" not in w.view.browser.toPlainText(), timeout=WAIT_MS)
+
+
+def test_section_history_from_the_outline(qtbot, history_window, monkeypatch):
+    w = history_window
+    h = w.history
+    index = next(k for k, p in enumerate(w.comparison.pairs) if p.new is not None and p.new.title.endswith("Cookies"))
+    w.outline.select_pair(index)
+    offered = []
+
+    def choose(parent, title, prompt, labels, current):
+        offered.extend(labels)
+        return labels[-1][3]  # the oldest event: where the section first appears
+
+    monkeypatch.setattr(dialogs, "choose_section", choose)
+    assert h.acts.section_history in w.outline.context_actions
+    h.acts.section_history.trigger()
+    assert offered and offered[-1][2] == "first appears"
+
+
+def test_report_names_the_versions(history_window):
+    from policydiff.core.report import render_report
+
+    html = render_report(history_window.comparison)
+    assert "2024-08-07" in html and "2025-08-15" in html
