@@ -1,0 +1,52 @@
+"""A merged group and a moved passage as a reader sees them: in the outline, the diff view and the
+report (the same words in both, from the presentation layer)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import WAIT_MS, open_and_wait, write
+
+from policydiff.core.report import render_report
+from policydiff.gui.outline import BADGE_ROLE
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+from test_align_properties import _cut_and_paste, _render, _sections  # noqa: E402
+
+
+def _badges(w) -> list[str]:
+    model = w.outline.model
+    return [model.index(r, 0).data(BADGE_ROLE) for r in range(model.rowCount())]
+
+
+def _view_text(qtbot, w) -> str:
+    qtbot.waitUntil(lambda: not w.view.building, timeout=WAIT_MS)
+    return w.view.browser.toPlainText().replace("\u00a0", " ")
+
+
+def test_a_merged_group_shows_in_the_outline_the_view_and_the_report(qtbot, window, tmp_path):
+    old_text, new_text, title = _cut_and_paste(7, 5, 1, [2])
+    old, new = write(tmp_path / "old.md", old_text), write(tmp_path / "new.md", new_text)
+    open_and_wait(qtbot, window, old, new)
+    assert _badges(window).count("MERGED") == 2
+    text = _view_text(qtbot, window)
+    assert "merged into" in text.lower() and f"\u201c{title}\u201d" in text
+    html = render_report(window.comparison)
+    assert html.lower().count("merged into") == 2 and f"\u201c{title}\u201d" in html
+
+
+def test_a_moved_passage_is_linked_at_both_ends_in_the_view_and_the_report(qtbot, window, tmp_path):
+    sections = _sections(11, 5)
+    moved = sections[0][1][0]
+    new = [(t, list(ps)) for t, ps in sections]
+    new[0][1].pop(0)
+    new[3][1].append(moved.replace(moved.split()[3], "amended", 1))
+    old_path = write(tmp_path / "old.md", _render(sections))
+    new_path = write(tmp_path / "new.md", _render(new))
+    open_and_wait(qtbot, window, old_path, new_path)
+    text = _view_text(qtbot, window)
+    assert f"a passage moved to \u201c{sections[3][0]}\u201d".lower() in text.lower()
+    assert f"a passage moved from \u201c{sections[0][0]}\u201d".lower() in text.lower()
+    html = render_report(window.comparison).lower()
+    assert "a passage moved to" in html and "a passage moved from" in html
