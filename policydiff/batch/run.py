@@ -124,12 +124,14 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
               resume: bool = False, force: bool = False, client: Any = None, scheduler: str | None = None,
               workers: int | None = None, chunk: int = CHUNK, progress: bool | None = None,
               in_flight: int | None = None, max_bytes: int = MAX_BYTES,
-              on_chain: Callable[[int], None] | None = None) -> Summary:
+              on_chain: Callable[[int], None] | None = None,
+              select: Callable[[Pair], bool] | None = None) -> Summary:
     """Compare every consecutive pair of every document in ``sources`` into ``out``.
 
     ``client``: a ``distributed.Client`` to use; else one for ``scheduler`` (``tcp://host:port``);
     else a LocalCluster of ``workers`` processes (default: one per core) made and closed here.
     ``progress``: a progress bar on stderr (None: only when stderr is a terminal).
+    ``select``: compare only the pairs it accepts (a sample, for benchmarks).
     """
     versions = discover(sources)
     writer = TableWriter(out, resume=resume, force=force)
@@ -137,8 +139,10 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
     summary = Summary()
     own: list[Any] = []
     try:
-        todo = [p for p in consecutive_pairs(versions) if p.key not in writer.done]
-        summary.skipped = sum(max(len(v) - 1, 0) for v in versions.values()) - len(todo)
+        wanted = [p for p in consecutive_pairs(versions) if select is None or select(p)]
+        todo = [p for p in wanted if p.key not in writer.done]
+        summary.skipped = len(wanted) - len(todo)
+        del wanted
         del versions
         if client is None:
             client = _client(scheduler, workers, own)
