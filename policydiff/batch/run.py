@@ -81,6 +81,12 @@ def compare_chain(chain: Sequence[Version], options: Options, sections: bool = F
     return out
 
 
+def longest_first(chains: Iterable[list[Version]]) -> list[list[Version]]:
+    """The chains with the most bytes first (longest processing time first): the last tasks are
+    short, so the workers finish together instead of one of them working alone on a long one."""
+    return sorted(chains, key=lambda chain: -sum(v.size for v in chain))
+
+
 def chains(pairs: Iterable[Pair], chunk: int = CHUNK) -> Iterator[list[Version]]:
     """Runs of up to ``chunk`` consecutive pairs, as the versions they join."""
     current: list[Version] = []
@@ -190,7 +196,7 @@ def _stream(client: Any, todo: list[Pair], writer: TableWriter, summary: Summary
 
     threads = sum(client.nthreads().values()) or 1
     limit = in_flight or max(4, 3 * threads)
-    tasks = chains(todo, chunk)
+    tasks = iter(longest_first(chains(todo, chunk)))
     pending: dict[Any, list[Version]] = {}
     completed = as_completed()
 
