@@ -6,7 +6,7 @@ The bundle (default: ``../shared/datasets/pga-dev.bundle`` beside the work tree,
 cloned into a temporary folder. A sample keeps every document and its chains of consecutive pairs:
 of each document, a contiguous run of ``fraction`` of its pairs from a seeded random start, so the
 mix of long and short documents and the parse-once-per-chain saving are those of the full run.
-Each configuration runs ``--runs`` times on a fresh LocalCluster (worker processes, one thread
+Each configuration runs ``--runs`` times, alternating, on a fresh LocalCluster (worker processes, one thread
 each); the rate is pairs over the time from first task to last row (cluster start-up, about 3 s, is
 printed apart). ``--full`` then runs every pair with 2 workers once. Memory is each worker
 process's peak resident size.
@@ -84,9 +84,13 @@ def main() -> None:
         keys = sample(repo, args.fraction)
         print(f"{total} consecutive pairs in the bundle; sample: {len(keys)} pairs "
               f"({args.fraction:.0%} of each document's, in chains)", flush=True)
+        # Alternating configurations: the load other users put on the machine hits them alike.
+        runs: dict[int, list[tuple[float, int, int, float]]] = {w: [] for w in args.workers}
+        for _ in range(args.runs):
+            for workers in args.workers:
+                runs[workers].append(one_run(repo, Path(tmp) / "out.csv", workers, keys))
         rates: dict[int, float] = {}
-        for workers in args.workers:
-            results = [one_run(repo, Path(tmp) / "out.csv", workers, keys) for _ in range(args.runs)]
+        for workers, results in runs.items():
             rate = statistics.median(r[0] for r in results)
             rates[workers] = rate
             memory = max(r[2] for r in results) / 2**20
