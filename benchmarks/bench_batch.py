@@ -60,7 +60,8 @@ def one_run(repo: Path, out: Path, workers: int, keys: set[tuple[str, str, str]]
     from distributed import Client, LocalCluster
 
     started = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         client.wait_for_workers(workers)
         ready = time.perf_counter() - started

@@ -152,8 +152,7 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
         del versions
         if client is None:
             client = _client(scheduler, workers, own)
-        summary.workers = len(client.scheduler_info(n_workers=-1)["workers"]) if hasattr(client, "scheduler_info") \
-            else 0
+        summary.workers = len(client.nthreads())
         started = time.perf_counter()
         _stream(client, todo, writer, summary, options=options, sections=sections, chunk=chunk,
                 progress=progress, in_flight=in_flight, max_bytes=max_bytes, on_chain=on_chain)
@@ -180,7 +179,7 @@ def _client(scheduler: str | None, workers: int | None, own: list[Any]) -> Any:
         own.append(client)
         return client
     cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
     own.append(cluster)
     client = Client(cluster)
     own.append(client)

@@ -13,6 +13,6 @@ def client() -> Iterator[object]:
     """A LocalCluster with in-process workers: no process start-up, fast."""
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as c:
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as cluster, Client(cluster) as c:
         yield c

@@ -35,8 +35,8 @@ root = Path(sys.argv[1])
 for name, text in {"doc/2020.md": "# A\n\n## One\n\nText.\n", "doc/2021.md": "# A\n\n## One\n\nMore text.\n"}.items():
     (root / name).parent.mkdir(parents=True, exist_ok=True)
     (root / name).write_text(text)
-with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
-                  silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                  dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
     summary = run_batch([str(root)], str(root / "t.csv"), client=client, progress=True, sections=True)
 refused = main(["batch", str(root), "--out", str(root / "t.csv")])  # exists: refused, after parsing
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6") or m.startswith("policydiff.gui"))
