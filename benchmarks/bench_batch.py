@@ -6,10 +6,12 @@ The bundle (default: ``../shared/datasets/pga-dev.bundle`` beside the work tree,
 cloned into a temporary folder. A sample keeps every document and its chains of consecutive pairs:
 of each document, a contiguous run of ``fraction`` of its pairs from a seeded random start, so the
 mix of long and short documents and the parse-once-per-chain saving are those of the full run.
-Each configuration runs ``--runs`` times, alternating, on a fresh LocalCluster (worker processes, one thread
-each); the rate is pairs over the time from first task to last row (cluster start-up, about 3 s, is
-printed apart). ``--full`` then runs every pair with 2 workers once. Memory is each worker
-process's peak resident size.
+Each configuration runs ``--runs`` times, alternating, on a fresh LocalCluster (worker processes,
+one thread each); the rate is pairs over the time from first task to last row (cluster start-up,
+about 1 s, is printed apart). Each run also prints pairs per worker CPU second: the per-core rate
+whatever else the shared machine was doing (wall-clock rates swing with other users' load).
+``--full`` then runs every pair with 2 workers once. Memory is each worker process's peak
+resident size.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ def one_run(repo: Path, out: Path, workers: int, keys: set[tuple[str, str, str]]
         ready = time.perf_counter() - started
         summary = run_batch([str(repo)], str(out), client=client, force=True, progress=False,
                             select=None if keys is None else (lambda p: p.key in keys))
+    print(f"  {workers} worker{'s' if workers > 1 else ''}: {summary.pairs} pairs in {summary.seconds:.1f} s, "
+          f"{summary.pairs / summary.cpu_seconds if summary.cpu_seconds else 0:.2f} pairs per worker CPU second",
+          flush=True)
     return summary.rate, summary.pairs, max(summary.memory.values() or [0]), ready
 
 

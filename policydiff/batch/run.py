@@ -112,18 +112,22 @@ class Summary:
     workers: int = 0
     memory: dict[str, int] = field(default_factory=dict)
     """Peak resident memory of each worker process, bytes."""
+    cpu_seconds: float = 0.0
+    """CPU time the workers spent during the run (all of them together)."""
 
     @property
     def rate(self) -> float:
         return self.pairs / self.seconds if self.seconds else 0.0
 
 
-def worker_peak_memory() -> int:
-    """This process's peak resident memory, bytes (run on each worker)."""
+def worker_usage() -> tuple[int, float]:
+    """This process's peak resident memory (bytes) and CPU time so far (seconds), run on each
+    worker: pairs per CPU second is the per-core rate, whatever else the machine was doing."""
     import resource
 
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+    return peak, usage.ru_utime + usage.ru_stime
 
 
 def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(), sections: bool = False,
@@ -153,20 +157,27 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
         if client is None:
             client = _client(scheduler, workers, own)
         summary.workers = len(client.nthreads())
+        before = _usage(client)
         started = time.perf_counter()
         _stream(client, todo, writer, summary, options=options, sections=sections, chunk=chunk,
                 progress=progress, in_flight=in_flight, max_bytes=max_bytes, on_chain=on_chain)
         summary.seconds = time.perf_counter() - started
-        try:
-            summary.memory = dict(client.run(worker_peak_memory))
-        except Exception:  # noqa: BLE001 - a measurement, not the result
-            summary.memory = {}
+        after = _usage(client)
+        summary.memory = {worker: peak for worker, (peak, _) in after.items()}
+        summary.cpu_seconds = sum(cpu - before.get(worker, (0, 0.0))[1] for worker, (_, cpu) in after.items())
         finished = True
     finally:
         writer.close(finished=finished)
         for closable in reversed(own):
             closable.close()
     return summary
+
+
+def _usage(client: Any) -> dict[str, tuple[int, float]]:
+    try:
+        return dict(client.run(worker_usage))
+    except Exception:  # noqa: BLE001 - a measurement, not the result
+        return {}
 
 
 def _client(scheduler: str | None, workers: int | None, own: list[Any]) -> Any:
