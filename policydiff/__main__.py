@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="policydiff",
         description="Compare two versions of a privacy policy section by section, word by word. "
         "With no file, the window opens on NEC's 2002 and 2024 privacy statements.",
-        epilog="Exit status with --json/--report: 0 no differences, 1 differences, 2 error (like diff).",
+        epilog="Exit status with --json/--report: 0 no differences, 1 differences, 2 error (like diff). "
+        "Whole version histories: policydiff batch SOURCE... --out FILE (see policydiff batch --help).",
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help="OLD and NEW policy files (one with --outline)")
     mode = parser.add_mutually_exclusive_group()
@@ -47,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["batch"]:  # a subcommand; a file named "batch" is ./batch
+        from policydiff.batch.cli import main as batch_main
+
+        return batch_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.history:
