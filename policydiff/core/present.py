@@ -347,7 +347,8 @@ class PairView:
 # --------------------------------------------------------------------------------------------
 # Ops to paragraphs
 
-_LIST_MARKER = re.compile(r"\s*(?:[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2013\u2014]|\(?[0-9a-zA-Z]{1,3}[.)])\s*")
+_BULLETS_ONLY = re.compile(r"[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2013\u2014\s]*[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2013\u2014]\s*")
+"""A run that is only list bullets: shown as a marked, named change, not a stray tiny mark."""
 _NUMBERING = re.compile(r"\s*(?:\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxlcdm]+)[.)]?)\s*", re.IGNORECASE)
 _WORD = re.compile(r"\w", re.UNICODE)
 
@@ -371,6 +372,15 @@ class _Builder:
     def mark(self, kind: FragKind, change: int) -> None:
         tip = "paragraph break removed (two paragraphs joined)" if kind == "-p" else "paragraph break added (a paragraph split)"
         self.paras[-1].append(Frag(kind, PILCROW, change, tip))
+
+    def add_change(self, kind: FragKind, text: str, change: int) -> None:
+        """A deleted or inserted run; one that is only list bullets is marked like a paragraph
+        break (bold, named in its tooltip), so it reads as a change and not as a stray dot."""
+        if _BULLETS_ONLY.fullmatch(text) and "\n" not in text:
+            what = "list bullet removed" if kind == "-" else "list bullet added"
+            self.paras[-1].append(Frag(kind + "p", text, change, what))  # type: ignore[arg-type]
+            return
+        self.add(kind, text, change)
 
     def new_para(self) -> None:
         if self.paras[-1]:
@@ -479,7 +489,7 @@ def _side_rows(numbered: list[tuple[Op, int]], dim: frozenset[str]) -> tuple[Row
                 if "\n" not in text:
                     side.add("=", text)
             else:
-                side.add(kind, text, change)
+                side.add_change(kind, text, change)
     flush()
     return tuple(rows)
 
@@ -517,7 +527,7 @@ def _inline_paras(numbered: list[tuple[Op, int]], dim: frozenset[str], *, blocks
                     b.mark("-p", change)
                 joined = True
                 continue
-            b.add("-", op.old, change)
+            b.add_change("-", op.old, change)
         else:
             if change < 0 or (joined and prev is not None and prev.kind == "-" and not op.new.strip()
                               and "\n" not in op.new):
@@ -528,7 +538,7 @@ def _inline_paras(numbered: list[tuple[Op, int]], dim: frozenset[str], *, blocks
                     b.mark("+p", change)
                     b.new_para()
                 continue
-            b.add("+", op.new, change)
+            b.add_change("+", op.new, change)
         if op.kind != "-":
             joined = False
     return b.result(dim)

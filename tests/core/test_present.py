@@ -155,3 +155,18 @@ def test_colorblind_and_blackline_styles():
     with pytest.raises(ValueError):
         present.palette("neon")
     assert present.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+
+
+def test_a_removed_list_bullet_is_a_named_mark_not_a_stray_dot() -> None:
+    from policydiff.core.compare import compare
+    from policydiff.core.present import present
+    from policydiff.core.structure import parse_document
+
+    old = parse_document("# P\n\n## S\n\n- Alpha beta gamma.\n- Delta epsilon.\n")
+    new = parse_document("# P\n\n## S\n\nAlpha beta gamma.\n\nDelta epsilon.\n")
+    comparison = compare(old, new)
+    side = present(comparison)[1]
+    marks = [f for old_paras, _ in side.rows for p in old_paras for f in p.frags if f.tip == "list bullet removed"]
+    assert [m.text.strip() for m in marks] == ["\u2022", "\u2022"] and all(m.kind == "-p" for m in marks)
+    inline = present(comparison, "inline")[1]
+    assert len([f for p in inline.paras for f in p.frags if f.tip == "list bullet removed"]) == 2

@@ -14,7 +14,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 
 from policydiff.gui import dialogs, settings  # noqa: E402
 
-WAIT_MS = 30_000
+from gui_helpers import open_and_wait  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -51,11 +51,6 @@ def window(qtbot, errors):
     w.comparer.cancel()
 
 
-def open_and_wait(qtbot, w, old, new) -> None:
-    with qtbot.waitSignal(w.comparison_shown, timeout=WAIT_MS):
-        w.open_pair(str(old), str(new))
-
-
 @pytest.fixture
 def open_pair(qtbot):
     """open_pair(window, old, new): open and wait until the comparison is on screen."""
@@ -72,6 +67,3 @@ def nec(qtbot, window):
     return window
 
 
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path

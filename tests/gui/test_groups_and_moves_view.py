@@ -6,8 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import WAIT_MS, open_and_wait, write
-
+from gui_helpers import WAIT_MS, write
 from policydiff.core.report import render_report
 from policydiff.gui.outline import BADGE_ROLE
 
@@ -25,10 +24,10 @@ def _view_text(qtbot, w) -> str:
     return w.view.browser.toPlainText().replace("\u00a0", " ")
 
 
-def test_a_merged_group_shows_in_the_outline_the_view_and_the_report(qtbot, window, tmp_path):
+def test_a_merged_group_shows_in_the_outline_the_view_and_the_report(qtbot, window, open_pair, tmp_path):
     old_text, new_text, title = _cut_and_paste(7, 5, 1, [2])
     old, new = write(tmp_path / "old.md", old_text), write(tmp_path / "new.md", new_text)
-    open_and_wait(qtbot, window, old, new)
+    open_pair(window, old, new)
     assert _badges(window).count("MERGED") == 2
     text = _view_text(qtbot, window)
     assert "merged into" in text.lower() and f"\u201c{title}\u201d" in text
@@ -36,7 +35,7 @@ def test_a_merged_group_shows_in_the_outline_the_view_and_the_report(qtbot, wind
     assert html.lower().count("merged into") == 2 and f"\u201c{title}\u201d" in html
 
 
-def test_a_moved_passage_is_linked_at_both_ends_in_the_view_and_the_report(qtbot, window, tmp_path):
+def test_a_moved_passage_is_linked_at_both_ends_in_the_view_and_the_report(qtbot, window, open_pair, tmp_path):
     sections = _sections(11, 5)
     moved = sections[0][1][0]
     new = [(t, list(ps)) for t, ps in sections]
@@ -44,7 +43,7 @@ def test_a_moved_passage_is_linked_at_both_ends_in_the_view_and_the_report(qtbot
     new[3][1].append(moved.replace(moved.split()[3], "amended", 1))
     old_path = write(tmp_path / "old.md", _render(sections))
     new_path = write(tmp_path / "new.md", _render(new))
-    open_and_wait(qtbot, window, old_path, new_path)
+    open_pair(window, old_path, new_path)
     text = _view_text(qtbot, window)
     assert f"a passage moved to \u201c{sections[3][0]}\u201d".lower() in text.lower()
     assert f"a passage moved from \u201c{sections[0][0]}\u201d".lower() in text.lower()

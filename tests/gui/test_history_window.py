@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WAIT_MS
+from gui_helpers import WAIT_MS
 from policydiff.core.history import open_history
 from policydiff.gui import dialogs
 

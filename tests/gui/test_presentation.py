@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 
-from conftest import write  # noqa: E402
+from gui_helpers import write  # noqa: E402
 from policydiff.core import present  # noqa: E402
 from policydiff.gui import dialogs  # noqa: E402
 from policydiff.gui.outline import AMOUNT_ROLE, BADGE_ROLE, CHANGED_ROLE  # noqa: E402
