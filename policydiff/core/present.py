@@ -106,6 +106,7 @@ MINOR_BADGES: dict[str, str] = {
     "white space": "Spacing",
     "paragraph breaks": "Paragraphs",
     "punctuation only": "Punctuation",
+    "list bullets": "Bullets",
     "numbering": "Numbering",
     "heading level": "Level",
     "ignored differences": "Ignored",
@@ -647,6 +648,8 @@ def _minor(pair: SectionPair, body: Sequence[Op]) -> tuple[str, bool] | None:
     joined = "".join(texts)
     if not joined.strip():
         return ("paragraph breaks" if "\n" in joined else "white space"), False
+    if all(_BULLETS_ONLY.fullmatch(t) or not t.strip() for t in texts):
+        return "list bullets", True
     if not _WORD.search(joined):
         return "punctuation only", True
     return None
