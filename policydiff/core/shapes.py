@@ -55,6 +55,8 @@ def find_date(lines: Sequence[str]) -> str | None:
 def is_date_stamp(plain: str) -> bool:
     """A line that only dates the document: ``Effective June 10, 2022``, ``Last update: 01/02/2023``,
     ``This Privacy Statement is effective as of 31 December 2019.``"""
+    if len(plain) > 160 or not any(c.isdigit() for c in plain):  # a stamp is short and has a year
+        return False
     date = _DATE_RE.search(plain)
     if date is None:
         return False
