@@ -164,10 +164,12 @@ def _term(word: str) -> str | None:
     return _TERM_CACHE[word]
 
 
-def terms(text: str) -> list[str]:
-    """Normalised content terms of a text: concepts, then Snowball stems; stop words dropped."""
+@lru_cache(maxsize=16_384)
+def terms(text: str) -> tuple[str, ...]:
+    """Normalised content terms of a text: concepts, then Snowball stems; stop words dropped.
+    Kept for recent texts: in a history, each version is compared with the one before and after."""
     words = _WORD_RE.findall(text.lower().replace("\u2019", "'"))
-    return [t for t in map(_TERM_CACHE.__getitem__, words) if t is not None]
+    return tuple(t for t in map(_TERM_CACHE.__getitem__, words) if t is not None)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -246,6 +248,8 @@ class _Features:
     distinctive: list[set[str]] = field(default_factory=list)
     """Title terms that few sections use (``DISTINCTIVE_USES``)."""
     position: list[float] = field(default_factory=list)
+    twins: dict[int, int] = field(default_factory=dict)
+    """Row -> row of its exact twin on the other side (same title and text, unique on each side)."""
 
     @classmethod
     def of(cls, old: Document, new: Document) -> _Features:
@@ -274,6 +278,12 @@ class _Features:
         used_by: Counter[str] = Counter(itertools.chain.from_iterable(features.words))
         features.distinctive = [{w for w in set(t) if used_by[w] <= DISTINCTIVE_USES} for t in title_terms]
         n_old, n_new = len(old_ids), len(new_ids)
+        written: dict[tuple[str, str], list[int]] = {}
+        for row, section in enumerate(sections):
+            written.setdefault((section.title, section.body), []).append(row)
+        for rows in written.values():
+            if len(rows) == 2 and rows[0] < n_old <= rows[1]:
+                features.twins[rows[0]], features.twins[rows[1]] = rows[1], rows[0]
         features.position = [k / max(n_old - 1, 1) for k in range(n_old)] + [
             k / max(n_new - 1, 1) for k in range(n_new)
         ]
@@ -328,9 +338,14 @@ class Similarity:
         """Whether every nonzero measure is in the dicts above (a missing pair shares no word)."""
 
     def _add_candidates(self, pairs: Iterable[tuple[int, int]]) -> None:
-        """Candidate (old row, new row) pairs, each once."""
+        """Candidate (old row, new row) pairs, each once. A section with an exact twin on the other
+        side (same title, same text, each the only one so written) has no other candidate: its pair
+        is certain, and between near-identical versions that leaves few pairs to score."""
         n_old = len(self.old_ids)
+        twin = self.features.twins
         for a, b in sorted(set(pairs)):
+            if twin.get(a, b) != b or twin.get(b, a) != a:
+                continue
             i, j = self.old_ids[a], self.new_ids[b - n_old]
             self.candidates_old.setdefault(i, []).append(j)
             self.candidates_new.setdefault(j, []).append(i)

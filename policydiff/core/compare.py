@@ -105,7 +105,7 @@ def _build_shared(
         new=new,
         pairs=pairs,
         stats=stats,
-        same_words=_words(old, options) == _words(new, options),
+        same_words=_same_words(old, new, options),
         options=options,
         overrides=overrides,
         similarity=similarity,
@@ -207,11 +207,25 @@ def _pairs(
     return tuple(placed)
 
 
-def _words(document: Document, options: Options) -> list[str]:
-    """Every word of a document in source order: title, metadata lines, headings and text."""
-    if document.reading:
-        return word_keys(document.reading, options)
-    # A document built by hand (no reading text): its units in reading order.
+def _same_words(old: Document, new: Document, options: Options) -> bool:
+    """Whether both documents have the same words in the same order (the verdict). No word spans
+    a line break, so the lines both readings begin and end with are the same words already: only
+    the lines between are tokenized (between two close versions, a few)."""
+    if not (old.reading and new.reading):  # documents built by hand: their units in order
+        return _unit_words(old, options) == _unit_words(new, options)
+    a, b = old.reading.split("\n"), new.reading.split("\n")
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    middle_a, middle_b = a[start : len(a) - end], b[start : len(b) - end]
+    # The numbering option reads a line's start, so the middles are judged as whole lines too.
+    return word_keys("\n".join(middle_a), options) == word_keys("\n".join(middle_b), options)
+
+
+def _unit_words(document: Document, options: Options) -> list[str]:
     return [key for unit in document.flat() for text in (unit.title, unit.body) for key in word_keys(text, options)]
 def _with_kind(pair: SectionPair, kind: Kind | None) -> SectionPair:
     """The pair with its one-word kind: merged / split as given, else from what changed."""
