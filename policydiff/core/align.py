@@ -164,7 +164,7 @@ def _term(word: str) -> str | None:
     return _TERM_CACHE[word]
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=2_048)
 def terms(text: str) -> tuple[str, ...]:
     """Normalised content terms of a text: concepts, then Snowball stems; stop words dropped.
     Kept for recent texts: in a history, each version is compared with the one before and after."""
