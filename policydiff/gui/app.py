@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 from importlib.resources import as_file, files
 
 from PySide6.QtCore import QTimer
@@ -18,6 +19,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from policydiff.gui import settings
+
+if TYPE_CHECKING:
+    from policydiff.gui.main_window import MainWindow
 
 EXIT_AFTER_PAINT = "POLICYDIFF_EXIT_AFTER_PAINT"
 
@@ -57,7 +61,11 @@ def create_window(old: str | None, new: str | None):
 def run(old: str | None, new: str | None) -> int:
     """Open ``old`` and ``new`` (both None: the NEC showcase), run the event loop, return its exit code."""
     app = make_application()
-    window = create_window(old, new)
+    return _show(app, create_window(old, new))
+
+
+def _show(app: QApplication, window: MainWindow) -> int:
+    """Show the window and run the event loop (with EXIT_AFTER_PAINT: quit once it painted)."""
     if os.environ.get(EXIT_AFTER_PAINT):
         def painted() -> None:
             print(f"policydiff: first comparison painted at {time.time():.6f}", file=sys.stderr, flush=True)
@@ -84,12 +92,4 @@ def run_history(paths: list[str]) -> int:
 
     window = MainWindow()
     window.open_history(history)
-    if os.environ.get(EXIT_AFTER_PAINT):
-        def painted() -> None:
-            print(f"policydiff: first comparison painted at {time.time():.6f}", file=sys.stderr, flush=True)
-            QTimer.singleShot(0, app.quit)
-
-        window.view.painted.connect(painted)
-        window.load_failed.connect(lambda _msg: app.exit(2))
-    window.show()
-    return app.exec()
+    return _show(app, window)
