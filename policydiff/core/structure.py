@@ -440,7 +440,10 @@ def _short_line(text: str) -> bool:
 
 def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None:
     """Decide which blocks are headings, at which rank, and why."""
-    declared = [b for i, b in enumerate(blocks) if b.kind == "heading" and i != title and b.text]
+    declared = [
+        b for i, b in enumerate(blocks)
+        if b.kind == "heading" and i != title and b.text and not is_date_stamp(b.text)
+    ]
     top_declared = min((b.level for b in declared), default=2)
     label_counts = Counter(title_key(b.text) for b in blocks if b.kind == "line" and b.emphasis)
     later = _later_heading_keys(blocks, title)
@@ -453,9 +456,9 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
         if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
             continue
         if block.kind == "heading":
-            if is_date_stamp(block.text):
-                block.rule = "date stamp, not a section"
-                block.metadata = "date stamp"
+            if is_date_stamp(block.text):  # declared, so a section; but a leaf nothing nests under
+                block.rule = f"declared heading that is a date stamp (level {block.level}; kept as a leaf)"
+                block.rank = 6
                 continue
             if not block.text:  # the heading's words are in the line below it (or in an image)
                 following = _next(blocks, i)

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from policydiff.core.load import load_document
 from policydiff.core.model import Document
@@ -75,10 +76,16 @@ def test_labelled_documents_reach_the_target() -> None:
         hits += sum((got & want).values())
         found += sum(got.values())
         wanted += sum(want.values())
-        # the lines a reader would never call headings are never sections
-        never = {norm(t) for t in label["not_headings"]} - set(want)
+        # The lines a reader would never call headings are never sections, except where the markup
+        # declares them headings: the rule "declared headings are headings, always" wins
+        # there (a "Last Updated: ..." written as `####`, a "Table of contents" heading).
+        never = {norm(t) for t in label["not_headings"]} - set(want) - declared_headings(label_path.with_suffix(".md").read_text(encoding="utf-8"))
         mistaken += [(label_path.stem, title) for title in set(got) & never]
     assert hits / found >= 0.95 and hits / wanted >= 0.95, (hits, found, wanted)
-    # Lines a reader would not call headings (contents entries, labels, dates, captions) stay text;
-    # a declared "Table of contents" heading is where readers disagree.
-    assert len(mistaken) <= 1, mistaken
+    # Lines a reader would not call headings (contents entries, labels, dates, captions) stay text.
+    assert not mistaken, mistaken
+
+
+def declared_headings(text: str) -> set[str]:
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    return {norm(tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"}
