@@ -863,9 +863,8 @@ def _whole_list_sections(
         heading.rule = "list item that holds a numbered section title" + (" (run-in)" if lead else "")
         out.append(heading)
         number_word = [f"{opener.info}{opener.markup}"] if ordered and own else []  # kept: it is a word too
-        text = "\n".join(number_word + ([lead] if lead else []) + render_blocks(rest))
-        if text.strip():
-            out.append(_Block("other", text, line))
+        body = _item_body(number_word + ([lead] if lead else []), rest, block.line - base, 2, line)
+        out += [b for b in body if b.rank or b.text.strip()]
         standalone = standalone or not lead
     if not standalone and last_number is None:  # only run-in titles: numbered rules, not sections
         return [], last_number
