@@ -78,6 +78,9 @@ CONTAINED = 0.5
 """Share of a section's (rarity-weighted) word bigrams found in another for it to be contained."""
 CONTAINED_SPREAD = 0.6
 """Share found in its best few hosts together, for a section cut into pieces pasted elsewhere."""
+VERBATIM = 0.8
+"""Share of a section's bigrams found in one other section for its text to live there: a weaker
+pair elsewhere (a like title, a few shared words) does not outweigh it."""
 MIN_SHINGLES = 8
 """A section with fewer distinct bigrams is too short to judge containment."""
 USE_CONCEPTS = True
@@ -688,7 +691,7 @@ class _Aligner:
         for i, j, s in ranked:
             if s < PAIR_THRESHOLD:
                 break
-            if self._allowed(i, j):
+            if self._allowed(i, j) and not self._lives_elsewhere(i, j):
                 self.add(Match(i, j, s))
         # Gap filling: an unpaired section may pair, at a lower threshold, with a section that keeps
         # the reading order against every confident pair. The test "before all pairs that come
@@ -707,6 +710,20 @@ class _Aligner:
                 break
             if s < PAIR_THRESHOLD and self._allowed(i, j) and keeps_order(i, j):
                 self.add(Match(i, j, s))
+
+    def _lives_elsewhere(self, i: int, j: int) -> bool:
+        """Whether the text of one of the two sections is found nearly whole in another section of
+        the other version while little of it is in this partner: it moved there (a merge or a
+        split), and the containment step pairs it with that section instead."""
+        if self.sim.body(i, j) >= SAME_TEXT:
+            return False
+        if self.sim.old_in_new(i, j) < CONTAINED and any(
+            self.sim.old_in_new(i, q) >= VERBATIM for q in self.sim.candidates_old.get(i, ()) if q != j
+        ):
+            return True
+        return self.sim.new_in_old(i, j) < CONTAINED and any(
+            self.sim.new_in_old(p, j) >= VERBATIM for p in self.sim.candidates_new.get(j, ()) if p != i
+        )
 
     def _gap(self, i: int, j: int) -> tuple[list[int], list[int]] | None:
         """The unpaired sections between the one-to-one pairs around (i, j) on each side, or None
