@@ -211,6 +211,19 @@ def _content_indices(flat: Sequence[Section]) -> list[int]:
     return list(range(1, len(flat)))
 
 
+def _policy_text(document: Document) -> list[str]:
+    """Each section's body (by ``flat()`` index) without the lines set aside as metadata: a table
+    of contents or a date stamp is compared, but says nothing about what a section is about."""
+    flat = document.flat()
+    bodies = [s.body for s in flat]
+    starts = [s.line for s in flat]
+    for aside in document.omitted:
+        k = bisect.bisect_right(starts, aside.line) - 1
+        if k >= 0 and aside.text and aside.text in bodies[k]:
+            bodies[k] = bodies[k].replace(aside.text, "", 1)
+    return bodies
+
+
 def _weights(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     """Unit-length TF-IDF weights (sublinear term frequency)."""
     vector = {t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items()}
@@ -260,7 +273,9 @@ class _Features:
         old_ids, new_ids = _content_indices(flat_old), _content_indices(flat_new)
         sections = [flat_old[i] for i in old_ids] + [flat_new[j] for j in new_ids]
         n = len(sections)
-        body_terms = [terms(s.body) for s in sections]
+        old_text, new_text = _policy_text(old), _policy_text(new)
+        bodies = [old_text[i] for i in old_ids] + [new_text[j] for j in new_ids]
+        body_terms = [terms(body) for body in bodies]
         title_terms = [terms(s.bare_title) for s in sections]
         body_counts = [Counter(t) for t in body_terms]
         title_counts = [Counter(t) for t in title_terms]
