@@ -211,6 +211,25 @@ def _content_indices(flat: Sequence[Section]) -> list[int]:
     return list(range(1, len(flat)))
 
 
+def _depths(document: Document) -> list[int]:
+    """How deep each section sits (by ``flat()`` index), for comparing places across versions: its
+    outline level, except that a numbered section does not count unnumbered headings above it. A
+    version that wraps its numbered sections in chapters ("Chapter 1 General Rules") moves them one
+    level down in the outline, not in the text's own hierarchy."""
+    depths: list[int] = []
+
+    def visit(section: Section, depth: int, wrappers: int) -> None:
+        numbered = section.number is not None
+        depths.append(depth - wrappers if numbered else depth)
+        for child in section.children:
+            visit(child, depth + 1, wrappers + (section.level > 0 and not numbered))
+
+    depths.append(0)  # the preamble
+    for top in document.sections:
+        visit(top, 1, 0)
+    return depths
+
+
 def _policy_text(document: Document) -> list[str]:
     """Each section's body (by ``flat()`` index) without the lines set aside as metadata: a table
     of contents or a date stamp is compared, but says nothing about what a section is about."""
@@ -289,7 +308,8 @@ class _Features:
         features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
         features.shingle_total = [sum(s.values()) for s in features.shingles]
         features.untitled = [not s.bare_title for s in sections]
-        features.level = [s.level for s in sections]
+        old_depths, new_depths = _depths(old), _depths(new)
+        features.level = [old_depths[i] for i in old_ids] + [new_depths[j] for j in new_ids]
         # The distinctive words of each title: used by few sections of either version (a place,
         # a product, a law), where the words titles share ("privacy", "disclosures") are common.
         features.words = [set(b) | set(t) for b, t in zip(body_terms, title_terms)]
