@@ -100,6 +100,13 @@ def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bo
     return last_word not in TRAILING_FUNCTION_WORDS
 
 
+def is_title_case(text: str) -> bool:
+    """Every longer word capitalised, as in a title ("Creator Conduct Requirements"), where a
+    sentence or a lead-in ("We may share it with") has lower-case words."""
+    long_words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) >= 4]
+    return len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
+
+
 def is_prose(text: str) -> bool:
     """A sentence or paragraph of running text, not another short label."""
     words = text.split()

@@ -40,6 +40,7 @@ from policydiff.core.shapes import (
     find_date,
     is_date_stamp,
     is_heading_text,
+    is_title_case,
     is_prose,
     title_key,
 )
@@ -559,8 +560,12 @@ def _line_heading(
     text = block.text
     following = _next(blocks, i)
     number, rest = split_number(text)
-    # A bold line ending in a colon heads a paragraph (a heading) or introduces a list (a lead-in).
-    shape = text[:-1] if block.emphasis and text.endswith(":") and following is not None and following.kind == "line" else text
+    # A bold line ending in a colon heads a paragraph (a heading) or introduces a list (a lead-in),
+    # unless it is written as a title ("Creator Conduct Requirements:" over the rules).
+    colon_title = block.emphasis and text.endswith(":") and following is not None and (
+        following.kind == "line" or is_title_case(text[:-1])
+    )
+    shape = text[:-1] if colon_title else text
     heading_shaped = (
         is_heading_text(shape, allow_period=len(shape.split()) <= 8, max_words=_MAX_BOLD_WORDS)
         if block.emphasis
