@@ -642,13 +642,11 @@ class _Aligner:
 
     def add(self, match: Match) -> None:
         i, j = match.old_index, match.new_index
-        if (
-            not match.manual
-            and i not in self.partners_old
-            and j not in self.partners_new
-            and self.sim.different_subjects(i, j)
-        ):
-            return  # a counterpart must be about the same thing (joining a merge or split needs not)
+        joins_by_text = match.how == "contained" and (i in self.partners_old or j in self.partners_new)
+        if not match.manual and not joins_by_text and self.sim.different_subjects(i, j):
+            # A counterpart, or a part of a merge or split, is about the same thing; only text
+            # found whole in a group that stands already joins it, whatever the titles say.
+            return
         self.matches[(match.old_index, match.new_index)] = match
         self.partners_old.setdefault(match.old_index, set()).add(match.new_index)
         self.partners_new.setdefault(match.new_index, set()).add(match.old_index)
