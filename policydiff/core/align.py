@@ -894,7 +894,7 @@ class _Aligner:
 
     def children(self) -> None:
         """An unpaired subsection whose parent is paired joins the parent's counterpart when it
-        resembles it: subsections folded into their parent (merge), or a parent's text spread
+        resembles it (in its text, or in its title with a little of its text): subsections folded into their parent (merge), or a parent's text spread
         over new subsections (split)."""
         proposals: list[tuple[float, int, int, bool]] = []
         for old_side in (True, False):
@@ -915,7 +915,8 @@ class _Aligner:
                 i, j = (p, q) if old_side else (q, p)
                 body = self.sim.body(i, j)
                 contained = self.sim.old_in_new(i, j) if old_side else self.sim.new_in_old(i, j)
-                if body >= CHILD_BODY or contained >= 0.2:
+                titled = self.sim.title(i, j) >= TITLE_SUPPORT and body >= POSITION_BODY
+                if body >= CHILD_BODY or contained >= 0.2 or titled:
                     proposals.append((body, i, j, old_side))
         self._accept(proposals, "child")
 
