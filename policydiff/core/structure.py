@@ -223,6 +223,15 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, dept
             blocks += _blocks(_MD.parse("\n".join(inner)), inner, line, depth + 1)
             i = _block_end(tokens, i)
             continue
+        if token.type == "blockquote_open" and token.map and depth < 3:
+            end = _block_end(tokens, i)
+            if any(t.type == "heading_open" for t in tokens[i:end]):
+                # A quoted box that declares headings (a schedule set in a frame) holds sections:
+                # read it unquoted, so its headings count like any other declared heading.
+                inner = [_QUOTE_RE.sub("", row) for row in own]
+                blocks += _blocks(_MD.parse("\n".join(inner)), inner, line, depth + 1)
+                i = end
+                continue
         if token.type == "heading_open":
             inline = tokens[i + 1]
             text = render_inline(inline.children or []).strip().replace("\n", " ")
@@ -256,6 +265,7 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, dept
     return blocks
 
 
+_QUOTE_RE = re.compile(r"^\s{0,3}> ?")
 _LAYOUT_PIPES_RE = re.compile(r"^\s*(?:\|\s*)+|(?:\s*\|)+(?=\s*$)")
 _RULE_ROW_RE = re.compile(r"^[\s|:\-]*-[\s|:\-]*$")
 
