@@ -186,3 +186,61 @@ def test_same_template_about_different_places_is_not_paired() -> None:
     renamed = _render(shared[:2] + [("Consent Choices", shared[2][1])] + [notice("Korea")])
     again = compare(parse_document(old), parse_document(renamed))
     assert not any(p.kind in (Kind.ADDED, Kind.REMOVED) for p in again.pairs)
+
+
+def test_a_subsection_folded_into_a_section_pairs_there_not_with_a_look_alike_title() -> None:
+    # The old "Provide Our Services" subsection now stands word for word inside the new "How We
+    # Use Data" section; a new subsection "Services We Provide" shares its title words and a
+    # little of its text. The text went to the first, so that is where a reader compares it.
+    rng = random.Random(11)
+    folded = [_paragraph(rng) for _ in range(2)]
+    intro, other = _paragraph(rng), [_paragraph(rng) for _ in range(3)]
+    old = (
+        "# Policy\n\n## How We Use Data\n\n" + intro + "\n\n### Provide Our Services\n\n"
+        + "\n\n".join(folded) + "\n\n## Sharing\n\n" + "\n\n".join(other) + "\n"
+    )
+    new = (
+        "# Policy\n\n## How We Use Data\n\n" + intro + "\n\n" + "\n\n".join(folded)
+        + "\n\n## Sharing\n\n" + "\n\n".join(other[:2]) + "\n\n### Services We Provide\n\n"
+        + other[2] + " " + " ".join(folded[0].split()[:6]) + "\n"
+    )
+    comparison = compare(parse_document(old), parse_document(new))
+    folded_pair = [p for p in comparison.pairs if p.old is not None and p.old.title == "Provide Our Services"]
+    assert [p.new.title for p in folded_pair if p.new is not None] == ["How We Use Data"]
+    assert folded_pair[0].kind is Kind.MERGED
+
+
+def test_chapters_wrapped_around_numbered_sections_do_not_count_as_a_change_of_level() -> None:
+    # The new version wraps its numbered articles in a chapter heading, moves the liability
+    # article up and rewrites it under a new title: it still pairs with its old self by its text.
+    rng = random.Random(5)
+    articles = [(f"{k}. {t}", [_paragraph(rng) for _ in range(2)])
+                for k, t in enumerate(("Definitions", "Accounts", "Content", "Liability"), start=1)]
+    articles[3][1][0] += " This disclaimer limits our liability."
+    rewritten = [text.split() for text in articles[3][1]]
+    for words in rewritten:  # every other word changed
+        words[::2] = ["changed"] * len(words[::2])
+    moved = ("2. Disclaimer", [" ".join(words) for words in rewritten])
+    new_articles = [articles[0], moved, articles[1], articles[2]]
+    old = "# Terms\n\n" + "\n\n".join(f"## {t}\n\n" + "\n\n".join(ps) for t, ps in articles) + "\n"
+    new = "# Terms\n\n## Chapter 1 General Rules\n\n" + "\n\n".join(
+        f"### {t}\n\n" + "\n\n".join(ps) for t, ps in new_articles) + "\n"
+    comparison = compare(parse_document(old), parse_document(new))
+    liability = next(p for p in comparison.pairs if p.old is not None and p.old.title == "4. Liability")
+    assert liability.new is not None and liability.new.title == "2. Disclaimer"
+
+
+def test_a_table_of_contents_section_does_not_pair_by_the_headings_it_lists() -> None:
+    # The old "About" section named every section; the new version drops it and adds a "Table
+    # of contents" heading over links to the sections. Same words, but no counterpart.
+    sections = _sections(21, 5)
+    titles = [t for t, _ in sections]
+    overview = "## About\n\nThis policy covers " + ", ".join(titles) + ".\n\n"
+    contents = "## Table of contents\n\n" + "\n".join(
+        f"{k}. [{t}](#{t.lower()})" for k, t in enumerate(titles, start=1)) + "\n\n"
+    body = _render(sections)
+    old = body.replace("# Policy\n\n", "# Policy\n\n" + overview, 1)
+    new = body.replace("# Policy\n\n", "# Policy\n\n" + contents, 1)
+    comparison = compare(parse_document(old), parse_document(new))
+    toc = next(p for p in comparison.pairs if p.new is not None and p.new.title == "Table of contents")
+    assert toc.kind is Kind.ADDED
