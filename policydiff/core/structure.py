@@ -718,9 +718,10 @@ def _items(tokens: Sequence[Token]) -> list[list[Token]]:
     return items
 
 
-def _title_lead(children: Sequence[Token]) -> tuple[list[Token] | None, str]:
-    """An item's first line as (title, text run in after it): the whole line when it has no
-    break, or a bold run that opens it followed by its text (``**5. Appeals.** You can ...``)."""
+def _title_lead(children: Sequence[Token]) -> tuple[list[Token] | None, str, bool]:
+    """An item's first line as (title, text after it, whether the title stands on a line of its
+    own): the whole line when it has no break, or a bold run that opens it followed by its text,
+    run in (``**5. Appeals.** You can ...``) or on the next line (``**Marketing**`` then a break)."""
     children = [c for c in children if not (c.type == "text" and not c.content)]
     if children and children[0].type == "strong_open":
         close = next((k for k, c in enumerate(children) if c.type == "strong_close"), len(children))
@@ -728,10 +729,11 @@ def _title_lead(children: Sequence[Token]) -> tuple[list[Token] | None, str]:
         if close + 1 < len(children) and not any(c.type in ("softbreak", "hardbreak") for c in title):
             lead = render_inline(children[close + 1 :]).strip()
             if len(lead.split()) > 3:  # real text follows, not a stray period
-                return list(title), lead
+                after = next((c for c in children[close + 1 :] if c.type != "text" or c.content.strip()), None)
+                return list(title), lead, after is not None and after.type in ("softbreak", "hardbreak")
     if any(c.type in ("softbreak", "hardbreak") for c in children):
-        return None, ""
-    return list(children), ""
+        return None, "", False
+    return list(children), "", True
 
 
 def _item_sections(
@@ -772,7 +774,7 @@ def _list_titles(
         title_children: list[Token] | None = None
         lead = ""
         if len(item) >= 3 and item[0].type == "paragraph_open" and item[1].type == "inline":
-            title_children, lead = _title_lead(item[1].children or [])
+            title_children, lead, _ = _title_lead(item[1].children or [])
         title = render_inline(title_children).strip() if title_children else ""
         own = dotted(split_number(title)[0])
         marker = int(opener.info) if ordered and opener.info.isdigit() else None
@@ -851,9 +853,12 @@ def _whole_list_sections(
         if len(item) < 3 or item[0].type != "paragraph_open" or item[1].type != "inline":
             return [], last_number
         children = item[1].children or []
-        title_children, lead = _title_lead(children)
+        title_children, lead, own_line = _title_lead(children)
         if title_children is None:
             return [], last_number
+        # In a bullet list a bold title on a line of its own over its text is a section title;
+        # in a numbered list the numbering decides (a numbered rule may be set the same way).
+        own_line = own_line and not ordered
         title = render_inline(title_children).strip()
         rest = item[3:]
         emphasis = _emphasised(title_children)
@@ -863,7 +868,7 @@ def _whole_list_sections(
         if (not rest and not lone and not lead) or not shaped:
             return [], last_number
         own = dotted(split_number(title)[0])
-        if lead and len(own) != 1:  # a run-in title must carry its section number
+        if lead and not own_line and len(own) != 1:  # a run-in title must carry its section number
             return [], last_number
         if ordered or own:
             # The number the title shows counts, else the list marker (markers may skip).
@@ -875,12 +880,12 @@ def _whole_list_sections(
                 title = f"{opener.info}{opener.markup} {title}"
         line = block.line + (item[0].map[0] - base if item[0].map else 0)
         heading = _Block("line", title, line, emphasis=emphasis, rank=1)
-        heading.rule = "list item that holds a numbered section title" + (" (run-in)" if lead else "")
+        heading.rule = "list item that holds a section title" + (" (run-in)" if lead and not own_line else "")
         out.append(heading)
         number_word = [f"{opener.info}{opener.markup}"] if ordered and own else []  # kept: it is a word too
         body = _item_body(number_word + ([lead] if lead else []), rest, block.line - base, 2, line)
         out += [b for b in body if b.rank or b.text.strip()]
-        standalone = standalone or not lead
+        standalone = standalone or not lead or own_line
     if not standalone and last_number is None:  # only run-in titles: numbered rules, not sections
         return [], last_number
     return out, number
