@@ -729,15 +729,15 @@ def _title_lead(children: Sequence[Token]) -> tuple[list[Token] | None, str, boo
         if close + 1 < len(children) and not any(c.type in ("softbreak", "hardbreak") for c in title):
             lead = render_inline(children[close + 1 :]).strip()
             if len(lead.split()) > 3:  # real text follows, not a stray period
-                after = next((c for c in children[close + 1 :] if c.type != "text" or c.content.strip()), None)
-                return list(title), lead, after is not None and after.type in ("softbreak", "hardbreak")
+                then = next((c for c in children[close + 1 :] if c.type != "text" or c.content.strip()), None)
+                return list(title), lead, then is not None and then.type in ("softbreak", "hardbreak")
     breaks = [k for k, c in enumerate(children) if c.type in ("softbreak", "hardbreak")]
     if breaks:
         # A plain first line ended by a hard break (``Who can use Facebook`` then ``<br>``) over
         # its text; a soft break is a wrapped line, not a title of its own.
-        first, after = children[: breaks[0]], render_inline(children[breaks[0] + 1 :]).strip()
-        if first and children[breaks[0]].type == "hardbreak" and len(after.split()) > 3:
-            return list(first), after, True
+        first, text = children[: breaks[0]], render_inline(children[breaks[0] + 1 :]).strip()
+        if first and children[breaks[0]].type == "hardbreak" and len(text.split()) > 3:
+            return list(first), text, True
         return None, "", False
     return list(children), "", True
 
