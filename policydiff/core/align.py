@@ -68,6 +68,8 @@ POSITION_BODY = 0.1
 JOIN_BODY = 0.3
 """Body similarity at which an unpaired section joins the section it resembles most (a merge or
 split with rewritten text)."""
+JOIN_MARGIN = 1.2
+"""How much more it must resemble that section than the next one."""
 CHILD_BODY = 0.2
 """Body similarity at which an unpaired subsection joins its paired parent's counterpart."""
 DISTINCTIVE_USES = 3
@@ -461,7 +463,11 @@ class Similarity:
         f = self.features
         if self.body(old_index, new_index) >= SAME_TEXT:  # the same text under a new title: renamed
             return False
-        return bool(f.distinctive[a] - f.words[b]) and bool(f.distinctive[b] - f.words[a])
+        # A title word counts as the section's subject when its own text uses it too ("If you live
+        # in Korea"); a label its text never repeats ("Impressum" over an address) names no subject.
+        own_a = {w for w in f.distinctive[a] - f.words[b] if w in f.body[a]}
+        own_b = {w for w in f.distinctive[b] - f.words[a] if w in f.body[b]}
+        return bool(own_a) and bool(own_b)
 
     def has_text(self, index: int, old: bool) -> bool:
         row = self._row.get(index) if old else self._col.get(index)
@@ -925,21 +931,21 @@ class _Aligner:
         joins it (a merge or split whose text was rewritten on the way)."""
         proposals: list[tuple[float, int, int, bool]] = []
         for old_side, p, candidates in self._free_with_candidates():
-            best: tuple[float, int] | None = None
+            ranked: list[tuple[float, int]] = []
             for q in candidates:
                 i, j = (p, q) if old_side else (q, p)
                 if self.flat_old[i].level != self.flat_new[j].level:
                     continue
-                body = self.sim.body(i, j)
-                if best is None or (body, -q) > (best[0], -best[1]):
-                    best = (body, q)
-            if best is None or best[0] < JOIN_BODY:
+                ranked.append((self.sim.body(i, j), -q))
+            ranked.sort(reverse=True)
+            if not ranked or ranked[0][0] < JOIN_BODY:
                 continue
-            q = best[1]
-            other_paired = q in (self.partners_new if old_side else self.partners_old)
-            if other_paired:
+            if len(ranked) > 1 and ranked[0][0] < JOIN_MARGIN * ranked[1][0]:
+                continue  # it resembles several sections alike (a summary of the whole): none in particular
+            body, q = ranked[0][0], -ranked[0][1]
+            if q in (self.partners_new if old_side else self.partners_old):  # joins a standing pair
                 i, j = (p, q) if old_side else (q, p)
-                proposals.append((best[0], i, j, old_side))
+                proposals.append((body, i, j, old_side))
         self._accept(proposals, "resembles")
 
     def _accept(self, proposals: list[tuple[float, int, int, bool]], how: str) -> None:

@@ -244,3 +244,35 @@ def test_a_table_of_contents_section_does_not_pair_by_the_headings_it_lists() ->
     comparison = compare(parse_document(old), parse_document(new))
     toc = next(p for p in comparison.pairs if p.new is not None and p.new.title == "Table of contents")
     assert toc.kind is Kind.ADDED
+
+
+def test_a_renamed_label_pairs_though_its_titles_share_no_word() -> None:
+    # "Impressum" becomes "Imprint", the address under it edited: the titles are labels their
+    # text never repeats, so they name no different subjects and the section pairs by its text.
+    rng = random.Random(8)
+    sections = _sections(8, 4)
+    address = [_paragraph(rng) for _ in range(3)]
+    edited = [address[0], address[1].replace(address[1].split()[2], "moved", 1), _paragraph(rng)]
+    old = _render(sections + [("Impressum", address)])
+    new = _render(sections + [("Imprint", edited)])
+    comparison = compare(parse_document(old), parse_document(new))
+    label = next(p for p in comparison.pairs if p.old is not None and p.old.title == "Impressum")
+    assert label.new is not None and label.new.title == "Imprint"
+
+
+def test_a_summary_of_every_section_joins_none_of_them() -> None:
+    # The old version opens with a summary in the words of every section (not their sentences);
+    # the new one drops it. It resembles all of them alike, so it is removed, not merged into one
+    # of them at random.
+    sections = _sections(13, 5)
+    rng = random.Random(13)
+    summary_words = [w for _, paragraphs in sections for w in paragraphs[0].lower().split()[:12]]
+    rng.shuffle(summary_words)
+    summary = " ".join(summary_words).capitalize() + "."
+    old = _render([("Summary", [summary])] + sections)
+    rewritten = [(t, [ps[0]] + [_paragraph(random.Random(k)) for _ in ps[1:]])
+                 for k, (t, ps) in enumerate(sections)]
+    new = _render(rewritten)
+    comparison = compare(parse_document(old), parse_document(new))
+    summary_pair = next(p for p in comparison.pairs if p.old is not None and p.old.title == "Summary")
+    assert summary_pair.kind is Kind.REMOVED
