@@ -17,7 +17,9 @@ from policydiff.core.model import Section
 # Numbering at the start of a heading: "1.", "1.Site", "6.1", "12.10", "(1)", "A.", "IV.", "Article 3".
 NUMBER_RE = re.compile(
     r"""^\s*(?:
-        (?P<dotted>\d{1,3}(?:\.\d{1,3})*)(?:\.|\)|(?=\s)|(?=[A-Za-z]))   # 1.  1.Site  6.1  12.10  3)
+        (?P<dotted>\d{1,3}(?:\.\d{1,3})*                                 # 1.  1.Site  6.1  12.10  3)
+            (?:\.[a-z](?=[.)\s])(?:\.[ivx]{1,5}(?=[.)\s]))?)?)               # 2.a.Title  3.a.ii.Title
+        (?:\.|\)|(?=\s)|(?=[A-Za-z]))
       | \((?P<paren>\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})\)                    # (1) (a) (iv)
       | (?P<letter>[A-Z])[.)](?=\s)                                      # A.  B)
       | (?P<roman>[IVX]{1,5})\.(?=\s)                                    # IV.

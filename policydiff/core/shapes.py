@@ -125,9 +125,23 @@ def title_key(text: str) -> str:
 
 
 def dotted(number: str | None) -> tuple[int, ...]:
-    if number and re.fullmatch(r"\d+(?:\.\d+)*", number):
+    """The parts of a hierarchical number as integers: ``6.1`` -> (6, 1); ``3.a.ii`` -> (3, 1, 2)
+    (a letter below a number, a lower-case roman numeral below a letter); () for other numbers."""
+    if not number:
+        return ()
+    if re.fullmatch(r"\d+(?:\.\d+)*", number):
         return tuple(int(part) for part in number.split("."))
-    return ()
+    match = re.fullmatch(r"(\d+)\.([a-z])(?:\.([ivx]+))?", number)
+    if not match:
+        return ()
+    digits, letter, roman = match.groups()
+    return (int(digits), ord(letter) - ord("a") + 1) + ((_roman(roman),) if roman else ())
+
+
+def _roman(numeral: str) -> int:
+    """Value of a lower-case roman numeral, also written additively (``iiii``)."""
+    values = [{"i": 1, "v": 5, "x": 10}[c] for c in numeral]
+    return sum(-v if v < following else v for v, following in zip(values, values[1:] + [0]))
 
 
 @dataclass

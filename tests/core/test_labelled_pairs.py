@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import eval_alignment  # noqa: E402
 
 TARGET = 0.9
-FLOOR_OVERALL = 0.84
-"""What the engine reaches today over every labelled section (85 %): a regression guard below the target."""
+FLOOR_OVERALL = 0.87
+"""What the engine reaches today over every labelled section (88 %): a regression guard below the target."""
 FLOOR_RECOVERED = 0.9
 """Accuracy today on the sections whose headings the structure recovery finds (92 %): a regression floor."""
 
@@ -37,9 +37,9 @@ def test_the_harness_finds_the_labelled_pairs_and_the_held_out_split(results) ->
 
 
 @pytest.mark.xfail(
-    reason="85 % of 355 labelled sections: the tuned pairs reach 94 %, the held-out ones 73 % "
-    "(88 % of those whose headings are recovered): 26 labelled headings are not recovered "
-    "(numbered principles, run-in titles, plain list-item titles) and many-to-many regroupings",
+    reason="88 % of 503 labelled sections (tuned 88 %, held-out 86 %): 22 labelled headings are "
+    "not recovered (run-in titles, numbered principles, headings glued to a paragraph) and the "
+    "rest are mostly many-to-many regroupings a one-sided merge or split cannot express",
     strict=True,
 )
 def test_pairing_accuracy_reaches_the_target(results) -> None:
