@@ -688,8 +688,9 @@ def _opens_with_anchors(block: _Block) -> bool:
 def _is_contents(block: _Block, blocks: list[_Block], i: int, later: dict[str, int]) -> bool:
     """A list of links to anchors in the page, or of entries repeating headings that follow."""
     items = _items(block.tokens)
-    if len(items) < 2:
-        return False
+    if len(items) < 2:  # one entry is a contents only when it holds more entries below it
+        links = [c for item in items for c in _inline_children(item) if c.type == "link_open"]
+        return len(links) >= 2 and _anchor_item(items[0])
     anchors = 0
     repeats = 0
     for item in items:
