@@ -77,8 +77,10 @@ def plain(text: str) -> str:
 
 def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bool:
     """Short, starts like a title, and does not end like a sentence, a lead-in or a wrapped line."""
+    if len(text) > 8 * max_words:  # (before splitting: most lines judged are long paragraphs)
+        return False
     words = text.split()
-    if not 1 <= len(words) <= max_words or len(text) > 8 * max_words:
+    if not 1 <= len(words) <= max_words:
         return False
     if re.search(r"@|://|\bwww\.", text):  # an address or link on its own line is content
         return False

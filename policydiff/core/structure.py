@@ -431,7 +431,7 @@ def _find_title(blocks: list[_Block]) -> int | None:
 
 
 def _short_line(text: str) -> bool:
-    return 0 < len(text.split()) <= 12 and len(text) <= 100 and text[-1] not in ",;:"
+    return len(text) <= 100 and 0 < len(text.split()) <= 12 and text[-1] not in ",;:"
 
 
 # ------------------------------------------------------------------------------------------------
