@@ -62,6 +62,10 @@ _ARCHIVED_RE = re.compile(r"archived on (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 _TITLE_BAR_RE = re.compile(r"\s[|:\u00bb\u203a]\s|[\s)](?:-|\u2013|\u2014)\s")
 _ATX_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _SETEXT_RE = re.compile(r"^ {0,3}(?:={3,}|-{3,})\s*$")
+_INDENTED_ITEM_RE = re.compile(r"^\s{2,}(?:[*+\-]|\d{1,3}[.)])\s")
+_SPACED_BULLET_RE = re.compile(r"^\*\s{2,}\S")
+_TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
+_DIGIT_RE = re.compile(r"\d")
 _MAX_BOLD_WORDS = 16
 _DEBRIS_RE = re.compile(r"[\s|:\-\u2022\u00b7*=_~#\u00a0]*")
 
@@ -180,13 +184,13 @@ def looks_like_markdown(text: str) -> bool:
     for line in text.split("\n"):
         if _ATX_RE.match(line) or line.startswith(">") or "**" in line or "](" in line:
             return True
-        if re.match(r"^\s{2,}(?:[*+\-]|\d{1,3}[.)])\s", line) or re.match(r"^\*\s{2,}\S", line):
+        if _INDENTED_ITEM_RE.match(line) or _SPACED_BULLET_RE.match(line):
             return True
         if "\\." in line or (line.endswith("  ") and line.strip()):
             return True
         if _SETEXT_RE.match(line) and previous.strip() and not _SETEXT_RE.match(previous):
             return True
-        if re.match(r"^\s*\|.*\|\s*$", line) and "|" in line.strip()[1:-1]:
+        if _TABLE_ROW_RE.match(line) and "|" in line.strip()[1:-1]:
             return True
         previous = line
     return False
@@ -609,7 +613,7 @@ def _line_heading(
     if text.endswith("?") and following.kind == "list":
         block.rule = "question over a list"
         return "line", 0
-    if re.search(r"\d", text) or ":" in text or text.endswith("!"):
+    if _DIGIT_RE.search(text) or ":" in text or text.endswith("!"):
         return None
     if (following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text)):
         if not block.paragraph_start and len(text.split()) <= 2 and i > 0 and not is_prose(blocks[i - 1].text):
