@@ -30,6 +30,9 @@ _CUED_DATE_RES = tuple(  # one per cue, strongest first
     re.compile(rf"\b(?:{cue})\b\s*(?:on|as of|:|-|\u2013)?\s*:?\s*\**\s*:?\s*({DATE})", re.IGNORECASE)
     for cue in DATE_CUES
 )
+# Every DATE has a four-digit year or figures split by "." or "/": a cheap test that rules most
+# lines out before the date pattern itself (slow: it tries every month name at every character).
+_DATE_FIGURES_RE = re.compile(r"\d(?:\d{3}|\s*[./]\s*\d)")
 _DIGIT_RE = re.compile(r"\d")
 _SPACES_RE = re.compile(r"\s+")
 _ADDRESS_RE = re.compile(r"@|://|\bwww\.")
@@ -51,7 +54,7 @@ TRAILING_FUNCTION_WORDS = frozenset(
 
 def find_date(lines: Sequence[str]) -> str | None:
     """The date a policy states for itself, as written (``March 1, 2002``)."""
-    dated = [line for line in lines if _DIGIT_RE.search(line)]  # every date has a figure
+    dated = [line for line in lines if _DATE_FIGURES_RE.search(line)]
     for pattern in _CUED_DATE_RES:
         for line in dated:
             match = pattern.search(line)
@@ -63,7 +66,7 @@ def find_date(lines: Sequence[str]) -> str | None:
 def is_date_stamp(plain: str) -> bool:
     """A line that only dates the document: ``Effective June 10, 2022``, ``Last update: 01/02/2023``,
     ``This Privacy Statement is effective as of 31 December 2019.``"""
-    if len(plain) > 160 or not _DIGIT_RE.search(plain):  # a stamp is short and has a year
+    if len(plain) > 160 or not _DATE_FIGURES_RE.search(plain):  # a stamp is short and has a date
         return False
     date = _DATE_RE.search(plain)
     if date is None:
