@@ -57,6 +57,13 @@ def _as_written(url: str) -> str:
 # Link targets are never shown or followed, only looked at (anchors, a provenance address): the
 # parser's URL percent-encoding (a quarter of its time on link-heavy pages) is not needed.
 _MD.normalizeLink = _as_written  # type: ignore[method-assign]
+# The markdown plain_to_markdown writes escapes every mark that could open another kind of block:
+# only its headings, "- " items and paragraphs occur, so the other block rules (a fifth of the
+# parse) are not tried on it. The tokens are the same as the full parser's, unless a carriage
+# return (a line break to the parser, not to plain_to_markdown) starts a line it did not escape.
+_PLAIN_MD = MarkdownIt("commonmark", {"maxNesting": 10_000}).disable(
+    ["code", "fence", "blockquote", "hr", "reference", "html_block", "lheading"]
+)
 _PROVENANCE_RE = re.compile(r"\b(?:extracted|archived|retrieved|snapshot)\b", re.IGNORECASE)
 _ARCHIVED_RE = re.compile(r"archived on (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 _TITLE_BAR_RE = re.compile(r"\s[|:\u00bb\u203a]\s|[\s)](?:-|\u2013|\u2014)\s")
@@ -109,6 +116,7 @@ def parse_document(
     page_title = None
     line_map: Sequence[int] | None = None
     set_aside: list[tuple[int, str, str]] = []
+    parser = _MD
     html_name = name.lower().endswith((".html", ".htm"))
     if (html_name and "<" in text) or (looks_like_html(text) and not (looks_like_markdown(text) and not html_name)):
         markdown, line_map, page_title = html_to_markdown(text)  # converted once, never again
@@ -117,12 +125,12 @@ def parse_document(
         markdown, undeclared = text, True
     else:
         markdown, line_map, set_aside = plain_to_markdown(text)
-        undeclared = False
+        undeclared, parser = False, _MD if "\r" in markdown else _PLAIN_MD
     try:
-        tokens = _MD.parse(markdown)
+        tokens = parser.parse(markdown)
     except RecursionError:  # nested deeper than the parser can follow: every line as plain text
         markdown, line_map, set_aside = plain_to_markdown(text)
-        tokens, undeclared = _MD.parse(markdown), False
+        tokens, undeclared = _PLAIN_MD.parse(markdown), False
 
     def source(line: int) -> int:
         """1-based file line of a 0-based markdown line."""
