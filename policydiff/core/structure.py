@@ -283,7 +283,8 @@ def _is_layout_table(tokens: Sequence[Token], start: int) -> bool:
     one is a boxed note), an empty or prose header row, or a first column left empty (indentation
     cells) in half the rows or more."""
     rows: list[list[str]] = []
-    for token in tokens[start:]:
+    for k in range(start, len(tokens)):  # by index: a slice would copy every token after the table
+        token = tokens[k]
         if token.type == "tr_open":
             rows.append([])
         elif token.type == "inline" and rows:
