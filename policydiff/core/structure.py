@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 from markdown_it import MarkdownIt
@@ -97,7 +97,7 @@ class _Block:
     """The whole line is one or more links."""
     paragraph_start: bool = True
     """The line starts its paragraph (a later hard line of a paragraph continues it)."""
-    tokens: list[Token] = field(default_factory=list)
+    tokens: Sequence[Token] = ()
     """The block's tokens (lists and other blocks)."""
     rank: int = 0
     """Heading rank once decided; 0 for text."""
@@ -105,7 +105,7 @@ class _Block:
     """Why this is a heading, or why a heading-like line is not one."""
     metadata: str = ""
     """Why the block is set aside as metadata (still compared where it stands)."""
-    items: list[_Block] = field(default_factory=list)
+    items: Sequence[_Block] = ()
     """For a list whose items are sections: one heading block per item, then its text."""
 
 
