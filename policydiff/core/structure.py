@@ -130,7 +130,7 @@ def parse_document(
         tokens = parser.parse(markdown)
     except RecursionError:  # nested deeper than the parser can follow: every line as plain text
         markdown, line_map, set_aside = plain_to_markdown(text)
-        tokens, undeclared = _PLAIN_MD.parse(markdown), False
+        tokens, undeclared = _MD.parse(markdown), False
 
     def source(line: int) -> int:
         """1-based file line of a 0-based markdown line."""
