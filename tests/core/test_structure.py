@@ -9,14 +9,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
+from policydiff.core import shapes
 from policydiff.core.load import load_document
 from policydiff.core.model import Document, Section
-from policydiff.core.serialize import document_outline
 from policydiff.core.plaintext import plain_to_markdown
+from policydiff.core.serialize import document_outline
 from policydiff.core.structure import _MD, _PLAIN_MD, parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -237,6 +238,14 @@ def test_plain_text_parser_reads_converted_text_as_the_full_parser_does(lines: l
     gives the same tokens."""
     markdown = plain_to_markdown("\n".join(lines).replace("\r", "\n"))[0]  # as loaded: no carriage return
     assert _token_shapes(markdown, _PLAIN_MD) == _token_shapes(markdown, _MD)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(shapes._DATE_RE, fullmatch=True))
+def test_every_date_has_the_figures_the_quick_test_looks_for(date: str) -> None:
+    """Lines without them are never tried against the (slow) date pattern: a new date form must keep
+    a four-digit year or figures split by "." or "/", or the quick test must change with it."""
+    assert shapes._DATE_FIGURES_RE.search(date)
 
 
 @settings(max_examples=100, deadline=None)
