@@ -688,19 +688,26 @@ def _is_contents(block: _Block, blocks: list[_Block], i: int, later: dict[str, i
     items = _items(block.tokens)
     if len(items) < 2:
         return False
-    anchors = 0
-    repeats = 0
-    for item in items:
-        anchors += _anchor_item(item)
-        text = " ".join(render_blocks(item))
-        if later.get(title_key(text.lstrip("\u2022 ")), -1) > i:
-            repeats += 1
+    anchors = sum(_anchor_item(item) for item in items)
     # Most items, not half: a list may run on from its contents into the sections themselves.
-    if not (anchors * 5 >= len(items) * 4 or repeats * 5 >= len(items) * 4):
+    if anchors * 5 < len(items) * 4 and not _mostly_headings_below(items, i, later):
         return False
     # ... and a list whose contents run on into a bold section title is that section's start too.
     last_anchor = max((k for k, item in enumerate(items) if _anchor_item(item)), default=-1)
     return not any(_bold_titled(item) for item in items[last_anchor + 1 :])
+
+
+def _mostly_headings_below(items: Sequence[Sequence[Token]], i: int, later: dict[str, int]) -> bool:
+    """Four items in five repeat a heading that follows the list at ``i`` (the look stops at the
+    first item too many that does not: most lists are text, and their first items say so)."""
+    misses = 0
+    for item in items:
+        text = " ".join(render_blocks(item))
+        if later.get(title_key(text.lstrip("\u2022 ")), -1) <= i:
+            misses += 1
+            if misses > len(items) // 5:
+                return False
+    return True
 
 
 def _items(tokens: Sequence[Token]) -> list[list[Token]]:
