@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,14 +223,15 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
-_CONTROLS = tuple(chr(c) for c in range(32) if chr(c) not in "\n\t\f\v")
+# Control characters other than the line and page breaks and tabs a text file may hold.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\r]")
 
 
 def _control_ratio(text: str) -> float:
-    """Share of control characters in the whole text (one C-speed count per control character)."""
+    """Share of control characters in the whole text (one pass, at C speed)."""
     if not text:
         return 0.0
-    return sum(text.count(ch) for ch in _CONTROLS) / len(text)
+    return len(_CONTROL_RE.findall(text)) / len(text)
 
 
 def _megabytes(size: int) -> str:

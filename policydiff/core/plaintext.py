@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 from policydiff.core.sections import split_number
@@ -49,6 +50,8 @@ _BREADCRUMB_RE = re.compile(r"^[^>]{1,60}(?:\s+(?:>|\u203a|\u00bb)\s+[^>]{1,60})
 # (escaping every punctuation mark would cost markdown-it a token for each).
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>|~&])")
 _LINE_START_RE = re.compile(r"^(\s*)(?:([#+\-=])|(\d+)([.)]))")
+_BULLETED_RE = re.compile(r"^[-\u2022*]\s+\S")
+_BREADCRUMB_SEPARATORS = (">", "\u203a", "\u00bb")
 
 
 @dataclass
@@ -64,6 +67,12 @@ class _Line:
     """The line is a list item whose bullet glyph stood on the line before."""
     standalone: bool = True
     """The line starts a paragraph of its own, not the continuation of a wrapped sentence."""
+
+    @cached_property
+    def plain(self) -> str:
+        """The text without markup, as its shape is judged. Worked out once, when first asked for:
+        after ``_mark_debris`` has trimmed the line's pipes (the only change to ``text``)."""
+        return plain(self.text)
 
 
 def plain_to_markdown(text: str) -> tuple[str, list[int], list[tuple[int, str, str]]]:
@@ -105,6 +114,8 @@ def _mark_debris(lines: list[_Line]) -> None:
 
 
 def _is_breadcrumb(stripped: str) -> bool:
+    if not any(separator in stripped for separator in _BREADCRUMB_SEPARATORS):
+        return False
     stripped = plain(stripped)
     if not _BREADCRUMB_RE.match(stripped):
         return False
@@ -124,14 +135,14 @@ def _mark_standalone(lines: list[_Line]) -> None:
             continue
         if previous is not None:
             tail = previous.text.rstrip()
-            last_word = tail.split()[-1].lower() if tail.split() else ""
             open_ended = tail[-1:] not in SENTENCE_END + ":;"
-            continues = open_ended and (
-                line.text.lstrip()[:1].islower()
-                or tail.endswith((",", "-"))
-                or (last_word in TRAILING_FUNCTION_WORDS and len(tail.split()) >= 6)
-            )
-            line.standalone = not continues
+            if open_ended:  # (most lines end a sentence: their words need no splitting)
+                words = tail.split()
+                line.standalone = not (
+                    line.text.lstrip()[:1].islower()
+                    or tail.endswith((",", "-"))
+                    or (len(words) >= 6 and words[-1].lower() in TRAILING_FUNCTION_WORDS)
+                )
         previous = line
 
 
@@ -143,9 +154,9 @@ def _take_title(lines: list[_Line]) -> None:
     for i, line in enumerate(lines):
         if line.kind != "content":
             continue
-        if not _is_short_line(line.text) or line.bullet or _LIST_ITEM_RE.match(line.text):
+        if not _is_short_line(line) or line.bullet or _LIST_ITEM_RE.match(line.text):
             break
-        if split_number(plain(line.text))[0] is not None:
+        if split_number(line.plain)[0] is not None:
             break
         block.append(i)
     if not block:
@@ -159,9 +170,9 @@ def _take_title(lines: list[_Line]) -> None:
     lines[title_index].kind = "title"
 
 
-def _is_short_line(text: str) -> bool:
-    words = plain(text)
-    return 0 < len(words.split()) <= 10 and len(words) <= 80 and words[-1:] not in ",;:"
+def _is_short_line(line: _Line) -> bool:
+    text = line.plain
+    return len(text) <= 80 and 0 < len(text.split()) <= 10 and text[-1:] not in ",;:"
 
 
 def _next_content(lines: Sequence[_Line], index: int) -> _Line | None:
@@ -179,32 +190,32 @@ def _next_content_index(lines: Sequence[_Line], index: int) -> int | None:
 def _followed_by_prose(lines: Sequence[_Line], index: int) -> bool:
     """The next content is running text or a list, not another heading or short label."""
     k = _next_content_index(lines, index)
-    if k is not None and is_date_stamp(plain(lines[k].text)):  # "(Effective date: ...)" below a title
+    if k is not None and is_date_stamp(lines[k].plain):  # "(Effective date: ...)" below a title
         k = _next_content_index(lines, k)
     following = lines[k] if k is not None else None
     if following is None or following.kind == "heading":
         return False
-    text = plain(following.text)
+    text = following.plain
     number, rest = split_number(text)
     if number is not None and dotted(number) and is_heading_text(rest, allow_period=False):
         return False  # a numbered heading-shaped line: the candidate is a label above it
     if following.bullet or _LIST_ITEM_RE.match(following.text):
         # A lead-in sentence above a list is prose itself, not a heading.
-        return not is_prose(plain(lines[index].text))
+        return not is_prose(lines[index].plain)
     return is_prose(text)
 
 
 def _mark_headings(lines: list[_Line]) -> None:
     """Find every heading and give it a markdown rank (sections start at ``##``: ``#`` is the title)."""
     later_titles = {  # only short lines can be the target of a contents entry
-        title_key(line.text): i for i, line in enumerate(lines) if line.kind == "content" and _is_short_line(line.text)
+        title_key(line.text): i for i, line in enumerate(lines) if line.kind == "content" and _is_short_line(line)
     }
     numbering = Numbering()
     last_numbered_rank = 1
     for index, line in enumerate(lines):
         if line.kind != "content" or not line.standalone or line.bullet or not _ends_paragraph(lines, index):
             continue
-        text = plain(line.text)
+        text = line.plain
         number, rest = split_number(text)
         if number is not None:
             depth = numbering.depth(number, rest)
@@ -214,12 +225,11 @@ def _mark_headings(lines: list[_Line]) -> None:
                 if depth > 0:
                     last_numbered_rank = line.rank
             continue
-        if later_titles.get(title_key(text), -1) > index:
-            continue  # a contents entry: the same title stands again further down
         if (
             is_heading_text(text, allow_period=False)
             and not re.search(r"\d", text)
             and ":" not in text
+            and later_titles.get(title_key(text), -1) <= index  # else a contents entry: its title stands below
             and _followed_by_prose(lines, index)
         ):
             line.kind, line.rank = "heading", 2
@@ -238,8 +248,8 @@ def _followed_by_prose_or_child(lines: Sequence[_Line], index: int) -> bool:
         return False
     if _followed_by_prose(lines, index):
         return True
-    number, _ = split_number(plain(lines[index].text))
-    child, rest = split_number(plain(following.text))
+    number, _ = split_number(lines[index].plain)
+    child, rest = split_number(following.plain)
     if child is None or not is_heading_text(rest, allow_period=True):
         return False
     mine, theirs = dotted(number), dotted(child)
@@ -270,7 +280,7 @@ def _emit(lines: Sequence[_Line]) -> tuple[str, list[int]]:
             stripped = line.text.strip()
             if line.bullet:
                 emit("- " + escape(stripped), n)
-            elif re.match(r"^[-\u2022*]\s+\S", stripped):
+            elif _BULLETED_RE.match(stripped):
                 emit("- " + escape(stripped[1:].strip()), n)
             else:
                 emit(escape(stripped) + ("  " if line.kind == "omitted" else ""), n)

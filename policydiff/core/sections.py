@@ -27,6 +27,9 @@ NUMBER_RE = re.compile(
     re.VERBOSE,
 )
 
+_BLANKS_RE = re.compile(r"[ \t]+")
+
+
 def split_number(title: str) -> tuple[str | None, str]:
     """Split ``'6.1 International Data Transfers'`` into ``('6.1', 'International Data Transfers')``."""
     match = NUMBER_RE.match(title)
@@ -156,4 +159,6 @@ def render_inline(children: Sequence[Token]) -> str:
         elif child.type == "image":
             parts.append(render_inline(child.children or []))
     text = "".join(parts)
-    return re.sub(r"[ \t]+", " ", text).replace(" \n", "\n").replace("\n ", "\n")
+    if "  " in text or "\t" in text:  # (most text has no run of blanks to collapse)
+        text = _BLANKS_RE.sub(" ", text)
+    return text.replace(" \n", "\n").replace("\n ", "\n") if "\n" in text else text

@@ -26,6 +26,17 @@ DATE_CUES = (  # strongest first: a "last updated" line beats an "established" l
     r"(?:revised|updated|modified)(?:\s+on)?",
 )
 _DATE_RE = re.compile(DATE, re.IGNORECASE)
+_CUED_DATE_RES = tuple(  # one per cue, strongest first
+    re.compile(rf"\b(?:{cue})\b\s*(?:on|as of|:|-|\u2013)?\s*:?\s*\**\s*:?\s*({DATE})", re.IGNORECASE)
+    for cue in DATE_CUES
+)
+# Every DATE has a four-digit year or figures split by "." or "/": a cheap test that rules most
+# lines out before the date pattern itself (slow: it tries every month name at every character).
+_DATE_FIGURES_RE = re.compile(r"\d(?:\d{3}|\s*[./]\s*\d)")
+_DIGIT_RE = re.compile(r"\d")
+_SPACES_RE = re.compile(r"\s+")
+_ADDRESS_RE = re.compile(r"@|://|\bwww\.")
+_DOTTED_RE = re.compile(r"\d+(?:\.\d+)*")
 _ANY_CUE_RE = re.compile(
     r"\b(?:" + "|".join(DATE_CUES) + r"|dated?|version|as of|in effect|valid from|published)\b", re.IGNORECASE
 )
@@ -43,19 +54,19 @@ TRAILING_FUNCTION_WORDS = frozenset(
 
 def find_date(lines: Sequence[str]) -> str | None:
     """The date a policy states for itself, as written (``March 1, 2002``)."""
-    for cue in DATE_CUES:
-        pattern = re.compile(rf"\b(?:{cue})\b\s*(?:on|as of|:|-|\u2013)?\s*:?\s*\**\s*:?\s*({DATE})", re.IGNORECASE)
-        for line in lines:
+    dated = [line for line in lines if _DATE_FIGURES_RE.search(line)]
+    for pattern in _CUED_DATE_RES:
+        for line in dated:
             match = pattern.search(line)
             if match:
-                return re.sub(r"\s+", " ", match.group(1)).strip()
+                return _SPACES_RE.sub(" ", match.group(1)).strip()
     return None
 
 
 def is_date_stamp(plain: str) -> bool:
     """A line that only dates the document: ``Effective June 10, 2022``, ``Last update: 01/02/2023``,
     ``This Privacy Statement is effective as of 31 December 2019.``"""
-    if len(plain) > 160 or not any(c.isdigit() for c in plain):  # a stamp is short and has a year
+    if len(plain) > 160 or not _DATE_FIGURES_RE.search(plain):  # a stamp is short and has a date
         return False
     date = _DATE_RE.search(plain)
     if date is None:
@@ -77,10 +88,12 @@ def plain(text: str) -> str:
 
 def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bool:
     """Short, starts like a title, and does not end like a sentence, a lead-in or a wrapped line."""
-    words = text.split()
-    if not 1 <= len(words) <= max_words or len(text) > 8 * max_words:
+    if len(text) > 8 * max_words:  # (before splitting: most lines judged are long paragraphs)
         return False
-    if re.search(r"@|://|\bwww\.", text):  # an address or link on its own line is content
+    words = text.split()
+    if not 1 <= len(words) <= max_words:
+        return False
+    if _ADDRESS_RE.search(text):  # an address or link on its own line is content
         return False
     if not _LETTERS_RE.search(text):  # a number, a code or a time stamp, not a title
         return False
@@ -115,7 +128,7 @@ def is_prose(text: str) -> bool:
     # Ends like a sentence, or is long; a mid-length line counts when it has no figures (an address does).
     if text[-1] in SENTENCE_END + ":;":
         return len(words) >= 4  # "Hitachi, Ltd." closes a signature block, not a sentence
-    return len(words) >= 12 or (len(words) >= 7 and not re.search(r"\d", text))
+    return len(words) >= 12 or (len(words) >= 7 and not _DIGIT_RE.search(text))
 
 
 def title_key(text: str) -> str:
@@ -129,7 +142,7 @@ def dotted(number: str | None) -> tuple[int, ...]:
     (a letter below a number, a lower-case roman numeral below a letter); () for other numbers."""
     if not number:
         return ()
-    if re.fullmatch(r"\d+(?:\.\d+)*", number):
+    if _DOTTED_RE.fullmatch(number):
         return tuple(int(part) for part in number.split("."))
     match = re.fullmatch(r"(\d+)\.([a-z])(?:\.([ivx]+))?", number)
     if not match:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 from markdown_it import MarkdownIt
@@ -58,11 +58,22 @@ def _as_written(url: str) -> str:
 # Link targets are never shown or followed, only looked at (anchors, a provenance address): the
 # parser's URL percent-encoding (a quarter of its time on link-heavy pages) is not needed.
 _MD.normalizeLink = _as_written  # type: ignore[method-assign]
+# The markdown plain_to_markdown writes escapes every mark that could open another kind of block:
+# only its headings, "- " items and paragraphs occur, so the other block rules (a fifth of the
+# parse) are not tried on it. The tokens are the same as the full parser's, unless a carriage
+# return (a line break to the parser, not to plain_to_markdown) starts a line it did not escape.
+_PLAIN_MD = MarkdownIt("commonmark", {"maxNesting": 10_000}).disable(
+    ["code", "fence", "blockquote", "hr", "reference", "html_block", "lheading"]
+)
 _PROVENANCE_RE = re.compile(r"\b(?:extracted|archived|retrieved|snapshot)\b", re.IGNORECASE)
 _ARCHIVED_RE = re.compile(r"archived on (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 _TITLE_BAR_RE = re.compile(r"\s[|:\u00bb\u203a]\s|[\s)](?:-|\u2013|\u2014)\s")
 _ATX_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _SETEXT_RE = re.compile(r"^ {0,3}(?:={3,}|-{3,})\s*$")
+_INDENTED_ITEM_RE = re.compile(r"^\s{2,}(?:[*+\-]|\d{1,3}[.)])\s")
+_SPACED_BULLET_RE = re.compile(r"^\*\s{2,}\S")
+_TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
+_DIGIT_RE = re.compile(r"\d")
 _MAX_BOLD_WORDS = 16
 _DEBRIS_RE = re.compile(r"[\s|:\-\u2022\u00b7*=_~#\u00a0]*")
 
@@ -87,7 +98,7 @@ class _Block:
     """The whole line is one or more links."""
     paragraph_start: bool = True
     """The line starts its paragraph (a later hard line of a paragraph continues it)."""
-    tokens: list[Token] = field(default_factory=list)
+    tokens: Sequence[Token] = ()
     """The block's tokens (lists and other blocks)."""
     rank: int = 0
     """Heading rank once decided; 0 for text."""
@@ -95,7 +106,7 @@ class _Block:
     """Why this is a heading, or why a heading-like line is not one."""
     metadata: str = ""
     """Why the block is set aside as metadata (still compared where it stands)."""
-    items: list[_Block] = field(default_factory=list)
+    items: Sequence[_Block] = ()
     """For a list whose items are sections: one heading block per item, then its text."""
 
 
@@ -106,6 +117,7 @@ def parse_document(
     page_title = None
     line_map: Sequence[int] | None = None
     set_aside: list[tuple[int, str, str]] = []
+    parser = _MD
     html_name = name.lower().endswith((".html", ".htm"))
     if (html_name and "<" in text) or (looks_like_html(text) and not (looks_like_markdown(text) and not html_name)):
         markdown, line_map, page_title = html_to_markdown(text)  # converted once, never again
@@ -114,9 +126,9 @@ def parse_document(
         markdown, undeclared = text, True
     else:
         markdown, line_map, set_aside = plain_to_markdown(text)
-        undeclared = False
+        undeclared, parser = False, _MD if "\r" in markdown else _PLAIN_MD
     try:
-        tokens = _MD.parse(markdown)
+        tokens = parser.parse(markdown)
     except RecursionError:  # nested deeper than the parser can follow: every line as plain text
         markdown, line_map, set_aside = plain_to_markdown(text)
         tokens, undeclared = _MD.parse(markdown), False
@@ -181,13 +193,13 @@ def looks_like_markdown(text: str) -> bool:
     for line in text.split("\n"):
         if _ATX_RE.match(line) or line.startswith(">") or "**" in line or "](" in line:
             return True
-        if re.match(r"^\s{2,}(?:[*+\-]|\d{1,3}[.)])\s", line) or re.match(r"^\*\s{2,}\S", line):
+        if _INDENTED_ITEM_RE.match(line) or _SPACED_BULLET_RE.match(line):
             return True
         if "\\." in line or (line.endswith("  ") and line.strip()):
             return True
         if _SETEXT_RE.match(line) and previous.strip() and not _SETEXT_RE.match(previous):
             return True
-        if re.match(r"^\s*\|.*\|\s*$", line) and "|" in line.strip()[1:-1]:
+        if _TABLE_ROW_RE.match(line) and "|" in line.strip()[1:-1]:
             return True
         previous = line
     return False
@@ -282,7 +294,8 @@ def _is_layout_table(tokens: Sequence[Token], start: int) -> bool:
     one is a boxed note), an empty or prose header row, or a first column left empty (indentation
     cells) in half the rows or more."""
     rows: list[list[str]] = []
-    for token in tokens[start:]:
+    for k in range(start, len(tokens)):  # by index: a slice would copy every token after the table
+        token = tokens[k]
         if token.type == "tr_open":
             rows.append([])
         elif token.type == "inline" and rows:
@@ -442,7 +455,7 @@ def _find_title(blocks: list[_Block]) -> int | None:
 
 
 def _short_line(text: str) -> bool:
-    return 0 < len(text.split()) <= 12 and len(text) <= 100 and text[-1] not in ",;:"
+    return len(text) <= 100 and 0 < len(text.split()) <= 12 and text[-1] not in ",;:"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -624,7 +637,7 @@ def _line_heading(
     if text.endswith("?") and following.kind == "list":
         block.rule = "question over a list"
         return "line", 0
-    if re.search(r"\d", text) or ":" in text or text.endswith("!"):
+    if _DIGIT_RE.search(text) or ":" in text or text.endswith("!"):
         return None
     if (following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text)):
         if not block.paragraph_start and len(text.split()) <= 2 and i > 0 and not is_prose(blocks[i - 1].text):
@@ -691,19 +704,26 @@ def _is_contents(block: _Block, blocks: list[_Block], i: int, later: dict[str, i
     if len(items) < 2:  # one entry is a contents only when it holds more entries below it
         links = [c for item in items for c in _inline_children(item) if c.type == "link_open"]
         return len(links) >= 2 and _anchor_item(items[0])
-    anchors = 0
-    repeats = 0
-    for item in items:
-        anchors += _anchor_item(item)
-        text = " ".join(render_blocks(item))
-        if later.get(title_key(text.lstrip("\u2022 ")), -1) > i:
-            repeats += 1
+    anchors = sum(_anchor_item(item) for item in items)
     # Most items, not half: a list may run on from its contents into the sections themselves.
-    if not (anchors * 5 >= len(items) * 4 or repeats * 5 >= len(items) * 4):
+    if anchors * 5 < len(items) * 4 and not _mostly_headings_below(items, i, later):
         return False
     # ... and a list whose contents run on into a bold section title is that section's start too.
     last_anchor = max((k for k, item in enumerate(items) if _anchor_item(item)), default=-1)
     return not any(_bold_titled(item) for item in items[last_anchor + 1 :])
+
+
+def _mostly_headings_below(items: Sequence[Sequence[Token]], i: int, later: dict[str, int]) -> bool:
+    """Four items in five repeat a heading that follows the list at ``i`` (the look stops at the
+    first item too many that does not: most lists are text, and their first items say so)."""
+    misses = 0
+    for item in items:
+        text = " ".join(render_blocks(item))
+        if later.get(title_key(text.lstrip("\u2022 ")), -1) <= i:
+            misses += 1
+            if misses > len(items) // 5:
+                return False
+    return True
 
 
 def _items(tokens: Sequence[Token]) -> list[list[Token]]:

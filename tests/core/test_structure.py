@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
+from policydiff.core import shapes
 from policydiff.core.load import load_document
 from policydiff.core.model import Document, Section
+from policydiff.core.plaintext import plain_to_markdown
 from policydiff.core.serialize import document_outline
-from policydiff.core.structure import parse_document
+from policydiff.core.structure import _MD, _PLAIN_MD, parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -219,6 +222,30 @@ def test_markdown_words_all_accounted_for(lines: list[str]) -> None:
     text = "\n".join(lines)
     doc = parse_document(text)
     assert accounted_words(doc) == words(text) == words(doc.reading)
+
+
+def _token_shapes(markdown: str, parser: MarkdownIt) -> list[tuple[object, ...]]:
+    return [
+        (t.type, t.map, t.level, t.markup, t.info, t.content, [(c.type, c.markup, c.content) for c in t.children or []])
+        for t in parser.parse(markdown)
+    ]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_markdown_line, st.text(max_size=60)), max_size=40))
+def test_plain_text_parser_reads_converted_text_as_the_full_parser_does(lines: list[str]) -> None:
+    """Converted plain text escapes what would open other blocks: the parser that skips their rules
+    gives the same tokens."""
+    markdown = plain_to_markdown("\n".join(lines).replace("\r", "\n"))[0]  # as loaded: no carriage return
+    assert _token_shapes(markdown, _PLAIN_MD) == _token_shapes(markdown, _MD)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(shapes._DATE_RE, fullmatch=True))
+def test_every_date_has_the_figures_the_quick_test_looks_for(date: str) -> None:
+    """Lines without them are never tried against the (slow) date pattern: a new date form must keep
+    a four-digit year or figures split by "." or "/", or the quick test must change with it."""
+    assert shapes._DATE_FIGURES_RE.search(date)
 
 
 @settings(max_examples=100, deadline=None)
