@@ -789,7 +789,7 @@ def _item_sections(
 ) -> tuple[list[_Block], int | None]:
     """Section titles written as list items: the whole list, or single numbered items in it."""
     out, number = _whole_list_sections(block, blocks, i, last_number)
-    if out:
+    if out or number != last_number:
         return out, number
     return _numbered_items(block, last_number)
 
@@ -910,10 +910,17 @@ def _whole_list_sections(
         title = render_inline(title_children).strip()
         rest = item[3:]
         emphasis = _emphasised(title_children)
-        shaped = is_heading_text(  # a longer plain item is a sentence (a principle, a rule)
-            title, allow_period=len(title.split()) <= 8, max_words=_MAX_BOLD_WORDS if emphasis else 10
+        # A longer plain item is a sentence (a principle, a rule), unless it stands alone over
+        # its paragraphs (``1. Establish rules for ...`` then its text): a numbered title.
+        standing = lone and ordered and not lead
+        shaped = is_heading_text(
+            title, allow_period=len(title.split()) <= 8,
+            max_words=_MAX_BOLD_WORDS if emphasis or standing else 10,
         )
         if (not rest and not lone and not lead) or not shaped:
+            marker = int(opener.info) if opener.info.isdigit() else None
+            if standing and marker is not None and marker == (last_number or 0) + 1:
+                return [], marker  # too long for a title, yet it counts in the numbering
             return [], last_number
         own = dotted(split_number(title)[0])
         if lead and not own_line and len(own) != 1:  # a run-in title must carry its section number

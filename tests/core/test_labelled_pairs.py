@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import eval_alignment  # noqa: E402
 
 TARGET = 0.9
-FLOOR_OVERALL = 0.87
-"""What the engine reaches today over every labelled section (88 %): a regression guard below the target."""
+FLOOR_OVERALL = 0.88
+"""What the engine reaches today over every labelled section (89 %): a regression guard below the target."""
 FLOOR_RECOVERED = 0.9
 """Accuracy today on the sections whose headings the structure recovery finds (92 %): a regression floor."""
 
@@ -37,7 +37,7 @@ def test_the_harness_finds_the_labelled_pairs_and_the_held_out_split(results) ->
 
 
 @pytest.mark.xfail(
-    reason="88 % of 503 labelled sections (tuned 88 %, held-out 86 %): 22 labelled headings are "
+    reason="89 % of 503 labelled sections (tuned 89 %, held-out 87 %): 22 labelled headings are "
     "not recovered (run-in titles, numbered principles, headings glued to a paragraph) and the "
     "rest are mostly many-to-many regroupings a one-sided merge or split cannot express",
     strict=True,
