@@ -13,7 +13,9 @@ freezes the window and the previous comparison stays readable until the new one 
 from __future__ import annotations
 
 import bisect
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -52,8 +54,53 @@ SLICE_SECONDS = 0.012
 """Longest stretch of document building between two turns of the event loop."""
 
 
+class _Presented:
+    """present.py's views of the last few comparisons, by layout. A history's prefetch thread
+    presents the neighbouring steps here, so that stepping only builds the document; the outline,
+    the stop list and the header's counts read the same views instead of presenting each pair
+    again. Views are a pure function of the comparison and the layout."""
+
+    def __init__(self, keep: int = 6) -> None:
+        self._keep = keep
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[int, str], tuple[Comparison, list[PairView]]] = OrderedDict()
+
+    def get(self, comparison: Comparison, layout: str | None = None) -> list[PairView] | None:
+        """The views of ``comparison`` in ``layout``; with None, in any layout (the badges and
+        amounts do not depend on it)."""
+        with self._lock:
+            for lay in ((layout,) if layout is not None else (SIDE, INLINE)):
+                entry = self._entries.get((id(comparison), lay))
+                if entry is not None and entry[0] is comparison:
+                    self._entries.move_to_end((id(comparison), lay))
+                    return entry[1]
+        return None
+
+    def put(self, comparison: Comparison, layout: str, views: list[PairView]) -> None:
+        with self._lock:
+            self._entries[(id(comparison), layout)] = (comparison, views)  # holding it keeps its id unique
+            self._entries.move_to_end((id(comparison), layout))
+            while len(self._entries) > self._keep:
+                self._entries.popitem(last=False)
+
+    def present(self, comparison: Comparison, layout: str) -> list[PairView]:
+        """The views of ``comparison`` in ``layout``, presented now unless already known (any thread)."""
+        views = self.get(comparison, layout)
+        if views is None:
+            lay: present.Layout = "inline" if layout == INLINE else "side-by-side"
+            views = present.present(comparison, lay)
+            self.put(comparison, layout, views)
+        return views
+
+
+presented = _Presented()
+
+
 def pair_view(comparison: Comparison, index: int) -> PairView:
     """The badges, amounts and stop flag of one pair (no text rows): for the outline and stepping."""
+    views = presented.get(comparison)
+    if views is not None:
+        return views[index]
     return present.present_pair(comparison, index, None)
 
 
@@ -275,11 +322,14 @@ class _Builder:
 
     def steps(self) -> Iterator[None]:
         lay: present.Layout = "inline" if self.layout == INLINE else "side-by-side"
+        known = presented.get(self.comparison, self.layout)
         for index in range(len(self.comparison.pairs)):
-            view = present.present_pair(self.comparison, index, lay, self._dim)
+            view = known[index] if known is not None else present.present_pair(self.comparison, index, lay, self._dim)
             self.rendering.views.append(view)
             self._pair(index, view)
             yield
+        if known is None:
+            presented.put(self.comparison, self.layout, list(self.rendering.views))
         end = QTextBlockFormat()
         end.setTopMargin(40)
         self.cursor.insertBlock(end)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QDockWidget
 
 from policydiff.core.history import History, HistoryError, SinceIndex
 from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison, Document
 from policydiff.gui import dialogs
+from policydiff.gui.diff_view import presented
 from policydiff.gui.timeline import Timeline
 from policydiff.gui.workers import Job
 
@@ -93,6 +94,12 @@ class HistoryController(QObject):
         for action, text in ((self.acts.prev_step, "Older"), (self.acts.next_step, "Newer")):
             action.setIconText(text)
             window.toolbar.addAction(action)
+        self._after_paint: Comparison | None = None
+        self._after_paint_timer = QTimer(self)  # in case no paint comes (the window hidden)
+        self._after_paint_timer.setSingleShot(True)
+        self._after_paint_timer.setInterval(500)
+        self._after_paint_timer.timeout.connect(self._start_background_work)
+        window.view.painted.connect(self._start_background_work)
         window.comparison_shown.connect(self._comparison_shown)
         window.view.browser.anchorClicked.connect(self._anchor_clicked)
         self._update_actions()
@@ -163,6 +170,16 @@ class HistoryController(QObject):
         self.window.setWindowTitle(visible_text(
             f"{h.name}: {v[self.old].label} \u2192 {v[self.new].label}") + " \u2014 policydiff")
         self.pair_shown.emit(self.old, self.new)
+        # Background work starts once the comparison is painted: a thread running Python meanwhile
+        # takes the interpreter lock from every Python call the paint makes (slower by a third).
+        self._after_paint = comparison
+        self._after_paint_timer.start()
+
+    def _start_background_work(self) -> None:
+        comparison, self._after_paint = self._after_paint, None
+        self._after_paint_timer.stop()
+        if comparison is None or comparison is not self.window.comparison:
+            return
         if self.since is None:  # read the history first (seconds); the neighbours after it, so the
             self.build_since_index()  # two threads do not share the interpreter lock meanwhile
         else:
@@ -174,6 +191,7 @@ class HistoryController(QObject):
         for future in self._prefetching:
             future.cancel()
         options = comparison.options
+        layout = self.window.view.layout_name
         wanted = []
         if self.new < len(self.history.versions) - 1:
             wanted.append((self.new, self.new + 1))
@@ -183,12 +201,13 @@ class HistoryController(QObject):
 
         def work(i: int, j: int) -> None:
             try:
-                history.comparison(i, j, options)
+                presented.present(history.comparison(i, j, options), layout)  # stepping then only builds the view
             except Exception:  # noqa: BLE001 - it will fail again, visibly, when asked for
                 pass
 
         self._prefetching = [self._prefetch.submit(work, i, j) for i, j in wanted
-                             if history.cached_comparison(i, j, options) is None]
+                             if (found := history.cached_comparison(i, j, options)) is None
+                             or presented.get(found, layout) is None]
 
     def shutdown(self) -> None:
         for future in self._prefetching:

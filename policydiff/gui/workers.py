@@ -32,6 +32,9 @@ class Job:
     """Free text the window uses to decide how to present the result (open, options, align...)."""
     context: Any = None
     """Anything the requester wants back with the result."""
+    present: str | None = None
+    """A diff view layout: the result is also presented for it (present.py's views, kept in
+    ``diff_view.presented``) in the worker thread, so the window only builds the document."""
     expect: tuple[str, str] | None = None
     """(old sha256, new sha256) for which ``overrides`` were made: after a reload that changed a
     file, the overrides (indices into the old text) are dropped."""
@@ -86,6 +89,8 @@ class _CompareTask(QRunnable):
                 traceback.print_exc()
             self._emit(self.relay.failed, exc)
         else:
+            if self.job.present is not None:
+                _present(result, self.job.present)
             self._emit(self.relay.finished, result)
 
     def _emit(self, signal, value: object) -> None:
@@ -93,6 +98,15 @@ class _CompareTask(QRunnable):
             signal.emit(self.sequence, self.job, value)
         except RuntimeError:  # the window went away while we worked: nobody to tell
             pass
+
+
+def _present(comparison: Comparison, layout: str) -> None:
+    from policydiff.gui.diff_view import presented
+
+    try:
+        presented.present(comparison, layout)
+    except Exception:  # noqa: BLE001 - the window presents it again, and reports what fails
+        traceback.print_exc()
 
 
 def _is_expected(exc: BaseException) -> bool:
