@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -533,6 +533,34 @@ class _Builder:
                 self._annotation(c, para)
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """Everything a rendering depends on besides the comparison (read on the GUI thread): a
+    document built ahead, in another thread, is shown only if the view still reads the same."""
+
+    layout: str
+    style: str
+    font: QFont
+    palette: QPalette
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return (self.layout, self.style, self.font.toString(),
+                *(self.palette.color(role).rgba() for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Text)))
+
+
+def build_rendering(comparison: Comparison, recipe: Recipe, thread: QThread) -> Rendering:
+    """The whole document of ``comparison`` built at once, in any thread (a QTextDocument is
+    reentrant: one thread at a time), then handed to ``thread`` (the GUI's) to be shown there."""
+    font = QFont(recipe.font)
+    builder = _Builder(comparison, recipe.layout, Formats(Colors.from_palette(recipe.palette, recipe.style), font),
+                       font)
+    for _ in builder.steps():
+        pass
+    builder.rendering.document.moveToThread(thread)
+    return builder.rendering
+
+
 # --------------------------------------------------------------------------------------------
 # The widget
 
@@ -643,6 +671,10 @@ class DiffView(QWidget):
         self._stops: tuple[Comparison, list[int]] | None = None
         self._hit_cache: tuple[tuple, list[int]] | None = None
         self._pending_anchor: tuple | None = None
+        self._prebuilt: OrderedDict[int, tuple[Comparison, tuple[object, ...], Rendering]] = OrderedDict()
+        """Documents built ahead in another thread (a history's neighbouring steps), by comparison."""
+        self._ready: Rendering | None = None
+        """A document built ahead, to be shown on the next turn of the event loop."""
         self.browser.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.browser.viewport().installEventFilter(self)
 
@@ -671,6 +703,13 @@ class DiffView(QWidget):
             self.layout_name = layout
         self.comparison = comparison
         self._pending_anchor = anchor
+        self._ready = self._take_prebuilt(comparison)
+        if self._ready is not None:  # shown on the next turn of the event loop, as a build would be
+            self._builder = None
+            self._steps = iter(())
+            self.busy_changed.emit(True)
+            self._timer.start()
+            return
         colors = Colors.from_palette(self.browser.palette(), self.style_name)
         font = self.document_font()
         self._builder = _Builder(comparison, self.layout_name, Formats(colors, font), font)
@@ -678,6 +717,32 @@ class DiffView(QWidget):
         self._steps = self._builder.steps()
         self.busy_changed.emit(True)
         self._build_slice()
+
+    def recipe(self) -> Recipe:
+        """What a document built ahead must match to be shown as it is."""
+        return Recipe(self.layout_name, self.style_name, self.document_font(), QPalette(self.browser.palette()))
+
+    def has_prebuilt(self, comparison: Comparison) -> bool:
+        found = self._prebuilt.get(id(comparison))
+        return found is not None and found[0] is comparison and found[1] == self.recipe().key
+
+    def offer(self, comparison: Comparison, key: tuple[object, ...], rendering: Rendering, keep: int = 3) -> None:
+        """Keep a document built ahead (GUI thread), to be shown at once when ``comparison`` is."""
+        old = self._prebuilt.pop(id(comparison), None)
+        if old is not None and old[2] is not rendering:
+            old[2].document.deleteLater()
+        self._prebuilt[id(comparison)] = (comparison, key, rendering)
+        while len(self._prebuilt) > keep:
+            self._prebuilt.popitem(last=False)[1][2].document.deleteLater()
+
+    def _take_prebuilt(self, comparison: Comparison) -> Rendering | None:
+        found = self._prebuilt.pop(id(comparison), None)
+        if found is None:
+            return None
+        if found[0] is comparison and found[1] == self.recipe().key and self.annotate is None:
+            return found[2]
+        found[2].document.deleteLater()  # built for another layout, palette, font or without notes
+        return None
 
     def current_anchor(self) -> tuple | None:
         """(old_index, new_index, offset in pixels) of the pair at the top of the view."""
@@ -701,12 +766,13 @@ class DiffView(QWidget):
             if time.perf_counter() >= deadline:
                 self._timer.start()
                 return
-        self._finish()
+        rendering = self._ready if self._builder is None else self._builder.rendering
+        assert rendering is not None
+        self._finish(rendering)
 
-    def _finish(self) -> None:
-        assert self._builder is not None
-        rendering = self._builder.rendering
+    def _finish(self, rendering: Rendering) -> None:
         self._builder = None
+        self._ready = None
         self._steps = None
         old = self.rendering
         self.rendering = rendering

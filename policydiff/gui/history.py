@@ -19,7 +19,7 @@ from policydiff.core.history import History, HistoryError, SinceIndex
 from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison, Document
 from policydiff.gui import dialogs
-from policydiff.gui.diff_view import presented
+from policydiff.gui.diff_view import build_rendering, presented
 from policydiff.gui.timeline import Timeline
 from policydiff.gui.workers import Job
 
@@ -40,6 +40,8 @@ class VersionSource:
 
 
 class _Relay(QObject):
+    prebuilt = Signal(object)
+    """(comparison, recipe key, rendering): a neighbour's document, built in the prefetch thread."""
     progress = Signal(int, int)
     index_ready = Signal(object)
     index_failed = Signal(str)
@@ -65,6 +67,7 @@ class HistoryController(QObject):
         self._relay.progress.connect(self._index_progress)
         self._relay.index_ready.connect(self._index_ready)
         self._relay.index_failed.connect(self._index_failed)
+        self._relay.prebuilt.connect(lambda found: self.window.view.offer(*found))
         self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policydiff-prefetch")
         self._prefetching: list[Future] = []
 
@@ -191,7 +194,11 @@ class HistoryController(QObject):
         for future in self._prefetching:
             future.cancel()
         options = comparison.options
-        layout = self.window.view.layout_name
+        view = self.window.view
+        recipe = view.recipe()
+        build = view.annotate is None  # the since-when notes are read as the pair is shown
+        gui_thread = self.thread()
+        relay = self._relay
         wanted = []
         if self.new < len(self.history.versions) - 1:
             wanted.append((self.new, self.new + 1))
@@ -201,13 +208,17 @@ class HistoryController(QObject):
 
         def work(i: int, j: int) -> None:
             try:
-                presented.present(history.comparison(i, j, options), layout)  # stepping then only builds the view
+                comparison = history.comparison(i, j, options)
+                presented.present(comparison, recipe.layout)
+                if build:  # stepping then only puts the document on screen
+                    _emit(relay.prebuilt, (comparison, recipe.key, build_rendering(comparison, recipe, gui_thread)))
             except Exception:  # noqa: BLE001 - it will fail again, visibly, when asked for
                 pass
 
         self._prefetching = [self._prefetch.submit(work, i, j) for i, j in wanted
                              if (found := history.cached_comparison(i, j, options)) is None
-                             or presented.get(found, layout) is None]
+                             or presented.get(found, recipe.layout) is None
+                             or (build and not view.has_prebuilt(found))]
 
     def shutdown(self) -> None:
         for future in self._prefetching:
