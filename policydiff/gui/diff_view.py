@@ -673,6 +673,8 @@ class DiffView(QWidget):
         self._pending_anchor: tuple | None = None
         self._prebuilt: OrderedDict[int, tuple[Comparison, tuple[object, ...], Rendering]] = OrderedDict()
         """Documents built ahead in another thread (a history's neighbouring steps), by comparison."""
+        self._offers: list[tuple[Comparison, tuple[object, ...], Rendering]] = []
+        self._offers_lock = threading.Lock()
         self._ready: Rendering | None = None
         """A document built ahead, to be shown on the next turn of the event loop."""
         self.browser.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -723,19 +725,31 @@ class DiffView(QWidget):
         return Recipe(self.layout_name, self.style_name, self.document_font(), QPalette(self.browser.palette()))
 
     def has_prebuilt(self, comparison: Comparison) -> bool:
+        self.receive_offers()
         found = self._prebuilt.get(id(comparison))
         return found is not None and found[0] is comparison and found[1] == self.recipe().key
 
-    def offer(self, comparison: Comparison, key: tuple[object, ...], rendering: Rendering, keep: int = 3) -> None:
-        """Keep a document built ahead (GUI thread), to be shown at once when ``comparison`` is."""
-        old = self._prebuilt.pop(id(comparison), None)
-        if old is not None and old[2] is not rendering:
-            old[2].document.deleteLater()
-        self._prebuilt[id(comparison)] = (comparison, key, rendering)
+    def offer(self, comparison: Comparison, key: tuple[object, ...], rendering: Rendering) -> None:
+        """A document built ahead (any thread; its document already moved to the GUI thread), to
+        be shown at once when ``comparison`` is. Seen from the next look on the GUI thread: not
+        after a queued signal that a step taken meanwhile would overtake."""
+        with self._offers_lock:
+            self._offers.append((comparison, key, rendering))
+
+    def receive_offers(self, keep: int = 3) -> None:
+        """Take in the documents offered (GUI thread: only it deletes one)."""
+        with self._offers_lock:
+            offers, self._offers = self._offers, []
+        for comparison, key, rendering in offers:
+            old = self._prebuilt.pop(id(comparison), None)
+            if old is not None and old[2] is not rendering:
+                old[2].document.deleteLater()
+            self._prebuilt[id(comparison)] = (comparison, key, rendering)
         while len(self._prebuilt) > keep:
             self._prebuilt.popitem(last=False)[1][2].document.deleteLater()
 
     def _take_prebuilt(self, comparison: Comparison) -> Rendering | None:
+        self.receive_offers()
         found = self._prebuilt.pop(id(comparison), None)
         if found is None:
             return None

@@ -41,8 +41,8 @@ class VersionSource:
 
 
 class _Relay(QObject):
-    prebuilt = Signal(object)
-    """(comparison, recipe key, rendering): a neighbour's document, built in the prefetch thread."""
+    prebuilt = Signal()
+    """A neighbour's document, built in the prefetch thread, is offered to the view."""
     progress = Signal(int, int)
     index_ready = Signal(object)
     index_failed = Signal(str)
@@ -68,7 +68,7 @@ class HistoryController(QObject):
         self._relay.progress.connect(self._index_progress)
         self._relay.index_ready.connect(self._index_ready)
         self._relay.index_failed.connect(self._index_failed)
-        self._relay.prebuilt.connect(lambda found: self.window.view.offer(*found))
+        self._relay.prebuilt.connect(lambda: self.window.view.receive_offers())
         self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policydiff-prefetch")
         self._prefetching: list[Future] = []
 
@@ -212,7 +212,8 @@ class HistoryController(QObject):
                 comparison = history.comparison(i, j, options)
                 presented.present(comparison, recipe.layout)
                 if build:  # stepping then only puts the document on screen
-                    _emit(relay.prebuilt, (comparison, recipe.key, build_rendering(comparison, recipe, gui_thread)))
+                    view.offer(comparison, recipe.key, build_rendering(comparison, recipe, gui_thread))
+                    relay.prebuilt.emit()
             except Exception:  # noqa: BLE001 - it will fail again, visibly, when asked for
                 pass
 

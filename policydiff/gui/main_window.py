@@ -359,7 +359,11 @@ class MainWindow(QMainWindow):
         self._pending_anchor = anchor
         self._pending_reason = job.reason
         self.statusBar().showMessage(COMPARING)
-        self.comparer.request(dataclasses.replace(job, present=self.view.layout_name))
+        base = job.base
+        ahead = base is not None and (job.options, job.overrides) == (base.options, base.overrides) \
+            and self.view.has_prebuilt(base)  # its document is built already (a history's neighbour)
+        self.comparer.request(dataclasses.replace(job, present=self.view.recipe(),
+                                                  build=self.view.annotate is None and not ahead))
 
     def open_pair(self, old: str | os.PathLike, new: str | os.PathLike, *, message: str | None = None,
                   showcase: bool = False) -> None:
@@ -493,6 +497,9 @@ class MainWindow(QMainWindow):
         self.header.set_comparison(comparison)
         self.outline.set_comparison(comparison)
         self.outline.set_changed_only(self.acts.changed_only.isChecked())
+        built, self.comparer.built = self.comparer.built, None
+        if built is not None and built[0] is comparison:
+            self.view.offer(*built)
         self.view.show_comparison(comparison, anchor=self._pending_anchor)
         self.setWindowTitle(
             visible_text(f"{comparison.old.name} \u2192 {comparison.new.name}") + f" \u2014 {APP_TITLE}")

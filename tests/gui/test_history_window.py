@@ -107,7 +107,7 @@ def test_a_step_built_ahead_reads_as_one_built_on_screen(qtbot, history_window, 
     w = history_window
     h = w.history
     qtbot.waitUntil(lambda: bool(h._prefetching) and all(f.done() for f in h._prefetching), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: len(w.view._prebuilt) >= 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.view.receive_offers() or len(w.view._prebuilt) >= 1, timeout=WAIT_MS)
     ahead = next(iter(w.view._prebuilt.values()))[2]
     shown(qtbot, w, h.acts.prev_step.trigger)
     assert (h.old, h.new) == (1, 2) and "2024-05-22" in w.windowTitle()
