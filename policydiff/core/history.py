@@ -20,6 +20,7 @@ naming the path and the problem.
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 import re
@@ -405,11 +406,22 @@ def _chunk_job(args: tuple[list[str], list[str], Options]) -> tuple[list[int], l
     without a second comparison. Most steps of a long history change only markup or links, so a
     run of them shares one section list and costs one comparison; the verdict (``identical``)
     still reads each step's own texts."""
+    # The parser and the comparison allocate millions of short-lived objects and leave none in a
+    # reference cycle: the cycle collector's passes over them were 10-25 % of a chunk's time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _chunk_steps(*args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _chunk_steps(ids: list[str], texts: list[str], options: Options) -> tuple[list[int], list[dict[str, object]]]:
     from policydiff.core.compare import _same_words, compare
     from policydiff.core.model import Section
     from policydiff.core.structure import parse_document
 
-    ids, texts, options = args
     docs: dict[int, Document] = {}
 
     def doc(k: int) -> Document:
