@@ -7,7 +7,10 @@ refuses every resource and never follows links.
 
 The document is built in time slices (a few milliseconds each, between which the event loop runs),
 into a detached QTextDocument that replaces the shown one when complete, so a long comparison never
-freezes the window and the previous comparison stays readable until the new one is ready.
+freezes the window and the previous comparison stays readable until the new one is ready. Most
+documents are built whole in another thread instead (a comparison's worker, a history's prefetch:
+``build_rendering``) and offered to the view, which then only puts one on screen; the slices remain
+for re-renders (layout, palette, size) and for documents with since-when notes.
 """
 
 from __future__ import annotations
@@ -301,6 +304,8 @@ class Rendering:
     """What each change is (``deleted “a”, inserted “b”``), parallel to ``changes``."""
     views: list[PairView] = field(default_factory=list)
     """present.py's view of every pair, as painted."""
+    comparison: Comparison | None = None
+    """What the document shows."""
 
 
 class _Builder:
@@ -312,7 +317,7 @@ class _Builder:
         doc.setDefaultFont(font)
         doc.setDocumentMargin(14)
         doc.setUndoRedoEnabled(False)
-        self.rendering = Rendering(doc, layout)
+        self.rendering = Rendering(doc, layout, comparison=comparison)
         self.cursor = QTextCursor(doc)
         self._spans: dict[int, dict[str, tuple[int, int]]] = {}
         self._dim = present.dim_lines(comparison)
@@ -875,11 +880,11 @@ class DiffView(QWidget):
         if c is None:
             return []
         if self._stops is None or self._stops[0] is not c:
-            r = self.rendering
-            if r is not None and len(r.views) == len(c.pairs) and self._builder is None:
+            r = self.rendering  # until the new document is shown, the previous comparison's
+            if r is not None and r.comparison is c and len(r.views) == len(c.pairs):
                 views = r.views
             else:
-                views = [pair_view(c, i) for i in range(len(c.pairs))]
+                views = presented.get(c) or [pair_view(c, i) for i in range(len(c.pairs))]
             self._stops = (c, [v.index for v in views if v.stop])
         return self._stops[1]
 

@@ -112,6 +112,10 @@ def test_a_step_built_ahead_reads_as_one_built_on_screen(qtbot, history_window, 
     shown(qtbot, w, h.acts.prev_step.trigger)
     assert (h.old, h.new) == (1, 2) and "2024-05-22" in w.windowTitle()
     assert w.view.rendering is ahead and w.view.browser.document() is ahead.document
+    from policydiff.core import present
+
+    # The stops are this comparison's, not the previous document's (it stays shown until this one is).
+    assert w.view.changed_pairs() == [v.index for v in present.present(w.comparison) if v.stop]
     text = ahead.document.toPlainText()
     with qtbot.waitSignal(w.view.rendered, timeout=WAIT_MS):
         w.view.rerender()  # built on screen this time: a document built ahead is shown once
