@@ -429,7 +429,7 @@ def _chunk_steps(ids: list[str], texts: list[str], options: Options) -> tuple[li
             docs[k] = parse_document(texts[k], name=ids[k])
         return docs[k]
 
-    counted: dict[tuple[tuple[Section, ...], tuple[Section, ...]], tuple[int, int, int]] = {}
+    counted: dict[tuple[tuple[Section, ...], tuple[Section, ...]], dict[str, object]] = {}
     words: list[int] = []
     steps: list[dict[str, object]] = []
     for k in range(len(ids)):
@@ -448,14 +448,11 @@ def _chunk_steps(ids: list[str], texts: list[str], options: Options) -> tuple[li
         key = (old.flat(), new.flat())
         seen = counted.get(key)
         if seen is None:
-            comparison = compare(old, new, options=options)
-            identical = comparison.identical
-            seen = counted[key] = (comparison.stats.words.words_inserted, comparison.stats.words.words_deleted,
-                                   sum(1 for p in comparison.pairs if p.kind is not Kind.UNCHANGED))
+            entry = counted[key] = step_entry(compare(old, new, options=options), ids[k - 1], ids[k])
         else:
-            identical = _same_words(old, new, options)
-        steps.append({"from": ids[k - 1], "to": ids[k], "identical": identical, "words_inserted": seen[0],
-                      "words_deleted": seen[1], "sections_changed": seen[2]})
+            entry = dict(seen, identical=_same_words(old, new, options))
+            entry.update({"from": ids[k - 1], "to": ids[k]})
+        steps.append(entry)
         docs.pop(k - 1, None)
     return words, steps
 
