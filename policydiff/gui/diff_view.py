@@ -547,19 +547,24 @@ class Recipe:
     style: str
     font: QFont
     palette: QPalette
+    notes: bool = False
+    """Whether paragraphs carry notes (a history's since-when): a builder ahead must add the same."""
 
     @property
     def key(self) -> tuple[object, ...]:
-        return (self.layout, self.style, self.font.toString(),
+        return (self.layout, self.style, self.font.toString(), self.notes,
                 *(self.palette.color(role).rgba() for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Text)))
 
 
-def build_rendering(comparison: Comparison, recipe: Recipe, thread: QThread) -> Rendering:
+def build_rendering(comparison: Comparison, recipe: Recipe, thread: QThread,
+                    annotate: Callable[[str], tuple[str, str, str] | None] | None = None) -> Rendering:
     """The whole document of ``comparison`` built at once, in any thread (a QTextDocument is
-    reentrant: one thread at a time), then handed to ``thread`` (the GUI's) to be shown there."""
+    reentrant: one thread at a time), then handed to ``thread`` (the GUI's) to be shown there.
+    ``annotate``: the notes, when ``recipe.notes`` (it must be safe to call from that thread)."""
     font = QFont(recipe.font)
     builder = _Builder(comparison, recipe.layout, Formats(Colors.from_palette(recipe.palette, recipe.style), font),
                        font)
+    builder.annotate = annotate if recipe.notes else None
     for _ in builder.steps():
         pass
     builder.rendering.document.moveToThread(thread)
@@ -727,7 +732,8 @@ class DiffView(QWidget):
 
     def recipe(self) -> Recipe:
         """What a document built ahead must match to be shown as it is."""
-        return Recipe(self.layout_name, self.style_name, self.document_font(), QPalette(self.browser.palette()))
+        return Recipe(self.layout_name, self.style_name, self.document_font(), QPalette(self.browser.palette()),
+                      notes=self.annotate is not None)
 
     def has_prebuilt(self, comparison: Comparison) -> bool:
         self.receive_offers()
@@ -758,7 +764,7 @@ class DiffView(QWidget):
         found = self._prebuilt.pop(id(comparison), None)
         if found is None:
             return None
-        if found[0] is comparison and found[1] == self.recipe().key and self.annotate is None:
+        if found[0] is comparison and found[1] == self.recipe().key:
             return found[2]
         found[2].document.deleteLater()  # built for another layout, palette, font or without notes
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
@@ -197,7 +198,7 @@ class HistoryController(QObject):
         options = comparison.options
         view = self.window.view
         recipe = view.recipe()
-        build = view.annotate is None  # the since-when notes are read as the pair is shown
+        notes = view.annotate is not None
         gui_thread = self.thread()
         relay = self._relay
         wanted = []
@@ -211,16 +212,17 @@ class HistoryController(QObject):
             try:
                 comparison = history.comparison(i, j, options)
                 presented.present(comparison, recipe.layout)
-                if build:  # stepping then only puts the document on screen
-                    view.offer(comparison, recipe.key, build_rendering(comparison, recipe, gui_thread))
-                    relay.prebuilt.emit()
+                # Stepping then only puts the document on screen.
+                annotate = self.annotation_for(j) if notes else None
+                view.offer(comparison, recipe.key, build_rendering(comparison, recipe, gui_thread, annotate))
+                relay.prebuilt.emit()
             except Exception:  # noqa: BLE001 - it will fail again, visibly, when asked for
                 pass
 
         self._prefetching = [self._prefetch.submit(work, i, j) for i, j in wanted
                              if (found := history.cached_comparison(i, j, options)) is None
                              or presented.get(found, recipe.layout) is None
-                             or (build and not view.has_prebuilt(found))]
+                             or not view.has_prebuilt(found)]
 
     def shutdown(self) -> None:
         for future in self._prefetching:
@@ -294,16 +296,25 @@ class HistoryController(QObject):
 
     def annotation(self, text: str) -> tuple[str, str, str] | None:
         """(label, tooltip, link) after a paragraph of the newer version, or None."""
-        if self.since is None:
+        return self.annotation_for(self.new)(text)
+
+    def annotation_for(self, new: int) -> Callable[[str], tuple[str, str, str] | None]:
+        """The notes of a pair whose newer version is ``new``: what ``annotation`` gives once that
+        pair is shown, callable from any thread (the index is only read)."""
+        since = self.since
+        return lambda text: self._note(since, new, text)
+
+    def _note(self, since: SinceIndex | None, new: int, text: str) -> tuple[str, str, str] | None:
+        if since is None:
             return None
-        found = self.since.since(text)
+        found = since.since(text)
         if found is None:
             return None
         k, exact = found
         v = self.history.versions[k]
         if k == 0:
             label = f"since\u00a0{v.date} (first\u00a0version)"
-        elif k == self.new:
+        elif k == new:
             label = "new\u00a0in\u00a0this\u00a0version"
         else:
             label = f"since\u00a0{v.date}"

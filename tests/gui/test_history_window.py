@@ -125,3 +125,22 @@ def test_a_step_built_ahead_reads_as_one_built_on_screen(qtbot, history_window, 
     assert (built.pair_positions, built.changes, built.change_names) == (
         ahead.pair_positions, ahead.changes, ahead.change_names)
     assert not errors
+
+
+def test_since_when_notes_are_built_ahead_too(qtbot, history_window, errors):
+    """With since-when on, the neighbours are built with their own notes ("new in this version"
+    names the pair's newer version): stepping shows one, reading as one built on screen."""
+    w = history_window
+    h = w.history
+    with qtbot.waitSignal(w.view.painted, timeout=WAIT_MS):
+        h.acts.since_when.trigger()
+    qtbot.waitUntil(lambda: bool(h._prefetching) and all(f.done() for f in h._prefetching), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.view.has_prebuilt(h.history.cached_comparison(1, 2, w.options())), timeout=WAIT_MS)
+    shown(qtbot, w, h.acts.prev_step.trigger)
+    ahead = w.view.rendering
+    text = ahead.document.toPlainText()
+    assert "new in this version" in text.replace("\u00a0", " ")
+    with qtbot.waitSignal(w.view.rendered, timeout=WAIT_MS):
+        w.view.rerender()
+    assert w.view.rendering is not ahead and w.view.rendering.document.toPlainText() == text
+    assert not errors
