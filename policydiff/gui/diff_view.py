@@ -10,7 +10,7 @@ into a detached QTextDocument that replaces the shown one when complete, so a lo
 freezes the window and the previous comparison stays readable until the new one is ready. Most
 documents are built whole in another thread instead (a comparison's worker, a history's prefetch:
 ``build_rendering``) and offered to the view, which then only puts one on screen; the slices remain
-for re-renders (layout, palette, size) and for documents with since-when notes.
+for re-renders (layout, palette, size) and for a pair not prefetched while since-when notes are on.
 """
 
 from __future__ import annotations
