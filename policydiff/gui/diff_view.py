@@ -7,17 +7,22 @@ refuses every resource and never follows links.
 
 The document is built in time slices (a few milliseconds each, between which the event loop runs),
 into a detached QTextDocument that replaces the shown one when complete, so a long comparison never
-freezes the window and the previous comparison stays readable until the new one is ready.
+freezes the window and the previous comparison stays readable until the new one is ready. Most
+documents are built whole in another thread instead (a comparison's worker, a history's prefetch:
+``build_rendering``) and offered to the view, which then only puts one on screen; the slices remain
+for re-renders (layout, palette, size) and for a pair not prefetched while since-when notes are on.
 """
 
 from __future__ import annotations
 
 import bisect
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -52,8 +57,53 @@ SLICE_SECONDS = 0.012
 """Longest stretch of document building between two turns of the event loop."""
 
 
+class _Presented:
+    """present.py's views of the last few comparisons, by layout. A history's prefetch thread
+    presents the neighbouring steps here, so that stepping only builds the document; the outline,
+    the stop list and the header's counts read the same views instead of presenting each pair
+    again. Views are a pure function of the comparison and the layout."""
+
+    def __init__(self, keep: int = 6) -> None:
+        self._keep = keep
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[int, str], tuple[Comparison, list[PairView]]] = OrderedDict()
+
+    def get(self, comparison: Comparison, layout: str | None = None) -> list[PairView] | None:
+        """The views of ``comparison`` in ``layout``; with None, in any layout (the badges and
+        amounts do not depend on it)."""
+        with self._lock:
+            for lay in ((layout,) if layout is not None else (SIDE, INLINE)):
+                entry = self._entries.get((id(comparison), lay))
+                if entry is not None and entry[0] is comparison:
+                    self._entries.move_to_end((id(comparison), lay))
+                    return entry[1]
+        return None
+
+    def put(self, comparison: Comparison, layout: str, views: list[PairView]) -> None:
+        with self._lock:
+            self._entries[(id(comparison), layout)] = (comparison, views)  # holding it keeps its id unique
+            self._entries.move_to_end((id(comparison), layout))
+            while len(self._entries) > self._keep:
+                self._entries.popitem(last=False)
+
+    def present(self, comparison: Comparison, layout: str) -> list[PairView]:
+        """The views of ``comparison`` in ``layout``, presented now unless already known (any thread)."""
+        views = self.get(comparison, layout)
+        if views is None:
+            lay: present.Layout = "inline" if layout == INLINE else "side-by-side"
+            views = present.present(comparison, lay)
+            self.put(comparison, layout, views)
+        return views
+
+
+presented = _Presented()
+
+
 def pair_view(comparison: Comparison, index: int) -> PairView:
     """The badges, amounts and stop flag of one pair (no text rows): for the outline and stepping."""
+    views = presented.get(comparison)
+    if views is not None:
+        return views[index]
     return present.present_pair(comparison, index, None)
 
 
@@ -254,6 +304,8 @@ class Rendering:
     """What each change is (``deleted “a”, inserted “b”``), parallel to ``changes``."""
     views: list[PairView] = field(default_factory=list)
     """present.py's view of every pair, as painted."""
+    comparison: Comparison | None = None
+    """What the document shows."""
 
 
 class _Builder:
@@ -265,7 +317,7 @@ class _Builder:
         doc.setDefaultFont(font)
         doc.setDocumentMargin(14)
         doc.setUndoRedoEnabled(False)
-        self.rendering = Rendering(doc, layout)
+        self.rendering = Rendering(doc, layout, comparison=comparison)
         self.cursor = QTextCursor(doc)
         self._spans: dict[int, dict[str, tuple[int, int]]] = {}
         self._dim = present.dim_lines(comparison)
@@ -275,11 +327,14 @@ class _Builder:
 
     def steps(self) -> Iterator[None]:
         lay: present.Layout = "inline" if self.layout == INLINE else "side-by-side"
+        known = presented.get(self.comparison, self.layout)
         for index in range(len(self.comparison.pairs)):
-            view = present.present_pair(self.comparison, index, lay, self._dim)
+            view = known[index] if known is not None else present.present_pair(self.comparison, index, lay, self._dim)
             self.rendering.views.append(view)
             self._pair(index, view)
             yield
+        if known is None:
+            presented.put(self.comparison, self.layout, list(self.rendering.views))
         end = QTextBlockFormat()
         end.setTopMargin(40)
         self.cursor.insertBlock(end)
@@ -483,6 +538,39 @@ class _Builder:
                 self._annotation(c, para)
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """Everything a rendering depends on besides the comparison (read on the GUI thread): a
+    document built ahead, in another thread, is shown only if the view still reads the same."""
+
+    layout: str
+    style: str
+    font: QFont
+    palette: QPalette
+    notes: bool = False
+    """Whether paragraphs carry notes (a history's since-when): a builder ahead must add the same."""
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return (self.layout, self.style, self.font.toString(), self.notes,
+                *(self.palette.color(role).rgba() for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Text)))
+
+
+def build_rendering(comparison: Comparison, recipe: Recipe, thread: QThread,
+                    annotate: Callable[[str], tuple[str, str, str] | None] | None = None) -> Rendering:
+    """The whole document of ``comparison`` built at once, in any thread (a QTextDocument is
+    reentrant: one thread at a time), then handed to ``thread`` (the GUI's) to be shown there.
+    ``annotate``: the notes, when ``recipe.notes`` (it must be safe to call from that thread)."""
+    font = QFont(recipe.font)
+    builder = _Builder(comparison, recipe.layout, Formats(Colors.from_palette(recipe.palette, recipe.style), font),
+                       font)
+    builder.annotate = annotate if recipe.notes else None
+    for _ in builder.steps():
+        pass
+    builder.rendering.document.moveToThread(thread)
+    return builder.rendering
+
+
 # --------------------------------------------------------------------------------------------
 # The widget
 
@@ -593,6 +681,12 @@ class DiffView(QWidget):
         self._stops: tuple[Comparison, list[int]] | None = None
         self._hit_cache: tuple[tuple, list[int]] | None = None
         self._pending_anchor: tuple | None = None
+        self._prebuilt: OrderedDict[int, tuple[Comparison, tuple[object, ...], Rendering]] = OrderedDict()
+        """Documents built ahead in another thread (a history's neighbouring steps), by comparison."""
+        self._offers: list[tuple[Comparison, tuple[object, ...], Rendering]] = []
+        self._offers_lock = threading.Lock()
+        self._ready: Rendering | None = None
+        """A document built ahead, to be shown on the next turn of the event loop."""
         self.browser.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.browser.viewport().installEventFilter(self)
 
@@ -621,6 +715,13 @@ class DiffView(QWidget):
             self.layout_name = layout
         self.comparison = comparison
         self._pending_anchor = anchor
+        self._ready = self._take_prebuilt(comparison)
+        if self._ready is not None:  # shown on the next turn of the event loop, as a build would be
+            self._builder = None
+            self._steps = iter(())
+            self.busy_changed.emit(True)
+            self._timer.start()
+            return
         colors = Colors.from_palette(self.browser.palette(), self.style_name)
         font = self.document_font()
         self._builder = _Builder(comparison, self.layout_name, Formats(colors, font), font)
@@ -628,6 +729,45 @@ class DiffView(QWidget):
         self._steps = self._builder.steps()
         self.busy_changed.emit(True)
         self._build_slice()
+
+    def recipe(self) -> Recipe:
+        """What a document built ahead must match to be shown as it is."""
+        return Recipe(self.layout_name, self.style_name, self.document_font(), QPalette(self.browser.palette()),
+                      notes=self.annotate is not None)
+
+    def has_prebuilt(self, comparison: Comparison) -> bool:
+        self.receive_offers()
+        found = self._prebuilt.get(id(comparison))
+        return found is not None and found[0] is comparison and found[1] == self.recipe().key
+
+    def offer(self, comparison: Comparison, key: tuple[object, ...], rendering: Rendering) -> None:
+        """A document built ahead (any thread; its document already moved to the GUI thread), to
+        be shown at once when ``comparison`` is. Seen from the next look on the GUI thread: not
+        after a queued signal that a step taken meanwhile would overtake."""
+        with self._offers_lock:
+            self._offers.append((comparison, key, rendering))
+
+    def receive_offers(self, keep: int = 3) -> None:
+        """Take in the documents offered (GUI thread: only it deletes one)."""
+        with self._offers_lock:
+            offers, self._offers = self._offers, []
+        for comparison, key, rendering in offers:
+            old = self._prebuilt.pop(id(comparison), None)
+            if old is not None and old[2] is not rendering:
+                old[2].document.deleteLater()
+            self._prebuilt[id(comparison)] = (comparison, key, rendering)
+        while len(self._prebuilt) > keep:
+            self._prebuilt.popitem(last=False)[1][2].document.deleteLater()
+
+    def _take_prebuilt(self, comparison: Comparison) -> Rendering | None:
+        self.receive_offers()
+        found = self._prebuilt.pop(id(comparison), None)
+        if found is None:
+            return None
+        if found[0] is comparison and found[1] == self.recipe().key:
+            return found[2]
+        found[2].document.deleteLater()  # built for another layout, palette, font or without notes
+        return None
 
     def current_anchor(self) -> tuple | None:
         """(old_index, new_index, offset in pixels) of the pair at the top of the view."""
@@ -651,12 +791,13 @@ class DiffView(QWidget):
             if time.perf_counter() >= deadline:
                 self._timer.start()
                 return
-        self._finish()
+        rendering = self._ready if self._builder is None else self._builder.rendering
+        assert rendering is not None
+        self._finish(rendering)
 
-    def _finish(self) -> None:
-        assert self._builder is not None
-        rendering = self._builder.rendering
+    def _finish(self, rendering: Rendering) -> None:
         self._builder = None
+        self._ready = None
         self._steps = None
         old = self.rendering
         self.rendering = rendering
@@ -745,11 +886,11 @@ class DiffView(QWidget):
         if c is None:
             return []
         if self._stops is None or self._stops[0] is not c:
-            r = self.rendering
-            if r is not None and len(r.views) == len(c.pairs) and self._builder is None:
+            r = self.rendering  # until the new document is shown, the previous comparison's
+            if r is not None and r.comparison is c and len(r.views) == len(c.pairs):
                 views = r.views
             else:
-                views = [pair_view(c, i) for i in range(len(c.pairs))]
+                views = presented.get(c) or [pair_view(c, i) for i in range(len(c.pairs))]
             self._stops = (c, [v.index for v in views if v.stop])
         return self._stops[1]
 

@@ -9,16 +9,19 @@ background while the current one is read, so stepping shows an already computed 
 
 from __future__ import annotations
 
+import gc
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QDockWidget
 
 from policydiff.core.history import History, HistoryError, SinceIndex
 from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison, Document
 from policydiff.gui import dialogs
+from policydiff.gui.diff_view import build_rendering, presented
 from policydiff.gui.timeline import Timeline
 from policydiff.gui.workers import Job
 
@@ -39,6 +42,8 @@ class VersionSource:
 
 
 class _Relay(QObject):
+    prebuilt = Signal()
+    """A neighbour's document, built in the prefetch thread, is offered to the view."""
     progress = Signal(int, int)
     index_ready = Signal(object)
     index_failed = Signal(str)
@@ -64,6 +69,7 @@ class HistoryController(QObject):
         self._relay.progress.connect(self._index_progress)
         self._relay.index_ready.connect(self._index_ready)
         self._relay.index_failed.connect(self._index_failed)
+        self._relay.prebuilt.connect(lambda: self.window.view.receive_offers())
         self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policydiff-prefetch")
         self._prefetching: list[Future] = []
 
@@ -93,6 +99,12 @@ class HistoryController(QObject):
         for action, text in ((self.acts.prev_step, "Older"), (self.acts.next_step, "Newer")):
             action.setIconText(text)
             window.toolbar.addAction(action)
+        self._after_paint: Comparison | None = None
+        self._after_paint_timer = QTimer(self)  # in case no paint comes (the window hidden)
+        self._after_paint_timer.setSingleShot(True)
+        self._after_paint_timer.setInterval(500)
+        self._after_paint_timer.timeout.connect(self._start_background_work)
+        window.view.painted.connect(self._start_background_work)
         window.comparison_shown.connect(self._comparison_shown)
         window.view.browser.anchorClicked.connect(self._anchor_clicked)
         self._update_actions()
@@ -163,6 +175,16 @@ class HistoryController(QObject):
         self.window.setWindowTitle(visible_text(
             f"{h.name}: {v[self.old].label} \u2192 {v[self.new].label}") + " \u2014 policydiff")
         self.pair_shown.emit(self.old, self.new)
+        # Background work starts once the comparison is painted: a thread running Python meanwhile
+        # takes the interpreter lock from every Python call the paint makes (slower by a third).
+        self._after_paint = comparison
+        self._after_paint_timer.start()
+
+    def _start_background_work(self) -> None:
+        comparison, self._after_paint = self._after_paint, None
+        self._after_paint_timer.stop()
+        if comparison is None or comparison is not self.window.comparison:
+            return
         if self.since is None:  # read the history first (seconds); the neighbours after it, so the
             self.build_since_index()  # two threads do not share the interpreter lock meanwhile
         else:
@@ -174,6 +196,11 @@ class HistoryController(QObject):
         for future in self._prefetching:
             future.cancel()
         options = comparison.options
+        view = self.window.view
+        recipe = view.recipe()
+        notes = view.annotate is not None
+        gui_thread = self.thread()
+        relay = self._relay
         wanted = []
         if self.new < len(self.history.versions) - 1:
             wanted.append((self.new, self.new + 1))
@@ -183,12 +210,19 @@ class HistoryController(QObject):
 
         def work(i: int, j: int) -> None:
             try:
-                history.comparison(i, j, options)
+                comparison = history.comparison(i, j, options)
+                presented.present(comparison, recipe.layout)
+                # Stepping then only puts the document on screen.
+                annotate = self.annotation_for(j) if notes else None
+                view.offer(comparison, recipe.key, build_rendering(comparison, recipe, gui_thread, annotate))
+                relay.prebuilt.emit()
             except Exception:  # noqa: BLE001 - it will fail again, visibly, when asked for
                 pass
 
         self._prefetching = [self._prefetch.submit(work, i, j) for i, j in wanted
-                             if history.cached_comparison(i, j, options) is None]
+                             if (found := history.cached_comparison(i, j, options)) is None
+                             or presented.get(found, recipe.layout) is None
+                             or not view.has_prebuilt(found)]
 
     def shutdown(self) -> None:
         for future in self._prefetching:
@@ -223,6 +257,11 @@ class HistoryController(QObject):
 
     def _index_ready(self, index: SinceIndex) -> None:
         self.since = index
+        # The index (every line of every version) lives as long as the window: out of the cycle
+        # collector's sight, a full collection, which holds the interpreter lock whatever thread
+        # runs it, no longer walks it (~100-250 ms of frozen window each time the prefetch
+        # thread's comparisons triggered one, against ~50 ms after).
+        gc.freeze()
         self.timeline.progress.hide()
         self.timeline.set_sizes(index.step_words)
         self.timeline.set_words(dict(enumerate(index.words)))
@@ -257,16 +296,25 @@ class HistoryController(QObject):
 
     def annotation(self, text: str) -> tuple[str, str, str] | None:
         """(label, tooltip, link) after a paragraph of the newer version, or None."""
-        if self.since is None:
+        return self.annotation_for(self.new)(text)
+
+    def annotation_for(self, new: int) -> Callable[[str], tuple[str, str, str] | None]:
+        """The notes of a pair whose newer version is ``new``: what ``annotation`` gives once that
+        pair is shown, callable from any thread (the index is only read)."""
+        since = self.since
+        return lambda text: self._note(since, new, text)
+
+    def _note(self, since: SinceIndex | None, new: int, text: str) -> tuple[str, str, str] | None:
+        if since is None:
             return None
-        found = self.since.since(text)
+        found = since.since(text)
         if found is None:
             return None
         k, exact = found
         v = self.history.versions[k]
         if k == 0:
             label = f"since\u00a0{v.date} (first\u00a0version)"
-        elif k == self.new:
+        elif k == new:
             label = "new\u00a0in\u00a0this\u00a0version"
         else:
             label = f"since\u00a0{v.date}"

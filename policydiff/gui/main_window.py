@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import traceback
 from pathlib import Path
@@ -29,7 +30,7 @@ from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison, Document, Options, Overrides
 from policydiff.gui import dialogs, settings
 from policydiff.gui.actions import create_actions, recent_action
-from policydiff.gui.diff_view import INLINE, SIDE, DiffView, pair_view
+from policydiff.gui.diff_view import INLINE, SIDE, DiffView, pair_view, presented
 from policydiff.gui.outline import Outline
 from policydiff.gui.workers import Comparer, Job
 
@@ -69,7 +70,9 @@ def describe(doc: Document) -> str:
 
 def summary_text(comparison: Comparison) -> str:
     """The header's summary line: present.py's counts, the words the outline's badges use."""
-    return present.summary_line(comparison, (pair_view(comparison, i) for i in range(len(comparison.pairs))))
+    views = presented.get(comparison)
+    return present.summary_line(comparison, views if views is not None else
+                                (pair_view(comparison, i) for i in range(len(comparison.pairs))))
 
 
 class Header(QFrame):
@@ -356,7 +359,11 @@ class MainWindow(QMainWindow):
         self._pending_anchor = anchor
         self._pending_reason = job.reason
         self.statusBar().showMessage(COMPARING)
-        self.comparer.request(job)
+        base = job.base
+        ahead = base is not None and (job.options, job.overrides) == (base.options, base.overrides) \
+            and self.view.has_prebuilt(base)  # its document is built already (a history's neighbour)
+        self.comparer.request(dataclasses.replace(job, present=self.view.recipe(),
+                                                  build=self.view.annotate is None and not ahead))
 
     def open_pair(self, old: str | os.PathLike, new: str | os.PathLike, *, message: str | None = None,
                   showcase: bool = False) -> None:
@@ -490,6 +497,9 @@ class MainWindow(QMainWindow):
         self.header.set_comparison(comparison)
         self.outline.set_comparison(comparison)
         self.outline.set_changed_only(self.acts.changed_only.isChecked())
+        built, self.comparer.built = self.comparer.built, None
+        if built is not None and built[0] is comparison:
+            self.view.offer(*built)
         self.view.show_comparison(comparison, anchor=self._pending_anchor)
         self.setWindowTitle(
             visible_text(f"{comparison.old.name} \u2192 {comparison.new.name}") + f" \u2014 {APP_TITLE}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -180,9 +180,11 @@ class Timeline(QWidget):
         self.list.setItemDelegateForColumn(1, self.delegate)
         header = self.list.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once, not to contents: a column sized to its contents measures every row whenever
+        # one item changes, and stepping re-labels four (tens of milliseconds on a long history).
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         self.items: list[QTreeWidgetItem] = []
         n = len(history.versions)
         for i in reversed(range(n)):  # newest first
@@ -194,6 +196,11 @@ class Timeline(QWidget):
             self.items.append(item)
         self.items.reverse()  # items[i] is version i
         self.list.addTopLevelItems(list(reversed(self.items)))
+        bold = QFont(self.list.font())
+        bold.setBold(True)
+        widest = max(QFontMetrics(bold).horizontalAdvance(f"{v.label}   OLD") for v in history.versions)
+        header.resizeSection(0, widest + 3 * self.list.fontMetrics().horizontalAdvance("M"))  # + the cell's margins
+        header.resizeSection(2, self.list.fontMetrics().horizontalAdvance("Words 000,000 "))
         self.list.itemSelectionChanged.connect(self._selection_changed)
         self.list.setMinimumWidth(330)
 

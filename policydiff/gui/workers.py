@@ -7,13 +7,15 @@ comparison finishing after a newer one never replaces it.
 from __future__ import annotations
 
 import os
+import threading
 import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from policydiff.core.model import Comparison, Document, Options, Overrides
+from policydiff.gui.diff_view import Recipe, Rendering, build_rendering, presented
 
 Source = Document | str | os.PathLike
 
@@ -32,6 +34,12 @@ class Job:
     """Free text the window uses to decide how to present the result (open, options, align...)."""
     context: Any = None
     """Anything the requester wants back with the result."""
+    present: Recipe | None = None
+    """The diff view's recipe: the result is also presented for it (present.py's views, kept in
+    ``diff_view.presented``) in the worker thread."""
+    build: bool = False
+    """With ``present``: the view's document is built in the worker thread too (not when the view
+    adds notes it reads as it builds), so the window only puts it on screen."""
     expect: tuple[str, str] | None = None
     """(old sha256, new sha256) for which ``overrides`` were made: after a reload that changed a
     file, the overrides (indices into the old text) are dropped."""
@@ -70,6 +78,22 @@ class _Relay(QObject):
     finished = Signal(int, object, object)  # sequence, job, comparison
     failed = Signal(int, object, object)  # sequence, job, exception
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.gui_thread = self.thread()
+        self._lock = threading.Lock()
+        self._built: dict[int, tuple[Comparison, tuple[object, ...], Rendering]] = {}
+
+    def keep(self, sequence: int, built: tuple[Comparison, tuple[object, ...], Rendering] | None) -> None:
+        """A document built in a worker, until the GUI thread takes it with its result."""
+        if built is not None:
+            with self._lock:
+                self._built[sequence] = built
+
+    def take(self, sequence: int) -> tuple[Comparison, tuple[object, ...], Rendering] | None:
+        with self._lock:
+            return self._built.pop(sequence, None)
+
 
 class _CompareTask(QRunnable):
     def __init__(self, sequence: int, job: Job, relay: _Relay) -> None:
@@ -86,6 +110,11 @@ class _CompareTask(QRunnable):
                 traceback.print_exc()
             self._emit(self.relay.failed, exc)
         else:
+            recipe = self.job.present
+            if recipe is not None:
+                _present(result, recipe.layout)
+                if self.job.build:
+                    self.relay.keep(self.sequence, _build(result, recipe, self.relay.gui_thread))
             self._emit(self.relay.finished, result)
 
     def _emit(self, signal, value: object) -> None:
@@ -93,6 +122,21 @@ class _CompareTask(QRunnable):
             signal.emit(self.sequence, self.job, value)
         except RuntimeError:  # the window went away while we worked: nobody to tell
             pass
+
+
+def _present(comparison: Comparison, layout: str) -> None:
+    try:
+        presented.present(comparison, layout)
+    except Exception:  # noqa: BLE001 - the window presents it again, and reports what fails
+        traceback.print_exc()
+
+
+def _build(comparison: Comparison, recipe: Recipe, thread: QThread) -> tuple[Comparison, tuple[object, ...], Rendering] | None:
+    try:
+        return comparison, recipe.key, build_rendering(comparison, recipe, thread)
+    except Exception:  # noqa: BLE001 - the window builds it again, and reports what fails
+        traceback.print_exc()
+        return None
 
 
 def _is_expected(exc: BaseException) -> bool:
@@ -118,6 +162,9 @@ class Comparer(QObject):
         self._relay.failed.connect(self._on_failed)
         self._sequence = 0
         self._busy = False
+        self.built: tuple[Comparison, tuple[object, ...], Rendering] | None = None
+        """(comparison, recipe key, rendering) of the latest result, when its worker built the
+        document: for the view to show as it is (see DiffView.offer)."""
 
     @property
     def busy(self) -> bool:
@@ -137,8 +184,12 @@ class Comparer(QObject):
         self._set_busy(False)
 
     def _on_finished(self, sequence: int, job: Job, result: Comparison) -> None:
+        built = self._relay.take(sequence)
         if sequence != self._sequence:
+            if built is not None:
+                built[2].document.deleteLater()
             return
+        self.built = built
         self._set_busy(False)
         self.comparison_finished.emit(job, result)
 

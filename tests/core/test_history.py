@@ -114,6 +114,30 @@ def test_folder_of_dated_versions_and_identical_steps(tmp_path):
     assert data["steps"][1]["words_inserted"] == data["steps"][1]["words_deleted"] == 0
 
 
+def test_steps_that_repeat_sections_count_as_a_full_comparison(tmp_path):
+    """Steps whose section lists were compared before (links changed, a version restored) reuse
+    those counts: each must read as comparing the step in full does."""
+    from policydiff.core.compare import compare
+    from policydiff.core.model import Kind
+    from policydiff.core.structure import parse_document
+
+    a, b = VERSIONS[0].read_text(encoding="utf-8"), VERSIONS[1].read_text(encoding="utf-8")
+    relinked = a.replace("](https://", "](https://www.", 3)
+    assert relinked != a
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    texts = [a, relinked, b, a, b, relinked + "\n", b]  # markup only, changed, restored, again
+    for k, text in enumerate(texts):
+        (folder / f"2024-01-{k + 10}.md").write_text(text, encoding="utf-8")
+    data = history_json(open_history([folder]), workers=1)
+    for step, (old, new) in zip(data["steps"], zip(texts, texts[1:])):
+        full = compare(parse_document(old, name="old"), parse_document(new, name="new"))
+        assert (step["identical"], step["words_inserted"], step["words_deleted"], step["sections_changed"]) == (
+            full.identical, full.stats.words.words_inserted, full.stats.words.words_deleted,
+            sum(1 for p in full.pairs if p.kind is not Kind.UNCHANGED))
+    assert data["steps"][0]["identical"] and not data["steps"][1]["identical"]
+
+
 def test_files_in_the_order_given(tmp_path):
     history = open_history([VERSIONS[2], VERSIONS[0]])
     assert [v.date for v in history.versions] == ["2024-08-07", "2024-03-14"]

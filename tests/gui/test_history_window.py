@@ -99,3 +99,48 @@ def test_report_names_the_versions(history_window):
 
     html = render_report(history_window.comparison)
     assert "2024-08-07" in html and "2025-08-15" in html
+
+
+def test_a_step_built_ahead_reads_as_one_built_on_screen(qtbot, history_window, errors):
+    """The neighbouring steps' documents are built in the prefetch thread: stepping shows one,
+    and it holds what building it in the window gives (text, pairs, changes)."""
+    w = history_window
+    h = w.history
+    qtbot.waitUntil(lambda: bool(h._prefetching) and all(f.done() for f in h._prefetching), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.view.receive_offers() or len(w.view._prebuilt) >= 1, timeout=WAIT_MS)
+    ahead = next(iter(w.view._prebuilt.values()))[2]
+    shown(qtbot, w, h.acts.prev_step.trigger)
+    assert (h.old, h.new) == (1, 2) and "2024-05-22" in w.windowTitle()
+    assert w.view.rendering is ahead and w.view.browser.document() is ahead.document
+    from policydiff.core import present
+
+    # The stops are this comparison's, not the previous document's (it stays shown until this one is).
+    assert w.view.changed_pairs() == [v.index for v in present.present(w.comparison) if v.stop]
+    text = ahead.document.toPlainText()
+    with qtbot.waitSignal(w.view.rendered, timeout=WAIT_MS):
+        w.view.rerender()  # built on screen this time: a document built ahead is shown once
+    built = w.view.rendering
+    assert built is not ahead
+    assert built.document.toPlainText() == text
+    assert (built.pair_positions, built.changes, built.change_names) == (
+        ahead.pair_positions, ahead.changes, ahead.change_names)
+    assert not errors
+
+
+def test_since_when_notes_are_built_ahead_too(qtbot, history_window, errors):
+    """With since-when on, the neighbours are built with their own notes ("new in this version"
+    names the pair's newer version): stepping shows one, reading as one built on screen."""
+    w = history_window
+    h = w.history
+    with qtbot.waitSignal(w.view.painted, timeout=WAIT_MS):
+        h.acts.since_when.trigger()
+    qtbot.waitUntil(lambda: bool(h._prefetching) and all(f.done() for f in h._prefetching), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.view.has_prebuilt(h.history.cached_comparison(1, 2, w.options())), timeout=WAIT_MS)
+    shown(qtbot, w, h.acts.prev_step.trigger)
+    ahead = w.view.rendering
+    text = ahead.document.toPlainText()
+    assert "new in this version" in text.replace("\u00a0", " ")
+    with qtbot.waitSignal(w.view.rendered, timeout=WAIT_MS):
+        w.view.rerender()
+    assert w.view.rendering is not ahead and w.view.rendering.document.toPlainText() == text
+    assert not errors
