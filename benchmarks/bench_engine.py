@@ -75,25 +75,30 @@ def scaled_copy(path: Path, times: int, seed: int, edit: bool) -> str:
 
 
 def many_sections(count: int, seed: int) -> tuple[str, str]:
-    """Two versions with ``count`` short sections each (~50 bytes, NEC 2024 vocabulary): the new
-    one renames, edits, drops, adds and moves a few percent of them."""
-    vocabulary = sorted(set(re.findall(r"[A-Za-z]{3,}", NEC_NEW.read_text(encoding="utf-8"))))
+    """Two versions with ``count`` short sections each (~50 bytes: a few words of NEC 2024 in a
+    row, so sections share common words and phrases as real ones do); the new version renames,
+    edits, drops, adds and moves a few percent of them."""
+    words = re.findall(r"[A-Za-z][A-Za-z']+", NEC_NEW.read_text(encoding="utf-8"))
     rng = random.Random(seed)
-    sections = [(" ".join(rng.choices(vocabulary, k=2)), " ".join(rng.choices(vocabulary, k=5)) + ".")
-                for _ in range(count)]
+
+    def passage(length: int) -> str:
+        start = rng.randrange(len(words) - length)
+        return " ".join(words[start : start + length])
+
+    sections = [(passage(2).title(), passage(6) + ".") for _ in range(count)]
     new_sections = []
     for title, body in sections:
         roll = rng.random()
         if roll < 0.03:
             continue  # removed
         if roll < 0.06:
-            new_sections.append((" ".join(rng.choices(vocabulary, k=2)), " ".join(rng.choices(vocabulary, k=5)) + "."))
+            new_sections.append((passage(2).title(), passage(6) + "."))  # added
         if rng.random() < 0.1:
-            title = " ".join(rng.choices(vocabulary, k=2))
+            title = passage(2).title()
         if rng.random() < 0.2:
-            words = body.split(" ")
-            words[rng.randrange(len(words))] = rng.choice(vocabulary)
-            body = " ".join(words)
+            body_words = body.split(" ")
+            body_words[rng.randrange(len(body_words))] = rng.choice(words)
+            body = " ".join(body_words)
         new_sections.append((title, body))
     for _ in range(count // 20):  # moves
         a, b = rng.randrange(len(new_sections)), rng.randrange(len(new_sections))
