@@ -9,7 +9,7 @@ import time
 from typing import Sequence
 
 from policydiff import __version__
-from policydiff.core.present import OPTIONS, STYLES, options_from
+from policydiff.core.option_specs import OPTIONS, STYLES, options_from
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
 
