@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import re
 
 from policydiff.core.align import Alignment, Similarity, align, moved_pairs, similarity_matrix
 from policydiff.core.groups import components, group_diffs
@@ -26,6 +27,9 @@ from policydiff.core.model import (
 )
 from policydiff.core.moves import find_moved_passages
 from policydiff.core.worddiff import diff_words, shared_tokens, word_keys
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+"""Everything but letters and digits (``str.isalnum``): ``\\w`` is exactly those and ``_``."""
 
 # (old index, new index, old group, new group) -> (title diff, body diff)
 _DiffCache = dict[tuple[object, ...], tuple[WordDiff, WordDiff]]
@@ -220,9 +224,15 @@ def _same_words(old: Document, new: Document, options: Options) -> bool:
     end = 0
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
-    middle_a, middle_b = a[start : len(a) - end], b[start : len(b) - end]
+    text_a, text_b = "\n".join(a[start : len(a) - end]), "\n".join(b[start : len(b) - end])
+    if not (options.ignore_case or options.ignore_numbering):
+        # Words hold every letter and digit of a text, kept in their keys unless case or numbers
+        # are ignored: other letters or digits, other words. A cheap test that settles most
+        # comparisons without tokenizing both whole texts.
+        if _NOT_ALNUM.sub("", text_a) != _NOT_ALNUM.sub("", text_b):
+            return False
     # The numbering option reads a line's start, so the middles are judged as whole lines too.
-    return word_keys("\n".join(middle_a), options) == word_keys("\n".join(middle_b), options)
+    return word_keys(text_a, options) == word_keys(text_b, options)
 
 
 def _unit_words(document: Document, options: Options) -> list[str]:
