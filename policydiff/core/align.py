@@ -474,18 +474,23 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     n_old, n = len(f.old_ids), len(f.body)
     n_new = n - n_old
 
-    def matrix(vectors: Sequence[dict[str, float]], binary: bool = False) -> sparse.csr_matrix:
+    def matrix(vectors: Sequence[dict[str, float]]) -> sparse.csr_matrix:
+        # Column numbers in order of first use, found in C loops (no Python loop per entry): each
+        # term keeps the position of its first use, and ranking those numbers closes the gaps.
+        lengths = np.fromiter(map(len, vectors), dtype=np.int64, count=n)
+        size = int(lengths.sum())
         vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for r, vector in enumerate(vectors):
-            rows.extend(itertools.repeat(r, len(vector)))
-            cols.extend(vocabulary.setdefault(t, len(vocabulary)) for t in vector)
-            vals.extend(itertools.repeat(1.0, len(vector)) if binary else vector.values())
-        return sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(n, max(len(vocabulary), 1))
+        first_use = np.fromiter(
+            map(vocabulary.setdefault, itertools.chain.from_iterable(vectors), itertools.count()),
+            dtype=np.int64,
+            count=size,
         )
+        cols = np.unique(first_use, return_inverse=True)[1].reshape(-1)
+        rows = np.repeat(np.arange(n), lengths)
+        vals = np.fromiter(
+            itertools.chain.from_iterable(v.values() for v in vectors), dtype=np.float64, count=size
+        )
+        return sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(len(vocabulary), 1)))
 
     body, title = matrix(f.body), matrix(f.title)
     # Containment of row a in row b: a's rarity-weighted bigrams found in b, over a's total
@@ -494,8 +499,10 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
         [len(g) >= MIN_SHINGLES and t > 0 for g, t in zip(f.shingles, f.shingle_total)], dtype=bool
     )
     totals = np.where(judged, np.asarray(f.shingle_total, dtype=np.float64), np.inf)
-    grams = (sparse.diags(1.0 / totals) @ matrix(f.shingles)).tocsr()
-    present = matrix(f.shingles, binary=True)
+    shingles = matrix(f.shingles)
+    grams = (sparse.diags(1.0 / totals) @ shingles).tocsr()
+    present = shingles
+    present.data[:] = 1.0
     olds, news = slice(0, n_old), slice(n_old, n)
 
     if exact:
