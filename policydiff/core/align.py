@@ -261,7 +261,11 @@ class _Features:
         title_terms = [terms(s.bare_title) for s in sections]
         body_counts = [Counter(t) for t in body_terms]
         title_counts = [Counter(t) for t in title_terms]
-        grams = [{f"{a} {b}" for a, b in zip(t, t[1:])} for t in body_terms]
+        grams: list[set[str]] = []
+        one_copy: dict[str, str] = {}  # each distinct bigram held once, however many sections use it
+        for t in body_terms:
+            bigrams = [f"{a} {b}" for a, b in zip(t, t[1:])]
+            grams.append(set(map(one_copy.setdefault, bigrams, bigrams)))
         body_idf = _idf((c.keys() for c in body_counts), n)
         title_idf = _idf((c.keys() for c in title_counts), n)
         gram_idf = _idf(grams, n)
@@ -523,10 +527,11 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
                 rows_first = left[first]
                 width = second_t.shape[1]
                 k = min(TOP_K, width)
-                block = max(1, 2_000_000 // max(width, 1))
+                block = max(1, 1_000_000 // max(width, 1))
                 for start in range(0, rows_first.shape[0], block):
                     product = (rows_first[start : start + block] @ second_t).toarray()
-                    best = np.argpartition(-product, k - 1, axis=1)[:, :k]
+                    best = np.argpartition(np.negative(product, out=product), k - 1, axis=1)[:, :k]
+                    np.negative(product, out=product)
                     r = np.repeat(np.arange(product.shape[0]), k)
                     c = best.ravel()
                     keep = product[r, c] > 0
@@ -537,7 +542,7 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
         codes = np.unique(np.concatenate(found))
         rows, cols = codes // n_new, codes % n_new
         values = [np.zeros(len(codes)) for _ in range(4)]
-        step = 50_000
+        step = 10_000  # candidate pairs per batch: each gathers both sections' rows of every matrix
         for at in range(0, len(codes), step):
             a, b = rows[at : at + step], cols[at : at + step] + n_old
             values[0][at : at + step] = np.asarray(body[a].multiply(body[b]).sum(axis=1)).ravel()
