@@ -28,8 +28,17 @@ from policydiff.core.model import (
 from policydiff.core.moves import find_moved_passages
 from policydiff.core.worddiff import diff_words, shared_tokens, word_keys
 
-_NOT_ALNUM = re.compile(r"[\W_]+")
-"""Everything but letters and digits (``str.isalnum``): ``\\w`` is exactly those and ``_``."""
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+_OTHER_NOT_ALNUM = re.compile(r"[^\w\x00-\x7f]+")
+"""Characters past ASCII that are neither letters nor digits (``\\w`` is ``str.isalnum`` and ``_``)."""
+
+
+def _letters_and_digits(text: str) -> str:
+    """The letters and digits of ``text`` in order: ASCII punctuation and spaces deleted from the
+    UTF-8 bytes at C speed (bytes past ASCII are never touched), then the rare others."""
+    data = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_NOT_ALNUM)
+    kept = data.decode("utf-8", "surrogatepass")
+    return kept if kept.isascii() else _OTHER_NOT_ALNUM.sub("", kept)
 
 # (old index, new index, old group, new group) -> (title diff, body diff)
 _DiffCache = dict[tuple[object, ...], tuple[WordDiff, WordDiff]]
@@ -229,7 +238,7 @@ def _same_words(old: Document, new: Document, options: Options) -> bool:
         # Words hold every letter and digit of a text, kept in their keys unless case or numbers
         # are ignored: other letters or digits, other words. A cheap test that settles most
         # comparisons without tokenizing both whole texts.
-        if _NOT_ALNUM.sub("", text_a) != _NOT_ALNUM.sub("", text_b):
+        if _letters_and_digits(text_a) != _letters_and_digits(text_b):
             return False
     # The numbering option reads a line's start, so the middles are judged as whole lines too.
     return word_keys(text_a, options) == word_keys(text_b, options)
