@@ -114,9 +114,11 @@ def _token_re() -> re.Pattern[str]:
 def _plain_token_re() -> re.Pattern[str]:
     """``_token_re()`` for texts with no combining mark and no CJK character: the same tokens,
     about four times faster (no mark classes to scan after every letter)."""
-    piece = "[^\\W_]+"
+    # Possessive: nothing follows a word or a space run in its alternative, so giving characters
+    # back can never make a match; not trying saves a quarter of the scan.
+    piece = "[^\\W_]++"
     joined = f"[{_APOSTROPHES}{_HYPHENS}]{piece}|(?<=\\d)[{_DIGIT_JOINERS}](?=\\d){piece}"
-    return re.compile(rf"{piece}(?:{joined})*|\s+|\.\.\.|.", re.DOTALL)
+    return re.compile(rf"{piece}(?:{joined})*+|\s++|\.\.\.|.", re.DOTALL)
 
 
 _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F),
@@ -127,7 +129,7 @@ _PLAIN_CHAR: dict[str, bool] = {}
 def _is_plain(text: str) -> bool:
     """Whether ``text`` has no character that the plain token pattern would read differently:
     combining marks (and the joiners, modifiers and selectors kept with them) and CJK."""
-    if not text or max(text) < "\u0300":
+    if text.isascii() or max(text) < "\u0300":
         return True
     for char in set(text):
         if char < "\u0300":
@@ -246,8 +248,7 @@ def _is_word(token: str) -> bool:
 
 
 def _word_count(tokens: list[str]) -> int:
-    flags = _FLAGS
-    return sum(1 for f in map(flags.__getitem__, tokens) if f == 1)
+    return list(map(_FLAGS.__getitem__, tokens)).count(1)
 
 
 def word_keys(text: str, options: Options) -> list[str]:
