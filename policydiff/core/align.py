@@ -761,8 +761,14 @@ class _Aligner:
         for (lo_old, lo_new), (hi_old, hi_new) in zip(pairs, pairs[1:]):
             if not lo_new < hi_new:
                 continue
-            gap_old = [a for a in _between(self.sim.old_ids, lo_old, hi_old) if self.free_old(a)]
-            gap_new = [b for b in _between(self.sim.new_ids, lo_new, hi_new) if self.free_new(b)]
+            between_old = _between(self.sim.old_ids, lo_old, hi_old)
+            between_new = _between(self.sim.new_ids, lo_new, hi_new)
+            # One free section and the rest blocked, at most: a long gap (across a move) is no
+            # place, told without looking at each of its sections.
+            if len(between_old) > 1 + len(self.blocked_old) or len(between_new) > 1 + len(self.blocked_new):
+                continue
+            gap_old = [a for a in between_old if self.free_old(a)]
+            gap_new = [b for b in between_new if self.free_new(b)]
             if len(gap_old) != 1 or len(gap_new) != 1:
                 continue
             # Every section in between must be free: a gap holding paired sections is no place.
