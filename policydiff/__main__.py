@@ -195,8 +195,8 @@ def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 
 def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # One write: json.dump would write each of its thousands of pieces to the stream.
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _fail(message: str) -> int:
