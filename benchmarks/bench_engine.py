@@ -9,6 +9,7 @@ are noisy, so compare ratios rather than absolute times across runs.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import re
 import shutil
@@ -146,6 +147,12 @@ def main() -> None:
     peer = median_time(lambda: git_word_diff(NEC_OLD, NEC_NEW), args.runs) if shutil.which("git") else float("nan")
     print(f"NEC pair, whole pipeline: {ours * 1000:.1f} ms median of {args.runs}; "
           f"git diff --word-diff {peer * 1000:.1f} ms; ratio {ours / peer:.2f}x")
+
+    command = [sys.executable, "-m", "policydiff", str(NEC_OLD), str(NEC_NEW), "--json"]
+    cli = median_time(lambda: subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=False), args.runs)
+    cached = Path(importlib.util.cache_from_source(str(ROOT / "policydiff" / "core" / "compare.py"))).exists()
+    print(f"NEC pair, `policydiff OLD NEW --json`, whole process: {cli * 1000:.0f} ms median of {args.runs} "
+          f"(bytecode {'cached' if cached else 'not cached: compiled from source each run'})")
 
     with tempfile.TemporaryDirectory() as tmp:
         timings = {}
