@@ -536,7 +536,7 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
                     c = best.ravel()
                     keep = product[r, c] > 0
                     r, c = r[keep] + start, c[keep]
-                    found.append(c * n_old + r if flip else r * n_new + c)
+                    found.append(c * n_new + r if flip else r * n_new + c)  # old * n_new + new
         if not found:
             return
         codes = np.unique(np.concatenate(found))
