@@ -33,7 +33,11 @@ class _Piece:
     """Change region (a run of ops between equal text with words) within the pair's diff."""
     section: int
     text: str
-    words: list[str]
+    words: str
+    """Its words, lower-cased, joined by spaces: one string, not one object per word (the pieces of
+    a long rewrite hold hundreds of thousands of words at once)."""
+    count: int
+    """How many words."""
 
 
 def _pieces(pairs: Sequence[SectionPair]) -> tuple[list[_Piece], list[_Piece]]:
@@ -56,11 +60,12 @@ def _pieces(pairs: Sequence[SectionPair]) -> tuple[list[_Piece], list[_Piece]]:
                 # Lower-casing ASCII keeps every character and its class: the line at once.
                 words = _WORD.findall(line.lower()) if line.isascii() else [w.lower() for w in _WORD.findall(line)]
                 if len(words) >= MIN_WORDS:
-                    out.append(_Piece(k, region, section, line.strip(), words))
+                    out.append(_Piece(k, region, section, line.strip(), " ".join(words), len(words)))
     return deleted, inserted
 
 
-def _grams(words: list[str]) -> set[tuple[str, str, str]]:
+def _grams(piece: _Piece) -> set[tuple[str, str, str]]:
+    words = piece.words.split(" ")
     return set(zip(words, words[1:], words[2:]))
 
 
@@ -71,12 +76,12 @@ def find_moved_passages(pairs: Sequence[SectionPair], options: Options) -> tuple
     deleted, inserted = _pieces(pairs)
     if not deleted or not inserted:
         return ()
-    deleted_grams = [_grams(piece.words) for piece in deleted]
+    deleted_grams = [_grams(piece) for piece in deleted]
     # Only 3-grams that some deleted paragraph has can vote: the rest are not indexed at all.
     wanted = set().union(*deleted_grams)
     index: dict[tuple[str, str, str], list[int]] = {}
     for n, piece in enumerate(inserted):
-        for gram in _grams(piece.words) & wanted:
+        for gram in _grams(piece) & wanted:
             index.setdefault(gram, []).append(n)
     found: list[tuple[float, int, int, WordDiff]] = []
     for d, piece in enumerate(deleted):
@@ -91,12 +96,12 @@ def find_moved_passages(pairs: Sequence[SectionPair], options: Options) -> tuple
             other = inserted[n]
             if other.pair == piece.pair and other.region == piece.region:
                 continue  # replaced in place: an edit, not a move
-            if shared < max(2, len(piece.words) // 5):
+            if shared < max(2, piece.count // 5):
                 continue
             diff = diff_words(piece.text, other.text, options)
             kept = diff.stats.words_unchanged + diff.stats.words_ignored
-            if kept >= MIN_KEPT * len(piece.words):
-                found.append((kept / len(piece.words), d, n, diff))
+            if kept >= MIN_KEPT * piece.count:
+                found.append((kept / piece.count, d, n, diff))
     found.sort(key=lambda x: (-x[0], x[1], x[2]))
     used_d: set[int] = set()
     used_n: set[int] = set()
