@@ -937,6 +937,8 @@ def diff_words(
     if old == new:
         ops = (Op("=", old, old),) if old else ()
         return WordDiff(ops, DiffStats(words_unchanged=count_words(old)))
+    if not old or not new:
+        return _one_sided(old, new, options)
     # Diff in one canonical direction and mirror, so swapping the texts mirrors the result
     # exactly (Myers breaks ties asymmetrically).
     if old > new:
@@ -948,6 +950,19 @@ def diff_words(
             flipped.coarse,
         )
     return _diff(old, new, options, accelerated)
+
+
+def _one_sided(old: str, new: str, options: Options) -> WordDiff:
+    """The diff when one side is empty (an added or removed section): all of the other side,
+    as the full diff would give it, without encoding, diffing and cleaning up its tokens."""
+    tokens = _tokens(old or new)
+    words = _word_count(tokens)
+    coarse = None
+    if len(dict.fromkeys(_keys(tokens, options))) > _MAX_CODES:  # what the full diff would say
+        coarse = f"replaced wholesale: more than {_MAX_CODES} distinct words"
+    if new:
+        return WordDiff((Op("+", "", new),), DiffStats(words_inserted=words), coarse)
+    return WordDiff((Op("-", old, ""),), DiffStats(words_deleted=words), coarse)
 
 
 def _diff(old: str, new: str, options: Options, accelerated: bool) -> WordDiff:
