@@ -124,16 +124,15 @@ def _plain_token_re() -> re.Pattern[str]:
 _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F),
                (0x20000, 0x3FFFF))
 _PLAIN_CHAR: dict[str, bool] = {}
+_PAST_U02FF = re.compile(r"[^\x00-\u02ff]")
 
 
 def _is_plain(text: str) -> bool:
     """Whether ``text`` has no character that the plain token pattern would read differently:
     combining marks (and the joiners, modifiers and selectors kept with them) and CJK."""
-    if text.isascii() or max(text) < "\u0300":
+    if text.isascii():
         return True
-    for char in set(text):
-        if char < "\u0300":
-            continue
+    for char in set(_PAST_U02FF.findall(text)):  # the few characters that may matter, found in C
         plain = _PLAIN_CHAR.get(char)
         if plain is None:
             cp = ord(char)
