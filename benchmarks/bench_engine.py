@@ -9,6 +9,7 @@ are noisy, so compare ratios rather than absolute times across runs.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import re
 import shutil
@@ -74,6 +75,42 @@ def scaled_copy(path: Path, times: int, seed: int, edit: bool) -> str:
     return "\n".join(out)
 
 
+def many_sections(count: int, seed: int) -> tuple[str, str]:
+    """Two versions with ``count`` short sections each (~50 bytes: a few words of NEC 2024 in a
+    row, so sections share common words and phrases as real ones do); the new version renames,
+    edits, drops, adds and moves a few percent of them."""
+    words = re.findall(r"[A-Za-z][A-Za-z']+", NEC_NEW.read_text(encoding="utf-8"))
+    rng = random.Random(seed)
+
+    def passage(length: int) -> str:
+        start = rng.randrange(len(words) - length)
+        return " ".join(words[start : start + length])
+
+    sections = [(passage(2).title(), passage(6) + ".") for _ in range(count)]
+    new_sections = []
+    for title, body in sections:
+        roll = rng.random()
+        if roll < 0.03:
+            continue  # removed
+        if roll < 0.06:
+            new_sections.append((passage(2).title(), passage(6) + "."))  # added
+        if rng.random() < 0.1:
+            title = passage(2).title()
+        if rng.random() < 0.2:
+            body_words = body.split(" ")
+            body_words[rng.randrange(len(body_words))] = rng.choice(words)
+            body = " ".join(body_words)
+        new_sections.append((title, body))
+    for _ in range(count // 20):  # moves
+        a, b = rng.randrange(len(new_sections)), rng.randrange(len(new_sections))
+        new_sections.insert(b, new_sections.pop(a))
+
+    def text(items: list[tuple[str, str]]) -> str:
+        return "# Many sections\n\n" + "".join(f"## {n}. {t}\n\n{b}\n\n" for n, (t, b) in enumerate(items, 1))
+
+    return text(sections), text(new_sections[:count])
+
+
 def peak_memory_mb(old: Path, new: Path) -> float:
     code = (
         "import resource, sys; sys.path.insert(0, %r)\n"
@@ -101,6 +138,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip-100", action="store_true")
+    parser.add_argument("--sections", type=int, default=0,
+                        help="also time two versions with this many short sections each (e.g. 10000)")
     args = parser.parse_args()
     print(f"accelerator (fast-diff-match-patch) available: {worddiff.ACCELERATED}")
 
@@ -108,6 +147,12 @@ def main() -> None:
     peer = median_time(lambda: git_word_diff(NEC_OLD, NEC_NEW), args.runs) if shutil.which("git") else float("nan")
     print(f"NEC pair, whole pipeline: {ours * 1000:.1f} ms median of {args.runs}; "
           f"git diff --word-diff {peer * 1000:.1f} ms; ratio {ours / peer:.2f}x")
+
+    command = [sys.executable, "-m", "policydiff", str(NEC_OLD), str(NEC_NEW), "--json"]
+    cli = median_time(lambda: subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=False), args.runs)
+    cached = Path(importlib.util.cache_from_source(str(ROOT / "policydiff" / "core" / "compare.py"))).exists()
+    print(f"NEC pair, `policydiff OLD NEW --json`, whole process: {cli * 1000:.0f} ms median of {args.runs} "
+          f"(bytecode {'cached' if cached else 'not cached: compiled from source each run'})")
 
     with tempfile.TemporaryDirectory() as tmp:
         timings = {}
@@ -126,6 +171,19 @@ def main() -> None:
                   f"git {peer:6.3f} s; ratio {timings[factor] / peer:6.1f}x; peak RSS {mem:.0f} MB")
         for a, b in zip(factors, factors[1:]):
             print(f"growth x{a} -> x{b}: {timings[b] / timings[a]:.1f}x time for {b // a}x input")
+
+    if args.sections:
+        with tempfile.TemporaryDirectory() as tmp:
+            old, new = Path(tmp, "old-many.md"), Path(tmp, "new-many.md")
+            texts = many_sections(args.sections, seed=3)
+            old.write_text(texts[0], encoding="utf-8")
+            new.write_text(texts[1], encoding="utf-8")
+            size_kb = (old.stat().st_size + new.stat().st_size) / 1024
+            ours = median_time(lambda: pipeline(old, new), 3)
+            peer = median_time(lambda: git_word_diff(old, new), 3)
+            mem = peak_memory_mb(old, new)
+            print(f"{args.sections} sections per side ({size_kb:.0f} KB): {ours:.2f} s median of 3; "
+                  f"git {peer:.3f} s; ratio {ours / peer:.0f}x; peak RSS {mem:.0f} MB")
 
     a, b = unrelated_text(1, 40_000), unrelated_text(2, 40_000)
     for accelerate in ([True, False] if worddiff.ACCELERATED else [False]):

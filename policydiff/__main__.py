@@ -9,7 +9,7 @@ import time
 from typing import Sequence
 
 from policydiff import __version__
-from policydiff.core.present import OPTIONS, STYLES, options_from
+from policydiff.core.option_specs import OPTIONS, STYLES, options_from
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
 
@@ -195,8 +195,8 @@ def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 
 def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # One write: json.dump would write each of its thousands of pieces to the stream.
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _fail(message: str) -> int:

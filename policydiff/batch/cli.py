@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from policydiff.core.present import OPTIONS, options_from
+from policydiff.core.option_specs import OPTIONS, options_from
 
 EXIT_OK, EXIT_ERROR = 0, 2
 

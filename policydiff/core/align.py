@@ -300,7 +300,11 @@ class _Features:
         title_terms = [terms(s.bare_title) for s in sections]
         body_counts = [Counter(t) for t in body_terms]
         title_counts = [Counter(t) for t in title_terms]
-        grams = [{f"{a} {b}" for a, b in zip(t, t[1:])} for t in body_terms]
+        grams: list[set[str]] = []
+        one_copy: dict[str, str] = {}  # each distinct bigram held once, however many sections use it
+        for t in body_terms:
+            bigrams = [f"{a} {b}" for a, b in zip(t, t[1:])]
+            grams.append(set(map(one_copy.setdefault, bigrams, bigrams)))
         body_idf = _idf((c.keys() for c in body_counts), n)
         title_idf = _idf((c.keys() for c in title_counts), n)
         gram_idf = _idf(grams, n)
@@ -518,18 +522,23 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     n_old, n = len(f.old_ids), len(f.body)
     n_new = n - n_old
 
-    def matrix(vectors: Sequence[dict[str, float]], binary: bool = False) -> sparse.csr_matrix:
+    def matrix(vectors: Sequence[dict[str, float]]) -> sparse.csr_matrix:
+        # Column numbers in order of first use, found in C loops (no Python loop per entry): each
+        # term keeps the position of its first use, and ranking those numbers closes the gaps.
+        lengths = np.fromiter(map(len, vectors), dtype=np.int64, count=n)
+        size = int(lengths.sum())
         vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for r, vector in enumerate(vectors):
-            rows.extend(itertools.repeat(r, len(vector)))
-            cols.extend(vocabulary.setdefault(t, len(vocabulary)) for t in vector)
-            vals.extend(itertools.repeat(1.0, len(vector)) if binary else vector.values())
-        return sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(n, max(len(vocabulary), 1))
+        first_use = np.fromiter(
+            map(vocabulary.setdefault, itertools.chain.from_iterable(vectors), itertools.count()),
+            dtype=np.int64,
+            count=size,
         )
+        cols = np.unique(first_use, return_inverse=True)[1].reshape(-1)
+        rows = np.repeat(np.arange(n), lengths)
+        vals = np.fromiter(
+            itertools.chain.from_iterable(v.values() for v in vectors), dtype=np.float64, count=size
+        )
+        return sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(len(vocabulary), 1)))
 
     body, title = matrix(f.body), matrix(f.title)
     # Containment of row a in row b: a's rarity-weighted bigrams found in b, over a's total
@@ -538,8 +547,10 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
         [len(g) >= MIN_SHINGLES and t > 0 for g, t in zip(f.shingles, f.shingle_total)], dtype=bool
     )
     totals = np.where(judged, np.asarray(f.shingle_total, dtype=np.float64), np.inf)
-    grams = (sparse.diags(1.0 / totals) @ matrix(f.shingles)).tocsr()
-    present = matrix(f.shingles, binary=True)
+    shingles = matrix(f.shingles)
+    grams = (sparse.diags(1.0 / totals) @ shingles).tocsr()
+    present = shingles
+    present.data[:] = 1.0
     olds, news = slice(0, n_old), slice(n_old, n)
 
     if exact:
@@ -560,21 +571,22 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
                 rows_first = left[first]
                 width = second_t.shape[1]
                 k = min(TOP_K, width)
-                block = max(1, 2_000_000 // max(width, 1))
+                block = max(1, 1_000_000 // max(width, 1))
                 for start in range(0, rows_first.shape[0], block):
                     product = (rows_first[start : start + block] @ second_t).toarray()
-                    best = np.argpartition(-product, k - 1, axis=1)[:, :k]
+                    best = np.argpartition(np.negative(product, out=product), k - 1, axis=1)[:, :k]
+                    np.negative(product, out=product)
                     r = np.repeat(np.arange(product.shape[0]), k)
                     c = best.ravel()
                     keep = product[r, c] > 0
                     r, c = r[keep] + start, c[keep]
-                    found.append(c * n_old + r if flip else r * n_new + c)
+                    found.append(c * n_new + r if flip else r * n_new + c)  # old * n_new + new
         if not found:
             return
         codes = np.unique(np.concatenate(found))
         rows, cols = codes // n_new, codes % n_new
         values = [np.zeros(len(codes)) for _ in range(4)]
-        step = 50_000
+        step = 10_000  # candidate pairs per batch: each gathers both sections' rows of every matrix
         for at in range(0, len(codes), step):
             a, b = rows[at : at + step], cols[at : at + step] + n_old
             values[0][at : at + step] = np.asarray(body[a].multiply(body[b]).sum(axis=1)).ravel()
@@ -805,8 +817,14 @@ class _Aligner:
         for (lo_old, lo_new), (hi_old, hi_new) in zip(pairs, pairs[1:]):
             if not lo_new < hi_new:
                 continue
-            gap_old = [a for a in _between(self.sim.old_ids, lo_old, hi_old) if self.free_old(a)]
-            gap_new = [b for b in _between(self.sim.new_ids, lo_new, hi_new) if self.free_new(b)]
+            between_old = _between(self.sim.old_ids, lo_old, hi_old)
+            between_new = _between(self.sim.new_ids, lo_new, hi_new)
+            # One free section and the rest blocked, at most: a long gap (across a move) is no
+            # place, told without looking at each of its sections.
+            if len(between_old) > 1 + len(self.blocked_old) or len(between_new) > 1 + len(self.blocked_new):
+                continue
+            gap_old = [a for a in between_old if self.free_old(a)]
+            gap_new = [b for b in between_new if self.free_new(b)]
             if len(gap_old) != 1 or len(gap_new) != 1:
                 continue
             # Every section in between must be free: a gap holding paired sections is no place.

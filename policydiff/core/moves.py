@@ -33,32 +33,39 @@ class _Piece:
     """Change region (a run of ops between equal text with words) within the pair's diff."""
     section: int
     text: str
-    words: list[str]
+    words: str
+    """Its words, lower-cased, joined by spaces: one string, not one object per word (the pieces of
+    a long rewrite hold hundreds of thousands of words at once)."""
+    count: int
+    """How many words."""
 
 
-def _pieces(pairs: Sequence[SectionPair], kind: str) -> list[_Piece]:
-    """Paragraphs (lines) of the deleted (``-``) or inserted (``+``) runs with enough words."""
-    out: list[_Piece] = []
+def _pieces(pairs: Sequence[SectionPair]) -> tuple[list[_Piece], list[_Piece]]:
+    """Paragraphs (lines) of the deleted (``-``) and of the inserted (``+``) runs with enough
+    words, read in one pass over the ops."""
+    deleted: list[_Piece] = []
+    inserted: list[_Piece] = []
     for k, pair in enumerate(pairs):
-        section = pair.old_index if kind == "-" else pair.new_index
-        if section is None:
-            continue
         region = 0
         for op in pair.body_diff.ops:
             if op.kind in "=~":
                 if _WORD.search(op.old):
                     region += 1
                 continue
-            if op.kind != kind:
+            section = pair.old_index if op.kind == "-" else pair.new_index
+            if section is None:
                 continue
+            out = deleted if op.kind == "-" else inserted
             for line in op.text.split("\n"):
-                words = [w.lower() for w in _WORD.findall(line)]
+                # Lower-casing ASCII keeps every character and its class: the line at once.
+                words = _WORD.findall(line.lower()) if line.isascii() else [w.lower() for w in _WORD.findall(line)]
                 if len(words) >= MIN_WORDS:
-                    out.append(_Piece(k, region, section, line.strip(), words))
-    return out
+                    out.append(_Piece(k, region, section, line.strip(), " ".join(words), len(words)))
+    return deleted, inserted
 
 
-def _grams(words: list[str]) -> set[tuple[str, str, str]]:
+def _grams(piece: _Piece) -> set[tuple[str, str, str]]:
+    words = piece.words.split(" ")
     return set(zip(words, words[1:], words[2:]))
 
 
@@ -66,18 +73,20 @@ def find_moved_passages(pairs: Sequence[SectionPair], options: Options) -> tuple
     """Deleted paragraphs found again among the insertions, best matches first, one to one."""
     from policydiff.core.worddiff import diff_words
 
-    deleted = _pieces(pairs, "-")
-    inserted = _pieces(pairs, "+")
+    deleted, inserted = _pieces(pairs)
     if not deleted or not inserted:
         return ()
+    deleted_grams = [_grams(piece) for piece in deleted]
+    # Only 3-grams that some deleted paragraph has can vote: the rest are not indexed at all.
+    wanted = set().union(*deleted_grams)
     index: dict[tuple[str, str, str], list[int]] = {}
     for n, piece in enumerate(inserted):
-        for gram in _grams(piece.words):
+        for gram in _grams(piece) & wanted:
             index.setdefault(gram, []).append(n)
     found: list[tuple[float, int, int, WordDiff]] = []
     for d, piece in enumerate(deleted):
         votes: dict[int, int] = {}
-        for gram in _grams(piece.words):
+        for gram in deleted_grams[d]:
             posting = index.get(gram)
             if posting and len(posting) <= MAX_POSTING:
                 for n in posting:
@@ -87,12 +96,12 @@ def find_moved_passages(pairs: Sequence[SectionPair], options: Options) -> tuple
             other = inserted[n]
             if other.pair == piece.pair and other.region == piece.region:
                 continue  # replaced in place: an edit, not a move
-            if shared < max(2, len(piece.words) // 5):
+            if shared < max(2, piece.count // 5):
                 continue
             diff = diff_words(piece.text, other.text, options)
             kept = diff.stats.words_unchanged + diff.stats.words_ignored
-            if kept >= MIN_KEPT * len(piece.words):
-                found.append((kept / len(piece.words), d, n, diff))
+            if kept >= MIN_KEPT * piece.count:
+                found.append((kept / piece.count, d, n, diff))
     found.sort(key=lambda x: (-x[0], x[1], x[2]))
     used_d: set[int] = set()
     used_n: set[int] = set()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Iterable, Literal, Sequence
 
 from policydiff.core import invisible
+# Defined apart so that the command line can build its flags without importing this module.
+from policydiff.core.option_specs import OPTIONS, STYLES, OptionSpec, Style, options_from
 from policydiff.core.model import Comparison, Document, Kind, Op, Options, Section, SectionPair, Status
 
 __all__ = [
@@ -38,42 +40,6 @@ WEAK_MATCH = 0.5
 
 # --------------------------------------------------------------------------------------------
 # The ignore options: one definition for the menu, the settings, the command line and the report
-
-
-@dataclass(frozen=True, slots=True)
-class OptionSpec:
-    attr: str
-    """The :class:`~policydiff.core.model.Options` field (``ignore_case``)."""
-    menu: str
-    """Menu text with its mnemonic (``Ignore &Case``)."""
-    tip: str
-    """One line: what it does."""
-    short: str
-    """In the window's summary line (``case``)."""
-    label: str
-    """In the report (``letter case``)."""
-
-    @property
-    def cli(self) -> str:
-        """The command-line flag (``--ignore-case``)."""
-        return "--" + self.attr.replace("_", "-")
-
-
-OPTIONS: tuple[OptionSpec, ...] = (
-    OptionSpec("ignore_case", "Ignore &Case", "Treat Data and data as the same word", "case", "letter case"),
-    OptionSpec("ignore_whitespace", "Ignore &Whitespace", "Treat any run of spaces and line breaks as the same",
-               "whitespace", "white space and line breaks"),
-    OptionSpec("ignore_typography", "Ignore &Typography",
-               "Treat curly/straight quotes, dashes and non-breaking spaces as the same",
-               "typography", "typography (quotes, dashes, non-breaking spaces)"),
-    OptionSpec("ignore_numbering", "Ignore &Numbering", "Treat section and list numbers (6., (b), 12.1) as the same",
-               "numbering", "section and list numbering"),
-)
-
-
-def options_from(values: dict[str, bool]) -> Options:
-    """Options from ``{attr: bool}`` (missing ones off)."""
-    return Options(**{spec.attr: bool(values.get(spec.attr, False)) for spec in OPTIONS})
 
 
 def ignored_labels(options: Options, *, short: bool = False) -> list[str]:
@@ -128,14 +94,6 @@ STATUS_TIPS: dict[str, str] = {
     "manual": "You paired these sections",
     "unpaired": "You took this section out of its pairing",
 }
-
-Style = Literal["standard", "colorblind", "blackline"]
-STYLES: dict[str, str] = {
-    "standard": "Red deletions struck through, green insertions underlined",
-    "colorblind": "Colour-blind safe: orange deletions struck through, blue insertions underlined",
-    "blackline": "Legal blackline: red deletions struck through, blue insertions double-underlined",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Palette:

@@ -300,3 +300,14 @@ def test_similarity_of_ranks_the_lawyers_pair_first(nec: Comparison) -> None:
     ranked = sorted(range(len(new_flat)), key=lambda j: -similarity_of(nec, children, j))
     assert new_flat[ranked[0]].bare_title == "Minor's Privacy"
     assert 0.0 <= similarity_of(nec, children, ranked[-1]) <= similarity_of(nec, children, ranked[0]) <= 1.0
+
+
+def test_comparing_leaves_the_garbage_collector_as_it_was() -> None:
+    """Collections are rarer during a comparison only: the thresholds are restored afterwards."""
+    import gc
+
+    from policydiff.core.structure import parse_document
+
+    before = gc.get_threshold()
+    compare(parse_document("# A\n\nOne two.\n", name="a.md"), parse_document("# A\n\nOne three.\n", name="b.md"))
+    assert gc.get_threshold() == before

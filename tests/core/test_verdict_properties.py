@@ -189,3 +189,20 @@ def test_the_issue_counterexamples(tmp_path: Path) -> None:
         same = subprocess.run([sys.executable, "-m", "policydiff", str(old), str(old), "--json"],
                               capture_output=True, text=True)
         assert same.returncode == 0, (k, same.stderr)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_letters_and_digits_are_the_word_characters_of_any_text(text: str) -> None:
+    """The verdict's shortcut keeps exactly the characters words are made of (``str.isalnum``),
+    whatever the script, punctuation or lone surrogate."""
+    from policydiff.core.compare import _letters_and_digits
+
+    assert _letters_and_digits(text) == "".join(c for c in text if c.isalnum())
+
+
+def test_same_letters_in_other_words_still_differ() -> None:
+    """Equal letters and digits do not make equal words: the tokens are still compared."""
+    old = parse_document("# T\n\nWe share data.\n", name="old.md")
+    new = parse_document("# T\n\nWe sh are data.\n", name="new.md")
+    assert not compare(old, new).identical

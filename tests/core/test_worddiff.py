@@ -420,3 +420,20 @@ def test_revised_policies_both_back_ends(old_name: str, new_name: str) -> None:
     assert fast.stats == pure.stats and fast.ops == pure.ops
     assert fast.stats.change_ratio < 0.2
     assert Op("=", "", "") not in fast.ops
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.booleans(), st.booleans())
+def test_an_empty_side_gives_what_the_full_diff_gives(text: str, added: bool, ignore_case: bool) -> None:
+    """Added and removed sections skip the diff machinery, with the same ops and counts."""
+    from policydiff.core.model import DiffStats
+
+    options = Options(ignore_case=ignore_case)
+    old, new = ("", text) if added else (text, "")
+    if old == new:
+        return
+    full = wd._diff(min(old, new), max(old, new), options, ACCELERATED)
+    if old > new:
+        s = full.stats
+        full = WordDiff(wd._mirror(full.ops), DiffStats(s.words_deleted, s.words_inserted, 0, 0), full.coarse)
+    assert diff_words(old, new, options) == full
