@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import gc
 import itertools
 import re
-import threading
-from contextlib import contextmanager
-from typing import Iterator
 
+from policydiff.core import collector
 from policydiff.core.align import Alignment, Similarity, align, moved_pairs, similarity_matrix
 from policydiff.core.groups import components, group_diffs
 from policydiff.core.model import (
@@ -56,7 +53,7 @@ def compare(
     overrides: Overrides = Overrides(),
 ) -> Comparison:
     """Align the two documents' sections and diff the words inside each pair."""
-    with _fewer_collections():
+    with collector.less_often():
         similarity = similarity_matrix(old, new)
         return _build(old, new, similarity, options, overrides, cache={})
 
@@ -96,36 +93,8 @@ def _build(
     cache: _DiffCache,
 ) -> Comparison:
     # Each text is tokenized once, for its diffs and the verdict.
-    with shared_tokens(), _fewer_collections():
+    with shared_tokens(), collector.less_often():
         return _build_shared(old, new, similarity, options, overrides, cache)
-
-
-_GC_FIRST_THRESHOLD = 50_000
-"""Allocations between collections of the youngest generation while comparing (Python's default:
-700). A comparison makes millions of objects that live to its end and few reference cycles, and
-each collection walks the survivors: on NEC x100 the default spends ~8 % of the time there."""
-_gc_lock = threading.Lock()
-_gc_users = 0
-_gc_saved: tuple[int, int, int] = (700, 10, 10)
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Collect garbage less often during a comparison; the first comparison to start saves the
-    thresholds and the last to end restores them (comparisons may run in several threads)."""
-    global _gc_users, _gc_saved
-    with _gc_lock:
-        if _gc_users == 0:
-            _gc_saved = gc.get_threshold()
-            gc.set_threshold(max(_gc_saved[0], _GC_FIRST_THRESHOLD), _gc_saved[1], _gc_saved[2])
-        _gc_users += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_users -= 1
-            if _gc_users == 0:
-                gc.set_threshold(*_gc_saved)
 
 
 def _build_shared(
@@ -152,7 +121,7 @@ def _build_shared(
         new=new,
         pairs=pairs,
         stats=stats,
-        same_words=_same_words(old, new, options),
+        same_words=have_same_words(old, new, options),
         options=options,
         overrides=overrides,
         similarity=similarity,
@@ -254,7 +223,7 @@ def _pairs(
     return tuple(placed)
 
 
-def _same_words(old: Document, new: Document, options: Options) -> bool:
+def have_same_words(old: Document, new: Document, options: Options) -> bool:
     """Whether both documents have the same words in the same order (the verdict). No word spans
     a line break, so the lines both readings begin and end with are the same words already: only
     the lines between are tokenized (between two close versions, a few)."""

@@ -20,7 +20,6 @@ naming the path and the problem.
 
 from __future__ import annotations
 
-import gc
 import html
 import os
 import re
@@ -36,6 +35,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from policydiff.core import collector
 from policydiff.core.load import MAX_BYTES, LoadError, decode, read_bytes
 from policydiff.core.model import Comparison, Document, Kind, Options
 
@@ -406,19 +406,12 @@ def _chunk_job(args: tuple[list[str], list[str], Options]) -> tuple[list[int], l
     without a second comparison. Most steps of a long history change only markup or links, so a
     run of them shares one section list and costs one comparison; the verdict (``identical``)
     still reads each step's own texts."""
-    # The parser and the comparison allocate millions of short-lived objects and leave none in a
-    # reference cycle: the cycle collector's passes over them were 10-25 % of a chunk's time.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():  # the parser and the comparison leave no reference cycles
         return _chunk_steps(*args)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _chunk_steps(ids: list[str], texts: list[str], options: Options) -> tuple[list[int], list[dict[str, object]]]:
-    from policydiff.core.compare import _same_words, compare
+    from policydiff.core.compare import compare, have_same_words
     from policydiff.core.model import Section
     from policydiff.core.structure import parse_document
 
@@ -450,7 +443,7 @@ def _chunk_steps(ids: list[str], texts: list[str], options: Options) -> tuple[li
         if seen is None:
             entry = counted[key] = step_entry(compare(old, new, options=options), ids[k - 1], ids[k])
         else:
-            entry = dict(seen, identical=_same_words(old, new, options))
+            entry = dict(seen, identical=have_same_words(old, new, options))
             entry.update({"from": ids[k - 1], "to": ids[k]})
         steps.append(entry)
         docs.pop(k - 1, None)

@@ -23,16 +23,15 @@ in and is compared like any other text; ``Document.omitted`` says why it was set
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from policydiff.core import collector
 from policydiff.core.model import Decision, Document, OmittedLine
 from policydiff.core.plaintext import NAVIGATION_RE, plain_to_markdown
 from policydiff.core.sections import Entry, build_tree, render_blocks, render_inline, split_number
@@ -112,25 +111,11 @@ class _Block:
     """For a list whose items are sections: one heading block per item, then its text."""
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cycle collector paused while a document is read: its tokens and blocks form no cycles,
-    yet on a long policy the collector's full passes walk every one of them again and again (a
-    quarter of the time for a 5 MB text). Reference counting frees memory as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def parse_document(
     text: str, *, name: str = "<text>", path: str | None = None, sha256: str = "", encoding: str = "utf-8"
 ) -> Document:
     """Recover the structure of a policy text (markdown, plain text or a saved web page)."""
-    with _collector_paused():
+    with collector.paused():  # its tokens and blocks form no cycles
         return _parse_document(text, name=name, path=path, sha256=sha256, encoding=encoding)
 
 

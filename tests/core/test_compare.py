@@ -310,4 +310,28 @@ def test_comparing_leaves_the_garbage_collector_as_it_was() -> None:
 
     before = gc.get_threshold()
     compare(parse_document("# A\n\nOne two.\n", name="a.md"), parse_document("# A\n\nOne three.\n", name="b.md"))
-    assert gc.get_threshold() == before
+    assert gc.get_threshold() == before and gc.isenabled()
+
+
+def test_the_collector_comes_back_when_the_last_of_several_threads_leaves() -> None:
+    import gc
+    import threading
+
+    from policydiff.core import collector
+
+    inside, leave = threading.Barrier(3), threading.Event()
+
+    def work() -> None:
+        with collector.paused(), collector.less_often():
+            inside.wait()
+            leave.wait()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    inside.wait()
+    assert not gc.isenabled() and gc.get_threshold()[0] >= collector.FIRST_GENERATION_THRESHOLD
+    leave.set()
+    for thread in threads:
+        thread.join()
+    assert gc.isenabled() and gc.get_threshold()[0] < collector.FIRST_GENERATION_THRESHOLD
