@@ -121,8 +121,10 @@ def test_print_to_pdf(report_file, tmp_path):
     assert data.startswith(b"%PDF") and len(data) > 20_000
 
 
-def test_nec_prints_on_at_most_fifteen_pages(tmp_path):
-    """Sections flow (no forced page breaks): the NEC report fits on 15 A4 pages or fewer."""
+def test_nec_prints_without_a_page_per_section(tmp_path):
+    """Sections flow (no forced page breaks): the NEC report's 35 section pairs print on far fewer
+    A4 pages than 35. The count depends on the browser and its fonts (14 with an earlier Chromium,
+    16 with Chromium 156 and DejaVu), so the bound leaves room for that and no more."""
     import re
 
     from policydiff.core.compare import compare
@@ -136,4 +138,4 @@ def test_nec_prints_on_at_most_fifteen_pages(tmp_path):
     result = chromium(tmp_path, path.as_uri(), f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
     assert result.returncode == 0, result.stderr[-2000:]
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
-    assert 1 <= pages <= 15
+    assert 1 <= pages <= 18
