@@ -261,13 +261,14 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, dept
             continue
         if token.type == "paragraph_open" and token.level == 0:
             inline = tokens[i + 1]
-            for k, (shift, children) in enumerate(_hard_lines(inline.children or [])):
-                text = render_inline(children).strip()
-                if text:
-                    blocks.append(
-                        _Block("line", text, line + shift, emphasis=_emphasised(children),
-                               link_only=_link_only(children), paragraph_start=k == 0)
-                    )
+            for k, (shift, whole) in enumerate(_hard_lines(inline.children or [])):
+                for part, children in enumerate(_unglued(whole)):
+                    text = render_inline(children).strip()
+                    if text:
+                        blocks.append(
+                            _Block("line", text, line + shift, emphasis=_emphasised(children),
+                                   link_only=_link_only(children), paragraph_start=k == 0 or part > 0)
+                        )
             i += 3
             continue
         end = _block_end(tokens, i)
@@ -283,6 +284,24 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, dept
     return blocks
 
 
+def _unglued(children: list[Token]) -> list[list[Token]]:
+    """A line, or the sentence and the numbered bold title glued onto its end when a page's
+    conversion lost the break between them (``... applicable law.21. **12. Indemnity.**``)."""
+    end = len(children)
+    while end and children[end - 1].type == "text" and not children[end - 1].content.strip():
+        end -= 1
+    if end < 4 or children[end - 1].type != "strong_close":
+        return [children]
+    start = max(k for k, c in enumerate(children[:end]) if c.type == "strong_open")
+    before = render_inline(children[:start]).rstrip()
+    title = render_inline(children[start:]).strip()
+    if not _GLUED_END_RE.search(before) or not dotted(split_number(title)[0]):
+        return [children]
+    return [children[:start], children[start:]]
+
+
+_GLUED_END_RE = re.compile(r"\w[.!?]['\u2019\u201d\")]?(?:\d{1,3}\.)?$")
+"""A sentence's end, perhaps with the list marker that the lost break left on it (``law.21.``)."""
 _QUOTE_RE = re.compile(r"^\s{0,3}> ?")
 _LAYOUT_PIPES_RE = re.compile(r"^\s*(?:\|\s*)+|(?:\s*\|)+(?=\s*$)")
 _RULE_ROW_RE = re.compile(r"^[\s|:\-]*-[\s|:\-]*$")
@@ -526,6 +545,10 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
             continue
         verdict = _line_heading(block, blocks, i, numbering, label_counts, later)
         if verdict is None:
+            if _continues_items(block, item_number):  # list-item sections numbered on in a bold line
+                block.rule = "bold numbered title continuing the list-item sections"
+                block.rank = min((numbered_rank or anchor_rank) + 1, 6)
+                item_number = dotted(split_number(block.text)[0])[0]
             continue
         kind, depth = verdict
         following = _next(blocks, i)
@@ -545,6 +568,18 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
                 block.rank = min((numbered_rank or anchor_rank) + 1, 6)
         else:
             block.rank = min((numbered_rank or anchor_rank) + 1, 6)
+
+
+def _continues_items(block: _Block, item_number: int | None) -> bool:
+    """A bold title numbered one on from the last list item taken for a section (``12.`` after the
+    item ``11. Warranty Disclaimers.``): the next section, written outside the list."""
+    number, rest = split_number(block.text)
+    return (
+        block.emphasis
+        and item_number is not None
+        and dotted(number) == (item_number + 1,)
+        and is_heading_text(rest, allow_period=True, max_words=_MAX_BOLD_WORDS)
+    )
 
 
 def _opens_numbering(block: _Block | None) -> bool:
