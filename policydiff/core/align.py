@@ -869,7 +869,11 @@ class _Aligner:
                 elif mine.get(first_child) and len(mine[first_child]) == 1:
                     q = next(iter(mine[first_child]))
                     title = self._title_like(p, q, old_side)
-                    if title > 0 if textless else title >= TITLE_SUPPORT:
+                    # ... when that partner is the counterpart of most of its paired children (a
+                    # section cut into clauses under a new heading), not of one child among others.
+                    kids = [c for c in _children_of(flat, p) if c in mine]
+                    most = 2 * sum(q in mine[c] for c in kids) >= len(kids)
+                    if most and (title > 0 if textless else title >= TITLE_SUPPORT):
                         target = q
                 if target is not None:
                     i, j = (p, target) if old_side else (target, p)
@@ -982,6 +986,15 @@ class _Aligner:
 def _between(ids: Sequence[int], lo: int, hi: int) -> Sequence[int]:
     """The ids strictly between lo and hi (ids sorted)."""
     return ids[bisect.bisect_right(ids, lo) : bisect.bisect_left(ids, hi)]
+
+
+def _children_of(flat: Sequence[Section], p: int) -> list[int]:
+    """Flat indices of the direct subsections of section ``p``."""
+    out, k = [], p + 1
+    for child in flat[p].children:
+        out.append(k)
+        k += sum(1 for _ in child.walk())
+    return out
 
 
 def _parents(flat: Sequence[Section]) -> dict[int, int]:

@@ -276,3 +276,17 @@ def test_a_summary_of_every_section_joins_none_of_them() -> None:
     comparison = compare(parse_document(old), parse_document(new))
     summary_pair = next(p for p in comparison.pairs if p.old is not None and p.old.title == "Summary")
     assert summary_pair.kind is Kind.REMOVED
+
+
+def test_a_new_heading_over_several_old_sections_is_added_not_the_first_ones_partner() -> None:
+    # The new version groups three old sections under a new heading with no text of its own,
+    # "Other Examples". Its first child came from old "Data Examples", a title word they share;
+    # but the heading gathers three old sections, so it is new, not a part of the first.
+    sections = _sections(17, 3)
+    named = [("Data Examples", sections[0][1]), ("Device Records", sections[1][1]), ("Cookie Notes", sections[2][1])]
+    old = _render(named)
+    new = "# Policy\n\n## Other Examples\n\n" + "\n\n".join(
+        f"### {t}\n\n" + "\n\n".join(ps) for t, ps in named) + "\n"
+    comparison = compare(parse_document(old), parse_document(new))
+    heading = [p for p in comparison.pairs if p.new is not None and p.new.title == "Other Examples"]
+    assert [p.kind for p in heading] == [Kind.ADDED]
