@@ -912,6 +912,8 @@ def _whole_list_sections(
     lone = len(items) == 1 and following is not None and following.kind != "heading" and (
         following.kind != "line" or is_prose(following.text)
     )
+    # A plain item after a lead-in ("We remove accounts that:") finishes its sentence.
+    after_lead_in = i > 0 and blocks[i - 1].kind == "line" and blocks[i - 1].text.endswith(":")
     openers = [t for t in block.tokens if t.type == "list_item_open" and t.level == 1]
     base = block.tokens[0].map[0] if block.tokens[0].map else 0
     out: list[_Block] = []
@@ -930,6 +932,7 @@ def _whole_list_sections(
         title = render_inline(title_children).strip()
         rest = item[3:]
         emphasis = _emphasised(title_children)
+        lone = lone and (emphasis or not after_lead_in)
         # A longer plain item is a sentence (a principle, a rule), unless it stands alone over
         # its paragraphs (``1. Establish rules for ...`` then its text): a numbered title.
         standing = lone and ordered and not lead
