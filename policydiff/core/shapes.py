@@ -174,6 +174,10 @@ class Numbering:
             if len(parts) == 1:
                 self.top.append(parts[0])
 
+    def restart(self) -> None:
+        """A new sequence starts at 1 (a second part of the document, numbered afresh)."""
+        self.top, self.current = [], ()
+
     def depth(self, number: str, rest: str, *, allow_period_words: int = 6) -> int:
         """Depth of a numbered heading line (1 for ``6``, 2 for ``6.1``), 0 when the numbering or the
         shape says it is not one; -1 for ``(a)``, ``A.``, ``IV.`` (one below the enclosing number)."""

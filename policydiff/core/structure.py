@@ -654,6 +654,8 @@ def _line_heading(
         block.rule = f"repeated label ({label_counts[key]} times), not a section"
         return None
     if number is not None:
+        if dotted(number) == (1,) and numbering.top and _next_number(blocks, i) == (2,):
+            numbering.restart()  # a second part numbered afresh (the terms of a second company)
         depth = numbering.depth(number, rest, allow_period_words=8 if block.emphasis else 6)
         if not depth:
             block.rule = "numbered line that does not continue the numbering"
@@ -687,6 +689,16 @@ def _line_heading(
         block.rule = "short plain line over prose"
         return "line", 0
     return None
+
+
+def _next_number(blocks: Sequence[_Block], i: int, reach: int = 200) -> tuple[int, ...]:
+    """The number of the next numbered title-shaped line after block ``i`` (within ``reach``)."""
+    for k in range(i + 1, min(i + 1 + reach, len(blocks))):
+        if blocks[k].kind == "line":
+            number, rest = split_number(blocks[k].text)
+            if number is not None and is_heading_text(rest, allow_period=True):
+                return dotted(number)
+    return ()
 
 
 def _sibling_of_previous(number: str, blocks: Sequence[_Block], i: int) -> bool:

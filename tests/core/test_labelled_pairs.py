@@ -17,10 +17,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import eval_alignment  # noqa: E402
 
 TARGET = 0.9
-FLOOR_OVERALL = 0.88
-"""What the engine reaches today over every labelled section (89 %): a regression guard below the target."""
-FLOOR_RECOVERED = 0.9
-"""Accuracy today on the sections whose headings the structure recovery finds (92 %): a regression floor."""
+FLOOR_OVERALL = 0.79
+"""What the engine reaches today over every labelled section (80 %): a regression guard below the target."""
+FLOOR_RECOVERED = 0.85
+"""Accuracy today on the sections whose headings the structure recovery finds (86 %): a regression floor."""
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +37,10 @@ def test_the_harness_finds_the_labelled_pairs_and_the_held_out_split(results) ->
 
 
 @pytest.mark.xfail(
-    reason="89.9 % of 503 labelled sections (tuned 90 %, held-out 88 %): 16 labelled headings are "
-    "not recovered (run-in titles, lettered clauses, long numbered titles) and the "
-    "rest are mostly many-to-many regroupings a one-sided merge or split cannot express",
+    reason="80 % of 633 labelled sections over 24 pairs (held-out 80 %, 90 % where the headings are "
+    "recovered): Quora terms 2022's headings are not recovered, Snapchat terms 2026 holds two "
+    "companies' terms and its old sections pair with the wrong company's copy; the rest is run-in "
+    "titles and many-to-many regroupings",
     strict=True,
 )
 def test_pairing_accuracy_reaches_the_target(results) -> None:
