@@ -970,6 +970,15 @@ class _Aligner:
                 proposals.append((body, i, j, old_side))
         self._accept(proposals, "resembles")
 
+    def _repeats(self, p: int, r: int, old_side: bool) -> bool:
+        """Whether sections ``p`` and ``r`` of the same version hold the same text: a page that
+        repeats a section (the terms of two companies, one after the other) repeats it, and the
+        other version's section is compared with one copy, not split between the two."""
+        row = self.sim._row if old_side else self.sim._col
+        a, b = row.get(p), row.get(r)
+        f = self.sim.features
+        return a is not None and b is not None and _cosine(f.body[a], f.body[b]) >= SAME_TEXT * 0.9
+
     def _accept(self, proposals: list[tuple[float, int, int, bool]], how: str) -> None:
         """Proposals (strength, old, new, whether the old section proposed), strongest first."""
         proposals.sort(key=lambda x: (-x[0], x[1] + x[2], abs(x[1] - x[2]), min(x[1], x[2])))
@@ -977,6 +986,10 @@ class _Aligner:
             if not (self.free_old(i) if old_side else self.free_new(j)):
                 continue
             if (i, j) in self.blocked_pairs or self._many_to_many(i, j):
+                continue
+            joiner, target = (i, j) if old_side else (j, i)
+            partners = (self.partners_new if old_side else self.partners_old).get(target, set())
+            if any(self._repeats(joiner, r, old_side) for r in partners):
                 continue
             if how != "contained" and (i in self.manual_old or j in self.manual_new):
                 continue  # the user's pairs get automatic partners only for text they contain

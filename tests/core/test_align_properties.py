@@ -290,3 +290,19 @@ def test_a_new_heading_over_several_old_sections_is_added_not_the_first_ones_par
     comparison = compare(parse_document(old), parse_document(new))
     heading = [p for p in comparison.pairs if p.new is not None and p.new.title == "Other Examples"]
     assert [p.kind for p in heading] == [Kind.ADDED]
+
+
+def test_a_section_the_new_page_repeats_pairs_with_one_copy() -> None:
+    # The new page holds the terms twice (one company's, then another's), the old page once:
+    # each old section is compared with one copy; the repetition is new text, not a split.
+    sections = _sections(23, 4)
+    old = _render(sections)
+    twice = [("Part One", [_paragraph(random.Random(1))])] + sections + [
+        ("Part Two", [_paragraph(random.Random(2))])] + sections
+    comparison = compare(parse_document(old), parse_document(_render(twice)))
+    for title, _ in sections:
+        mine = [p for p in comparison.pairs if p.old is not None and p.old.title == title]
+        assert len(mine) == 1 and mine[0].new is not None, title
+    for title, _ in sections:
+        copies = [p for p in comparison.pairs if p.new is not None and p.new.title == title]
+        assert [p.kind is Kind.ADDED for p in copies].count(True) == 1, title

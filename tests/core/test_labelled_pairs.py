@@ -17,10 +17,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import eval_alignment  # noqa: E402
 
 TARGET = 0.9
-FLOOR_OVERALL = 0.79
-"""What the engine reaches today over every labelled section (80 %): a regression guard below the target."""
-FLOOR_RECOVERED = 0.85
-"""Accuracy today on the sections whose headings the structure recovery finds (86 %): a regression floor."""
+FLOOR_OVERALL = 0.81
+"""What the engine reaches today over every labelled section (82 %): a regression guard below the target."""
+FLOOR_RECOVERED = 0.87
+"""Accuracy today on the sections whose headings the structure recovery finds (88 %): a regression floor."""
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,10 @@ def test_the_harness_finds_the_labelled_pairs_and_the_held_out_split(results) ->
 
 
 @pytest.mark.xfail(
-    reason="80 % of 633 labelled sections over 24 pairs (held-out 80 %, 90 % where the headings are "
+    reason="82 % of 633 labelled sections over 24 pairs (held-out 80 %, 90 % where the headings are "
     "recovered): Quora terms 2022's headings are not recovered, Snapchat terms 2026 holds two "
-    "companies' terms and its old sections pair with the wrong company's copy; the rest is run-in "
-    "titles and many-to-many regroupings",
+    "companies' terms and half its old sections pair with the other company's copy; the rest is "
+    "run-in titles and many-to-many regroupings",
     strict=True,
 )
 def test_pairing_accuracy_reaches_the_target(results) -> None:
