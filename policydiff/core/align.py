@@ -473,6 +473,12 @@ class Similarity:
         own_b = {w for w in f.distinctive[b] - f.words[a] if w in f.body[b]}
         return bool(own_a) and bool(own_b)
 
+    def same_version_body(self, index: int, other: int, old: bool) -> float:
+        """Body similarity of two sections of the same version (0 when either has no text)."""
+        rows = self._row if old else self._col
+        a, b = rows.get(index), rows.get(other)
+        return 0.0 if a is None or b is None else _cosine(self.features.body[a], self.features.body[b])
+
     def has_text(self, index: int, old: bool) -> bool:
         row = self._row.get(index) if old else self._col.get(index)
         return row is not None and bool(self.features.body[row])
@@ -974,10 +980,7 @@ class _Aligner:
         """Whether sections ``p`` and ``r`` of the same version hold the same text: a page that
         repeats a section (the terms of two companies, one after the other) repeats it, and the
         other version's section is compared with one copy, not split between the two."""
-        row = self.sim._row if old_side else self.sim._col
-        a, b = row.get(p), row.get(r)
-        f = self.sim.features
-        return a is not None and b is not None and _cosine(f.body[a], f.body[b]) >= SAME_TEXT * 0.9
+        return self.sim.same_version_body(p, r, old_side) >= SAME_TEXT * 0.9
 
     def _accept(self, proposals: list[tuple[float, int, int, bool]], how: str) -> None:
         """Proposals (strength, old, new, whether the old section proposed), strongest first."""

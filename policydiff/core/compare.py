@@ -94,39 +94,28 @@ def _build(
 ) -> Comparison:
     # Each text is tokenized once, for its diffs and the verdict.
     with shared_tokens(), collector.less_often():
-        return _build_shared(old, new, similarity, options, overrides, cache)
-
-
-def _build_shared(
-    old: Document,
-    new: Document,
-    similarity: Similarity,
-    options: Options,
-    overrides: Overrides,
-    cache: _DiffCache,
-) -> Comparison:
-    alignment = align(old, new, overrides, similarity=similarity)
-    pairs = _pairs(old, new, alignment, options, overrides, cache)
-    moved_passages = find_moved_passages(pairs, options)
-    stats = _stats(pairs)
-    stats = ComparisonStats(
-        **{f: getattr(stats, f) for f in ("sections_unchanged", "sections_changed", "sections_added",
-                                          "sections_removed", "sections_moved", "words")},
-        sections_merged=sum(1 for p in pairs if p.kind is Kind.MERGED),
-        sections_split=sum(1 for p in pairs if p.kind is Kind.SPLIT),
-        passages_moved=len(moved_passages),
-    )
-    return Comparison(
-        old=old,
-        new=new,
-        pairs=pairs,
-        stats=stats,
-        same_words=have_same_words(old, new, options),
-        options=options,
-        overrides=overrides,
-        similarity=similarity,
-        moved_passages=moved_passages,
-    )
+        alignment = align(old, new, overrides, similarity=similarity)
+        pairs = _pairs(old, new, alignment, options, overrides, cache)
+        moved_passages = find_moved_passages(pairs, options)
+        stats = _stats(pairs)
+        stats = ComparisonStats(
+            **{f: getattr(stats, f) for f in ("sections_unchanged", "sections_changed", "sections_added",
+                                              "sections_removed", "sections_moved", "words")},
+            sections_merged=sum(1 for p in pairs if p.kind is Kind.MERGED),
+            sections_split=sum(1 for p in pairs if p.kind is Kind.SPLIT),
+            passages_moved=len(moved_passages),
+        )
+        return Comparison(
+            old=old,
+            new=new,
+            pairs=pairs,
+            stats=stats,
+            same_words=have_same_words(old, new, options),
+            options=options,
+            overrides=overrides,
+            similarity=similarity,
+            moved_passages=moved_passages,
+        )
 
 
 def _pairs(

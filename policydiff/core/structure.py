@@ -548,7 +548,7 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
             if _continues_items(block, item_number):  # list-item sections numbered on in a bold line
                 block.rule = "bold numbered title continuing the list-item sections"
                 block.rank = min((numbered_rank or anchor_rank) + 1, 6)
-                item_number = dotted(split_number(block.text)[0])[0]
+                item_number = (item_number or 0) + 1
             continue
         kind, depth = verdict
         following = _next(blocks, i)
@@ -944,15 +944,15 @@ def _whole_list_sections(
         title = render_inline(title_children).strip()
         rest = item[3:]
         emphasis = _emphasised(title_children)
-        lone = lone and (emphasis or not after_lead_in)
+        alone = lone and (emphasis or not after_lead_in)
         # A longer plain item is a sentence (a principle, a rule), unless it stands alone over
         # its paragraphs (``1. Establish rules for ...`` then its text): a numbered title.
-        standing = lone and ordered and not lead
+        standing = alone and ordered and not lead
         shaped = is_heading_text(
             title, allow_period=len(title.split()) <= 8,
             max_words=_MAX_BOLD_WORDS if emphasis or standing else 10,
         )
-        if (not rest and not lone and not lead) or not shaped:
+        if (not rest and not alone and not lead) or not shaped:
             marker = int(opener.info) if opener.info.isdigit() else None
             if standing and marker is not None and marker == (last_number or 0) + 1:
                 return [], marker  # too long for a title, yet it counts in the numbering
