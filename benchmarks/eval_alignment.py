@@ -164,13 +164,14 @@ def evaluate_pair(directory: Path, held_out: bool, comparison: Comparison | None
     return result
 
 
-def evaluate(directory: Path = LABELLED) -> list[PairResult]:
+def evaluate(directory: Path = LABELLED, only: str | None = None) -> list[PairResult]:
     held = held_out_slugs(directory)
     pairs_dir = directory / "pairs"
     return [
         evaluate_pair(d, d.name in held)
         for d in sorted(pairs_dir.iterdir())
         if (d / "pairs.json").exists() and (d / "old.md").exists() and (d / "new.md").exists()
+        and (only is None or only in d.name)
     ]
 
 
@@ -196,12 +197,13 @@ def main() -> None:
     parser.add_argument("directory", nargs="?", type=Path, default=LABELLED)
     parser.add_argument("--no-concepts", action="store_true", help="align without the concept map")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every wrong section")
+    parser.add_argument("--only", metavar="TEXT", help="only the pairs whose folder name contains TEXT")
     args = parser.parse_args()
     if args.no_concepts:
         from policydiff.core import align
 
         align.USE_CONCEPTS = False
-    results = evaluate(args.directory)
+    results = evaluate(args.directory, args.only)
     for r in results:
         tag = "held-out" if r.held_out else "tuned"
         recovered = r.total - len(r.unrecovered)

@@ -17,7 +17,10 @@ mirrors the result):
 
 1. the user's overrides;
 2. a one-to-one core: confident pairs best first, then weaker pairs that keep the reading order
-   between confident ones (gap filling);
+   between confident ones (gap filling). Where a version holds a section twice (a page with the
+   terms of two companies), the other version's section takes the copy that lies in the run of
+   its neighbours: the heaviest chain of confident pairs that keeps the reading order on both
+   sides;
 3. weak pairs (low similarity) with neither title nor position support are undone;
 4. a leftover singleton between two paired neighbours pairs with the leftover singleton opposite
    when their titles or a little content agree (a renamed section in the same place);
@@ -85,6 +88,10 @@ VERBATIM = 0.8
 pair elsewhere (a like title, a few shared words) does not outweigh it."""
 MIN_SHINGLES = 8
 """A section with fewer distinct bigrams is too short to judge containment."""
+RUN_BONUS = 0.1
+"""Weight of a pair in the reading-order run for directly following the previous pair."""
+COPY_SCORE = 0.8
+"""A pair with another copy of a section scores at least this share of the pair in the run."""
 USE_CONCEPTS = True
 """Map privacy-policy synonyms to one concept (measured with and without: benchmarks/)."""
 PY_PAIRS = 5_000
@@ -376,6 +383,7 @@ class Similarity:
         self._title: dict[tuple[int, int], float] = {}
         self._contained: dict[tuple[int, int], float] = {}
         """(row, row) -> share of the first's text found in the second (either direction)."""
+        self._same_version: dict[tuple[int, int], float] = {}
         self._complete = False
         self._dense: list[list[list[float]]] | None = None
         """Body, title, old-in-new and new-in-old measures of every (old row, new row - n_old)."""
@@ -473,11 +481,25 @@ class Similarity:
         own_b = {w for w in f.distinctive[b] - f.words[a] if w in f.body[b]}
         return bool(own_a) and bool(own_b)
 
+    def unplaced(self, old_index: int, new_index: int) -> float:
+        """The similarity without the bonus for standing at the same relative place."""
+        a, b = self._row.get(old_index), self._col.get(new_index)
+        if a is None or b is None:
+            return 0.0
+        position = self.features.position
+        return self.get(old_index, new_index) / (1 + ORDER_BONUS * (1 - abs(position[a] - position[b])))
+
     def same_version_body(self, index: int, other: int, old: bool) -> float:
         """Body similarity of two sections of the same version (0 when either has no text)."""
         rows = self._row if old else self._col
         a, b = rows.get(index), rows.get(other)
-        return 0.0 if a is None or b is None else _cosine(self.features.body[a], self.features.body[b])
+        if a is None or b is None:
+            return 0.0
+        key = (a, b) if a < b else (b, a)
+        value = self._same_version.get(key)
+        if value is None:
+            value = self._same_version[key] = _cosine(self.features.body[a], self.features.body[b])
+        return value
 
     def has_text(self, index: int, old: bool) -> bool:
         row = self._row.get(index) if old else self._col.get(index)
@@ -745,10 +767,11 @@ class _Aligner:
     def core(self) -> None:
         """Confident pairs anywhere (moves included), then weaker ones that keep the reading order."""
         ranked = self._ranked(self.sim.scores.items())
+        run = self._run()
         for i, j, s in ranked:
             if s < PAIR_THRESHOLD:
                 break
-            if self._allowed(i, j) and not self._lives_elsewhere(i, j):
+            if self._allowed(i, j) and not self._lives_elsewhere(i, j) and not self._other_copy(i, j, s, run):
                 self.add(Match(i, j, s))
         # Gap filling: an unpaired section may pair, at a lower threshold, with a section that keeps
         # the reading order against every confident pair. The test "before all pairs that come
@@ -767,6 +790,68 @@ class _Aligner:
                 break
             if s < PAIR_THRESHOLD and self._allowed(i, j) and keeps_order(i, j):
                 self.add(Match(i, j, s))
+
+    def _run(self) -> tuple[dict[int, int], dict[int, int]]:
+        """The heaviest chain of confident pairs that keeps the reading order on both sides: each
+        pair weighs its similarity (without the bonus for relative place, which would split a run
+        between two copies) and ``RUN_BONUS`` more when it directly follows the previous pair on
+        both sides. Returned as old -> new and new -> old."""
+        old_rank = {i: k for k, i in enumerate(self.sim.old_ids)}
+        new_rank = {j: k for k, j in enumerate(self.sim.new_ids)}
+        pairs = sorted(
+            (old_rank[i], new_rank[j], i, j)
+            for (i, j), s in self.sim.scores.items()
+            if s >= PAIR_THRESHOLD and i in old_rank and j in new_rank
+        )
+        size = len(self.sim.new_ids) + 1
+        tree = [(0.0, -1)] * (size + 1)  # Fenwick tree: prefix maximum of (value, pair) by new rank
+
+        def best_before(k: int) -> tuple[float, int]:
+            found = (0.0, -1)
+            while k > 0:
+                found = max(found, tree[k])
+                k -= k & -k
+            return found
+
+        def record(k: int, item: tuple[float, int]) -> None:
+            k += 1
+            while k <= size:
+                if item > tree[k]:
+                    tree[k] = item
+                k += k & -k
+
+        value: list[float] = [0.0] * len(pairs)
+        previous: list[int] = [-1] * len(pairs)
+        at: dict[tuple[int, int], int] = {}
+        for _, group in itertools.groupby(range(len(pairs)), key=lambda p: pairs[p][0]):
+            members = list(group)
+            for p in members:
+                a, b, i, j = pairs[p]
+                best, before = best_before(b)
+                follows = at.get((a - 1, b - 1))
+                if follows is not None and value[follows] + RUN_BONUS > best:
+                    best, before = value[follows] + RUN_BONUS, follows
+                value[p], previous[p] = best + self.sim.unplaced(i, j), before
+            for p in members:
+                at[pairs[p][:2]] = p
+                record(pairs[p][1], (value[p], p))
+        old_to_new: dict[int, int] = {}
+        p = max(range(len(pairs)), key=value.__getitem__, default=-1)
+        while p >= 0:
+            old_to_new[pairs[p][2]] = pairs[p][3]
+            p = previous[p]
+        return old_to_new, {j: i for i, j in old_to_new.items()}
+
+    def _other_copy(self, i: int, j: int, s: float, run: tuple[dict[int, int], dict[int, int]]) -> bool:
+        """Whether (i, j) pairs a section with one copy of a text its version holds twice (a page
+        with the terms of two companies) while the run of its neighbours goes through the other
+        copy: the copy in the run is the counterpart."""
+        old_to_new, new_to_old = run
+        other = old_to_new.get(i, j)
+        if other != j and s >= COPY_SCORE * self.sim.get(i, other) and self._repeats(j, other, False, i):
+            return True
+        other = new_to_old.get(j, i)
+        return other != i and s >= COPY_SCORE * self.sim.get(other, j) and self._repeats(i, other, True, j)
 
     def _lives_elsewhere(self, i: int, j: int) -> bool:
         """Whether the text of one of the two sections is found nearly whole in another section of
@@ -976,11 +1061,19 @@ class _Aligner:
                 proposals.append((body, i, j, old_side))
         self._accept(proposals, "resembles")
 
-    def _repeats(self, p: int, r: int, old_side: bool) -> bool:
-        """Whether sections ``p`` and ``r`` of the same version hold the same text: a page that
-        repeats a section (the terms of two companies, one after the other) repeats it, and the
-        other version's section is compared with one copy, not split between the two."""
-        return self.sim.same_version_body(p, r, old_side) >= SAME_TEXT * 0.9
+    def _repeats(self, p: int, r: int, old_side: bool, target: int) -> bool:
+        """Whether section ``p`` repeats section ``r`` of its own version, the partner of
+        ``target``: a page that repeats a section (the terms of two companies, one after the
+        other) repeats it, and the other version's section is compared with one copy, not split
+        between the two. A copy holds the same text, or carries the same title over text as like
+        ``r``'s as like ``target``'s (the second company's wording of the same clause)."""
+        own = self.sim.same_version_body(p, r, old_side)
+        if own >= SAME_TEXT * 0.9:
+            return True
+        flat = self.flat_old if old_side else self.flat_new
+        if not own or flat[p].bare_title.casefold() != flat[r].bare_title.casefold():
+            return False
+        return own >= (self.sim.body(p, target) if old_side else self.sim.body(target, p))
 
     def _accept(self, proposals: list[tuple[float, int, int, bool]], how: str) -> None:
         """Proposals (strength, old, new, whether the old section proposed), strongest first."""
@@ -992,7 +1085,7 @@ class _Aligner:
                 continue
             joiner, target = (i, j) if old_side else (j, i)
             partners = (self.partners_new if old_side else self.partners_old).get(target, set())
-            if any(self._repeats(joiner, r, old_side) for r in partners):
+            if any(self._repeats(joiner, r, old_side, target) for r in partners):
                 continue
             if how != "contained" and (i in self.manual_old or j in self.manual_new):
                 continue  # the user's pairs get automatic partners only for text they contain

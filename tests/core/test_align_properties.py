@@ -306,3 +306,22 @@ def test_a_section_the_new_page_repeats_pairs_with_one_copy() -> None:
     for title, _ in sections:
         copies = [p for p in comparison.pairs if p.new is not None and p.new.title == title]
         assert [p.kind is Kind.ADDED for p in copies].count(True) == 1, title
+
+
+def test_sections_pair_with_the_copy_in_the_run_of_their_neighbours() -> None:
+    # The new page holds the terms of two companies: the first company's copy differs in its last
+    # sections (another law, another court), the second's is the old text. Where both copies say
+    # the same, the old section pairs with the copy its neighbours pair with, the second one, and
+    # not with whichever copy stands at the same relative place in the page.
+    rng = random.Random(5)
+    second = _sections(29, 6)
+    first = second[:4] + [(title, paragraphs[:-1] + [_paragraph(rng)]) for title, paragraphs in second[4:]]
+    new = [("First Company", [])] + first + [("Second Company", [])] + second
+    for old_text, new_text, mirrored in ((_render(second), _render(new), False), (_render(new), _render(second), True)):
+        comparison = compare(parse_document(old_text), parse_document(new_text))
+        copies = comparison.new if not mirrored else comparison.old
+        second_part = {k for k, s in enumerate(copies.flat()) if k > 6}
+        for pair in comparison.pairs:
+            mine, theirs = (pair.old_index, pair.new_index) if not mirrored else (pair.new_index, pair.old_index)
+            if mine and theirs is not None:
+                assert theirs in second_part, (mine, theirs)
