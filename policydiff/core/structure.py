@@ -93,6 +93,8 @@ class _Block:
     level: int = 0
     """Declared heading level."""
     setext: bool = False
+    detached: bool = False
+    """A setext heading whose underline a blank line cut off (read as a rule by the parser)."""
     emphasis: bool = False
     """The whole line is bold or italic."""
     link_only: bool = False
@@ -261,6 +263,16 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, dept
             continue
         if token.type == "paragraph_open" and token.level == 0:
             inline = tokens[i + 1]
+            rule = tokens[i + 3] if i + 3 < len(tokens) else None
+            detached = rule is not None and _detached_underline(token, rule, lines)
+            title = render_inline(inline.children or []).strip() if detached else ""
+            if detached and is_heading_text(title, allow_period=False, max_words=_MAX_BOLD_WORDS):
+                blocks.append(
+                    _Block("heading", title, line,
+                           level=1 if rule.markup.startswith("=") else 2, setext=True, detached=True)
+                )
+                i += 4
+                continue
             for k, (shift, whole) in enumerate(_hard_lines(inline.children or [])):
                 for part, children in enumerate(_unglued(whole)):
                     text = render_inline(children).strip()
@@ -282,6 +294,20 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, dept
             blocks.append(_Block(kind, text, line, tokens=block_tokens))
         i = end
     return blocks
+
+
+def _detached_underline(paragraph: Token, rule: Token, lines: Sequence[str]) -> bool:
+    """A one-line paragraph, a blank line or two, then a rule of dashes (or equals signs) as long as
+    the line or up to four longer: a setext heading whose converter wrote a line break at the end
+    of the title, which a blank line then cut off from its underline (a horizontal rule is written
+    ``* * *`` by the same converters, and its length has nothing to do with the line above)."""
+    if rule.type != "hr" or not paragraph.map or not rule.map:
+        return False
+    start, end = paragraph.map
+    if end - start != 1 or not 0 < rule.map[0] - end <= 3:
+        return False
+    underline, title = lines[rule.map[0]].strip(), lines[start].strip()
+    return len(set(underline)) == 1 and underline[0] in "-=" and 0 <= len(underline) - len(title) <= 4
 
 
 def _unglued(children: list[Token]) -> list[list[Token]]:
@@ -519,7 +545,10 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
                 block.level = blocks[i].level
                 block.rule = f"title of an empty declared heading (level {block.level})"
             else:
-                block.rule = f"declared {'setext' if block.setext else 'ATX'} heading (level {block.level})"
+                block.rule = (
+                    f"setext heading whose underline a blank line cut off (level {block.level})" if block.detached
+                    else f"declared {'setext' if block.setext else 'ATX'} heading (level {block.level})"
+                )
             block.rank = block.level
             number = split_number(block.text)[0]
             numbering.declare(number)
@@ -680,7 +709,9 @@ def _line_heading(
     if text.endswith("?") and following.kind == "list":
         block.rule = "question over a list"
         return "line", 0
-    if _DIGIT_RE.search(text) or ":" in text or text.endswith("!"):
+    # An exclamation is a greeting ("Welcome to the service!"), unless it is one word over the text
+    # it opens ("Welcome!"), as a title is.
+    if _DIGIT_RE.search(text) or ":" in text or text.endswith("!") and len(text.split()) > 1:
         return None
     if (following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text)):
         if not block.paragraph_start and len(text.split()) <= 2 and i > 0 and not is_prose(blocks[i - 1].text):
