@@ -685,7 +685,10 @@ def _line_heading(
     if number is not None:
         if dotted(number) == (1,) and numbering.top and _next_number(blocks, i) == (2,):
             numbering.restart()  # a second part numbered afresh (the terms of a second company)
-        depth = numbering.depth(number, rest, allow_period_words=8 if block.emphasis else 6)
+        # A numbered sentence ends with a full stop too; a title that does is written in title case.
+        depth = numbering.depth(
+            number, rest, allow_period_words=14 if is_title_case(rest) else 8 if block.emphasis else 6
+        )
         if not depth:
             block.rule = "numbered line that does not continue the numbering"
             return None
