@@ -21,8 +21,8 @@ NUMBER_RE = re.compile(
             (?:\.[a-z](?=[.)\s])(?:\.[ivx]{1,5}(?=[.)\s]))?)?)               # 2.a.Title  3.a.ii.Title
         (?:\.|\)|(?=\s)|(?=[A-Za-z]))
       | \((?P<paren>\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})\)                    # (1) (a) (iv)
-      | (?P<letter>[A-Z])[.)](?=\s)                                      # A.  B)
-      | (?P<roman>[IVX]{1,5})\.(?=\s)                                    # IV.
+      | (?P<roman>[IVX]{2,5}|[ivx]{2,5})\.(?=\s)                         # IV.  ii.
+      | (?P<letter>[A-Za-z])[.)](?=\s)                                  # A.  B)  a.  i.
     )\s*""",
     re.VERBOSE,
 )

@@ -526,6 +526,7 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
     anchor_rank, anchor_depth = top_declared - 1, 0  # the heading pseudo-headings sit under
     declared_rank = anchor_rank  # the last declared heading's rank (chapters sit under it)
     numbered_rank = 0  # rank of the last numbered pseudo-heading under the current anchor
+    letter: tuple[str, int] | None = None  # the last lettered title (``c.``) and its rank
     item_number: int | None = None  # number of the last list item taken for a section title
     for i, block in enumerate(blocks):
         if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
@@ -553,6 +554,7 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
             number = split_number(block.text)[0]
             numbering.declare(number)
             anchor_rank, anchor_depth, numbered_rank, item_number = block.rank, len(dotted(number)), 0, None
+            letter = None
             declared_rank = block.rank
             continue
         if not undeclared:
@@ -588,13 +590,19 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
             block.rank = min(declared_rank + 1, 6)
             numbering = Numbering()
             anchor_rank, anchor_depth, numbered_rank, item_number = block.rank, 0, 0, None
+            letter = None
             continue
         if kind == "numbered":
             if depth > 0:
                 block.rank = _numbered(depth, anchor_rank, anchor_depth)
-                numbered_rank = block.rank
+                numbered_rank, letter = block.rank, None
             else:
-                block.rank = min((numbered_rank or anchor_rank) + 1, 6)
+                number = split_number(block.text)[0] or ""
+                if letter is not None and _roman_below(number, letter[0]):  # c. then its i., ii.
+                    block.rank = min(letter[1] + 1, 6)
+                else:
+                    block.rank = min((numbered_rank or anchor_rank) + 1, 6)
+                    letter = (number, block.rank) if len(number) == 1 and number.isalpha() else None
         else:
             block.rank = min((numbered_rank or anchor_rank) + 1, 6)
 
@@ -763,7 +771,17 @@ def _followed_by_text_or_child(block: _Block, following: _Block | None, number: 
     mine, theirs = dotted(number), dotted(child)
     if mine and theirs:
         return len(theirs) > len(mine) and theirs[: len(mine)] == mine
+    if _roman_below(child, number):  # c. then its clause i.
+        return True
     return child.startswith("(") and not number.startswith("(")
+
+
+def _roman_below(number: str, letter: str) -> bool:
+    """A lower-case roman number under a lettered title (``i.``, ``ii.`` under ``c.``), not the
+    letter after ``h.``."""
+    if len(letter) != 1 or not letter.islower() or not number or set(number) - set("ivx"):
+        return False
+    return not (number == "i" and letter == "h")
 
 
 def _anchor_item(item: Sequence[Token]) -> bool:
