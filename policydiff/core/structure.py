@@ -602,7 +602,10 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
                     block.rank = min(letter[1] + 1, 6)
                 else:
                     block.rank = min((numbered_rank or anchor_rank) + 1, 6)
-                    letter = (number, block.rank) if len(number) == 1 and number.isalpha() else None
+                    # "i." is the letter after "h." (or "v." after "u."), else a roman one.
+                    follows = letter is not None and ord(letter[0]) == ord(number[:1] or " ") - 1
+                    is_letter = len(number) == 1 and number.isalpha() and (number not in "ivxIVX" or follows)
+                    letter = (number, block.rank) if is_letter else None
         else:
             block.rank = min((numbered_rank or anchor_rank) + 1, 6)
 
@@ -723,6 +726,9 @@ def _line_heading(
     # An exclamation is a greeting ("Welcome to the service!"), unless it is one word over the text
     # it opens ("Welcome!"), as a title is.
     if _DIGIT_RE.search(text) or ":" in text or text.endswith("!") and len(text.split()) > 1:
+        return None
+    if following.kind == "line" and following.text[:1].isalpha() and following.text[:1].islower():
+        block.rule = "line whose sentence goes on below it (cut by the page's width)"
         return None
     if (following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text)):
         if not block.paragraph_start and len(text.split()) <= 2 and i > 0 and not is_prose(blocks[i - 1].text):
