@@ -528,6 +528,7 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
     numbered_rank = 0  # rank of the last numbered pseudo-heading under the current anchor
     letter: tuple[str, int] | None = None  # the last lettered title (``c.``) and its rank
     item_number: int | None = None  # number of the last list item taken for a section title
+    flattened = _flattened_outlines(blocks)
     for i, block in enumerate(blocks):
         if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
             continue
@@ -564,6 +565,8 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
                 block.metadata = "table of contents"
                 continue
             items, item_number = _item_sections(block, blocks, i, item_number)
+            if not items:
+                items = flattened.get(i, [])
             for item in items:
                 if item.rank:  # relative to the list: 1 for its titles, 2 for theirs
                     item.rank = min((numbered_rank or anchor_rank) + item.rank, 6)
@@ -882,6 +885,93 @@ def _item_sections(
     if out or number != last_number:
         return out, number
     return _numbered_items(block, last_number)
+
+
+def _flattened_outlines(blocks: Sequence[_Block]) -> dict[int, list[_Block]]:
+    """Numbered outlines that a page's conversion flattened into lists: the written item numbers
+    start again at 1 under each title (``2. Using the Platform`` then ``1. Who Can Use It. ...``).
+    An item that is only a title and heads items numbered afresh, or paragraphs of its own, is a
+    section, at the shallowest level whose numbering it carries on (the converted numbers are the
+    original outline's). Lists separated only by paragraphs their items' indentation cut off
+    (indented code to the parser) are one outline. List block index -> its blocks (ranks relative
+    to the list, as for other list sections); nothing for other lists."""
+    runs: list[list[int]] = []
+    for i, block in enumerate(blocks):
+        if block.kind == "list" and block.tokens[0].type == "ordered_list_open":
+            if runs and runs[-1][-1] == i - 1 - _cut_off_between(blocks, runs[-1][-1], i):
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    found: dict[int, list[_Block]] = {}
+    for run in runs:
+        items = [
+            (k, item, opener)
+            for k in run
+            for item, opener in zip(_items(blocks[k].tokens), [t for t in blocks[k].tokens if t.type == "list_item_open" and t.level == 1])
+        ]
+        if not all(opener.info.isdigit() for _, _, opener in items):
+            continue
+        markers = [int(opener.info) for _, _, opener in items]
+        if sum(1 for m in markers[1:] if m == 1) < 2:
+            continue
+        out: dict[int, list[_Block]] = {k: [] for k in run}
+        levels: list[int] = []  # the last number written at each level, outermost first
+        previous_title = False
+        for n, (k, item, opener) in enumerate(items):
+            block, marker = blocks[k], markers[n]
+            base = block.tokens[0].map[0] if block.tokens[0].map else 0
+            line = block.line + ((opener.map[0] if opener.map else base) - base)
+            title = ""
+            if len(item) >= 3 and item[0].type == "paragraph_open" and item[1].type == "inline":
+                children, lead, _ = _title_lead(item[1].children or [])
+                if children is not None and not lead:
+                    title = render_inline(children).strip()
+            last_of_list = n + 1 == len(items) or items[n + 1][0] != k
+            heads = (n + 1 < len(items) and markers[n + 1] == 1) or len(item) > 3 or (
+                last_of_list and k + 1 < len(blocks) and _is_code(blocks[k + 1])
+            )
+            if title and heads and is_heading_text(
+                title, allow_period=is_title_case(title) or len(title.split()) <= 8, max_words=_MAX_BOLD_WORDS
+            ):
+                depth = next((d for d, last in enumerate(levels) if marker > last), len(levels) if previous_title else None)
+                if depth is None:
+                    depth = max(len(levels) - 1, 0)
+                del levels[depth:]
+                levels.append(marker)
+                heading = _Block("line", f"{opener.info}{opener.markup} {title}", line, rank=depth + 1)
+                heading.rule = "title in a numbered outline flattened into lists"
+                out[k].append(heading)
+                body = render_blocks(item[3:])
+                if body:
+                    out[k].append(_Block("other", "\n".join(body), line))
+                previous_title = True
+                continue
+            # A clause carries on the innermost numbering it can, or starts one under a title.
+            if previous_title and marker == 1:
+                levels.append(marker)
+            else:
+                depth = next((d for d in range(len(levels) - 1, -1, -1) if marker > levels[d]), None)
+                if depth is not None:
+                    del levels[depth + 1 :]
+                    levels[depth] = marker
+            lines = render_blocks(item)
+            prefix = f"{opener.info}{opener.markup} "
+            out[k].append(_Block("other", "\n".join([prefix + lines[0], *lines[1:]] if lines else [prefix.strip()]), line))
+            previous_title = False
+        if any(b.rank for blocks_of in out.values() for b in blocks_of):
+            found.update(out)
+    return found
+
+
+def _is_code(block: _Block) -> bool:
+    return block.kind == "other" and bool(block.tokens) and block.tokens[0].type == "code_block"
+
+
+def _cut_off_between(blocks: Sequence[_Block], start: int, end: int) -> int:
+    """How many blocks between two lists are indented paragraphs cut off from the first list's
+    last item (all of them, or 0 when anything else stands between)."""
+    between = blocks[start + 1 : end]
+    return len(between) if between and all(_is_code(b) for b in between) else 0
 
 
 def _numbered_items(block: _Block, last_number: int | None) -> tuple[list[_Block], int | None]:
