@@ -23,7 +23,8 @@ mirrors the result):
    sides;
 3. weak pairs (low similarity) with neither title nor position support are undone;
 4. a leftover singleton between two paired neighbours pairs with the leftover singleton opposite
-   when their titles or a little content agree (a renamed section in the same place);
+   when their titles or a little content agree (a renamed section in the same place), or, facing
+   a few leftovers, with the one whose text clearly agrees with it most;
 5. a parent with no text of its own takes its pairing from its children;
 6. a section still unpaired whose text is mostly contained in a section of the other version joins
    it: several old sections in one new section are a *merge*, one old section in several new ones
@@ -67,6 +68,8 @@ pair across levels when the content moved there."""
 POSITION_TITLE = 0.2
 """Title similarity enough for the leftover singletons between two paired neighbours to pair."""
 POSITION_BODY = 0.1
+GAP_SECTIONS = 8
+"""The most sections facing one section between two pairs for the best of them to pair by place."""
 """Body similarity enough for them to pair without a like title."""
 JOIN_BODY = 0.3
 """Body similarity at which an unpaired section joins the section it resembles most (a merge or
@@ -910,23 +913,32 @@ class _Aligner:
                 continue
             between_old = _between(self.sim.old_ids, lo_old, hi_old)
             between_new = _between(self.sim.new_ids, lo_new, hi_new)
-            # One free section and the rest blocked, at most: a long gap (across a move) is no
-            # place, told without looking at each of its sections.
-            if len(between_old) > 1 + len(self.blocked_old) or len(between_new) > 1 + len(self.blocked_new):
+            # A long gap (across a move) is no place, told without looking at each of its sections;
+            # the sections the user unpaired do not count.
+            short = min(len(between_old) - len(self.blocked_old), len(between_new) - len(self.blocked_new)) <= 1
+            if not short or max(len(between_old), len(between_new)) > GAP_SECTIONS + len(self.blocked_old) + len(self.blocked_new):
                 continue
             gap_old = [a for a in between_old if self.free_old(a)]
             gap_new = [b for b in between_new if self.free_new(b)]
-            if len(gap_old) != 1 or len(gap_new) != 1:
+            if not gap_old or not gap_new or min(len(gap_old), len(gap_new)) > 1:
                 continue
             # Every section in between must be free: a gap holding paired sections is no place.
             if any(a in self.partners_old for a in range(lo_old + 1, hi_old)):
                 continue
             if any(b in self.partners_new for b in range(lo_new + 1, hi_new)):
                 continue
-            i, j = gap_old[0], gap_new[0]
-            if (i, j) in self.blocked_pairs:
+            if len(gap_old) == len(gap_new) == 1:
+                i, j = gap_old[0], gap_new[0]
+                if (i, j) not in self.blocked_pairs and (
+                    self.sim.title(i, j) >= POSITION_TITLE or self.sim.body(i, j) >= POSITION_BODY
+                ):
+                    self.add(Match(i, j, self.sim.get(i, j), how="position"))
                 continue
-            if self.sim.title(i, j) >= POSITION_TITLE or self.sim.body(i, j) >= POSITION_BODY:
+            # One section facing several (a rename among removed neighbours): the one whose text
+            # clearly agrees with it most, if any does.
+            ranked = sorted(((self.sim.body(i, j), i, j) for i in gap_old for j in gap_new), reverse=True)
+            body, i, j = ranked[0]
+            if body >= 2 * POSITION_BODY and body >= JOIN_MARGIN * ranked[1][0] and (i, j) not in self.blocked_pairs:
                 self.add(Match(i, j, self.sim.get(i, j), how="position"))
 
     def parents(self) -> None:
