@@ -529,6 +529,11 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
     letter: tuple[str, int] | None = None  # the last lettered title (``c.``) and its rank
     item_number: int | None = None  # number of the last list item taken for a section title
     flattened = _flattened_outlines(blocks)
+    empty_labels = Counter(  # the lines below empty declared headings
+        title_key(b.text) for k, b in enumerate(blocks[1:], 1)
+        if b.kind == "line" and blocks[k - 1].kind == "heading" and not blocks[k - 1].text
+    )
+    label_counts.update({key: count for key, count in empty_labels.items() if count >= 3})
     for i, block in enumerate(blocks):
         if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
             continue
@@ -543,9 +548,21 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
                     following.text, allow_period=False, max_words=_MAX_BOLD_WORDS
                 ):
                     continue
-                block = following
-                block.level = blocks[i].level
-                block.rule = f"title of an empty declared heading (level {block.level})"
+                if empty_labels[title_key(following.text)] >= 3:
+                    # The line below is a label every such heading repeats ("Highlights"): the
+                    # title is the line standing above the empty heading, if any.
+                    above = blocks[i - 1] if i > 0 else None
+                    if above is None or above.kind != "line" or above.metadata or above.rank or not is_heading_text(
+                        above.text, allow_period=False, max_words=_MAX_BOLD_WORDS
+                    ):
+                        continue
+                    block = above
+                    block.level = blocks[i].level
+                    block.rule = f"title above an empty declared heading over a repeated label (level {block.level})"
+                else:
+                    block = following
+                    block.level = blocks[i].level
+                    block.rule = f"title of an empty declared heading (level {block.level})"
             else:
                 block.rule = (
                     f"setext heading whose underline a blank line cut off (level {block.level})" if block.detached
@@ -693,7 +710,7 @@ def _line_heading(
     if later.get(key, -1) > i and not block.emphasis:
         block.rule, block.metadata = "contents entry: the heading stands below", "table of contents"
         return None
-    if block.emphasis and label_counts[key] >= 3:
+    if label_counts[key] >= 3:
         block.rule = f"repeated label ({label_counts[key]} times), not a section"
         return None
     if number is not None:
