@@ -743,6 +743,9 @@ def _line_heading(
     if text.endswith("?") and following.kind == "list":
         block.rule = "question over a list"
         return "line", 0
+    if text.endswith("?") and _over_subsection(blocks, i, following):
+        block.rule = "question over its first subsection"
+        return "line", 0
     # An exclamation is a greeting ("Welcome to the service!"), unless it is one word over the text
     # it opens ("Welcome!"), as a title is.
     if _DIGIT_RE.search(text) or ":" in text or text.endswith("!") and len(text.split()) > 1:
@@ -757,6 +760,18 @@ def _line_heading(
         block.rule = "short plain line over prose"
         return "line", 0
     return None
+
+
+def _over_subsection(blocks: Sequence[_Block], i: int, following: _Block) -> bool:
+    """The line after block ``i`` is a short plain title over prose (``On Meta Products`` below
+    ``How is your information shared?``): block ``i`` heads it and its siblings."""
+    if following.kind != "line" or following.emphasis or following.text.endswith("?") or not is_heading_text(
+        following.text, allow_period=False
+    ) or _DIGIT_RE.search(following.text):
+        return False
+    at = next(k for k in range(i + 1, len(blocks)) if blocks[k] is following)
+    after = _next(blocks, at)
+    return after is not None and after.kind == "line" and is_prose(after.text) and not after.text[:1].islower()
 
 
 def _next_number(blocks: Sequence[_Block], i: int, reach: int = 200) -> tuple[int, ...]:
