@@ -795,16 +795,16 @@ class _Aligner:
                 self.add(Match(i, j, s))
 
     def _run(self) -> tuple[dict[int, int], dict[int, int]]:
-        """The heaviest chain of confident pairs that keeps the reading order on both sides: each
-        pair weighs its similarity (without the bonus for relative place, which would split a run
-        between two copies) and ``RUN_BONUS`` more when it directly follows the previous pair on
-        both sides. Returned as old -> new and new -> old."""
+        """The heaviest chain of confident pairs whose texts agree that keeps the reading order on
+        both sides: each pair weighs the likeness of its texts (titles alone, or the bonus for the
+        same relative place, would split a run between two copies) and ``RUN_BONUS`` more when it
+        directly follows the previous pair on both sides. Returned as old -> new and new -> old."""
         old_rank = {i: k for k, i in enumerate(self.sim.old_ids)}
         new_rank = {j: k for k, j in enumerate(self.sim.new_ids)}
         pairs = sorted(
             (old_rank[i], new_rank[j], i, j)
             for (i, j), s in self.sim.scores.items()
-            if s >= PAIR_THRESHOLD and i in old_rank and j in new_rank
+            if s >= PAIR_THRESHOLD and i in old_rank and j in new_rank and self.sim.body(i, j) >= JOIN_BODY
         )
         size = len(self.sim.new_ids) + 1
         tree = [(0.0, -1)] * (size + 1)  # Fenwick tree: prefix maximum of (value, pair) by new rank
@@ -834,7 +834,7 @@ class _Aligner:
                 follows = at.get((a - 1, b - 1))
                 if follows is not None and value[follows] + RUN_BONUS > best:
                     best, before = value[follows] + RUN_BONUS, follows
-                value[p], previous[p] = best + self.sim.unplaced(i, j), before
+                value[p], previous[p] = best + self.sim.body(i, j), before
             for p in members:
                 at[pairs[p][:2]] = p
                 record(pairs[p][1], (value[p], p))
