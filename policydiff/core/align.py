@@ -1059,17 +1059,20 @@ class _Aligner:
             ranked: list[tuple[float, int]] = []
             for q in candidates:
                 i, j = (p, q) if old_side else (q, p)
-                if self.flat_old[i].level != self.flat_new[j].level:
-                    continue
                 ranked.append((self.sim.body(i, j), -q))
             ranked.sort(reverse=True)
             if not ranked or ranked[0][0] < JOIN_BODY:
                 continue
             if len(ranked) > 1 and ranked[0][0] < JOIN_MARGIN * ranked[1][0]:
-                continue  # it resembles several sections alike (a summary of the whole): none in particular
+                # It resembles several sections alike, at any level (a summary of the whole): none
+                # in particular.
+                continue
             body, q = ranked[0][0], -ranked[0][1]
-            if q in (self.partners_new if old_side else self.partners_old):  # joins a standing pair
-                i, j = (p, q) if old_side else (q, p)
+            i, j = (p, q) if old_side else (q, p)
+            # It joins a standing pair at its own level.
+            if self.flat_old[i].level == self.flat_new[j].level and q in (
+                self.partners_new if old_side else self.partners_old
+            ):
                 proposals.append((body, i, j, old_side))
         self._accept(proposals, "resembles")
 

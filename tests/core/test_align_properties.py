@@ -278,6 +278,25 @@ def test_a_summary_of_every_section_joins_none_of_them() -> None:
     assert summary_pair.kind is Kind.REMOVED
 
 
+def test_a_summary_joins_no_section_though_the_others_stand_at_another_level() -> None:
+    # As above, but the summary stands at the level of the first section only (the parts below
+    # are subsections in the new version): it still resembles them all alike, so it joins none.
+    sections = _sections(13, 5)
+    rng = random.Random(13)
+    summary_words = [w for _, paragraphs in sections for w in paragraphs[0].lower().split()[:12]]
+    rng.shuffle(summary_words)
+    summary = " ".join(summary_words).capitalize() + "."
+    old = _render([("Summary", [summary])] + sections)
+    rewritten = [(t, [ps[0]] + [_paragraph(random.Random(k)) for _ in ps[1:]])
+                 for k, (t, ps) in enumerate(sections)]
+    (first, first_text), rest = rewritten[0], rewritten[1:]
+    new = f"# Policy\n\n## {first}\n\n" + "\n\n".join(first_text) + "\n\n" + "\n\n".join(
+        f"### {t}\n\n" + "\n\n".join(ps) for t, ps in rest) + "\n"
+    comparison = compare(parse_document(old), parse_document(new))
+    summary_pair = next(p for p in comparison.pairs if p.old is not None and p.old.title == "Summary")
+    assert summary_pair.kind is Kind.REMOVED
+
+
 def test_a_new_heading_over_several_old_sections_is_added_not_the_first_ones_partner() -> None:
     # The new version groups three old sections under a new heading with no text of its own,
     # "Other Examples". Its first child came from old "Data Examples", a title word they share;
