@@ -738,6 +738,11 @@ def _line_heading(
         if following.kind == "line" and following.emphasis and _short_line(following.text):
             block.rule = "bold line over another bold line (a run of labels)"
             return None
+        if i >= 2 and all(
+            b.kind == "line" and b.emphasis and _short_line(b.text) and not b.rank for b in blocks[i - 2 : i]
+        ):
+            block.rule = "last bold line of a run of labels (an address, a signature)"
+            return None
         block.rule = "bold or italic line over text"
         return "line", 0
     if text.endswith("?") and following.kind == "list":
