@@ -492,6 +492,12 @@ class Similarity:
         position = self.features.position
         return self.get(old_index, new_index) / (1 + ORDER_BONUS * (1 - abs(position[a] - position[b])))
 
+    def same_depth(self, old_index: int, new_index: int) -> bool:
+        """Whether the two sections sit at the same depth (unnumbered wrappers of numbered
+        sections not counted, see ``_depths``)."""
+        a, b = self._row.get(old_index), self._col.get(new_index)
+        return a is not None and b is not None and self.features.level[a] == self.features.level[b]
+
     def same_version_body(self, index: int, other: int, old: bool) -> float:
         """Body similarity of two sections of the same version (0 when either has no text)."""
         rows = self._row if old else self._col
@@ -1070,7 +1076,7 @@ class _Aligner:
             body, q = ranked[0][0], -ranked[0][1]
             i, j = (p, q) if old_side else (q, p)
             # It joins a standing pair at its own level.
-            if self.flat_old[i].level == self.flat_new[j].level and q in (
+            if self.sim.same_depth(i, j) and q in (
                 self.partners_new if old_side else self.partners_old
             ):
                 proposals.append((body, i, j, old_side))

@@ -344,3 +344,26 @@ def test_sections_pair_with_the_copy_in_the_run_of_their_neighbours() -> None:
             mine, theirs = (pair.old_index, pair.new_index) if not mirrored else (pair.new_index, pair.old_index)
             if mine and theirs is not None:
                 assert theirs in second_part, (mine, theirs)
+
+
+def test_a_rewritten_part_of_a_split_section_joins_it_across_a_new_wrapper() -> None:
+    # The new version wraps its numbered sections in a part heading (one level down in the
+    # outline, the same depth in the numbering) and splits section 3 in two: the second half is
+    # rewritten (its words shuffled, so little of its text is found word for word). It still
+    # joins section 3, its only likeness.
+    sections = _sections(31, 4)
+    rng = random.Random(31)
+    title, paragraphs = sections[2]
+    shuffled = []
+    for paragraph in paragraphs[1:]:
+        words = paragraph.rstrip(".").lower().split()
+        rng.shuffle(words)
+        shuffled.append(" ".join(words).capitalize() + ".")
+    old = "# Policy\n\n" + "\n\n".join(
+        f"## {n}. {t}\n\n" + "\n\n".join(ps) for n, (t, ps) in enumerate(sections, 1)) + "\n"
+    new_sections = sections[:2] + [(title, paragraphs[:1]), ("Further Terms", shuffled)] + sections[3:]
+    new = "# Policy\n\n## The Company Terms\n\n" + "\n\n".join(
+        f"### {n}. {t}\n\n" + "\n\n".join(ps) for n, (t, ps) in enumerate(new_sections, 1)) + "\n"
+    comparison = compare(parse_document(old), parse_document(new))
+    further = [p for p in comparison.pairs if p.new is not None and p.new.title == "4. Further Terms"]
+    assert [p.old.title for p in further if p.old is not None] == [f"3. {title}"]
