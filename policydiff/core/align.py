@@ -76,6 +76,9 @@ JOIN_BODY = 0.3
 split with rewritten text)."""
 JOIN_MARGIN = 1.2
 """How much more it must resemble that section than the next one."""
+SUMMARY_SHARE = 0.6
+SUMMARY_SECTIONS = 3
+"""A section resembling this many others at this share of its best likeness sums up the whole."""
 CHILD_BODY = 0.2
 """Body similarity at which an unpaired subsection joins its paired parent's counterpart."""
 DISTINCTIVE_USES = 3
@@ -1069,9 +1072,11 @@ class _Aligner:
             ranked.sort(reverse=True)
             if not ranked or ranked[0][0] < JOIN_BODY:
                 continue
-            if len(ranked) > 1 and ranked[0][0] < JOIN_MARGIN * ranked[1][0]:
-                # It resembles several sections alike, at any level (a summary of the whole): none
-                # in particular.
+            runners_up = sum(1 for body, _ in ranked[1:] if body * JOIN_MARGIN >= ranked[0][0])
+            wide = sum(1 for body, _ in ranked[1:] if body >= SUMMARY_SHARE * ranked[0][0])
+            if runners_up or wide >= SUMMARY_SECTIONS:
+                # It resembles several sections alike, at any level, or a little of everything
+                # (a summary of the whole): none in particular.
                 continue
             body, q = ranked[0][0], -ranked[0][1]
             i, j = (p, q) if old_side else (q, p)

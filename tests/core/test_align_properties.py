@@ -297,6 +297,24 @@ def test_a_summary_joins_no_section_though_the_others_stand_at_another_level() -
     assert summary_pair.kind is Kind.REMOVED
 
 
+def test_a_summary_leaning_on_one_section_still_joins_none() -> None:
+    # The summary says most about the first section but something of every other one: it sums up
+    # the whole, and is not a piece of the first section.
+    sections = _sections(13, 6)
+    rng = random.Random(14)
+    summary_words = [w for _, paragraphs in sections for w in paragraphs[0].lower().split()[:8]]
+    summary_words += sections[0][1][1].lower().rstrip(".").split()
+    rng.shuffle(summary_words)
+    summary = " ".join(summary_words).capitalize() + "."
+    old = _render([("Summary", [summary])] + sections)
+    rewritten = [(t, [ps[0]] + [_paragraph(random.Random(k)) for _ in ps[2:]])
+                 for k, (t, ps) in enumerate(sections)]
+    rewritten[0] = (sections[0][0], sections[0][1])
+    comparison = compare(parse_document(old), parse_document(_render(rewritten)))
+    summary_pair = next(p for p in comparison.pairs if p.old is not None and p.old.title == "Summary")
+    assert summary_pair.kind is Kind.REMOVED
+
+
 def test_a_new_heading_over_several_old_sections_is_added_not_the_first_ones_partner() -> None:
     # The new version groups three old sections under a new heading with no text of its own,
     # "Other Examples". Its first child came from old "Data Examples", a title word they share;
