@@ -264,9 +264,8 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, dept
         if token.type == "paragraph_open" and token.level == 0:
             inline = tokens[i + 1]
             rule = tokens[i + 3] if i + 3 < len(tokens) else None
-            detached = rule is not None and _detached_underline(token, rule, lines)
-            title = render_inline(inline.children or []).strip() if detached else ""
-            if detached and is_heading_text(title, allow_period=False, max_words=_MAX_BOLD_WORDS):
+            title = render_inline(inline.children or []).strip() if rule and _detached_underline(token, rule, lines) else ""
+            if rule and title and is_heading_text(title, allow_period=False, max_words=_MAX_BOLD_WORDS):
                 blocks.append(
                     _Block("heading", title, line,
                            level=1 if rule.markup.startswith("=") else 2, setext=True, detached=True)
