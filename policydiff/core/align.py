@@ -667,6 +667,19 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
 # Pairing
 
 
+@dataclass
+class _Run:
+    """The reading-order run of pairs (see ``_Aligner._run``), each way, and the sections it pairs
+    by title (filled on first use)."""
+
+    old_to_new: dict[int, int]
+    new_to_old: dict[int, int]
+    titles: dict[bool, dict[str, list[int]]] = field(default_factory=dict)
+
+    def partners(self, old_side: bool) -> dict[int, int]:
+        return self.old_to_new if old_side else self.new_to_old
+
+
 def align(
     old: Document,
     new: Document,
@@ -803,11 +816,11 @@ class _Aligner:
             if s < PAIR_THRESHOLD and self._allowed(i, j) and keeps_order(i, j):
                 self.add(Match(i, j, s))
 
-    def _run(self) -> tuple[dict[int, int], dict[int, int]]:
+    def _run(self) -> _Run:
         """The heaviest chain of confident pairs whose texts agree that keeps the reading order on
         both sides: each pair weighs the likeness of its texts (titles alone, or the bonus for the
         same relative place, would split a run between two copies) and ``RUN_BONUS`` more when it
-        directly follows the previous pair on both sides. Returned as old -> new and new -> old."""
+        directly follows the previous pair on both sides."""
         old_rank = {i: k for k, i in enumerate(self.sim.old_ids)}
         new_rank = {j: k for k, j in enumerate(self.sim.new_ids)}
         pairs = sorted(
@@ -852,18 +865,44 @@ class _Aligner:
         while p >= 0:
             old_to_new[pairs[p][2]] = pairs[p][3]
             p = previous[p]
-        return old_to_new, {j: i for i, j in old_to_new.items()}
+        return _Run(old_to_new, {j: i for i, j in old_to_new.items()})
 
-    def _other_copy(self, i: int, j: int, s: float, run: tuple[dict[int, int], dict[int, int]]) -> bool:
+    def _other_copy(self, i: int, j: int, s: float, run: _Run) -> bool:
         """Whether (i, j) pairs a section with one copy of a text its version holds twice (a page
         with the terms of two companies) while the run of its neighbours goes through the other
         copy: the copy in the run is the counterpart."""
-        old_to_new, new_to_old = run
-        other = old_to_new.get(i, j)
+        other = run.old_to_new.get(i, j)
         if other != j and s >= COPY_SCORE * self.sim.get(i, other) and self._repeats(j, other, False, i):
             return True
-        other = new_to_old.get(j, i)
-        return other != i and s >= COPY_SCORE * self.sim.get(other, j) and self._repeats(i, other, True, j)
+        other = run.new_to_old.get(j, i)
+        if other != i and s >= COPY_SCORE * self.sim.get(other, j) and self._repeats(i, other, True, j):
+            return True
+        # Nor is a section the counterpart of a copy whose text is more like another section's,
+        # the one the run pairs with the other copy ("Rights we grant you" against the first
+        # company's "Rights You Grant Us", whose twin pairs with "Rights you grant us").
+        return self._copy_of_run_partner(j, i, False, run) or self._copy_of_run_partner(i, j, True, run)
+
+    def _copy_of_run_partner(self, p: int, q: int, old_side: bool, run: _Run) -> bool:
+        """Whether section ``p`` repeats a section of its version that the run pairs with another
+        section than ``q``, one whose text ``p`` is more like than ``q``'s."""
+        partners = run.partners(old_side)
+        if p in partners:
+            return False
+        if old_side not in run.titles:
+            run.titles[old_side] = {}
+            for r in partners:
+                run.titles[old_side].setdefault(self._bare(r, old_side), []).append(r)
+        body = self.sim.body(p, q) if old_side else self.sim.body(q, p)
+        for r in run.titles[old_side].get(self._bare(p, old_side), ()):
+            twin = partners[r]
+            if twin == q or not self._repeats(p, r, old_side, q):
+                continue
+            if (self.sim.body(p, twin) if old_side else self.sim.body(twin, p)) > body:
+                return True
+        return False
+
+    def _bare(self, p: int, old_side: bool) -> str:
+        return (self.flat_old if old_side else self.flat_new)[p].bare_title.casefold()
 
     def _lives_elsewhere(self, i: int, j: int) -> bool:
         """Whether the text of one of the two sections is found nearly whole in another section of

@@ -385,3 +385,24 @@ def test_a_rewritten_part_of_a_split_section_joins_it_across_a_new_wrapper() -> 
     comparison = compare(parse_document(old), parse_document(new))
     further = [p for p in comparison.pairs if p.new is not None and p.new.title == "4. Further Terms"]
     assert [p.old.title for p in further if p.old is not None] == [f"3. {title}"]
+
+
+def test_a_look_alike_title_does_not_take_the_other_copy_of_a_paired_section() -> None:
+    # The new page repeats the terms for a second company. The old "Rights You Grant Us" pairs
+    # with the second company's copy; the old "Rights We Grant You" (the same words to a bag of
+    # words, another text) was dropped: it must not take the first company's "Rights You Grant
+    # Us", whose text is the other section's.
+    rng = random.Random(7)
+    body = _sections(41, 4)
+    granted = [_paragraph(rng) for _ in range(3)]
+    old = [("Rights We Grant You", [_paragraph(rng) for _ in range(2)]), ("Rights You Grant Us", granted)] + body
+    second = [("Rights You Grant Us", granted)] + body
+    # The first company's wording of the grant differs here and there (every third word).
+    reworded = [" ".join(rng.choice(_VOCABULARY) if k % 3 == 2 else w for k, w in enumerate(p.split())) for p in granted]
+    first = [("Rights You Grant Us", reworded)] + second[1:3] + [
+        (title, paragraphs[:-1] + [_paragraph(rng)]) for title, paragraphs in second[3:]]
+    new = [("First Company", [])] + first + [("Second Company", [])] + second
+    comparison = compare(parse_document(_render(old)), parse_document(_render(new)))
+    first_copy = next(k for k, section in enumerate(comparison.new.flat()) if section.title == "Rights You Grant Us")
+    dropped = [p for p in comparison.pairs if p.old is not None and p.old.title == "Rights We Grant You"]
+    assert dropped and all(p.new_index != first_copy for p in dropped)
