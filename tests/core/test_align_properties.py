@@ -260,59 +260,47 @@ def test_a_renamed_label_pairs_though_its_titles_share_no_word() -> None:
     assert label.new is not None and label.new.title == "Imprint"
 
 
+def _summary_kind(sections: list[tuple[str, list[str]]], summary_words: list[str], new: str, seed: int) -> Kind:
+    """How an old summary (these words, shuffled) before ``sections`` fares against ``new``."""
+    random.Random(seed).shuffle(summary_words)
+    old = _render([("Summary", [" ".join(summary_words).capitalize() + "."])] + sections)
+    comparison = compare(parse_document(old), parse_document(new))
+    return next(p for p in comparison.pairs if p.old is not None and p.old.title == "Summary").kind
+
+
+def _rewritten(sections: list[tuple[str, list[str]]], keep: int = 1) -> list[tuple[str, list[str]]]:
+    """Each section with its first paragraph kept and the others (but ``keep - 1``) rewritten."""
+    return [(t, [ps[0]] + [_paragraph(random.Random(k)) for _ in ps[keep:]]) for k, (t, ps) in enumerate(sections)]
+
+
 def test_a_summary_of_every_section_joins_none_of_them() -> None:
     # The old version opens with a summary in the words of every section (not their sentences);
     # the new one drops it. It resembles all of them alike, so it is removed, not merged into one
     # of them at random.
     sections = _sections(13, 5)
-    rng = random.Random(13)
-    summary_words = [w for _, paragraphs in sections for w in paragraphs[0].lower().split()[:12]]
-    rng.shuffle(summary_words)
-    summary = " ".join(summary_words).capitalize() + "."
-    old = _render([("Summary", [summary])] + sections)
-    rewritten = [(t, [ps[0]] + [_paragraph(random.Random(k)) for _ in ps[1:]])
-                 for k, (t, ps) in enumerate(sections)]
-    new = _render(rewritten)
-    comparison = compare(parse_document(old), parse_document(new))
-    summary_pair = next(p for p in comparison.pairs if p.old is not None and p.old.title == "Summary")
-    assert summary_pair.kind is Kind.REMOVED
+    words = [w for _, paragraphs in sections for w in paragraphs[0].lower().split()[:12]]
+    assert _summary_kind(sections, words, _render(_rewritten(sections)), 13) is Kind.REMOVED
 
 
 def test_a_summary_joins_no_section_though_the_others_stand_at_another_level() -> None:
     # As above, but the summary stands at the level of the first section only (the parts below
     # are subsections in the new version): it still resembles them all alike, so it joins none.
     sections = _sections(13, 5)
-    rng = random.Random(13)
-    summary_words = [w for _, paragraphs in sections for w in paragraphs[0].lower().split()[:12]]
-    rng.shuffle(summary_words)
-    summary = " ".join(summary_words).capitalize() + "."
-    old = _render([("Summary", [summary])] + sections)
-    rewritten = [(t, [ps[0]] + [_paragraph(random.Random(k)) for _ in ps[1:]])
-                 for k, (t, ps) in enumerate(sections)]
-    (first, first_text), rest = rewritten[0], rewritten[1:]
+    words = [w for _, paragraphs in sections for w in paragraphs[0].lower().split()[:12]]
+    (first, first_text), *rest = _rewritten(sections)
     new = f"# Policy\n\n## {first}\n\n" + "\n\n".join(first_text) + "\n\n" + "\n\n".join(
         f"### {t}\n\n" + "\n\n".join(ps) for t, ps in rest) + "\n"
-    comparison = compare(parse_document(old), parse_document(new))
-    summary_pair = next(p for p in comparison.pairs if p.old is not None and p.old.title == "Summary")
-    assert summary_pair.kind is Kind.REMOVED
+    assert _summary_kind(sections, words, new, 13) is Kind.REMOVED
 
 
 def test_a_summary_leaning_on_one_section_still_joins_none() -> None:
     # The summary says most about the first section but something of every other one: it sums up
     # the whole, and is not a piece of the first section.
     sections = _sections(13, 6)
-    rng = random.Random(14)
-    summary_words = [w for _, paragraphs in sections for w in paragraphs[0].lower().split()[:8]]
-    summary_words += sections[0][1][1].lower().rstrip(".").split()
-    rng.shuffle(summary_words)
-    summary = " ".join(summary_words).capitalize() + "."
-    old = _render([("Summary", [summary])] + sections)
-    rewritten = [(t, [ps[0]] + [_paragraph(random.Random(k)) for _ in ps[2:]])
-                 for k, (t, ps) in enumerate(sections)]
-    rewritten[0] = (sections[0][0], sections[0][1])
-    comparison = compare(parse_document(old), parse_document(_render(rewritten)))
-    summary_pair = next(p for p in comparison.pairs if p.old is not None and p.old.title == "Summary")
-    assert summary_pair.kind is Kind.REMOVED
+    words = [w for _, paragraphs in sections for w in paragraphs[0].lower().split()[:8]]
+    words += sections[0][1][1].lower().rstrip(".").split()
+    new = [sections[0]] + _rewritten(sections, keep=2)[1:]
+    assert _summary_kind(sections, words, _render(new), 14) is Kind.REMOVED
 
 
 def test_a_new_heading_over_several_old_sections_is_added_not_the_first_ones_partner() -> None:
