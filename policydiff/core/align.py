@@ -19,8 +19,8 @@ mirrors the result):
 2. a one-to-one core: confident pairs best first, then weaker pairs that keep the reading order
    between confident ones (gap filling). Where a version holds a section twice (a page with the
    terms of two companies), the other version's section takes the copy that lies in the run of
-   its neighbours: the heaviest chain of confident pairs that keeps the reading order on both
-   sides;
+   its neighbours (the heaviest chain of confident pairs whose texts agree that keeps the reading
+   order on both sides), and no section takes a copy whose twin is in the run;
 3. weak pairs (low similarity) with neither title nor position support are undone;
 4. a leftover singleton between two paired neighbours pairs with the leftover singleton opposite
    when their titles or a little content agree (a renamed section in the same place), or, facing
@@ -28,7 +28,10 @@ mirrors the result):
 5. a parent with no text of its own takes its pairing from its children;
 6. a section still unpaired whose text is mostly contained in a section of the other version joins
    it: several old sections in one new section are a *merge*, one old section in several new ones
-   a *split*.
+   a *split*;
+7. an unpaired subsection joins its parent's counterpart when it resembles it, and an unpaired
+   section whose text was rewritten joins the paired section at its depth that it clearly resembles
+   most, unless it resembles several alike or a little of everything (a summary of the whole).
 
 No automatic step makes two sections each other's counterpart when their titles disagree on a
 distinctive word (each names a place, law or product that the other section never mentions): the
