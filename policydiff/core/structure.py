@@ -467,8 +467,13 @@ def _find_title(blocks: list[_Block]) -> int | None:
         level = blocks[first].level
         others = [blocks[j].level for j in headings[1:]]
         prose_before = any(blocks[j].kind != "heading" and is_prose(blocks[j].text) for j in range(start, first))
+        # A first heading with no text of its own, the next one at its level right below it,
+        # names the page ("Snap Advertising Policies" over "1. Introduction").
+        empty_first = first == start and first + 1 < len(blocks) and blocks[first + 1].kind == "heading" and (
+            blocks[first + 1].level == level
+        )
         if (level == 1 and 1 not in others) or (
-            not prose_before and (level == 1 or all(other > level for other in others))
+            not prose_before and (level == 1 or all(other > level for other in others) or empty_first)
         ):
             title = first
     if title is None:
