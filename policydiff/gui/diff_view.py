@@ -16,10 +16,11 @@ for re-renders (layout, palette, size) and for a pair not prefetched while since
 from __future__ import annotations
 
 import bisect
+import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QThread, QTimer, QUrl, Signal
@@ -33,6 +34,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextLength,
+    QTextTable,
     QTextTableCellFormat,
     QTextTableFormat,
 )
@@ -54,6 +56,9 @@ from policydiff.core.present import Frag, PairView, Para
 SIDE = "side-by-side"
 INLINE = "inline"
 SLICE_SECONDS = 0.012
+TABLE_CHARS = 12_000
+"""About how many characters one table holds: a longer pair is set as several, laid out one by one
+(Qt lays a table out in one go)."""
 """Longest stretch of document building between two turns of the event loop."""
 
 
@@ -240,6 +245,11 @@ class Formats:
         self.right_cell.setLeftPadding(14)
         self.right_cell.setRightPadding(6)
         self.right_cell.setTopPadding(4)
+        # The empty line between two tables of one pair (see _Builder._table): no height at all.
+        self.joint_block = QTextBlockFormat()
+        self.joint_block.setLineHeight(0, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+        self.joint_char = QTextCharFormat()
+        self.joint_char.setFontPointSize(1)
         self.inline_block = QTextBlockFormat(self.paragraph)
         self.inline_block.setLeftMargin(6)
         self.inline_block.setRightMargin(6)
@@ -306,6 +316,57 @@ class Rendering:
     """present.py's view of every pair, as painted."""
     comparison: Comparison | None = None
     """What the document shows."""
+
+
+_Row = tuple[tuple[Para, ...], tuple[Para, ...]]
+
+
+def _chars(paras: Sequence[Para]) -> int:
+    return sum(len(fr.text) for para in paras for fr in para.frags)
+
+
+def _short_rows(rows: Sequence[_Row]) -> list[_Row]:
+    """The rows, a long one (two columns of paragraphs that pair with no paragraph opposite, as a
+    long section rewritten whole) cut at paragraph breaks into rows of about ``TABLE_CHARS``, each
+    side at the same share of its text, so each column still reads on as before."""
+    out: list[_Row] = []
+    for left, right in rows:
+        parts = math.ceil((_chars(left) + _chars(right)) / TABLE_CHARS)
+        if parts <= 1 or len(left) + len(right) <= 2:
+            out.append((left, right))
+            continue
+        cuts = [_cut_points(side, parts) for side in (left, right)]
+        for k in range(parts):
+            piece = (left[cuts[0][k] : cuts[0][k + 1]], right[cuts[1][k] : cuts[1][k + 1]])
+            if piece[0] or piece[1]:
+                out.append(piece)
+    return out
+
+
+def _cut_points(paras: Sequence[Para], parts: int) -> list[int]:
+    """Paragraph indices cutting ``paras`` into ``parts`` runs of about equal length (0 and len at the ends)."""
+    total = max(_chars(paras), 1)
+    points, seen = [0], 0
+    for k, para in enumerate(paras):
+        seen += _chars((para,))
+        while len(points) < parts and seen >= total * len(points) / parts:
+            points.append(k + 1)
+    points += [len(paras)] * (parts + 1 - len(points))
+    return points
+
+
+def _tables(rows: Sequence[_Row]) -> list[list[_Row]]:
+    """Rows grouped into tables of about ``TABLE_CHARS`` (at least one row each, one empty table for none)."""
+    tables: list[list[_Row]] = [[]]
+    size = 0
+    for row in rows:
+        chars = _chars(row[0]) + _chars(row[1])
+        if tables[-1] and size + chars > TABLE_CHARS:
+            tables.append([])
+            size = 0
+        tables[-1].append(row)
+        size += chars
+    return tables
 
 
 class _Builder:
@@ -488,38 +549,53 @@ class _Builder:
 
     def _side(self, view: PairView) -> None:
         f = self.f
-        rows = view.rows
-        nrows = 1 + max(len(rows), 1)
+        sides = ((0, "old", view.old_missing), (1, "new", view.new_missing))
+        # A long pair is set as several tables, one after the other with nothing between them: Qt
+        # lays a table out in one go, and one table holding a whole long policy froze the window.
+        chunks = _tables(_short_rows(view.rows))
+        for n, chunk in enumerate(chunks):
+            table = self._table(1 + max(len(chunk), 1) if n == 0 else len(chunk), sides, joined=n > 0)
+            first = 0
+            if n == 0:
+                first = 1
+                for col, side, missing in sides:
+                    cc = table.cellAt(0, col).firstCursorPosition()
+                    cc.setBlockFormat(f.title_block)
+                    if missing:
+                        cc.insertText("Not in the old version" if side == "old" else "Not in the new version", f.note)
+                        continue
+                    title = self._title_frags(view, side)
+                    if view.head:
+                        cc.insertText(f"{view.title_label}: ", f.meta)
+                    if title:
+                        self._runs(cc, title, side, title=True)
+                    else:
+                        cc.insertText("(no title)", f.note)
+            # Cells are filled in document order (row by row, old then new): a position recorded
+            # for a change is never shifted by text inserted before it afterwards.
+            for r, (left, right) in enumerate(chunk, start=first):
+                for col, side, missing in sides:
+                    paras = left if side == "old" else right
+                    if paras and not missing:
+                        cc = table.cellAt(r, col).firstCursorPosition()
+                        self._paras(cc, paras, side, f.paragraph)
+            self.cursor.movePosition(QTextCursor.MoveOperation.End)
+
+    def _table(self, nrows: int, sides: tuple[tuple[int, str, bool], ...], *, joined: bool) -> QTextTable:
+        """A two-column table of ``nrows`` rows at the end; ``joined``: it carries on the table just
+        above, so the empty line Qt keeps between two tables takes no room."""
+        f = self.f
+        if joined:
+            self.cursor.setBlockFormat(f.joint_block)
+            self.cursor.setBlockCharFormat(f.joint_char)
         table = self.cursor.insertTable(nrows, 2, f.table)
         for col, cell_format in ((0, f.left_cell), (1, f.right_cell)):
             for r in range(nrows):
                 table.cellAt(r, col).setFormat(cell_format)
-        # Cells are filled in document order (row by row, old then new): a position recorded for
-        # a change is never shifted by text inserted before it afterwards.
-        sides = ((0, "old", view.old_missing), (1, "new", view.new_missing))
-        for col, side, missing in sides:
+        for col, _side, missing in sides:
             if missing and nrows > 1:
                 table.mergeCells(0, col, nrows, 1)
-        for col, side, missing in sides:
-            cc = table.cellAt(0, col).firstCursorPosition()
-            cc.setBlockFormat(f.title_block)
-            if missing:
-                cc.insertText("Not in the old version" if side == "old" else "Not in the new version", f.note)
-                continue
-            title = self._title_frags(view, side)
-            if view.head:
-                cc.insertText(f"{view.title_label}: ", f.meta)
-            if title:
-                self._runs(cc, title, side, title=True)
-            else:
-                cc.insertText("(no title)", f.note)
-        for r, (left, right) in enumerate(rows, start=1):
-            for col, side, missing in sides:
-                paras = left if side == "old" else right
-                if paras and not missing:
-                    cc = table.cellAt(r, col).firstCursorPosition()
-                    self._paras(cc, paras, side, f.paragraph)
-        self.cursor.movePosition(QTextCursor.MoveOperation.End)
+        return table
 
     def _inline(self, view: PairView) -> None:
         c, f = self.cursor, self.f
@@ -673,6 +749,13 @@ class DiffView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._build_slice)
+        # Qt lays a long document out in the background in growing steps, up to 200,000 characters
+        # at once: a pause of its own. Laying it out ahead in short slices leaves it nothing to do.
+        self._layout_timer = QTimer(self)
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(0)
+        self._layout_timer.timeout.connect(self._layout_slice)
+        self._laid_out = 0
         self.font_point_size = 11.0
         self.style_name = "standard"
         self.annotate: Callable[[str], tuple[str, str, str] | None] | None = None
@@ -808,6 +891,8 @@ class DiffView(QWidget):
             self._programmatic = False
         if old is not None:
             old.document.deleteLater()
+        self._laid_out = 0
+        self._layout_timer.start()
         self.change_index = None
         self.current = 0
         anchor = self._pending_anchor
@@ -822,6 +907,19 @@ class DiffView(QWidget):
         self.current_pair_changed.emit(self.current)
         self.navigation_changed.emit()
         self.rendered.emit()
+
+    def _layout_slice(self) -> None:
+        document = self.browser.document()
+        layout = document.documentLayout()
+        deadline = time.perf_counter() + SLICE_SECONDS
+        block = document.findBlock(self._laid_out)
+        while block.isValid():
+            if time.perf_counter() >= deadline:
+                self._layout_timer.start()
+                return
+            layout.blockBoundingRect(block)  # lays the text out up to this block
+            self._laid_out = block.position() + block.length()
+            block = block.next()
 
     def _find_anchor(self, anchor: tuple) -> int | None:
         assert self.comparison is not None
