@@ -892,7 +892,7 @@ class DiffView(QWidget):
         if old is not None:
             old.document.deleteLater()
         self._laid_out = 0
-        self._layout_timer.start()
+        self._layout_timer.stop()  # started again once the first screen of this document is painted
         self.change_index = None
         self.current = 0
         anchor = self._pending_anchor
@@ -936,6 +936,7 @@ class DiffView(QWidget):
         if watched is self.browser.viewport() and event.type() == QEvent.Type.Paint and self._awaiting_paint:
             self._awaiting_paint = False
             QTimer.singleShot(0, self.painted.emit)
+            self._layout_timer.start()
         return False
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
