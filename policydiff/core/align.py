@@ -71,17 +71,18 @@ pair across levels when the content moved there."""
 POSITION_TITLE = 0.2
 """Title similarity enough for the leftover singletons between two paired neighbours to pair."""
 POSITION_BODY = 0.1
+"""Body similarity enough for them to pair without a like title."""
 GAP_SECTIONS = 8
 """The most sections facing one section between two pairs for the best of them to pair by place."""
-"""Body similarity enough for them to pair without a like title."""
 JOIN_BODY = 0.3
 """Body similarity at which an unpaired section joins the section it resembles most (a merge or
 split with rewritten text)."""
 JOIN_MARGIN = 1.2
 """How much more it must resemble that section than the next one."""
 SUMMARY_SHARE = 0.6
+"""Share of its best likeness at which a section's likeness to another counts as wide."""
 SUMMARY_SECTIONS = 3
-"""A section resembling this many others at this share of its best likeness sums up the whole."""
+"""A section wide of this many others sums up the whole (a summary), and joins none of them."""
 CHILD_BODY = 0.2
 """Body similarity at which an unpaired subsection joins its paired parent's counterpart."""
 DISTINCTIVE_USES = 3
@@ -494,14 +495,6 @@ class Similarity:
         own_a = {w for w in f.distinctive[a] - f.words[b] if w in f.body[a]}
         own_b = {w for w in f.distinctive[b] - f.words[a] if w in f.body[b]}
         return bool(own_a) and bool(own_b)
-
-    def unplaced(self, old_index: int, new_index: int) -> float:
-        """The similarity without the bonus for standing at the same relative place."""
-        a, b = self._row.get(old_index), self._col.get(new_index)
-        if a is None or b is None:
-            return 0.0
-        position = self.features.position
-        return self.get(old_index, new_index) / (1 + ORDER_BONUS * (1 - abs(position[a] - position[b])))
 
     def same_depth(self, old_index: int, new_index: int) -> bool:
         """Whether the two sections sit at the same depth (unnumbered wrappers of numbered
@@ -1127,10 +1120,8 @@ class _Aligner:
                 continue
             body, q = ranked[0][0], -ranked[0][1]
             i, j = (p, q) if old_side else (q, p)
-            # It joins a standing pair at its own level.
-            if self.sim.same_depth(i, j) and q in (
-                self.partners_new if old_side else self.partners_old
-            ):
+            standing = self.partners_new if old_side else self.partners_old
+            if self.sim.same_depth(i, j) and q in standing:  # it joins a standing pair at its depth
                 proposals.append((body, i, j, old_side))
         self._accept(proposals, "resembles")
 
@@ -1143,8 +1134,7 @@ class _Aligner:
         own = self.sim.same_version_body(p, r, old_side)
         if own >= SAME_TEXT * 0.9:
             return True
-        flat = self.flat_old if old_side else self.flat_new
-        if not own or flat[p].bare_title.casefold() != flat[r].bare_title.casefold():
+        if not own or self._bare(p, old_side) != self._bare(r, old_side):
             return False
         return own >= (self.sim.body(p, target) if old_side else self.sim.body(target, p))
 
