@@ -965,7 +965,8 @@ class _Aligner:
             # A long gap (across a move) is no place, told without looking at each of its sections;
             # the sections the user unpaired do not count.
             short = min(len(between_old) - len(self.blocked_old), len(between_new) - len(self.blocked_new)) <= 1
-            if not short or max(len(between_old), len(between_new)) > GAP_SECTIONS + len(self.blocked_old) + len(self.blocked_new):
+            longest = GAP_SECTIONS + len(self.blocked_old) + len(self.blocked_new)
+            if not short or max(len(between_old), len(between_new)) > longest:
                 continue
             gap_old = [a for a in between_old if self.free_old(a)]
             gap_new = [b for b in between_new if self.free_new(b)]

@@ -264,8 +264,9 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0, dept
         if token.type == "paragraph_open" and token.level == 0:
             inline = tokens[i + 1]
             rule = tokens[i + 3] if i + 3 < len(tokens) else None
-            title = render_inline(inline.children or []).strip() if rule and _detached_underline(token, rule, lines) else ""
-            if rule and title and is_heading_text(title, allow_period=False, max_words=_MAX_BOLD_WORDS):
+            detached = rule is not None and _detached_underline(token, rule, lines)
+            title = render_inline(inline.children or []).strip() if detached else ""
+            if rule is not None and title and is_heading_text(title, allow_period=False, max_words=_MAX_BOLD_WORDS):
                 blocks.append(
                     _Block("heading", title, line,
                            level=1 if rule.markup.startswith("=") else 2, setext=True, detached=True)
@@ -948,7 +949,7 @@ def _flattened_outlines(blocks: Sequence[_Block]) -> dict[int, list[_Block]]:
         items = [
             (k, item, opener)
             for k in run
-            for item, opener in zip(_items(blocks[k].tokens), [t for t in blocks[k].tokens if t.type == "list_item_open" and t.level == 1])
+            for item, opener in zip(_items(blocks[k].tokens), _openers(blocks[k].tokens))
         ]
         if not all(opener.info.isdigit() for _, _, opener in items):
             continue
@@ -974,9 +975,10 @@ def _flattened_outlines(blocks: Sequence[_Block]) -> dict[int, list[_Block]]:
             if title and heads and is_heading_text(
                 title, allow_period=is_title_case(title) or len(title.split()) <= 8, max_words=_MAX_BOLD_WORDS
             ):
-                depth = next((d for d, last in enumerate(levels) if marker > last), len(levels) if previous_title else None)
+                # A title carries on the shallowest numbering it can, or opens one under a title.
+                depth = next((d for d, last in enumerate(levels) if marker > last), None)
                 if depth is None:
-                    depth = max(len(levels) - 1, 0)
+                    depth = len(levels) if previous_title else max(len(levels) - 1, 0)
                 del levels[depth:]
                 levels.append(marker)
                 heading = _Block("line", f"{opener.info}{opener.markup} {title}", line, rank=depth + 1)
@@ -997,11 +999,17 @@ def _flattened_outlines(blocks: Sequence[_Block]) -> dict[int, list[_Block]]:
                     levels[depth] = marker
             lines = render_blocks(item)
             prefix = f"{opener.info}{opener.markup} "
-            out[k].append(_Block("other", "\n".join([prefix + lines[0], *lines[1:]] if lines else [prefix.strip()]), line))
+            body = [prefix + lines[0], *lines[1:]] if lines else [prefix.strip()]
+            out[k].append(_Block("other", "\n".join(body), line))
             previous_title = False
         if any(b.rank for blocks_of in out.values() for b in blocks_of):
             found.update(out)
     return found
+
+
+def _openers(tokens: Sequence[Token]) -> list[Token]:
+    """The opening tokens of a list's own items (not of the lists nested in them)."""
+    return [t for t in tokens if t.type == "list_item_open" and t.level == tokens[0].level + 1]
 
 
 def _is_code(block: _Block) -> bool:
@@ -1034,7 +1042,7 @@ def _list_titles(
 ) -> tuple[list[_Block], int | None, bool]:
     """(blocks, last top-level number, whether a title stood on its own line) for one list."""
     ordered = tokens[0].type == "ordered_list_open"
-    openers = [t for t in tokens if t.type == "list_item_open" and t.level == tokens[0].level + 1]
+    openers = _openers(tokens)
     out: list[_Block] = []
     top, sub = last_number, None  # numbers of the last title at this level and one below
     standalone = False
@@ -1115,7 +1123,7 @@ def _whole_list_sections(
     )
     # A plain item after a lead-in ("We remove accounts that:") finishes its sentence.
     after_lead_in = i > 0 and blocks[i - 1].kind == "line" and blocks[i - 1].text.endswith(":")
-    openers = [t for t in block.tokens if t.type == "list_item_open" and t.level == 1]
+    openers = _openers(block.tokens)
     base = block.tokens[0].map[0] if block.tokens[0].map else 0
     out: list[_Block] = []
     number = last_number
