@@ -428,10 +428,21 @@ def _body_lines(block: _Block) -> list[str]:
 
 def _next(blocks: Sequence[_Block], i: int) -> _Block | None:
     """The next block with a word in it (debris between a heading and its text does not count)."""
+    k = _next_index(blocks, i)
+    return None if k is None else blocks[k]
+
+
+def _next_index(blocks: Sequence[_Block], i: int) -> int | None:
     for k in range(i + 1, len(blocks)):  # by index: slicing would copy the rest each time
         if any(c.isalnum() for c in blocks[k].text):
-            return blocks[k]
+            return k
     return None
+
+
+def _carries_on(text: str) -> bool:
+    """The text starts in lower case: the sentence of the line above goes on (a line cut by a
+    page's width), where a heading's text starts a sentence of its own."""
+    return text[:1].isalpha() and text[:1].islower()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -533,7 +544,7 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
     numbered_rank = 0  # rank of the last numbered pseudo-heading under the current anchor
     letter: tuple[str, int] | None = None  # the last lettered title (``c.``) and its rank
     item_number: int | None = None  # number of the last list item taken for a section title
-    flattened = _flattened_outlines(blocks)
+    flattened: dict[int, list[_Block]] | None = None  # worked out on the first list that needs it
     empty_labels = Counter(  # the lines below empty declared headings
         title_key(b.text) for k, b in enumerate(blocks[1:], 1)
         if b.kind == "line" and blocks[k - 1].kind == "heading" and not blocks[k - 1].text
@@ -562,12 +573,12 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
                     ):
                         continue
                     block = above
-                    block.level = blocks[i].level
-                    block.rule = f"title above an empty declared heading over a repeated label (level {block.level})"
+                    what = "title above an empty declared heading over a repeated label"
                 else:
                     block = following
-                    block.level = blocks[i].level
-                    block.rule = f"title of an empty declared heading (level {block.level})"
+                    what = "title of an empty declared heading"
+                block.level = blocks[i].level
+                block.rule = f"{what} (level {block.level})"
             else:
                 block.rule = (
                     f"setext heading whose underline a blank line cut off (level {block.level})" if block.detached
@@ -587,7 +598,9 @@ def _classify(blocks: list[_Block], title: int | None, undeclared: bool) -> None
                 block.metadata = "table of contents"
                 continue
             items, item_number = _item_sections(block, blocks, i, item_number)
-            if not items:
+            if not items and block.tokens[0].type == "ordered_list_open":
+                if flattened is None:
+                    flattened = _flattened_outlines(blocks)
                 items = flattened.get(i, [])
             for item in items:
                 if item.rank:  # relative to the list: 1 for its titles, 2 for theirs
@@ -760,7 +773,7 @@ def _line_heading(
     # it opens ("Welcome!"), as a title is.
     if _DIGIT_RE.search(text) or ":" in text or text.endswith("!") and len(text.split()) > 1:
         return None
-    if following.kind == "line" and following.text[:1].isalpha() and following.text[:1].islower():
+    if following.kind == "line" and _carries_on(following.text):
         block.rule = "line whose sentence goes on below it (cut by the page's width)"
         return None
     if (following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text)):
@@ -779,9 +792,9 @@ def _over_subsection(blocks: Sequence[_Block], i: int, following: _Block) -> boo
         following.text, allow_period=False
     ) or _DIGIT_RE.search(following.text):
         return False
-    at = next(k for k in range(i + 1, len(blocks)) if blocks[k] is following)
-    after = _next(blocks, at)
-    return after is not None and after.kind == "line" and is_prose(after.text) and not after.text[:1].islower()
+    at = _next_index(blocks, i)
+    after = _next(blocks, at) if at is not None else None
+    return after is not None and after.kind == "line" and is_prose(after.text) and not _carries_on(after.text)
 
 
 def _next_number(blocks: Sequence[_Block], i: int, reach: int = 200) -> tuple[int, ...]:
