@@ -7,7 +7,8 @@ the label has the documented shape; that the title, every heading and every not-
 `<slug>.md` once markup is set aside (compared as lower-case letters and digits only, so `**`, `#`,
 backslash escapes and link targets do not matter); that the headings occur in reading order; that
 levels start at 1 and never skip one going deeper; that there are 4-16 not-headings and none equals
-a heading; and that the document has a row in the README's table. Exit status 1 on any problem.
+a heading; and that the document has a row in the README's table giving its number of headings.
+Exit status 1 on any problem.
 """
 
 from __future__ import annotations
@@ -54,8 +55,11 @@ def problems(slug: str, readme: str) -> list[str]:
             found.append(f"not-heading not in source: {text!r}")
         if norm(text) in heading_texts:
             found.append(f"not-heading equals a heading: {text!r}")
-    if f"`{slug}`" not in readme:
+    rows = [line for line in readme.splitlines() if line.startswith(f"| `{slug}` |")]
+    if not rows:
         found.append("no row in README.md")
+    elif rows[0].split("|")[-3].strip() != str(len(label["headings"])):
+        found.append(f"README.md counts {rows[0].split('|')[-3].strip()} headings, the label has {len(label['headings'])}")
     return found
 
 
