@@ -2,8 +2,8 @@
 
     python benchmarks/check_outline_labels.py [slug ...]
 
-For each `tests/core/labelled/outlines/<slug>.json` (all of them when no slug is given) it checks that
-the label has the documented shape; that the title, every heading and every not-heading occurs in
+For each `tests/core/labelled/outlines/<slug>.json` (all of them when no slug is given) it checks
+that the label has the documented shape; that the title, every heading and every not-heading occurs in
 `<slug>.md` once markup is set aside (compared as lower-case letters and digits only, so `**`, `#`,
 backslash escapes and link targets do not matter); that the headings occur in reading order; that
 levels start at 1 and never skip one going deeper; that there are 4-16 not-headings and none equals
@@ -56,10 +56,11 @@ def problems(slug: str, readme: str) -> list[str]:
         if norm(text) in heading_texts:
             found.append(f"not-heading equals a heading: {text!r}")
     rows = [line for line in readme.splitlines() if line.startswith(f"| `{slug}` |")]
-    if not rows:
+    counted = rows[0].split("|")[-3].strip() if rows else None
+    if counted is None:
         found.append("no row in README.md")
-    elif rows[0].split("|")[-3].strip() != str(len(label["headings"])):
-        found.append(f"README.md counts {rows[0].split('|')[-3].strip()} headings, the label has {len(label['headings'])}")
+    elif counted != str(len(label["headings"])):
+        found.append(f"README.md counts {counted} headings, the label has {len(label['headings'])}")
     return found
 
 
