@@ -3,12 +3,12 @@
     python benchmarks/check_outline_labels.py [slug ...]
 
 For each `tests/core/labelled/outlines/<slug>.json` (all of them when no slug is given) it checks
-that the label has the documented shape; that the title, every heading and every not-heading
-occurs in `<slug>.md` once markup is set aside (compared as lower-case letters and digits only, so `**`, `#`,
-backslash escapes and link targets do not matter); that the headings occur in reading order; that
-levels start at 1 and never skip one going deeper; that there are 4-16 not-headings and none equals
-a heading; and that the document has a row in the README's table giving its number of headings.
-Exit status 1 on any problem.
+that the label has the documented shape; that the title, every heading and every not-heading occurs
+in `<slug>.md` once markup is set aside (compared as lower-case letters and digits only, so `**`,
+`#`, backslash escapes and link targets do not matter); that the headings occur in reading order;
+that levels start at 1 and never skip one going deeper; that there are 4-16 not-headings and none
+equals a heading; and that the document has a row in the README's table giving its number of
+headings. Exit status 1 on any problem.
 """
 
 from __future__ import annotations
