@@ -5,6 +5,7 @@ layout tables, plain text), and the hand-labelled real documents with their prec
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -63,12 +64,25 @@ def norm(text: str) -> str:
     return " ".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
 
 
+def _reported_only() -> set[str]:
+    """The held-out documents of other types: labelled to measure the engine where it was not tuned,
+    so their figures are reported (benchmarks/eval_outlines.py), never a gate."""
+    readme = (LABELLED / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("**held-out, other document types**", 1)[1].split("\n\n", 1)[0]
+    return set(re.findall(r"`([a-z0-9-]+)`", listed))
+
+
+REPORTED_ONLY = _reported_only()
+
+
 def test_labelled_documents_reach_the_target() -> None:
     """Headings a person labelled in real documents (Open Terms Archive and older web extracts),
     matched by normalised text: precision and recall at least 0.95 over all of them."""
     hits = found = wanted = 0
     mistaken: list[tuple[str, str]] = []
     for label_path in sorted(LABELLED.glob("*.json")):
+        if label_path.stem in REPORTED_ONLY:
+            continue
         label = json.loads(label_path.read_text(encoding="utf-8"))
         document = load_document(label_path.with_suffix(".md"))
         got = Counter(norm(s.title) for top in document.sections for s in top.walk())
