@@ -171,13 +171,28 @@ def discover(sources: Iterable[str]) -> dict[str, list[Version]]:
             raise SourceError(f"{source}: no such folder")
         if not path.is_dir():
             raise SourceError(f"{source}: not a folder (give a git repository or a folder of version folders)")
-        listed = git_versions(path) if is_git_repository(path) else folder_versions(path)
+        is_git = is_git_repository(path)
+        listed = git_versions(path) if is_git else folder_versions(path)
+        if not any(len(chain) > 1 for chain in listed.values()):
+            raise SourceError(_nothing_to_compare(source, is_git, listed))
         for document, versions in listed.items():
             if document in found:
                 document = f"{source}:{document}"
                 versions = [Version(document, v.id, v.date, v.repo, v.ref, v.name, v.size) for v in versions]
             found[document] = versions
     return found
+
+
+def _nothing_to_compare(source: str, is_git: bool, listed: dict[str, list[Version]]) -> str:
+    """Why a SOURCE gives no pair, in one line."""
+    if is_git:
+        return (f"{source}: no .md, .txt or .html file in the history of HEAD has two versions: "
+                "nothing to compare")
+    if not listed:
+        return (f"{source}: holds no .md, .txt or .html file (give a git repository, or a folder of version "
+                "folders: DOCUMENT/DATE.md)")
+    return (f"{source}: no document has two versions: nothing to compare (a folder of version folders holds "
+            "DOCUMENT/DATE.md, two or more dated files in each DOCUMENT folder)")
 
 
 def consecutive_pairs(versions: dict[str, list[Version]]) -> Iterator[Pair]:
