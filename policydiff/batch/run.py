@@ -245,14 +245,14 @@ def _client(scheduler: str | None, workers: int | None, own: list[Any]) -> Any:
     except ImportError:
         raise StartError(f"policydiff batch needs Dask: {INSTALL_HINT}") from None
     if scheduler:
-        from policydiff.batch.scheduler import TIMEOUT, SchedulerError, probe
+        from policydiff.batch import scheduler as probing
 
         try:
-            probe(scheduler)
-        except SchedulerError as error:
+            probing.probe(scheduler)
+        except probing.SchedulerError as error:
             raise StartError(str(error)) from None
         try:
-            client = Client(scheduler, timeout=TIMEOUT)
+            client = Client(scheduler, timeout=probing.TIMEOUT)
         except Exception as error:  # noqa: BLE001 - whatever Dask says, in one line
             raise StartError(f"{scheduler}: cannot connect to the Dask scheduler ({_one_line(error)})") from None
         own.append(client)

@@ -10,6 +10,7 @@ says in one line what is at the address.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import time
@@ -39,9 +40,11 @@ def split_address(address: str) -> tuple[str, str, int] | None:
     return scheme, host.strip("[]"), int(port)
 
 
-def probe(address: str, timeout: float = TIMEOUT) -> None:
-    """Return when a Dask scheduler answers at ``address``; SchedulerError saying what is there
-    instead. A ``tls://`` address is only checked to accept connections (its greeting is encrypted)."""
+def probe(address: str, timeout: float | None = None) -> None:
+    """Return when a Dask scheduler answers at ``address`` within ``timeout`` s (default
+    :data:`TIMEOUT`); SchedulerError saying what is there instead. A ``tls://`` address is only
+    checked to accept connections (its greeting is encrypted)."""
+    timeout = TIMEOUT if timeout is None else timeout
     parts = split_address(address)
     if parts is None:
         return
@@ -88,8 +91,11 @@ def _read_greeting(connection: socket.socket, timeout: float) -> bytes:
         data += chunk
         if len(data) >= 8 and want == 8:
             (length,) = struct.unpack_from("Q", data)
-            if not 16 <= length <= _GREETING_LIMIT:
-                break  # not a length: no need to wait for more
+            if not 16 <= length <= _GREETING_LIMIT:  # not a length: what else it said, to name it
+                connection.settimeout(min(0.5, max(0.01, deadline - time.monotonic())))
+                with contextlib.suppress(OSError):
+                    data += connection.recv(56)
+                break
             want = 8 + length
     return data
 
