@@ -212,11 +212,11 @@ class TableWriter:
             raise OutputError(f"{self.path}: is a folder")
         if not self.path.parent.is_dir():
             raise OutputError(f"{self.path}: no such folder {self.path.parent}")
-        exists = self.path.exists() or target.exists()
-        if exists and not resume and not force:
-            raise OutputError(f"{self.path}: exists (use --resume to continue it, --force to start it anew)")
-        self._lock = OutputLock(self.path)
+        self._lock = OutputLock(self.path)  # first: a run beside a running one is told so, whatever its flags
         try:
+            exists = self.path.exists() or target.exists()
+            if exists and not resume and not force:
+                raise OutputError(f"{self.path}: exists (use --resume to continue it, --force to start it anew)")
             if resume and exists:
                 if self.format == ".parquet" and not target.exists():
                     _copy_parquet_to_journal(self.path, target)

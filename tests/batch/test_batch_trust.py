@@ -112,7 +112,7 @@ def test_a_run_beside_a_running_one_exits_2_and_leaves_its_output_alone(tmp_path
         wait_for_rows(running, out)
         os.killpg(running.pid, signal.SIGSTOP)  # hold it mid-run, its lock taken, whatever the machine's speed
         before = out.read_bytes()
-        for flag in ("--resume", "--force"):
+        for flag in ("--resume", "--force", "--no-progress"):
             assert main(["batch", str(source), "--out", str(out), flag, "--no-progress"]) == 2
             assert "another policydiff batch is writing it" in one_line(capsys.readouterr().err)
         assert out.read_bytes() == before
