@@ -240,17 +240,18 @@ def _usage(client: Any) -> dict[str, tuple[int, float]]:
 
 
 def _client(scheduler: str | None, workers: int | None, own: list[Any]) -> Any:
+    from policydiff.batch import scheduler as probing
+
+    if scheduler:  # before importing Dask (a second or two): a wrong address is told at once
+        try:
+            probing.probe(scheduler)
+        except probing.SchedulerError as error:
+            raise StartError(str(error)) from None
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise StartError(f"policydiff batch needs Dask: {INSTALL_HINT}") from None
     if scheduler:
-        from policydiff.batch import scheduler as probing
-
-        try:
-            probing.probe(scheduler)
-        except probing.SchedulerError as error:
-            raise StartError(str(error)) from None
         try:
             client = Client(scheduler, timeout=probing.TIMEOUT)
         except Exception as error:  # noqa: BLE001 - whatever Dask says, in one line

@@ -371,3 +371,15 @@ def test_sources_with_nothing_to_compare_are_one_line_and_status_2(tmp_path: Pat
     good = make_folders(tmp_path / "versions")
     assert main(["batch", str(good), str(empty), "--out", str(out)]) == 2
     assert str(empty) in one_line(capsys.readouterr().err)
+
+
+def test_without_dask_the_hint_fits_an_install_and_a_checkout(tmp_path: Path) -> None:
+    source = make_folders(tmp_path / "versions")
+    code = ("import sys\nsys.modules['distributed'] = None  # as if the batch extra were not installed\n"
+            "from policydiff.__main__ import main\nsys.exit(main(sys.argv[1:]))\n")
+    done = subprocess.run([sys.executable, "-c", code, "batch", str(source), "--out", str(tmp_path / "t.csv")],
+                          capture_output=True, text=True, timeout=HANG_GUARD, cwd=ROOT)
+    assert done.returncode == 2
+    line = one_line(done.stderr)
+    assert "needs Dask: pip install 'policydiff[batch]'" in line and "pip install -e '.[batch]'" in line
+    assert leftovers(tmp_path) == ["versions"]
