@@ -92,6 +92,7 @@ def test_a_second_writer_of_one_output_is_refused_until_the_first_ends(tmp_path:
     out = tmp_path / "table.csv"
     first = TableWriter(out)
     first.start()
+    assert lock_path(out).read_text() == f"{os.getpid()}\n"
     for spelling in (out, tmp_path / "." / "table.csv"):
         for flags in ({"force": True}, {"resume": True}):
             with pytest.raises(OutputError, match=f"another policydiff batch is writing it \\(process {os.getpid()}\\)"):
