@@ -138,12 +138,16 @@ def _blob_sizes(root: str, blobs: set[str]) -> dict[str, int]:
 def folder_versions(root: Path) -> dict[str, list[Version]]:
     """``<document>/<date>.md`` below ``root``, at any depth: each folder holding version files is
     one document (named by its path below ``root``, or ``root``'s own name when the versions lie
-    directly in it); versions are in file-name order, so ISO dates sort by time."""
+    directly in it); versions are in file-name order, so ISO dates sort by time. Symbolic links
+    (to files or folders) are not followed."""
     base = root.resolve()
     versions: dict[str, list[Version]] = {}
     for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        names = sorted(f for f in files if _wanted(f) and not f.startswith("."))
+        # A symbolic link is not a version (as in a repository): it would read whatever it points
+        # to, in or out of SOURCE.
+        names = sorted(f for f in files if _wanted(f) and not f.startswith(".") and not os.path.islink(
+            os.path.join(folder, f)))
         if not names:
             continue
         here = Path(folder)

@@ -235,7 +235,9 @@ def _folder_versions(folder: str) -> list[Version]:
         names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
     except OSError as exc:
         raise HistoryError(folder, f"cannot list the folder ({exc.strerror or exc})") from None
-    files = [os.path.join(folder, n) for n in names if os.path.isfile(os.path.join(folder, n))]
+    # A symbolic link in a folder of versions is not a version: it reads whatever it points to.
+    files = [os.path.join(folder, n) for n in names
+             if os.path.isfile(os.path.join(folder, n)) and not os.path.islink(os.path.join(folder, n))]
     if not files:
         raise HistoryError(folder, "holds no files: a folder of versions needs at least two")
     dates = [_name_date(os.path.basename(f)) for f in files]

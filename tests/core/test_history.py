@@ -337,3 +337,18 @@ def test_a_symbolic_link_is_not_a_document(tmp_path):
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "a file again", date="2024-11-01")
     _one_line_error(cli("--history", str(path), "--json"), "@ 2024-10-01", "symbolic link in this version")
+
+
+def test_a_symbolic_link_in_a_folder_of_versions_is_not_a_version(tmp_path):
+    from policydiff.batch.sources import discover
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not a policy, not to be read")
+    folder = tmp_path / "versions" / "acme"
+    folder.mkdir(parents=True)
+    for version in VERSIONS[:2]:
+        shutil.copy(version, folder / version.name)
+    (folder / "2024-12-01.md").symlink_to(secret)
+    (folder / "2024-12-02.md").symlink_to(folder / VERSIONS[0].name)
+    assert [v.id for v in open_history([folder]).versions] == [p.name for p in VERSIONS[:2]]
+    assert [v.id for v in discover([str(folder.parent)])["acme"]] == [p.name for p in VERSIONS[:2]]
