@@ -249,8 +249,18 @@ TEXTS = ["# Policy\n\n## Data\n\nWe keep your name.\n", "# Policy\n\n## Data\n\n
          "# Policy\n\n## Data\n\nWe keep your name, email and phone.\n"]
 
 
-def _plain_git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+def _plain_git(repo: Path, *args: str, terminal: bool = False) -> None:
+    if not terminal:
+        subprocess.run(["git", *args], cwd=repo, capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+        return
+    import pty
+
+    leader, follower = pty.openpty()  # git pages only onto a terminal
+    try:
+        subprocess.run(["git", *args], cwd=repo, stdin=follower, stdout=follower, stderr=follower, timeout=60)
+    finally:
+        os.close(follower)
+        os.close(leader)
 
 
 @needs_git
@@ -258,13 +268,14 @@ def _plain_git(repo: Path, *args: str) -> None:
     ("fsmonitor", ["ls-files"]),             # core.fsmonitor, set by an included file
     ("gpg", ["log"]),                        # log.showSignature runs gpg.program on the signed commit
     ("filter", ["log", "-p"]),               # a filter process / textconv driver named by .gitattributes
+    ("pager", ["-c", "log.showSignature=false", "log"]),  # core.pager / pager.log, on a terminal
 ])
 def test_the_hostile_repository_traps_are_live(tmp_path, trap, command):
     """Each trap fires for plain git: the test below can fail."""
     from hostile_git import canaries_found, make_hostile_repo
 
     path, canaries = make_hostile_repo(tmp_path, TEXTS)
-    _plain_git(path.parent, *command)
+    _plain_git(path.parent, *command, terminal=trap == "pager")
     assert f"canary-{trap}" in canaries_found(canaries)
 
 
