@@ -21,8 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Runs on a local Dask cluster (one worker process per core) unless --scheduler names one; "
         "the workers read the versions from the same paths, so a remote cluster needs SOURCE on a shared "
         "file system. A pair that fails is a row with its error. Exit status: 0 done (error rows "
-        "included), 2 the run could not start (nothing written), 130 interrupted by Ctrl-C (run again "
-        "with --resume). Needs the batch extra: pip install 'policydiff[batch]' (in a checkout: "
+        "included), 2 the run could not start (nothing written), 130 interrupted by Ctrl-C (143 by "
+        "SIGTERM; run again with --resume). Needs the batch extra: pip install 'policydiff[batch]' (in a checkout: "
         "pip install -e '.[batch]').",
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE", help="a git repository or a folder of version folders")
@@ -62,9 +62,9 @@ def main(argv: Sequence[str]) -> int:
                             chunk=args.chunk or CHUNK, progress=False if args.no_progress else None)
     except (OutputError, SourceError, StartError) as error:
         return _fail(str(error))
-    except (Interrupted, KeyboardInterrupt):
+    except (Interrupted, KeyboardInterrupt) as stop:
         _fail(f"interrupted; the pairs done are in {args.out} (run again with --resume to go on)")
-        return EXIT_INTERRUPTED
+        return 128 + stop.signum if isinstance(stop, Interrupted) else EXIT_INTERRUPTED  # as the shell says
     except OSError as error:
         return _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
     except Exception as error:  # noqa: BLE001 - one line, never a traceback

@@ -137,18 +137,28 @@ class Interrupted(Exception):
     """The run was stopped by Ctrl-C (SIGINT) or SIGTERM: the pairs written so far are whole, the
     output (a Parquet run's journal) is ready for ``--resume``."""
 
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _Stop(threading.Event):
+    """Set by the first SIGINT or SIGTERM; remembers which."""
+
+    signum: int = signal.SIGINT
+
 
 class StartError(Exception):
     """The run could not start (no Dask, no scheduler at the address); nothing was written."""
 
 
 @contextlib.contextmanager
-def _interruptible() -> Iterator[threading.Event]:
+def _interruptible() -> Iterator[_Stop]:
     """While the run lasts, Ctrl-C (and SIGTERM) only raise a flag that the streaming loop reads
     between results, so the interruption lands where the output is whole, never inside Dask's
     machinery (where a KeyboardInterrupt may be swallowed or turn into a flood of tracebacks). A
     second Ctrl-C stops at once. Off the main thread (signals cannot be handled there), a plain flag."""
-    flag = threading.Event()
+    flag = _Stop()
     if threading.current_thread() is not threading.main_thread():
         yield flag
         return
@@ -156,6 +166,7 @@ def _interruptible() -> Iterator[threading.Event]:
     def stop(signum: int, frame: Any) -> None:
         if flag.is_set():
             raise KeyboardInterrupt
+        flag.signum = signum
         flag.set()
 
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
@@ -211,7 +222,7 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
             if client is None:
                 client = _client(scheduler, workers, own)
             if interrupted.is_set():
-                raise Interrupted
+                raise Interrupted(interrupted.signum)
             writer.start()
             summary.workers = len(client.nthreads())
             before = _usage(client)
@@ -272,7 +283,7 @@ def _client(scheduler: str | None, workers: int | None, own: list[Any]) -> Any:
 
 def _stream(client: Any, todo: list[Pair], writer: TableWriter, summary: Summary, *, options: Options,
             sections: bool, chunk: int, progress: bool | None, in_flight: int | None, max_bytes: int,
-            on_chain: Callable[[int], None] | None, interrupted: threading.Event) -> None:
+            on_chain: Callable[[int], None] | None, interrupted: _Stop) -> None:
     from distributed import as_completed
 
     from policydiff.batch.progress import bar
@@ -300,7 +311,7 @@ def _stream(client: Any, todo: list[Pair], writer: TableWriter, summary: Summary
             if not ready:
                 if interrupted.wait(0.05):
                     client.cancel(list(pending))
-                    raise Interrupted
+                    raise Interrupted(interrupted.signum)
                 continue
             for future in ready:
                 chain = pending.pop(future)
@@ -321,4 +332,4 @@ def _stream(client: Any, todo: list[Pair], writer: TableWriter, summary: Summary
                     pass
             if interrupted.is_set():
                 client.cancel(list(pending))
-                raise Interrupted
+                raise Interrupted(interrupted.signum)

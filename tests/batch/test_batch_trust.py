@@ -117,13 +117,14 @@ def test_a_run_beside_a_running_one_exits_2_and_leaves_its_output_alone(tmp_path
             assert main(["batch", str(source), "--out", str(out), flag, "--no-progress"]) == 2
             assert "another policydiff batch is writing it" in one_line(capsys.readouterr().err)
         assert out.read_bytes() == before
-        os.killpg(running.pid, signal.SIGINT)  # delivered on SIGCONT: the run ends as after a Ctrl-C
+        os.kill(running.pid, signal.SIGTERM)  # delivered on SIGCONT: stopped as by a Ctrl-C, status 128 + 15
         os.killpg(running.pid, signal.SIGCONT)
         _, err = running.communicate(timeout=HANG_GUARD)
     finally:
         if running.poll() is None:
             os.killpg(running.pid, signal.SIGKILL)
-    assert running.returncode == 130, err
+    assert running.returncode == 143, err
+    assert "interrupted; the pairs done are in" in one_line(err)
     keys = pair_keys(read_table(out))
     assert len(keys) == len(set(keys)) >= 1  # no pair written twice
     assert leftovers(tmp_path) == ["table.csv", "versions"]
