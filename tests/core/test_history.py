@@ -363,3 +363,28 @@ def test_a_symbolic_link_in_a_folder_of_versions_is_not_a_version(tmp_path):
     (folder / "2024-12-02.md").symlink_to(folder / VERSIONS[0].name)
     assert [v.id for v in open_history([folder]).versions] == [p.name for p in VERSIONS[:2]]
     assert [v.id for v in discover([str(folder.parent)])["acme"]] == [p.name for p in VERSIONS[:2]]
+
+
+@needs_git
+def test_separator_characters_in_paths_and_subjects_are_read_as_text(tmp_path):
+    """Git's output is read token by token: a path or a subject holding the characters the log
+    format uses as separators (and a newline) is still one path, one subject."""
+    from policydiff.batch.sources import discover
+
+    repo = tmp_path / "odd"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    name = "a\x1eb\x1fc\nd.md"
+    for k, text in enumerate(TEXTS):
+        (repo / name).write_text(text, encoding="utf-8")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"record \x1e{k}\x1f: \x01 keep", date=f"2024-02-0{k + 1}")
+    git(repo, "mv", name, "renamed \x1e.md")
+    git(repo, "commit", "-q", "-m", "rename", date="2024-03-01")
+    history = open_history([repo / "renamed \x1e.md"])
+    assert [v.path for v in history.versions] == [name] * 3
+    assert [v.subject for v in history.versions] == [f"record \x1e{k}\x1f: \x01 keep" for k in range(3)]
+    assert [text for _, text in history.texts()] == TEXTS
+    listed = discover([str(repo)])
+    # (the batch lists paths without following renames: the new name starts a document of its own)
+    assert sorted((document, len(chain)) for document, chain in listed.items()) == [(name, 3), ("renamed \x1e.md", 1)]
