@@ -99,9 +99,11 @@ def test_a_second_writer_of_one_output_is_refused_until_the_first_ends(tmp_path:
                 TableWriter(spelling, **flags)
     first.close()
     assert leftovers(tmp_path) == ["table.csv"]  # the lock file went with the run
+    lock_path(out).write_text("4242\n")  # left by a run that was killed: the lock died with it
     second = TableWriter(out, resume=True)
     second.start()
     second.close()
+    assert leftovers(tmp_path) == ["table.csv"]
 
 
 def test_a_run_beside_a_running_one_exits_2_and_leaves_its_output_alone(tmp_path: Path,
