@@ -9,7 +9,7 @@ import time
 from typing import Sequence
 
 from policydiff import __version__
-from policydiff.cli_args import OneLineParser, check_dash_files, check_option_like_files
+from policydiff.cli_args import OneLineParser, check_dash_files, check_option_like_files, flags_after_double_dash
 from policydiff.core.option_specs import OPTIONS, STYLES, options_from
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return batch_main(argv[1:])
     parser = build_parser()
     check_dash_files(parser, argv)  # "-old.md": one line naming it, never the usage text
-    args = parser.parse_args(argv)
+    args = parser.parse_args(flags_after_double_dash(parser, argv))
     check_option_like_files(parser, args.files)
     if args.history:
         return _history(args, parser)

@@ -48,9 +48,24 @@ def check_dash_files(parser: argparse.ArgumentParser, argv: Sequence[str]) -> No
                          f"or put it after -- ({parser.prog} [OPTIONS] -- {arg} ...)")
 
 
+def flags_after_double_dash(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """``argv`` with the flags written after ``--`` moved before it: ``policydiff -- -old.md
+    new.md --json`` means what it says. Only a flag that takes no value and names no existing file
+    is moved (a file really named ``--json`` stays a file)."""
+    argv = list(argv)
+    if "--" not in argv:
+        return argv
+    cut = argv.index("--")
+    flags = {option for action in parser._actions if action.nargs == 0 for option in action.option_strings
+             if option.startswith("--") and option not in ("--help", "--version")}
+    moved = [arg for arg in argv[cut + 1:] if arg in flags and not os.path.lexists(arg)]
+    rest = [arg for arg in argv[cut + 1:] if not (arg in flags and not os.path.lexists(arg))]
+    return argv[:cut] + moved + ["--"] + rest
+
+
 def check_option_like_files(parser: argparse.ArgumentParser, files: Sequence[str]) -> None:
-    """After parsing: a file named exactly like one of the options, that does not exist, came
-    after ``--`` by mistake (everything after ``--`` is a file): say so in one line."""
+    """After parsing: a file named exactly like one of the options that take a value
+    (``--report``), that does not exist, came after ``--`` by mistake: say so in one line."""
     options = option_strings(parser)
     for name in files:
         if name in options and not os.path.lexists(name):

@@ -216,11 +216,18 @@ def test_a_file_starting_with_a_dash_after_double_dash_or_dot_slash(dash_pair, a
     assert json.loads(done.stdout)["stats"]["words_inserted"] == 2
 
 
-def test_everything_after_double_dash_is_a_file(dash_pair):
+def test_a_flag_after_double_dash_is_still_a_flag_unless_a_file_has_its_name(dash_pair):
     done = cli_in(dash_pair, "--", "-old.md", "new.md", "--json")
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["stats"]["words_inserted"] == 2
+    (dash_pair / "--ignore-case").write_text(NEW.upper(), encoding="utf-8")  # a file really named so
+    done = cli_in(dash_pair, "--json", "--", "-old.md", "--ignore-case")
+    assert done.returncode == 1 and json.loads(done.stdout)["stats"]["words_ignored"] == 0
+    # an option that takes a value cannot be told from a file after --: named in one line
+    done = cli_in(dash_pair, "--", "-old.md", "new.md", "--report")
     assert done.returncode == 2
     line = one_line(done.stderr)
-    assert "--json: no such file" in line and "put options before it" in line
+    assert "--report: no such file" in line and "put options before it" in line
 
 
 @pytest.mark.parametrize("argv, said", [
