@@ -52,8 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["batch"]:  # a subcommand; a file named "batch" is ./batch
-        from policydiff.batch.cli import main as batch_main
-
+        try:
+            from policydiff.batch.cli import main as batch_main
+        except KeyboardInterrupt:  # Ctrl-C while importing: one line, as the batch itself says it
+            print("policydiff: interrupted", file=sys.stderr)
+            return 130
         return batch_main(argv[1:])
     parser = build_parser()
     check_dash_files(parser, argv)  # "-old.md": one line naming it, never the usage text

@@ -42,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str]) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # while starting up (importing, listing): nothing written yet
+        _fail("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str]) -> int:
     parser = build_parser()
     check_dash_files(parser, argv)
     args = parser.parse_args(argv)
@@ -62,9 +70,13 @@ def main(argv: Sequence[str]) -> int:
                             chunk=args.chunk or CHUNK, progress=False if args.no_progress else None)
     except (OutputError, SourceError, StartError) as error:
         return _fail(str(error))
-    except (Interrupted, KeyboardInterrupt) as stop:
-        _fail(f"interrupted; the pairs done are in {args.out} (run again with --resume to go on)")
-        return 128 + stop.signum if isinstance(stop, Interrupted) else EXIT_INTERRUPTED  # as the shell says
+    except Interrupted as stop:
+        _fail(f"interrupted; the pairs done are in {args.out} (run again with --resume to go on)" if stop.started
+              else f"interrupted before the first pair; {args.out} was not touched")
+        return 128 + stop.signum  # as a shell reports a process ended by that signal
+    except KeyboardInterrupt:
+        _fail(f"interrupted; whatever pairs were done are in {args.out} (run again with --resume to go on)")
+        return EXIT_INTERRUPTED
     except OSError as error:
         return _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
     except Exception as error:  # noqa: BLE001 - one line, never a traceback

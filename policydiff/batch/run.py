@@ -137,9 +137,11 @@ class Interrupted(Exception):
     """The run was stopped by Ctrl-C (SIGINT) or SIGTERM: the pairs written so far are whole, the
     output (a Parquet run's journal) is ready for ``--resume``."""
 
-    def __init__(self, signum: int = signal.SIGINT) -> None:
+    def __init__(self, signum: int = signal.SIGINT, *, started: bool = True) -> None:
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
+        self.started = started
+        """False: stopped before the output was touched."""
 
 
 class _Stop(threading.Event):
@@ -178,17 +180,20 @@ def _interruptible() -> Iterator[_Stop]:
 
 
 @contextlib.contextmanager
-def _interrupts_ignored() -> Iterator[None]:
-    """Ctrl-C ignored while local worker processes start: they inherit it, so a Ctrl-C in the
-    terminal (sent to the whole process group) reaches only this process, which stops them itself."""
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C held back while local worker processes start: they inherit it blocked, so a Ctrl-C in
+    the terminal (sent to the whole process group) never reaches them (this process stops them
+    itself); one pressed meanwhile is delivered here once they are up. (SIGTERM is not held: the
+    nanny stops a worker with it.)"""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    held = {signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(), sections: bool = False,
@@ -222,7 +227,7 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
             if client is None:
                 client = _client(scheduler, workers, own)
             if interrupted.is_set():
-                raise Interrupted(interrupted.signum)
+                raise Interrupted(interrupted.signum, started=False)
             writer.start()
             summary.workers = len(client.nthreads())
             before = _usage(client)
@@ -269,7 +274,7 @@ def _client(scheduler: str | None, workers: int | None, own: list[Any]) -> Any:
             raise StartError(f"{scheduler}: cannot connect to the Dask scheduler ({_one_line(error)})") from None
         own.append(client)
         return client
-    with _interrupts_ignored():
+    with _interrupts_held():
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
     own.append(cluster)

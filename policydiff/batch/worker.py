@@ -12,7 +12,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 class QuietWorker(WorkerPlugin):
     """Local worker processes leave Ctrl-C to the client, which stops them itself: a Ctrl-C in the
     terminal reaches the whole process group, and each worker would print its own traceback. The
-    first workers inherit the ignored signal (see ``run._interrupts_ignored``); this covers those
+    first workers inherit it blocked (see ``run._interrupts_held``); this covers those
     the nanny starts again after a crash."""
 
     idempotent = True

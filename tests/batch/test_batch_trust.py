@@ -387,3 +387,25 @@ def test_without_dask_the_hint_fits_an_install_and_a_checkout(tmp_path: Path) ->
     line = one_line(done.stderr)
     assert "needs Dask: pip install 'policydiff[batch]'" in line and "pip install -e '.[batch]'" in line
     assert leftovers(tmp_path) == ["versions"]
+
+
+def test_ctrl_c_while_the_workers_start_leaves_the_output_untouched(tmp_path: Path) -> None:
+    """A Ctrl-C while the local workers start (they spawn and import Dask: seconds) is held until
+    they are up, then stops the run before it writes: an output given to --force is left as it was."""
+    source = make_folders(tmp_path / "versions")
+    out = tmp_path / "table.csv"
+    out.write_text("precious\n")
+    running = start_batch(source, out, "--force")
+    try:
+        deadline = time.monotonic() + HANG_GUARD
+        while not lock_path(out).exists():  # the run has checked its output and starts its workers
+            assert running.poll() is None and time.monotonic() < deadline, running.communicate()
+            time.sleep(0.01)
+        os.killpg(running.pid, signal.SIGINT)
+        stdout, stderr = running.communicate(timeout=HANG_GUARD)
+    finally:
+        if running.poll() is None:
+            os.killpg(running.pid, signal.SIGKILL)
+    assert running.returncode == 130, stderr
+    assert one_line(stderr) == f"policydiff: interrupted before the first pair; {out} was not touched\n"
+    assert out.read_text() == "precious\n" and leftovers(tmp_path) == ["table.csv", "versions"]
