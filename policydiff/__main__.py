@@ -9,17 +9,19 @@ import time
 from typing import Sequence
 
 from policydiff import __version__
+from policydiff.cli_args import OneLineParser, check_dash_files, check_option_like_files, flags_after_double_dash
 from policydiff.core.option_specs import OPTIONS, STYLES, options_from
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="policydiff",
         description="Compare two versions of a privacy policy section by section, word by word. "
         "With no file, the window opens on NEC's 2002 and 2024 privacy statements.",
         epilog="Exit status with --json/--report: 0 no differences, 1 differences, 2 error (like diff). "
+        "A file whose name starts with '-': put it after -- (policydiff --json -- -old.md new.md). "
         "Whole version histories: policydiff batch SOURCE... --out FILE (see policydiff batch --help).",
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help="OLD and NEW policy files (one with --outline)")
@@ -42,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "of versions (dated names, else modification times), or several files in order; "
                         "opens the window on it, or with --json prints each version and each step's counts")
     for spec in OPTIONS:
-        parser.add_argument(spec.cli, action="store_true", help=spec.tip.lower())
+        parser.add_argument(spec.cli, action="store_true", help=spec.tip[:1].lower() + spec.tip[1:])
     parser.add_argument("--version", action="version", version=f"policydiff {__version__}")
     return parser
 
@@ -50,11 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["batch"]:  # a subcommand; a file named "batch" is ./batch
-        from policydiff.batch.cli import main as batch_main
-
+        try:
+            from policydiff.batch.cli import main as batch_main
+        except KeyboardInterrupt:  # Ctrl-C while importing: one line, as the batch itself says it
+            print("policydiff: interrupted", file=sys.stderr)
+            return 130
         return batch_main(argv[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    check_dash_files(parser, argv)  # "-old.md": one line naming it, never the usage text
+    args = parser.parse_args(flags_after_double_dash(parser, argv))
+    check_option_like_files(parser, args.files)
     if args.history:
         return _history(args, parser)
     headless = args.outline or args.json or args.report

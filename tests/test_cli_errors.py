@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 import subprocess
@@ -181,3 +182,78 @@ def test_an_inserted_override_alone_is_a_difference_for_the_exit_status(capsys, 
     old.write_text(OLD, encoding="utf-8")
     new.write_text(OLD, encoding="utf-8")
     assert run_main(capsys, str(old), str(new), "--json")[0] == 0
+
+
+# -- file names that start with '-', and usage mistakes --------------------------------------------
+
+def cli_in(folder: Path, *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "policydiff", *argv], capture_output=True, text=True,
+                          cwd=folder, timeout=120)
+
+
+@pytest.fixture
+def dash_pair(tmp_path: Path) -> Path:
+    (tmp_path / "-old.md").write_text(OLD, encoding="utf-8")
+    (tmp_path / "new.md").write_text(NEW, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("argv", [["-old.md", "new.md", "--json"], ["--json", "-old.md", "new.md"],
+                                  ["-old.md", "--outline"], ["batch", "-old.md", "--out", "t.csv"]])
+def test_a_file_starting_with_a_dash_is_named_in_one_line(dash_pair, argv):
+    done = cli_in(dash_pair, *argv)
+    assert done.returncode == 2 and done.stdout == ""
+    line = one_line(done.stderr)
+    assert "-old.md: a name that starts with '-' is read as an option" in line
+    assert "./-old.md" in line and " -- " in line
+    assert "usage:" not in done.stderr
+
+
+@pytest.mark.parametrize("argv", [["--json", "--", "-old.md", "new.md"], ["--json", "./-old.md", "new.md"]])
+def test_a_file_starting_with_a_dash_after_double_dash_or_dot_slash(dash_pair, argv):
+    done = cli_in(dash_pair, *argv)
+    assert done.returncode == 1, done.stderr  # compared: the words differ
+    assert json.loads(done.stdout)["stats"]["words_inserted"] == 2
+
+
+def test_a_flag_after_double_dash_is_still_a_flag_unless_a_file_has_its_name(dash_pair):
+    done = cli_in(dash_pair, "--", "-old.md", "new.md", "--json")
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["stats"]["words_inserted"] == 2
+    (dash_pair / "--ignore-case").write_text(NEW.upper(), encoding="utf-8")  # a file really named so
+    done = cli_in(dash_pair, "--json", "--", "-old.md", "--ignore-case")
+    assert done.returncode == 1 and json.loads(done.stdout)["stats"]["words_ignored"] == 0
+    # an option that takes a value cannot be told from a file after --: named in one line
+    done = cli_in(dash_pair, "--", "-old.md", "new.md", "--report")
+    assert done.returncode == 2
+    line = one_line(done.stderr)
+    assert "--report: no such file" in line and "put options before it" in line
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["--no-such-option", "a.md", "b.md"], "unrecognized arguments: --no-such-option"),
+    (["--layout", "sideways", "a.md", "b.md", "--report", "r.html"], "invalid choice: 'sideways'"),
+    (["batch", "folder"], "the following arguments are required: --out"),
+    (["batch", "folder", "--out", "t.csv", "--workers", "0"], "--workers must be at least 1"),
+])
+def test_usage_mistakes_are_one_line(tmp_path, argv, said):
+    done = cli_in(tmp_path, *argv)
+    assert done.returncode == 2 and said in one_line(done.stderr) and "usage:" not in done.stderr
+
+
+def test_help_names_the_options_as_the_window_does(capsys):
+    for argv in (["--help"], ["batch", "--help"]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 0
+        text = " ".join(capsys.readouterr().out.split())
+        assert "treat Data and data as the same word" in text
+    assert "pip install -e '.[batch]'" in text and "pip install 'policydiff[batch]'" in text
+
+
+def test_history_json_exit_status_for_dash_names(tmp_path):
+    for k, text in enumerate((OLD, NEW)):
+        (tmp_path / f"-2024-0{k + 1}-01.md").write_text(text, encoding="utf-8")
+    done = cli_in(tmp_path, "--history", "--json", "--", "-2024-01-01.md", "-2024-02-01.md")
+    assert done.returncode == 0, done.stderr
+    assert [s["words_inserted"] for s in json.loads(done.stdout)["steps"]] == [2]

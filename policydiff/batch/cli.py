@@ -6,13 +6,14 @@ import argparse
 import sys
 from typing import Sequence
 
+from policydiff.cli_args import OneLineParser, check_dash_files
 from policydiff.core.option_specs import OPTIONS, options_from
 
-EXIT_OK, EXIT_ERROR = 0, 2
+EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 2, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="policydiff batch",
         description="Compare every pair of consecutive versions of every document in SOURCE (a git "
         "repository: the history of each tracked .md/.txt/.html file; or a folder of version folders: "
@@ -20,7 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Runs on a local Dask cluster (one worker process per core) unless --scheduler names one; "
         "the workers read the versions from the same paths, so a remote cluster needs SOURCE on a shared "
         "file system. A pair that fails is a row with its error. Exit status: 0 done (error rows "
-        "included), 2 the run could not start or was interrupted.",
+        "included), 2 the run could not start (nothing written), 130 interrupted by Ctrl-C (143 by "
+        "SIGTERM; run again with --resume). Needs the batch extra: pip install 'policydiff[batch]' (in a checkout: "
+        "pip install -e '.[batch]').",
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE", help="a git repository or a folder of version folders")
     parser.add_argument("--out", required=True, metavar="FILE", help="the table: FILE.csv, FILE.jsonl or FILE.parquet")
@@ -34,12 +37,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="consecutive pairs per task (default 8: each version is parsed once per chain)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     for spec in OPTIONS:
-        parser.add_argument(spec.cli, action="store_true", help=spec.tip.lower())
+        parser.add_argument(spec.cli, action="store_true", help=spec.tip[:1].lower() + spec.tip[1:])
     return parser
 
 
 def main(argv: Sequence[str]) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # while starting up (importing, listing): nothing written yet
+        _fail("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str]) -> int:
     parser = build_parser()
+    check_dash_files(parser, argv)
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -48,7 +60,7 @@ def main(argv: Sequence[str]) -> int:
     if args.scheduler and args.workers:
         parser.error("--workers is for the local cluster; a --scheduler's cluster has its own")
     from policydiff.batch.output import OutputError
-    from policydiff.batch.run import CHUNK, run_batch
+    from policydiff.batch.run import CHUNK, Interrupted, StartError, run_batch
     from policydiff.batch.sources import SourceError
 
     options = options_from({spec.attr: getattr(args, spec.attr) for spec in OPTIONS})
@@ -56,10 +68,15 @@ def main(argv: Sequence[str]) -> int:
         summary = run_batch(args.sources, args.out, options=options, sections=args.sections, resume=args.resume,
                             force=args.force, scheduler=args.scheduler, workers=args.workers,
                             chunk=args.chunk or CHUNK, progress=False if args.no_progress else None)
-    except (OutputError, SourceError) as error:
+    except (OutputError, SourceError, StartError) as error:
         return _fail(str(error))
+    except Interrupted as stop:
+        _fail(f"interrupted; the pairs done are in {args.out} (run again with --resume to go on)" if stop.started
+              else f"interrupted before the first pair; {args.out} was not touched")
+        return 128 + stop.signum  # as a shell reports a process ended by that signal
     except KeyboardInterrupt:
-        return _fail(f"interrupted; the pairs done are in {args.out} (run again with --resume to go on)")
+        _fail(f"interrupted; whatever pairs were done are in {args.out} (run again with --resume to go on)")
+        return EXIT_INTERRUPTED
     except OSError as error:
         return _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
     except Exception as error:  # noqa: BLE001 - one line, never a traceback

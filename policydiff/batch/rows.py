@@ -21,9 +21,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("row", "str"),            # "pair" or "section"
     ("document", "str"),
     ("from_id", "str"),
-    ("from_date", "str"),
+    ("from_date", "date"),     # ISO 8601 text in CSV and JSON Lines; a UTC timestamp in Parquet
     ("to_id", "str"),
-    ("to_date", "str"),
+    ("to_date", "date"),
     ("identical", "bool"),     # pair rows: the same words in the same order (under the ignore options)
     *((f"sections_{kind}", "int") for kind in KINDS),  # pair rows
     ("passages_moved", "int"),  # pair rows

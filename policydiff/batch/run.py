@@ -9,14 +9,17 @@ engine error, a worker that died on it) is that pair's error row, never the end 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from policydiff.batch.output import TableWriter
+from policydiff.batch.output import INSTALL_HINT, TableWriter
 from policydiff.batch.rows import error_row, pair_row, section_rows
 from policydiff.batch.sources import Pair, Version, consecutive_pairs, discover, read_version
 from policydiff.core.load import MAX_BYTES
@@ -130,6 +133,69 @@ def worker_usage() -> tuple[int, float]:
     return peak, usage.ru_utime + usage.ru_stime
 
 
+class Interrupted(Exception):
+    """The run was stopped by Ctrl-C (SIGINT) or SIGTERM: the pairs written so far are whole, the
+    output (a Parquet run's journal) is ready for ``--resume``."""
+
+    def __init__(self, signum: int = signal.SIGINT, *, started: bool = True) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.started = started
+        """False: stopped before the output was touched."""
+
+
+class _Stop(threading.Event):
+    """Set by the first SIGINT or SIGTERM; remembers which."""
+
+    signum: int = signal.SIGINT
+
+
+class StartError(Exception):
+    """The run could not start (no Dask, no scheduler at the address); nothing was written."""
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[_Stop]:
+    """While the run lasts, Ctrl-C (and SIGTERM) only raise a flag that the streaming loop reads
+    between results, so the interruption lands where the output is whole, never inside Dask's
+    machinery (where a KeyboardInterrupt may be swallowed or turn into a flood of tracebacks). A
+    second Ctrl-C stops at once. Off the main thread (signals cannot be handled there), a plain flag."""
+    flag = _Stop()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        if flag.is_set():
+            raise KeyboardInterrupt
+        flag.signum = signum
+        flag.set()
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield flag
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C held back while local worker processes start: they inherit it blocked, so a Ctrl-C in
+    the terminal (sent to the whole process group) never reaches them (this process stops them
+    itself); one pressed meanwhile is delivered here once they are up. (SIGTERM is not held: the
+    nanny stops a worker with it.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
 def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(), sections: bool = False,
               resume: bool = False, force: bool = False, client: Any = None, scheduler: str | None = None,
               workers: int | None = None, chunk: int = CHUNK, progress: bool | None = None,
@@ -142,6 +208,9 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
     else a LocalCluster of ``workers`` processes (default: one per core) made and closed here.
     ``progress``: a progress bar on stderr (None: only when stderr is a terminal).
     ``select``: compare only the pairs it accepts (a sample, for benchmarks).
+
+    Raises SourceError or OutputError (before anything is written), StartError (nothing written,
+    an existing output untouched), Interrupted (the output whole, ready for ``--resume``).
     """
     versions = discover(sources)
     writer = TableWriter(out, resume=resume, force=force)
@@ -154,22 +223,28 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
         summary.skipped = len(wanted) - len(todo)
         del wanted
         del versions
-        if client is None:
-            client = _client(scheduler, workers, own)
-        summary.workers = len(client.nthreads())
-        before = _usage(client)
-        started = time.perf_counter()
-        _stream(client, todo, writer, summary, options=options, sections=sections, chunk=chunk,
-                progress=progress, in_flight=in_flight, max_bytes=max_bytes, on_chain=on_chain)
-        summary.seconds = time.perf_counter() - started
-        after = _usage(client)
-        summary.memory = {worker: peak for worker, (peak, _) in after.items()}
-        summary.cpu_seconds = sum(cpu - before.get(worker, (0, 0.0))[1] for worker, (_, cpu) in after.items())
-        finished = True
+        with _interruptible() as interrupted:
+            if client is None:
+                client = _client(scheduler, workers, own)
+            if interrupted.is_set():
+                raise Interrupted(interrupted.signum, started=False)
+            writer.start()
+            summary.workers = len(client.nthreads())
+            before = _usage(client)
+            started = time.perf_counter()
+            _stream(client, todo, writer, summary, options=options, sections=sections, chunk=chunk,
+                    progress=progress, in_flight=in_flight, max_bytes=max_bytes, on_chain=on_chain,
+                    interrupted=interrupted)
+            summary.seconds = time.perf_counter() - started
+            after = _usage(client)
+            summary.memory = {worker: peak for worker, (peak, _) in after.items()}
+            summary.cpu_seconds = sum(cpu - before.get(worker, (0, 0.0))[1] for worker, (_, cpu) in after.items())
+            finished = True
     finally:
         writer.close(finished=finished)
         for closable in reversed(own):
-            closable.close()
+            with contextlib.suppress(Exception):
+                closable.close()
     return summary
 
 
@@ -181,25 +256,39 @@ def _usage(client: Any) -> dict[str, tuple[int, float]]:
 
 
 def _client(scheduler: str | None, workers: int | None, own: list[Any]) -> Any:
+    from policydiff.batch import scheduler as probing
+
+    if scheduler:  # before importing Dask (a second or two): a wrong address is told at once
+        try:
+            probing.probe(scheduler)
+        except probing.SchedulerError as error:
+            raise StartError(str(error)) from None
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise RuntimeError("policydiff batch needs Dask: pip install 'policydiff[batch]'") from None
+        raise StartError(f"policydiff batch needs Dask: {INSTALL_HINT}") from None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=probing.TIMEOUT)
+        except Exception as error:  # noqa: BLE001 - whatever Dask says, in one line
+            raise StartError(f"{scheduler}: cannot connect to the Dask scheduler ({_one_line(error)})") from None
         own.append(client)
         return client
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+    with _interrupts_held():
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
     own.append(cluster)
     client = Client(cluster)
     own.append(client)
+    from policydiff.batch.worker import QuietWorker
+
+    client.register_plugin(QuietWorker(), name="policydiff-quiet-worker")
     return client
 
 
 def _stream(client: Any, todo: list[Pair], writer: TableWriter, summary: Summary, *, options: Options,
             sections: bool, chunk: int, progress: bool | None, in_flight: int | None, max_bytes: int,
-            on_chain: Callable[[int], None] | None) -> None:
+            on_chain: Callable[[int], None] | None, interrupted: _Stop) -> None:
     from distributed import as_completed
 
     from policydiff.batch.progress import bar
@@ -222,20 +311,30 @@ def _stream(client: Any, todo: list[Pair], writer: TableWriter, summary: Summary
     with bar(len(todo), summary.skipped, enabled=progress) as shown:
         while len(pending) < limit and submit():
             pass
-        for future in completed:
-            chain = pending.pop(future)
-            try:
-                blocks = future.result()
-            except Exception as error:  # noqa: BLE001 - a worker died, or the task could not run
-                reason = _one_line(error)
-                blocks = [[error_row(a, b, f"task failed: {reason}")] for a, b in zip(chain, chain[1:])]
-            future.release()
-            for rows in blocks:
-                writer.write(rows)
-                summary.pairs += 1
-                summary.errors += rows[-1]["error"] is not None
-            shown.update(len(blocks), summary.errors)
-            if on_chain is not None:
-                on_chain(summary.pairs)
-            while len(pending) < limit and submit():
-                pass
+        while pending:
+            ready = completed.next_batch(block=False)
+            if not ready:
+                if interrupted.wait(0.05):
+                    client.cancel(list(pending))
+                    raise Interrupted(interrupted.signum)
+                continue
+            for future in ready:
+                chain = pending.pop(future)
+                try:
+                    blocks = future.result()
+                except Exception as error:  # noqa: BLE001 - a worker died, or the task could not run
+                    reason = _one_line(error)
+                    blocks = [[error_row(a, b, f"task failed: {reason}")] for a, b in zip(chain, chain[1:])]
+                future.release()
+                for rows in blocks:
+                    writer.write(rows)
+                    summary.pairs += 1
+                    summary.errors += rows[-1]["error"] is not None
+                shown.update(len(blocks), summary.errors)
+                if on_chain is not None:
+                    on_chain(summary.pairs)
+                while len(pending) < limit and submit():
+                    pass
+            if interrupted.is_set():
+                client.cancel(list(pending))
+                raise Interrupted(interrupted.signum)

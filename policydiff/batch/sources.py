@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from policydiff.core.gitread import GitError, GitMissing, run_git, start_git
+
 EXTENSIONS = (".md", ".txt", ".html")
 """The file types compared (a ``.htm`` is a saved page too)."""
 _SUFFIXES = EXTENSIONS + (".htm", ".markdown")
@@ -67,9 +69,11 @@ def is_git_repository(path: Path) -> bool:
         return True
     if not (path / "HEAD").is_file() or not (path / "objects").is_dir():
         return False
-    found = subprocess.run(["git", "-C", str(path), "rev-parse", "--is-bare-repository"],
-                           capture_output=True, text=True)
-    return found.returncode == 0 and found.stdout.strip() == "true"
+    try:
+        found = run_git(["rev-parse", "--is-bare-repository"], str(path), check=False)
+    except GitError:
+        return False
+    return found.returncode == 0 and found.stdout.strip() == b"true"
 
 
 def git_versions(repo: Path) -> dict[str, list[Version]]:
@@ -80,32 +84,38 @@ def git_versions(repo: Path) -> dict[str, list[Version]]:
     back continues from its last version). Symbolic links and submodules are not documents.
     """
     root = str(repo.resolve())
-    command = ["git", "-C", root, "-c", "core.quotepath=off", "log", "--first-parent", "--reverse", "--raw",
-               "--no-renames", "--no-abbrev", "-z", "--format=%x01%H %cI"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None
-    out, err = process.communicate()
-    if process.returncode != 0:
-        message = err.decode("utf-8", "replace").strip().splitlines()
-        if message and "does not have any commits" in message[-1]:
-            return {}
-        raise SourceError(f"{repo}: git log failed ({message[-1] if message else process.returncode})")
+    try:
+        if not run_git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], root, check=False).stdout.strip():
+            raise SourceError(f"{repo}: a git repository with no commits: it has no history to compare")
+        out = run_git(["log", "--first-parent", "--reverse", "--raw", "--no-renames",
+                       "--no-abbrev", "-z", "--format=%x01%H %cI"], root).stdout
+    except GitMissing:
+        raise SourceError(f"{repo}: is a git repository, and git is not installed to read it") from None
+    except GitError as error:
+        raise SourceError(f"{repo}: {error}") from None
     versions: dict[str, list[Version]] = {}
-    for record in out.split(b"\x01")[1:]:
-        header, _, raw = record.partition(b"\x00")  # "commit date\0" then the raw records
-        commit, date = header.decode().split(" ", 1)
-        # -z: ":old_mode new_mode old_blob new_blob status\0path\0" for each file
-        fields = raw.lstrip(b"\n").split(b"\x00")
-        for meta, path_bytes in zip(fields[0::2], fields[1::2]):
-            parts = meta.decode().strip().split()
-            if len(parts) < 5 or not parts[0].startswith(":"):
-                continue
-            new_mode, blob, status = parts[1], parts[3], parts[4]
-            path = path_bytes.decode("utf-8", "surrogateescape")
-            if status[0] == "D" or new_mode not in ("100644", "100755") or not _wanted(path):
-                continue
-            versions.setdefault(path, []).append(
-                Version(path, commit, date, root, blob, path.rsplit("/", 1)[-1]))
+    # Token by token (-z): "\x01commit date", then ":old_mode new_mode old_blob new_blob status" and
+    # its path for each file; a path is taken by its place, so no character in it is a separator.
+    tokens = out.split(b"\x00")
+    commit = date = ""
+    k = 0
+    while k < len(tokens):
+        token = tokens[k].lstrip(b"\n")
+        k += 1
+        if token.startswith(b"\x01"):
+            commit, _, date = token[1:].decode("ascii", "replace").partition(" ")
+            continue
+        if not token.startswith(b":"):
+            continue
+        parts = token.decode("ascii", "replace").split()
+        path = tokens[k].decode("utf-8", "surrogateescape") if k < len(tokens) else ""
+        k += 1
+        if len(parts) < 5 or not commit:
+            continue
+        new_mode, blob, status = parts[1], parts[3], parts[4]
+        if status[0] == "D" or new_mode not in ("100644", "100755") or not _wanted(path):
+            continue
+        versions.setdefault(path, []).append(Version(path, commit, date, root, blob, path.rsplit("/", 1)[-1]))
     sizes = _blob_sizes(root, {v.ref for chain in versions.values() for v in chain})
     return {path: [Version(v.document, v.id, v.date, v.repo, v.ref, v.name, sizes.get(v.ref, 0)) for v in chain]
             for path, chain in versions.items()}
@@ -115,10 +125,10 @@ def _blob_sizes(root: str, blobs: set[str]) -> dict[str, int]:
     """Every blob's size from one ``git cat-file --batch-check`` (about a second per million)."""
     if not blobs:
         return {}
-    done = subprocess.run(["git", "-C", root, "cat-file", "--batch-check=%(objectname) %(objectsize)"],
-                          input="\n".join(sorted(blobs)) + "\n", capture_output=True, text=True)
+    query = ("\n".join(sorted(blobs)) + "\n").encode("ascii")
+    listed = run_git(["cat-file", "--batch-check=%(objectname) %(objectsize)"], root, input=query, check=False)
     sizes = {}
-    for line in done.stdout.splitlines():
+    for line in listed.stdout.decode("ascii", "replace").splitlines():
         parts = line.split()
         if len(parts) == 2 and parts[1].isdigit():
             sizes[parts[0]] = int(parts[1])
@@ -128,12 +138,16 @@ def _blob_sizes(root: str, blobs: set[str]) -> dict[str, int]:
 def folder_versions(root: Path) -> dict[str, list[Version]]:
     """``<document>/<date>.md`` below ``root``, at any depth: each folder holding version files is
     one document (named by its path below ``root``, or ``root``'s own name when the versions lie
-    directly in it); versions are in file-name order, so ISO dates sort by time."""
+    directly in it); versions are in file-name order, so ISO dates sort by time. Symbolic links
+    (to files or folders) are not followed."""
     base = root.resolve()
     versions: dict[str, list[Version]] = {}
     for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        names = sorted(f for f in files if _wanted(f) and not f.startswith("."))
+        # A symbolic link is not a version (as in a repository): it would read whatever it points
+        # to, in or out of SOURCE.
+        names = sorted(f for f in files if _wanted(f) and not f.startswith(".") and not os.path.islink(
+            os.path.join(folder, f)))
         if not names:
             continue
         here = Path(folder)
@@ -161,13 +175,28 @@ def discover(sources: Iterable[str]) -> dict[str, list[Version]]:
             raise SourceError(f"{source}: no such folder")
         if not path.is_dir():
             raise SourceError(f"{source}: not a folder (give a git repository or a folder of version folders)")
-        listed = git_versions(path) if is_git_repository(path) else folder_versions(path)
+        is_git = is_git_repository(path)
+        listed = git_versions(path) if is_git else folder_versions(path)
+        if not any(len(chain) > 1 for chain in listed.values()):
+            raise SourceError(_nothing_to_compare(source, is_git, listed))
         for document, versions in listed.items():
             if document in found:
                 document = f"{source}:{document}"
                 versions = [Version(document, v.id, v.date, v.repo, v.ref, v.name, v.size) for v in versions]
             found[document] = versions
     return found
+
+
+def _nothing_to_compare(source: str, is_git: bool, listed: dict[str, list[Version]]) -> str:
+    """Why a SOURCE gives no pair, in one line."""
+    if is_git:
+        return (f"{source}: no .md, .txt or .html file in the history of HEAD has two versions: "
+                "nothing to compare")
+    if not listed:
+        return (f"{source}: holds no .md, .txt or .html file (give a git repository, or a folder of version "
+                "folders: DOCUMENT/DATE.md)")
+    return (f"{source}: no document has two versions: nothing to compare (a folder of version folders holds "
+            "DOCUMENT/DATE.md, two or more dated files in each DOCUMENT folder)")
 
 
 def consecutive_pairs(versions: dict[str, list[Version]]) -> Iterator[Pair]:
@@ -192,8 +221,10 @@ class _CatFile:
         self.process: subprocess.Popen[bytes] | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(["git", "-C", self.repo, "cat-file", "--batch"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            return start_git(["cat-file", "--batch"], self.repo)
+        except GitError as error:
+            raise OSError(f"cannot read {self.repo}: {error}") from None
 
     def read(self, blob: str) -> bytes:
         with self.lock:

@@ -24,7 +24,6 @@ import html
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from policydiff.core import collector
+from policydiff.core.gitread import GitError, GitMissing, run_git
 from policydiff.core.load import MAX_BYTES, LoadError, decode, read_bytes
 from policydiff.core.model import Comparison, Document, Kind, Options
 
@@ -64,6 +64,8 @@ class Version:
     """Full commit hash (git only)."""
     subject: str = ""
     """The commit message's first line (git only)."""
+    blob: str = ""
+    """The text's git object id (git only)."""
 
     @property
     def label(self) -> str:
@@ -75,36 +77,79 @@ class Version:
 # Git
 
 
-def _git_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0", LC_ALL="C", LANG="C", GIT_PAGER="cat")
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # the repository is the one PATH is in
-        env.pop(name, None)
-    return env
+_NOT_INSTALLED = "git is not installed, so its history cannot be read (install git, or give a folder of versions)"
 
 
 def _git(args: Sequence[str], cwd: str, *, input: bytes | None = None, check: bool = True) -> bytes:
-    git = shutil.which("git")
-    if git is None:
-        raise HistoryError(cwd, "git is not installed, so a repository's history cannot be read "
-                                "(install git, or give a folder of versions)")
+    """A read-only git command in ``cwd`` (through :mod:`policydiff.core.gitread`: no program the
+    repository names is run); its output. HistoryError naming ``cwd`` when it fails (``check``)."""
     try:
-        done = subprocess.run([git, "--no-pager", *args], cwd=cwd, input=input, capture_output=True,
-                              env=_git_env(), stdin=None if input is not None else subprocess.DEVNULL)
-    except OSError as exc:
-        raise HistoryError(cwd, f"cannot run git ({exc.strerror or exc})") from None
-    if check and done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryError(cwd, f"git failed: {message[-1] if message else 'exit status ' + str(done.returncode)}")
-    return done.stdout
+        return run_git(args, cwd, input=input, check=check).stdout
+    except GitMissing:
+        raise HistoryError(cwd, _NOT_INSTALLED) from None
+    except GitError as error:
+        raise HistoryError(cwd, str(error)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """One commit's change to the followed file, as ``git log --raw`` lists it."""
+
+    commit: str
+    iso: str
+    stamp: str
+    subject: str
+    status: str
+    """``A`` added, ``M`` modified, ``R``/``C`` renamed/copied, ``T`` type changed, ``D`` deleted."""
+    mode: str
+    """The new mode: ``100644``/``100755`` a file, ``120000`` a symbolic link, ``160000`` a submodule."""
+    blob: str
+    path: str
+    """The path after the change."""
+
+
+_LOG_FORMAT = "%x1e%H%x1f%aI%x1f%at%x1f%s"
+
+
+def _parse_follow_log(out: bytes) -> list[_Change]:
+    """``git log --follow --raw -z`` output, newest first: a header per commit, then for each file
+    ``:modes blobs status\0path\0`` (two paths for a rename or copy). Read token by token, so
+    that no character of a subject or a path can be taken for a separator."""
+    changes: list[_Change] = []
+    tokens = out.split(b"\0")
+    header: list[str] | None = None
+    k = 0
+    while k < len(tokens):
+        token = tokens[k]
+        k += 1
+        if token.startswith(b"\x1e"):
+            header = token[1:].decode("utf-8", "replace").split("\x1f", 3)
+            continue
+        meta = token.lstrip(b"\n")
+        if not meta.startswith(b":"):
+            continue  # the empty token after the last \0
+        parts = meta.decode("ascii", "replace").split()
+        paths = 2 if parts[-1][:1] in ("R", "C") else 1
+        names = tokens[k:k + paths]
+        k += paths
+        if header is None or len(header) < 4 or len(parts) < 5 or len(names) < paths:
+            continue
+        if changes and changes[-1].commit == header[0]:
+            continue  # one entry per commit: the followed file's
+        changes.append(_Change(commit=header[0], iso=header[1], stamp=header[2], subject=header[3],
+                               status=parts[4][:1], mode=parts[1], blob=parts[3],
+                               path=names[-1].decode("utf-8", "surrogateescape")))
+    return changes
 
 
 def _git_versions(path: str) -> tuple[str, list[Version]]:
     """(repository top folder, versions oldest first) of a file tracked by git."""
     folder = os.path.dirname(os.path.abspath(path)) or "."
+    if os.path.islink(path):
+        raise HistoryError(path, f"is a symbolic link (to {os.readlink(path)}): git keeps the history of "
+                                 "the link, not of a document; give the file it points to")
     if shutil.which("git") is None:
-        raise HistoryError(path, "git is not installed, so its history cannot be read "
-                                 "(install git, or give a folder of versions)")
+        raise HistoryError(path, _NOT_INSTALLED)
     top = _git(["rev-parse", "--show-toplevel"], folder, check=False).decode("utf-8", "replace").strip()
     if not top:
         raise HistoryError(path, "is not in a git repository (give a file tracked by git, a folder of "
@@ -113,42 +158,51 @@ def _git_versions(path: str) -> tuple[str, list[Version]]:
         raise HistoryError(path, "is in a shallow clone: its history is cut short (fetch all of it with "
                                  "`git fetch --unshallow`, then try again)")
     relative = os.path.relpath(os.path.realpath(path), os.path.realpath(top))
-    out = _git(["log", "--follow", "--format=%x1e%h%x1f%H%x1f%aI%x1f%at%x1f%s", "--name-only", "-z",
-                "--", relative], top, check=False)
-    versions: list[Version] = []
-    for record in out.split(b"\x1e")[1:]:
-        parts = record.split(b"\0")
-        fields = parts[0].decode("utf-8", "replace").split("\x1f")
-        names = [p.strip(b"\n").decode("utf-8", "surrogateescape") for p in parts[1:] if p.strip(b"\n")]
-        if len(fields) < 5 or not names:
-            continue
-        short, full, iso, stamp, subject = fields[:5]
-        versions.append(Version(id=short, date=iso[:10], timestamp=float(stamp or 0), path=names[0],
-                                commit=full, subject=subject))
-    if not versions:
+    out = _git(["log", "--follow", "--raw", "--no-abbrev", "-z", f"--format={_LOG_FORMAT}", "--", relative],
+               top, check=False)
+    changes = _parse_follow_log(out)
+    if not changes:
         tracked = _git(["ls-files", "--error-unmatch", "--", relative], top, check=False)
         if not tracked:
             raise HistoryError(path, "is not tracked by git in its repository: it has no history")
         raise HistoryError(path, "has no committed version in its repository")
-    versions.reverse()
-    # A commit that deleted the file (it came back later) has nothing to read: not a version.
-    versions = _existing(top, versions)
-    return top, versions
+    changes.reverse()
+    # --no-abbrev (full blob ids) made %h full too: the short ids git shows, in one more command
+    listed = _git(["log", "--no-walk=unsorted", "--stdin", "--format=%H %h"], top,
+                  input="".join(f"{c.commit}\n" for c in changes).encode("ascii"))
+    short = dict(line.split(" ", 1) for line in listed.decode("ascii", "replace").splitlines() if " " in line)
+    return top, _versions_of(top, path, changes, short)
 
 
-def _existing(top: str, versions: list[Version]) -> list[Version]:
-    """The versions with a text to read, one per content: a commit that deleted the file (it came
-    back later) has nothing to read, and one that only renamed it recorded no new version."""
-    query = b"".join(f"{v.commit}:{v.path}\n".encode("utf-8", "surrogateescape") for v in versions)
-    out = _git(["cat-file", "--batch-check=%(objecttype) %(objectname)"], top, input=query).split(b"\n")
+def _versions_of(top: str, path: str, changes: list[_Change], short: dict[str, str]) -> list[Version]:
+    """The versions among a file's changes, oldest first: a commit that deleted the file (it came
+    back later) has nothing to read, one that only renamed it recorded no new text. A version that
+    is a symbolic link or a submodule, or whose text is missing from the repository, is an error:
+    never a version silently left out."""
     kept: list[Version] = []
-    previous = b""
-    for v, line in zip(versions, out):
-        kind, _, blob = line.strip().partition(b" ")
-        if kind == b"blob" and blob != previous:
-            kept.append(v)
-        if kind == b"blob":
-            previous = blob
+    previous = ""
+    for change in changes:
+        if change.status == "D":
+            continue
+        version = Version(id=short.get(change.commit, change.commit[:7]), date=change.iso[:10],
+                          timestamp=float(change.stamp or 0), path=change.path, commit=change.commit,
+                          subject=change.subject, blob=change.blob)
+        if change.mode == "120000":
+            raise HistoryError(f"{os.path.basename(path)} @ {version.label}",
+                               "is a symbolic link in this version, not a document (its history cannot be compared)")
+        if change.mode == "160000":
+            raise HistoryError(f"{os.path.basename(path)} @ {version.label}",
+                               "is a submodule in this version, not a document")
+        if change.blob != previous:
+            kept.append(version)
+        previous = change.blob
+    query = b"".join(f"{v.blob}\n".encode("ascii") for v in kept)
+    out = _git(["cat-file", "--batch-check=%(objecttype)"], top, input=query).split(b"\n")
+    for version, kind in zip(kept, out):
+        if kind.strip() != b"blob":
+            raise HistoryError(f"{os.path.basename(path)} @ {version.label}",
+                               f"its text (blob {version.blob[:12]}) is missing from the repository "
+                               "(a partial or damaged clone?)")
     return kept
 
 
@@ -181,7 +235,9 @@ def _folder_versions(folder: str) -> list[Version]:
         names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
     except OSError as exc:
         raise HistoryError(folder, f"cannot list the folder ({exc.strerror or exc})") from None
-    files = [os.path.join(folder, n) for n in names if os.path.isfile(os.path.join(folder, n))]
+    # A symbolic link in a folder of versions is not a version: it reads whatever it points to.
+    files = [os.path.join(folder, n) for n in names
+             if os.path.isfile(os.path.join(folder, n)) and not os.path.islink(os.path.join(folder, n))]
     if not files:
         raise HistoryError(folder, "holds no files: a folder of versions needs at least two")
     dates = [_name_date(os.path.basename(f)) for f in files]
@@ -240,7 +296,7 @@ class History:
                 return read_bytes(v.path)
             except LoadError as error:
                 raise HistoryError(self.describe(i), error.reason) from None
-        return _git(["cat-file", "blob", f"{v.commit}:{v.path}"], self.repo)
+        return _git(["cat-file", "blob", v.blob], self.repo)
 
     def text(self, i: int) -> str:
         """The text of version ``i`` (decoded, ``\\n`` newlines); HistoryError when unreadable."""
@@ -264,8 +320,7 @@ class History:
             return
         for start in range(0, len(wanted), batch):
             chunk = wanted[start:start + batch]
-            query = b"".join(f"{self.versions[i].commit}:{self.versions[i].path}\n".encode("utf-8", "surrogateescape")
-                             for i in chunk)
+            query = b"".join(f"{self.versions[i].blob}\n".encode("ascii") for i in chunk)
             out = _git(["cat-file", "--batch"], self.repo, input=query)
             pos = 0
             for i in chunk:

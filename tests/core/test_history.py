@@ -241,3 +241,150 @@ def test_binary_version(tmp_path):
 def test_missing_path_and_no_path(tmp_path):
     _one_line_error(cli("--history", str(tmp_path / "nope.md"), "--json"), "no such file")
     assert cli("--history", "--json").returncode == 2
+
+
+# ------------------------------------------------------------------------------ untrusted repositories
+
+TEXTS = ["# Policy\n\n## Data\n\nWe keep your name.\n", "# Policy\n\n## Data\n\nWe keep your name and email.\n",
+         "# Policy\n\n## Data\n\nWe keep your name, email and phone.\n"]
+
+
+def _plain_git(repo: Path, *args: str, terminal: bool = False) -> None:
+    if not terminal:
+        subprocess.run(["git", *args], cwd=repo, capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+        return
+    import pty
+
+    leader, follower = pty.openpty()  # git pages only onto a terminal
+    try:
+        subprocess.run(["git", *args], cwd=repo, stdin=follower, stdout=follower, stderr=follower, timeout=60)
+    finally:
+        os.close(follower)
+        os.close(leader)
+
+
+@needs_git
+@pytest.mark.parametrize("trap, command", [
+    ("fsmonitor", ["ls-files"]),             # core.fsmonitor, set by an included file
+    ("gpg", ["log"]),                        # log.showSignature runs gpg.program on the signed commit
+    ("filter", ["log", "-p"]),               # a filter process / textconv driver named by .gitattributes
+    ("pager", ["-c", "log.showSignature=false", "log"]),  # core.pager / pager.log, on a terminal
+])
+def test_the_hostile_repository_traps_are_live(tmp_path, trap, command):
+    """Each trap fires for plain git: the test below can fail."""
+    from hostile_git import canaries_found, make_hostile_repo
+
+    path, canaries = make_hostile_repo(tmp_path, TEXTS)
+    _plain_git(path.parent, *command, terminal=trap == "pager")
+    assert f"canary-{trap}" in canaries_found(canaries)
+
+
+@needs_git
+def test_a_repository_configured_to_run_programs_runs_none(tmp_path):
+    from hostile_git import canaries_found, make_hostile_repo
+
+    from policydiff.batch.sources import discover, read_version
+
+    path, canaries = make_hostile_repo(tmp_path, TEXTS)
+    done = cli("--history", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert len(data["versions"]) == 3 and all(not s["identical"] for s in data["steps"])
+    history = open_history([path])
+    assert [text for _, text in history.texts()] == TEXTS and history.text(1) == TEXTS[1]
+    untracked = path.parent / "draft.md"  # the not-tracked check runs `git ls-files`
+    untracked.write_text("draft")
+    _one_line_error(cli("--history", str(untracked), "--json"), "not tracked")
+    # The batch reads git repositories through the same commands.
+    listed = discover([str(path.parent)])
+    assert [read_version(v, 10**6).decode() for v in listed["policy.md"]] == TEXTS
+    assert canaries_found(canaries) == []
+
+
+@needs_git
+def test_a_partial_clone_never_fetches_a_missing_version(tmp_path):
+    """A missing blob in a partial clone would be fetched from its promisor remote by running the
+    repository's core.sshCommand: it is an error naming the version instead."""
+    from hostile_git import canaries_found, make_hostile_repo, make_partial_clone
+
+    path, canaries = make_hostile_repo(tmp_path, TEXTS)
+    make_partial_clone(path.parent)
+    _plain_git(path.parent, "cat-file", "-p", "HEAD~1:policy.md")
+    assert canaries_found(canaries) == ["canary-ssh"]  # the trap is live for plain git
+    (canaries / "canary-ssh").unlink()
+    _one_line_error(cli("--history", str(path), "--json"), "policy.md @ 2024-01-11", "missing from the repository")
+    assert canaries_found(canaries) == []
+
+
+@needs_git
+def test_a_missing_version_is_an_error_not_a_shorter_history(tmp_path):
+    path = make_repo(tmp_path, versions=VERSIONS[:3], rename_at=None)
+    repo = path.parent.parent
+    commits = git(repo, "log", "--reverse", "--format=%H").split()
+    blob = git(repo, "rev-parse", f"{commits[1]}:Bluesky/Privacy.md").strip()
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    _one_line_error(cli("--history", str(path), "--json"), f"@ {VERSIONS[1].stem}", blob[:12], "missing")
+    with pytest.raises(HistoryError, match="missing from the repository"):
+        open_history([path])
+
+
+@needs_git
+def test_a_symbolic_link_is_not_a_document(tmp_path):
+    path = make_repo(tmp_path, versions=VERSIONS[:2], rename_at=None)
+    repo = path.parent.parent
+    # A link in the work tree to a tracked file: its history in git is the link's, not the policy's.
+    link = repo / "current.md"
+    link.symlink_to(path.relative_to(repo))
+    git(repo, "add", "current.md")
+    git(repo, "commit", "-q", "-m", "link", date="2024-09-01")
+    _one_line_error(cli("--history", str(link), "--json"), "current.md", "symbolic link", "give the file")
+    # A version that is itself a link (the file was replaced by one): refused, naming the version.
+    path.unlink()
+    path.symlink_to("../current.md")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "now a link", date="2024-10-01")
+    path.unlink()
+    path.write_text("# Back\n\nA document again.\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a file again", date="2024-11-01")
+    _one_line_error(cli("--history", str(path), "--json"), "@ 2024-10-01", "symbolic link in this version")
+
+
+def test_a_symbolic_link_in_a_folder_of_versions_is_not_a_version(tmp_path):
+    from policydiff.batch.sources import discover
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not a policy, not to be read")
+    folder = tmp_path / "versions" / "acme"
+    folder.mkdir(parents=True)
+    for version in VERSIONS[:2]:
+        shutil.copy(version, folder / version.name)
+    (folder / "2024-12-01.md").symlink_to(secret)
+    (folder / "2024-12-02.md").symlink_to(folder / VERSIONS[0].name)
+    assert [v.id for v in open_history([folder]).versions] == [p.name for p in VERSIONS[:2]]
+    assert [v.id for v in discover([str(folder.parent)])["acme"]] == [p.name for p in VERSIONS[:2]]
+
+
+@needs_git
+def test_separator_characters_in_paths_and_subjects_are_read_as_text(tmp_path):
+    """Git's output is read token by token: a path or a subject holding the characters the log
+    format uses as separators (and a newline) is still one path, one subject."""
+    from policydiff.batch.sources import discover
+
+    repo = tmp_path / "odd"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    name = "a\x1eb\x1fc\nd.md"
+    for k, text in enumerate(TEXTS):
+        (repo / name).write_text(text, encoding="utf-8")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"record \x1e{k}\x1f: \x01 keep", date=f"2024-02-0{k + 1}")
+    git(repo, "mv", name, "renamed \x1e.md")
+    git(repo, "commit", "-q", "-m", "rename", date="2024-03-01")
+    history = open_history([repo / "renamed \x1e.md"])
+    assert [v.path for v in history.versions] == [name] * 3
+    assert [v.subject for v in history.versions] == [f"record \x1e{k}\x1f: \x01 keep" for k in range(3)]
+    assert [text for _, text in history.texts()] == TEXTS
+    listed = discover([str(repo)])
+    # (the batch lists paths without following renames: the new name starts a document of its own)
+    assert sorted((document, len(chain)) for document, chain in listed.items()) == [(name, 3), ("renamed \x1e.md", 1)]
