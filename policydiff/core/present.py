@@ -228,6 +228,11 @@ class Para:
     dim: bool = False
     """A metadata line set aside by structure recovery (``Document.omitted``): shown and
     compared, but quieter."""
+    cells: tuple[tuple[Frag, ...], ...] = ()
+    """When the paragraph is a row of a table: ``frags`` cut into its cells (the cell separators
+    left out, a ``<br>`` inside a cell made a line break, U+2028). Empty for any other paragraph."""
+    header: bool = False
+    """A table row that is its table's first (header) row."""
 
     @property
     def text(self) -> str:
@@ -503,6 +508,100 @@ def _inline_paras(numbered: list[tuple[Op, int]], dim: frozenset[str], *, blocks
     return b.result(dim)
 
 
+# --------------------------------------------------------------------------------------------
+# Tables: a table row is one line of a section's text, its cells joined by " | "
+# (``sections.render_blocks``); the views set such lines as table rows again.
+
+LINE_BREAK = "\u2028"
+"""A line break inside a table cell (a ``<br>`` of the source): Qt and the report break the line there."""
+_CELL_PIPE = re.compile(r"(?<!\S)\|(?!\S)")
+"""A cell separator: a pipe standing alone (a pipe inside a word or a cell's text is not one)."""
+_CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+
+
+def _cut_cells(para: Para, cut_deleted: bool) -> tuple[tuple[Frag, ...], ...]:
+    """``para``'s runs cut into table cells at its cell separators (which are left out); () when
+    it has none. ``cut_deleted``: a deleted separator cuts too (the old side); in a redline only the
+    new version's separators do, and a deleted one is shown struck inside its cell."""
+    cells: list[list[Frag]] = [[]]
+    found = False
+    for frag in para.frags:
+        if frag.kind in ("-p", "+p") or (frag.kind == "-" and not cut_deleted):
+            cells[-1].append(frag)
+            continue
+        start = 0
+        for match in _CELL_PIPE.finditer(frag.text):
+            found = True
+            if match.start() > start:
+                cells[-1].append(Frag(frag.kind, frag.text[start:match.start()], frag.change, frag.tip))
+            cells.append([])
+            start = match.end()
+        if start < len(frag.text):
+            cells[-1].append(Frag(frag.kind, frag.text[start:], frag.change, frag.tip) if start else frag)
+    if not found:
+        return ()
+    return tuple(_tidy_cell(cell) for cell in cells)
+
+
+def _tidy_cell(frags: list[Frag]) -> tuple[Frag, ...]:
+    """A cell's runs without the spaces around it, each ``<br>`` a line break."""
+    out = [Frag(f.kind, _CELL_BREAK.sub(LINE_BREAK, f.text), f.change, f.tip) if "<" in f.text else f
+           for f in frags]
+    while out and out[0].kind not in ("-p", "+p") and not out[0].text.strip():
+        out.pop(0)
+    while out and out[-1].kind not in ("-p", "+p") and not out[-1].text.strip():
+        out.pop()
+    if out and out[0].kind not in ("-p", "+p"):
+        out[0] = Frag(out[0].kind, out[0].text.lstrip(), out[0].change, out[0].tip)
+    if out and out[-1].kind not in ("-p", "+p"):
+        out[-1] = Frag(out[-1].kind, out[-1].text.rstrip(), out[-1].change, out[-1].tip)
+    return tuple(out)
+
+
+def _tabulate(paras: Sequence[Para], cut_deleted: bool) -> list[Para]:
+    """``paras`` with the rows of each table marked: a run of at least two paragraphs (a header
+    and a row) cut into the same number of cells, two or more."""
+    cut = [() if para.dim else _cut_cells(para, cut_deleted) for para in paras]
+    out = list(paras)
+    k = 0
+    while k < len(paras):
+        width = len(cut[k])
+        end = k + 1
+        while width >= 2 and end < len(paras) and len(cut[end]) == width:
+            end += 1
+        if width >= 2 and end - k >= 2:
+            for j in range(k, end):
+                out[j] = Para(paras[j].frags, paras[j].dim, cut[j], header=j == k)
+        k = end
+    return out
+
+
+def _tabulate_rows(rows: Sequence[Row]) -> tuple[Row, ...]:
+    """Side-by-side rows with each side's table rows marked (each side read as one run of paragraphs)."""
+    sides = []
+    for k in (0, 1):
+        flat = [para for row in rows for para in row[k]]
+        if not any(_CELL_PIPE.search(para.text) for para in flat):
+            sides.append(None)
+            continue
+        sides.append(iter(_tabulate(flat, cut_deleted=True)))
+    if sides == [None, None]:
+        return tuple(rows)
+    out: list[Row] = []
+    for old, new in rows:
+        it_old, it_new = sides
+        out.append((tuple(next(it_old) for _ in old) if it_old is not None else old,
+                    tuple(next(it_new) for _ in new) if it_new is not None else new))
+    return tuple(out)
+
+
+def _tabulate_paras(paras: tuple[Para, ...]) -> tuple[Para, ...]:
+    """Redline paragraphs with table rows marked (cut at the new version's separators)."""
+    if not any(_CELL_PIPE.search(para.text) for para in paras):
+        return paras
+    return tuple(_tabulate(paras, cut_deleted=False))
+
+
 def _quote(text: str, limit: int = 40) -> str:
     shown = invisible.visible_text(" ".join(text.split())) or "\u00b6"
     if len(shown) > limit:
@@ -737,10 +836,10 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
     if layout is None:
         pass
     elif layout == "inline":
-        paras = _inline_paras(body_numbered, dim)
+        paras = _tabulate_paras(_inline_paras(body_numbered, dim))
         title_paras = _inline_paras(title_numbered, empty, blocks=False) if title_ops else ()
     else:
-        rows = _side_rows(body_numbered, dim)
+        rows = _tabulate_rows(_side_rows(body_numbered, dim))
         title_rows = _side_rows(title_numbered, empty) if title_ops else ()
     changes = tuple(_change_names(title_numbered + body_numbered, max(n_body, n_title)))
 

@@ -250,6 +250,21 @@ class Formats:
         self.joint_block.setLineHeight(0, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
         self.joint_char = QTextCharFormat()
         self.joint_char.setFontPointSize(1)
+        # A table of the policy's own (a pipe table): ruled cells of equal width, the header row banded.
+        self.data_table = QTextTableFormat()
+        self.data_table.setBorder(1)
+        self.data_table.setBorderBrush(colors.rule)
+        self.data_table.setBorderStyle(QTextTableFormat.BorderStyle.BorderStyle_Solid)
+        self.data_table.setBorderCollapse(True)
+        self.data_table.setCellSpacing(0)
+        self.data_table.setCellPadding(4)
+        self.data_table.setMargin(0)
+        self.data_table.setBottomMargin(size * 0.6)
+        self.data_table.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        self.data_header_cell = QTextTableCellFormat()
+        self.data_header_cell.setBackground(colors.band)
+        self.data_cell_block = QTextBlockFormat()
+        self.data_cell_block.setLineHeight(112, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         self.inline_block = QTextBlockFormat(self.paragraph)
         self.inline_block.setLeftMargin(6)
         self.inline_block.setRightMargin(6)
@@ -474,7 +489,7 @@ class _Builder:
         spans[side] = (min(have[0], start), max(have[1], end)) if have else (start, end)
 
     def _runs(self, cursor: QTextCursor, frags: tuple[Frag, ...], side: str, title: bool = False,
-              dim: bool = False) -> None:
+              dim: bool = False, header: bool = False) -> None:
         f = self.f
         for frag in frags:
             kind = frag.kind
@@ -494,6 +509,9 @@ class _Builder:
                     fmt.setToolTip(frag.tip)
             if title:
                 fmt = f.title(fmt)
+            elif header:
+                fmt = QTextCharFormat(fmt)
+                fmt.setFontWeight(QFont.Weight.DemiBold)
             elif dim:
                 fmt = f.dimmed(fmt)
             start = cursor.position()
@@ -513,14 +531,44 @@ class _Builder:
                 self._mark(frag.change, start, cursor.position(), "new" if kind in ("+", "+p") else "old")
 
     def _paras(self, cursor: QTextCursor, paras: tuple[Para, ...], side: str, block: QTextBlockFormat) -> None:
-        for k, para in enumerate(paras):
+        k = 0
+        while k < len(paras):
+            para = paras[k]
             if k:
                 cursor.insertBlock(block)
             else:
                 cursor.setBlockFormat(block)
+            if para.cells:
+                k = self._data_table(cursor, paras, k, side)
+                continue
             self._runs(cursor, para.frags, side, dim=para.dim)
             if side == "new":
                 self._annotation(cursor, para)
+            k += 1
+
+    def _data_table(self, cursor: QTextCursor, paras: Sequence[Para], start: int, side: str) -> int:
+        """The table rows ``paras[start:]`` (up to the next non-row or header) as a table at
+        ``cursor``, which is left after it; returns the index after the last row."""
+        width = len(paras[start].cells)
+        end = start + 1
+        while end < len(paras) and len(paras[end].cells) == width and not paras[end].header:
+            end += 1
+        f = self.f
+        fmt = QTextTableFormat(f.data_table)
+        fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, 100 / width)] * width)
+        if paras[start].header:
+            fmt.setHeaderRowCount(1)
+        table = cursor.insertTable(end - start, width, fmt)
+        for r, para in enumerate(paras[start:end]):
+            for col, cell_frags in enumerate(para.cells):
+                cell = table.cellAt(r, col)
+                if para.header:
+                    cell.setFormat(f.data_header_cell)
+                cc = cell.firstCursorPosition()
+                cc.setBlockFormat(f.data_cell_block)
+                self._runs(cc, cell_frags, side, header=para.header, dim=para.dim)
+        cursor.setPosition(table.lastPosition() + 1)
+        return end
 
     def _annotation(self, cursor: QTextCursor, para: Para) -> None:
         """A note after a paragraph of the newer version (a history's "since when"), as a link."""
@@ -607,11 +655,17 @@ class _Builder:
             c.insertText(f"{view.title_label}: ", f.meta)
         frags = tuple(fr for para in view.title_paras for fr in para.frags)
         self._runs(c, frags or (Frag("=", view.title),), "new", title=True)
-        for para in view.paras:
+        k = 0
+        while k < len(view.paras):
+            para = view.paras[k]
             c.insertBlock(f.inline_block)
+            if para.cells:
+                k = self._data_table(c, view.paras, k, "new")
+                continue
             self._runs(c, para.frags, "new", dim=para.dim)
             if not view.new_missing:
                 self._annotation(c, para)
+            k += 1
 
 
 @dataclass(frozen=True)
