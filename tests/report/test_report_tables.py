@@ -1,0 +1,58 @@
+"""A policy's own tables are tables in the report: cells, a header row, <br> a line break."""
+
+from __future__ import annotations
+
+import pytest
+
+from policydiff.core.compare import compare
+from policydiff.core.load import load_document
+from policydiff.core.report import render_report
+
+from report_helpers import FIXED_TIME, ROOT, has_class, parse, text_of
+
+PAIR = ROOT / "tests" / "core" / "labelled" / "pairs" / "wechat-privacy-2022-to-2026"
+
+
+@pytest.fixture(scope="module")
+def wechat():
+    return compare(load_document(str(PAIR / "old.md")), load_document(str(PAIR / "new.md")))
+
+
+def _data_tables(root):
+    return [t for t in root.iter("table") if has_class(t, "data")]
+
+
+@pytest.mark.parametrize("layout", ["side-by-side", "inline"])
+def test_pipe_tables_are_tables_with_header_cells(wechat, layout):
+    html = render_report(wechat, layout=layout, generated_at=FIXED_TIME)
+    root = parse(html)
+    tables = _data_tables(root)
+    assert tables
+    headers = [[text_of(th) for th in t.iter("th")] for t in tables if list(t.iter("th"))]
+    assert ["Information", "Purpose of Processing", "Retention Period"] in headers
+    cells = [td for t in tables for td in t.iter("td")]
+    assert len(cells) >= 30
+    # The source's <br> is a line break inside its cell, never the text "<br>".
+    assert any(list(td.iter("br")) for td in cells)
+    assert not any("<br>" in text_of(td) for td in cells)
+    assert "Information | Purpose of Processing" not in html
+    if layout == "side-by-side":
+        assert not any(" | " in text_of(td) for td in cells)
+
+
+def test_rows_that_pair_show_their_changes_in_their_cells(wechat):
+    root = parse(render_report(wechat, generated_at=FIXED_TIME))
+    level = 0
+    grids = [g for g in root.iter("div") if has_class(g, "sbs")]
+    rows = [(kids[k], kids[k + 1]) for g in grids for kids in [list(g)] for k in range(len(kids) - 1)
+            if has_class(kids[k], "old") and has_class(kids[k + 1], "new") and has_class(kids[k], "cell")]
+    for old, new in rows:
+        o, n = _data_tables(old), _data_tables(new)
+        if not (o and n):
+            continue
+        o_cells, n_cells = list(o[0].iter("td")), list(n[0].iter("td"))
+        if len(o_cells) == len(n_cells) >= 3:
+            level += 1
+            assert not any(list(td.iter("ins")) for td in o_cells)
+            assert not any(list(td.iter("del")) for td in n_cells)
+    assert level >= 5
