@@ -124,6 +124,10 @@ def create_actions(w: MainWindow) -> SimpleNamespace:
         w, "&Save Report…", w.save_report, Key.Save, tip="Save the comparison as an HTML report",
         icon=_icon(w, "document-save", SP.SP_DialogSaveButton), name="save_report",
     )
+    a.print_ = add_action(w, "&Print…", w.print_comparison, Key.Print, tip="Print the comparison (the report's layout)",
+                          icon=_icon(w, "document-print", SP.SP_FileIcon), name="print")
+    a.export_pdf = add_action(w, "&Export PDF…", w.export_pdf, "Ctrl+Shift+E",
+                              tip="Save the comparison as a PDF (A4, the report's layout)", name="export_pdf")
     a.clear_recent = add_action(w, "&Clear Recent Pairs", w.clear_recent, name="clear_recent")
     a.quit = add_action(w, "&Quit", w.close, Key.Quit, "Ctrl+Q", tip="Quit policydiff", name="quit")
     # Edit

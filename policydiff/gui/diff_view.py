@@ -398,6 +398,8 @@ class _Builder:
         self._spans: dict[int, dict[str, tuple[int, int]]] = {}
         self._dim = present.dim_lines(comparison)
         self._whole = False
+        self.one_column_whole = False
+        """A wholly added or removed section across the whole width (on paper: no empty half page)."""
         self.annotate: Callable[[str], tuple[str, str, str] | None] | None = None
         """Optional note after each paragraph of the newer version: text -> (label, tooltip, link)."""
 
@@ -429,7 +431,9 @@ class _Builder:
         self._header(view)
         self._spans = {}
         self._whole = view.old_missing or view.new_missing
-        if self.layout == SIDE:
+        if self.layout == SIDE and self.one_column_whole and self._whole:
+            self._whole_column(view)
+        elif self.layout == SIDE:
             self._side(view)
         else:
             self._inline(view)
@@ -629,6 +633,20 @@ class _Builder:
                         self._paras(cc, paras, side, f.paragraph)
             self.cursor.movePosition(QTextCursor.MoveOperation.End)
 
+    def _whole_column(self, view: PairView) -> None:
+        """A section only one version has, in one column: its title, then its paragraphs."""
+        c, f = self.cursor, self.f
+        side, k = ("new", 1) if view.old_missing else ("old", 0)
+        c.insertBlock(f.title_block)
+        block = QTextBlockFormat(f.title_block)
+        block.setLeftMargin(6)
+        c.setBlockFormat(block)
+        self._runs(c, self._title_frags(view, side) or (Frag("=", view.title),), side, title=True)
+        paras = tuple(para for row in view.rows for para in row[k])
+        if paras:
+            c.insertBlock(f.inline_block)
+            self._paras(c, paras, side, f.inline_block)
+
     def _table(self, nrows: int, sides: tuple[tuple[int, str, bool], ...], *, joined: bool) -> QTextTable:
         """A two-column table of ``nrows`` rows at the end; ``joined``: it carries on the table just
         above, so the empty line Qt keeps between two tables takes no room."""
@@ -812,6 +830,8 @@ class DiffView(QWidget):
         self._laid_out = 0
         self.font_point_size = 11.0
         self.style_name = "standard"
+        self.one_column_whole = False
+        """A wholly added or removed section across the whole width (on paper: no empty half page)."""
         self.annotate: Callable[[str], tuple[str, str, str] | None] | None = None
         """Set by a history window: the "since when" note after each paragraph of the newer version."""
         """present.STYLES key: ``standard`` or ``colorblind`` (blue / orange)."""

@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
     load_failed = Signal(str)
     """A file could not be opened; the message shown to the user."""
     report_saved = Signal(str)
+    pdf_exported = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -246,6 +247,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a.reload)
         file_menu.addSeparator()
         file_menu.addAction(a.save_report)
+        file_menu.addAction(a.export_pdf)
+        file_menu.addAction(a.print_)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = bar.addMenu("&Edit")
@@ -726,7 +729,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         a = self.acts
         have = self.comparison is not None
-        for action in (a.swap, a.save_report, a.find, a.find_next, a.find_previous):
+        for action in (a.swap, a.save_report, a.export_pdf, a.print_, a.find, a.find_next, a.find_previous):
             action.setEnabled(have)
         a.reload.setEnabled(have and bool(self.comparison.old.path and self.comparison.new.path))
         self._update_navigation()
@@ -891,6 +894,44 @@ class MainWindow(QMainWindow):
             return
         self._say(f"Saved report to {path}")
         self.report_saved.emit(path)
+
+    def _print_style(self) -> str:
+        return settings.value("report/style") or self.view.style_name
+
+    def export_pdf(self) -> None:
+        """File > Export PDF…: the comparison as an A4 PDF, laid out as the printed report."""
+        from policydiff.core.report import default_report_name
+        from policydiff.gui.printing import export_pdf
+
+        c = self.comparison
+        if c is None:
+            return
+        suggested = os.path.join(self._directory(), str(Path(default_report_name(c)).with_suffix(".pdf")))
+        path = dialogs.get_pdf_path(self, "Export PDF", suggested)
+        if not path:
+            return
+        self._remember_directory(path)
+        try:
+            export_pdf(path, c, self.view.layout_name, self._print_style())
+        except Exception as exc:  # noqa: BLE001 - OSError, a refused target, or a bug: a dialog, never a crash
+            reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+            dialogs.show_error(self, "Cannot export PDF", f"Cannot save \u201c{Path(path).name}\u201d: {reason}.\n\n{path}")
+            return
+        self._say(f"Exported PDF to {path}")
+        self.pdf_exported.emit(path)
+
+    def print_comparison(self) -> None:
+        """File > Print…: the system's print dialog, then the comparison in the report's layout."""
+        from policydiff.gui.printing import a4_printer, print_comparison
+
+        c = self.comparison
+        if c is None:
+            return
+        printer = a4_printer()
+        if not dialogs.ask_print(self, printer):
+            return
+        print_comparison(printer, c, self.view.layout_name, self._print_style())
+        self._say("Sent the comparison to the printer")
 
     def show_about(self) -> None:
         import policydiff
