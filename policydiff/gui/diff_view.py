@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTextBrowser,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -327,6 +328,8 @@ class Rendering:
     """(pair index, start, end) of every single change, in reading order."""
     change_names: list[str] = field(default_factory=list)
     """What each change is (``deleted “a”, inserted “b”``), parallel to ``changes``."""
+    change_spans: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
+    """Where each change is shown on each side ((start, end) of the old side, then the new), parallel to ``changes``."""
     views: list[PairView] = field(default_factory=list)
     """present.py's view of every pair, as painted."""
     comparison: Comparison | None = None
@@ -444,6 +447,7 @@ class _Builder:
             else:
                 start, end = spans.get("new") or spans["old"]
             self.rendering.changes.append((index, start, end))
+            self.rendering.change_spans.append(tuple(spans[side] for side in ("old", "new") if side in spans))
             self.rendering.change_names.append(view.changes[change_id] if change_id < len(view.changes) else "")
 
     def _header(self, view: PairView) -> None:
@@ -960,6 +964,7 @@ class DiffView(QWidget):
         self.rendering = rendering
         self._programmatic = True
         try:
+            self.browser.setExtraSelections([])
             self.browser.setDocument(rendering.document)
         finally:
             self._programmatic = False
@@ -1084,6 +1089,7 @@ class DiffView(QWidget):
         self._scroll_to_y(self.pair_y(index))
         self.current = index
         self.change_index = None
+        self.browser.setExtraSelections([])
         cursor = QTextCursor(self.rendering.document)
         cursor.setPosition(self.rendering.pair_positions[index])
         self.browser.setTextCursor(cursor)
@@ -1114,17 +1120,27 @@ class DiffView(QWidget):
         if not (0 <= k < len(changes)):
             return
         pair_index, start, end = changes[k]
-        cursor = QTextCursor(self.rendering.document)
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        document = self.rendering.document
+        spans = self.rendering.change_spans[k] if k < len(self.rendering.change_spans) else ((start, end),)
+        # Selected from its end back to its start: the caret (which the browser keeps in view) is at
+        # the change's start, however long the change.
+        cursor = QTextCursor(document)
+        cursor.setPosition(end)
+        cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
         self._programmatic = True
         try:
             self.browser.setTextCursor(cursor)
-            rect = self.browser.cursorRect(cursor)
+            self._highlight_spans(spans)
+            starts = []
+            for span_start, _span_end in spans:
+                at = QTextCursor(document)
+                at.setPosition(span_start)
+                starts.append(self.browser.cursorRect(at).top())
+            top = min(starts)
             bar = self.browser.verticalScrollBar()
             viewport_h = self.browser.viewport().height()
-            if rect.top() < viewport_h * 0.1 or rect.bottom() > viewport_h * 0.85:
-                bar.setValue(bar.value() + rect.top() - viewport_h // 3)
+            if top < viewport_h * 0.1 or top > viewport_h * 0.6:  # both starts in the upper part of the view
+                bar.setValue(bar.value() + top - viewport_h // 4)
         finally:
             self._programmatic = False
         self.change_index = k
@@ -1132,6 +1148,27 @@ class DiffView(QWidget):
             self.current = pair_index
             self.current_pair_changed.emit(pair_index)
         self.navigation_changed.emit()
+
+    def _highlight_spans(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Mark a change on every side it is shown (the selection marks only one)."""
+        selections = []
+        palette = self.browser.palette()
+        for span_start, span_end in spans:
+            selection = QTextEdit.ExtraSelection()
+            at = QTextCursor(self.rendering.document) if self.rendering is not None else QTextCursor()
+            at.setPosition(span_start)
+            at.setPosition(span_end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = at  # type: ignore[misc]
+            fmt = QTextCharFormat()
+            fmt.setBackground(palette.color(QPalette.ColorRole.Highlight))
+            fmt.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+            selection.format = fmt  # type: ignore[misc]
+            selections.append(selection)
+        self.browser.setExtraSelections(selections)
+
+    def highlighted_spans(self) -> list[tuple[int, int]]:
+        """The (start, end) of each marked side of the change stepped to."""
+        return [(sel.cursor.selectionStart(), sel.cursor.selectionEnd()) for sel in self.browser.extraSelections()]
 
     # -- find
 
