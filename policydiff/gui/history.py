@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QDockWidget
 
 from policydiff.core.history import History, HistoryError, SinceIndex
 from policydiff.core.invisible import visible_text
-from policydiff.core.model import Comparison, Document
+from policydiff.core.model import Comparison, Document, Options
+from policydiff.core.worddiff import count_words
 from policydiff.gui import dialogs
 from policydiff.gui.diff_view import build_rendering, presented
 from policydiff.gui.timeline import Timeline
@@ -63,13 +64,15 @@ class HistoryController(QObject):
         self.history = history
         self.old = self.new = -1
         self.since: SinceIndex | None = None
+        self._counted_options: Options | None = None
+        """The options the timeline's exact counts were made under."""
         self._since_wanted = False
         self._index_thread: threading.Thread | None = None
         self._relay = _Relay(self)
         self._relay.progress.connect(self._index_progress)
         self._relay.index_ready.connect(self._index_ready)
         self._relay.index_failed.connect(self._index_failed)
-        self._relay.prebuilt.connect(lambda: self.window.view.receive_offers())
+        self._relay.prebuilt.connect(self._prebuilt)
         self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policydiff-prefetch")
         self._prefetching: list[Future] = []
 
@@ -155,8 +158,8 @@ class HistoryController(QObject):
             self.build_since_index()
             return
         a, d = self.timeline.strip.sizes[i]
-        self.show_pair(i - 1, i, message=f"The biggest change in the history: +{a:,} \u2212{d:,} words in changed lines, "
-                                         f"{self.history.versions[i].label}")
+        count = f"+{a:,} \u2212{d:,} words" if i in self.timeline.exact else f"about +{a:,} \u2212{d:,} words"
+        self.show_pair(i - 1, i, message=f"The biggest change in the history: {count}, {self.history.versions[i].label}")
 
     def _update_actions(self) -> None:
         n = len(self.history.versions)
@@ -171,6 +174,7 @@ class HistoryController(QObject):
                 and comparison.new.name == h.describe(self.new)):
             return
         h.remember(self.old, self.new, comparison)
+        self._show_exact_counts()
         v = h.versions
         self.window.setWindowTitle(visible_text(
             f"{h.name}: {v[self.old].label} \u2192 {v[self.new].label}") + " \u2014 policydiff")
@@ -189,6 +193,29 @@ class HistoryController(QObject):
             self.build_since_index()  # two threads do not share the interpreter lock meanwhile
         else:
             self._prefetch_neighbours(comparison)
+
+    def _prebuilt(self) -> None:
+        self.window.view.receive_offers()
+        self._show_exact_counts()
+
+    def _show_exact_counts(self) -> None:
+        """Every step compared so far (shown or prefetched), under the current options, in the
+        timeline by the comparison's own counts: the same numbers as the header and ``--json``."""
+        options = self.window.options()
+        if options != self._counted_options:
+            self._counted_options = options
+            self.timeline.forget_exact()
+            if self.since is not None:
+                self.timeline.set_sizes(self.since.step_words)
+        h = self.history
+        for i in range(1, len(h.versions)):
+            if i in self.timeline.exact:
+                continue
+            found = h.cached_comparison(i - 1, i, options)
+            if found is not None:
+                words = found.stats.words
+                self.timeline.set_step(i, words.words_inserted, words.words_deleted)
+                self.timeline.set_words({i - 1: _count_words(found.old), i: _count_words(found.new)}, exact=True)
 
     def _prefetch_neighbours(self, comparison: Comparison) -> None:
         """Compare the next and the previous step in the background (one thread), so that stepping
@@ -265,6 +292,7 @@ class HistoryController(QObject):
         self.timeline.progress.hide()
         self.timeline.set_sizes(index.step_words)
         self.timeline.set_words(dict(enumerate(index.words)))
+        self._show_exact_counts()
         self.acts.biggest_step.setEnabled(self.timeline.biggest_step() is not None)
         self.since_ready.emit()
         if self.window.comparison is not None:
@@ -378,3 +406,9 @@ def attach_history(window, history: History) -> HistoryController:
     window.history = controller
     controller.latest_step()
     return controller
+
+
+def _count_words(doc: Document) -> int:
+    """A version's number of words as ``--history --json`` counts it (the words compared)."""
+    return count_words(doc.reading) if doc.reading else sum(count_words(s.title) + count_words(s.body)
+                                                             for s in doc.flat())
