@@ -198,6 +198,8 @@ def create_actions(w: MainWindow) -> SimpleNamespace:
     a.reset_alignment = add_action(w, "&Reset Alignment", w.reset_alignment,
                                    tip="Forget manual pairings and use the automatic alignment", name="reset_alignment")
     # Help
+    a.shortcuts = add_action(w, "&Keyboard Shortcuts", w.show_shortcuts, Key.HelpContents, "F1",
+                             tip="Every keyboard shortcut of the window", name="shortcuts")
     a.about = add_action(w, "&About policydiff", w.show_about, name="about")
     return a
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QMenu
 
 from policydiff.core.history import History, HistoryError, SinceIndex
 from policydiff.core.invisible import visible_text
@@ -65,6 +65,7 @@ class HistoryController(QObject):
         self.old = self.new = -1
         self.since: SinceIndex | None = None
         self._counted_options: Options | None = None
+        self._closed = False
         """The options the timeline's exact counts were made under."""
         self._since_wanted = False
         self._index_thread: threading.Thread | None = None
@@ -89,7 +90,14 @@ class HistoryController(QObject):
         from policydiff.gui.actions import create_history_actions
 
         self.acts = create_history_actions(window, self)
-        menu = window.menuBar().addMenu("&History")
+        # Before Help, which stays the last menu.
+        bar = window.menuBar()
+        menu = QMenu("&History", bar)
+        help_menu = getattr(window, "help_menu", None)
+        if help_menu is not None:
+            bar.insertMenu(help_menu.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
         for action in (self.acts.next_step, self.acts.prev_step, self.acts.latest_step, self.acts.biggest_step):
             menu.addAction(action)
         menu.addSeparator()
@@ -220,6 +228,8 @@ class HistoryController(QObject):
     def _prefetch_neighbours(self, comparison: Comparison) -> None:
         """Compare the next and the previous step in the background (one thread), so that stepping
         finds them ready."""
+        if self._closed:  # the window is closing: the reading of the history may still report back
+            return
         for future in self._prefetching:
             future.cancel()
         options = comparison.options
@@ -252,6 +262,7 @@ class HistoryController(QObject):
                              or not view.has_prebuilt(found)]
 
     def shutdown(self) -> None:
+        self._closed = True
         for future in self._prefetching:
             future.cancel()
         self._prefetch.shutdown(wait=False, cancel_futures=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import traceback
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from PySide6.QtCore import QFileSystemWatcher, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -68,6 +68,21 @@ def describe(doc: Document) -> str:
     return visible_text(" \u00b7 ".join(parts))  # a bidi override in a title must not reorder the label
 
 
+def _folder_tail(folder: PurePath, parts: int = 2) -> str:
+    """The last ``parts`` names of a folder (``WeChat/Privacy Policy``): enough to tell it apart."""
+    names = [name for name in folder.parts if name not in ("/", "\\")][-parts:]
+    return "/".join(names) or str(folder)
+
+
+def recent_label(old: str, new: str) -> str:
+    """A recent pair as the File menu lists it: the files with the folder they are in, so that
+    versions named by date can be told apart (``Facebook/Privacy Policy: 2022-07-11.md → 2026-08-22.md``)."""
+    o, n = PurePath(old), PurePath(new)
+    if o.parent == n.parent:
+        return visible_text(f"{_folder_tail(o.parent)}: {o.name}  \u2192  {n.name}")
+    return visible_text(f"{_folder_tail(o.parent, 1)}/{o.name}  \u2192  {_folder_tail(n.parent, 1)}/{n.name}")
+
+
 def summary_text(comparison: Comparison) -> str:
     """The header's summary line: present.py's counts, the words the outline's badges use."""
     views = presented.get(comparison)
@@ -101,6 +116,22 @@ class Header(QFrame):
         grid.addWidget(self.old_meta, 2, 0)
         grid.addWidget(self.new_meta, 2, 1)
         grid.addWidget(self.summary, 3, 0, 1, 2)
+        # Ignore options are remembered across launches: when any is on it is said here, with one
+        # click to compare every difference again.
+        self.ignoring = QWidget(self)
+        ignoring_row = QHBoxLayout(self.ignoring)
+        ignoring_row.setContentsMargins(0, 2, 0, 0)
+        self.ignoring_label = _plain_label()
+        self.ignoring_label.setWordWrap(True)
+        font = self.ignoring_label.font()
+        font.setBold(True)
+        self.ignoring_label.setFont(font)
+        self.clear_ignoring = QPushButton("Compare Every Difference")
+        self.clear_ignoring.setToolTip("Turn every ignore option off and compare again")
+        ignoring_row.addWidget(self.ignoring_label, 1)
+        ignoring_row.addWidget(self.clear_ignoring)
+        grid.addWidget(self.ignoring, 4, 0, 1, 2)
+        self.ignoring.hide()
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         for label in (self.old_role, self.new_role):
@@ -113,6 +144,7 @@ class Header(QFrame):
         if comparison is None:
             for label in (self.old_name, self.new_name, self.old_meta, self.new_meta, self.summary):
                 label.setText("")
+            self.ignoring.hide()
             return
         for doc, name, meta in ((comparison.old, self.old_name, self.old_meta), (comparison.new, self.new_name, self.new_meta)):
             name.setText(visible_text(doc.name))
@@ -120,6 +152,10 @@ class Header(QFrame):
             meta.setText(describe(doc))
             meta.setToolTip(describe(doc) + (f"\nSource: {visible_text(doc.source)}" if doc.source else ""))
         self.summary.setText(summary_text(comparison))
+        ignored = present.ignored_labels(comparison.options)
+        self.ignoring.setVisible(bool(ignored))
+        if ignored:
+            self.ignoring_label.setText(f"Ignoring differences in {', '.join(ignored)} (Options menu, remembered)")
 
 
 class ReloadBar(QFrame):
@@ -212,6 +248,7 @@ class MainWindow(QMainWindow):
         self.outline.set_filter_action(a.changed_only)
         self.outline.context_actions = [a.pair_with, a.unpair, None, a.reset_alignment]
         self.reload_bar.reload_button.clicked.connect(a.reload.trigger)
+        self.header.clear_ignoring.clicked.connect(self.clear_ignore_options)
 
         self._build_menus()
         self._build_toolbar()
@@ -287,8 +324,10 @@ class MainWindow(QMainWindow):
         compare_menu.addAction(a.redo_alignment)
         compare_menu.addSeparator()
         compare_menu.addAction(a.reset_alignment)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a.about)
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction(a.shortcuts)
+        self.help_menu.addSeparator()
+        self.help_menu.addAction(a.about)
 
     def _build_toolbar(self) -> None:
         a = self.acts
@@ -442,8 +481,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         pairs = settings.recent_pairs()
         for old, new in pairs:
-            text = f"{Path(old).name}  \u2192  {Path(new).name}"
-            action = recent_action(self.recent_menu, text, lambda o=old, n=new: self.open_pair(o, n), tip=f"{old}\n{new}")
+            action = recent_action(self.recent_menu, recent_label(old, new), lambda o=old, n=new: self.open_pair(o, n),
+                                   tip=f"Old: {old}\nNew: {new}")
+            action.setToolTip(f"Old: {old}\nNew: {new}")
             self.recent_menu.addAction(action)
         if not pairs:
             placeholder = recent_action(self.recent_menu, "No recent pairs", lambda: None)
@@ -641,6 +681,15 @@ class MainWindow(QMainWindow):
             return
         self._request(Job(base=self.comparison, options=options, overrides=self.comparison.overrides, reason="options"),
                       message="Compared again with the new options", anchor=self.view.current_anchor())
+
+    def clear_ignore_options(self) -> None:
+        """Every ignore option off (one click in the header), then compare again."""
+        for spec in present.OPTIONS:
+            action = getattr(self.acts, spec.attr)
+            action.blockSignals(True)
+            action.setChecked(False)
+            action.blockSignals(False)
+        self.options_toggled()
 
     def show_find(self) -> None:
         self.view.show_find()
@@ -932,6 +981,12 @@ class MainWindow(QMainWindow):
             return
         print_comparison(printer, c, self.view.layout_name, self._print_style())
         self._say("Sent the comparison to the printer")
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard Shortcuts: every action's keys, by menu (generated from the actions)."""
+        from policydiff.gui.shortcuts import shortcut_table
+
+        dialogs.show_text(self, "Keyboard Shortcuts", shortcut_table(self))
 
     def show_about(self) -> None:
         import policydiff
