@@ -756,6 +756,18 @@ def _title_ops(pair: SectionPair, head: bool, comparison: Comparison) -> list[Op
     return [op for op in (Op("-", old, ""), Op("+", "", new)) if op.old or op.new]
 
 
+def _weak_match(pair: SectionPair, body: Sequence[Op], head: bool) -> bool:
+    """Whether the pairing itself is uncertain: a low score, and words that differ. Sections with
+    the same words (or the same text under a changed heading) are the same section, whatever the
+    score says."""
+    if pair.manual or head or pair.old is None or pair.new is None or pair.score >= WEAK_MATCH:
+        return False
+    if not (pair.stats.words_inserted or pair.stats.words_deleted):
+        return False
+    same_text = any(op.kind == "=" and op.new.strip() for op in body) and all(op.kind in "=~" for op in body)
+    return not same_text
+
+
 def _words(n: int) -> str:
     return f"{n} word" if n == 1 else f"{n} words"
 
@@ -853,8 +865,9 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         if any("passage moved" in note for note in group):
             text = f"{MOVE_MARK} {text}"
         moved_note = f"{moved_note} {text}" if moved_note else text
+    weak = _weak_match(pair, body, head)
     match_note = None
-    if not pair.manual and pair.old is not None and pair.new is not None and pair.score < WEAK_MATCH and not head:
+    if weak:
         match_note = (
             f"Paired automatically on weak evidence (match score {round(pair.score * 100)}%): "
             "the old section may rather have been dropped, and the new one written afresh."
@@ -866,7 +879,7 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
                           "not what it looks like.")
     coarse = pair.body_diff.coarse or pair.title_diff.coarse
     notes: list[str] = []
-    if pair.old is not None and pair.new is not None and pair.score < WEAK_MATCH and not pair.manual and not head:
+    if weak:
         notes.append(f"weak match ({pair.score:.0%})")
     if pair.renamed and status != "renamed":
         notes.append("renamed")
