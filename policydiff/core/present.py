@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Iterator, Literal, Sequence
 
 from policydiff.core import invisible
 # Defined apart so that the command line can build its flags without importing this module.
@@ -21,7 +21,7 @@ from policydiff.core.option_specs import OPTIONS, STYLES, OptionSpec, Style, opt
 from policydiff.core.model import Comparison, Document, Kind, Op, Options, Section, SectionPair, Status
 
 __all__ = [
-    "OPTIONS", "OptionSpec", "STYLES", "Style", "Palette", "palette", "BADGE_KEYS", "STATUS_LABELS", "MINOR_BADGES",
+    "OPTIONS", "OptionSpec", "STYLES", "Style", "options_from", "LINE_BREAK", "Palette", "palette", "BADGE_KEYS", "STATUS_LABELS", "MINOR_BADGES",
     "Frag", "Para", "Row", "Badge", "PairView", "Count", "Layout",
     "present", "present_pair", "counts", "ignored_labels", "summary_line", "contrast_ratio", "MOVE_MARK",
     "PILCROW", "head_pair",
@@ -578,7 +578,7 @@ def _tabulate(paras: Sequence[Para], cut_deleted: bool) -> list[Para]:
 
 def _tabulate_rows(rows: Sequence[Row]) -> tuple[Row, ...]:
     """Side-by-side rows with each side's table rows marked (each side read as one run of paragraphs)."""
-    sides = []
+    sides: list[Iterator[Para] | None] = []
     for k in (0, 1):
         flat = [para for row in rows for para in row[k]]
         if not any(_CELL_PIPE.search(para.text) for para in flat):
