@@ -27,6 +27,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QThread, QTimer, QUrl, S
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QKeyEvent,
     QKeySequence,
     QPalette,
     QTextBlockFormat,
@@ -337,6 +338,9 @@ class Rendering:
 
 
 _Row = tuple[tuple[Para, ...], tuple[Para, ...]]
+Anchor = tuple[int | None, int | None, int]
+"""A place in a comparison that survives re-comparing: (old section index, new section index, pixels
+below the top of that pair)."""
 
 
 def _chars(paras: Sequence[Para]) -> int:
@@ -741,7 +745,7 @@ class SafeBrowser(QTextBrowser):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
 
-    def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 - Qt override
+    def loadResource(self, kind: int, url: QUrl | str) -> object:  # noqa: N802 - Qt override
         return None
 
     def setSource(self, *args: object) -> None:  # noqa: N802 - never navigate anywhere
@@ -760,8 +764,10 @@ class FindBar(QWidget):
         self.edit.setPlaceholderText("Text to find")
         self.edit.setClearButtonEnabled(True)
         row.addWidget(self.edit, 1)
-        self.previous = QToolButton(text="Previous")
-        self.next = QToolButton(text="Next")
+        self.previous = QToolButton()
+        self.previous.setText("Previous")
+        self.next = QToolButton()
+        self.next.setText("Next")
         row.addWidget(self.previous)
         row.addWidget(self.next)
         self.case = QCheckBox("Match case")
@@ -770,13 +776,14 @@ class FindBar(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setMinimumWidth(150)
         row.addWidget(self.message)
-        self.close_button = QToolButton(text="\u2715")
+        self.close_button = QToolButton()
+        self.close_button.setText("\u2715")
         self.close_button.setToolTip("Close the find bar (Esc)")
         self.close_button.setAutoRaise(True)
         row.addWidget(self.close_button)
         self.close_button.clicked.connect(self.hide)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.matches(QKeySequence.StandardKey.Cancel) or event.key() == Qt.Key.Key_Escape:
             self.hide()
             return
@@ -818,7 +825,7 @@ class DiffView(QWidget):
         self.change_index: int | None = None
         self._builder: _Builder | None = None
         self._steps: Iterator[None] | None = None
-        self._pending: tuple[Comparison, str, tuple | None] | None = None
+        self._pending: tuple[Comparison, str, Anchor | None] | None = None
         self._programmatic = False
         self._awaiting_paint = False
         self._timer = QTimer(self)
@@ -840,8 +847,8 @@ class DiffView(QWidget):
         """Set by a history window: the "since when" note after each paragraph of the newer version."""
         """present.STYLES key: ``standard`` or ``colorblind`` (blue / orange)."""
         self._stops: tuple[Comparison, list[int]] | None = None
-        self._hit_cache: tuple[tuple, list[int]] | None = None
-        self._pending_anchor: tuple | None = None
+        self._hit_cache: tuple[tuple[str, int, int, int], list[int]] | None = None
+        self._pending_anchor: Anchor | None = None
         self._prebuilt: OrderedDict[int, tuple[Comparison, tuple[object, ...], Rendering]] = OrderedDict()
         """Documents built ahead in another thread (a history's neighbouring steps), by comparison."""
         self._offers: list[tuple[Comparison, tuple[object, ...], Rendering]] = []
@@ -870,7 +877,7 @@ class DiffView(QWidget):
     def building(self) -> bool:
         return self._steps is not None
 
-    def show_comparison(self, comparison: Comparison, layout: str | None = None, anchor: tuple | None = None) -> None:
+    def show_comparison(self, comparison: Comparison, layout: str | None = None, anchor: Anchor | None = None) -> None:
         """Render ``comparison``; ``anchor`` = (old_index, new_index, offset) keeps that pair in view."""
         if layout is not None:
             self.layout_name = layout
@@ -930,7 +937,7 @@ class DiffView(QWidget):
         found[2].document.deleteLater()  # built for another layout, palette, font or without notes
         return None
 
-    def current_anchor(self) -> tuple | None:
+    def current_anchor(self) -> Anchor | None:
         """(old_index, new_index, offset in pixels) of the pair at the top of the view."""
         if self.comparison is None or self.rendering is None or not self.comparison.pairs:
             return None
@@ -976,7 +983,7 @@ class DiffView(QWidget):
         self.current = 0
         anchor = self._pending_anchor
         target = self._find_anchor(anchor) if anchor else None
-        if target is not None:
+        if target is not None and anchor is not None:
             self._scroll_to_y(self.pair_y(target) + max(anchor[2], 0))
             self.current = target
         else:
@@ -1000,7 +1007,7 @@ class DiffView(QWidget):
             self._laid_out = block.position() + block.length()
             block = block.next()
 
-    def _find_anchor(self, anchor: tuple) -> int | None:
+    def _find_anchor(self, anchor: Anchor) -> int | None:
         assert self.comparison is not None
         old_index, new_index, _ = anchor
         for index, pair in enumerate(self.comparison.pairs):
@@ -1120,8 +1127,10 @@ class DiffView(QWidget):
         if not (0 <= k < len(changes)):
             return
         pair_index, start, end = changes[k]
-        document = self.rendering.document
-        spans = self.rendering.change_spans[k] if k < len(self.rendering.change_spans) else ((start, end),)
+        rendering = self.rendering
+        assert rendering is not None  # there are changes only when a document is shown
+        document = rendering.document
+        spans = rendering.change_spans[k] if k < len(rendering.change_spans) else ((start, end),)
         # Selected from its end back to its start: the caret (which the browser keeps in view) is at
         # the change's start, however long the change.
         cursor = QTextCursor(document)
@@ -1158,11 +1167,11 @@ class DiffView(QWidget):
             at = QTextCursor(self.rendering.document) if self.rendering is not None else QTextCursor()
             at.setPosition(span_start)
             at.setPosition(span_end, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = at  # type: ignore[misc]
+            selection.cursor = at
             fmt = QTextCharFormat()
             fmt.setBackground(palette.color(QPalette.ColorRole.Highlight))
             fmt.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
-            selection.format = fmt  # type: ignore[misc]
+            selection.format = fmt
             selections.append(selection)
         self.browser.setExtraSelections(selections)
 
@@ -1217,7 +1226,7 @@ class DiffView(QWidget):
     def _hits(self, text: str, flags: QTextDocument.FindFlag) -> list[int]:
         """Start positions of every match (counted once per search text and document)."""
         doc = self.browser.document()
-        key = (text, int(flags.value) if hasattr(flags, "value") else int(flags), id(doc), doc.revision())
+        key = (text, flags.value, id(doc), doc.revision())
         if self._hit_cache is not None and self._hit_cache[0] == key:
             return self._hit_cache[1]
         hits: list[int] = []

@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, SignalInstance
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from policydiff.core.history import History, HistoryError, SinceIndex
 from policydiff.core.invisible import visible_text
@@ -23,6 +23,7 @@ from policydiff.core.model import Comparison, Document, Options
 from policydiff.core.worddiff import count_words
 from policydiff.gui import dialogs
 from policydiff.gui.diff_view import build_rendering, presented
+from policydiff.gui.protocols import HistoryHost
 from policydiff.gui.timeline import Timeline
 from policydiff.gui.workers import Job
 
@@ -58,9 +59,12 @@ class HistoryController(QObject):
     since_ready = Signal()
     """The since-when index is built (the timeline shows every step's size)."""
 
-    def __init__(self, window, history: History) -> None:
+    def __init__(self, window: QMainWindow, host: HistoryHost, history: History) -> None:
         super().__init__(window)
-        self.window = window
+        self.qt = window
+        """The window as a Qt main window: docks, menus, status bar, title."""
+        self.window = host
+        """The same window as policydiff's: its view, outline, comparison and requests."""
         self.history = history
         self.old = self.new = -1
         self.since: SinceIndex | None = None
@@ -75,7 +79,7 @@ class HistoryController(QObject):
         self._relay.index_failed.connect(self._index_failed)
         self._relay.prebuilt.connect(self._prebuilt)
         self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policydiff-prefetch")
-        self._prefetching: list[Future] = []
+        self._prefetching: list[Future[None]] = []
 
         self.timeline = Timeline(history, window)
         self.timeline.pair_requested.connect(self.show_pair)
@@ -93,11 +97,7 @@ class HistoryController(QObject):
         # Before Help, which stays the last menu.
         bar = window.menuBar()
         menu = QMenu("&History", bar)
-        help_menu = getattr(window, "help_menu", None)
-        if help_menu is not None:
-            bar.insertMenu(help_menu.menuAction(), menu)
-        else:
-            bar.addMenu(menu)
+        bar.insertMenu(host.help_menu.menuAction(), menu)
         for action in (self.acts.next_step, self.acts.prev_step, self.acts.latest_step, self.acts.biggest_step):
             menu.addAction(action)
         menu.addSeparator()
@@ -105,19 +105,19 @@ class HistoryController(QObject):
         menu.addAction(self.acts.section_history)
         menu.addSeparator()
         menu.addAction(self.dock.toggleViewAction())
-        window.outline.context_actions = list(window.outline.context_actions) + [None, self.acts.section_history]
-        window.toolbar.addSeparator()
+        host.outline.context_actions = list(host.outline.context_actions) + [None, self.acts.section_history]
+        host.toolbar.addSeparator()
         for action, text in ((self.acts.prev_step, "Older"), (self.acts.next_step, "Newer")):
             action.setIconText(text)
-            window.toolbar.addAction(action)
+            host.toolbar.addAction(action)
         self._after_paint: Comparison | None = None
         self._after_paint_timer = QTimer(self)  # in case no paint comes (the window hidden)
         self._after_paint_timer.setSingleShot(True)
         self._after_paint_timer.setInterval(500)
         self._after_paint_timer.timeout.connect(self._start_background_work)
-        window.view.painted.connect(self._start_background_work)
-        window.comparison_shown.connect(self._comparison_shown)
-        window.view.browser.anchorClicked.connect(self._anchor_clicked)
+        host.view.painted.connect(self._start_background_work)
+        host.comparison_shown.connect(self._comparison_shown)
+        host.view.browser.anchorClicked.connect(self._anchor_clicked)
         self._update_actions()
 
     # -- choosing the pair
@@ -140,7 +140,7 @@ class HistoryController(QObject):
         else:
             job = Job(old=VersionSource(self.history, old), new=VersionSource(self.history, new), options=options,
                       reason="open")
-        self.window._request(job, message=message or self._pair_message(old, new))
+        self.window.request(job, message=message or self._pair_message(old, new))
 
     def _pair_message(self, old: int, new: int) -> str:
         v = self.history.versions
@@ -162,7 +162,7 @@ class HistoryController(QObject):
     def biggest_step(self) -> None:
         i = self.timeline.biggest_step()
         if i is None:
-            self.window.statusBar().showMessage("The size of each step is known once the history has been read", 5000)
+            self.qt.statusBar().showMessage("The size of each step is known once the history has been read", 5000)
             self.build_since_index()
             return
         a, d = self.timeline.strip.sizes[i]
@@ -184,7 +184,7 @@ class HistoryController(QObject):
         h.remember(self.old, self.new, comparison)
         self._show_exact_counts()
         v = h.versions
-        self.window.setWindowTitle(visible_text(
+        self.qt.setWindowTitle(visible_text(
             f"{h.name}: {v[self.old].label} \u2192 {v[self.new].label}") + " \u2014 policydiff")
         self.pair_shown.emit(self.old, self.new)
         # Background work starts once the comparison is painted: a thread running Python meanwhile
@@ -313,13 +313,13 @@ class HistoryController(QObject):
 
     def _index_failed(self, message: str) -> None:
         self.timeline.progress.hide()
-        self.window.statusBar().showMessage(message, 10000)
+        self.qt.statusBar().showMessage(message, 10000)
 
     def set_since_when(self, on: bool) -> None:
         """Show, after each paragraph of the newer version, the version its wording dates from."""
         self._since_wanted = bool(on)
         if on and self.since is None:
-            self.window.statusBar().showMessage("Reading every version to date each paragraph\u2026")
+            self.qt.statusBar().showMessage("Reading every version to date each paragraph\u2026")
             self.build_since_index()
             return
         self._apply_since(bool(on))
@@ -329,7 +329,7 @@ class HistoryController(QObject):
         view.annotate = self.annotation if on and self.since is not None else None
         view.rerender()
         if on and self.since is not None:
-            self.window.statusBar().showMessage(
+            self.qt.statusBar().showMessage(
                 "Each paragraph of the newer version says since which version it reads as it does "
                 "(click one to see that change)", 8000)
 
@@ -374,7 +374,7 @@ class HistoryController(QObject):
     def section_history(self) -> None:
         """The versions in which the selected section changed; pick one to compare it with the one before."""
         w = self.window
-        index = w._selected_pair()
+        index = w.selected_pair()
         if index is None or w.comparison is None:
             return
         pair = w.comparison.pairs[index]
@@ -382,21 +382,21 @@ class HistoryController(QObject):
         if section is None:
             return
         if self.since is None:
-            w.statusBar().showMessage("Reading every version first\u2026 (ask again when the timeline is filled)", 6000)
+            self.qt.statusBar().showMessage("Reading every version first\u2026 (ask again when the timeline is filled)", 6000)
             self.build_since_index()
             return
         upto = self.new if pair.new is not None else self.old
         title = section.title or ""
         events = self.since.section_history(title, upto) if title else []
         if not events:
-            w.statusBar().showMessage(f"No history found for \u201c{visible_text(title or 'the preamble')}\u201d "
+            self.qt.statusBar().showMessage(f"No history found for \u201c{visible_text(title or 'the preamble')}\u201d "
                                       "(a section is followed by its title)", 6000)
             return
         words = {"appeared": "first appears", "changed": "changed", "gone": "title no longer found",
                  "back": "back again"}
         labels = [(self.history.versions[k].label, 1, words[what], k) for k, what in reversed(events)]
         chosen = dialogs.choose_section(
-            w, "Section History",
+            self.qt, "Section History",
             f"\u201c{visible_text(title)}\u201d: the versions in which it changed, newest first "
             f"({len(events)}; followed by its title). Pick one to compare it with the version before:",
             labels, None)
@@ -404,17 +404,18 @@ class HistoryController(QObject):
             self.show_pair(chosen - 1, chosen)
 
 
-def _emit(signal, value: object) -> None:
+def _emit(signal: SignalInstance, value: object) -> None:
     try:
         signal.emit(value)
     except RuntimeError:  # the window went away while we worked
         pass
 
 
-def attach_history(window, history: History) -> HistoryController:
-    """Give ``window`` the timeline and history actions, and show the latest change."""
-    controller = HistoryController(window, history)
-    window.history = controller
+def attach_history(window: QMainWindow, host: HistoryHost, history: History) -> HistoryController:
+    """Give ``window`` (``host``: the same window, as what a history drives) the timeline and
+    history actions, and show the latest change."""
+    controller = HistoryController(window, host, history)
+    host.history = controller
     controller.latest_step()
     return controller
 

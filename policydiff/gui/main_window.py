@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import traceback
+from functools import partial
 from pathlib import Path, PurePath
 
 from PySide6.QtCore import QFileSystemWatcher, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QHideEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -27,11 +28,13 @@ from PySide6.QtWidgets import (
 from policydiff.core.compare import similarity_of
 from policydiff.core import present
 from policydiff.core.invisible import visible_text
+from policydiff.core.history import History
 from policydiff.core.model import Comparison, Document, Options, Overrides
 from policydiff.gui import dialogs, settings
 from policydiff.gui.actions import create_actions, recent_action
-from policydiff.gui.diff_view import INLINE, SIDE, DiffView, pair_view, presented
+from policydiff.gui.diff_view import INLINE, SIDE, Anchor, DiffView, pair_view, presented
 from policydiff.gui.outline import Outline
+from policydiff.gui.protocols import HistoryCommands
 from policydiff.gui.workers import Comparer, Job
 
 TEXT_SIZES = (8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 16.0, 18.0, 20.0, 24.0)
@@ -183,7 +186,7 @@ class ReloadBar(QFrame):
         self.label.setText(f"{names} changed on disk. Reload to compare the current text.")
         self.show()
 
-    def hideEvent(self, event) -> None:  # noqa: N802
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         self.paths.clear()
         super().hideEvent(event)
 
@@ -203,13 +206,13 @@ class MainWindow(QMainWindow):
         self.comparison: Comparison | None = None
         self._showcase = False
         self._pending_message: str | None = None
-        self._pending_anchor: tuple | None = None
+        self._pending_anchor: Anchor | None = None
         self._pending_reason = ""
         self._lonely: dict[str, str] = {}
         self._undo: list[Overrides] = []
         """Alignment overrides before each edit (Ctrl+Z goes back to the last)."""
         self._redo: list[Overrides] = []
-        self.history = None
+        self.history: HistoryCommands | None = None
         """The version history shown (``policydiff --history``): a gui.history.HistoryController."""
 
         self.comparer = Comparer(self)
@@ -243,7 +246,7 @@ class MainWindow(QMainWindow):
         self.outline.pair_activated.connect(self._outline_activated)
         self.outline.view.selectionModel().currentChanged.connect(lambda *_: self._update_alignment_actions())
 
-        self.acts = create_actions(self)
+        self.acts = create_actions(self, self)
         a = self.acts
         self.outline.set_filter_action(a.changed_only)
         self.outline.context_actions = [a.pair_with, a.unpair, None, a.reset_alignment]
@@ -373,7 +376,7 @@ class MainWindow(QMainWindow):
         a.colorblind.setChecked(colorblind)
         a.colorblind.blockSignals(False)
         self.view.style_name = "colorblind" if colorblind else "standard"
-        self.outline.view.itemDelegate().style_name = self.view.style_name
+        self.outline.delegate.style_name = self.view.style_name
         a.changed_only.setChecked(settings.value("view/changed_only"))
 
     def _restore_window(self) -> None:
@@ -396,7 +399,7 @@ class MainWindow(QMainWindow):
     def options(self) -> Options:
         return present.options_from({spec.attr: getattr(self.acts, spec.attr).isChecked() for spec in present.OPTIONS})
 
-    def _request(self, job: Job, *, message: str | None = None, anchor: tuple | None = None) -> None:
+    def _request(self, job: Job, *, message: str | None = None, anchor: Anchor | None = None) -> None:
         self._pending_message = message
         self._pending_anchor = anchor
         self._pending_reason = job.reason
@@ -407,17 +410,25 @@ class MainWindow(QMainWindow):
         self.comparer.request(dataclasses.replace(job, present=self.view.recipe(),
                                                   build=self.view.annotate is None and not ahead))
 
-    def open_pair(self, old: str | os.PathLike, new: str | os.PathLike, *, message: str | None = None,
+    def request(self, job: Job, *, message: str | None = None, anchor: Anchor | None = None) -> None:
+        """Compare as ``job`` says, off the GUI thread (a history's steps come this way)."""
+        self._request(job, message=message, anchor=anchor)
+
+    def selected_pair(self) -> int | None:
+        """The pair selected in the outline (else the one at the top of the view)."""
+        return self._selected_pair()
+
+    def open_pair(self, old: str | os.PathLike[str], new: str | os.PathLike[str], *, message: str | None = None,
                   showcase: bool = False) -> None:
         """Load both files and compare them (off the GUI thread)."""
         self._request(Job(old=str(old), new=str(new), options=self.options(), reason="showcase" if showcase else "open"),
                       message=message)
 
-    def open_history(self, history) -> None:
+    def open_history(self, history: History) -> None:
         """Show a version history (a core.history.History): the timeline, and its latest change."""
         from policydiff.gui.history import attach_history
 
-        attach_history(self, history)
+        attach_history(self, self, history)
 
     def open_showcase(self) -> None:
         from policydiff.core.corpus import showcase_pair
@@ -481,7 +492,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         pairs = settings.recent_pairs()
         for old, new in pairs:
-            action = recent_action(self.recent_menu, recent_label(old, new), lambda o=old, n=new: self.open_pair(o, n),
+            action = recent_action(self.recent_menu, recent_label(old, new), partial(self.open_pair, old, new),
                                    tip=f"Old: {old}\nNew: {new}")
             action.setToolTip(f"Old: {old}\nNew: {new}")
             self.recent_menu.addAction(action)
@@ -577,8 +588,12 @@ class MainWindow(QMainWindow):
         for side, doc in ((job.old, None), (job.new, None)):
             if side is None:
                 continue
-            names.append(side.name if isinstance(side, Document) or hasattr(side, "load_document")
-                         else Path(os.fspath(side)).name)
+            if isinstance(side, Document):
+                names.append(side.name)
+            elif isinstance(side, (str, os.PathLike)):
+                names.append(Path(os.fspath(side)).name)
+            else:  # a source that loads itself (a version of a history) and knows its name
+                names.append(str(getattr(side, "name", side)))
         base = comparison or job.base
         if not names and base is not None:
             names = [base.old.name, base.new.name]
@@ -665,7 +680,7 @@ class MainWindow(QMainWindow):
         style = "colorblind" if on else "standard"
         settings.set_value("view/style", style)
         self.view.style_name = style
-        self.outline.view.itemDelegate().style_name = style
+        self.outline.delegate.style_name = style
         self.outline.view.viewport().update()
         self.view.rerender()
 
@@ -780,7 +795,8 @@ class MainWindow(QMainWindow):
         have = self.comparison is not None
         for action in (a.swap, a.save_report, a.export_pdf, a.print_, a.find, a.find_next, a.find_previous):
             action.setEnabled(have)
-        a.reload.setEnabled(have and bool(self.comparison.old.path and self.comparison.new.path))
+        c = self.comparison
+        a.reload.setEnabled(c is not None and bool(c.old.path and c.new.path))
         self._update_navigation()
         self._update_alignment_actions()
 
@@ -797,14 +813,14 @@ class MainWindow(QMainWindow):
     def _update_alignment_actions(self) -> None:
         a = self.acts
         index = self._selected_pair()
-        pair = self.comparison.pairs[index] if index is not None else None
+        pair = self.comparison.pairs[index] if index is not None and self.comparison is not None else None
         a.pair_with.setEnabled(pair is not None)
         a.unpair.setEnabled(pair is not None and pair.old is not None and pair.new is not None)
         a.reset_alignment.setEnabled(self.comparison is not None and bool(self.comparison.overrides))
         a.undo_alignment.setEnabled(self.comparison is not None and bool(self._undo))
         a.redo_alignment.setEnabled(self.comparison is not None and bool(self._redo))
 
-    def _realign(self, overrides: Overrides, anchor: tuple, message: str, *, record: bool = True) -> None:
+    def _realign(self, overrides: Overrides, anchor: Anchor, message: str, *, record: bool = True) -> None:
         assert self.comparison is not None
         if record:  # a new edit: it can be undone, and what was undone before cannot be redone
             self._undo.append(self.comparison.overrides)
@@ -852,6 +868,7 @@ class MainWindow(QMainWindow):
         scored = []
         for j, section in enumerate(other_doc.flat()):
             o, n = (pair.old_index, j) if from_old else (j, pair.new_index)
+            assert o is not None and n is not None  # a pair with a section on the side we pair from
             scored.append((similarity_of(c, o, n), j, section))
         scored.sort(key=lambda item: (-item[0], item[1]))  # most alike first
         labels = []
@@ -932,7 +949,7 @@ class MainWindow(QMainWindow):
         settings.set_value("report/style", style)
         self._remember_directory(path)
         try:
-            html = render_report(c, layout=self.view.layout_name, changed_only=self.acts.changed_only.isChecked(),
+            html = render_report(c, layout="inline" if self.view.layout_name == INLINE else "side-by-side", changed_only=self.acts.changed_only.isChecked(),
                                  style=style)
             # The dialog has already asked about overwriting; an input, a folder or a device is
             # refused all the same (ReportTargetError).
@@ -1006,7 +1023,7 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 

@@ -8,13 +8,14 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -169,11 +170,12 @@ class PairDelegate(QStyledItemDelegate):
         font.setBold(True)
         return font
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         height = QFontMetrics(option.font).height()
         return QSize(200, int(height * 1.75))
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         style = opt.widget.style() if opt.widget else None
@@ -259,7 +261,8 @@ class Outline(QWidget):
         self.proxy.setSourceModel(self.model)
         self.view = QListView(self)
         self.view.setModel(self.proxy)
-        self.view.setItemDelegate(PairDelegate(self.view))
+        self.delegate = PairDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
         self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -274,13 +277,14 @@ class Outline(QWidget):
         # every outline pane; select_pair (the view following its own scrolling) is not a move.
         self.view.selectionModel().currentChanged.connect(self._current_moved)
         layout.addWidget(self.view, 1)
-        self.context_actions: list = []
+        self.context_actions: list[QAction | None] = []
+        """The context menu's entries (None: a separator)."""
         self._following = False
 
     def sizeHint(self) -> QSize:  # noqa: N802 - wide enough for badge, title and counts
         return QSize(400, 600)
 
-    def set_filter_action(self, action) -> None:
+    def set_filter_action(self, action: QAction) -> None:
         self.filter_button.setDefaultAction(action)
 
     def set_comparison(self, comparison: Comparison | None) -> None:
@@ -326,7 +330,7 @@ class Outline(QWidget):
         if current.isValid() and not self._following:
             self.pair_activated.emit(int(current.data(INDEX_ROLE)))
 
-    def _context_menu(self, point) -> None:
+    def _context_menu(self, point: QPoint) -> None:
         index = self.view.indexAt(point)
         if index.isValid():
             self.view.setCurrentIndex(index)

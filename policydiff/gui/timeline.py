@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -70,7 +70,7 @@ class Strip(QWidget):
             return -1
         return max(0, min(n - 1, int((x - 4) * n / max(self.width() - 8, 1))))
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         pal = self.palette()
         painter.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
@@ -144,7 +144,8 @@ class SizeDelegate(QStyledItemDelegate):
 
     biggest = 1
 
-    def paint(self, painter: QPainter, option, index) -> None:  # noqa: D102
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: D102
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         text = opt.text
