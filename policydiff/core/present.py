@@ -772,21 +772,15 @@ def _words(n: int) -> str:
     return f"{n} word" if n == 1 else f"{n} words"
 
 
-def present_pair(comparison: Comparison, index: int, layout: Layout | None = "side-by-side",
-                 dim: frozenset[str] | None = None) -> PairView:
-    """The view of ``comparison.pairs[index]``; with ``layout`` None, without the text (rows,
-    paragraphs): enough for an outline entry or stepping."""
-    pair = comparison.pairs[index]
-    if dim is None:
-        dim = dim_lines(comparison)
-    head = head_pair(pair)
-    kind = _kind(pair)
-    s = pair.stats
-    body = _body_ops(pair)
-    minor = _minor(pair, body)
-    hidden = _pair_invisible(pair)
+@dataclass(frozen=True, slots=True)
+class _Status:
+    key: str
+    badges: tuple[Badge, ...]
+    stop: bool
 
-    # -- status and badges
+
+def _status(pair: SectionPair, kind: Kind, minor: tuple[str, bool] | None, head: bool) -> _Status:
+    """The primary badge (a quieter one when no word changed), the others, and whether stepping stops."""
     status = kind.value
     if minor is not None and kind in (Kind.CHANGED, Kind.UNCHANGED, Kind.RENAMED) and \
             (kind is not Kind.RENAMED or minor[0] == "numbering"):
@@ -804,16 +798,20 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         key = "manual" if pair.old is not None and pair.new is not None else "unpaired"
         badges.append(Badge(key, STATUS_LABELS[key], STATUS_TIPS[key]))
     stop = status not in ("unchanged", "minor") or pair.moved or (minor is not None and minor[1])
+    return _Status(status, tuple(badges), bool(stop))
 
-    # -- amounts
+
+def _amounts(pair: SectionPair, status: str, minor: tuple[str, bool] | None,
+             hidden: invisible.InvisibleChanges) -> tuple[str, str]:
+    """(short amount ``+12 −3``, long change text ``+12 −3 words (2 ignored)``)."""
+    s = pair.stats
     parts = []
     if s.words_inserted:
         parts.append(f"+{s.words_inserted}")
     if s.words_deleted:
         parts.append(f"\u2212{s.words_deleted}")
     if status == "minor" and minor is not None:
-        amount = minor[0]
-        change_text = minor[0]
+        amount = change_text = minor[0]
     elif parts:
         amount = " ".join(parts)
         if pair.status is Status.ADDED:
@@ -829,10 +827,22 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         change_text = hidden.short() or ("no change" if minor is None else minor[0])
     if s.words_ignored and not (minor and minor[0].startswith("ignored")):
         change_text += f" ({s.words_ignored} ignored)"
+    return amount, change_text
 
-    # -- titles
-    title = "Document" if head else pair.display_title
-    full_title = pair.display_title
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    title_changed: bool
+    title_rows: tuple[Row, ...]
+    title_paras: tuple[Para, ...]
+    rows: tuple[Row, ...]
+    paras: tuple[Para, ...]
+    changes: tuple[str, ...]
+
+
+def _text(comparison: Comparison, pair: SectionPair, body: Sequence[Op], head: bool, layout: Layout | None,
+          dim: frozenset[str]) -> _Text:
+    """The title and the body as rows (side by side) or paragraphs (inline), each single change numbered."""
     title_ops = _title_ops(pair, head, comparison)
     title_changed = pair.old is not None and pair.new is not None and (
         any(op.kind in "-+" for op in title_ops) or pair.renamed)
@@ -845,17 +855,29 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
     title_rows: tuple[Row, ...] = ()
     paras: tuple[Para, ...] = ()
     title_paras: tuple[Para, ...] = ()
-    if layout is None:
-        pass
-    elif layout == "inline":
+    if layout == "inline":
         paras = _tabulate_paras(_inline_paras(body_numbered, dim))
         title_paras = _inline_paras(title_numbered, empty, blocks=False) if title_ops else ()
-    else:
+    elif layout is not None:
         rows = _tabulate_rows(_side_rows(body_numbered, dim))
         title_rows = _side_rows(title_numbered, empty) if title_ops else ()
     changes = tuple(_change_names(title_numbered + body_numbered, max(n_body, n_title)))
+    return _Text(title_changed, title_rows, title_paras, rows, paras, changes)
 
-    # -- notes
+
+@dataclass(frozen=True, slots=True)
+class _Notes:
+    moved_note: str | None
+    match_note: str | None
+    invisible_note: str | None
+    coarse: str | None
+    notes: tuple[str, ...]
+
+
+def _notes(comparison: Comparison, index: int, pair: SectionPair, body: Sequence[Op], head: bool, status: str,
+           hidden: invisible.InvisibleChanges) -> _Notes:
+    """What the pair's header says besides its counts: a move, its group, a weak match, invisible
+    characters, a coarse diff."""
     moved_note = None
     if pair.moved and pair.old is not None:
         moved_note = f"{MOVE_MARK} Moved: was {_section_ref(pair.old, pair.old_index, comparison.old)} in the old version."
@@ -888,7 +910,12 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         notes.append(f"coarse diff: {coarse}")
     if hidden:
         notes.append("invisible: " + ", ".join(hidden.names))
+    return _Notes(moved_note, match_note, invisible_note, coarse, tuple(notes))
 
+
+def _tooltip(pair: SectionPair, head: bool, full_title: str, badges: Sequence[Badge], change_text: str,
+             hidden: invisible.InvisibleChanges, moved_note: str | None) -> str:
+    s = pair.stats
     tooltip = [invisible.visible_text(full_title) if not head else f"Document: {invisible.visible_text(full_title)}",
                " \u00b7 ".join(b.label for b in badges) + (f": {change_text}" if change_text else "")]
     if pair.renamed and pair.old is not None and pair.new is not None:
@@ -905,45 +932,64 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         tooltip.append(f"Match confidence: {pair.score:.0%}" + (" (paired by hand)" if pair.manual else ""))
     elif pair.manual:
         tooltip.append(STATUS_LABELS["unpaired"])
+    return "\n".join(tooltip)
 
+
+def present_pair(comparison: Comparison, index: int, layout: Layout | None = "side-by-side",
+                 dim: frozenset[str] | None = None) -> PairView:
+    """The view of ``comparison.pairs[index]``; with ``layout`` None, without the text (rows,
+    paragraphs): enough for an outline entry or stepping."""
+    pair = comparison.pairs[index]
+    if dim is None:
+        dim = dim_lines(comparison)
+    head = head_pair(pair)
+    s = pair.stats
+    body = _body_ops(pair)
+    minor = _minor(pair, body)
+    hidden = _pair_invisible(pair)
+    status = _status(pair, _kind(pair), minor, head)
+    amount, change_text = _amounts(pair, status.key, minor, hidden)
+    full_title = pair.display_title
+    text = _text(comparison, pair, body, head, layout, dim)
+    notes = _notes(comparison, index, pair, body, head, status.key, hidden)
     level = pair.level
     return PairView(
         index=index,
         anchor=f"pair-{index + 1}",
-        title=title,
+        title="Document" if head else pair.display_title,
         full_title=full_title,
         short_title="Document" if head else ((pair.new or pair.old).title or "Preamble"),  # type: ignore[union-attr]
         level=level,
         heading_level=min(max(level, 1) + 1, 6),
-        status=status,
-        badges=tuple(badges),
+        status=status.key,
+        badges=status.badges,
         moved=pair.moved,
         manual=pair.manual,
         renamed=pair.renamed,
         head=head,
-        stop=bool(stop),
+        stop=status.stop,
         inserted=s.words_inserted,
         deleted=s.words_deleted,
         ignored=s.words_ignored,
         minor=minor[0] if minor else None,
         amount=amount,
         change_text=change_text,
-        moved_note=moved_note,
-        match_note=match_note,
-        invisible_note=invisible_note,
-        coarse=coarse,
-        notes=tuple(notes),
-        title_changed=title_changed,
+        moved_note=notes.moved_note,
+        match_note=notes.match_note,
+        invisible_note=notes.invisible_note,
+        coarse=notes.coarse,
+        notes=notes.notes,
+        title_changed=text.title_changed,
         title_label="Title" if head else "Heading",
-        title_rows=title_rows,
-        title_paras=title_paras,
-        rows=rows,
-        paras=paras,
-        changes=changes,
+        title_rows=text.title_rows,
+        title_paras=text.title_paras,
+        rows=text.rows,
+        paras=text.paras,
+        changes=text.changes,
         old_missing=pair.old is None,
         new_missing=pair.new is None,
         invisible=hidden,
-        tooltip="\n".join(tooltip),
+        tooltip=_tooltip(pair, head, full_title, status.badges, change_text, hidden, notes.moved_note),
     )
 
 
