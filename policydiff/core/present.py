@@ -543,6 +543,11 @@ def _cut_cells(para: Para, cut_deleted: bool) -> tuple[tuple[Frag, ...], ...]:
     return tuple(_tidy_cell(cell) for cell in cells)
 
 
+def _has_pipe(para: Para) -> bool:
+    """A quick test before the cutting: whether any run holds a pipe at all."""
+    return any("|" in frag.text for frag in para.frags)
+
+
 def _tidy_cell(frags: list[Frag]) -> tuple[Frag, ...]:
     """A cell's runs without the spaces around it, each ``<br>`` a line break."""
     out = [Frag(f.kind, _CELL_BREAK.sub(LINE_BREAK, f.text), f.change, f.tip) if "<" in f.text else f
@@ -561,7 +566,7 @@ def _tidy_cell(frags: list[Frag]) -> tuple[Frag, ...]:
 def _tabulate(paras: Sequence[Para], cut_deleted: bool) -> list[Para]:
     """``paras`` with the rows of each table marked: a run of at least two paragraphs (a header
     and a row) cut into the same number of cells, two or more."""
-    cut = [() if para.dim else _cut_cells(para, cut_deleted) for para in paras]
+    cut = [() if para.dim or not _has_pipe(para) else _cut_cells(para, cut_deleted) for para in paras]
     out = list(paras)
     k = 0
     while k < len(paras):
@@ -581,7 +586,7 @@ def _tabulate_rows(rows: Sequence[Row]) -> tuple[Row, ...]:
     sides: list[Iterator[Para] | None] = []
     for k in (0, 1):
         flat = [para for row in rows for para in row[k]]
-        if not any(_CELL_PIPE.search(para.text) for para in flat):
+        if not any(_has_pipe(para) for para in flat):
             sides.append(None)
             continue
         sides.append(iter(_tabulate(flat, cut_deleted=True)))
@@ -597,7 +602,7 @@ def _tabulate_rows(rows: Sequence[Row]) -> tuple[Row, ...]:
 
 def _tabulate_paras(paras: tuple[Para, ...]) -> tuple[Para, ...]:
     """Redline paragraphs with table rows marked (cut at the new version's separators)."""
-    if not any(_CELL_PIPE.search(para.text) for para in paras):
+    if not any(_has_pipe(para) for para in paras):
         return paras
     return tuple(_tabulate(paras, cut_deleted=False))
 
