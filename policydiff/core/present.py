@@ -607,6 +607,61 @@ def _tabulate_paras(paras: tuple[Para, ...]) -> tuple[Para, ...]:
     return tuple(_tabulate(paras, cut_deleted=False))
 
 
+def _pipe_in_change(old: Para, new: Para) -> bool:
+    """Whether the word diff of two level table rows ran across a cell separator (a separator
+    deleted or inserted): then their cells were not compared cell by cell."""
+    return any("|" in f.text for f in old.frags if f.kind == "-") or \
+        any("|" in f.text for f in new.frags if f.kind == "+")
+
+
+def _cell_text(cell: tuple[Frag, ...]) -> str:
+    return "".join(f.text for f in cell if f.kind not in ("-p", "+p"))
+
+
+def _rediff_cells(rows: tuple[Row, ...], options: Options, first_change: int) -> tuple[tuple[Row, ...], list[str]]:
+    """Table rows that stand level with as many cells on both sides, whose diff ran across a cell
+    separator, compared again cell by cell (each cell's words against the cell opposite); the
+    changes found so are numbered from ``first_change`` on, and named."""
+    if not any(len(o) == 1 and len(n) == 1 and o[0].cells and n[0].cells for o, n in rows):
+        return rows, []
+    from policydiff.core.worddiff import diff_words
+
+    out: list[Row] = []
+    names: list[str] = []
+    next_change = first_change
+    for old, new in rows:
+        if not (len(old) == 1 and len(new) == 1 and old[0].cells and len(old[0].cells) == len(new[0].cells)
+                and _pipe_in_change(old[0], new[0])):
+            out.append((old, new))
+            continue
+        old_cells: list[tuple[Frag, ...]] = []
+        new_cells: list[tuple[Frag, ...]] = []
+        for old_cell, new_cell in zip(old[0].cells, new[0].cells):
+            numbered = _numbered(diff_words(_cell_text(old_cell), _cell_text(new_cell), options).ops)
+            count = max((c for _, c in numbered), default=-1) + 1
+            old_frags: list[Frag] = []
+            new_frags: list[Frag] = []
+            for op, change in numbered:
+                at = change + next_change if change >= 0 else -1
+                if op.kind == "=":
+                    old_frags.append(Frag("=", op.old))
+                    new_frags.append(Frag("=", op.new))
+                elif op.kind == "~":
+                    old_frags.append(Frag("~", op.old, tip=_ign_tip("new", op.new)))
+                    new_frags.append(Frag("~", op.new, tip=_ign_tip("old", op.old)))
+                elif op.kind == "-":
+                    old_frags.append(Frag("-" if at >= 0 else "=", op.old, at))
+                else:
+                    new_frags.append(Frag("+" if at >= 0 else "=", op.new, at))
+            old_cells.append(tuple(f for f in old_frags if f.text))
+            new_cells.append(tuple(f for f in new_frags if f.text))
+            names += _change_names([(op, c) for op, c in numbered], count)
+            next_change += count
+        out.append(((Para(old[0].frags, old[0].dim, tuple(old_cells), old[0].header),),
+                    (Para(new[0].frags, new[0].dim, tuple(new_cells), new[0].header),)))
+    return tuple(out), names
+
+
 def _quote(text: str, limit: int = 40) -> str:
     shown = invisible.visible_text(" ".join(text.split())) or "\u00b6"
     if len(shown) > limit:
@@ -866,7 +921,11 @@ def _text(comparison: Comparison, pair: SectionPair, body: Sequence[Op], head: b
     elif layout is not None:
         rows = _tabulate_rows(_side_rows(body_numbered, dim))
         title_rows = _side_rows(title_numbered, empty) if title_ops else ()
-    changes = tuple(_change_names(title_numbered + body_numbered, max(n_body, n_title)))
+    names = _change_names(title_numbered + body_numbered, max(n_body, n_title))
+    if rows:
+        rows, cell_changes = _rediff_cells(rows, comparison.options, len(names))
+        names += cell_changes
+    changes = tuple(names)
     return _Text(title_changed, title_rows, title_paras, rows, paras, changes)
 
 

@@ -56,3 +56,25 @@ def test_rows_that_pair_show_their_changes_in_their_cells(wechat):
             assert not any(list(td.iter("ins")) for td in o_cells)
             assert not any(list(td.iter("del")) for td in n_cells)
     assert level >= 5
+
+
+def test_a_row_whose_diff_ran_across_a_cell_separator_is_compared_cell_by_cell():
+    """A word moved from one cell to the next: the row's diff deletes and inserts the separator;
+    the cells that stand level are then compared each with the cell opposite."""
+    from policydiff.core import present
+    from policydiff.core.structure import parse_document
+
+    table = "# P\n\n## Data\n\nWhat we keep:\n\n| Kind | Use |\n| --- | --- |\n| Name | Billing and support |\n"
+    old = parse_document(table + "| Email address and phone | Contact |\n", name="old.md")
+    new = parse_document(table + "| Email address | Phone and contact |\n", name="new.md")
+    view = next(v for v in present.present(compare(old, new)) if v.title == "Data")
+    old_row, new_row = next((o[0], n[0]) for o, n in view.rows if o and o[0].cells and "Email" in o[0].text)
+    old_cells = [[(f.kind, f.text) for f in cell] for cell in old_row.cells]
+    new_cells = [[(f.kind, f.text) for f in cell] for cell in new_row.cells]
+    assert old_cells == [[("=", "Email address"), ("-", " and phone")], [("-", "Contact")]]
+    assert new_cells == [[("=", "Email address")], [("+", "Phone and contact")]]
+    # Each cell change is a stop of its own, named.
+    ids = {f.change for cell in (*old_row.cells, *new_row.cells) for f in cell if f.kind in "-+"}
+    assert len(ids) == 2 and all(view.changes[i] for i in ids)
+    html = render_report(compare(old, new), generated_at=FIXED_TIME)
+    assert "<td>Email address<del> and phone</del></td><td><del>Contact</del></td>" in html
