@@ -694,6 +694,10 @@ class _Builder:
             k += 1
 
 
+DocumentBuilder = _Builder
+"""The builder of a comparison's document, for other media than the screen (printing.py)."""
+
+
 @dataclass(frozen=True)
 class Recipe:
     """Everything a rendering depends on besides the comparison (read on the GUI thread): a

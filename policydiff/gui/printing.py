@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QMarginsF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPalette, QTextBlockFormat, QTextCharFormat, QTextDocument
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPageLayout,
+    QPageSize,
+    QPalette,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextDocument,
+)
 from PySide6.QtPrintSupport import QPrinter
 
 from policydiff.core import present
 from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison, Document
-from policydiff.gui.diff_view import Colors, Formats, _Builder
+from policydiff.gui.diff_view import Colors, DocumentBuilder, Formats
 
 PRINT_POINT_SIZE = 8.5
 """The text size on paper: the report's printed size."""
@@ -46,7 +55,7 @@ def print_document(comparison: Comparison, layout: str = "side-by-side", style: 
     font = QFont()
     font.setPointSizeF(point_size)
     formats = Formats(Colors.from_palette(_light_palette(), style), font)
-    builder = _Builder(comparison, layout, formats, font)
+    builder = DocumentBuilder(comparison, layout, formats, font)
     builder.one_column_whole = True
     cursor = builder.cursor
     kicker = QTextCharFormat(formats.meta)
@@ -106,4 +115,4 @@ def export_pdf(path: str | os.PathLike[str], comparison: Comparison, layout: str
         raise OSError(f"the PDF could not be written to {os.fspath(path)}")
 
 
-__all__ = ["print_document", "a4_printer", "print_comparison", "export_pdf", "Qt"]
+__all__ = ["print_document", "a4_printer", "print_comparison", "export_pdf"]
