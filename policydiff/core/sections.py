@@ -90,7 +90,9 @@ def render_blocks(tokens: Sequence[Token]) -> list[str]:
                 out.append(" | ".join(row))
             row = None
         elif row is not None and token.type == "inline":
-            row.append(render_inline(token.children or []).strip().replace("\n", " "))
+            # A line break inside a cell (a <br>) stays one, as U+2028 (a line separator, white
+            # space to the word diff): the row remains one line, and the views break the cell there.
+            row.append(render_inline(token.children or []).strip().replace("\n", "\u2028"))
         elif token.type == "bullet_list_open":
             list_kinds.append("bullet")
         elif token.type == "ordered_list_open":

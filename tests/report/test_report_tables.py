@@ -78,3 +78,27 @@ def test_a_row_whose_diff_ran_across_a_cell_separator_is_compared_cell_by_cell()
     assert len(ids) == 2 and all(view.changes[i] for i in ids)
     html = render_report(compare(old, new), generated_at=FIXED_TIME)
     assert "<td>Email address<del> and phone</del></td><td><del>Contact</del></td>" in html
+
+
+def test_a_line_break_inside_a_cell_stays_a_line_break_of_that_cell():
+    """A cell's line break (a <br>, read as a hard break) keeps the row on one line of the section's
+    text, as U+2028; the views break the cell there and the words are the same."""
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+    from policydiff.core import present
+    from policydiff.core.sections import render_blocks
+    from policydiff.core.worddiff import count_words
+
+    tokens = MarkdownIt("commonmark").enable("table").parse("| A | B |\n| --- | --- |\n| one two | three |\n")
+    cell = next(t for t in tokens if t.type == "inline" and t.content == "one two")
+    text = cell.children[0]
+    cell.children = [Token("text", "", 0, content="one"), Token("hardbreak", "br", 0),
+                     Token("text", "", 0, content="two")]
+    assert text.content == "one two"
+    lines = render_blocks(tokens)
+    assert lines == ["A | B", f"one{present.LINE_BREAK}two | three"]
+    assert count_words(lines[1]) == 3
+    para = present.Para((present.Frag("=", lines[1]),))
+    rows = present._tabulate([present.Para((present.Frag("=", lines[0]),)), para], cut_deleted=True)
+    assert rows[1].cells[0] == (present.Frag("=", f"one{present.LINE_BREAK}two"),)
