@@ -879,7 +879,8 @@ def _amounts(pair: SectionPair, status: str, minor: tuple[str, bool] | None,
         elif pair.status is Status.REMOVED:
             change_text = f"\u2212{_words(s.words_deleted)}"
         else:
-            change_text = f"+{s.words_inserted} \u2212{_words(s.words_deleted)}"
+            # "words" for the pair of counts ("+69 −1 words"), never agreeing with the last number alone
+            change_text = f"+{s.words_inserted} \u2212{s.words_deleted} words"
         if hidden:
             change_text += f", {hidden.short()}"
     else:

@@ -127,3 +127,15 @@ def test_no_weak_match_note_on_a_section_whose_words_are_the_same():
     assert same_view.match_note is None and not any("weak match" in n for n in same_view.notes)
     rewritten_view = present.present_pair(low, rewritten)
     assert rewritten_view.match_note is not None and "weak match (42%)" in rewritten_view.notes
+
+
+def test_a_pairs_counts_read_as_words_whatever_the_last_number(nec):
+    texts = [v.change_text for v in present.present(nec, layout="inline")]
+    assert not any(t.endswith(" 1 word") and t.startswith("+") and "\u2212" in t for t in texts)
+    from policydiff.core.structure import parse_document
+    from policydiff.core.compare import compare
+
+    c = compare(parse_document("# P\n\n## A\n\nWe keep data for a while.\n", name="o"),
+                parse_document("# P\n\n## A\n\nWe keep your data for a year or two years.\n", name="n"))
+    view = next(v for v in present.present(c) if v.title == "A")
+    assert view.change_text.endswith(" words") and "\u22121" in view.change_text
