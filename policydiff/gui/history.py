@@ -12,7 +12,8 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
@@ -49,6 +50,8 @@ class _Relay(QObject):
     progress = Signal(int, int)
     index_ready = Signal(object)
     index_failed = Signal(str)
+    counted = Signal(object)
+    """A run of consecutive steps counted in the background: (first version, words, steps, options)."""
 
 
 class HistoryController(QObject):
@@ -69,6 +72,7 @@ class HistoryController(QObject):
         self.old = self.new = -1
         self.since: SinceIndex | None = None
         self._counted_options: Options | None = None
+        self._counting: _StepCounter | None = None
         self._closed = False
         """The options the timeline's exact counts were made under."""
         self._since_wanted = False
@@ -78,6 +82,7 @@ class HistoryController(QObject):
         self._relay.index_ready.connect(self._index_ready)
         self._relay.index_failed.connect(self._index_failed)
         self._relay.prebuilt.connect(self._prebuilt)
+        self._relay.counted.connect(self._steps_counted)
         self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policydiff-prefetch")
         self._prefetching: list[Future[None]] = []
 
@@ -215,6 +220,7 @@ class HistoryController(QObject):
             self.timeline.forget_exact()
             if self.since is not None:
                 self.timeline.set_sizes(self.since.step_words)
+            self._start_counting()
         h = self.history
         for i in range(1, len(h.versions)):
             if i in self.timeline.exact:
@@ -224,6 +230,35 @@ class HistoryController(QObject):
                 words = found.stats.words
                 self.timeline.set_step(i, words.words_inserted, words.words_deleted)
                 self.timeline.set_words({i - 1: _count_words(found.old), i: _count_words(found.new)}, exact=True)
+
+    # -- every step's count, in the background
+
+    def _start_counting(self) -> None:
+        """Count every step not yet counted as ``--history --json`` does (the same function), in a
+        process of its own, newest steps first; the timeline takes each run of steps as it comes."""
+        self._stop_counting()
+        if self._closed or self.since is None:
+            return
+        todo = [i for i in range(1, len(self.history.versions)) if i not in self.timeline.exact]
+        if todo:
+            self._counting = _StepCounter(self.history, self.window.options(), self._relay.counted)
+            self._counting.start()
+
+    def _stop_counting(self) -> None:
+        if self._counting is not None:
+            self._counting.stop()
+            self._counting = None
+
+    def _steps_counted(self, result: tuple[int, list[int], list[dict[str, object]], Options]) -> None:
+        first, words, steps, options = result
+        if self._closed or options != self.window.options():
+            return
+        for k, step in enumerate(steps):
+            inserted, deleted = step["words_inserted"], step["words_deleted"]
+            assert isinstance(inserted, int) and isinstance(deleted, int)
+            self.timeline.set_step(first + k + 1, inserted, deleted)
+        self.timeline.set_words({first + k: w for k, w in enumerate(words)}, exact=True)
+        self.acts.biggest_step.setEnabled(self.timeline.biggest_step() is not None)
 
     def _prefetch_neighbours(self, comparison: Comparison) -> None:
         """Compare the next and the previous step in the background (one thread), so that stepping
@@ -263,6 +298,7 @@ class HistoryController(QObject):
 
     def shutdown(self) -> None:
         self._closed = True
+        self._stop_counting()
         for future in self._prefetching:
             future.cancel()
         self._prefetch.shutdown(wait=False, cancel_futures=True)
@@ -304,6 +340,8 @@ class HistoryController(QObject):
         self.timeline.set_sizes(index.step_words)
         self.timeline.set_words(dict(enumerate(index.words)))
         self._show_exact_counts()
+        if self._counting is None:
+            self._start_counting()
         self.acts.biggest_step.setEnabled(self.timeline.biggest_step() is not None)
         self.since_ready.emit()
         if self.window.comparison is not None:
@@ -424,3 +462,51 @@ def _count_words(doc: Document) -> int:
     """A version's number of words as ``--history --json`` counts it (the words compared)."""
     return count_words(doc.reading) if doc.reading else sum(count_words(s.title) + count_words(s.body)
                                                              for s in doc.flat())
+
+
+class _StepCounter:
+    """Counts a history's steps in one worker process (spawned: the window's threads are not
+    copied into it), a chain of consecutive versions at a time, newest first, with
+    ``core.history``'s own step counter, so every count is the one ``--history --json`` prints."""
+
+    CHAIN = 24
+    """Versions per task: each is parsed once, and a run of steps that change no section is compared once."""
+
+    def __init__(self, history: History, options: Options, counted: SignalInstance) -> None:
+        self.history = history
+        self.options = options
+        self.counted = counted
+        self._stopped = threading.Event()
+        self._pool: ProcessPoolExecutor | None = None
+        self._thread = threading.Thread(target=self._run, name="policydiff-history-counts", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _run(self) -> None:
+        from policydiff.core.history import _chunk_job
+
+        n = len(self.history.versions)
+        ids = [v.id for v in self.history.versions]
+        starts = list(range(0, n - 1, self.CHAIN - 1))
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            for start in reversed(starts):
+                if self._stopped.is_set():
+                    return
+                chain = list(range(start, min(start + self.CHAIN, n)))
+                texts = [text for _i, text in self.history.texts(chain)]
+                words, steps = self._pool.submit(_chunk_job, ([ids[i] for i in chain], texts, self.options)).result()
+                if self._stopped.is_set():
+                    return
+                _emit(self.counted, (start, words, steps, self.options))
+        except Exception:  # noqa: BLE001 - the timeline keeps its estimates; stepping still counts each step
+            return
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)

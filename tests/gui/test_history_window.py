@@ -153,8 +153,17 @@ def test_timeline_counts_are_the_comparisons(qtbot, history_window):
 
     w = history_window
     h = w.history
-    steps = history_json(h.history, workers=1)["steps"]
-    versions = history_json(h.history, workers=1)["versions"]
+    counted = history_json(h.history, workers=1)
+    steps, versions = counted["steps"], counted["versions"]
+    # Every step is counted in the background, without stepping to it: the list holds the
+    # comparison's counts of all of them, and each version's words as --json counts them.
+    qtbot.waitUntil(lambda: len(h.timeline.exact) == len(steps) and len(h.timeline.exact_words) == len(versions),
+                    timeout=WAIT_MS)
+    for k, step in enumerate(steps):
+        assert h.timeline.items[k + 1].text(1) == (f"+{step['words_inserted']:,} \u2212{step['words_deleted']:,}"
+                                                   if step["words_inserted"] or step["words_deleted"]
+                                                   else "no wording changed")
+    assert [h.timeline.items[k].text(2) for k in range(len(versions))] == [f"{v['words']:,}" for v in versions]
     for old in (2, 1, 0):
         if (h.old, h.new) != (old, old + 1):
             shown(qtbot, w, lambda: h.show_pair(old, old + 1))
