@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "of versions (dated names, else modification times), or several files in order; "
                         "opens the window on it, or with --json prints each version and each step's counts")
     for spec in OPTIONS:
+        # Only the sentence's first letter is lowered: "treat Data and data as the same word".
         parser.add_argument(spec.cli, action="store_true", help=spec.tip[:1].lower() + spec.tip[1:])
     parser.add_argument("--version", action="version", version=f"policydiff {__version__}")
     return parser

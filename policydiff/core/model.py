@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterator, Literal
 
+from policydiff.core.numbering import strip_number
+
 OpKind = Literal["=", "-", "+", "~"]
 
 
@@ -59,8 +61,6 @@ class Section:
     @property
     def bare_title(self) -> str:
         """The title with its numbering removed (``Site covered by this statement``)."""
-        from policydiff.core.sections import strip_number  # local: avoids an import cycle
-
         return strip_number(self.title)
 
     def walk(self) -> Iterator[Section]:

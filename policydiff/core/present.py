@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Iterator, Literal, Sequence
 
 from policydiff.core import invisible
 # Defined apart so that the command line can build its flags without importing this module.
@@ -21,7 +21,7 @@ from policydiff.core.option_specs import OPTIONS, STYLES, OptionSpec, Style, opt
 from policydiff.core.model import Comparison, Document, Kind, Op, Options, Section, SectionPair, Status
 
 __all__ = [
-    "OPTIONS", "OptionSpec", "STYLES", "Style", "Palette", "palette", "BADGE_KEYS", "STATUS_LABELS", "MINOR_BADGES",
+    "OPTIONS", "OptionSpec", "STYLES", "Style", "options_from", "LINE_BREAK", "Palette", "palette", "BADGE_KEYS", "STATUS_LABELS", "MINOR_BADGES",
     "Frag", "Para", "Row", "Badge", "PairView", "Count", "Layout",
     "present", "present_pair", "counts", "ignored_labels", "summary_line", "contrast_ratio", "MOVE_MARK",
     "PILCROW", "head_pair",
@@ -228,6 +228,11 @@ class Para:
     dim: bool = False
     """A metadata line set aside by structure recovery (``Document.omitted``): shown and
     compared, but quieter."""
+    cells: tuple[tuple[Frag, ...], ...] = ()
+    """When the paragraph is a row of a table: ``frags`` cut into its cells (the cell separators
+    left out, a ``<br>`` inside a cell made a line break, U+2028). Empty for any other paragraph."""
+    header: bool = False
+    """A table row that is its table's first (header) row."""
 
     @property
     def text(self) -> str:
@@ -503,6 +508,160 @@ def _inline_paras(numbered: list[tuple[Op, int]], dim: frozenset[str], *, blocks
     return b.result(dim)
 
 
+# --------------------------------------------------------------------------------------------
+# Tables: a table row is one line of a section's text, its cells joined by " | "
+# (``sections.render_blocks``); the views set such lines as table rows again.
+
+LINE_BREAK = "\u2028"
+"""A line break inside a table cell (a ``<br>`` of the source): Qt and the report break the line there."""
+_CELL_PIPE = re.compile(r"(?<!\S)\|(?!\S)")
+"""A cell separator: a pipe standing alone (a pipe inside a word or a cell's text is not one)."""
+_CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+
+
+def _cut_cells(para: Para, cut_deleted: bool) -> tuple[tuple[Frag, ...], ...]:
+    """``para``'s runs cut into table cells at its cell separators (which are left out); () when
+    it has none. ``cut_deleted``: a deleted separator cuts too (the old side); in a redline only the
+    new version's separators do, and a deleted one is shown struck inside its cell."""
+    cells: list[list[Frag]] = [[]]
+    found = False
+    for frag in para.frags:
+        if frag.kind in ("-p", "+p") or (frag.kind == "-" and not cut_deleted):
+            cells[-1].append(frag)
+            continue
+        start = 0
+        for match in _CELL_PIPE.finditer(frag.text):
+            found = True
+            if match.start() > start:
+                cells[-1].append(Frag(frag.kind, frag.text[start:match.start()], frag.change, frag.tip))
+            cells.append([])
+            start = match.end()
+        if start < len(frag.text):
+            cells[-1].append(Frag(frag.kind, frag.text[start:], frag.change, frag.tip) if start else frag)
+    if not found:
+        return ()
+    return tuple(_tidy_cell(cell) for cell in cells)
+
+
+def _has_pipe(para: Para) -> bool:
+    """A quick test before the cutting: whether any run holds a pipe at all."""
+    return any("|" in frag.text for frag in para.frags)
+
+
+def _tidy_cell(frags: list[Frag]) -> tuple[Frag, ...]:
+    """A cell's runs without the spaces around it, each ``<br>`` a line break."""
+    out = [Frag(f.kind, _CELL_BREAK.sub(LINE_BREAK, f.text), f.change, f.tip) if "<" in f.text else f
+           for f in frags]
+    while out and out[0].kind not in ("-p", "+p") and not out[0].text.strip():
+        out.pop(0)
+    while out and out[-1].kind not in ("-p", "+p") and not out[-1].text.strip():
+        out.pop()
+    if out and out[0].kind not in ("-p", "+p"):
+        out[0] = Frag(out[0].kind, out[0].text.lstrip(), out[0].change, out[0].tip)
+    if out and out[-1].kind not in ("-p", "+p"):
+        out[-1] = Frag(out[-1].kind, out[-1].text.rstrip(), out[-1].change, out[-1].tip)
+    return tuple(out)
+
+
+def _tabulate(paras: Sequence[Para], cut_deleted: bool) -> list[Para]:
+    """``paras`` with the rows of each table marked: a run of at least two paragraphs (a header
+    and a row) cut into the same number of cells, two or more."""
+    cut = [() if para.dim or not _has_pipe(para) else _cut_cells(para, cut_deleted) for para in paras]
+    out = list(paras)
+    k = 0
+    while k < len(paras):
+        width = len(cut[k])
+        end = k + 1
+        while width >= 2 and end < len(paras) and len(cut[end]) == width:
+            end += 1
+        if width >= 2 and end - k >= 2:
+            for j in range(k, end):
+                out[j] = Para(paras[j].frags, paras[j].dim, cut[j], header=j == k)
+        k = end
+    return out
+
+
+def _tabulate_rows(rows: Sequence[Row]) -> tuple[Row, ...]:
+    """Side-by-side rows with each side's table rows marked (each side read as one run of paragraphs)."""
+    sides: list[Iterator[Para] | None] = []
+    for k in (0, 1):
+        flat = [para for row in rows for para in row[k]]
+        if not any(_has_pipe(para) for para in flat):
+            sides.append(None)
+            continue
+        sides.append(iter(_tabulate(flat, cut_deleted=True)))
+    if sides == [None, None]:
+        return tuple(rows)
+    out: list[Row] = []
+    for old, new in rows:
+        it_old, it_new = sides
+        out.append((tuple(next(it_old) for _ in old) if it_old is not None else old,
+                    tuple(next(it_new) for _ in new) if it_new is not None else new))
+    return tuple(out)
+
+
+def _tabulate_paras(paras: tuple[Para, ...]) -> tuple[Para, ...]:
+    """Redline paragraphs with table rows marked (cut at the new version's separators)."""
+    if not any(_has_pipe(para) for para in paras):
+        return paras
+    return tuple(_tabulate(paras, cut_deleted=False))
+
+
+def _pipe_in_change(old: Para, new: Para) -> bool:
+    """Whether the word diff of two level table rows ran across a cell separator (a separator
+    deleted or inserted): then their cells were not compared cell by cell."""
+    return any("|" in f.text for f in old.frags if f.kind == "-") or \
+        any("|" in f.text for f in new.frags if f.kind == "+")
+
+
+def _cell_text(cell: tuple[Frag, ...]) -> str:
+    return "".join(f.text for f in cell if f.kind not in ("-p", "+p"))
+
+
+def _rediff_cells(rows: tuple[Row, ...], options: Options, first_change: int) -> tuple[tuple[Row, ...], list[str]]:
+    """Table rows that stand level with as many cells on both sides, whose diff ran across a cell
+    separator, compared again cell by cell (each cell's words against the cell opposite); the
+    changes found so are numbered from ``first_change`` on, and named."""
+    if not any(len(o) == 1 and len(n) == 1 and o[0].cells and n[0].cells for o, n in rows):
+        return rows, []
+    from policydiff.core.worddiff import diff_words
+
+    out: list[Row] = []
+    names: list[str] = []
+    next_change = first_change
+    for old, new in rows:
+        if not (len(old) == 1 and len(new) == 1 and old[0].cells and len(old[0].cells) == len(new[0].cells)
+                and _pipe_in_change(old[0], new[0])):
+            out.append((old, new))
+            continue
+        old_cells: list[tuple[Frag, ...]] = []
+        new_cells: list[tuple[Frag, ...]] = []
+        for old_cell, new_cell in zip(old[0].cells, new[0].cells):
+            numbered = _numbered(diff_words(_cell_text(old_cell), _cell_text(new_cell), options).ops)
+            count = max((c for _, c in numbered), default=-1) + 1
+            old_frags: list[Frag] = []
+            new_frags: list[Frag] = []
+            for op, change in numbered:
+                at = change + next_change if change >= 0 else -1
+                if op.kind == "=":
+                    old_frags.append(Frag("=", op.old))
+                    new_frags.append(Frag("=", op.new))
+                elif op.kind == "~":
+                    old_frags.append(Frag("~", op.old, tip=_ign_tip("new", op.new)))
+                    new_frags.append(Frag("~", op.new, tip=_ign_tip("old", op.old)))
+                elif op.kind == "-":
+                    old_frags.append(Frag("-" if at >= 0 else "=", op.old, at))
+                else:
+                    new_frags.append(Frag("+" if at >= 0 else "=", op.new, at))
+            old_cells.append(tuple(f for f in old_frags if f.text))
+            new_cells.append(tuple(f for f in new_frags if f.text))
+            names += _change_names([(op, c) for op, c in numbered], count)
+            next_change += count
+        out.append(((Para(old[0].frags, old[0].dim, tuple(old_cells), old[0].header),),
+                    (Para(new[0].frags, new[0].dim, tuple(new_cells), new[0].header),)))
+    return tuple(out), names
+
+
 def _quote(text: str, limit: int = 40) -> str:
     shown = invisible.visible_text(" ".join(text.split())) or "\u00b6"
     if len(shown) > limit:
@@ -657,25 +816,31 @@ def _title_ops(pair: SectionPair, head: bool, comparison: Comparison) -> list[Op
     return [op for op in (Op("-", old, ""), Op("+", "", new)) if op.old or op.new]
 
 
+def _weak_match(pair: SectionPair, body: Sequence[Op], head: bool) -> bool:
+    """Whether the pairing itself is uncertain: a low score, and words that differ. Sections with
+    the same words (or the same text under a changed heading) are the same section, whatever the
+    score says."""
+    if pair.manual or head or pair.old is None or pair.new is None or pair.score >= WEAK_MATCH:
+        return False
+    if not (pair.stats.words_inserted or pair.stats.words_deleted):
+        return False
+    same_text = any(op.kind == "=" and op.new.strip() for op in body) and all(op.kind in "=~" for op in body)
+    return not same_text
+
+
 def _words(n: int) -> str:
     return f"{n} word" if n == 1 else f"{n} words"
 
 
-def present_pair(comparison: Comparison, index: int, layout: Layout | None = "side-by-side",
-                 dim: frozenset[str] | None = None) -> PairView:
-    """The view of ``comparison.pairs[index]``; with ``layout`` None, without the text (rows,
-    paragraphs): enough for an outline entry or stepping."""
-    pair = comparison.pairs[index]
-    if dim is None:
-        dim = dim_lines(comparison)
-    head = head_pair(pair)
-    kind = _kind(pair)
-    s = pair.stats
-    body = _body_ops(pair)
-    minor = _minor(pair, body)
-    hidden = _pair_invisible(pair)
+@dataclass(frozen=True, slots=True)
+class _Status:
+    key: str
+    badges: tuple[Badge, ...]
+    stop: bool
 
-    # -- status and badges
+
+def _status(pair: SectionPair, kind: Kind, minor: tuple[str, bool] | None, head: bool) -> _Status:
+    """The primary badge (a quieter one when no word changed), the others, and whether stepping stops."""
     status = kind.value
     if minor is not None and kind in (Kind.CHANGED, Kind.UNCHANGED, Kind.RENAMED) and \
             (kind is not Kind.RENAMED or minor[0] == "numbering"):
@@ -693,16 +858,20 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         key = "manual" if pair.old is not None and pair.new is not None else "unpaired"
         badges.append(Badge(key, STATUS_LABELS[key], STATUS_TIPS[key]))
     stop = status not in ("unchanged", "minor") or pair.moved or (minor is not None and minor[1])
+    return _Status(status, tuple(badges), bool(stop))
 
-    # -- amounts
+
+def _amounts(pair: SectionPair, status: str, minor: tuple[str, bool] | None,
+             hidden: invisible.InvisibleChanges) -> tuple[str, str]:
+    """(short amount ``+12 −3``, long change text ``+12 −3 words (2 ignored)``)."""
+    s = pair.stats
     parts = []
     if s.words_inserted:
         parts.append(f"+{s.words_inserted}")
     if s.words_deleted:
         parts.append(f"\u2212{s.words_deleted}")
     if status == "minor" and minor is not None:
-        amount = minor[0]
-        change_text = minor[0]
+        amount = change_text = minor[0]
     elif parts:
         amount = " ".join(parts)
         if pair.status is Status.ADDED:
@@ -710,7 +879,8 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         elif pair.status is Status.REMOVED:
             change_text = f"\u2212{_words(s.words_deleted)}"
         else:
-            change_text = f"+{s.words_inserted} \u2212{_words(s.words_deleted)}"
+            # "words" for the pair of counts ("+69 −1 words"), never agreeing with the last number alone
+            change_text = f"+{s.words_inserted} \u2212{s.words_deleted} words"
         if hidden:
             change_text += f", {hidden.short()}"
     else:
@@ -718,10 +888,22 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         change_text = hidden.short() or ("no change" if minor is None else minor[0])
     if s.words_ignored and not (minor and minor[0].startswith("ignored")):
         change_text += f" ({s.words_ignored} ignored)"
+    return amount, change_text
 
-    # -- titles
-    title = "Document" if head else pair.display_title
-    full_title = pair.display_title
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    title_changed: bool
+    title_rows: tuple[Row, ...]
+    title_paras: tuple[Para, ...]
+    rows: tuple[Row, ...]
+    paras: tuple[Para, ...]
+    changes: tuple[str, ...]
+
+
+def _text(comparison: Comparison, pair: SectionPair, body: Sequence[Op], head: bool, layout: Layout | None,
+          dim: frozenset[str]) -> _Text:
+    """The title and the body as rows (side by side) or paragraphs (inline), each single change numbered."""
     title_ops = _title_ops(pair, head, comparison)
     title_changed = pair.old is not None and pair.new is not None and (
         any(op.kind in "-+" for op in title_ops) or pair.renamed)
@@ -734,17 +916,33 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
     title_rows: tuple[Row, ...] = ()
     paras: tuple[Para, ...] = ()
     title_paras: tuple[Para, ...] = ()
-    if layout is None:
-        pass
-    elif layout == "inline":
-        paras = _inline_paras(body_numbered, dim)
+    if layout == "inline":
+        paras = _tabulate_paras(_inline_paras(body_numbered, dim))
         title_paras = _inline_paras(title_numbered, empty, blocks=False) if title_ops else ()
-    else:
-        rows = _side_rows(body_numbered, dim)
+    elif layout is not None:
+        rows = _tabulate_rows(_side_rows(body_numbered, dim))
         title_rows = _side_rows(title_numbered, empty) if title_ops else ()
-    changes = tuple(_change_names(title_numbered + body_numbered, max(n_body, n_title)))
+    names = _change_names(title_numbered + body_numbered, max(n_body, n_title))
+    if rows:
+        rows, cell_changes = _rediff_cells(rows, comparison.options, len(names))
+        names += cell_changes
+    changes = tuple(names)
+    return _Text(title_changed, title_rows, title_paras, rows, paras, changes)
 
-    # -- notes
+
+@dataclass(frozen=True, slots=True)
+class _Notes:
+    moved_note: str | None
+    match_note: str | None
+    invisible_note: str | None
+    coarse: str | None
+    notes: tuple[str, ...]
+
+
+def _notes(comparison: Comparison, index: int, pair: SectionPair, body: Sequence[Op], head: bool, status: str,
+           hidden: invisible.InvisibleChanges) -> _Notes:
+    """What the pair's header says besides its counts: a move, its group, a weak match, invisible
+    characters, a coarse diff."""
     moved_note = None
     if pair.moved and pair.old is not None:
         moved_note = f"{MOVE_MARK} Moved: was {_section_ref(pair.old, pair.old_index, comparison.old)} in the old version."
@@ -754,8 +952,9 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         if any("passage moved" in note for note in group):
             text = f"{MOVE_MARK} {text}"
         moved_note = f"{moved_note} {text}" if moved_note else text
+    weak = _weak_match(pair, body, head)
     match_note = None
-    if not pair.manual and pair.old is not None and pair.new is not None and pair.score < WEAK_MATCH and not head:
+    if weak:
         match_note = (
             f"Paired automatically on weak evidence (match score {round(pair.score * 100)}%): "
             "the old section may rather have been dropped, and the new one written afresh."
@@ -767,7 +966,7 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
                           "not what it looks like.")
     coarse = pair.body_diff.coarse or pair.title_diff.coarse
     notes: list[str] = []
-    if pair.old is not None and pair.new is not None and pair.score < WEAK_MATCH and not pair.manual and not head:
+    if weak:
         notes.append(f"weak match ({pair.score:.0%})")
     if pair.renamed and status != "renamed":
         notes.append("renamed")
@@ -776,7 +975,12 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         notes.append(f"coarse diff: {coarse}")
     if hidden:
         notes.append("invisible: " + ", ".join(hidden.names))
+    return _Notes(moved_note, match_note, invisible_note, coarse, tuple(notes))
 
+
+def _tooltip(pair: SectionPair, head: bool, full_title: str, badges: Sequence[Badge], change_text: str,
+             hidden: invisible.InvisibleChanges, moved_note: str | None) -> str:
+    s = pair.stats
     tooltip = [invisible.visible_text(full_title) if not head else f"Document: {invisible.visible_text(full_title)}",
                " \u00b7 ".join(b.label for b in badges) + (f": {change_text}" if change_text else "")]
     if pair.renamed and pair.old is not None and pair.new is not None:
@@ -793,45 +997,64 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         tooltip.append(f"Match confidence: {pair.score:.0%}" + (" (paired by hand)" if pair.manual else ""))
     elif pair.manual:
         tooltip.append(STATUS_LABELS["unpaired"])
+    return "\n".join(tooltip)
 
+
+def present_pair(comparison: Comparison, index: int, layout: Layout | None = "side-by-side",
+                 dim: frozenset[str] | None = None) -> PairView:
+    """The view of ``comparison.pairs[index]``; with ``layout`` None, without the text (rows,
+    paragraphs): enough for an outline entry or stepping."""
+    pair = comparison.pairs[index]
+    if dim is None:
+        dim = dim_lines(comparison)
+    head = head_pair(pair)
+    s = pair.stats
+    body = _body_ops(pair)
+    minor = _minor(pair, body)
+    hidden = _pair_invisible(pair)
+    status = _status(pair, _kind(pair), minor, head)
+    amount, change_text = _amounts(pair, status.key, minor, hidden)
+    full_title = pair.display_title
+    text = _text(comparison, pair, body, head, layout, dim)
+    notes = _notes(comparison, index, pair, body, head, status.key, hidden)
     level = pair.level
     return PairView(
         index=index,
         anchor=f"pair-{index + 1}",
-        title=title,
+        title="Document" if head else pair.display_title,
         full_title=full_title,
         short_title="Document" if head else ((pair.new or pair.old).title or "Preamble"),  # type: ignore[union-attr]
         level=level,
         heading_level=min(max(level, 1) + 1, 6),
-        status=status,
-        badges=tuple(badges),
+        status=status.key,
+        badges=status.badges,
         moved=pair.moved,
         manual=pair.manual,
         renamed=pair.renamed,
         head=head,
-        stop=bool(stop),
+        stop=status.stop,
         inserted=s.words_inserted,
         deleted=s.words_deleted,
         ignored=s.words_ignored,
         minor=minor[0] if minor else None,
         amount=amount,
         change_text=change_text,
-        moved_note=moved_note,
-        match_note=match_note,
-        invisible_note=invisible_note,
-        coarse=coarse,
-        notes=tuple(notes),
-        title_changed=title_changed,
+        moved_note=notes.moved_note,
+        match_note=notes.match_note,
+        invisible_note=notes.invisible_note,
+        coarse=notes.coarse,
+        notes=notes.notes,
+        title_changed=text.title_changed,
         title_label="Title" if head else "Heading",
-        title_rows=title_rows,
-        title_paras=title_paras,
-        rows=rows,
-        paras=paras,
-        changes=changes,
+        title_rows=text.title_rows,
+        title_paras=text.title_paras,
+        rows=text.rows,
+        paras=text.paras,
+        changes=text.changes,
         old_missing=pair.old is None,
         new_missing=pair.new is None,
         invisible=hidden,
-        tooltip="\n".join(tooltip),
+        tooltip=_tooltip(pair, head, full_title, status.badges, change_text, hidden, notes.moved_note),
     )
 
 

@@ -149,7 +149,33 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["vis_change"] = _visible_change
     env.filters["plain"] = _plain
+    env.filters["lines"] = _cell_lines
+    env.filters["blocks"] = _blocks
     return env
+
+
+def _cell_lines(value: object) -> Markup:
+    """Text of a table cell: each line break inside the cell (a ``<br>`` of the source) a ``<br>``."""
+    text = value if isinstance(value, Markup) else _finalize(value)
+    html = text if isinstance(text, Markup) else escape(str(text))
+    return html.replace(present.LINE_BREAK, Markup("<br>")) if present.LINE_BREAK in html else html
+
+
+def _blocks(paras: Sequence[present.Para]) -> list[tuple[str, list[present.Para]]]:
+    """Paragraphs grouped for the template: ``("p", [para])`` or ``("table", [rows...])`` for the
+    rows of one table (a header row starts a new table)."""
+    out: list[tuple[str, list[present.Para]]] = []
+    for para in paras:
+        if para.cells:
+            last = out[-1] if out else None
+            if last is not None and last[0] == "table" and not para.header and \
+                    len(last[1][-1].cells) == len(para.cells):
+                last[1].append(para)
+            else:
+                out.append(("table", [para]))
+        else:
+            out.append(("p", [para]))
+    return out
 
 
 def _visible_html(text: str, *, soft_hyphens: bool) -> Markup:

@@ -13,36 +13,12 @@ from typing import Sequence
 from markdown_it.token import Token
 
 from policydiff.core.model import Section
+# Re-exported: the numbering helpers live apart so that the model can use them without a cycle.
+from policydiff.core.numbering import NUMBER_RE, split_number, strip_number
 
-# Numbering at the start of a heading: "1.", "1.Site", "6.1", "12.10", "(1)", "A.", "IV.", "Article 3".
-NUMBER_RE = re.compile(
-    r"""^\s*(?:
-        (?P<dotted>\d{1,3}(?:\.\d{1,3})*                                 # 1.  1.Site  6.1  12.10  3)
-            (?:\.[a-z](?=[.)\s])(?:\.[ivx]{1,5}(?=[.)\s]))?)?)               # 2.a.Title  3.a.ii.Title
-        (?:\.|\)|(?=\s)|(?=[A-Za-z]))
-      | \((?P<paren>\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})\)                    # (1) (a) (iv)
-      | (?P<roman>[IVX]{2,5}|[ivx]{2,5})\.(?=\s)                         # IV.  ii.
-      | (?P<letter>[A-Za-z])[.)](?=\s)                                  # A.  B)  a.  i.
-    )\s*""",
-    re.VERBOSE,
-)
+__all__ = ["NUMBER_RE", "split_number", "strip_number", "Entry", "build_tree", "render_blocks", "render_inline"]
 
 _BLANKS_RE = re.compile(r"[ \t]+")
-
-
-def split_number(title: str) -> tuple[str | None, str]:
-    """Split ``'6.1 International Data Transfers'`` into ``('6.1', 'International Data Transfers')``."""
-    match = NUMBER_RE.match(title)
-    if not match or match.end() >= len(title):
-        return None, title.strip()
-    dotted, paren, letter, roman = match.group("dotted", "paren", "letter", "roman")
-    number = dotted or (f"({paren})" if paren else None) or letter or roman
-    return number, title[match.end() :].strip()
-
-
-def strip_number(title: str) -> str:
-    """The title without its numbering: a renumbering alone is not a rename."""
-    return split_number(title)[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +90,9 @@ def render_blocks(tokens: Sequence[Token]) -> list[str]:
                 out.append(" | ".join(row))
             row = None
         elif row is not None and token.type == "inline":
-            row.append(render_inline(token.children or []).strip().replace("\n", " "))
+            # A line break inside a cell (a <br>) stays one, as U+2028 (a line separator, white
+            # space to the word diff): the row remains one line, and the views break the cell there.
+            row.append(render_inline(token.children or []).strip().replace("\n", "\u2028"))
         elif token.type == "bullet_list_open":
             list_kinds.append("bullet")
         elif token.type == "ordered_list_open":

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QPolygonF
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QMainWindow, QStyle, QWidget
 
-if TYPE_CHECKING:
-    from policydiff.gui.main_window import MainWindow
+from policydiff.gui.protocols import HistoryCommands, WindowCommands
 
 Key = QKeySequence.StandardKey
 Shortcut = QKeySequence.StandardKey | str
@@ -104,97 +102,104 @@ def _arrow_icon(widget: QWidget, theme: str, direction: str) -> QIcon:
     return icon
 
 
-def create_actions(w: MainWindow) -> SimpleNamespace:
-    """All of the window's actions, by name (``actions.next_section`` ...)."""
+def create_actions(w: QMainWindow, on: WindowCommands) -> SimpleNamespace:
+    """All of the window's actions, on ``w``, calling ``on`` (the same window, as its commands),
+    by name (``actions.next_section`` ...)."""
     SP = QStyle.StandardPixmap
     a = SimpleNamespace()
     # File
-    a.open_old = add_action(w, "Open &Old Version…", w.choose_old, tip="Replace the old version", name="open_old")
-    a.open_new = add_action(w, "Open &New Version…", w.choose_new, tip="Replace the new version", name="open_new")
+    a.open_old = add_action(w, "Open &Old Version…", on.choose_old, tip="Replace the old version", name="open_old")
+    a.open_new = add_action(w, "Open &New Version…", on.choose_new, tip="Replace the new version", name="open_new")
     a.open_pair = add_action(
-        w, "&Open Pair…", w.choose_pair, Key.Open, tip="Open an old and a new version",
+        w, "&Open Pair…", on.choose_pair, Key.Open, tip="Open an old and a new version",
         icon=_icon(w, "document-open", SP.SP_DialogOpenButton), name="open_pair",
     )
-    a.swap = add_action(w, "S&wap Old/New", w.swap_sides, tip="Compare the other way round", name="swap")
+    a.swap = add_action(w, "S&wap Old/New", on.swap_sides, tip="Compare the other way round", name="swap")
     a.reload = add_action(
-        w, "&Reload", w.reload, Key.Refresh, "F5", tip="Read both files again from disk",
+        w, "&Reload", on.reload, Key.Refresh, "F5", tip="Read both files again from disk",
         icon=_icon(w, "view-refresh", SP.SP_BrowserReload), name="reload",
     )
     a.save_report = add_action(
-        w, "&Save Report…", w.save_report, Key.Save, tip="Save the comparison as an HTML report",
+        w, "&Save Report…", on.save_report, Key.Save, tip="Save the comparison as an HTML report",
         icon=_icon(w, "document-save", SP.SP_DialogSaveButton), name="save_report",
     )
-    a.clear_recent = add_action(w, "&Clear Recent Pairs", w.clear_recent, name="clear_recent")
-    a.quit = add_action(w, "&Quit", w.close, Key.Quit, "Ctrl+Q", tip="Quit policydiff", name="quit")
+    a.print_ = add_action(w, "&Print…", on.print_comparison, Key.Print, tip="Print the comparison (the report's layout)",
+                          icon=_icon(w, "document-print", SP.SP_FileIcon), name="print")
+    a.export_pdf = add_action(w, "&Export PDF…", on.export_pdf, "Ctrl+Shift+E",
+                              tip="Save the comparison as a PDF (A4, the report's layout)", name="export_pdf")
+    a.clear_recent = add_action(w, "&Clear Recent Pairs", on.clear_recent, name="clear_recent")
+    a.quit = add_action(w, "&Quit", on.close, Key.Quit, "Ctrl+Q", tip="Quit policydiff", name="quit")
     # Edit
-    a.find = add_action(w, "&Find…", w.show_find, Key.Find, tip="Find text in the comparison", name="find")
-    a.find_next = add_action(w, "Find &Next", w.find_next, Key.FindNext, "F3", name="find_next")
-    a.find_previous = add_action(w, "Find Pre&vious", w.find_previous, Key.FindPrevious, "Shift+F3", name="find_previous")
+    a.find = add_action(w, "&Find…", on.show_find, Key.Find, tip="Find text in the comparison", name="find")
+    a.find_next = add_action(w, "Find &Next", on.find_next, Key.FindNext, "F3", name="find_next")
+    a.find_previous = add_action(w, "Find Pre&vious", on.find_previous, Key.FindPrevious, "Shift+F3", name="find_previous")
     # View
     a.layout_side = add_action(
-        w, "&Side by Side", lambda on: on and w.set_layout("side-by-side"), "Ctrl+1", checkable=True,
+        w, "&Side by Side", lambda checked: on.set_layout("side-by-side") if checked else None, "Ctrl+1", checkable=True,
         tip="Old and new text in two columns", name="layout_side",
     )
     a.layout_inline = add_action(
-        w, "&Inline Redline", lambda on: on and w.set_layout("inline"), "Ctrl+2", checkable=True,
+        w, "&Inline Redline", lambda checked: on.set_layout("inline") if checked else None, "Ctrl+2", checkable=True,
         tip="One column with deletions and insertions in place", name="layout_inline",
     )
     a.layout_group = QActionGroup(w)
     a.layout_group.addAction(a.layout_side)
     a.layout_group.addAction(a.layout_inline)
-    a.zoom_in = add_action(w, "&Larger Text", lambda: w.zoom(+1), Key.ZoomIn, "Ctrl+=",
+    a.zoom_in = add_action(w, "&Larger Text", lambda: on.zoom(+1), Key.ZoomIn, "Ctrl+=",
                            tip="Make the text larger", name="zoom_in")
-    a.zoom_out = add_action(w, "S&maller Text", lambda: w.zoom(-1), Key.ZoomOut,
+    a.zoom_out = add_action(w, "S&maller Text", lambda: on.zoom(-1), Key.ZoomOut,
                             tip="Make the text smaller", name="zoom_out")
-    a.zoom_reset = add_action(w, "&Normal Text Size", lambda: w.zoom(0), "Ctrl+0",
+    a.zoom_reset = add_action(w, "&Normal Text Size", lambda: on.zoom(0), "Ctrl+0",
                               tip="Back to the normal text size", name="zoom_reset")
     a.changed_only = add_action(
-        w, "&Changed Sections Only", w.set_changed_only, checkable=True,
+        w, "&Changed Sections Only", on.set_changed_only, checkable=True,
         tip="Hide unchanged sections in the outline", name="changed_only",
     )
     # Go
     a.prev_section = add_action(
-        w, "&Previous Changed Section", w.prev_section, "Alt+Up", tip="Previous changed section",
+        w, "&Previous Changed Section", on.prev_section, "Alt+Up", tip="Previous changed section",
         icon=_arrow_icon(w, "go-up", "up"), name="prev_section",
     )
     a.next_section = add_action(
-        w, "&Next Changed Section", w.next_section, "Alt+Down", tip="Next changed section",
+        w, "&Next Changed Section", on.next_section, "Alt+Down", tip="Next changed section",
         icon=_arrow_icon(w, "go-down", "down"), name="next_section",
     )
     a.first_section = add_action(
-        w, "&First Changed Section", w.first_section, "Alt+Home", tip="First changed section",
+        w, "&First Changed Section", on.first_section, "Alt+Home", tip="First changed section",
         icon=_icon(w, "go-top", SP.SP_MediaSkipBackward), name="first_section",
     )
     a.last_section = add_action(
-        w, "&Last Changed Section", w.last_section, "Alt+End", tip="Last changed section",
+        w, "&Last Changed Section", on.last_section, "Alt+End", tip="Last changed section",
         icon=_icon(w, "go-bottom", SP.SP_MediaSkipForward), name="last_section",
     )
     a.prev_change = add_action(
-        w, "Previous C&hange", w.prev_change, "F7", tip="Previous single change",
+        w, "Previous C&hange", on.prev_change, "F7", tip="Previous single change",
         icon=_arrow_icon(w, "go-previous", "left"), name="prev_change",
     )
     a.next_change = add_action(
-        w, "Next &Change", w.next_change, "F8", tip="Next single change",
+        w, "Next &Change", on.next_change, "F8", tip="Next single change",
         icon=_arrow_icon(w, "go-next", "right"), name="next_change",
     )
     # Options (the ignore options are defined once, in present.py)
     from policydiff.core.present import OPTIONS
 
     for spec in OPTIONS:
-        setattr(a, spec.attr, add_action(w, spec.menu, w.options_toggled, checkable=True, tip=spec.tip, name=spec.attr))
-    a.colorblind = add_action(w, "Colour-&blind Safe Colours", w.set_colorblind, checkable=True,
+        setattr(a, spec.attr, add_action(w, spec.menu, on.options_toggled, checkable=True, tip=spec.tip, name=spec.attr))
+    a.colorblind = add_action(w, "Colour-&blind Safe Colours", on.set_colorblind, checkable=True,
                               tip="Orange deletions and blue insertions instead of red and green", name="colorblind")
     # Compare (alignment)
-    a.pair_with = add_action(w, "&Pair With…", w.pair_with, tip="Pair the selected section with another one", name="pair_with")
-    a.unpair = add_action(w, "&Unpair", w.unpair, tip="Show the selected pair as a removal and an addition", name="unpair")
-    a.undo_alignment = add_action(w, "&Undo Alignment Change", w.undo_alignment, Key.Undo, "Ctrl+Z",
+    a.pair_with = add_action(w, "&Pair With…", on.pair_with, tip="Pair the selected section with another one", name="pair_with")
+    a.unpair = add_action(w, "&Unpair", on.unpair, tip="Show the selected pair as a removal and an addition", name="unpair")
+    a.undo_alignment = add_action(w, "&Undo Alignment Change", on.undo_alignment, Key.Undo, "Ctrl+Z",
                                   tip="Undo the last pairing change", name="undo_alignment")
-    a.redo_alignment = add_action(w, "&Redo Alignment Change", w.redo_alignment, "Ctrl+Shift+Z", Key.Redo,
+    a.redo_alignment = add_action(w, "&Redo Alignment Change", on.redo_alignment, "Ctrl+Shift+Z", Key.Redo,
                                   tip="Redo the pairing change just undone", name="redo_alignment")
-    a.reset_alignment = add_action(w, "&Reset Alignment", w.reset_alignment,
+    a.reset_alignment = add_action(w, "&Reset Alignment", on.reset_alignment,
                                    tip="Forget manual pairings and use the automatic alignment", name="reset_alignment")
     # Help
-    a.about = add_action(w, "&About policydiff", w.show_about, name="about")
+    a.shortcuts = add_action(w, "&Keyboard Shortcuts", on.show_shortcuts, Key.HelpContents, "F1",
+                             tip="Every keyboard shortcut of the window", name="shortcuts")
+    a.about = add_action(w, "&About policydiff", on.show_about, name="about")
     return a
 
 
@@ -207,7 +212,7 @@ def all_actions(actions: SimpleNamespace) -> list[QAction]:
     return [v for v in vars(actions).values() if isinstance(v, QAction)]
 
 
-def create_history_actions(w: MainWindow, history) -> SimpleNamespace:
+def create_history_actions(w: QMainWindow, history: HistoryCommands) -> SimpleNamespace:
     """The actions of a version history (``policydiff --history``): stepping, since-when, a section's history."""
     a = SimpleNamespace()
     a.next_step = add_action(

@@ -33,18 +33,17 @@ def app_icon() -> QIcon:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+    found = QApplication.instance()
+    app = found if isinstance(found, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)
     app.setApplicationDisplayName("policydiff")
     app.setDesktopFileName("policydiff")
     app.setWindowIcon(app_icon())
-    return app  # type: ignore[return-value]
+    return app
 
 
-def create_window(old: str | None, new: str | None):
+def create_window(old: str | None, new: str | None) -> MainWindow:
     """The main window with the pair (or the NEC showcase) being opened."""
     from policydiff.gui.main_window import MainWindow
 

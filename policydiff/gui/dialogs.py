@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -82,3 +84,41 @@ def choose_section(
     if dialog.exec() != QDialog.DialogCode.Accepted or listing.currentItem() is None:
         return None
     return int(listing.currentItem().data(Qt.ItemDataRole.UserRole))
+
+
+PDF_FILTER = "PDF document (*.pdf);;All files (*)"
+
+
+def get_pdf_path(parent: QWidget | None, caption: str, suggested: str) -> str:
+    """Where to export the PDF ('' when cancelled); the dialog itself confirms overwriting."""
+    path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, PDF_FILTER)
+    if path and not path.lower().endswith(".pdf") and "." not in path.rsplit("/", 1)[-1]:
+        path += ".pdf"
+    return path
+
+
+def ask_print(parent: QWidget | None, printer: QPrinter) -> bool:
+    """The system's print dialog for ``printer``; True when the user chose to print."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Print Comparison")
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def show_text(parent: QWidget | None, title: str, text: str) -> None:
+    """A read-only text in a dialog (the keyboard shortcuts): monospace columns, selectable."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.resize(620, 640)
+    layout = QVBoxLayout(dialog)
+    view = QPlainTextEdit(text)
+    view.setReadOnly(True)
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    font = view.font()
+    font.setFamilies(["monospace"])
+    font.setStyleHint(font.StyleHint.Monospace)
+    view.setFont(font)
+    layout.addWidget(view)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.exec()

@@ -27,6 +27,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QThread, QTimer, QUrl, S
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QKeyEvent,
     QKeySequence,
     QPalette,
     QTextBlockFormat,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTextBrowser,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -250,6 +252,21 @@ class Formats:
         self.joint_block.setLineHeight(0, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
         self.joint_char = QTextCharFormat()
         self.joint_char.setFontPointSize(1)
+        # A table of the policy's own (a pipe table): ruled cells of equal width, the header row banded.
+        self.data_table = QTextTableFormat()
+        self.data_table.setBorder(1)
+        self.data_table.setBorderBrush(colors.rule)
+        self.data_table.setBorderStyle(QTextTableFormat.BorderStyle.BorderStyle_Solid)
+        self.data_table.setBorderCollapse(True)
+        self.data_table.setCellSpacing(0)
+        self.data_table.setCellPadding(4)
+        self.data_table.setMargin(0)
+        self.data_table.setBottomMargin(size * 0.6)
+        self.data_table.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        self.data_header_cell = QTextTableCellFormat()
+        self.data_header_cell.setBackground(colors.band)
+        self.data_cell_block = QTextBlockFormat()
+        self.data_cell_block.setLineHeight(112, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         self.inline_block = QTextBlockFormat(self.paragraph)
         self.inline_block.setLeftMargin(6)
         self.inline_block.setRightMargin(6)
@@ -312,6 +329,8 @@ class Rendering:
     """(pair index, start, end) of every single change, in reading order."""
     change_names: list[str] = field(default_factory=list)
     """What each change is (``deleted “a”, inserted “b”``), parallel to ``changes``."""
+    change_spans: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
+    """Where each change is shown on each side ((start, end) of the old side, then the new), parallel to ``changes``."""
     views: list[PairView] = field(default_factory=list)
     """present.py's view of every pair, as painted."""
     comparison: Comparison | None = None
@@ -319,6 +338,9 @@ class Rendering:
 
 
 _Row = tuple[tuple[Para, ...], tuple[Para, ...]]
+Anchor = tuple[int | None, int | None, int]
+"""A place in a comparison that survives re-comparing: (old section index, new section index, pixels
+below the top of that pair)."""
 
 
 def _chars(paras: Sequence[Para]) -> int:
@@ -383,6 +405,8 @@ class _Builder:
         self._spans: dict[int, dict[str, tuple[int, int]]] = {}
         self._dim = present.dim_lines(comparison)
         self._whole = False
+        self.one_column_whole = False
+        """A wholly added or removed section across the whole width (on paper: no empty half page)."""
         self.annotate: Callable[[str], tuple[str, str, str] | None] | None = None
         """Optional note after each paragraph of the newer version: text -> (label, tooltip, link)."""
 
@@ -414,7 +438,9 @@ class _Builder:
         self._header(view)
         self._spans = {}
         self._whole = view.old_missing or view.new_missing
-        if self.layout == SIDE:
+        if self.layout == SIDE and self.one_column_whole and self._whole:
+            self._whole_column(view)
+        elif self.layout == SIDE:
             self._side(view)
         else:
             self._inline(view)
@@ -425,6 +451,7 @@ class _Builder:
             else:
                 start, end = spans.get("new") or spans["old"]
             self.rendering.changes.append((index, start, end))
+            self.rendering.change_spans.append(tuple(spans[side] for side in ("old", "new") if side in spans))
             self.rendering.change_names.append(view.changes[change_id] if change_id < len(view.changes) else "")
 
     def _header(self, view: PairView) -> None:
@@ -474,7 +501,7 @@ class _Builder:
         spans[side] = (min(have[0], start), max(have[1], end)) if have else (start, end)
 
     def _runs(self, cursor: QTextCursor, frags: tuple[Frag, ...], side: str, title: bool = False,
-              dim: bool = False) -> None:
+              dim: bool = False, header: bool = False) -> None:
         f = self.f
         for frag in frags:
             kind = frag.kind
@@ -494,6 +521,9 @@ class _Builder:
                     fmt.setToolTip(frag.tip)
             if title:
                 fmt = f.title(fmt)
+            elif header:
+                fmt = QTextCharFormat(fmt)
+                fmt.setFontWeight(QFont.Weight.DemiBold)
             elif dim:
                 fmt = f.dimmed(fmt)
             start = cursor.position()
@@ -513,14 +543,44 @@ class _Builder:
                 self._mark(frag.change, start, cursor.position(), "new" if kind in ("+", "+p") else "old")
 
     def _paras(self, cursor: QTextCursor, paras: tuple[Para, ...], side: str, block: QTextBlockFormat) -> None:
-        for k, para in enumerate(paras):
+        k = 0
+        while k < len(paras):
+            para = paras[k]
             if k:
                 cursor.insertBlock(block)
             else:
                 cursor.setBlockFormat(block)
+            if para.cells:
+                k = self._data_table(cursor, paras, k, side)
+                continue
             self._runs(cursor, para.frags, side, dim=para.dim)
             if side == "new":
                 self._annotation(cursor, para)
+            k += 1
+
+    def _data_table(self, cursor: QTextCursor, paras: Sequence[Para], start: int, side: str) -> int:
+        """The table rows ``paras[start:]`` (up to the next non-row or header) as a table at
+        ``cursor``, which is left after it; returns the index after the last row."""
+        width = len(paras[start].cells)
+        end = start + 1
+        while end < len(paras) and len(paras[end].cells) == width and not paras[end].header:
+            end += 1
+        f = self.f
+        fmt = QTextTableFormat(f.data_table)
+        fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, 100 / width)] * width)
+        if paras[start].header:
+            fmt.setHeaderRowCount(1)
+        table = cursor.insertTable(end - start, width, fmt)
+        for r, para in enumerate(paras[start:end]):
+            for col, cell_frags in enumerate(para.cells):
+                cell = table.cellAt(r, col)
+                if para.header:
+                    cell.setFormat(f.data_header_cell)
+                cc = cell.firstCursorPosition()
+                cc.setBlockFormat(f.data_cell_block)
+                self._runs(cc, cell_frags, side, header=para.header, dim=para.dim)
+        cursor.setPosition(table.lastPosition() + 1)
+        return end
 
     def _annotation(self, cursor: QTextCursor, para: Para) -> None:
         """A note after a paragraph of the newer version (a history's "since when"), as a link."""
@@ -581,6 +641,20 @@ class _Builder:
                         self._paras(cc, paras, side, f.paragraph)
             self.cursor.movePosition(QTextCursor.MoveOperation.End)
 
+    def _whole_column(self, view: PairView) -> None:
+        """A section only one version has, in one column: its title, then its paragraphs."""
+        c, f = self.cursor, self.f
+        side, k = ("new", 1) if view.old_missing else ("old", 0)
+        c.insertBlock(f.title_block)
+        block = QTextBlockFormat(f.title_block)
+        block.setLeftMargin(6)
+        c.setBlockFormat(block)
+        self._runs(c, self._title_frags(view, side) or (Frag("=", view.title),), side, title=True)
+        paras = tuple(para for row in view.rows for para in row[k])
+        if paras:
+            c.insertBlock(f.inline_block)
+            self._paras(c, paras, side, f.inline_block)
+
     def _table(self, nrows: int, sides: tuple[tuple[int, str, bool], ...], *, joined: bool) -> QTextTable:
         """A two-column table of ``nrows`` rows at the end; ``joined``: it carries on the table just
         above, so the empty line Qt keeps between two tables takes no room."""
@@ -607,11 +681,21 @@ class _Builder:
             c.insertText(f"{view.title_label}: ", f.meta)
         frags = tuple(fr for para in view.title_paras for fr in para.frags)
         self._runs(c, frags or (Frag("=", view.title),), "new", title=True)
-        for para in view.paras:
+        k = 0
+        while k < len(view.paras):
+            para = view.paras[k]
             c.insertBlock(f.inline_block)
+            if para.cells:
+                k = self._data_table(c, view.paras, k, "new")
+                continue
             self._runs(c, para.frags, "new", dim=para.dim)
             if not view.new_missing:
                 self._annotation(c, para)
+            k += 1
+
+
+DocumentBuilder = _Builder
+"""The builder of a comparison's document, for other media than the screen (printing.py)."""
 
 
 @dataclass(frozen=True)
@@ -665,7 +749,7 @@ class SafeBrowser(QTextBrowser):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
 
-    def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 - Qt override
+    def loadResource(self, kind: int, url: QUrl | str) -> object:  # noqa: N802 - Qt override
         return None
 
     def setSource(self, *args: object) -> None:  # noqa: N802 - never navigate anywhere
@@ -684,8 +768,10 @@ class FindBar(QWidget):
         self.edit.setPlaceholderText("Text to find")
         self.edit.setClearButtonEnabled(True)
         row.addWidget(self.edit, 1)
-        self.previous = QToolButton(text="Previous")
-        self.next = QToolButton(text="Next")
+        self.previous = QToolButton()
+        self.previous.setText("Previous")
+        self.next = QToolButton()
+        self.next.setText("Next")
         row.addWidget(self.previous)
         row.addWidget(self.next)
         self.case = QCheckBox("Match case")
@@ -694,13 +780,14 @@ class FindBar(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setMinimumWidth(150)
         row.addWidget(self.message)
-        self.close_button = QToolButton(text="\u2715")
+        self.close_button = QToolButton()
+        self.close_button.setText("\u2715")
         self.close_button.setToolTip("Close the find bar (Esc)")
         self.close_button.setAutoRaise(True)
         row.addWidget(self.close_button)
         self.close_button.clicked.connect(self.hide)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.matches(QKeySequence.StandardKey.Cancel) or event.key() == Qt.Key.Key_Escape:
             self.hide()
             return
@@ -742,7 +829,7 @@ class DiffView(QWidget):
         self.change_index: int | None = None
         self._builder: _Builder | None = None
         self._steps: Iterator[None] | None = None
-        self._pending: tuple[Comparison, str, tuple | None] | None = None
+        self._pending: tuple[Comparison, str, Anchor | None] | None = None
         self._programmatic = False
         self._awaiting_paint = False
         self._timer = QTimer(self)
@@ -758,12 +845,14 @@ class DiffView(QWidget):
         self._laid_out = 0
         self.font_point_size = 11.0
         self.style_name = "standard"
+        self.one_column_whole = False
+        """A wholly added or removed section across the whole width (on paper: no empty half page)."""
         self.annotate: Callable[[str], tuple[str, str, str] | None] | None = None
         """Set by a history window: the "since when" note after each paragraph of the newer version."""
         """present.STYLES key: ``standard`` or ``colorblind`` (blue / orange)."""
         self._stops: tuple[Comparison, list[int]] | None = None
-        self._hit_cache: tuple[tuple, list[int]] | None = None
-        self._pending_anchor: tuple | None = None
+        self._hit_cache: tuple[tuple[str, int, int, int], list[int]] | None = None
+        self._pending_anchor: Anchor | None = None
         self._prebuilt: OrderedDict[int, tuple[Comparison, tuple[object, ...], Rendering]] = OrderedDict()
         """Documents built ahead in another thread (a history's neighbouring steps), by comparison."""
         self._offers: list[tuple[Comparison, tuple[object, ...], Rendering]] = []
@@ -792,7 +881,7 @@ class DiffView(QWidget):
     def building(self) -> bool:
         return self._steps is not None
 
-    def show_comparison(self, comparison: Comparison, layout: str | None = None, anchor: tuple | None = None) -> None:
+    def show_comparison(self, comparison: Comparison, layout: str | None = None, anchor: Anchor | None = None) -> None:
         """Render ``comparison``; ``anchor`` = (old_index, new_index, offset) keeps that pair in view."""
         if layout is not None:
             self.layout_name = layout
@@ -852,7 +941,7 @@ class DiffView(QWidget):
         found[2].document.deleteLater()  # built for another layout, palette, font or without notes
         return None
 
-    def current_anchor(self) -> tuple | None:
+    def current_anchor(self) -> Anchor | None:
         """(old_index, new_index, offset in pixels) of the pair at the top of the view."""
         if self.comparison is None or self.rendering is None or not self.comparison.pairs:
             return None
@@ -886,6 +975,7 @@ class DiffView(QWidget):
         self.rendering = rendering
         self._programmatic = True
         try:
+            self.browser.setExtraSelections([])
             self.browser.setDocument(rendering.document)
         finally:
             self._programmatic = False
@@ -897,7 +987,7 @@ class DiffView(QWidget):
         self.current = 0
         anchor = self._pending_anchor
         target = self._find_anchor(anchor) if anchor else None
-        if target is not None:
+        if target is not None and anchor is not None:
             self._scroll_to_y(self.pair_y(target) + max(anchor[2], 0))
             self.current = target
         else:
@@ -921,7 +1011,7 @@ class DiffView(QWidget):
             self._laid_out = block.position() + block.length()
             block = block.next()
 
-    def _find_anchor(self, anchor: tuple) -> int | None:
+    def _find_anchor(self, anchor: Anchor) -> int | None:
         assert self.comparison is not None
         old_index, new_index, _ = anchor
         for index, pair in enumerate(self.comparison.pairs):
@@ -1010,6 +1100,7 @@ class DiffView(QWidget):
         self._scroll_to_y(self.pair_y(index))
         self.current = index
         self.change_index = None
+        self.browser.setExtraSelections([])
         cursor = QTextCursor(self.rendering.document)
         cursor.setPosition(self.rendering.pair_positions[index])
         self.browser.setTextCursor(cursor)
@@ -1040,17 +1131,29 @@ class DiffView(QWidget):
         if not (0 <= k < len(changes)):
             return
         pair_index, start, end = changes[k]
-        cursor = QTextCursor(self.rendering.document)
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        rendering = self.rendering
+        assert rendering is not None  # there are changes only when a document is shown
+        document = rendering.document
+        spans = rendering.change_spans[k] if k < len(rendering.change_spans) else ((start, end),)
+        # Selected from its end back to its start: the caret (which the browser keeps in view) is at
+        # the change's start, however long the change.
+        cursor = QTextCursor(document)
+        cursor.setPosition(end)
+        cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
         self._programmatic = True
         try:
             self.browser.setTextCursor(cursor)
-            rect = self.browser.cursorRect(cursor)
+            self._highlight_spans(spans)
+            starts = []
+            for span_start, _span_end in spans:
+                at = QTextCursor(document)
+                at.setPosition(span_start)
+                starts.append(self.browser.cursorRect(at).top())
+            top = min(starts)
             bar = self.browser.verticalScrollBar()
             viewport_h = self.browser.viewport().height()
-            if rect.top() < viewport_h * 0.1 or rect.bottom() > viewport_h * 0.85:
-                bar.setValue(bar.value() + rect.top() - viewport_h // 3)
+            if top < viewport_h * 0.1 or top > viewport_h * 0.6:  # both starts in the upper part of the view
+                bar.setValue(bar.value() + top - viewport_h // 4)
         finally:
             self._programmatic = False
         self.change_index = k
@@ -1058,6 +1161,27 @@ class DiffView(QWidget):
             self.current = pair_index
             self.current_pair_changed.emit(pair_index)
         self.navigation_changed.emit()
+
+    def _highlight_spans(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Mark a change on every side it is shown (the selection marks only one)."""
+        selections = []
+        palette = self.browser.palette()
+        for span_start, span_end in spans:
+            selection = QTextEdit.ExtraSelection()
+            at = QTextCursor(self.rendering.document) if self.rendering is not None else QTextCursor()
+            at.setPosition(span_start)
+            at.setPosition(span_end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = at
+            fmt = QTextCharFormat()
+            fmt.setBackground(palette.color(QPalette.ColorRole.Highlight))
+            fmt.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+            selection.format = fmt
+            selections.append(selection)
+        self.browser.setExtraSelections(selections)
+
+    def highlighted_spans(self) -> list[tuple[int, int]]:
+        """The (start, end) of each marked side of the change stepped to."""
+        return [(sel.cursor.selectionStart(), sel.cursor.selectionEnd()) for sel in self.browser.extraSelections()]
 
     # -- find
 
@@ -1106,7 +1230,7 @@ class DiffView(QWidget):
     def _hits(self, text: str, flags: QTextDocument.FindFlag) -> list[int]:
         """Start positions of every match (counted once per search text and document)."""
         doc = self.browser.document()
-        key = (text, int(flags.value) if hasattr(flags, "value") else int(flags), id(doc), doc.revision())
+        key = (text, flags.value, id(doc), doc.revision())
         if self._hit_cache is not None and self._hit_cache[0] == key:
             return self._hit_cache[1]
         hits: list[int] = []

@@ -12,16 +12,19 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, SignalInstance
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from policydiff.core.history import History, HistoryError, SinceIndex
 from policydiff.core.invisible import visible_text
-from policydiff.core.model import Comparison, Document
+from policydiff.core.model import Comparison, Document, Options
+from policydiff.core.worddiff import count_words
 from policydiff.gui import dialogs
 from policydiff.gui.diff_view import build_rendering, presented
+from policydiff.gui.protocols import HistoryHost
 from policydiff.gui.timeline import Timeline
 from policydiff.gui.workers import Job
 
@@ -47,6 +50,8 @@ class _Relay(QObject):
     progress = Signal(int, int)
     index_ready = Signal(object)
     index_failed = Signal(str)
+    counted = Signal(object)
+    """A run of consecutive steps counted in the background: (first version, words, steps, options)."""
 
 
 class HistoryController(QObject):
@@ -57,21 +62,29 @@ class HistoryController(QObject):
     since_ready = Signal()
     """The since-when index is built (the timeline shows every step's size)."""
 
-    def __init__(self, window, history: History) -> None:
+    def __init__(self, window: QMainWindow, host: HistoryHost, history: History) -> None:
         super().__init__(window)
-        self.window = window
+        self.qt = window
+        """The window as a Qt main window: docks, menus, status bar, title."""
+        self.window = host
+        """The same window as policydiff's: its view, outline, comparison and requests."""
         self.history = history
         self.old = self.new = -1
         self.since: SinceIndex | None = None
+        self._counted_options: Options | None = None
+        self._counting: _StepCounter | None = None
+        self._closed = False
+        """The options the timeline's exact counts were made under."""
         self._since_wanted = False
         self._index_thread: threading.Thread | None = None
         self._relay = _Relay(self)
         self._relay.progress.connect(self._index_progress)
         self._relay.index_ready.connect(self._index_ready)
         self._relay.index_failed.connect(self._index_failed)
-        self._relay.prebuilt.connect(lambda: self.window.view.receive_offers())
+        self._relay.prebuilt.connect(self._prebuilt)
+        self._relay.counted.connect(self._steps_counted)
         self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policydiff-prefetch")
-        self._prefetching: list[Future] = []
+        self._prefetching: list[Future[None]] = []
 
         self.timeline = Timeline(history, window)
         self.timeline.pair_requested.connect(self.show_pair)
@@ -86,7 +99,10 @@ class HistoryController(QObject):
         from policydiff.gui.actions import create_history_actions
 
         self.acts = create_history_actions(window, self)
-        menu = window.menuBar().addMenu("&History")
+        # Before Help, which stays the last menu.
+        bar = window.menuBar()
+        menu = QMenu("&History", bar)
+        bar.insertMenu(host.help_menu.menuAction(), menu)
         for action in (self.acts.next_step, self.acts.prev_step, self.acts.latest_step, self.acts.biggest_step):
             menu.addAction(action)
         menu.addSeparator()
@@ -94,19 +110,19 @@ class HistoryController(QObject):
         menu.addAction(self.acts.section_history)
         menu.addSeparator()
         menu.addAction(self.dock.toggleViewAction())
-        window.outline.context_actions = list(window.outline.context_actions) + [None, self.acts.section_history]
-        window.toolbar.addSeparator()
+        host.outline.context_actions = list(host.outline.context_actions) + [None, self.acts.section_history]
+        host.toolbar.addSeparator()
         for action, text in ((self.acts.prev_step, "Older"), (self.acts.next_step, "Newer")):
             action.setIconText(text)
-            window.toolbar.addAction(action)
+            host.toolbar.addAction(action)
         self._after_paint: Comparison | None = None
         self._after_paint_timer = QTimer(self)  # in case no paint comes (the window hidden)
         self._after_paint_timer.setSingleShot(True)
         self._after_paint_timer.setInterval(500)
         self._after_paint_timer.timeout.connect(self._start_background_work)
-        window.view.painted.connect(self._start_background_work)
-        window.comparison_shown.connect(self._comparison_shown)
-        window.view.browser.anchorClicked.connect(self._anchor_clicked)
+        host.view.painted.connect(self._start_background_work)
+        host.comparison_shown.connect(self._comparison_shown)
+        host.view.browser.anchorClicked.connect(self._anchor_clicked)
         self._update_actions()
 
     # -- choosing the pair
@@ -129,7 +145,7 @@ class HistoryController(QObject):
         else:
             job = Job(old=VersionSource(self.history, old), new=VersionSource(self.history, new), options=options,
                       reason="open")
-        self.window._request(job, message=message or self._pair_message(old, new))
+        self.window.request(job, message=message or self._pair_message(old, new))
 
     def _pair_message(self, old: int, new: int) -> str:
         v = self.history.versions
@@ -151,12 +167,12 @@ class HistoryController(QObject):
     def biggest_step(self) -> None:
         i = self.timeline.biggest_step()
         if i is None:
-            self.window.statusBar().showMessage("The size of each step is known once the history has been read", 5000)
+            self.qt.statusBar().showMessage("The size of each step is known once the history has been read", 5000)
             self.build_since_index()
             return
         a, d = self.timeline.strip.sizes[i]
-        self.show_pair(i - 1, i, message=f"The biggest change in the history: +{a:,} \u2212{d:,} words in changed lines, "
-                                         f"{self.history.versions[i].label}")
+        count = f"+{a:,} \u2212{d:,} words" if i in self.timeline.exact else f"about +{a:,} \u2212{d:,} words"
+        self.show_pair(i - 1, i, message=f"The biggest change in the history: {count}, {self.history.versions[i].label}")
 
     def _update_actions(self) -> None:
         n = len(self.history.versions)
@@ -171,8 +187,9 @@ class HistoryController(QObject):
                 and comparison.new.name == h.describe(self.new)):
             return
         h.remember(self.old, self.new, comparison)
+        self._show_exact_counts()
         v = h.versions
-        self.window.setWindowTitle(visible_text(
+        self.qt.setWindowTitle(visible_text(
             f"{h.name}: {v[self.old].label} \u2192 {v[self.new].label}") + " \u2014 policydiff")
         self.pair_shown.emit(self.old, self.new)
         # Background work starts once the comparison is painted: a thread running Python meanwhile
@@ -190,9 +207,64 @@ class HistoryController(QObject):
         else:
             self._prefetch_neighbours(comparison)
 
+    def _prebuilt(self) -> None:
+        self.window.view.receive_offers()
+        self._show_exact_counts()
+
+    def _show_exact_counts(self) -> None:
+        """Every step compared so far (shown or prefetched), under the current options, in the
+        timeline by the comparison's own counts: the same numbers as the header and ``--json``."""
+        options = self.window.options()
+        if options != self._counted_options:
+            self._counted_options = options
+            self.timeline.forget_exact()
+            if self.since is not None:
+                self.timeline.set_sizes(self.since.step_words)
+            self._start_counting()
+        h = self.history
+        for i in range(1, len(h.versions)):
+            if i in self.timeline.exact:
+                continue
+            found = h.cached_comparison(i - 1, i, options)
+            if found is not None:
+                words = found.stats.words
+                self.timeline.set_step(i, words.words_inserted, words.words_deleted)
+                self.timeline.set_words({i - 1: _count_words(found.old), i: _count_words(found.new)}, exact=True)
+
+    # -- every step's count, in the background
+
+    def _start_counting(self) -> None:
+        """Count every step not yet counted as ``--history --json`` does (the same function), in a
+        process of its own, newest steps first; the timeline takes each run of steps as it comes."""
+        self._stop_counting()
+        if self._closed or self.since is None:
+            return
+        todo = [i for i in range(1, len(self.history.versions)) if i not in self.timeline.exact]
+        if todo:
+            self._counting = _StepCounter(self.history, self.window.options(), self._relay.counted)
+            self._counting.start()
+
+    def _stop_counting(self) -> None:
+        if self._counting is not None:
+            self._counting.stop()
+            self._counting = None
+
+    def _steps_counted(self, result: tuple[int, list[int], list[dict[str, object]], Options]) -> None:
+        first, words, steps, options = result
+        if self._closed or options != self.window.options():
+            return
+        for k, step in enumerate(steps):
+            inserted, deleted = step["words_inserted"], step["words_deleted"]
+            assert isinstance(inserted, int) and isinstance(deleted, int)
+            self.timeline.set_step(first + k + 1, inserted, deleted)
+        self.timeline.set_words({first + k: w for k, w in enumerate(words)}, exact=True)
+        self.acts.biggest_step.setEnabled(self.timeline.biggest_step() is not None)
+
     def _prefetch_neighbours(self, comparison: Comparison) -> None:
         """Compare the next and the previous step in the background (one thread), so that stepping
         finds them ready."""
+        if self._closed:  # the window is closing: the reading of the history may still report back
+            return
         for future in self._prefetching:
             future.cancel()
         options = comparison.options
@@ -225,6 +297,8 @@ class HistoryController(QObject):
                              or not view.has_prebuilt(found)]
 
     def shutdown(self) -> None:
+        self._closed = True
+        self._stop_counting()
         for future in self._prefetching:
             future.cancel()
         self._prefetch.shutdown(wait=False, cancel_futures=True)
@@ -265,6 +339,9 @@ class HistoryController(QObject):
         self.timeline.progress.hide()
         self.timeline.set_sizes(index.step_words)
         self.timeline.set_words(dict(enumerate(index.words)))
+        self._show_exact_counts()
+        if self._counting is None:
+            self._start_counting()
         self.acts.biggest_step.setEnabled(self.timeline.biggest_step() is not None)
         self.since_ready.emit()
         if self.window.comparison is not None:
@@ -274,13 +351,13 @@ class HistoryController(QObject):
 
     def _index_failed(self, message: str) -> None:
         self.timeline.progress.hide()
-        self.window.statusBar().showMessage(message, 10000)
+        self.qt.statusBar().showMessage(message, 10000)
 
     def set_since_when(self, on: bool) -> None:
         """Show, after each paragraph of the newer version, the version its wording dates from."""
         self._since_wanted = bool(on)
         if on and self.since is None:
-            self.window.statusBar().showMessage("Reading every version to date each paragraph\u2026")
+            self.qt.statusBar().showMessage("Reading every version to date each paragraph\u2026")
             self.build_since_index()
             return
         self._apply_since(bool(on))
@@ -290,7 +367,7 @@ class HistoryController(QObject):
         view.annotate = self.annotation if on and self.since is not None else None
         view.rerender()
         if on and self.since is not None:
-            self.window.statusBar().showMessage(
+            self.qt.statusBar().showMessage(
                 "Each paragraph of the newer version says since which version it reads as it does "
                 "(click one to see that change)", 8000)
 
@@ -335,7 +412,7 @@ class HistoryController(QObject):
     def section_history(self) -> None:
         """The versions in which the selected section changed; pick one to compare it with the one before."""
         w = self.window
-        index = w._selected_pair()
+        index = w.selected_pair()
         if index is None or w.comparison is None:
             return
         pair = w.comparison.pairs[index]
@@ -343,21 +420,21 @@ class HistoryController(QObject):
         if section is None:
             return
         if self.since is None:
-            w.statusBar().showMessage("Reading every version first\u2026 (ask again when the timeline is filled)", 6000)
+            self.qt.statusBar().showMessage("Reading every version first\u2026 (ask again when the timeline is filled)", 6000)
             self.build_since_index()
             return
         upto = self.new if pair.new is not None else self.old
         title = section.title or ""
         events = self.since.section_history(title, upto) if title else []
         if not events:
-            w.statusBar().showMessage(f"No history found for \u201c{visible_text(title or 'the preamble')}\u201d "
+            self.qt.statusBar().showMessage(f"No history found for \u201c{visible_text(title or 'the preamble')}\u201d "
                                       "(a section is followed by its title)", 6000)
             return
         words = {"appeared": "first appears", "changed": "changed", "gone": "title no longer found",
                  "back": "back again"}
         labels = [(self.history.versions[k].label, 1, words[what], k) for k, what in reversed(events)]
         chosen = dialogs.choose_section(
-            w, "Section History",
+            self.qt, "Section History",
             f"\u201c{visible_text(title)}\u201d: the versions in which it changed, newest first "
             f"({len(events)}; followed by its title). Pick one to compare it with the version before:",
             labels, None)
@@ -365,16 +442,71 @@ class HistoryController(QObject):
             self.show_pair(chosen - 1, chosen)
 
 
-def _emit(signal, value: object) -> None:
+def _emit(signal: SignalInstance, value: object) -> None:
     try:
         signal.emit(value)
     except RuntimeError:  # the window went away while we worked
         pass
 
 
-def attach_history(window, history: History) -> HistoryController:
-    """Give ``window`` the timeline and history actions, and show the latest change."""
-    controller = HistoryController(window, history)
-    window.history = controller
+def attach_history(window: QMainWindow, host: HistoryHost, history: History) -> HistoryController:
+    """Give ``window`` (``host``: the same window, as what a history drives) the timeline and
+    history actions, and show the latest change."""
+    controller = HistoryController(window, host, history)
+    host.history = controller
     controller.latest_step()
     return controller
+
+
+def _count_words(doc: Document) -> int:
+    """A version's number of words as ``--history --json`` counts it (the words compared)."""
+    return count_words(doc.reading) if doc.reading else sum(count_words(s.title) + count_words(s.body)
+                                                             for s in doc.flat())
+
+
+class _StepCounter:
+    """Counts a history's steps in one worker process (spawned: the window's threads are not
+    copied into it), a chain of consecutive versions at a time, newest first, with
+    ``core.history``'s own step counter, so every count is the one ``--history --json`` prints."""
+
+    CHAIN = 24
+    """Versions per task: each is parsed once, and a run of steps that change no section is compared once."""
+
+    def __init__(self, history: History, options: Options, counted: SignalInstance) -> None:
+        self.history = history
+        self.options = options
+        self.counted = counted
+        self._stopped = threading.Event()
+        self._pool: ProcessPoolExecutor | None = None
+        self._thread = threading.Thread(target=self._run, name="policydiff-history-counts", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _run(self) -> None:
+        from policydiff.core.history import _chunk_job
+
+        n = len(self.history.versions)
+        ids = [v.id for v in self.history.versions]
+        starts = list(range(0, n - 1, self.CHAIN - 1))
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            for start in reversed(starts):
+                if self._stopped.is_set():
+                    return
+                chain = list(range(start, min(start + self.CHAIN, n)))
+                texts = [text for _i, text in self.history.texts(chain)]
+                words, steps = self._pool.submit(_chunk_job, ([ids[i] for i in chain], texts, self.options)).result()
+                if self._stopped.is_set():
+                    return
+                _emit(self.counted, (start, words, steps, self.options))
+        except Exception:  # noqa: BLE001 - the timeline keeps its estimates; stepping still counts each step
+            return
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)

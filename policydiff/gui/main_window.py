@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import traceback
-from pathlib import Path
+from functools import partial
+from pathlib import Path, PurePath
 
 from PySide6.QtCore import QFileSystemWatcher, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QHideEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -27,11 +28,13 @@ from PySide6.QtWidgets import (
 from policydiff.core.compare import similarity_of
 from policydiff.core import present
 from policydiff.core.invisible import visible_text
+from policydiff.core.history import History
 from policydiff.core.model import Comparison, Document, Options, Overrides
 from policydiff.gui import dialogs, settings
 from policydiff.gui.actions import create_actions, recent_action
-from policydiff.gui.diff_view import INLINE, SIDE, DiffView, pair_view, presented
+from policydiff.gui.diff_view import INLINE, SIDE, Anchor, DiffView, pair_view, presented
 from policydiff.gui.outline import Outline
+from policydiff.gui.protocols import HistoryCommands
 from policydiff.gui.workers import Comparer, Job
 
 TEXT_SIZES = (8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 16.0, 18.0, 20.0, 24.0)
@@ -68,6 +71,21 @@ def describe(doc: Document) -> str:
     return visible_text(" \u00b7 ".join(parts))  # a bidi override in a title must not reorder the label
 
 
+def _folder_tail(folder: PurePath, parts: int = 2) -> str:
+    """The last ``parts`` names of a folder (``WeChat/Privacy Policy``): enough to tell it apart."""
+    names = [name for name in folder.parts if name not in ("/", "\\")][-parts:]
+    return "/".join(names) or str(folder)
+
+
+def recent_label(old: str, new: str) -> str:
+    """A recent pair as the File menu lists it: the files with the folder they are in, so that
+    versions named by date can be told apart (``Facebook/Privacy Policy: 2022-07-11.md → 2026-08-22.md``)."""
+    o, n = PurePath(old), PurePath(new)
+    if o.parent == n.parent:
+        return visible_text(f"{_folder_tail(o.parent)}: {o.name}  \u2192  {n.name}")
+    return visible_text(f"{_folder_tail(o.parent, 1)}/{o.name}  \u2192  {_folder_tail(n.parent, 1)}/{n.name}")
+
+
 def summary_text(comparison: Comparison) -> str:
     """The header's summary line: present.py's counts, the words the outline's badges use."""
     views = presented.get(comparison)
@@ -101,6 +119,22 @@ class Header(QFrame):
         grid.addWidget(self.old_meta, 2, 0)
         grid.addWidget(self.new_meta, 2, 1)
         grid.addWidget(self.summary, 3, 0, 1, 2)
+        # Ignore options are remembered across launches: when any is on it is said here, with one
+        # click to compare every difference again.
+        self.ignoring = QWidget(self)
+        ignoring_row = QHBoxLayout(self.ignoring)
+        ignoring_row.setContentsMargins(0, 2, 0, 0)
+        self.ignoring_label = _plain_label()
+        self.ignoring_label.setWordWrap(True)
+        font = self.ignoring_label.font()
+        font.setBold(True)
+        self.ignoring_label.setFont(font)
+        self.clear_ignoring = QPushButton("Compare Every Difference")
+        self.clear_ignoring.setToolTip("Turn every ignore option off and compare again")
+        ignoring_row.addWidget(self.ignoring_label, 1)
+        ignoring_row.addWidget(self.clear_ignoring)
+        grid.addWidget(self.ignoring, 4, 0, 1, 2)
+        self.ignoring.hide()
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         for label in (self.old_role, self.new_role):
@@ -113,6 +147,7 @@ class Header(QFrame):
         if comparison is None:
             for label in (self.old_name, self.new_name, self.old_meta, self.new_meta, self.summary):
                 label.setText("")
+            self.ignoring.hide()
             return
         for doc, name, meta in ((comparison.old, self.old_name, self.old_meta), (comparison.new, self.new_name, self.new_meta)):
             name.setText(visible_text(doc.name))
@@ -120,6 +155,10 @@ class Header(QFrame):
             meta.setText(describe(doc))
             meta.setToolTip(describe(doc) + (f"\nSource: {visible_text(doc.source)}" if doc.source else ""))
         self.summary.setText(summary_text(comparison))
+        ignored = present.ignored_labels(comparison.options)
+        self.ignoring.setVisible(bool(ignored))
+        if ignored:
+            self.ignoring_label.setText(f"Ignoring differences in {', '.join(ignored)} (Options menu, remembered)")
 
 
 class ReloadBar(QFrame):
@@ -147,7 +186,7 @@ class ReloadBar(QFrame):
         self.label.setText(f"{names} changed on disk. Reload to compare the current text.")
         self.show()
 
-    def hideEvent(self, event) -> None:  # noqa: N802
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         self.paths.clear()
         super().hideEvent(event)
 
@@ -158,6 +197,7 @@ class MainWindow(QMainWindow):
     load_failed = Signal(str)
     """A file could not be opened; the message shown to the user."""
     report_saved = Signal(str)
+    pdf_exported = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -166,13 +206,13 @@ class MainWindow(QMainWindow):
         self.comparison: Comparison | None = None
         self._showcase = False
         self._pending_message: str | None = None
-        self._pending_anchor: tuple | None = None
+        self._pending_anchor: Anchor | None = None
         self._pending_reason = ""
         self._lonely: dict[str, str] = {}
         self._undo: list[Overrides] = []
         """Alignment overrides before each edit (Ctrl+Z goes back to the last)."""
         self._redo: list[Overrides] = []
-        self.history = None
+        self.history: HistoryCommands | None = None
         """The version history shown (``policydiff --history``): a gui.history.HistoryController."""
 
         self.comparer = Comparer(self)
@@ -206,11 +246,12 @@ class MainWindow(QMainWindow):
         self.outline.pair_activated.connect(self._outline_activated)
         self.outline.view.selectionModel().currentChanged.connect(lambda *_: self._update_alignment_actions())
 
-        self.acts = create_actions(self)
+        self.acts = create_actions(self, self)
         a = self.acts
         self.outline.set_filter_action(a.changed_only)
         self.outline.context_actions = [a.pair_with, a.unpair, None, a.reset_alignment]
         self.reload_bar.reload_button.clicked.connect(a.reload.trigger)
+        self.header.clear_ignoring.clicked.connect(self.clear_ignore_options)
 
         self._build_menus()
         self._build_toolbar()
@@ -246,6 +287,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a.reload)
         file_menu.addSeparator()
         file_menu.addAction(a.save_report)
+        file_menu.addAction(a.export_pdf)
+        file_menu.addAction(a.print_)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = bar.addMenu("&Edit")
@@ -284,8 +327,10 @@ class MainWindow(QMainWindow):
         compare_menu.addAction(a.redo_alignment)
         compare_menu.addSeparator()
         compare_menu.addAction(a.reset_alignment)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a.about)
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction(a.shortcuts)
+        self.help_menu.addSeparator()
+        self.help_menu.addAction(a.about)
 
     def _build_toolbar(self) -> None:
         a = self.acts
@@ -331,7 +376,7 @@ class MainWindow(QMainWindow):
         a.colorblind.setChecked(colorblind)
         a.colorblind.blockSignals(False)
         self.view.style_name = "colorblind" if colorblind else "standard"
-        self.outline.view.itemDelegate().style_name = self.view.style_name
+        self.outline.delegate.style_name = self.view.style_name
         a.changed_only.setChecked(settings.value("view/changed_only"))
 
     def _restore_window(self) -> None:
@@ -354,7 +399,7 @@ class MainWindow(QMainWindow):
     def options(self) -> Options:
         return present.options_from({spec.attr: getattr(self.acts, spec.attr).isChecked() for spec in present.OPTIONS})
 
-    def _request(self, job: Job, *, message: str | None = None, anchor: tuple | None = None) -> None:
+    def _request(self, job: Job, *, message: str | None = None, anchor: Anchor | None = None) -> None:
         self._pending_message = message
         self._pending_anchor = anchor
         self._pending_reason = job.reason
@@ -365,17 +410,25 @@ class MainWindow(QMainWindow):
         self.comparer.request(dataclasses.replace(job, present=self.view.recipe(),
                                                   build=self.view.annotate is None and not ahead))
 
-    def open_pair(self, old: str | os.PathLike, new: str | os.PathLike, *, message: str | None = None,
+    def request(self, job: Job, *, message: str | None = None, anchor: Anchor | None = None) -> None:
+        """Compare as ``job`` says, off the GUI thread (a history's steps come this way)."""
+        self._request(job, message=message, anchor=anchor)
+
+    def selected_pair(self) -> int | None:
+        """The pair selected in the outline (else the one at the top of the view)."""
+        return self._selected_pair()
+
+    def open_pair(self, old: str | os.PathLike[str], new: str | os.PathLike[str], *, message: str | None = None,
                   showcase: bool = False) -> None:
         """Load both files and compare them (off the GUI thread)."""
         self._request(Job(old=str(old), new=str(new), options=self.options(), reason="showcase" if showcase else "open"),
                       message=message)
 
-    def open_history(self, history) -> None:
+    def open_history(self, history: History) -> None:
         """Show a version history (a core.history.History): the timeline, and its latest change."""
         from policydiff.gui.history import attach_history
 
-        attach_history(self, history)
+        attach_history(self, self, history)
 
     def open_showcase(self) -> None:
         from policydiff.core.corpus import showcase_pair
@@ -439,8 +492,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         pairs = settings.recent_pairs()
         for old, new in pairs:
-            text = f"{Path(old).name}  \u2192  {Path(new).name}"
-            action = recent_action(self.recent_menu, text, lambda o=old, n=new: self.open_pair(o, n), tip=f"{old}\n{new}")
+            action = recent_action(self.recent_menu, recent_label(old, new), partial(self.open_pair, old, new),
+                                   tip=f"Old: {old}\nNew: {new}")
+            action.setToolTip(f"Old: {old}\nNew: {new}")
             self.recent_menu.addAction(action)
         if not pairs:
             placeholder = recent_action(self.recent_menu, "No recent pairs", lambda: None)
@@ -534,8 +588,12 @@ class MainWindow(QMainWindow):
         for side, doc in ((job.old, None), (job.new, None)):
             if side is None:
                 continue
-            names.append(side.name if isinstance(side, Document) or hasattr(side, "load_document")
-                         else Path(os.fspath(side)).name)
+            if isinstance(side, Document):
+                names.append(side.name)
+            elif isinstance(side, (str, os.PathLike)):
+                names.append(Path(os.fspath(side)).name)
+            else:  # a source that loads itself (a version of a history) and knows its name
+                names.append(str(getattr(side, "name", side)))
         base = comparison or job.base
         if not names and base is not None:
             names = [base.old.name, base.new.name]
@@ -622,7 +680,7 @@ class MainWindow(QMainWindow):
         style = "colorblind" if on else "standard"
         settings.set_value("view/style", style)
         self.view.style_name = style
-        self.outline.view.itemDelegate().style_name = style
+        self.outline.delegate.style_name = style
         self.outline.view.viewport().update()
         self.view.rerender()
 
@@ -638,6 +696,15 @@ class MainWindow(QMainWindow):
             return
         self._request(Job(base=self.comparison, options=options, overrides=self.comparison.overrides, reason="options"),
                       message="Compared again with the new options", anchor=self.view.current_anchor())
+
+    def clear_ignore_options(self) -> None:
+        """Every ignore option off (one click in the header), then compare again."""
+        for spec in present.OPTIONS:
+            action = getattr(self.acts, spec.attr)
+            action.blockSignals(True)
+            action.setChecked(False)
+            action.blockSignals(False)
+        self.options_toggled()
 
     def show_find(self) -> None:
         self.view.show_find()
@@ -726,9 +793,10 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         a = self.acts
         have = self.comparison is not None
-        for action in (a.swap, a.save_report, a.find, a.find_next, a.find_previous):
+        for action in (a.swap, a.save_report, a.export_pdf, a.print_, a.find, a.find_next, a.find_previous):
             action.setEnabled(have)
-        a.reload.setEnabled(have and bool(self.comparison.old.path and self.comparison.new.path))
+        c = self.comparison
+        a.reload.setEnabled(c is not None and bool(c.old.path and c.new.path))
         self._update_navigation()
         self._update_alignment_actions()
 
@@ -745,14 +813,14 @@ class MainWindow(QMainWindow):
     def _update_alignment_actions(self) -> None:
         a = self.acts
         index = self._selected_pair()
-        pair = self.comparison.pairs[index] if index is not None else None
+        pair = self.comparison.pairs[index] if index is not None and self.comparison is not None else None
         a.pair_with.setEnabled(pair is not None)
         a.unpair.setEnabled(pair is not None and pair.old is not None and pair.new is not None)
         a.reset_alignment.setEnabled(self.comparison is not None and bool(self.comparison.overrides))
         a.undo_alignment.setEnabled(self.comparison is not None and bool(self._undo))
         a.redo_alignment.setEnabled(self.comparison is not None and bool(self._redo))
 
-    def _realign(self, overrides: Overrides, anchor: tuple, message: str, *, record: bool = True) -> None:
+    def _realign(self, overrides: Overrides, anchor: Anchor, message: str, *, record: bool = True) -> None:
         assert self.comparison is not None
         if record:  # a new edit: it can be undone, and what was undone before cannot be redone
             self._undo.append(self.comparison.overrides)
@@ -800,6 +868,7 @@ class MainWindow(QMainWindow):
         scored = []
         for j, section in enumerate(other_doc.flat()):
             o, n = (pair.old_index, j) if from_old else (j, pair.new_index)
+            assert o is not None and n is not None  # a pair with a section on the side we pair from
             scored.append((similarity_of(c, o, n), j, section))
         scored.sort(key=lambda item: (-item[0], item[1]))  # most alike first
         labels = []
@@ -880,7 +949,7 @@ class MainWindow(QMainWindow):
         settings.set_value("report/style", style)
         self._remember_directory(path)
         try:
-            html = render_report(c, layout=self.view.layout_name, changed_only=self.acts.changed_only.isChecked(),
+            html = render_report(c, layout="inline" if self.view.layout_name == INLINE else "side-by-side", changed_only=self.acts.changed_only.isChecked(),
                                  style=style)
             # The dialog has already asked about overwriting; an input, a folder or a device is
             # refused all the same (ReportTargetError).
@@ -891,6 +960,50 @@ class MainWindow(QMainWindow):
             return
         self._say(f"Saved report to {path}")
         self.report_saved.emit(path)
+
+    def _print_style(self) -> str:
+        return settings.value("report/style") or self.view.style_name
+
+    def export_pdf(self) -> None:
+        """File > Export PDF…: the comparison as an A4 PDF, laid out as the printed report."""
+        from policydiff.core.report import default_report_name
+        from policydiff.gui.printing import export_pdf
+
+        c = self.comparison
+        if c is None:
+            return
+        suggested = os.path.join(self._directory(), str(Path(default_report_name(c)).with_suffix(".pdf")))
+        path = dialogs.get_pdf_path(self, "Export PDF", suggested)
+        if not path:
+            return
+        self._remember_directory(path)
+        try:
+            export_pdf(path, c, self.view.layout_name, self._print_style())
+        except Exception as exc:  # noqa: BLE001 - OSError, a refused target, or a bug: a dialog, never a crash
+            reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+            dialogs.show_error(self, "Cannot export PDF", f"Cannot save \u201c{Path(path).name}\u201d: {reason}.\n\n{path}")
+            return
+        self._say(f"Exported PDF to {path}")
+        self.pdf_exported.emit(path)
+
+    def print_comparison(self) -> None:
+        """File > Print…: the system's print dialog, then the comparison in the report's layout."""
+        from policydiff.gui.printing import a4_printer, print_comparison
+
+        c = self.comparison
+        if c is None:
+            return
+        printer = a4_printer()
+        if not dialogs.ask_print(self, printer):
+            return
+        print_comparison(printer, c, self.view.layout_name, self._print_style())
+        self._say("Sent the comparison to the printer")
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard Shortcuts: every action's keys, by menu (generated from the actions)."""
+        from policydiff.gui.shortcuts import shortcut_table
+
+        dialogs.show_text(self, "Keyboard Shortcuts", shortcut_table(self))
 
     def show_about(self) -> None:
         import policydiff
@@ -910,7 +1023,7 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 

@@ -8,13 +8,14 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -51,11 +52,15 @@ class PairModel(QAbstractListModel):
         super().__init__(parent)
         self._comparison: Comparison | None = None
         self._views: dict[int, PairView] = {}
+        self._members: dict[int, str] = {}
+        """Pairs after the first of a merge group: the old section's title (the group's new title
+        stands once, on the first member's row, and the others sit under it)."""
 
     def set_comparison(self, comparison: Comparison | None) -> None:
         self.beginResetModel()
         self._comparison = comparison
         self._views = {}
+        self._members = _merge_members(comparison)
         self.endResetModel()
 
     def view(self, row: int) -> PairView:
@@ -79,10 +84,13 @@ class PairModel(QAbstractListModel):
             return pair
         if role == INDEX_ROLE:
             return index.row()
+        member = self._members.get(index.row())
         if role == LEVEL_ROLE:
-            return pair.level
+            return pair.level + (1 if member is not None else 0)
         view = self.view(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
+            if member is not None:
+                return f"\u21b3 {visible_text(member)}"
             return visible_text(view.short_title)  # never reordered by a bidi override in a title
         if role == Qt.ItemDataRole.ToolTipRole:
             return view.tooltip
@@ -101,6 +109,23 @@ class PairModel(QAbstractListModel):
         if role == VIEW_ROLE:
             return view
         return None
+
+
+def _merge_members(comparison: Comparison | None) -> dict[int, str]:
+    """For each pair after the first of a merge group (old sections merged into one new one): the
+    old section's title, shown under the group's row instead of the new title once more."""
+    if comparison is None:
+        return {}
+    seen: set[tuple[int | None, tuple[int, ...]]] = set()
+    members: dict[int, str] = {}
+    for k, pair in enumerate(comparison.pairs):
+        if not pair.old_group or pair.new is None or pair.old is None:
+            continue
+        group = (pair.new_index, pair.old_group)
+        if group in seen:
+            members[k] = pair.old.title or "Preamble"
+        seen.add(group)
+    return members
 
 
 def _primary(view: PairView) -> Any:
@@ -145,11 +170,12 @@ class PairDelegate(QStyledItemDelegate):
         font.setBold(True)
         return font
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         height = QFontMetrics(option.font).height()
         return QSize(200, int(height * 1.75))
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         style = opt.widget.style() if opt.widget else None
@@ -235,7 +261,8 @@ class Outline(QWidget):
         self.proxy.setSourceModel(self.model)
         self.view = QListView(self)
         self.view.setModel(self.proxy)
-        self.view.setItemDelegate(PairDelegate(self.view))
+        self.delegate = PairDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
         self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -246,14 +273,18 @@ class Outline(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.clicked.connect(self._clicked)
         self.view.activated.connect(self._clicked)
+        # The comparison follows the selection as it moves (Up/Down, Home/End, Page Up/Down), as in
+        # every outline pane; select_pair (the view following its own scrolling) is not a move.
+        self.view.selectionModel().currentChanged.connect(self._current_moved)
         layout.addWidget(self.view, 1)
-        self.context_actions: list = []
+        self.context_actions: list[QAction | None] = []
+        """The context menu's entries (None: a separator)."""
         self._following = False
 
     def sizeHint(self) -> QSize:  # noqa: N802 - wide enough for badge, title and counts
         return QSize(400, 600)
 
-    def set_filter_action(self, action) -> None:
+    def set_filter_action(self, action: QAction) -> None:
         self.filter_button.setDefaultAction(action)
 
     def set_comparison(self, comparison: Comparison | None) -> None:
@@ -295,7 +326,11 @@ class Outline(QWidget):
         if index.isValid() and not self._following:
             self.pair_activated.emit(int(index.data(INDEX_ROLE)))
 
-    def _context_menu(self, point) -> None:
+    def _current_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and not self._following:
+            self.pair_activated.emit(int(current.data(INDEX_ROLE)))
+
+    def _context_menu(self, point: QPoint) -> None:
         index = self.view.indexAt(point)
         if index.isValid():
             self.view.setCurrentIndex(index)

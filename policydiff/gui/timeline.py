@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolTip,
     QTreeWidget,
     QTreeWidgetItem,
@@ -67,7 +70,7 @@ class Strip(QWidget):
             return -1
         return max(0, min(n - 1, int((x - 4) * n / max(self.width() - 8, 1))))
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         pal = self.palette()
         painter.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
@@ -132,19 +135,35 @@ def _alpha(colour: QColor, alpha: int) -> QColor:
     return c
 
 
+BAR_WIDTH = 64
+"""Width of a step's size bar, left of its numbers."""
+
+
 class SizeDelegate(QStyledItemDelegate):
-    """The step's size as a small bar (inserted green, deleted red) beside its numbers."""
+    """The step's size as a small bar (inserted green, deleted red) left of its numbers."""
 
     biggest = 1
 
-    def paint(self, painter: QPainter, option, index) -> None:  # noqa: D102
-        super().paint(painter, option, index)
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: D102
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text = opt.text
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setPen(opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        text_rect = opt.rect.adjusted(BAR_WIDTH + 10, 0, -4, 0)
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+        painter.restore()
         size = index.data(SIZE_ROLE)
         if not size:
             return
         a, d = size
         r = option.rect.adjusted(4, 5, -4, -5)
-        bar = min(r.width() // 2, 90)
+        bar = BAR_WIDTH
         total = _scale(a + d, self.biggest) * bar
         if total <= 0:
             return
@@ -186,6 +205,10 @@ class Timeline(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         self.items: list[QTreeWidgetItem] = []
+        self.exact: dict[int, tuple[int, int]] = {}
+        """Steps whose size is the comparison's count (words inserted, deleted)."""
+        self.exact_words: set[int] = set()
+        """Versions whose number of words is the comparison's count."""
         n = len(history.versions)
         for i in reversed(range(n)):  # newest first
             v = history.versions[i]
@@ -200,9 +223,14 @@ class Timeline(QWidget):
         bold.setBold(True)
         widest = max(QFontMetrics(bold).horizontalAdvance(f"{v.label}   OLD") for v in history.versions)
         header.resizeSection(0, widest + 3 * self.list.fontMetrics().horizontalAdvance("M"))  # + the cell's margins
-        header.resizeSection(2, self.list.fontMetrics().horizontalAdvance("Words 000,000 "))
+        metrics = self.list.fontMetrics()
+        header.resizeSection(2, metrics.horizontalAdvance("\u2248 000,000 ") + 2 * metrics.horizontalAdvance("M"))
+        # The change column never truncates a count: a bar, then "≈ +00,000 −00,000".
+        change_width = BAR_WIDTH + 14 + metrics.horizontalAdvance("\u2248 +000,000 \u2212000,000")
+        header.setMinimumSectionSize(min(change_width, 60))
         self.list.itemSelectionChanged.connect(self._selection_changed)
-        self.list.setMinimumWidth(330)
+        self.list.setMinimumWidth(header.sectionSize(0) + change_width + header.sectionSize(2)
+                                  + self.list.verticalScrollBar().sizeHint().width() + 4)
 
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
@@ -227,26 +255,60 @@ class Timeline(QWidget):
         self._quiet = False
 
     def set_sizes(self, sizes: list[tuple[int, int]], exact: bool = False) -> None:
-        """Each version's step size (words inserted, deleted) since the one before."""
-        self.strip.sizes = list(sizes)
-        biggest = max((a + d for a, d in sizes[1:]), default=1) or 1
-        self.delegate.biggest = biggest
+        """Each version's step size (words inserted, deleted) since the one before: the
+        comparison's counts (``exact``), or a quick estimate by whole lines, shown as one ("≈")
+        until the step is compared (:meth:`set_step`)."""
         for i, (a, d) in enumerate(sizes):
-            item = self.items[i]
-            if i == 0:
-                item.setText(1, "first version")
-                continue
-            item.setData(1, SIZE_ROLE, (a, d))
-            item.setText(1, " " * 26 + (f"+{a:,} \u2212{d:,}" if a or d else "no wording changed"))
-            item.setToolTip(1, (f"+{a:,} words in lines added, \u2212{d:,} in lines removed" if a or d else
-                                "Only markup, links or spacing changed")
-                            + ("" if exact else " (counted by whole lines; the comparison counts words)"))
+            if i and (exact or i not in self.exact):
+                self._show_step(i, a, d, exact)
+        self.strip.sizes = [self.exact.get(i, size) for i, size in enumerate(sizes)]
+        self._sizes_changed()
+
+    def set_step(self, i: int, inserted: int, deleted: int) -> None:
+        """Step ``i`` (version i-1 to i) as the comparison counts it: words inserted and deleted."""
+        if i <= 0 or self.exact.get(i) == (inserted, deleted):
+            return
+        self._show_step(i, inserted, deleted, True)
+        if len(self.strip.sizes) > i:
+            self.strip.sizes[i] = (inserted, deleted)
+        self._sizes_changed()
+
+    def forget_exact(self) -> None:
+        """The options changed: the steps' counts are estimates again until compared anew."""
+        self.exact.clear()
+
+    def _show_step(self, i: int, a: int, d: int, exact: bool) -> None:
+        item = self.items[i]
+        self.items[0].setText(1, "first version")
+        item.setData(1, SIZE_ROLE, (a, d))
+        if exact:
+            self.exact[i] = (a, d)
+            item.setText(1, f"+{a:,} \u2212{d:,}" if a or d else "no wording changed")
+            item.setToolTip(1, f"{a:,} words inserted, {d:,} deleted (the comparison's count)" if a or d else
+                            "No word inserted or deleted")
+        else:
+            item.setText(1, f"\u2248 +{a:,} \u2212{d:,}" if a or d else "no wording changed")
+            item.setToolTip(1, (f"About +{a:,} \u2212{d:,} words: a quick estimate from the lines added and "
+                                "removed; the comparison's count replaces it once the step is compared" if a or d else
+                                "Only markup, links or spacing changed"))
+
+    def _sizes_changed(self) -> None:
+        sizes = self.strip.sizes
+        self.delegate.biggest = max((a + d for a, d in sizes[1:]), default=1) or 1
         self.strip.update()
         self.list.viewport().update()
 
-    def set_words(self, words: dict[int, int]) -> None:
+    def set_words(self, words: dict[int, int], exact: bool = False) -> None:
+        """Each version's number of words: the comparison's count (``exact``), else an estimate
+        by lines, shown as one until the version is compared."""
         for i, w in words.items():
-            self.items[i].setText(2, f"{w:,}")
+            if exact:
+                self.exact_words.add(i)
+            elif i in self.exact_words:
+                continue
+            self.items[i].setText(2, f"{w:,}" if exact else f"\u2248 {w:,}")
+            self.items[i].setToolTip(2, f"{w:,} words" if exact else
+                                     f"About {w:,} words (counted by lines; exact once the version is compared)")
 
     def biggest_step(self) -> int | None:
         sizes = self.strip.sizes

@@ -10,14 +10,15 @@ import os
 import threading
 import traceback
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, SignalInstance
 
 from policydiff.core.model import Comparison, Document, Options, Overrides
 from policydiff.gui.diff_view import Recipe, Rendering, build_rendering, presented
 
-Source = Document | str | os.PathLike
+Source = Document | str | os.PathLike[str]
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,16 @@ def run_job(job: Job) -> Comparison:
     return compare(old, new, options=job.options, overrides=overrides)
 
 
-def _document(source: Source | None, load_document) -> Document:
+def _document(source: Source | None, load_document: Callable[[str | os.PathLike[str]], Document]) -> Document:
     """A side of a job: a Document as is, a source that loads itself (a version of a history), or a path."""
     if isinstance(source, Document):
         return source
     loader = getattr(source, "load_document", None)
     if callable(loader):
-        return loader()
+        loaded: Document = loader()
+        return loaded
+    if source is None:
+        raise ValueError("a comparison needs two documents")
     return load_document(source)
 
 
@@ -117,7 +121,7 @@ class _CompareTask(QRunnable):
                     self.relay.keep(self.sequence, _build(result, recipe, self.relay.gui_thread))
             self._emit(self.relay.finished, result)
 
-    def _emit(self, signal, value: object) -> None:
+    def _emit(self, signal: SignalInstance, value: object) -> None:
         try:
             signal.emit(self.sequence, self.job, value)
         except RuntimeError:  # the window went away while we worked: nobody to tell

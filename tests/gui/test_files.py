@@ -105,8 +105,12 @@ def test_reload_key_and_recent_menu(qtbot, window, pair, open_pair):
     with qtbot.waitSignal(window.comparison_shown, timeout=WAIT_MS):
         window.acts.reload.trigger()
     window._fill_recent_menu()
-    entries = [a for a in window.recent_menu.actions() if a.text().startswith("terms-2020.md")]
+    entries = [a for a in window.recent_menu.actions() if "terms-2020.md" in a.text()]
     assert entries
+    # The folder is named (date-named versions of two documents can be told apart), and the tooltip
+    # holds both full paths.
+    assert entries[0].text().startswith(f"{old.parent.parent.name}/{old.parent.name}: terms-2020.md")
+    assert str(old) in entries[0].toolTip() and str(new) in entries[0].toolTip()
     settings.reset()  # recent pairs survive a new settings object (a restart)
     assert settings.recent_pairs()[0] == (str(old), str(new))
 

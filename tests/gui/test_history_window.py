@@ -144,3 +144,40 @@ def test_since_when_notes_are_built_ahead_too(qtbot, history_window, errors):
         w.view.rerender()
     assert w.view.rendering is not ahead and w.view.rendering.document.toPlainText() == text
     assert not errors
+
+
+def test_timeline_counts_are_the_comparisons(qtbot, history_window):
+    """The list's count of a step is the header's and ``--history --json``'s: words inserted and
+    deleted by the comparison (a quick estimate by lines is marked as one until then)."""
+    from policydiff.core.history import history_json
+
+    w = history_window
+    h = w.history
+    counted = history_json(h.history, workers=1)
+    steps, versions = counted["steps"], counted["versions"]
+    # Every step is counted in the background, without stepping to it: the list holds the
+    # comparison's counts of all of them, and each version's words as --json counts them.
+    qtbot.waitUntil(lambda: len(h.timeline.exact) == len(steps) and len(h.timeline.exact_words) == len(versions),
+                    timeout=WAIT_MS)
+    for k, step in enumerate(steps):
+        assert h.timeline.items[k + 1].text(1) == (f"+{step['words_inserted']:,} \u2212{step['words_deleted']:,}"
+                                                   if step["words_inserted"] or step["words_deleted"]
+                                                   else "no wording changed")
+    assert [h.timeline.items[k].text(2) for k in range(len(versions))] == [f"{v['words']:,}" for v in versions]
+    for old in (2, 1, 0):
+        if (h.old, h.new) != (old, old + 1):
+            shown(qtbot, w, lambda: h.show_pair(old, old + 1))
+        words = w.comparison.stats.words
+        step = steps[old]
+        assert (words.words_inserted, words.words_deleted) == (step["words_inserted"], step["words_deleted"])
+        item = h.timeline.items[old + 1]
+        assert item.text(1) == f"+{step['words_inserted']:,} \u2212{step['words_deleted']:,}"
+        assert h.timeline.strip.sizes[old + 1] == (step["words_inserted"], step["words_deleted"])
+        assert item.text(2) == f"{versions[old + 1]['words']:,}"
+    # Not truncated: the change column holds its widest text beside the bar.
+    from policydiff.gui.timeline import BAR_WIDTH
+
+    column = h.timeline.list.header().sectionSize(1)
+    metrics = h.timeline.list.fontMetrics()
+    for item in h.timeline.items:
+        assert BAR_WIDTH + 10 + metrics.horizontalAdvance(item.text(1)) <= column, item.text(1)

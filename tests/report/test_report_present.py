@@ -102,3 +102,40 @@ def test_colour_is_never_the_only_signal(nec):
     # print keeps the marks (struck, underlined, tinted) and lets sections flow
     print_css = css[css.index("@media print"):]
     assert "print-color-adjust: exact" in print_css and "break-before: page" not in print_css
+
+
+def test_no_weak_match_note_on_a_section_whose_words_are_the_same():
+    """A low pairing score says the pairing may be wrong; on a section with the same text under
+    both versions it is not: no "weak match" note. A low score with rewritten text keeps it."""
+    import dataclasses
+
+    from policydiff.core.compare import compare
+    from policydiff.core.structure import parse_document
+
+    body = "We keep your data for as long as the law requires and no longer than that."
+    old = parse_document(f"# P\n\n## Retention\n\n{body}\n\n## Contact\n\nWrite to us at the address below.\n", name="o")
+    new = parse_document(f"# P\n\n## How long we keep data\n\n{body}\n\n## Contact\n\nCall us on weekdays only.\n",
+                         name="n")
+    c = compare(old, new)
+    same = next(k for k, p in enumerate(c.pairs) if p.new is not None and p.new.title == "How long we keep data")
+    rewritten = next(k for k, p in enumerate(c.pairs) if p.new is not None and p.new.title == "Contact")
+    pairs = list(c.pairs)
+    for k in (same, rewritten):
+        pairs[k] = dataclasses.replace(pairs[k], score=0.42)
+    low = dataclasses.replace(c, pairs=tuple(pairs))
+    same_view = present.present_pair(low, same)
+    assert same_view.match_note is None and not any("weak match" in n for n in same_view.notes)
+    rewritten_view = present.present_pair(low, rewritten)
+    assert rewritten_view.match_note is not None and "weak match (42%)" in rewritten_view.notes
+
+
+def test_a_pairs_counts_read_as_words_whatever_the_last_number(nec):
+    texts = [v.change_text for v in present.present(nec, layout="inline")]
+    assert not any(t.endswith(" 1 word") and t.startswith("+") and "\u2212" in t for t in texts)
+    from policydiff.core.structure import parse_document
+    from policydiff.core.compare import compare
+
+    c = compare(parse_document("# P\n\n## A\n\nWe keep data for a while.\n", name="o"),
+                parse_document("# P\n\n## A\n\nWe keep your data for a year or two years.\n", name="n"))
+    view = next(v for v in present.present(c) if v.title == "A")
+    assert view.change_text.endswith(" words") and "\u22121" in view.change_text
