@@ -31,12 +31,22 @@ import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from policydiff.core.compare import compare
 from policydiff.core.load import load_document
+def peak_mb():
+    # VmHWM is this program's own peak; ru_maxrss also keeps the peak of the process it was forked from.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 wall, cpu = time.perf_counter(), time.process_time()
 comparison = compare(load_document({old!r}), load_document({new!r}))
 words = comparison.stats.words
 print(json.dumps({{
     "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mb": peak_mb(),
     "inserted": words.words_inserted, "deleted": words.words_deleted,
     "omitted": len(comparison.old.omitted),
 }}))
