@@ -48,9 +48,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from policydiff.core.model import Document, Overrides, Section
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PAIR_THRESHOLD = 0.25
 """Minimum similarity for a confident pair, wherever the two sections stand."""
@@ -110,6 +113,9 @@ SMALL = 200_000
 """Up to this many old x new section pairs, every pair sharing a word is scored exactly."""
 TOP_K = 6
 """For larger documents, candidates kept per section (by body and by title similarity)."""
+TIE_SPAN = 1e-6
+"""Measures closer than this count as equal when only the best ``TOP_K`` partners are kept (the
+nearest in relative place go first)."""
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _STOPWORDS = frozenset(
@@ -255,11 +261,30 @@ def _policy_text(document: Document) -> list[str]:
     flat = document.flat()
     bodies = [s.body for s in flat]
     starts = [s.line for s in flat]
-    for aside in document.omitted:
+    asides: dict[int, list[str]] = {}
+    for aside in sorted(document.omitted, key=lambda o: o.line):
         k = bisect.bisect_right(starts, aside.line) - 1
-        if k >= 0 and aside.text and aside.text in bodies[k]:
-            bodies[k] = bodies[k].replace(aside.text, "", 1)
+        if k >= 0 and aside.text:
+            asides.setdefault(k, []).append(aside.text)
+    for k, texts in asides.items():
+        bodies[k] = _without(bodies[k], texts)
     return bodies
+
+
+def _without(body: str, texts: Sequence[str]) -> str:
+    """``body`` without one occurrence of each of ``texts``, taken in order, each found after the one
+    before (they are lines of the body in source order): one pass over the body however many lines
+    are set aside, where cutting them one by one copies the body once per line."""
+    kept: list[str] = []
+    at = 0
+    for text in texts:
+        found = body.find(text, at)
+        if found < 0:
+            continue
+        kept.append(body[at:found])
+        at = found + len(text)
+    kept.append(body[at:])
+    return "".join(kept)
 
 
 def _weights(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
@@ -606,6 +631,7 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
         sim._dense = [m.tolist() for m in measures]
     else:
         found: list[np.ndarray] = []
+        place = np.asarray(f.position, dtype=np.float64)
         for left, right in ((body, body), (title, title), (grams, present)):
             for first, second, flip in ((olds, news, False), (news, olds, True)):
                 second_t = right[second].T.tocsc()
@@ -613,10 +639,11 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
                 width = second_t.shape[1]
                 k = min(TOP_K, width)
                 block = max(1, 1_000_000 // max(width, 1))
+                place_first, place_second = place[first], place[second]
                 for start in range(0, rows_first.shape[0], block):
                     product = (rows_first[start : start + block] @ second_t).toarray()
-                    best = np.argpartition(np.negative(product, out=product), k - 1, axis=1)[:, :k]
-                    np.negative(product, out=product)
+                    ranking = _nearest_first(product, place_first[start : start + block], place_second)
+                    best = np.argpartition(ranking, k - 1, axis=1)[:, :k]
                     r = np.repeat(np.arange(product.shape[0]), k)
                     c = best.ravel()
                     keep = product[r, c] > 0
@@ -662,6 +689,19 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     good = score >= GAP_THRESHOLD
     sim.scores.update(zip(zip(old_ids[rows[good]].tolist(), new_ids[cols[good]].tolist()), score[good].tolist()))
     sim._complete = exact
+
+
+def _nearest_first(product: np.ndarray, rows_place: np.ndarray, cols_place: np.ndarray) -> np.ndarray:
+    """Sort keys (smallest first) for keeping each row's best partners: the measure, and among
+    equal measures (copies of one text: a page that repeats its terms, a template used for every
+    product) the partner nearest in relative place. Picked at random among the copies, a section's
+    counterpart is often not among the few kept, and the copies pair crosswise (added and removed
+    wholesale)."""
+    import numpy as np
+
+    distance: np.ndarray = np.abs(rows_place[:, None] - cols_place[None, :])
+    keys: np.ndarray = TIE_SPAN * distance - product
+    return keys
 
 
 # ----------------------------------------------------------------------------------------------

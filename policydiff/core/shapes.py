@@ -43,7 +43,8 @@ _ANY_CUE_RE = re.compile(
 SENTENCE_END = ".!?"
 _NON_WORD_RE = re.compile(r"[\W_]+")
 _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
-_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# A link's text holds no "[": each try stops at the next one, so a run of "[" costs linear time.
+_LINK_RE = re.compile(r"\[([^\[\]]*)\]\([^)]*\)")
 _ESCAPED_RE = re.compile(r"\\(.)")
 _EMPHASIS_RE = re.compile(r"\*\*|__|\*|_")
 TRAILING_FUNCTION_WORDS = frozenset(

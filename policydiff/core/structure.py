@@ -171,7 +171,13 @@ def _parse_document(text: str, *, name: str, path: str | None, sha256: str, enco
     title = title or page_title
     preamble, sections = build_tree(entries, title or "")
     omitted = [OmittedLine(line, raw, reason) for line, raw, reason in set_aside]
-    omitted += [OmittedLine(source(b.line), b.text, b.metadata) for b in blocks if b.metadata]
+    # A line the plain-text reading set aside is also a metadata block here: listed once.
+    aside_lines = {line for line, _, _ in set_aside}
+    omitted += [
+        OmittedLine(source(b.line), b.text, b.metadata)
+        for b in blocks
+        if b.metadata and source(b.line) not in aside_lines
+    ]
     decisions = tuple(
         Decision(source(part.line), part.text, bool(part.rank), part.rule)
         for block in blocks

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QPalette,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -731,6 +732,19 @@ def build_rendering(comparison: Comparison, recipe: Recipe, thread: QThread,
     return builder.rendering
 
 
+def _outer_block_at(document: QTextDocument, position: int) -> QTextBlock:
+    """The first block at or after ``position`` that stands outside every table (an invalid block
+    past the end). Asking the layout where a block inside a table is reads the table's row and
+    column positions, which Qt's own background layout may not have filled in yet (a crash);
+    asking for the block after a table lays the whole table out first, safely."""
+    frame = document.frameAt(position)
+    while frame is not None and frame.parentFrame() is not None and frame.parentFrame().parentFrame() is not None:
+        frame = frame.parentFrame()
+    if frame is None or frame.parentFrame() is None:  # the root frame: outside every table
+        return document.findBlock(position)
+    return document.findBlock(frame.lastPosition() + 1)
+
+
 # --------------------------------------------------------------------------------------------
 # The widget
 
@@ -1000,16 +1014,18 @@ class DiffView(QWidget):
 
     def _layout_slice(self) -> None:
         document = self.browser.document()
+        if self.rendering is None or document is not self.rendering.document:
+            return  # a placeholder shown instead
         layout = document.documentLayout()
         deadline = time.perf_counter() + SLICE_SECONDS
-        block = document.findBlock(self._laid_out)
+        block = _outer_block_at(document, self._laid_out)
         while block.isValid():
             if time.perf_counter() >= deadline:
                 self._layout_timer.start()
                 return
-            layout.blockBoundingRect(block)  # lays the text out up to this block
+            layout.blockBoundingRect(block)  # lays the text out up to this block, tables whole
             self._laid_out = block.position() + block.length()
-            block = block.next()
+            block = _outer_block_at(document, self._laid_out)
 
     def _find_anchor(self, anchor: Anchor) -> int | None:
         assert self.comparison is not None
