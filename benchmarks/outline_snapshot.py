@@ -2,6 +2,7 @@
 
     python benchmarks/outline_snapshot.py save SNAPSHOT.json   # outlines of the code as it is
     python benchmarks/outline_snapshot.py diff SNAPSHOT.json   # what changed since the snapshot
+    python benchmarks/outline_snapshot.py diff SNAPSHOT.json --verdicts-only   # rule names aside
 
 Documents: the corpus (seeds and extracts), the labelled outlines and pairs, and the shared seeds and
 corpora beside the repository when present. A refactor of structure recovery saves a snapshot
@@ -68,6 +69,10 @@ def main() -> int:
     changed = 0
     for name in sorted(set(before) | set(current)):
         old, new = before.get(name), current.get(name)
+        if "--verdicts-only" in sys.argv:  # rule names may change in a refactor; verdicts may not
+            old, new = (None if o is None else {**o, "decisions": [[d["line"], d["text"], d["heading"]]
+                                                                    for d in o.get("decisions", [])]}
+                        for o in (old, new))
         if old == new:
             continue
         changed += 1

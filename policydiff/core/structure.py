@@ -91,14 +91,18 @@ _DEBRIS_RE = re.compile(r"[\s|:\-\u2022\u00b7*=_~#\u00a0]*")
 
 
 def parse_document(
-    text: str, *, name: str = "<text>", path: str | None = None, sha256: str = "", encoding: str = "utf-8"
+    text: str, *, name: str = "<text>", path: str | None = None, sha256: str = "", encoding: str = "utf-8",
+    disabled_rules: frozenset[str] = frozenset(),
 ) -> Document:
-    """Recover the structure of a policy text (markdown, plain text or a saved web page)."""
+    """Recover the structure of a policy text (markdown, plain text or a saved web page), with the
+    outline rules named in ``disabled_rules`` switched off."""
     with collector.paused():  # its tokens and blocks form no cycles
-        return _parse_document(text, name=name, path=path, sha256=sha256, encoding=encoding)
+        return _parse_document(text, name=name, path=path, sha256=sha256, encoding=encoding,
+                               disabled=disabled_rules)
 
-
-def _parse_document(text: str, *, name: str, path: str | None, sha256: str, encoding: str) -> Document:
+def _parse_document(
+    text: str, *, name: str, path: str | None, sha256: str, encoding: str, disabled: frozenset[str]
+) -> Document:
     page_title = None
     line_map: Sequence[int] | None = None
     set_aside: list[tuple[int, str, str]] = []
@@ -127,7 +131,7 @@ def _parse_document(text: str, *, name: str, path: str | None, sha256: str, enco
     blocks = _blocks(tokens, markdown.split("\n"))
     source_url, archived = _provenance(blocks)
     title_block = _find_title(blocks)
-    classify(blocks, title_block, undeclared)
+    failures = classify(blocks, title_block, undeclared, disabled=disabled)
     title = blocks[title_block].text if title_block is not None else None
     entries: list[Entry] = []
     reading: list[str] = []
@@ -150,11 +154,11 @@ def _parse_document(text: str, *, name: str, path: str | None, sha256: str, enco
     omitted = [OmittedLine(line, raw, reason) for line, raw, reason in set_aside]
     omitted += [OmittedLine(source(b.line), b.text, b.metadata) for b in blocks if b.metadata]
     decisions = tuple(
-        Decision(source(part.line), part.text, bool(part.rank), part.rule)
+        Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence)
         for block in blocks
         for part in (block.items or [block])
         if part.rule
-    )
+    ) + tuple(Decision(source(blocks[i].line), blocks[i].text, False, rule, evidence) for i, rule, evidence in failures)
     return Document(
         name=name,
         path=path,

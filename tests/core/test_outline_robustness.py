@@ -221,3 +221,62 @@ def test_every_version_in_the_bundle_opens(tmp_path: Path) -> None:
     with ProcessPoolExecutor(workers) as pool:
         failures = [f for part in pool.map(_parse_blobs, chunks) for f in part]
     assert not failures, failures[:10]
+
+
+# --- the engine: named rules, switched off by name, a failing rule skipped ---------------------
+
+BOLD_SECTIONS = "# Policy\n\n**Your data**\n\nWe keep the data you give us for as long as you hold an account.\n"
+
+
+def test_every_heading_is_named_by_a_rule_of_the_engine() -> None:
+    from policydiff.core.load import load_document
+    from policydiff.core.outline.engine import RULE_NAMES
+
+    for name in ("nec-2002.md", "nec-2024.txt", "panasonic-2018.md", "qnap-2008.md", "fujitsu-2018.txt"):
+        document = load_document(ROOT / "corpus" / name)
+        made = {(d.line, d.text) for d in document.decisions if d.heading}
+        assert all(d.rule in RULE_NAMES for d in document.decisions)
+        for section in document.flat()[1:]:
+            assert (section.line, section.title) in made, (name, section.title)
+
+
+def test_a_rule_switched_off_decides_nothing() -> None:
+    assert titles(parse_document(BOLD_SECTIONS)) == ["Your data"]
+    document = parse_document(BOLD_SECTIONS, disabled_rules=frozenset({"bold_over_text"}))
+    assert [(d.rule, d.heading) for d in document.decisions] == [("plain_over_prose", True)]  # the next rule
+    document = parse_document(BOLD_SECTIONS, disabled_rules=frozenset({"bold_over_text", "plain_over_prose"}))
+    assert titles(document) == []
+    with pytest.raises(ValueError, match="no outline rule named"):
+        parse_document(BOLD_SECTIONS, disabled_rules=frozenset({"no_such_rule"}))
+
+
+def test_a_rule_that_raises_is_skipped_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policydiff.core.outline import engine
+
+    def exploding_rule(state: object, i: int) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setitem(engine.CHAINS, "line", (exploding_rule, *engine.CHAINS["line"]))
+    engine.rulers.cache_clear()
+    try:
+        document = parse_document(BOLD_SECTIONS)
+    finally:
+        engine.rulers.cache_clear()
+    assert titles(document) == ["Your data"]  # the other rules still decide
+    failed = [d for d in document.decisions if d.rule == "exploding_rule"]
+    assert failed and "ValueError: boom" in failed[0].evidence and not failed[0].heading
+
+
+def test_the_command_line_switches_a_rule_off_and_refuses_an_unknown_one(tmp_path: Path) -> None:
+    import json
+    import sys
+
+    policy = tmp_path / "policy.md"
+    policy.write_text(BOLD_SECTIONS, encoding="utf-8")
+    command = [sys.executable, "-m", "policydiff", str(policy), "--outline"]
+    off = subprocess.run(command + ["--disable-rule", "bold_over_text"], capture_output=True, text=True, check=True)
+    assert [d["rule"] for d in json.loads(off.stdout)["decisions"]] == ["plain_over_prose"]
+    explained = subprocess.run(command + ["--explain"], capture_output=True, text=True, check=True).stdout
+    assert "bold_over_text" in explained
+    unknown = subprocess.run(command + ["--disable-rule", "nope"], capture_output=True, text=True)
+    assert unknown.returncode == 2 and "no rule named nope" in unknown.stderr

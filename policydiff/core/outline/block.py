@@ -12,6 +12,7 @@ from policydiff.core.sections import render_inline
 
 MAX_BOLD_WORDS = 16
 
+
 @dataclass
 class Block:
     """One top-level unit of the token stream: a declared heading, one line of a paragraph, a list,
@@ -39,11 +40,14 @@ class Block:
     rank: int = 0
     """Heading rank once decided; 0 for text."""
     rule: str = ""
-    """Why this is a heading, or why a heading-like line is not one."""
+    """The rule that made this a heading, or that says why a heading-like line is not one."""
+    evidence: str = ""
+    """The rule's reason, in a few words."""
     metadata: str = ""
     """Why the block is set aside as metadata (still compared where it stands)."""
     items: Sequence[Block] = ()
     """For a list whose items are sections: one heading block per item, then its text."""
+
 
 def block_end(tokens: Sequence[Token], start: int) -> int:
     """Index after the block that opens at ``start`` (a leaf block ends at once)."""
@@ -55,6 +59,7 @@ def block_end(tokens: Sequence[Token], start: int) -> int:
         if depth == 0:
             return j + 1
     return len(tokens)
+
 
 def emphasised(children: Sequence[Token]) -> bool:
     """Every visible character of the line is inside bold or italic markup."""
@@ -70,8 +75,10 @@ def emphasised(children: Sequence[Token]) -> bool:
             seen = seen or depth > 0
     return seen
 
+
 def inline_children(tokens: Sequence[Token]) -> list[Token]:
     return [child for t in tokens if t.type == "inline" for child in (t.children or [])]
+
 
 def list_items(tokens: Sequence[Token]) -> list[list[Token]]:
     """The top-level items of a list, each as its tokens (the item's own open/close excluded)."""
@@ -85,9 +92,11 @@ def list_items(tokens: Sequence[Token]) -> list[list[Token]]:
         depth += token.nesting
     return items
 
+
 def item_openers(tokens: Sequence[Token]) -> list[Token]:
     """The opening tokens of a list's own items (not of the lists nested in them)."""
     return [t for t in tokens if t.type == "list_item_open" and t.level == tokens[0].level + 1]
+
 
 def title_lead(children: Sequence[Token]) -> tuple[list[Token] | None, str, bool]:
     """An item's first line as (title, text after it, whether the title stands on a line of its
@@ -112,10 +121,12 @@ def title_lead(children: Sequence[Token]) -> tuple[list[Token] | None, str, bool
         return None, "", False
     return list(children), "", True
 
+
 def next_block(blocks: Sequence[Block], i: int) -> Block | None:
     """The next block with a word in it (debris between a heading and its text does not count)."""
     k = next_index(blocks, i)
     return None if k is None else blocks[k]
+
 
 def next_index(blocks: Sequence[Block], i: int) -> int | None:
     for k in range(i + 1, len(blocks)):  # by index: slicing would copy the rest each time
@@ -123,13 +134,16 @@ def next_index(blocks: Sequence[Block], i: int) -> int | None:
             return k
     return None
 
+
 def carries_on(text: str) -> bool:
     """The text starts in lower case: the sentence of the line above goes on (a line cut by a
     page's width), where a heading's text starts a sentence of its own."""
     return text[:1].isalpha() and text[:1].islower()
 
+
 def short_line(text: str) -> bool:
     return len(text) <= 100 and 0 < len(text.split()) <= 12 and text[-1] not in ",;:"
+
 
 def is_code(block: Block) -> bool:
     return block.kind == "other" and bool(block.tokens) and block.tokens[0].type == "code_block"

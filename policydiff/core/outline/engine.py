@@ -1,148 +1,215 @@
-"""Decide which blocks are headings, at which rank, and why."""
+"""The outline engine: named rules, in order, decide which blocks are headings, at which rank, and
+why; in the shape of markdown-it-py's own parser (a ``Ruler`` of named rules per kind of block, a
+state object the rules read and write).
+
+Each block is judged by the chain of its kind: the first rule that gives a verdict decides. A line
+that no rule made a heading is offered to the rescue rules; an unnumbered line made a heading, to
+the veto rules. A rule that raises on a block is skipped for that block (and named in the
+decisions): the document still opens. ``--disable-rule NAME`` switches a rule off.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+from functools import lru_cache
+from typing import Callable
 
-from policydiff.core.outline.block import MAX_BOLD_WORDS, Block, next_block
+from markdown_it.ruler import Ruler
+
+from policydiff.core.outline import rules_heading, rules_line, rules_list
+from policydiff.core.outline.block import Block, next_index
 from policydiff.core.outline.lines import (
-    _roman_below,
-    continues_items,
     later_heading_keys,
-    line_heading,
     numbered_heading_rank,
+    roman_below,
 )
-from policydiff.core.outline.lists import (
-    flattened_outlines,
-    is_contents,
-    item_sections,
-    opens_with_anchors,
-)
-from policydiff.core.plaintext import NAVIGATION_RE
+from policydiff.core.outline.state import OutlineState, Verdict
+from policydiff.core.outline.thresholds import DEFAULT, Thresholds
 from policydiff.core.sections import split_number
-from policydiff.core.shapes import (
-    Numbering,
-    dotted,
-    is_date_stamp,
-    is_heading_text,
-    title_key,
+from policydiff.core.shapes import Numbering, dotted, is_date_stamp, title_key
+
+Rule = Callable[[OutlineState, int], "Verdict | None"]
+
+HEADING_RULES: tuple[Rule, ...] = (
+    rules_heading.date_stamp_heading,
+    rules_heading.empty_heading,
+    rules_heading.declared_heading,
 )
+"""Declared headings, in order."""
+LIST_RULES: tuple[Rule, ...] = (
+    rules_list.contents_list,
+    rules_list.list_item_sections,
+    rules_list.flattened_outline,
+)
+"""Lists, in order."""
+LINE_RULES: tuple[Rule, ...] = (
+    rules_line.navigation_line,
+    rules_line.heading_shape,
+    rules_line.link_only,
+    rules_line.parenthesised_note,
+    rules_line.date_stamp_line,
+    rules_line.contents_entry,
+    rules_line.repeated_label,
+    rules_line.numbered_title,
+    rules_line.last_line,
+    rules_line.bold_over_numbered_sections,
+    rules_line.bold_label_run,
+    rules_line.bold_over_text,
+    rules_line.question_over_list,
+    rules_line.question_over_subsection,
+    rules_line.plain_title_shape,
+    rules_line.sentence_carries_on,
+    rules_line.address_line,
+    rules_line.plain_over_prose,
+)
+"""Paragraph lines, in order."""
+RESCUE_RULES: tuple[Rule, ...] = (rules_line.continued_item_sections,)
+"""Tried on a line that no line rule made a heading (unless it was set aside as navigation)."""
+VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label,)
+"""Tried on a line that a line rule made an unnumbered heading."""
+
+CHAINS = {"heading": HEADING_RULES, "list": LIST_RULES, "line": LINE_RULES, "rescue": RESCUE_RULES,
+          "veto": VETO_RULES}
+RULE_NAMES: tuple[str, ...] = tuple(rule.__name__ for chain in CHAINS.values() for rule in chain)
+"""Every rule's name, as ``--disable-rule`` and the decisions give it."""
 
 
-def classify(blocks: list[Block], title: int | None, undeclared: bool) -> None:
-    """Decide which blocks are headings, at which rank, and why."""
+@lru_cache(maxsize=16)
+def rulers(disabled: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, Rule]]]:
+    """The active rules of each chain, as (name, rule), with ``disabled`` switched off."""
+    unknown = disabled - set(RULE_NAMES)
+    if unknown:
+        raise ValueError(f"no outline rule named {', '.join(sorted(unknown))} (rules: {', '.join(RULE_NAMES)})")
+    active: dict[str, list[tuple[str, Rule]]] = {}
+    for chain, rules in CHAINS.items():
+        ruler: Ruler[Rule] = Ruler()
+        for rule in rules:
+            ruler.push(rule.__name__, rule)
+        ruler.disable(sorted(disabled), ignoreInvalid=True)
+        active[chain] = [(rule.__name__, rule) for rule in ruler.getRules("")]
+    return active
+
+
+def classify(
+    blocks: list[Block], title: int | None, undeclared: bool, *, disabled: frozenset[str] = frozenset(),
+    thresholds: Thresholds = DEFAULT,
+) -> list[tuple[int, str, str]]:
+    """Decide which blocks are headings, at which rank, and why (written into the blocks). Returns
+    the rules that raised, as (block index, rule, what it raised): each was skipped on its block."""
+    state = _start(blocks, title, thresholds)
+    chains = rulers(disabled)
+    for i, block in enumerate(blocks):
+        if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
+            continue
+        if block.kind == "heading":
+            verdict = _judge(state, i, chains["heading"])
+        elif not undeclared or block.kind not in ("list", "line"):
+            continue
+        elif block.kind == "list":
+            verdict = _judge(state, i, chains["list"])
+        else:
+            state.following = _following(blocks, i)
+            state.number, state.rest = split_number(block.text)
+            verdict = _judge(state, i, chains["line"])
+            if verdict is None or (not verdict.heading and verdict.rule != "navigation_line"):
+                verdict = _judge(state, i, chains["rescue"]) or verdict
+            elif verdict.heading and verdict.kind == "line":
+                verdict = _judge(state, i, chains["veto"]) or verdict
+        if verdict is not None:
+            _apply(state, i, verdict)
+    return [(i, verdict.rule, verdict.evidence) for i, verdict in state.decisions]
+
+
+def _start(blocks: list[Block], title: int | None, thresholds: Thresholds) -> OutlineState:
     declared = [
         b for i, b in enumerate(blocks)
         if b.kind == "heading" and i != title and b.text and not is_date_stamp(b.text)
     ]
     top_declared = min((b.level for b in declared), default=2)
-    label_counts = Counter(title_key(b.text) for b in blocks if b.kind == "line" and b.emphasis)
-    later = later_heading_keys(blocks, title)
-    numbering = Numbering()
-    anchor_rank, anchor_depth = top_declared - 1, 0  # the heading pseudo-headings sit under
-    declared_rank = anchor_rank  # the last declared heading's rank (chapters sit under it)
-    numbered_rank = 0  # rank of the last numbered pseudo-heading under the current anchor
-    letter: tuple[str, int] | None = None  # the last lettered title (``c.``) and its rank
-    item_number: int | None = None  # number of the last list item taken for a section title
-    flattened: dict[int, list[Block]] | None = None  # worked out on the first list that needs it
-    empty_labels = Counter(  # the lines below empty declared headings
+    state = OutlineState(blocks, title, thresholds)
+    state.label_counts = Counter(title_key(b.text) for b in blocks if b.kind == "line" and b.emphasis)
+    state.later = later_heading_keys(blocks, title)
+    state.anchor_rank = state.declared_rank = top_declared - 1  # the rank pseudo-headings sit under
+    state.empty_labels = Counter(  # the lines below empty declared headings
         title_key(b.text) for k, b in enumerate(blocks[1:], 1)
         if b.kind == "line" and blocks[k - 1].kind == "heading" and not blocks[k - 1].text
     )
-    label_counts.update({key: count for key, count in empty_labels.items() if count >= 3})
-    for i, block in enumerate(blocks):
-        if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
+    state.label_counts.update(
+        {key: count for key, count in state.empty_labels.items() if count >= thresholds.label_repeats}
+    )
+    return state
+
+
+def _following(blocks: list[Block], i: int) -> Block | None:
+    k = next_index(blocks, i)
+    return None if k is None else blocks[k]
+
+
+def _judge(state: OutlineState, i: int, chain: list[tuple[str, Rule]]) -> Verdict | None:
+    """The first verdict of the chain's rules on block ``i``, with the rule's name."""
+    for name, rule in chain:
+        try:
+            verdict = rule(state, i)
+        except Exception as error:  # noqa: BLE001 - one rule's failure must not stop the document
+            state.decisions.append(
+                (i, Verdict(False, f"rule raised {type(error).__name__}: {error}; skipped", rule=name))
+            )
             continue
-        if block.kind == "heading":
-            if is_date_stamp(block.text):  # declared, so a section; but a leaf nothing nests under
-                block.rule = f"declared heading that is a date stamp (level {block.level}; kept as a leaf)"
-                block.rank = 6
-                continue
-            if not block.text:  # the heading's words are in the line below it (or in an image)
-                following = next_block(blocks, i)
-                if following is None or following.kind != "line" or not is_heading_text(
-                    following.text, allow_period=False, max_words=MAX_BOLD_WORDS
-                ):
-                    continue
-                if empty_labels[title_key(following.text)] >= 3:
-                    # The line below is a label every such heading repeats ("Highlights"): the
-                    # title is the line standing above the empty heading, if any.
-                    above = blocks[i - 1] if i > 0 else None
-                    if above is None or above.kind != "line" or above.metadata or above.rank or not is_heading_text(
-                        above.text, allow_period=False, max_words=MAX_BOLD_WORDS
-                    ):
-                        continue
-                    block = above
-                    what = "title above an empty declared heading over a repeated label"
-                else:
-                    block = following
-                    what = "title of an empty declared heading"
-                block.level = blocks[i].level
-                block.rule = f"{what} (level {block.level})"
-            else:
-                block.rule = (
-                    f"setext heading whose underline a blank line cut off (level {block.level})" if block.detached
-                    else f"declared {'setext' if block.setext else 'ATX'} heading (level {block.level})"
-                )
-            block.rank = block.level
-            number = split_number(block.text)[0]
-            numbering.declare(number)
-            anchor_rank, anchor_depth, numbered_rank, item_number = block.rank, len(dotted(number)), 0, None
-            letter = None
-            declared_rank = block.rank
-            continue
-        if not undeclared:
-            continue
-        if block.kind == "list":
-            if is_contents(block, blocks, i, later):
-                block.metadata = "table of contents"
-                continue
-            items, item_number = item_sections(block, blocks, i, item_number)
-            if not items and block.tokens[0].type == "ordered_list_open":
-                if flattened is None:
-                    flattened = flattened_outlines(blocks)
-                items = flattened.get(i, [])
-            for item in items:
-                if item.rank:  # relative to the list: 1 for its titles, 2 for theirs
-                    item.rank = min((numbered_rank or anchor_rank) + item.rank, 6)
-            block.items = items
-            continue
-        if block.kind != "line":
-            continue
-        if NAVIGATION_RE.match(block.text):
-            block.metadata = "navigation"
-            continue
-        verdict = line_heading(block, blocks, i, numbering, label_counts, later)
-        if verdict is None:
-            if continues_items(block, item_number):  # list-item sections numbered on in a bold line
-                block.rule = "bold numbered title continuing the list-item sections"
-                block.rank = min((numbered_rank or anchor_rank) + 1, 6)
-                item_number = (item_number or 0) + 1
-            continue
-        kind, depth = verdict
-        following = next_block(blocks, i)
-        if kind == "line" and following is not None and following.kind == "list" and opens_with_anchors(following):
-            block.rule, block.metadata = "label of a table of contents, not a section", "table of contents"
-            continue
-        if kind == "parent":  # a chapter: its numbered sections count again from 1 below it
-            block.rank = min(declared_rank + 1, 6)
-            numbering = Numbering()
-            anchor_rank, anchor_depth, numbered_rank, item_number = block.rank, 0, 0, None
-            letter = None
-            continue
-        if kind == "numbered":
-            if depth > 0:
-                block.rank = numbered_heading_rank(depth, anchor_rank, anchor_depth)
-                numbered_rank, letter = block.rank, None
-            else:
-                number = split_number(block.text)[0] or ""
-                if letter is not None and _roman_below(number, letter[0]):  # c. then its i., ii.
-                    block.rank = min(letter[1] + 1, 6)
-                else:
-                    block.rank = min((numbered_rank or anchor_rank) + 1, 6)
-                    # "i." is the letter after "h." (or "v." after "u."), else a roman one.
-                    follows = letter is not None and ord(letter[0]) == ord(number[:1] or " ") - 1
-                    is_letter = len(number) == 1 and number.isalpha() and (number not in "ivxIVX" or follows)
-                    letter = (number, block.rank) if is_letter else None
+        if verdict is not None:
+            return replace(verdict, rule=name)
+    return None
+
+
+def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
+    """Write the verdict into the block, rank a heading, and move the numbering context on."""
+    block = state.blocks[i]
+    if verdict.metadata:
+        block.metadata = verdict.metadata
+    if not verdict.heading:
+        if not verdict.quiet:
+            block.rule, block.evidence = verdict.rule, verdict.evidence
+        return
+    if verdict.kind == "items":
+        for item in verdict.items:
+            if item.rule:  # the list helpers say which shape of item it is
+                item.rule, item.evidence = verdict.rule, item.rule
+            if item.rank:  # relative to the list: 1 for its titles, 2 for theirs
+                item.rank = min((state.numbered_rank or state.anchor_rank) + item.rank, 6)
+        block.items = verdict.items
+        return
+    target = state.blocks[verdict.target] if verdict.target is not None else block
+    target.rule, target.evidence = verdict.rule, verdict.evidence
+    kind = verdict.kind
+    if kind == "leaf":
+        target.rank = 6
+    elif kind == "declared":
+        target.level = block.level
+        target.rank = target.level
+        number = split_number(target.text)[0]
+        state.numbering.declare(number)
+        state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, len(dotted(number)), 0
+        state.item_number, state.letter, state.declared_rank = None, None, target.rank
+    elif kind == "parent":  # a chapter: its numbered sections count again from 1 below it
+        target.rank = min(state.declared_rank + 1, 6)
+        state.numbering = Numbering()
+        state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, 0, 0
+        state.item_number, state.letter = None, None
+    elif kind == "numbered" and verdict.depth > 0:
+        target.rank = numbered_heading_rank(verdict.depth, state.anchor_rank, state.anchor_depth)
+        state.numbered_rank, state.letter = target.rank, None
+    elif kind == "numbered":
+        number = split_number(target.text)[0] or ""
+        letter = state.letter
+        if letter is not None and roman_below(number, letter[0]):  # c. then its i., ii.
+            target.rank = min(letter[1] + 1, 6)
         else:
-            block.rank = min((numbered_rank or anchor_rank) + 1, 6)
+            target.rank = min((state.numbered_rank or state.anchor_rank) + 1, 6)
+            # "i." is the letter after "h." (or "v." after "u."), else a roman one.
+            follows = letter is not None and ord(letter[0]) == ord(number[:1] or " ") - 1
+            is_letter = len(number) == 1 and number.isalpha() and (number not in "ivxIVX" or follows)
+            state.letter = (number, target.rank) if is_letter else None
+    else:  # "line", "continued"
+        target.rank = min((state.numbered_rank or state.anchor_rank) + 1, 6)
+        if kind == "continued":
+            state.item_number = (state.item_number or 0) + 1

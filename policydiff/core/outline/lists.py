@@ -32,6 +32,7 @@ def _anchor_item(item: Sequence[Token]) -> bool:
     hrefs = [str(c.attrGet("href") or "") for c in inline_children(item) if c.type == "link_open"]
     return bool(hrefs) and all(h.startswith("#") for h in hrefs)
 
+
 def _bold_titled(item: Sequence[Token]) -> bool:
     """The item opens with a bold title."""
     if len(item) < 2 or item[0].type != "paragraph_open" or item[1].type != "inline":
@@ -39,10 +40,12 @@ def _bold_titled(item: Sequence[Token]) -> bool:
     children = [c for c in item[1].children or [] if not (c.type == "text" and not c.content)]
     return bool(children) and children[0].type == "strong_open"
 
+
 def opens_with_anchors(block: Block) -> bool:
     """A list whose first items link to places in the page: a table of contents starts there."""
     items = list_items(block.tokens)[:2]
     return len(items) == 2 and all(_anchor_item(item) for item in items)
+
 
 def is_contents(block: Block, blocks: list[Block], i: int, later: dict[str, int]) -> bool:
     """A list of links to anchors in the page, or of entries repeating headings that follow."""
@@ -58,6 +61,7 @@ def is_contents(block: Block, blocks: list[Block], i: int, later: dict[str, int]
     last_anchor = max((k for k, item in enumerate(items) if _anchor_item(item)), default=-1)
     return not any(_bold_titled(item) for item in items[last_anchor + 1 :])
 
+
 def _mostly_headings_below(items: Sequence[Sequence[Token]], i: int, later: dict[str, int]) -> bool:
     """Four items in five repeat a heading that follows the list at ``i`` (the look stops at the
     first item too many that does not: most lists are text, and their first items say so)."""
@@ -70,6 +74,7 @@ def _mostly_headings_below(items: Sequence[Sequence[Token]], i: int, later: dict
                 return False
     return True
 
+
 def item_sections(
     block: Block, blocks: list[Block], i: int, last_number: int | None
 ) -> tuple[list[Block], int | None]:
@@ -78,6 +83,7 @@ def item_sections(
     if out or number != last_number:
         return out, number
     return _numbered_items(block, last_number)
+
 
 def flattened_outlines(blocks: Sequence[Block]) -> dict[int, list[Block]]:
     """Numbered outlines that a page's conversion flattened into lists: the written item numbers
@@ -156,11 +162,13 @@ def flattened_outlines(blocks: Sequence[Block]) -> dict[int, list[Block]]:
             found.update(out)
     return found
 
+
 def _cut_off_between(blocks: Sequence[Block], start: int, end: int) -> int:
     """How many blocks between two lists are indented paragraphs cut off from the first list's
     last item (all of them, or 0 when anything else stands between)."""
     between = blocks[start + 1 : end]
     return len(between) if between and all(is_code(b) for b in between) else 0
+
 
 def _numbered_items(block: Block, last_number: int | None) -> tuple[list[Block], int | None]:
     """Items of a list that open with a bold title and count on a sequence (``7. **PERSONAL
@@ -174,6 +182,7 @@ def _numbered_items(block: Block, last_number: int | None) -> tuple[list[Block],
     if not any(b.rank for b in out) or (not standalone and last_number is None):
         return [], last_number
     return out, number
+
 
 def _list_titles(
     tokens: Sequence[Token], shift: int, rank: int, last_number: int | None
@@ -221,6 +230,7 @@ def _list_titles(
             out.append(Block("other", "\n".join(body), line))
     return out, top, standalone
 
+
 def _item_body(first: list[str], tokens: Sequence[Token], shift: int, rank: int, line: int) -> list[Block]:
     """The text under a list-item title; nested lists of numbered bold titles are its subsections."""
     out: list[Block] = []
@@ -243,6 +253,7 @@ def _item_body(first: list[str], tokens: Sequence[Token], shift: int, rank: int,
     if pending:
         out.append(Block("other", "\n".join(pending), line))
     return out
+
 
 def _whole_list_sections(
     block: Block, blocks: list[Block], i: int, last_number: int | None
