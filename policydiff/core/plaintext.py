@@ -41,7 +41,7 @@ _TRAILING_PIPES_RE = re.compile(r"(?:\s*\|)+\s*$")
 _LIST_ITEM_RE = re.compile(r"^\s*(?:[*+\-\u2022]|\d{1,3}[.)])\s+")
 NAVIGATION_RE = re.compile(
     r"^(?:(?:back|return|go) to (?:the )?top(?: of (?:the |this )?page)?|(?:page )?top of (?:the |this )?page"
-    r"|page top|to top|displaying (?:the )?present location in (?:the|this) site|you are here"
+    r"|page top|to top|you are here"
     r"|skip to (?:main )?content|skip navigation|print(?: this page)?|share this page|breadcrumbs?)\W*$",
     re.IGNORECASE,
 )

@@ -3,8 +3,7 @@ why; in the shape of markdown-it-py's own parser (a ``Ruler`` of named rules per
 state object the rules read and write).
 
 Each block is judged by the chain of its kind: the first rule that gives a verdict decides. A line
-that no rule made a heading is offered to the rescue rules; an unnumbered line made a heading, to
-the veto rules. A rule that raises on a block is skipped for that block (and named in the
+made an unnumbered heading is offered to the veto rules. A rule that raises on a block is skipped for that block (and named in the
 decisions): the document still opens. ``--disable-rule NAME`` switches a rule off.
 """
 
@@ -56,7 +55,6 @@ LINE_RULES: tuple[Rule, ...] = (
     rules_line.bold_over_numbered_sections,
     rules_line.bold_label_run,
     rules_line.bold_over_text,
-    rules_line.question_over_list,
     rules_line.question_over_subsection,
     rules_line.plain_title_shape,
     rules_line.sentence_carries_on,
@@ -64,13 +62,10 @@ LINE_RULES: tuple[Rule, ...] = (
     rules_line.plain_over_prose,
 )
 """Paragraph lines, in order."""
-RESCUE_RULES: tuple[Rule, ...] = (rules_line.continued_item_sections,)
-"""Tried on a line that no line rule made a heading (unless it was set aside as navigation)."""
 VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label,)
 """Tried on a line that a line rule made an unnumbered heading."""
 
-CHAINS = {"heading": HEADING_RULES, "list": LIST_RULES, "line": LINE_RULES, "rescue": RESCUE_RULES,
-          "veto": VETO_RULES}
+CHAINS = {"heading": HEADING_RULES, "list": LIST_RULES, "line": LINE_RULES, "veto": VETO_RULES}
 RULE_NAMES: tuple[str, ...] = tuple(rule.__name__ for chain in CHAINS.values() for rule in chain)
 """Every rule's name, as ``--disable-rule`` and the decisions give it."""
 
@@ -112,9 +107,7 @@ def classify(
             state.following = _following(blocks, i)
             state.number, state.rest = split_number(block.text)
             verdict = _judge(state, i, chains["line"])
-            if verdict is None or (not verdict.heading and verdict.rule != "navigation_line"):
-                verdict = _judge(state, i, chains["rescue"]) or verdict
-            elif verdict.heading and verdict.kind == "line":
+            if verdict is not None and verdict.heading and verdict.kind == "line":
                 verdict = _judge(state, i, chains["veto"]) or verdict
         if verdict is not None:
             _apply(state, i, verdict)
@@ -171,11 +164,17 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
             block.rule, block.evidence = verdict.rule, verdict.evidence
         return
     if verdict.kind == "items":
+        base = state.numbered_rank or state.anchor_rank
+        first = next((split_number(item.text)[0] for item in verdict.items if item.rank == 1), None)
+        if state.numbered_depth == 1 and state.numbering.top and dotted(first) == (state.numbering.top[-1] + 1,):
+            base = state.numbered_rank - 1  # items numbered on from a numbered title line: its siblings
         for item in verdict.items:
             if item.rule:  # the list helpers say which shape of item it is
                 item.rule, item.evidence = verdict.rule, item.rule
+            if item.rank == 1:  # a numbered title item: a numbered line after the list carries it on
+                state.numbering.declare(split_number(item.text)[0])
             if item.rank:  # relative to the list: 1 for its titles, 2 for theirs
-                item.rank = min((state.numbered_rank or state.anchor_rank) + item.rank, 6)
+                item.rank = min(base + item.rank, 6)
         block.items = verdict.items
         return
     target = state.blocks[verdict.target] if verdict.target is not None else block
@@ -189,15 +188,17 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
         number = split_number(target.text)[0]
         state.numbering.declare(number)
         state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, len(dotted(number)), 0
+        state.numbered_depth = 0
         state.item_number, state.letter, state.declared_rank = None, None, target.rank
     elif kind == "parent":  # a chapter: its numbered sections count again from 1 below it
         target.rank = min(state.declared_rank + 1, 6)
         state.numbering = Numbering()
         state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, 0, 0
+        state.numbered_depth = 0
         state.item_number, state.letter = None, None
     elif kind == "numbered" and verdict.depth > 0:
         target.rank = numbered_heading_rank(verdict.depth, state.anchor_rank, state.anchor_depth)
-        state.numbered_rank, state.letter = target.rank, None
+        state.numbered_rank, state.numbered_depth, state.letter = target.rank, verdict.depth, None
     elif kind == "numbered":
         number = split_number(target.text)[0] or ""
         letter = state.letter
@@ -209,7 +210,5 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
             follows = letter is not None and ord(letter[0]) == ord(number[:1] or " ") - 1
             is_letter = len(number) == 1 and number.isalpha() and (number not in "ivxIVX" or follows)
             state.letter = (number, target.rank) if is_letter else None
-    else:  # "line", "continued"
+    else:  # "line"
         target.rank = min((state.numbered_rank or state.anchor_rank) + 1, 6)
-        if kind == "continued":
-            state.item_number = (state.item_number or 0) + 1

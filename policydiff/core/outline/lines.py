@@ -6,7 +6,6 @@ import re
 from typing import Sequence
 
 from policydiff.core.outline.block import (
-    MAX_BOLD_WORDS,
     Block,
     carries_on,
     next_block,
@@ -22,18 +21,6 @@ from policydiff.core.shapes import (
 )
 
 _DIGIT_RE = re.compile(r"\d")
-
-
-def continues_items(block: Block, item_number: int | None) -> bool:
-    """A bold title numbered one on from the last list item taken for a section (``12.`` after the
-    item ``11. Warranty Disclaimers.``): the next section, written outside the list."""
-    number, rest = split_number(block.text)
-    return (
-        block.emphasis
-        and item_number is not None
-        and dotted(number) == (item_number + 1,)
-        and is_heading_text(rest, allow_period=True, max_words=MAX_BOLD_WORDS)
-    )
 
 
 def opens_numbering(block: Block | None) -> bool:

@@ -7,7 +7,6 @@ import re
 
 from policydiff.core.outline.block import carries_on, short_line
 from policydiff.core.outline.lines import (
-    continues_items,
     followed_by_text_or_child,
     next_number,
     opens_numbering,
@@ -149,14 +148,6 @@ def bold_over_text(state: OutlineState, i: int) -> Verdict | None:
     return None
 
 
-def question_over_list(state: OutlineState, i: int) -> Verdict | None:
-    """A short question over a list is a heading (a Q&A page)."""
-    following = state.following
-    if state.blocks[i].text.endswith("?") and following is not None and following.kind == "list":
-        return Verdict(True, "question over a list", kind="line")
-    return None
-
-
 def question_over_subsection(state: OutlineState, i: int) -> Verdict | None:
     """A question over a short plain title that heads prose is a heading over that title and its
     siblings."""
@@ -205,14 +196,6 @@ def plain_over_prose(state: OutlineState, i: int) -> Verdict | None:
     """A short plain line over prose (or over a list, when it is no sentence itself) is a heading."""
     if _over_prose(state, i):
         return Verdict(True, "short plain line over prose", kind="line")
-    return None
-
-
-def continued_item_sections(state: OutlineState, i: int) -> Verdict | None:
-    """(Rescue: tried when no rule made the line a heading.) A bold title numbered one on from the
-    last list item taken for a section is the next section, written outside the list."""
-    if continues_items(state.blocks[i], state.item_number):
-        return Verdict(True, "bold numbered title continuing the list-item sections", kind="continued")
     return None
 
 

@@ -21,8 +21,7 @@ class Verdict:
     kind: str = ""
     """How a heading is ranked: ``declared`` (its level), ``leaf`` (a date stamp), ``numbered``
     (by its numbering), ``parent`` (a chapter over numbered sections), ``line`` (one below the
-    heading it stands under), ``items`` (a list whose items are sections), ``continued`` (the next
-    of the list-item sections)."""
+    heading it stands under), ``items`` (a list whose items are sections)."""
     depth: int = 0
     """For ``numbered``: the depth of its number (1 for ``6``, 2 for ``6.1``; -1 for ``(a)``)."""
     metadata: str = ""
@@ -62,6 +61,8 @@ class OutlineState:
     """Rank of the last declared heading (chapters sit under it)."""
     numbered_rank: int = 0
     """Rank of the last numbered undeclared heading under the current anchor (0: none)."""
+    numbered_depth: int = 0
+    """Depth of the number of that heading (1 for ``6.``)."""
     letter: tuple[str, int] | None = None
     """The last lettered title (``c.``) and its rank: its roman clauses (``i.``) nest under it."""
     item_number: int | None = None
