@@ -59,6 +59,37 @@ def test_outline_shape(name: str, source: str, expected: str) -> None:
     assert outline_text(parse_document(source)) == expected
 
 
+RULE_FIXTURES = sorted((HERE / "fixtures" / "rules").glob("*.txt"))
+RULE_CASES = [(path.stem, *case) for path in RULE_FIXTURES for case in read_fixtures(path)]
+
+
+def test_every_outline_rule_has_a_fixture_file() -> None:
+    from policydiff.core.outline.engine import RULE_NAMES
+
+    assert sorted(path.stem for path in RULE_FIXTURES) == sorted(RULE_NAMES)
+
+
+@pytest.mark.parametrize(("rule", "name", "source", "expected"), RULE_CASES,
+                         ids=[f"{c[0]}: {c[1]}" for c in RULE_CASES])
+def test_rule_fixture(rule: str, name: str, source: str, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each rule's fixture gives its outline, and the first case of a rule's file is one the rule
+    decides."""
+    from policydiff.core.outline import engine
+
+    fired: set[str] = set()
+    apply = engine._apply
+
+    def recording(state: object, i: int, verdict: object) -> None:
+        fired.add(verdict.rule)  # type: ignore[attr-defined]
+        apply(state, i, verdict)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_apply", recording)
+    assert outline_text(parse_document(source, name="fixture.md")) == expected
+    first = next(case for case in RULE_CASES if case[0] == rule)
+    if first[1] == name:
+        assert rule in fired
+
+
 def norm(text: str) -> str:
     return " ".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
 

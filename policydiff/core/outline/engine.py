@@ -55,7 +55,7 @@ LINE_RULES: tuple[Rule, ...] = (
     rules_line.bold_over_numbered_sections,
     rules_line.bold_label_run,
     rules_line.bold_over_text,
-    rules_line.question_over_subsection,
+    rules_line.question_title,
     rules_line.plain_title_shape,
     rules_line.sentence_carries_on,
     rules_line.address_line,

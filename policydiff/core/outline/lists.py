@@ -48,8 +48,11 @@ def opens_with_anchors(block: Block) -> bool:
 
 
 def is_contents(block: Block, blocks: list[Block], i: int, later: dict[str, int]) -> bool:
-    """A list of links to anchors in the page, or of entries repeating headings that follow."""
+    """A list of links to anchors in the page, or of entries repeating headings that follow, whose
+    items hold no paragraphs of their own (an entry is one line, perhaps over entries below it)."""
     items = list_items(block.tokens)
+    if any(_own_paragraphs(item) > 1 for item in items):
+        return False
     if len(items) < 2:  # one entry is a contents only when it holds more entries below it
         links = [c for item in items for c in inline_children(item) if c.type == "link_open"]
         return len(links) >= 2 and _anchor_item(items[0])
@@ -60,6 +63,12 @@ def is_contents(block: Block, blocks: list[Block], i: int, later: dict[str, int]
     # ... and a list whose contents run on into a bold section title is that section's start too.
     last_anchor = max((k for k, item in enumerate(items) if _anchor_item(item)), default=-1)
     return not any(_bold_titled(item) for item in items[last_anchor + 1 :])
+
+
+def _own_paragraphs(item: Sequence[Token]) -> int:
+    """How many paragraphs stand in the item itself (not in the lists nested in it)."""
+    level = item[0].level if item else 0
+    return sum(1 for token in item if token.type == "paragraph_open" and token.level == level)
 
 
 def _mostly_headings_below(items: Sequence[Sequence[Token]], i: int, later: dict[str, int]) -> bool:

@@ -148,11 +148,17 @@ def bold_over_text(state: OutlineState, i: int) -> Verdict | None:
     return None
 
 
-def question_over_subsection(state: OutlineState, i: int) -> Verdict | None:
-    """A question over a short plain title that heads prose is a heading over that title and its
-    siblings."""
-    following = state.following
-    if state.blocks[i].text.endswith("?") and following is not None and over_subsection(state.blocks, i, following):
+def question_title(state: OutlineState, i: int) -> Verdict | None:
+    """A title-shaped question heads what follows it (a Q&A page): a list, a paragraph of prose, or a
+    short plain title over prose (the first of the answers' sub-titles, which it heads)."""
+    following, blocks = state.following, state.blocks
+    if following is None or not blocks[i].text.endswith("?"):
+        return None
+    if following.kind == "list":
+        return Verdict(True, "question over a list", kind="line")
+    if following.kind == "line" and is_prose(following.text) and not carries_on(following.text):
+        return Verdict(True, "question over prose", kind="line")
+    if over_subsection(blocks, i, following):
         return Verdict(True, "question over its first subsection", kind="line")
     return None
 
