@@ -232,7 +232,11 @@ def _blocks(
                 else _LAYOUT_PIPES_RE.sub("", row)
                 for row in own
             ]
-            blocks += _blocks(_MD.parse("\n".join(inner)), inner, line, depth + 1)
+            cells = _blocks(_MD.parse("\n".join(inner)), inner, line, depth + 1)
+            if table:
+                for cell in cells:
+                    cell.in_table = True
+            blocks += cells
             i = block_end(tokens, i)
             continue
         if token.type == "heading_open":

@@ -33,6 +33,8 @@ class Block:
     """The whole line is bold or italic."""
     link_only: bool = False
     """The whole line is one or more links."""
+    in_table: bool = False
+    """The block is the text of a table's cells (a table laid out as a page)."""
     paragraph_start: bool = True
     """The line starts its paragraph (a later hard line of a paragraph continues it)."""
     tokens: Sequence[Token] = ()

@@ -51,6 +51,7 @@ LINE_RULES: tuple[Rule, ...] = (
     rules_line.contents_entry,
     rules_line.repeated_label,
     rules_line.numbered_title,
+    rules_line.table_cell,
     rules_line.last_line,
     rules_line.bold_over_numbered_sections,
     rules_line.bold_label_run,

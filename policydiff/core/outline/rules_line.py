@@ -56,6 +56,13 @@ def heading_shape(state: OutlineState, i: int) -> Verdict | None:
     return Verdict(False, "not shaped like a title", quiet=True)
 
 
+def table_cell(state: OutlineState, i: int) -> Verdict | None:
+    """An unnumbered line of a table's cells is never a section: header cells, first-column labels,
+    group rows and terms of a glossary are not titles. (A numbered title in a page laid out as a
+    table, ``(1) IP Address``, is judged by its numbering before this rule.)"""
+    return Verdict(False, "text of a table cell") if state.blocks[i].in_table else None
+
+
 def link_only(state: OutlineState, i: int) -> Verdict | None:
     """A line that is only links (or images) is navigation or a reference, not a section."""
     return Verdict(False, "link only, not a section") if state.blocks[i].link_only else None
