@@ -209,8 +209,8 @@ def _blocks(
     while i < len(tokens):
         token = tokens[i]
         if token.type in _CONTAINERS and depth < _MAX_CONTAINER_DEPTH:
-            end = block_end(tokens, i)
-            if any(tokens[k].type == "heading_open" for k in range(i + 1, end)):
+            end, holds_heading = _container_end(tokens, i)
+            if holds_heading:
                 # A declared heading is a heading wherever it stands: a list or a quote holding one
                 # is read item by item, its blocks as if they stood at the top.
                 blocks += _container_blocks(tokens, i, end, lines, offset, depth + 1)
@@ -286,6 +286,19 @@ def _blocks(
 _CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open"})
 _MAX_CONTAINER_DEPTH = 16
 """Lists and quotes nested deeper than this are read as text (Python's recursion stays bounded)."""
+
+
+def _container_end(tokens: Sequence[Token], start: int) -> tuple[int, bool]:
+    """Index after the container that opens at ``start``, and whether it holds a declared heading
+    (one pass over its tokens)."""
+    depth, heading = 0, False
+    for j in range(start, len(tokens)):
+        token = tokens[j]
+        depth += token.nesting
+        if depth == 0:
+            return j + 1, heading
+        heading = heading or token.type == "heading_open"
+    return len(tokens), heading
 
 
 def _container_blocks(

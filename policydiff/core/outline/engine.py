@@ -10,7 +10,6 @@ decisions): the document still opens. ``--disable-rule NAME`` switches a rule of
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 
@@ -151,7 +150,8 @@ def _judge(state: OutlineState, i: int, chain: list[tuple[str, Rule]]) -> Verdic
             )
             continue
         if verdict is not None:
-            return replace(verdict, rule=name)
+            verdict.rule = name
+            return verdict
     return None
 
 
