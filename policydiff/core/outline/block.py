@@ -8,9 +8,11 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
+from policydiff.core.outline.thresholds import DEFAULT
 from policydiff.core.sections import render_inline
 
-MAX_BOLD_WORDS = 16
+MAX_BOLD_WORDS = DEFAULT.max_title_words
+"""(The helpers shared with the reader take the default threshold.)"""
 
 
 @dataclass
