@@ -106,6 +106,7 @@ def _parse_document(
     page_title = None
     line_map: Sequence[int] | None = None
     set_aside: list[tuple[int, str, str]] = []
+    plain_decisions: list[tuple[int, str, bool, str, str]] | None = None  # a text with no markup
     parser = _MD
     html_name = name.lower().endswith((".html", ".htm"))
     if (html_name and "<" in text) or (looks_like_html(text) and not (looks_like_markdown(text) and not html_name)):
@@ -114,12 +115,14 @@ def _parse_document(
     elif looks_like_markdown(text):
         markdown, undeclared = text, True
     else:
-        markdown, line_map, set_aside = plain_to_markdown(text)
+        plain_decisions = []
+        markdown, line_map, set_aside = plain_to_markdown(text, disabled=disabled, decisions=plain_decisions)
         undeclared, parser = False, _MD if "\r" in markdown else _PLAIN_MD
     try:
         tokens = parser.parse(markdown)
     except RecursionError:  # nested deeper than the parser can follow: every line as plain text
-        markdown, line_map, set_aside = plain_to_markdown(text)
+        plain_decisions = []
+        markdown, line_map, set_aside = plain_to_markdown(text, disabled=disabled, decisions=plain_decisions)
         tokens, undeclared = _MD.parse(markdown), False
 
     def source(line: int) -> int:
@@ -157,8 +160,11 @@ def _parse_document(
         Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence)
         for block in blocks
         for part in (block.items or [block])
-        if part.rule
+        # (a plain text's headings are written declared: the plain-line rule that found each says why)
+        if part.rule and not (plain_decisions is not None and part.rule == "declared_heading")
     ) + tuple(Decision(source(blocks[i].line), blocks[i].text, False, rule, evidence) for i, rule, evidence in failures)
+    if plain_decisions is not None:
+        decisions = tuple(sorted(decisions + tuple(Decision(*d) for d in plain_decisions), key=lambda d: d.line))
     return Document(
         name=name,
         path=path,

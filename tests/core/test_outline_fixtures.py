@@ -77,13 +77,15 @@ def test_rule_fixture(rule: str, name: str, source: str, expected: str, monkeypa
     from policydiff.core.outline import engine
 
     fired: set[str] = set()
-    apply = engine._apply
+    judge = engine._judge
 
-    def recording(state: object, i: int, verdict: object) -> None:
-        fired.add(verdict.rule)  # type: ignore[attr-defined]
-        apply(state, i, verdict)  # type: ignore[arg-type]
+    def recording(state: object, i: int, chain: list[tuple[str, engine.Rule]]) -> engine.Verdict | None:
+        verdict = judge(state, i, chain)
+        if verdict is not None:
+            fired.add(verdict.rule)
+        return verdict
 
-    monkeypatch.setattr(engine, "_apply", recording)
+    monkeypatch.setattr(engine, "_judge", recording)
     assert outline_text(parse_document(source, name="fixture.md")) == expected
     first = next(case for case in RULE_CASES if case[0] == rule)
     if first[1] == name:

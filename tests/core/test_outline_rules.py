@@ -14,7 +14,7 @@ import pytest
 
 from policydiff.core.load import load_document
 from policydiff.core.outline import engine
-from policydiff.core.outline.state import OutlineState, Verdict
+from policydiff.core.outline.state import Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
@@ -64,13 +64,15 @@ def documents(tmp_path: Path) -> list[tuple[str, Path]]:
 def test_every_rule_fires_in_two_sources_or_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fired: dict[str, set[str]] = defaultdict(set)
     current = [""]
-    apply = engine._apply
+    judge = engine._judge
 
-    def counting(state: OutlineState, i: int, verdict: Verdict) -> None:
-        fired[verdict.rule].add(current[0])
-        apply(state, i, verdict)
+    def counting(state: object, i: int, chain: list[tuple[str, engine.Rule]]) -> Verdict | None:
+        verdict = judge(state, i, chain)
+        if verdict is not None:
+            fired[verdict.rule].add(current[0])
+        return verdict
 
-    monkeypatch.setattr(engine, "_apply", counting)
+    monkeypatch.setattr(engine, "_judge", counting)
     docs = documents(tmp_path)
     assert len({source for source, _ in docs}) >= 8, "too few sources to judge the rules by"
     for source, path in docs:

@@ -11,23 +11,27 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from markdown_it.ruler import Ruler
 
-from policydiff.core.outline import rules_heading, rules_line, rules_list
+from policydiff.core.outline import rules_heading, rules_line, rules_list, rules_plain
 from policydiff.core.outline.block import Block, next_index
 from policydiff.core.outline.lines import (
     later_heading_keys,
     numbered_heading_rank,
     roman_below,
 )
-from policydiff.core.outline.state import OutlineState, Verdict
+from policydiff.core.outline.state import OutlineState, Verdict  # noqa: F401 (Verdict: the rules' type)
 from policydiff.core.outline.thresholds import DEFAULT, Thresholds
 from policydiff.core.sections import split_number
 from policydiff.core.shapes import Numbering, dotted, is_date_stamp, title_key
 
-Rule = Callable[[OutlineState, int], "Verdict | None"]
+if TYPE_CHECKING:
+    from policydiff.core.plaintext import _Line
+
+Rule = Callable[[Any, int], "Verdict | None"]
+"""A rule: (the state, index of the block judged) -> its verdict, or None."""
 
 HEADING_RULES: tuple[Rule, ...] = (
     rules_heading.date_stamp_heading,
@@ -65,7 +69,17 @@ LINE_RULES: tuple[Rule, ...] = (
 VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label,)
 """Tried on a line that a line rule made an unnumbered heading."""
 
-CHAINS = {"heading": HEADING_RULES, "list": LIST_RULES, "line": LINE_RULES, "veto": VETO_RULES}
+PLAIN_RULES: tuple[Rule, ...] = (
+    rules_plain.plain_heading_shape,
+    rules_plain.plain_numbered_title,
+    rules_plain.plain_figures_or_colon,
+    rules_plain.plain_contents_entry,
+    rules_plain.plain_title_over_prose,
+)
+"""Standalone lines of a text with no markup, in order."""
+
+CHAINS = {"heading": HEADING_RULES, "list": LIST_RULES, "line": LINE_RULES, "veto": VETO_RULES,
+          "plain": PLAIN_RULES}
 RULE_NAMES: tuple[str, ...] = tuple(rule.__name__ for chain in CHAINS.values() for rule in chain)
 """Every rule's name, as ``--disable-rule`` and the decisions give it."""
 
@@ -139,7 +153,40 @@ def _following(blocks: list[Block], i: int) -> Block | None:
     return None if k is None else blocks[k]
 
 
-def _judge(state: OutlineState, i: int, chain: list[tuple[str, Rule]]) -> Verdict | None:
+def judge_plain_lines(lines: list[_Line], disabled: frozenset[str] = frozenset()) -> None:
+    """Decide which standalone lines of a plain text are headings and give them a markdown rank
+    (sections start at ``##``: ``#`` is the title); the verdicts are written into the lines."""
+    from policydiff.core.plaintext import _ends_paragraph, _is_short_line
+
+    state = rules_plain.PlainState(lines)
+    state.later_titles = {  # only short lines can be the target of a contents entry
+        title_key(line.text): i for i, line in enumerate(lines) if line.kind == "content" and _is_short_line(line)
+    }
+    chain = rulers(disabled)["plain"]
+    for index, line in enumerate(lines):
+        if line.kind != "content" or not line.standalone or line.bullet or not _ends_paragraph(lines, index):
+            continue
+        rules_plain.split(state, index)
+        verdict = _judge(state, index, chain)
+        if verdict is None or verdict.quiet:
+            continue
+        line.rule, line.evidence = verdict.rule, verdict.evidence
+        if not verdict.heading:
+            continue
+        line.kind = "heading"
+        if verdict.kind == "numbered" and verdict.depth > 0:
+            line.rank = min(1 + verdict.depth, 6)
+            state.last_numbered_rank = line.rank
+        elif verdict.kind == "numbered":
+            line.rank = min(state.last_numbered_rank + 1, 6)
+        else:
+            line.rank = 2
+    for index, verdict in state.decisions:
+        if not lines[index].rule:  # (a rule that raised, unless a later rule decided)
+            lines[index].rule, lines[index].evidence = verdict.rule, verdict.evidence
+
+
+def _judge(state: Any, i: int, chain: list[tuple[str, Rule]]) -> Verdict | None:
     """The first verdict of the chain's rules on block ``i``, with the rule's name."""
     for name, rule in chain:
         try:

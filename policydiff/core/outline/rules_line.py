@@ -15,8 +15,8 @@ from policydiff.core.outline.lines import (
 )
 from policydiff.core.outline.lists import opens_with_anchors
 from policydiff.core.outline.state import OutlineState, Verdict
-from policydiff.core.plaintext import NAVIGATION_RE
 from policydiff.core.shapes import (
+    NAVIGATION_RE,
     dotted,
     is_date_stamp,
     is_heading_text,
