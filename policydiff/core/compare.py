@@ -11,13 +11,7 @@ import itertools
 import re
 
 from policydiff.core import collector
-from policydiff.core.align import (
-    Alignment,
-    Similarity,
-    align,
-    moved_pairs,
-    similarity_matrix,
-)
+from policydiff.core.align import Alignment, Similarity, align, moved_pairs, similarity_matrix
 from policydiff.core.groups import components, group_diffs
 from policydiff.core.model import (
     Comparison,

@@ -171,9 +171,7 @@ def load_document(
 ) -> Document:
     """Read a policy file into a :class:`~policydiff.core.model.Document` (``disabled_rules``: outline
     rules switched off)."""
-    from policydiff.core.structure import (
-        parse_document,  # local: structure imports this module
-    )
+    from policydiff.core.structure import parse_document  # local: structure imports this module
 
     loaded = load_text(path, max_bytes=max_bytes)
     return parse_document(

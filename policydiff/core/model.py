@@ -59,9 +59,7 @@ class Section:
     @property
     def bare_title(self) -> str:
         """The title with its numbering removed (``Site covered by this statement``)."""
-        from policydiff.core.sections import (
-            strip_number,  # local: avoids an import cycle
-        )
+        from policydiff.core.sections import strip_number  # local: avoids an import cycle
 
         return strip_number(self.title)
 

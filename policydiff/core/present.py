@@ -16,24 +16,9 @@ from dataclasses import dataclass
 from typing import Iterable, Literal, Sequence
 
 from policydiff.core import invisible
-from policydiff.core.model import (
-    Comparison,
-    Document,
-    Kind,
-    Op,
-    Options,
-    Section,
-    SectionPair,
-    Status,
-)
-
 # Defined apart so that the command line can build its flags without importing this module.
-from policydiff.core.option_specs import (
-    OPTIONS,
-    STYLES,
-    OptionSpec,
-    Style,
-)
+from policydiff.core.option_specs import OPTIONS, STYLES, OptionSpec, Style, options_from
+from policydiff.core.model import Comparison, Document, Kind, Op, Options, Section, SectionPair, Status
 
 __all__ = [
     "OPTIONS", "OptionSpec", "STYLES", "Style", "Palette", "palette", "BADGE_KEYS", "STATUS_LABELS", "MINOR_BADGES",

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policydiff.core.model import (
-    Comparison,
-    Document,
-    Kind,
-    MovedPassage,
-    Op,
-    Section,
-    SectionPair,
-)
+from policydiff.core.model import Comparison, Document, Kind, MovedPassage, Op, Section, SectionPair
 
 
 def section_ref(section: Section) -> dict[str, Any]:

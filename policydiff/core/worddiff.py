@@ -30,8 +30,8 @@ from typing import Final, Iterator
 
 from diff_match_patch import diff_match_patch  # type: ignore[import-untyped]
 
-from policydiff.core.invisible import SOFT_HYPHEN, is_invisible
 from policydiff.core.model import DiffStats, Op, OpKind, Options, WordDiff
+from policydiff.core.invisible import SOFT_HYPHEN, is_invisible
 
 _fast: ModuleType | None
 try:
