@@ -118,6 +118,8 @@ def numbered_title(state: OutlineState, i: int) -> Verdict | None:
     following = state.following
     sibling = sibling_of_previous(number, blocks, i)
     if not (followed_by_text_or_child(block, following, number) or (sibling and following is not None)):
+        if block.text.endswith("?") and dotted(number) == ():
+            return None  # a lettered question ("Q. How do you ...?" over "A. We ..."): judged as a question
         return Verdict(False, "numbered line with no text of its own (a list or contents)")
     return Verdict(True, "numbered title line" + (" (bold)" if block.emphasis else ""), kind="numbered", depth=depth)
 
