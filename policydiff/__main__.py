@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--explain", action="store_true",
                         help="with --outline: say, line by line, which rule made each heading and why "
                         "each heading-like line is not one, and which lines were set aside")
+    parser.add_argument("--disable-rule", action="append", default=[], metavar="NAME",
+                        help="with --outline or --json: switch this outline rule off (repeatable; "
+                        "--outline --explain names the rules)")
     mode.add_argument("--json", action="store_true", help="print the comparison of OLD and NEW as JSON")
     mode.add_argument("--report", metavar="HTML", help="write the comparison as a self-contained HTML report")
     parser.add_argument("--layout", choices=("side-by-side", "inline"), default="side-by-side",
@@ -155,11 +158,17 @@ def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     from policydiff.core.load import LoadError, load_document
     from policydiff.core.serialize import comparison_json, document_outline
 
+    from policydiff.core.outline.engine import RULE_NAMES
+
+    disabled = frozenset(args.disable_rule)
+    if disabled - set(RULE_NAMES):
+        parser.error(f"--disable-rule: no rule named {', '.join(sorted(disabled - set(RULE_NAMES)))}; "
+                     f"the rules: {', '.join(RULE_NAMES)}")
     try:
         if args.outline:
             if not args.files:
                 parser.error("--outline needs at least one FILE")
-            documents = [load_document(path) for path in args.files]
+            documents = [load_document(path, disabled_rules=disabled) for path in args.files]
             if args.explain:
                 from policydiff.core.serialize import explain_lines
 
@@ -177,7 +186,7 @@ def _run_headless(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
                 check_report_target(args.report, args.files)
             except ReportTargetError as error:
                 return _fail(str(error))
-        old, new = (load_document(path) for path in args.files)
+        old, new = (load_document(path, disabled_rules=disabled) for path in args.files)
     except LoadError as error:
         return _fail(str(error))
 

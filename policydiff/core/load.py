@@ -166,13 +166,17 @@ def load_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Lo
     return decode(read_bytes(path, max_bytes=max_bytes), path)
 
 
-def load_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Document:
-    """Read a policy file into a :class:`~policydiff.core.model.Document`."""
+def load_document(
+    path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES, disabled_rules: frozenset[str] = frozenset()
+) -> Document:
+    """Read a policy file into a :class:`~policydiff.core.model.Document` (``disabled_rules``: outline
+    rules switched off)."""
     from policydiff.core.structure import parse_document  # local: structure imports this module
 
     loaded = load_text(path, max_bytes=max_bytes)
     return parse_document(
-        loaded.text, name=Path(path).name, path=str(path), sha256=loaded.sha256, encoding=loaded.encoding
+        loaded.text, name=Path(path).name, path=str(path), sha256=loaded.sha256, encoding=loaded.encoding,
+        disabled_rules=disabled_rules,
     )
 
 

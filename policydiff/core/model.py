@@ -94,6 +94,8 @@ class Decision:
     """Whether it became a section heading."""
     rule: str
     """The rule that made it a heading, or the reason it is not one."""
+    evidence: str = ""
+    """What the rule saw, in a few words."""
 
 
 @dataclass(frozen=True, slots=True)

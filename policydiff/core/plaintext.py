@@ -22,16 +22,15 @@ from functools import cached_property
 from typing import Sequence
 
 from policydiff.core.sections import split_number
-from policydiff.core.shapes import (
+from policydiff.core.shapes import (  # NAVIGATION_RE: kept importable from here
+    NAVIGATION_RE,
     SENTENCE_END,
     TRAILING_FUNCTION_WORDS,
-    Numbering,
     dotted,
     is_date_stamp,
     is_heading_text,
     is_prose,
     plain,
-    title_key,
 )
 
 _DEBRIS_RE = re.compile(r"^[\s|:\-\u2022\u00b7*=_~#]*$")  # only table rules, pipes, bullets
@@ -39,12 +38,6 @@ _BULLET_GLYPH_RE = re.compile(r"^\s*[\u2022\u00b7\u25aa\u25cf\-\*]\s*$")
 _LEADING_PIPES_RE = re.compile(r"^\s*(?:\|\s*)+")
 _TRAILING_PIPES_RE = re.compile(r"(?:\s*\|)+\s*$")
 _LIST_ITEM_RE = re.compile(r"^\s*(?:[*+\-\u2022]|\d{1,3}[.)])\s+")
-NAVIGATION_RE = re.compile(
-    r"^(?:(?:back|return|go) to (?:the )?top(?: of (?:the |this )?page)?|(?:page )?top of (?:the |this )?page"
-    r"|page top|to top|displaying (?:the )?present location in (?:the|this) site|you are here"
-    r"|skip to (?:main )?content|skip navigation|print(?: this page)?|share this page|breadcrumbs?)\W*$",
-    re.IGNORECASE,
-)
 _BREADCRUMB_RE = re.compile(r"^[^>]{1,60}(?:\s+(?:>|\u203a|\u00bb)\s+[^>]{1,60})+$")
 # Only what markdown would read as markup: inline syntax anywhere, block syntax at a line's start
 # (escaping every punctuation mark would cost markdown-it a token for each).
@@ -67,6 +60,9 @@ class _Line:
     """The line is a list item whose bullet glyph stood on the line before."""
     standalone: bool = True
     """The line starts a paragraph of its own, not the continuation of a wrapped sentence."""
+    rule: str = ""
+    """The outline rule that made the line a heading, or that says why a heading-like line is not."""
+    evidence: str = ""
 
     @cached_property
     def plain(self) -> str:
@@ -75,15 +71,22 @@ class _Line:
         return plain(self.text)
 
 
-def plain_to_markdown(text: str) -> tuple[str, list[int], list[tuple[int, str, str]]]:
+def plain_to_markdown(
+    text: str, *, disabled: frozenset[str] = frozenset(), decisions: list[tuple[int, str, bool, str, str]] | None = None
+) -> tuple[str, list[int], list[tuple[int, str, str]]]:
     """Markdown for a plain text, the 1-based source line of each markdown line, and the lines set
-    aside as ``(line, text, reason)``. The title comes out as the only ``#`` heading."""
+    aside as ``(line, text, reason)``. The title comes out as the only ``#`` heading. Headings are
+    decided by the outline engine's plain-line rules (``disabled`` ones switched off); each decision
+    is appended to ``decisions`` as ``(line, text, heading, rule, evidence)``."""
     raw = text.split("\n")
     lines = [_Line(line) for line in raw]
     _mark_debris(lines)
     _mark_standalone(lines)
     _take_title(lines)
-    _mark_headings(lines)
+    _mark_headings(lines, disabled)
+    if decisions is not None:
+        decisions += [(i + 1, line.plain, line.kind == "heading", line.rule, line.evidence)
+                      for i, line in enumerate(lines) if line.rule]
     markdown, source = _emit(lines)
     set_aside = [(i + 1, raw[i], line.reason) for i, line in enumerate(lines) if line.reason]
     return markdown, source, set_aside
@@ -205,34 +208,14 @@ def _followed_by_prose(lines: Sequence[_Line], index: int) -> bool:
     return is_prose(text)
 
 
-def _mark_headings(lines: list[_Line]) -> None:
-    """Find every heading and give it a markdown rank (sections start at ``##``: ``#`` is the title)."""
-    later_titles = {  # only short lines can be the target of a contents entry
-        title_key(line.text): i for i, line in enumerate(lines) if line.kind == "content" and _is_short_line(line)
-    }
-    numbering = Numbering()
-    last_numbered_rank = 1
-    for index, line in enumerate(lines):
-        if line.kind != "content" or not line.standalone or line.bullet or not _ends_paragraph(lines, index):
-            continue
-        text = line.plain
-        number, rest = split_number(text)
-        if number is not None:
-            depth = numbering.depth(number, rest)
-            if depth and _followed_by_prose_or_child(lines, index):
-                line.kind = "heading"
-                line.rank = min(1 + depth, 6) if depth > 0 else min(last_numbered_rank + 1, 6)
-                if depth > 0:
-                    last_numbered_rank = line.rank
-            continue
-        if (
-            is_heading_text(text, allow_period=False)
-            and not re.search(r"\d", text)
-            and ":" not in text
-            and later_titles.get(title_key(text), -1) <= index  # else a contents entry: its title stands below
-            and _followed_by_prose(lines, index)
-        ):
-            line.kind, line.rank = "heading", 2
+def _mark_headings(lines: list[_Line], disabled: frozenset[str] = frozenset()) -> None:
+    """Find every heading and give it a markdown rank (sections start at ``##``: ``#`` is the title):
+    each standalone line that ends its paragraph is judged by the outline engine's plain-line rules."""
+    from policydiff.core.outline.engine import (
+        judge_plain_lines,  # (the engine's rules use this module)
+    )
+
+    judge_plain_lines(lines, disabled)
 
 
 def _ends_paragraph(lines: Sequence[_Line], index: int) -> bool:

@@ -28,19 +28,21 @@ def document_outline(document: Document) -> dict[str, Any]:
         "omitted": [{"line": o.line, "text": o.text, "reason": o.reason} for o in document.omitted],
         # Why each heading is one, and why each heading-like line is not.
         "decisions": [
-            {"line": d.line, "text": d.text, "heading": d.heading, "rule": d.rule} for d in document.decisions
+            {"line": d.line, "text": d.text, "heading": d.heading, "rule": d.rule, "evidence": d.evidence}
+            for d in document.decisions
         ],
     }
 
 
 def explain_lines(document: Document) -> list[str]:
     """The structure decisions as text, in source order: ``12  heading  numbered title line  1. Scope``."""
-    rows = [(d.line, "heading" if d.heading else "text", d.rule, d.text) for d in document.decisions]
+    rows = [(d.line, "heading" if d.heading else "text", f"{d.rule}: {d.evidence}" if d.evidence else d.rule, d.text)
+            for d in document.decisions]
     rows += [(o.line, "set aside", o.reason, o.text) for o in document.omitted]
     lines = [f"{document.path or document.name}: title {document.title!r}"]
     for line, verdict, rule, text in sorted(rows, key=lambda r: r[0]):
         shown = text if len(text) <= 70 else text[:69] + "\u2026"
-        lines.append(f"{line:>6}  {verdict:<9}  {rule:<48}  {shown}")
+        lines.append(f"{line:>6}  {verdict:<9}  {rule:<72}  {shown}")
     return lines
 
 

@@ -47,6 +47,13 @@ _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
 _LINK_RE = re.compile(r"\[([^\[\]]*)\]\([^)]*\)")
 _ESCAPED_RE = re.compile(r"\\(.)")
 _EMPHASIS_RE = re.compile(r"\*\*|__|\*|_")
+NAVIGATION_RE = re.compile(
+    r"^(?:(?:back|return|go) to (?:the )?top(?: of (?:the |this )?page)?|(?:page )?top of (?:the |this )?page"
+    r"|page top|to top|you are here"
+    r"|skip to (?:main )?content|skip navigation|print(?: this page)?|share this page|breadcrumbs?)\W*$",
+    re.IGNORECASE,
+)
+"""A page's navigation line (``Back to top``, ``Skip to content``): set aside, never a section."""
 TRAILING_FUNCTION_WORDS = frozenset(
     "a an the of to and or nor for with when by in on at as that which if your our their its is are from "
     "such than whether where".split()

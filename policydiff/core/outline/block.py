@@ -1,0 +1,153 @@
+"""The unit the outline rules judge: one top-level block of the token stream, and the token helpers
+the rules share (list items, inline runs, the next worded block)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from markdown_it.token import Token
+
+from policydiff.core.outline.thresholds import DEFAULT
+from policydiff.core.sections import render_inline
+
+MAX_BOLD_WORDS = DEFAULT.max_title_words
+"""(The helpers shared with the reader take the default threshold.)"""
+
+
+@dataclass
+class Block:
+    """One top-level unit of the token stream: a declared heading, one line of a paragraph, a list,
+    or another block (table, quote, code, HTML), with what the rules decide about it."""
+
+    kind: str
+    """``heading`` (declared), ``line`` (a hard line of a top-level paragraph), ``list``, ``other``."""
+    text: str
+    """Plain text: the line or heading; for lists and other blocks, their rendered lines."""
+    line: int
+    """0-based markdown line."""
+    level: int = 0
+    """Declared heading level."""
+    setext: bool = False
+    detached: bool = False
+    """A setext heading whose underline a blank line cut off (read as a rule by the parser)."""
+    emphasis: bool = False
+    """The whole line is bold or italic."""
+    link_only: bool = False
+    """The whole line is one or more links."""
+    in_table: bool = False
+    """The block is the text of a table's cells (a table laid out as a page)."""
+    paragraph_start: bool = True
+    """The line starts its paragraph (a later hard line of a paragraph continues it)."""
+    tokens: Sequence[Token] = ()
+    """The block's tokens (lists and other blocks)."""
+    rank: int = 0
+    """Heading rank once decided; 0 for text."""
+    rule: str = ""
+    """The rule that made this a heading, or that says why a heading-like line is not one."""
+    evidence: str = ""
+    """The rule's reason, in a few words."""
+    metadata: str = ""
+    """Why the block is set aside as metadata (still compared where it stands)."""
+    items: Sequence[Block] = ()
+    """For a list whose items are sections: one heading block per item, then its text."""
+
+
+def block_end(tokens: Sequence[Token], start: int) -> int:
+    """Index after the block that opens at ``start`` (a leaf block ends at once)."""
+    if tokens[start].nesting == 0:
+        return start + 1
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j + 1
+    return len(tokens)
+
+
+def emphasised(children: Sequence[Token]) -> bool:
+    """Every visible character of the line is inside bold or italic markup."""
+    depth, seen = 0, False
+    for child in children:
+        if child.type in ("strong_open", "em_open"):
+            depth += 1
+        elif child.type in ("strong_close", "em_close"):
+            depth -= 1
+        elif child.type in ("text", "code_inline") and child.content.strip():
+            if depth <= 0 and child.content.strip(" :.\u00a0"):
+                return False
+            seen = seen or depth > 0
+    return seen
+
+
+def inline_children(tokens: Sequence[Token]) -> list[Token]:
+    return [child for t in tokens if t.type == "inline" for child in (t.children or [])]
+
+
+def list_items(tokens: Sequence[Token]) -> list[list[Token]]:
+    """The top-level items of a list, each as its tokens (the item's own open/close excluded)."""
+    items: list[list[Token]] = []
+    depth = 0
+    for token in tokens:
+        if token.type == "list_item_open" and depth == 1:
+            items.append([])
+        elif items and depth >= 2 and not (token.type == "list_item_close" and depth == 2):
+            items[-1].append(token)
+        depth += token.nesting
+    return items
+
+
+def item_openers(tokens: Sequence[Token]) -> list[Token]:
+    """The opening tokens of a list's own items (not of the lists nested in them)."""
+    return [t for t in tokens if t.type == "list_item_open" and t.level == tokens[0].level + 1]
+
+
+def title_lead(children: Sequence[Token]) -> tuple[list[Token] | None, str, bool]:
+    """An item's first line as (title, text after it, whether the title stands on a line of its
+    own): the whole line when it has no break, or a bold run that opens it followed by its text,
+    run in (``**5. Appeals.** You can ...``) or on the next line (``**Marketing**`` then a break)."""
+    children = [c for c in children if not (c.type == "text" and not c.content)]
+    if children and children[0].type == "strong_open":
+        close = next((k for k, c in enumerate(children) if c.type == "strong_close"), len(children))
+        title = children[: close + 1]
+        if close + 1 < len(children) and not any(c.type in ("softbreak", "hardbreak") for c in title):
+            lead = render_inline(children[close + 1 :]).strip()
+            if len(lead.split()) > 3:  # real text follows, not a stray period
+                then = next((c for c in children[close + 1 :] if c.type != "text" or c.content.strip()), None)
+                return list(title), lead, then is not None and then.type in ("softbreak", "hardbreak")
+    breaks = [k for k, c in enumerate(children) if c.type in ("softbreak", "hardbreak")]
+    if breaks:
+        # A plain first line ended by a hard break (``Who can use Facebook`` then ``<br>``) over
+        # its text; a soft break is a wrapped line, not a title of its own.
+        first, text = children[: breaks[0]], render_inline(children[breaks[0] + 1 :]).strip()
+        if first and children[breaks[0]].type == "hardbreak" and len(text.split()) > 3:
+            return list(first), text, True
+        return None, "", False
+    return list(children), "", True
+
+
+def next_block(blocks: Sequence[Block], i: int) -> Block | None:
+    """The next block with a word in it (debris between a heading and its text does not count)."""
+    k = next_index(blocks, i)
+    return None if k is None else blocks[k]
+
+
+def next_index(blocks: Sequence[Block], i: int) -> int | None:
+    for k in range(i + 1, len(blocks)):  # by index: slicing would copy the rest each time
+        if any(c.isalnum() for c in blocks[k].text):
+            return k
+    return None
+
+
+def carries_on(text: str) -> bool:
+    """The text starts in lower case: the sentence of the line above goes on (a line cut by a
+    page's width), where a heading's text starts a sentence of its own."""
+    return text[:1].isalpha() and text[:1].islower()
+
+
+def short_line(text: str) -> bool:
+    return len(text) <= 100 and 0 < len(text.split()) <= 12 and text[-1] not in ",;:"
+
+
+def is_code(block: Block) -> bool:
+    return block.kind == "other" and bool(block.tokens) and block.tokens[0].type == "code_block"

@@ -1,0 +1,262 @@
+"""The outline engine: named rules, in order, decide which blocks are headings, at which rank, and
+why; in the shape of markdown-it-py's own parser (a ``Ruler`` of named rules per kind of block, a
+state object the rules read and write).
+
+Each block is judged by the chain of its kind: the first rule that gives a verdict decides. A line
+made an unnumbered heading is offered to the veto rules. A rule that raises on a block is skipped for that block (and named in the
+decisions): the document still opens. ``--disable-rule NAME`` switches a rule off.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Callable
+
+from markdown_it.ruler import Ruler
+
+from policydiff.core.outline import rules_heading, rules_line, rules_list, rules_plain
+from policydiff.core.outline.block import Block, next_index
+from policydiff.core.outline.lines import (
+    later_heading_keys,
+    numbered_heading_rank,
+    roman_below,
+)
+from policydiff.core.outline.state import OutlineState, Verdict  # noqa: F401 (Verdict: the rules' type)
+from policydiff.core.outline.thresholds import DEFAULT, Thresholds
+from policydiff.core.sections import split_number
+from policydiff.core.shapes import Numbering, dotted, is_date_stamp, title_key
+
+if TYPE_CHECKING:
+    from policydiff.core.plaintext import _Line
+
+Rule = Callable[[Any, int], "Verdict | None"]
+"""A rule: (the state, index of the block judged) -> its verdict, or None."""
+
+HEADING_RULES: tuple[Rule, ...] = (
+    rules_heading.date_stamp_heading,
+    rules_heading.empty_heading,
+    rules_heading.declared_heading,
+)
+"""Declared headings, in order."""
+LIST_RULES: tuple[Rule, ...] = (
+    rules_list.contents_list,
+    rules_list.list_item_sections,
+    rules_list.flattened_outline,
+)
+"""Lists, in order."""
+LINE_RULES: tuple[Rule, ...] = (
+    rules_line.navigation_line,
+    rules_line.heading_shape,
+    rules_line.link_only,
+    rules_line.parenthesised_note,
+    rules_line.date_stamp_line,
+    rules_line.contents_entry,
+    rules_line.repeated_label,
+    rules_line.numbered_title,
+    rules_line.table_cell,
+    rules_line.last_line,
+    rules_line.bold_over_numbered_sections,
+    rules_line.bold_label_run,
+    rules_line.bold_over_text,
+    rules_line.question_title,
+    rules_line.plain_title_shape,
+    rules_line.sentence_carries_on,
+    rules_line.address_line,
+    rules_line.plain_over_prose,
+)
+"""Paragraph lines, in order."""
+VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label,)
+"""Tried on a line that a line rule made an unnumbered heading."""
+
+PLAIN_RULES: tuple[Rule, ...] = (
+    rules_plain.plain_heading_shape,
+    rules_plain.plain_numbered_title,
+    rules_plain.plain_figures_or_colon,
+    rules_plain.plain_contents_entry,
+    rules_plain.plain_title_over_prose,
+)
+"""Standalone lines of a text with no markup, in order."""
+
+CHAINS = {"heading": HEADING_RULES, "list": LIST_RULES, "line": LINE_RULES, "veto": VETO_RULES,
+          "plain": PLAIN_RULES}
+RULE_NAMES: tuple[str, ...] = tuple(rule.__name__ for chain in CHAINS.values() for rule in chain)
+"""Every rule's name, as ``--disable-rule`` and the decisions give it."""
+
+
+@lru_cache(maxsize=16)
+def rulers(disabled: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, Rule]]]:
+    """The active rules of each chain, as (name, rule), with ``disabled`` switched off."""
+    unknown = disabled - set(RULE_NAMES)
+    if unknown:
+        raise ValueError(f"no outline rule named {', '.join(sorted(unknown))} (rules: {', '.join(RULE_NAMES)})")
+    active: dict[str, list[tuple[str, Rule]]] = {}
+    for chain, rules in CHAINS.items():
+        ruler: Ruler[Rule] = Ruler()
+        for rule in rules:
+            ruler.push(rule.__name__, rule)
+        ruler.disable(sorted(disabled), ignoreInvalid=True)
+        active[chain] = [(rule.__name__, rule) for rule in ruler.getRules("")]
+    return active
+
+
+def classify(
+    blocks: list[Block], title: int | None, undeclared: bool, *, disabled: frozenset[str] = frozenset(),
+    thresholds: Thresholds = DEFAULT,
+) -> list[tuple[int, str, str]]:
+    """Decide which blocks are headings, at which rank, and why (written into the blocks). Returns
+    the rules that raised, as (block index, rule, what it raised): each was skipped on its block."""
+    state = _start(blocks, title, thresholds)
+    chains = rulers(disabled)
+    for i, block in enumerate(blocks):
+        if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
+            continue
+        if block.kind == "heading":
+            verdict = _judge(state, i, chains["heading"])
+        elif not undeclared or block.kind not in ("list", "line"):
+            continue
+        elif block.kind == "list":
+            verdict = _judge(state, i, chains["list"])
+        else:
+            state.following = _following(blocks, i)
+            state.number, state.rest = split_number(block.text)
+            verdict = _judge(state, i, chains["line"])
+            if verdict is not None and verdict.heading and verdict.kind == "line":
+                verdict = _judge(state, i, chains["veto"]) or verdict
+        if verdict is not None:
+            _apply(state, i, verdict)
+    return [(i, verdict.rule, verdict.evidence) for i, verdict in state.decisions]
+
+
+def _start(blocks: list[Block], title: int | None, thresholds: Thresholds) -> OutlineState:
+    declared = [
+        b for i, b in enumerate(blocks)
+        if b.kind == "heading" and i != title and b.text and not is_date_stamp(b.text)
+    ]
+    top_declared = min((b.level for b in declared), default=2)
+    state = OutlineState(blocks, title, thresholds)
+    state.label_counts = Counter(title_key(b.text) for b in blocks if b.kind == "line" and b.emphasis)
+    state.later = later_heading_keys(blocks, title)
+    state.anchor_rank = state.declared_rank = top_declared - 1  # the rank pseudo-headings sit under
+    state.empty_labels = Counter(  # the lines below empty declared headings
+        title_key(b.text) for k, b in enumerate(blocks[1:], 1)
+        if b.kind == "line" and blocks[k - 1].kind == "heading" and not blocks[k - 1].text
+    )
+    state.label_counts.update(
+        {key: count for key, count in state.empty_labels.items() if count >= thresholds.label_repeats}
+    )
+    return state
+
+
+def _following(blocks: list[Block], i: int) -> Block | None:
+    k = next_index(blocks, i)
+    return None if k is None else blocks[k]
+
+
+def judge_plain_lines(lines: list[_Line], disabled: frozenset[str] = frozenset()) -> None:
+    """Decide which standalone lines of a plain text are headings and give them a markdown rank
+    (sections start at ``##``: ``#`` is the title); the verdicts are written into the lines."""
+    from policydiff.core.plaintext import _ends_paragraph, _is_short_line
+
+    state = rules_plain.PlainState(lines)
+    state.later_titles = {  # only short lines can be the target of a contents entry
+        title_key(line.text): i for i, line in enumerate(lines) if line.kind == "content" and _is_short_line(line)
+    }
+    chain = rulers(disabled)["plain"]
+    for index, line in enumerate(lines):
+        if line.kind != "content" or not line.standalone or line.bullet or not _ends_paragraph(lines, index):
+            continue
+        rules_plain.split(state, index)
+        verdict = _judge(state, index, chain)
+        if verdict is None or verdict.quiet:
+            continue
+        line.rule, line.evidence = verdict.rule, verdict.evidence
+        if not verdict.heading:
+            continue
+        line.kind = "heading"
+        if verdict.kind == "numbered" and verdict.depth > 0:
+            line.rank = min(1 + verdict.depth, 6)
+            state.last_numbered_rank = line.rank
+        elif verdict.kind == "numbered":
+            line.rank = min(state.last_numbered_rank + 1, 6)
+        else:
+            line.rank = 2
+    for index, verdict in state.decisions:
+        if not lines[index].rule:  # (a rule that raised, unless a later rule decided)
+            lines[index].rule, lines[index].evidence = verdict.rule, verdict.evidence
+
+
+def _judge(state: Any, i: int, chain: list[tuple[str, Rule]]) -> Verdict | None:
+    """The first verdict of the chain's rules on block ``i``, with the rule's name."""
+    for name, rule in chain:
+        try:
+            verdict = rule(state, i)
+        except Exception as error:  # noqa: BLE001 - one rule's failure must not stop the document
+            state.decisions.append(
+                (i, Verdict(False, f"rule raised {type(error).__name__}: {error}; skipped", rule=name))
+            )
+            continue
+        if verdict is not None:
+            verdict.rule = name
+            return verdict
+    return None
+
+
+def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
+    """Write the verdict into the block, rank a heading, and move the numbering context on."""
+    block = state.blocks[i]
+    if verdict.metadata:
+        block.metadata = verdict.metadata
+    if not verdict.heading:
+        if not verdict.quiet:
+            block.rule, block.evidence = verdict.rule, verdict.evidence
+        return
+    if verdict.kind == "items":
+        base = state.numbered_rank or state.anchor_rank
+        first = next((split_number(item.text)[0] for item in verdict.items if item.rank == 1), None)
+        if state.numbered_depth == 1 and state.numbering.top and dotted(first) == (state.numbering.top[-1] + 1,):
+            base = state.numbered_rank - 1  # items numbered on from a numbered title line: its siblings
+        for item in verdict.items:
+            if item.rule:  # the list helpers say which shape of item it is
+                item.rule, item.evidence = verdict.rule, item.rule
+            if item.rank == 1:  # a numbered title item: a numbered line after the list carries it on
+                state.numbering.declare(split_number(item.text)[0])
+            if item.rank:  # relative to the list: 1 for its titles, 2 for theirs
+                item.rank = min(base + item.rank, 6)
+        block.items = verdict.items
+        return
+    target = state.blocks[verdict.target] if verdict.target is not None else block
+    target.rule, target.evidence = verdict.rule, verdict.evidence
+    kind = verdict.kind
+    if kind == "leaf":
+        target.rank = 6
+    elif kind == "declared":
+        target.level = block.level
+        target.rank = target.level
+        number = split_number(target.text)[0]
+        state.numbering.declare(number)
+        state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, len(dotted(number)), 0
+        state.numbered_depth = 0
+        state.item_number, state.letter, state.declared_rank = None, None, target.rank
+    elif kind == "parent":  # a chapter: its numbered sections count again from 1 below it
+        target.rank = min(state.declared_rank + 1, 6)
+        state.numbering = Numbering()
+        state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, 0, 0
+        state.numbered_depth = 0
+        state.item_number, state.letter = None, None
+    elif kind == "numbered" and verdict.depth > 0:
+        target.rank = numbered_heading_rank(verdict.depth, state.anchor_rank, state.anchor_depth)
+        state.numbered_rank, state.numbered_depth, state.letter = target.rank, verdict.depth, None
+    elif kind == "numbered":
+        number = split_number(target.text)[0] or ""
+        letter = state.letter
+        if letter is not None and roman_below(number, letter[0]):  # c. then its i., ii.
+            target.rank = min(letter[1] + 1, 6)
+        else:
+            target.rank = min((state.numbered_rank or state.anchor_rank) + 1, 6)
+            # "i." is the letter after "h." (or "v." after "u."), else a roman one.
+            follows = letter is not None and ord(letter[0]) == ord(number[:1] or " ") - 1
+            is_letter = len(number) == 1 and number.isalpha() and (number not in "ivxIVX" or follows)
+            state.letter = (number, target.rank) if is_letter else None
+    else:  # "line"
+        target.rank = min((state.numbered_rank or state.anchor_rank) + 1, 6)

@@ -1,0 +1,51 @@
+"""Rules on declared headings (ATX and setext, also a setext title cut off from its underline)."""
+
+from __future__ import annotations
+
+from policydiff.core.outline.block import next_index
+from policydiff.core.outline.state import OutlineState, Verdict
+from policydiff.core.shapes import is_date_stamp, is_heading_text, title_key
+
+
+def date_stamp_heading(state: OutlineState, i: int) -> Verdict | None:
+    """A declared heading that only dates the document (``## Last updated: May 1, 2024``) is a
+    section, being declared, but a leaf nothing nests under."""
+    block = state.blocks[i]
+    if not is_date_stamp(block.text):
+        return None
+    return Verdict(True, f"declared heading that is a date stamp (level {block.level}; kept as a leaf)", kind="leaf")
+
+
+def empty_heading(state: OutlineState, i: int) -> Verdict | None:
+    """A declared heading with no words (its text is an image, or the converter put the words on the
+    next line): the title-shaped line below it is the heading at its level; when the line below is a
+    label that every such heading repeats, the title-shaped line above it is."""
+    blocks, block = state.blocks, state.blocks[i]
+    if block.text:
+        return None
+    k = next_index(blocks, i)
+    following = blocks[k] if k is not None else None
+    limit = state.thresholds.max_title_words
+    if k is None or following is None or following.kind != "line" or not is_heading_text(
+        following.text, allow_period=False, max_words=limit
+    ):
+        return Verdict(False, "empty declared heading with no title line below it", quiet=True)
+    if state.empty_labels[title_key(following.text)] >= state.thresholds.label_repeats:
+        above = blocks[i - 1] if i > 0 else None
+        if above is None or above.kind != "line" or above.metadata or above.rank or not is_heading_text(
+            above.text, allow_period=False, max_words=limit
+        ):
+            return Verdict(False, "empty declared heading over a repeated label", quiet=True)
+        return Verdict(True, f"title above an empty declared heading over a repeated label (level {block.level})",
+                       kind="declared", target=i - 1)
+    return Verdict(True, f"title of an empty declared heading (level {block.level})", kind="declared", target=k)
+
+
+def declared_heading(state: OutlineState, i: int) -> Verdict:
+    """What the markup declares is a heading at its declared level."""
+    block = state.blocks[i]
+    if block.detached:
+        return Verdict(True, f"setext heading whose underline a blank line cut off (level {block.level})",
+                       kind="declared")
+    return Verdict(True, f"declared {'setext' if block.setext else 'ATX'} heading (level {block.level})",
+                   kind="declared")

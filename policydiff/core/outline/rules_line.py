@@ -1,0 +1,223 @@
+"""Rules on paragraph lines: which are headings the markup does not declare. They run in order on
+each line; the first to give a verdict decides (see ``engine.LINE_RULES``)."""
+
+from __future__ import annotations
+
+import re
+
+from policydiff.core.outline.block import carries_on, short_line
+from policydiff.core.outline.lines import (
+    followed_by_text_or_child,
+    next_number,
+    opens_numbering,
+    over_subsection,
+    sibling_of_previous,
+)
+from policydiff.core.outline.lists import opens_with_anchors
+from policydiff.core.outline.state import OutlineState, Verdict
+from policydiff.core.shapes import (
+    NAVIGATION_RE,
+    dotted,
+    is_date_stamp,
+    is_heading_text,
+    is_prose,
+    is_title_case,
+    title_key,
+)
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def navigation_line(state: OutlineState, i: int) -> Verdict | None:
+    """A page's navigation line (``Back to top``, ``Skip to content``) is set aside."""
+    if NAVIGATION_RE.match(state.blocks[i].text):
+        return Verdict(False, "navigation phrase", metadata="navigation", quiet=True)
+    return None
+
+
+def heading_shape(state: OutlineState, i: int) -> Verdict | None:
+    """Only a heading-shaped line is judged further: short, starting like a title, not ending like a
+    sentence or a lead-in (a bold title may end in a colon over text, or when written in title case
+    over a list); a numbered line is judged by its text after the number."""
+    block, following = state.blocks[i], state.following
+    text, limits = block.text, state.thresholds
+    colon_title = block.emphasis and text.endswith(":") and following is not None and (
+        following.kind == "line" or is_title_case(text[:-1])
+    )
+    shape = text[:-1] if colon_title else text
+    shaped = (
+        is_heading_text(shape, allow_period=len(shape.split()) <= limits.title_period_words,
+                        max_words=limits.max_title_words)
+        if block.emphasis
+        else is_heading_text(text, allow_period=False)
+    )
+    if shaped or (state.number is not None and is_heading_text(state.rest, allow_period=True)):
+        return None
+    return Verdict(False, "not shaped like a title", quiet=True)
+
+
+def table_cell(state: OutlineState, i: int) -> Verdict | None:
+    """An unnumbered line of a table's cells is never a section: header cells, first-column labels,
+    group rows and terms of a glossary are not titles. (A numbered title in a page laid out as a
+    table, ``(1) IP Address``, is judged by its numbering before this rule.)"""
+    return Verdict(False, "text of a table cell") if state.blocks[i].in_table else None
+
+
+def link_only(state: OutlineState, i: int) -> Verdict | None:
+    """A line that is only links (or images) is navigation or a reference, not a section."""
+    return Verdict(False, "link only, not a section") if state.blocks[i].link_only else None
+
+
+def parenthesised_note(state: OutlineState, i: int) -> Verdict | None:
+    """A line wholly in parentheses is a note, not a section."""
+    text = state.blocks[i].text
+    if text.startswith("(") and text.endswith(")") and state.number is None:
+        return Verdict(False, "parenthesised note, not a section")
+    return None
+
+
+def date_stamp_line(state: OutlineState, i: int) -> Verdict | None:
+    """A line that only dates the document (``Effective: May 1, 2024``) is set aside."""
+    if is_date_stamp(state.blocks[i].text):
+        return Verdict(False, "date stamp, not a section", metadata="date stamp")
+    return None
+
+
+def contents_entry(state: OutlineState, i: int) -> Verdict | None:
+    """A plain line repeating a heading that stands further down is an entry of a table of contents."""
+    block = state.blocks[i]
+    if state.later.get(title_key(block.text), -1) > i and not block.emphasis:
+        return Verdict(False, "contents entry: the heading stands below", metadata="table of contents")
+    return None
+
+
+def repeated_label(state: OutlineState, i: int) -> Verdict | None:
+    """Words set in bold before many sections (``In short``) are a label, not a section."""
+    count = state.label_counts[title_key(state.blocks[i].text)]
+    if count >= state.thresholds.label_repeats:
+        return Verdict(False, f"repeated label ({count} times), not a section")
+    return None
+
+
+def numbered_title(state: OutlineState, i: int) -> Verdict | None:
+    """A numbered title line is a heading when its number continues the numbering it stands in
+    (``4.`` after ``3.``, ``4.1`` inside ``4.``) and it heads text or its own first subsection; a
+    ``1.`` followed by a ``2.`` after a numbered sequence starts a second sequence."""
+    number, block, blocks = state.number, state.blocks[i], state.blocks
+    if number is None:
+        return None
+    limits = state.thresholds
+    if dotted(number) == (1,) and state.numbering.top and next_number(blocks, i, limits.number_restart_reach) == (2,):
+        state.numbering.restart()
+    # A numbered sentence ends with a full stop too; a title that does is written in title case.
+    allow = (limits.numbered_period_words_title_case if is_title_case(state.rest)
+             else limits.numbered_period_words_bold if block.emphasis else limits.numbered_period_words_plain)
+    depth = state.numbering.depth(number, state.rest, allow_period_words=allow)
+    if not depth:
+        return Verdict(False, "numbered line that does not continue the numbering")
+    following = state.following
+    sibling = sibling_of_previous(number, blocks, i)
+    if not (followed_by_text_or_child(block, following, number) or (sibling and following is not None)):
+        if block.text.endswith("?") and dotted(number) == ():
+            return None  # a lettered question ("Q. How do you ...?" over "A. We ..."): judged as a question
+        return Verdict(False, "numbered line with no text of its own (a list or contents)")
+    return Verdict(True, "numbered title line" + (" (bold)" if block.emphasis else ""), kind="numbered", depth=depth)
+
+
+def last_line(state: OutlineState, i: int) -> Verdict | None:
+    """An unnumbered line with nothing after it heads nothing."""
+    return Verdict(False, "nothing follows", quiet=True) if state.following is None else None
+
+
+def bold_over_numbered_sections(state: OutlineState, i: int) -> Verdict | None:
+    """A bold line over a title numbered 1 is a chapter: its numbered sections count from 1 under it."""
+    if state.blocks[i].emphasis and opens_numbering(state.following):
+        return Verdict(True, "bold line over the first of its numbered sections", kind="parent")
+    return None
+
+
+def bold_label_run(state: OutlineState, i: int) -> Verdict | None:
+    """Bold short lines one after another are labels (an address, a signature), not sections."""
+    block, following, blocks = state.blocks[i], state.following, state.blocks
+    if not block.emphasis or following is None:
+        return None
+    if following.kind == "line" and following.emphasis and short_line(following.text):
+        return Verdict(False, "bold line over another bold line (a run of labels)")
+    if i >= 2 and all(
+        b.kind == "line" and b.emphasis and short_line(b.text) and not b.rank for b in blocks[i - 2 : i]
+    ):
+        return Verdict(False, "last bold line of a run of labels (an address, a signature)")
+    return None
+
+
+def bold_over_text(state: OutlineState, i: int) -> Verdict | None:
+    """A title-shaped line all in bold or italic heads the text below it."""
+    if state.blocks[i].emphasis:
+        return Verdict(True, "bold or italic line over text", kind="line")
+    return None
+
+
+def question_title(state: OutlineState, i: int) -> Verdict | None:
+    """A title-shaped question heads what follows it (a Q&A page): a list, a paragraph of prose, or a
+    short plain title over prose (the first of the answers' sub-titles, which it heads)."""
+    following, blocks = state.following, state.blocks
+    if following is None or not blocks[i].text.endswith("?"):
+        return None
+    if following.kind == "list":
+        return Verdict(True, "question over a list", kind="line")
+    if following.kind == "line" and is_prose(following.text) and not carries_on(following.text):
+        return Verdict(True, "question over prose", kind="line")
+    if over_subsection(blocks, i, following):
+        return Verdict(True, "question over its first subsection", kind="line")
+    return None
+
+
+def plain_title_shape(state: OutlineState, i: int) -> Verdict | None:
+    """A plain line with figures or a colon is not a title; nor an exclamation of more than one
+    word (a greeting; "Welcome!" alone over the text it opens is a title)."""
+    text = state.blocks[i].text
+    if _DIGIT_RE.search(text) or ":" in text or text.endswith("!") and len(text.split()) > 1:
+        return Verdict(False, "plain line with figures, a colon or an exclamation", quiet=True)
+    return None
+
+
+def sentence_carries_on(state: OutlineState, i: int) -> Verdict | None:
+    """A line whose sentence goes on in lower case below it was cut by a page's width."""
+    following = state.following
+    if following is not None and following.kind == "line" and carries_on(following.text):
+        return Verdict(False, "line whose sentence goes on below it (cut by the page's width)")
+    return None
+
+
+def _over_prose(state: OutlineState, i: int) -> bool:
+    following, text = state.following, state.blocks[i].text
+    return following is not None and (
+        following.kind == "list" and not is_prose(text) or following.kind == "line" and is_prose(following.text)
+    )
+
+
+def address_line(state: OutlineState, i: int) -> Verdict | None:
+    """A very short line that carries on a block of short lines is a line of an address or a
+    signature, not a title over the prose below."""
+    block, blocks = state.blocks[i], state.blocks
+    if not _over_prose(state, i) or block.paragraph_start:
+        return None
+    if len(block.text.split()) <= state.thresholds.address_line_words and i > 0 and not is_prose(blocks[i - 1].text):
+        return Verdict(False, "line of a block of short lines (an address, a signature)")
+    return None
+
+
+def plain_over_prose(state: OutlineState, i: int) -> Verdict | None:
+    """A short plain line over prose (or over a list, when it is no sentence itself) is a heading."""
+    if _over_prose(state, i):
+        return Verdict(True, "short plain line over prose", kind="line")
+    return None
+
+
+def contents_label(state: OutlineState, i: int) -> Verdict | None:
+    """(Veto on an unnumbered heading.) A line over a list that opens with links to anchors is the
+    label of a table of contents, not a section."""
+    following = state.following
+    if following is not None and following.kind == "list" and opens_with_anchors(following):
+        return Verdict(False, "label of a table of contents, not a section", metadata="table of contents")
+    return None
