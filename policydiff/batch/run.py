@@ -276,7 +276,7 @@ def _client(scheduler: str | None, workers: int | None, own: list[Any]) -> Any:
         return client
     with _interrupts_held():
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+                               host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
     own.append(cluster)
     client = Client(cluster)
     own.append(client)
