@@ -45,7 +45,7 @@ from policydiff.core.shapes import (
     is_prose,
     title_key,
 )
-from policydiff.core.webpage import html_to_markdown, looks_like_html
+from policydiff.core.webpage import html_to_markdown, is_web_page
 
 # Nesting limit far above any real document (the preset's 20 silently drops deeper text); a text
 # nested deeper than Python's recursion allows is read as plain text instead, losing nothing.
@@ -126,8 +126,7 @@ def _parse_document(text: str, *, name: str, path: str | None, sha256: str, enco
     line_map: Sequence[int] | None = None
     set_aside: list[tuple[int, str, str]] = []
     parser = _MD
-    html_name = name.lower().endswith((".html", ".htm"))
-    if (html_name and "<" in text) or (looks_like_html(text) and not (looks_like_markdown(text) and not html_name)):
+    if is_web_page(text, name):
         markdown, line_map, page_title = html_to_markdown(text)  # converted once, never again
         undeclared = True
     elif looks_like_markdown(text):

@@ -1,171 +1,323 @@
 """A saved web page (HTML) to markdown lines, each with the HTML source line it came from.
 
-Policies are often kept as the web page itself. Only what a reader sees becomes text: scripts,
-styles and other non-rendered elements are skipped entirely (never turned into words), headings
-become ``#`` headings, bold stays ``**`` (so bold pseudo-headings are recognised), list items become
-``- `` items, table rows become lines. Everything else is left to structure recovery.
+Policies are often kept as the web page itself. The page is parsed the way a browser parses it: by
+the HTML Standard's (WHATWG) algorithm, with Lexbor through selectolax, with scripting on as in
+any browser. So optional end tags (``</head>``, ``</p>``, ``</li>``), unclosed elements, stray end
+tags and foreign content (SVG, MathML) build the same tree a browser builds, and no text is lost or
+invented by a reader of its own. Only what a reader sees becomes text: scripts, styles, templates,
+``<noscript>`` (a browser runs scripts), embedded frames and elements hidden by the ``hidden``
+attribute or an inline ``display: none`` are skipped, as are attributes (link addresses, image
+sources) and comments. Headings become ``#`` headings, bold stays ``**`` (so bold pseudo-headings
+are recognised), list items become ``- `` / ``1. `` items, table rows become lines. Everything else
+is left to structure recovery.
+
+The same reading serves HTML written inside markdown (:func:`visible_lines`): what a browser shows
+of a markdown file's raw HTML is compared, not its tags.
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from dataclasses import dataclass, field
 
-_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "math", "head", "object", "iframe"})
-_BLOCKS = frozenset(
-    """address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption
-    figure footer form header hr html legend main nav ol p pre section summary table tbody thead tfoot
-    tr ul li h1 h2 h3 h4 h5 h6 br""".split()
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+_NOT_RENDERED = frozenset(
+    """head script style noscript template iframe object embed canvas video audio noembed noframes
+    frameset title""".split()
 )
-_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "area", "base", "col", "source"})
+"""Elements whose content a browser does not show (``object``, ``canvas``, ``video``, ``audio``:
+their content is fallback for browsers that cannot play the element; ``title`` goes to the tab)."""
+_BLOCKS = frozenset(
+    """address article aside blockquote body caption center dd details dialog div dl dt fieldset
+    figcaption figure footer form header hgroup hr html legend li listing main menu nav ol p pre
+    plaintext search section summary table tbody thead tfoot tr ul xmp h1 h2 h3 h4 h5 h6 br
+    textarea select option optgroup""".split()
+)
+_PREFORMATTED = frozenset({"pre", "listing", "xmp", "plaintext", "textarea"})
+_HEADINGS = {f"h{level}": "#" * level + " " for level in range(1, 7)}
+_FOREIGN = frozenset({"svg", "math"})
+_FOREIGN_TEXT = frozenset({"math", "text", "foreignObject", "foreignobject"})
+"""Where text in foreign content is drawn: all of MathML; in SVG only ``<text>`` (with its
+``<tspan>``/``<textPath>``) and HTML inside ``<foreignObject>`` (``<title>`` and ``<desc>`` are
+tooltips and descriptions)."""
+_DISPLAY_NONE_RE = re.compile(r"(?:^|;)\s*display\s*:\s*none\s*(?:!\s*important\s*)?(?:;|$)", re.IGNORECASE)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~=&])")
+_SPACES_RE = re.compile(r"\s+")
+_EMPTY_BOLD_RE = re.compile(r"\*\*\s*\*\*")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+_WORD_RE = re.compile(r"[^\W_]+")
+_PAGE_NAMES = (".html", ".htm", ".xhtml")
+_PAGE_OPENERS = ("<!doctype html", "<html", "<head", "<body")
 
 
 def looks_like_html(text: str) -> bool:
-    """A whole HTML page, or a fragment made mostly of block tags."""
-    head = text.lstrip()[:1000].lower()
-    if head.startswith(("<!doctype html", "<html", "<?xml")) and "<html" in text[:5000].lower():
-        return True
-    tags = len(re.findall(r"</?(?:p|div|h[1-6]|li|ul|ol|table|tr|td|body|section|article|br)\b", text, re.I))
-    return tags >= 5 and tags * 40 >= len(text.split("\n"))
+    """A web page by how it starts: after an optional byte order mark, blank space, comments and an
+    XML declaration, a doctype or an ``<html>``, ``<head>`` or ``<body>`` tag. A tag mentioned in a
+    text's words ("use ``<p>`` or ``<br>``") never makes it a page."""
+    position = 0
+    while True:
+        while position < len(text) and (text[position].isspace() or text[position] == "\ufeff"):
+            position += 1
+        if text.startswith("<!--", position):
+            end = text.find("-->", position + 4)
+            if end < 0:
+                return False
+            position = end + 3
+        elif text.startswith("<?xml", position):
+            end = text.find("?>", position)
+            if end < 0:
+                return False
+            position = end + 2
+        else:
+            break
+    opener = text[position : position + 15].lower()
+    for start in _PAGE_OPENERS:
+        if opener.startswith(start):
+            after = opener[len(start) : len(start) + 1]
+            return after == "" or after.isspace() or after in ">/"
+    return False
 
 
-class _Converter(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[tuple[int, str]] = []
-        self._parts: list[str] = []
-        self._line_no = 1
-        self._prefix = ""
-        self._skip_depth = 0
-        self._title: list[str] = []
-        self._in_title = False
-        self._ordered: list[int | None] = []  # one per open list: next number, or None for bullets
-        self._in_pre = False
-        self._line_has_text = False  # any visible text in _parts yet (kept, not recomputed: linear time)
+def is_web_page(text: str, name: str = "") -> bool:
+    """Whether a file is read as a web page: one named ``.html``/``.htm`` that has any markup, or any
+    file that starts like one (:func:`looks_like_html`)."""
+    return (name.lower().endswith(_PAGE_NAMES) and "<" in text) or looks_like_html(text)
 
-    # -- structure --------------------------------------------------------------------------
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self._in_title = True
-            return
-        if self._skip_depth or tag in _SKIPPED:
-            if tag not in _VOID:
-                self._skip_depth += 1
-            return
+
+class _SourceLines:
+    """The source line of each piece of text, found by looking for its first word in the page from
+    where the previous piece was found (text comes in source order, bar the rare node the parser
+    moves). The parser keeps no positions, and a word is all that is needed for a line number."""
+
+    _WINDOW = 65_536
+    """How far ahead a word is first looked for; further only within :attr:`_budget`."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._cursor = 0
+        self._line = 1
+        self._budget = 8 * len(source) + self._WINDOW
+        """Characters that searches past the window may still scan: a page whose words are mostly
+        not in its source as written (entities) stays linear."""
+
+    def line_of(self, text: str) -> int:
+        match = _ASCII_WORD_RE.search(text) or _WORD_RE.search(text)
+        if match is None:
+            return self._line
+        word = match.group()
+        source, start = self._source, self._cursor
+        found = self._find(word, start, min(len(source), start + self._WINDOW))
+        if found < 0 and self._budget > 0:
+            self._budget -= len(source) - start
+            found = self._find(word, start, len(source))
+        if found >= 0:
+            self._line += source.count("\n", start, found)
+            self._cursor = found + len(word)
+        return self._line
+
+    def _find(self, word: str, start: int, end: int) -> int:
+        """First whole-word occurrence of ``word`` in ``source[start:end]``, or -1."""
+        source = self._source
+        while True:
+            found = source.find(word, start, end)
+            if found < 0:
+                return -1
+            after = found + len(word)
+            if (found == 0 or not source[found - 1].isalnum()) and (after >= len(source) or not source[after].isalnum()):
+                return found
+            start = found + 1
+
+
+@dataclass
+class _Reading:
+    """The visible text of a parsed page as lines: markdown (escaped text, heading, list and bold
+    marks) or plain text."""
+
+    locate: _SourceLines | None
+    markdown: bool
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    line_no: int = 1
+    line_has_text: bool = False
+    prefix: str = ""
+    lists: list[int | None] = field(default_factory=list)
+    """One per open list: the next number, or None for bullets."""
+    preformatted: int = 0
+    foreign: int = 0
+    """Open SVG or MathML elements."""
+    foreign_text: int = 0
+    """Open elements of foreign content whose text is drawn."""
+
+    def read(self, top: LexborNode) -> None:
+        """Walk the tree under ``top`` in document order without recursion (pages nest deeply)."""
+        node = top.first_child
+        depth = 1
+        while node is not None:
+            descend = self._enter(node)
+            child = node.first_child if descend else None
+            if child is not None:
+                node, depth = child, depth + 1
+                continue
+            if descend:
+                self._leave(node)
+            while node is not None and node.next is None:
+                node, depth = node.parent, depth - 1
+                if depth == 0 or node is None:
+                    return
+                self._leave(node)
+            node = node.next if node is not None else None
+        self.flush()
+
+    def _enter(self, node: LexborNode) -> bool:
+        tag = node.tag
+        if tag == "-text":
+            self._text(node.text_content or "")
+            return False
+        if not node.is_element_node or tag is None:
+            return False  # comments, doctype
+        if tag in _NOT_RENDERED or _hidden(node):
+            return False
+        if self.foreign or tag in _FOREIGN:
+            if not self.foreign:
+                self.parts.append(" ")  # a drawing stands apart from the words around it
+            self.foreign += 1
+            if tag in _FOREIGN_TEXT:
+                self.foreign_text += 1
+            return True
         if tag in _BLOCKS:
-            self._flush()
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self._prefix = "#" * int(tag[1]) + " "
+            self.flush()
+        if tag in _HEADINGS:
+            self.prefix = _HEADINGS[tag] if self.markdown else ""
         elif tag == "ul":
-            self._ordered.append(None)
+            self.lists.append(None)
         elif tag == "ol":
-            self._ordered.append(1)
+            self.lists.append(_integer(node, "start", 1))
         elif tag == "li":
-            indent = "  " * max(len(self._ordered) - 1, 0)
-            if self._ordered and self._ordered[-1] is not None:
-                number = self._ordered[-1]
-                self._ordered[-1] = number + 1
-                self._prefix = f"{indent}{number}. "
-            else:
-                self._prefix = f"{indent}- "
-        elif tag in ("b", "strong"):
-            self._parts.append("**")
-        elif tag == "pre":
-            self._in_pre = True
-        elif tag in ("td", "th") and self._parts:
-            self._parts.append("  ")
+            self._item(node)
+        elif tag in ("b", "strong") and self.markdown:
+            self.parts.append("**")
+        elif tag in _PREFORMATTED:
+            self.preformatted += 1
+        elif tag in ("td", "th") and self.parts:
+            self.parts.append("  " if self.markdown else " | ")
+        return True
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
+    def _leave(self, node: LexborNode) -> None:
+        tag = node.tag or ""
+        if self.foreign:
+            self.foreign -= 1
+            if tag in _FOREIGN_TEXT:
+                self.foreign_text -= 1
+            if not self.foreign:
+                self.parts.append(" ")
             return
-        if self._skip_depth:
-            if tag in _SKIPPED or tag not in _VOID:
-                self._skip_depth -= 1
-            return
-        if tag in ("b", "strong"):
-            self._parts.append("**")
-        elif tag in ("ul", "ol") and self._ordered:
-            self._ordered.pop()
-        elif tag == "pre":
-            self._in_pre = False
+        if tag in ("b", "strong") and self.markdown:
+            self.parts.append("**")
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag in _PREFORMATTED:
+            self.preformatted -= 1
         if tag in _BLOCKS:
-            self._flush()
+            self.flush()
+            if tag in _HEADINGS or tag == "li":
+                self.prefix = ""  # an empty heading or item marks nothing after it
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("br", "hr") and not self._skip_depth:
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self._title.append(data)
+    def _item(self, node: LexborNode) -> None:
+        if not self.markdown:
+            self.prefix = ""
             return
-        if self._skip_depth:
+        indent = "  " * max(len(self.lists) - 1, 0)
+        number = self.lists[-1] if self.lists else None
+        if number is None:
+            self.prefix = f"{indent}- "
             return
-        if not self._line_has_text:  # first text of this line
-            self._line_no = self.getpos()[0]
-            self._line_has_text = bool(data.strip())
-        text = data if self._in_pre else re.sub(r"\s+", " ", data)
-        self._parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
+        number = _integer(node, "value", number)
+        self.lists[-1] = number + 1
+        self.prefix = f"{indent}{number}. "
 
-    # -- output -----------------------------------------------------------------------------
-    def _flush(self) -> None:
-        text = "".join(self._parts).strip()
-        text = re.sub(r"\*\*\s*\*\*", "", text).strip()  # empty bold runs
-        self._parts = []
-        self._line_has_text = False
-        if text:
-            self.lines.append((self._line_no, self._prefix + text))
-            self.lines.append((self._line_no, ""))
-        self._prefix = ""
+    def _text(self, data: str) -> None:
+        if self.foreign and not self.foreign_text:
+            return
+        if not self.line_has_text and data.strip():  # the first text of this line
+            self.line_no = self.locate.line_of(data) if self.locate else self.line_no
+            self.line_has_text = True
+        if not self.preformatted:
+            data = _SPACES_RE.sub(" ", data)
+        self.parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", data) if self.markdown else data)
 
-    def finish(self) -> tuple[str, list[int], str | None]:
-        self.close()
-        self._flush()
-        title = re.sub(r"\s+", " ", "".join(self._title)).strip() or None
-        return "\n".join(line for _, line in self.lines), [n for n, _ in self.lines], title
+    def flush(self) -> None:
+        text = "".join(self.parts)
+        self.parts = []
+        self.line_has_text = False
+        if self.markdown and "**" in text:
+            text = _EMPTY_BOLD_RE.sub("", text)
+        if not text.strip():
+            return
+        if "\n" in text:  # preformatted text: one line each, numbered from the first
+            rows = [row.strip() for row in text.split("\n")]
+            first = next(i for i, row in enumerate(rows) if row)
+            for offset, row in enumerate(rows[first:]):
+                if row:
+                    self._emit(self.line_no + offset, row)
+            return
+        self._emit(self.line_no, text.strip())
+
+    def _emit(self, line_no: int, text: str) -> None:
+        self.lines.append((line_no, self.prefix + text))
+        if self.markdown:
+            self.lines.append((line_no, ""))
+        self.prefix = ""
 
 
-_COMMENT_CLOSE = re.compile(r"--\s*>")  # what html.parser accepts as the end of a comment
-_MARKED_SECTION_CLOSE = re.compile(r"]\s*]\s*>")
-_OPENER = re.compile(r"<(?:!--|!\[)?")
+def _hidden(node: LexborNode) -> bool:
+    """Hidden by the ``hidden`` attribute (but not ``hidden=until-found``, which find-in-page
+    reveals) or by an inline ``display: none``."""
+    attributes = node.attributes
+    if not attributes:
+        return False
+    if "hidden" in attributes and (attributes["hidden"] or "").strip().lower() != "until-found":
+        return True
+    style = attributes.get("style") or ""
+    return "none" in style.lower() and _DISPLAY_NONE_RE.search(style) is not None
 
 
-def _last_start(pattern: re.Pattern[str], text: str) -> int:
-    start = -1
-    for match in pattern.finditer(text):
-        start = match.start()
-    return start
+def _integer(node: LexborNode, name: str, default: int) -> int:
+    value = (node.attributes.get(name) or "").strip()
+    match = re.match(r"[+-]?\d{1,9}", value)
+    return int(match.group()) if match else default
 
 
-def defuse_unterminated(text: str) -> str:
-    """Escape the ``<`` of constructs that are never closed, so that parsing stays linear.
+def _parse(text: str) -> LexborHTMLParser:
+    return LexborHTMLParser(text, scripting=True)
 
-    ``html.parser`` looks for the end of an open comment, tag or ``<![`` section up to the end of the
-    input, and at the end of the input does so again at every following ``<``: a page full of
-    unclosed ``<!--`` or ``<a `` (hostile or just broken) then takes quadratic time. Such openers are
-    shown as text instead (never dropped). Newlines are not touched, so line numbers stay valid.
-    """
-    last_gt = text.rfind(">")
-    # A "<!--" at i is searched for its end from i + 4, a "<![" from i + 3, a tag's ">" from i + 1.
-    open_comments = _last_start(_COMMENT_CLOSE, text) - 3 if "<!--" in text else len(text)
-    open_sections = _last_start(_MARKED_SECTION_CLOSE, text) - 2 if "<![" in text else len(text)
 
-    def escape(match: re.Match[str]) -> str:
-        start, opener = match.start(), match.group()
-        unclosed = (
-            start > last_gt
-            or (opener == "<!--" and start >= max(open_comments, 0))
-            or (opener == "<![" and start >= max(open_sections, 0))
-        )
-        return "&lt;" + opener[1:] if unclosed else opener
-
-    return _OPENER.sub(escape, text)
+def _page_title(tree: LexborHTMLParser) -> str | None:
+    """The text of the first ``<title>`` outside SVG, as a browser's tab shows it."""
+    for node in tree.css("title"):
+        ancestor = node.parent
+        while ancestor is not None and ancestor.tag not in _FOREIGN:
+            ancestor = ancestor.parent
+        if ancestor is None:
+            return _SPACES_RE.sub(" ", node.text(deep=True)).strip() or None
+    return None
 
 
 def html_to_markdown(text: str) -> tuple[str, list[int], str | None]:
     """Markdown text, the HTML source line of each of its lines, and the page's ``<title>``."""
-    converter = _Converter()
-    converter.feed(defuse_unterminated(text))
-    return converter.finish()
+    tree = _parse(text)
+    reading = _Reading(_SourceLines(text), markdown=True)
+    if tree.root is not None:
+        reading.read(tree.root)
+    lines = reading.lines
+    return "\n".join(line for _, line in lines), [n for n, _ in lines], _page_title(tree)
+
+
+def visible_lines(fragment: str) -> list[str]:
+    """The lines a browser shows of an HTML fragment (raw HTML in markdown): plain text, a line per
+    block, ``<br>`` and row; comments, attributes and unseen elements give nothing."""
+    tree = _parse(fragment)
+    reading = _Reading(None, markdown=False)
+    if tree.root is not None:
+        reading.read(tree.root)
+    return [line for _, line in reading.lines]
