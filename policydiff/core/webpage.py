@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _NOT_RENDERED = frozenset(
     """head script style noscript template iframe object embed canvas video audio noembed noframes
@@ -289,6 +291,8 @@ def _integer(node: LexborNode, name: str, default: int) -> int:
 
 
 def _parse(text: str) -> LexborHTMLParser:
+    from selectolax.lexbor import LexborHTMLParser  # only for HTML: its import costs ~35 ms
+
     return LexborHTMLParser(text, scripting=True)
 
 
