@@ -25,8 +25,8 @@ from markdown_it.token import Token
 from policydiff.core.webpage import visible_lines
 
 _END_MARK = "\ue000policydiff-end-of-fragment\ue001"
-"""Text put after a fragment: hidden when something in the fragment hides through to its end."""
-_END_PARAGRAPH = f"<p>{_END_MARK}</p>"
+"""Text put after a fragment: not seen when something in the fragment hides through to its end (an
+open comment, script, template, SVG drawing, hidden element...)."""
 _HTML_ELEMENTS = frozenset(
     """a abbr acronym address area article aside audio b base basefont bdi bdo bgsound big blink
     blockquote body br button canvas caption center cite code col colgroup data datalist dd del
@@ -81,10 +81,11 @@ def fragment_lines(fragment: str) -> list[str] | None:
     would hide everything after it."""
     if "<!--" not in fragment and not any(_is_markup(match) for match in _TAG_RE.finditer(fragment)):
         return None  # no markup: text as written
-    lines = visible_lines(_escape_non_elements(fragment) + _END_PARAGRAPH)
-    if not lines or lines[-1] != _END_MARK:
+    lines = visible_lines(_escape_non_elements(fragment) + " " + _END_MARK)
+    if not lines or not lines[-1].endswith(_END_MARK):
         return None
-    return lines[:-1]
+    last = lines.pop()[: -len(_END_MARK)].rstrip()
+    return lines + [last] if last else lines
 
 
 def block_lines(content: str) -> list[str]:
