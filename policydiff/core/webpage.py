@@ -44,9 +44,14 @@ _FOREIGN_TEXT = frozenset({"math", "text", "foreignObject", "foreignobject"})
 ``<tspan>``/``<textPath>``) and HTML inside ``<foreignObject>`` (``<title>`` and ``<desc>`` are
 tooltips and descriptions)."""
 _DISPLAY_NONE_RE = re.compile(r"(?:^|;)\s*display\s*:\s*none\s*(?:!\s*important\s*)?(?:;|$)", re.IGNORECASE)
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~=&])")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#+\-.!|~=&]")
+"""Every character that could make markdown of text: escaped."""
+_BOLD_OPEN, _BOLD_CLOSE = "\x01", "\x02"
+"""Where ``<b>``/``<strong>`` opens and closes, until the line is escaped and the marks are moved
+inside the words they embolden (``** bold **`` is no bold in markdown)."""
+_SPACE_AFTER_OPEN_RE = re.compile(r"\x01(\s+)")
+_SPACE_BEFORE_CLOSE_RE = re.compile(r"(\s+)\x02")
 _SPACES_RE = re.compile(r"\s+")
-_EMPTY_BOLD_RE = re.compile(r"\*\*\s*\*\*")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+")
 _WORD_RE = re.compile(r"[^\W_]+")
 _PAGE_NAMES = (".html", ".htm", ".xhtml")
@@ -146,6 +151,7 @@ class _Reading:
     lists: list[int | None] = field(default_factory=list)
     """One per open list: the next number, or None for bullets."""
     preformatted: int = 0
+    line_preformatted: bool = False
     foreign: int = 0
     """Open SVG or MathML elements."""
     foreign_text: int = 0
@@ -198,7 +204,7 @@ class _Reading:
         elif tag == "li":
             self._item(node)
         elif tag in ("b", "strong") and self.markdown:
-            self.parts.append("**")
+            self.parts.append(_BOLD_OPEN)
         elif tag in _PREFORMATTED:
             self.preformatted += 1
         elif tag in ("td", "th") and self.parts:
@@ -215,7 +221,7 @@ class _Reading:
                 self.parts.append(" ")
             return
         if tag in ("b", "strong") and self.markdown:
-            self.parts.append("**")
+            self.parts.append(_BOLD_CLOSE)
         elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
         elif tag in _PREFORMATTED:
@@ -241,35 +247,53 @@ class _Reading:
     def _text(self, data: str) -> None:
         if self.foreign and not self.foreign_text:
             return
-        if not self.line_has_text and data.strip():  # the first text of this line
+        if not self.line_has_text and not data.isspace():  # the first text of this line
             self.line_no = self.locate.line_of(data) if self.locate else self.line_no
             self.line_has_text = True
-        if not self.preformatted:
-            data = _SPACES_RE.sub(" ", data)
-        self.parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", data) if self.markdown else data)
+        self.parts.append(data)
+        if self.preformatted:
+            self.line_preformatted = True
 
     def flush(self) -> None:
+        """End the line: blank space collapsed (kept in preformatted text: a line each, numbered
+        from the first), markdown escaped."""
         text = "".join(self.parts)
-        self.parts = []
-        self.line_has_text = False
-        if self.markdown and "**" in text:
-            text = _EMPTY_BOLD_RE.sub("", text)
-        if not text.strip():
+        preformatted = self.line_preformatted
+        self.parts, self.line_has_text, self.line_preformatted = [], False, False
+        if not text or text.isspace():
             return
-        if "\n" in text:  # preformatted text: one line each, numbered from the first
-            rows = [row.strip() for row in text.split("\n")]
-            first = next(i for i, row in enumerate(rows) if row)
-            for offset, row in enumerate(rows[first:]):
-                if row:
-                    self._emit(self.line_no + offset, row)
-            return
-        self._emit(self.line_no, text.strip())
+        rows = text.split("\n") if preformatted else [text]
+        offset = 0
+        for row in rows:
+            row = " ".join(row.split())
+            if self.markdown and row:
+                row = _MARKDOWN_SPECIAL.sub(_backslash, row)
+                if _BOLD_OPEN in row or _BOLD_CLOSE in row:
+                    row = _bold(row)
+            if row:
+                self._emit(self.line_no + offset, row)
+                offset += 1 if preformatted else 0
+            elif offset:
+                offset += 1
 
     def _emit(self, line_no: int, text: str) -> None:
         self.lines.append((line_no, self.prefix + text))
         if self.markdown:
             self.lines.append((line_no, ""))
         self.prefix = ""
+
+
+def _bold(row: str) -> str:
+    """Bold marks as ``**``, blank space moved outside them, empty bold runs dropped."""
+    row = _SPACE_AFTER_OPEN_RE.sub("\\1\x01", row)
+    row = _SPACE_BEFORE_CLOSE_RE.sub("\x02\\1", row)
+    while _BOLD_OPEN + _BOLD_CLOSE in row:
+        row = row.replace(_BOLD_OPEN + _BOLD_CLOSE, "")
+    return " ".join(row.replace(_BOLD_OPEN, "**").replace(_BOLD_CLOSE, "**").split())
+
+
+def _backslash(match: re.Match[str]) -> str:
+    return "\\" + match.group()
 
 
 def _hidden(node: LexborNode) -> bool:
