@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -53,6 +53,8 @@ _SPACE_AFTER_OPEN_RE = re.compile(r"\x01(\s+)")
 _SPACE_BEFORE_CLOSE_RE = re.compile(r"(\s+)\x02")
 _SPACES_RE = re.compile(r"\s+")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+_LONG_WORD_RE = re.compile(r"[A-Za-z]{5,}")
+"""Words rarer than "we" or "the": found where they stand, not in the text before."""
 _WORD_RE = re.compile(r"[^\W_]+")
 _PAGE_NAMES = (".html", ".htm", ".xhtml")
 _PAGE_OPENERS = ("<!doctype html", "<html", "<head", "<body")
@@ -93,9 +95,10 @@ def is_web_page(text: str, name: str = "") -> bool:
 
 
 class _SourceLines:
-    """The source line of each piece of text, found by looking for its first word in the page from
-    where the previous piece was found (text comes in source order, bar the rare node the parser
-    moves). The parser keeps no positions, and a word is all that is needed for a line number."""
+    """The source line of each line of text, found by looking for a telling word of it in the page
+    from where the previous line's last word was found (text comes in source order, bar the rare
+    node the parser moves). The parser keeps no positions, and a word is all that is needed for a
+    line number."""
 
     _WINDOW = 65_536
     """How far ahead a word is first looked for; further only within :attr:`_budget`."""
@@ -104,24 +107,41 @@ class _SourceLines:
         self._source = source
         self._cursor = 0
         self._line = 1
+        self._first_word = ""
         self._budget = 8 * len(source) + self._WINDOW
         """Characters that searches past the window may still scan: a page whose words are mostly
         not in its source as written (entities) stays linear."""
 
     def line_of(self, text: str) -> int:
-        match = _ASCII_WORD_RE.search(text) or _WORD_RE.search(text)
-        if match is None:
+        """The line of the start of ``text``, a text node's data as written (newlines kept)."""
+        match = _telling_word(_LONG_WORD_RE.finditer(text, 0, 200)) or _ASCII_WORD_RE.search(text) or _WORD_RE.search(text)
+        self._first_word = match.group() if match else ""
+        if match is None or not self._advance(match.group()):
             return self._line
-        word = match.group()
+        return self._line - text.count("\n", 0, match.start())
+
+    def skip_past(self, text: str) -> None:
+        """Move past the end of ``text`` (a whole line's), so the next line's words are not found
+        in it: past as many occurrences of its last word as the line holds after its first word."""
+        words = _LONG_WORD_RE.findall(text) or _ASCII_WORD_RE.findall(text)
+        if not words:
+            return
+        after_first = words[1:] if words[0] == self._first_word else words
+        for _ in range(after_first.count(words[-1])):
+            if not self._advance(words[-1]):
+                return
+
+    def _advance(self, word: str) -> bool:
         source, start = self._source, self._cursor
         found = self._find(word, start, min(len(source), start + self._WINDOW))
         if found < 0 and self._budget > 0:
             self._budget -= len(source) - start
             found = self._find(word, start, len(source))
-        if found >= 0:
-            self._line += source.count("\n", start, found)
-            self._cursor = found + len(word)
-        return self._line
+        if found < 0:
+            return False
+        self._line += source.count("\n", start, found)
+        self._cursor = found + len(word)
+        return True
 
     def _find(self, word: str, start: int, end: int) -> int:
         """First whole-word occurrence of ``word`` in ``source[start:end]``, or -1."""
@@ -262,6 +282,8 @@ class _Reading:
         self.parts, self.line_has_text, self.line_preformatted = [], False, False
         if not text or text.isspace():
             return
+        if self.locate:
+            self.locate.skip_past(text)
         rows = text.split("\n") if preformatted else [text]
         offset = 0
         for row in rows:
@@ -290,6 +312,11 @@ def _bold(row: str) -> str:
     while _BOLD_OPEN + _BOLD_CLOSE in row:
         row = row.replace(_BOLD_OPEN + _BOLD_CLOSE, "")
     return " ".join(row.replace(_BOLD_OPEN, "**").replace(_BOLD_CLOSE, "**").split())
+
+
+def _telling_word(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    return next(matches, None)
+
 
 
 def _backslash(match: re.Match[str]) -> str:
