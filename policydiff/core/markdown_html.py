@@ -36,9 +36,17 @@ _HTML_ELEMENTS = frozenset(
     nav nextid nobr noembed noframes noscript object ol optgroup option output p param picture
     plaintext pre progress q rb rp rt rtc ruby s samp script search section select slot small source
     spacer span strike strong style sub summary sup svg table tbody td template textarea tfoot th
-    thead time title tr track tt u ul var video wbr xmp""".split()
+    thead time title tr track tt u ul var video wbr xmp"""
+    # SVG and MathML, written inside <svg> and <math>
+    """circle clippath defs desc ellipse feblend fecolormatrix fegaussianblur filter foreignobject g
+    line lineargradient marker mask metadata path pattern polygon polyline radialgradient rect stop
+    switch symbol text textpath tspan use view
+    maction math menclose merror mfrac mi mmultiscripts mn mo mover mpadded mphantom mroot mrow ms
+    mspace msqrt mstyle msub msubsup msup mtable mtd mtext mtr munder munderover semantics annotation
+    """.split()
 )
-"""Every element name the HTML Standard defines or still parses (obsolete ones included)."""
+"""Every element name the HTML Standard defines or still parses (obsolete ones included), and those
+of SVG and MathML (compared in lower case)."""
 _VOID_ELEMENTS = frozenset(
     "area base basefont bgsound br col embed frame hr image img input keygen link meta param source track wbr".split()
 )
