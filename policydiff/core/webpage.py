@@ -344,7 +344,67 @@ def _integer(node: LexborNode, name: str, default: int) -> int:
 def _parse(text: str) -> LexborHTMLParser:
     from selectolax.lexbor import LexborHTMLParser  # only for HTML: its import costs ~35 ms
 
-    return LexborHTMLParser(text, scripting=True)
+    return LexborHTMLParser(_limit_nesting(text), scripting=True)
+
+
+MAX_DEPTH = 1_000
+"""Elements open at once, at most, before the page is parsed. The standard algorithm looks through
+the open elements for many tags (is a ``<p>`` open, in which scope), so a page of 40,000 unclosed
+``<div>`` takes 13 s to parse and twice as many four times as long. Browsers cap the depth too
+(Blink at 512). Real pages nest a few dozen deep."""
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[\s/][^>]*)?>|<!--")
+"""A tag, roughly (an attribute value holding ``>`` ends it early: the depth is only estimated)."""
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"})
+_NOT_NESTING = frozenset(
+    """area base basefont bgsound br col embed frame hr img image input keygen link meta param source
+    track wbr p li dt dd option optgroup tr td th thead tbody tfoot colgroup caption rb rt rp rtc html
+    head body""".split()
+)
+"""Elements that hold nothing, or that the next of their kind closes: they never pile up."""
+
+
+def _limit_nesting(text: str) -> str:
+    """The page with every start tag past :data:`MAX_DEPTH` open elements taken out (a block's
+    replaced by a line break; text and source lines kept: what was inside it stands in the element
+    around it, as in a browser past its cap), so parsing stays linear. Comments and raw text (scripts, styles) are passed over. A page
+    nested less deeply, any real page, is returned as it is, unchanged."""
+    if text.count("<") <= MAX_DEPTH:
+        return text
+    depth, skip_to, cuts = 0, 0, []
+    for match in _TAG_RE.finditer(text):
+        start = match.start()
+        if start < skip_to:
+            continue
+        name = match.group(2)
+        if name is None:  # a comment: passed over to its end
+            end = text.find("-->", start + 4)
+            if end < 0:
+                break
+            skip_to = end + 3
+            continue
+        name = name.lower()
+        if match.group(1):  # an end tag
+            if depth and name not in _NOT_NESTING:
+                depth -= 1
+        elif name in _RAW_TEXT:
+            close = re.compile(rf"</{name}[\s/>]", re.IGNORECASE).search(text, match.end())
+            if close is None:
+                break
+            skip_to = close.end()
+        elif name in _NOT_NESTING or match.group().endswith("/>"):
+            continue
+        elif depth >= MAX_DEPTH:
+            cuts.append((start, match.end(), "<br>" if name in _BLOCKS else ""))
+        else:
+            depth += 1
+    if not cuts:
+        return text
+    pieces, last = [], 0
+    for start, end, replacement in cuts:
+        pieces += [text[last:start], replacement, "\n" * text.count("\n", start, end)]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _page_title(tree: LexborHTMLParser) -> str | None:

@@ -309,3 +309,18 @@ def test_raw_html_in_markdown_is_read_as_a_reader_sees_it(tmp_path: Path) -> Non
 def test_mentions_and_labels_in_angle_brackets_stay_words(text: str, expected: str) -> None:
     reading = parse_document(text, name="x.md").reading
     assert re.sub(r"\s+", " ", expected) in re.sub(r"\s+", " ", reading)
+
+
+def test_nesting_past_the_cap_keeps_every_word_and_line() -> None:
+    from policydiff.core.webpage import MAX_DEPTH, _limit_nesting
+
+    levels = 3 * MAX_DEPTH
+    page = "<html><body>\n" + "".join(f"<div>w{i}\n" for i in range(levels)) + "</div>" * levels
+    limited = _limit_nesting(page)
+    assert limited.count("\n") == page.count("\n") and limited.count("<div>") == MAX_DEPTH
+    assert limited.count("<br>") == levels - MAX_DEPTH  # a block past the cap still starts a line
+    markdown, lines, _ = html_to_markdown(page)
+    assert words(markdown) == [f"w{i}" for i in range(levels)]
+    assert lines[::2] == list(range(2, levels + 2))
+    shallow = "<html><body>" + "<div><p>a</p><script>'<div>'</script><!-- <div> --></div>" * 5000
+    assert _limit_nesting(shallow) is shallow  # a real page's depth: untouched
