@@ -176,6 +176,9 @@ class _Reading:
     """Open SVG or MathML elements."""
     foreign_text: int = 0
     """Open elements of foreign content whose text is drawn."""
+    revealable: frozenset[str | None] = frozenset()
+    """Ids of elements a control on the page shows and hides (``aria-controls``): the collapsed
+    sections of an accordion are text a reader opens, hidden or not when the page was saved."""
 
     def read(self, top: LexborNode) -> None:
         """Walk the tree under ``top`` in document order without recursion (pages nest deeply)."""
@@ -204,7 +207,7 @@ class _Reading:
             return False
         if not node.is_element_node or tag is None:
             return False  # comments, doctype
-        if tag in _NOT_RENDERED or _hidden(node):
+        if tag in _NOT_RENDERED or (_hidden(node) and node.attributes.get("id") not in self.revealable):
             return False
         if self.foreign or tag in _FOREIGN:
             if not self.foreign:
@@ -323,6 +326,15 @@ def _backslash(match: re.Match[str]) -> str:
     return "\\" + match.group()
 
 
+def _controlled_ids(tree: LexborHTMLParser, source: str) -> frozenset[str | None]:
+    """The ids named by ``aria-controls`` anywhere in the page."""
+    if "aria-controls" not in source.lower():
+        return frozenset()
+    return frozenset(
+        name for node in tree.css("[aria-controls]") for name in (node.attributes.get("aria-controls") or "").split()
+    )
+
+
 def _hidden(node: LexborNode) -> bool:
     """Hidden by the ``hidden`` attribute (but not ``hidden=until-found``, which find-in-page
     reveals) or by an inline ``display: none``."""
@@ -421,7 +433,7 @@ def _page_title(tree: LexborHTMLParser) -> str | None:
 def html_to_markdown(text: str) -> tuple[str, list[int], str | None]:
     """Markdown text, the HTML source line of each of its lines, and the page's ``<title>``."""
     tree = _parse(text)
-    reading = _Reading(_SourceLines(text), markdown=True)
+    reading = _Reading(_SourceLines(text), markdown=True, revealable=_controlled_ids(tree, text))
     if tree.root is not None:
         reading.read(tree.root)
     lines = reading.lines
@@ -432,7 +444,7 @@ def visible_lines(fragment: str) -> list[str]:
     """The lines a browser shows of an HTML fragment (raw HTML in markdown): plain text, a line per
     block, ``<br>`` and row; comments, attributes and unseen elements give nothing."""
     tree = _parse(fragment)
-    reading = _Reading(None, markdown=False)
+    reading = _Reading(None, markdown=False, revealable=_controlled_ids(tree, fragment))
     if tree.root is not None:
         reading.read(tree.root)
     return [line for _, line in reading.lines]

@@ -324,3 +324,13 @@ def test_nesting_past_the_cap_keeps_every_word_and_line() -> None:
     assert lines[::2] == list(range(2, levels + 2))
     shallow = "<html><body>" + "<div><p>a</p><script>'<div>'</script><!-- <div> --></div>" * 5000
     assert _limit_nesting(shallow) is shallow  # a real page's depth: untouched
+
+
+def test_collapsed_sections_of_an_accordion_are_read() -> None:
+    """A hidden element that a control on the page opens (``aria-controls``) is text a reader sees
+    on a click: a change in it must not pass as no difference."""
+    page = ("<!DOCTYPE html><html><body><h2><button aria-controls='s1' aria-expanded='false'>1. Data</button></h2>"
+            "<div id='s1' hidden><p>We keep your {}.</div><div id='ad' hidden>Subscribe now</div>")
+    assert words(html_to_markdown(page.format("data"))[0]) == ["1", "Data", "We", "keep", "your", "data"]
+    old, new = parse_document(page.format("data"), name="a.html"), parse_document(page.format("photos"), name="b.html")
+    assert not compare(old, new).identical
