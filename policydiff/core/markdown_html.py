@@ -36,7 +36,8 @@ _HTML_ELEMENTS = frozenset(
     nav nextid nobr noembed noframes noscript object ol optgroup option output p param picture
     plaintext pre progress q rb rp rt rtc ruby s samp script search section select slot small source
     spacer span strike strong style sub summary sup svg table tbody td template textarea tfoot th
-    thead time title tr track tt u ul var video wbr xmp"""
+    thead time title tr track tt u ul var video wbr xmp
+    """
     # SVG and MathML, written inside <svg> and <math>
     """circle clippath defs desc ellipse feblend fecolormatrix fegaussianblur filter foreignobject g
     line lineargradient marker mask metadata path pattern polygon polyline radialgradient rect stop

@@ -6,8 +6,8 @@ any browser. So optional end tags (``</head>``, ``</p>``, ``</li>``), unclosed e
 tags and foreign content (SVG, MathML) build the same tree a browser builds, and no text is lost or
 invented by a reader of its own. Only what a reader sees becomes text: scripts, styles, templates,
 ``<noscript>`` (a browser runs scripts), embedded frames and elements hidden by the ``hidden``
-attribute or an inline ``display: none`` are skipped, as are attributes (link addresses, image
-sources) and comments. Headings become ``#`` headings, bold stays ``**`` (so bold pseudo-headings
+attribute or an inline ``display: none`` (unless a control on the page opens them: an accordion)
+are skipped, as are attributes (link addresses, image sources) and comments. Headings become ``#`` headings, bold stays ``**`` (so bold pseudo-headings
 are recognised), list items become ``- `` / ``1. `` items, table rows become lines. Everything else
 is left to structure recovery.
 
@@ -273,6 +273,8 @@ class _Reading:
         if not self.line_has_text and not data.isspace():  # the first text of this line
             self.line_no = self.locate.line_of(data) if self.locate else self.line_no
             self.line_has_text = True
+        if _BOLD_OPEN in data or _BOLD_CLOSE in data:  # control characters in the text: not bold marks
+            data = data.replace(_BOLD_OPEN, " ").replace(_BOLD_CLOSE, " ")
         self.parts.append(data)
         if self.preformatted:
             self.line_preformatted = True
