@@ -12,6 +12,7 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
+from policydiff.core.markdown_html import block_lines, inline_text
 from policydiff.core.model import Section
 # Re-exported: the numbering helpers live apart so that the model can use them without a cycle.
 from policydiff.core.numbering import NUMBER_RE, split_number, strip_number
@@ -119,24 +120,40 @@ def render_blocks(tokens: Sequence[Token]) -> list[str]:
             elif prefixes:
                 text = "  " * len(prefixes) + text
             out.extend(part for part in text.split("\n") if part.strip())
-        elif token.type in ("code_block", "fence", "html_block"):
+        elif token.type in ("code_block", "fence"):
             out.extend(line.rstrip() for line in token.content.split("\n") if line.strip())
+        elif token.type == "html_block":  # as a reader sees it: no tags, comments or scripts
+            out.extend(block_lines(token.content))
     return out
 
 
-def render_inline(children: Sequence[Token]) -> str:
-    """Inline tokens to plain text: markup dropped, link text kept, line breaks kept."""
+def render_inline(children: Sequence[Token], *, literal_html: bool = False) -> str:
+    """Inline tokens to plain text: markup dropped, link text kept, line breaks kept. Inline HTML
+    is read as a reader sees it (:mod:`policydiff.core.markdown_html`), or with ``literal_html``
+    as the text it is written as."""
     parts: list[str] = []
     for child in children:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "html_inline":
+            if not literal_html:
+                return _tidy(inline_text(children, _render_literally))
             parts.append(child.content)
         elif child.type == "softbreak":
             parts.append(" ")
         elif child.type == "hardbreak":
             parts.append("\n")
         elif child.type == "image":
-            parts.append(render_inline(child.children or []))
-    text = "".join(parts)
+            parts.append(render_inline(child.children or [], literal_html=literal_html))
+    return _tidy("".join(parts))
+
+
+def _render_literally(children: Sequence[Token]) -> str:
+    return render_inline(children, literal_html=True)
+
+
+def _tidy(text: str) -> str:
+    """Runs of blanks as one space; no blank at either side of a line break."""
     if "  " in text or "\t" in text:  # (most text has no run of blanks to collapse)
         text = _BLANKS_RE.sub(" ", text)
     return text.replace(" \n", "\n").replace("\n ", "\n") if "\n" in text else text

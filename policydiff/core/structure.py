@@ -55,7 +55,7 @@ from policydiff.core.shapes import (
     is_heading_text,
     is_prose,
 )
-from policydiff.core.webpage import html_to_markdown, looks_like_html
+from policydiff.core.webpage import html_to_markdown, is_web_page
 
 # Nesting limit far above any real document (the preset's 20 silently drops deeper text); a text
 # nested deeper than Python's recursion allows is read as plain text instead, losing nothing.
@@ -108,8 +108,7 @@ def _parse_document(
     set_aside: list[tuple[int, str, str]] = []
     plain_decisions: list[tuple[int, str, bool, str, str]] | None = None  # a text with no markup
     parser = _MD
-    html_name = name.lower().endswith((".html", ".htm"))
-    if (html_name and "<" in text) or (looks_like_html(text) and not (looks_like_markdown(text) and not html_name)):
+    if is_web_page(text, name):
         markdown, line_map, page_title = html_to_markdown(text)  # converted once, never again
         undeclared = True
     elif looks_like_markdown(text):

@@ -14,10 +14,12 @@ from policydiff.gui import settings  # noqa: E402
 from policydiff.gui.diff_view import Colors, SafeBrowser, side_rows  # noqa: E402
 
 WAIT_MS = 30_000
+# Markup written as text (escaped in the markdown) must be shown as text; raw HTML in markdown is
+# read as a browser shows it (no tags), and must load nothing either.
 HOSTILE = (
     "# Policy\n\n## Tracking\n\n"
-    "We <script>alert('x')</script> track you. <img src=\"http://example.com/pixel.png\">\n\n"
-    "<a href=\"http://example.com/\">click</a> <style>body{display:none}</style>\n"
+    "We &lt;script&gt;alert('x')&lt;/script&gt; track you. &lt;img src=\"http://example.com/pixel.png\"&gt;\n\n"
+    "<img src=\"http://example.com/pixel.png\"> <a href=\"http://example.com/\">click</a> <style>body{display:none}</style>\n"
 )
 
 

@@ -22,7 +22,7 @@ We keep your name for 30 days. Account 1234\u202e5678\u202c is yours. Daten\u00a
 
 ## Contact
 
-Write to us <script>alert(1)</script> &amp; wait.
+Write to us &lt;script&gt;alert(1)&lt;/script&gt; &amp; wait.
 """
 NEW = """# Terms
 
@@ -32,7 +32,7 @@ We keep your name for \u202e30 days\u202c. Account 1234\u202e5678\u202c is yours
 
 ## Contact
 
-Write to us <script>alert(1)</script> &amp; wait.
+Write to us &lt;script&gt;alert(1)&lt;/script&gt; &amp; wait.
 """
 
 
