@@ -1,5 +1,5 @@
 """Cost of classifying the changes (substantive / editorial / cosmetic) against the comparison
-itself, on the NEC showcase pair, in one process: medians of alternating runs.
+itself, on the NEC showcase pair, in one process: medians of alternating runs, in CPU time of the process (steady under other load).
 
     python benchmarks/bench_changes.py [--runs N]
 
@@ -31,11 +31,11 @@ def main() -> None:
     classify(comparison)  # warm: lexicons read, regular expressions compiled, stems cached
     compare_times, classify_times = [], []
     for _ in range(args.runs):
-        start = time.perf_counter()
+        start = time.process_time()
         comparison = compare(old, new)
-        middle = time.perf_counter()
+        middle = time.process_time()
         changes = classify(comparison)
-        end = time.perf_counter()
+        end = time.process_time()
         compare_times.append(middle - start)
         classify_times.append(end - middle)
     a, b = statistics.median(compare_times), statistics.median(classify_times)

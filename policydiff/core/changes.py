@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain, compress, islice
 from importlib import resources
 from typing import Callable, Iterable, Literal, Sequence
 
@@ -223,9 +224,140 @@ def _date_re() -> re.Pattern[str]:
 
 
 _DIGIT = re.compile(r"\d")
-_NUMERIC_DATE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b")
-_NUMBER = re.compile(rf"(?<![\w.,]){_DIGITS}(?:\s*%)?")
-_LIST_LABEL = re.compile(r"\A\s*\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxlcdm]+)[.)](?:\s|(?=[^\W\d_]))", re.IGNORECASE)
+# Patterns begin with a digit, not a look-behind, so that the engine skips to digits at C speed.
+_NUMERIC_DATE = re.compile(r"\d(?:\d{3}-\d{1,2}-\d{1,2}|\d?[/.]\d{1,2}[/.]\d{2,4})(?![\w])")
+_NUMBER = re.compile(rf"{_DIGITS}(?:\s*%)?")
+_LINE_START_LABEL = re.compile(
+    r"^[ \t]*\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxlcdm]+)[.)](?:\s|(?=[^\W\d_]))", re.IGNORECASE | re.MULTILINE)
+"""A list or section number where a line starts: numbering, not an amount."""
+_WORD_AT = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_APOSTROPHE = re.compile("['\u2019]")
+_BASES = {"ca": "can", "wo": "will", "sha": "shall"}
+
+Hit = tuple[int, str, str, str]
+"""(offset, kind, key, shown): one signal term found in a text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """Every signal term of one text, by offset: what :func:`terms_between` counts for any span."""
+
+    offsets: list[int]
+    hits: list[Hit]
+
+
+_NO_HITS = Hits([], [])
+
+
+def _glued(text: str, at: int) -> bool:
+    """A digit run that continues a word or a number (``ISO27001``, ``.5``): not a number of its own."""
+    return at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_.,")
+
+
+def _dates(text: str, lower: str, words: list[str], lex: _Lexicons) -> list[re.Match[str]]:
+    """The dates of a text, in order. The full pattern is tried only near a month name (found
+    with plain string search, far cheaper than the pattern at every offset) and numeric forms."""
+    found: dict[int, re.Match[str]] = {
+        m.start(): m for m in _NUMERIC_DATE.finditer(text) if not _glued(text, m.start())
+    }
+    pattern = _date_re()
+    for month in lex.month_words.intersection(words):
+        at = lower.find(month)
+        while at >= 0:
+            window_end = min(len(text), at + len(month) + 24)
+            m = pattern.search(text, max(0, at - 16), window_end)
+            if m is not None and m.start() <= at < m.end():
+                found.setdefault(m.start(), m)
+            at = lower.find(month, at + len(month))
+    out: list[re.Match[str]] = []
+    for start in sorted(found):  # keep the first of overlapping matches
+        if not out or start >= out[-1].end():
+            out.append(found[start])
+    return out
+
+
+def text_hits(text: str) -> Hits:
+    """The signal terms of a whole text (a diff's side), each with its offset."""
+    lex = lexicons()
+    hits: list[Hit] = []
+    lower = text.lower()
+    words = _WORD_AT.findall(lower)
+    # Offsets of the words from the lengths of the gaps and words between them, summed in C:
+    # far cheaper than a match object per word.
+    gaps = _WORD_AT.split(lower)
+    offsets = list(islice(accumulate(map(len, chain.from_iterable(zip(gaps, words)))), 0, None, 2))
+    if _DIGIT.search(text) is not None:
+        # Dates first; their words are read no further (the month "May" is no modal verb).
+        pieces = []
+        last = 0
+        for m in _dates(text, lower, words, lex):
+            key = " ".join(m.group().lower().replace(",", " ").replace(".", " ").split())
+            hits.append((m.start(), "date", key, m.group()))
+            pieces += [text[last : m.start()], " " * (m.end() - m.start())]
+            last = m.end()
+            for k in range(bisect.bisect_left(offsets, m.start()), bisect.bisect_left(offsets, m.end())):
+                words[k] = ""
+        masked = "".join(pieces) + text[last:]
+        # A list number where a line starts is numbering.
+        masked = _LINE_START_LABEL.sub(lambda m: " " * len(m.group()), masked)
+        for m in _NUMBER.finditer(masked):
+            if _glued(masked, m.start()):
+                continue
+            before = _LAST_WORD.search(masked, max(0, m.start() - 40), m.start())
+            if before and _STEMS[before.group(1).lower()] in lex.references:
+                continue  # a cross-reference: renumbered with the document
+            value = m.group().replace(",", "").replace(" ", "")
+            unit = _unit(lex, _words(masked[m.end() : m.end() + 40])[:3])
+            hits.append((m.start(), "number", value + (" " + " ".join(unit) if unit else ""),
+                         m.group() + _shown_unit(masked, m.end(), unit)))
+    for k in compress(range(len(words)), map(_APOSTROPHE.search, words)):
+        # don't -> do + not; can't -> can + not; data's -> data
+        word = words[k].replace("\u2019", "'")
+        if word.endswith("n't"):
+            words[k] = _BASES.get(word[:-3], word[:-3])
+            hits.append((offsets[k], "negation", "not", "not"))
+        elif word.endswith("'s"):
+            words[k] = word[:-2]
+    if "cannot" in words:
+        for k in compress(range(len(words)), map("cannot".__eq__, words)):
+            words[k] = "can"
+            hits.append((offsets[k], "negation", "not", "not"))
+    stemmed = list(map(_STEMS.__getitem__, words))
+    found_stems = lex.first_stems.intersection(stemmed)
+    exact = lex.exact_words.intersection(words)
+    numbered = lex.number_words.keys() & set(stemmed)
+    if numbered:  # a number word counts before a unit ("thirty days", not "one of")
+        for i in compress(range(len(stemmed)), map(numbered.__contains__, stemmed)):
+            unit = _unit(lex, words[i + 1 : i + 4])
+            if unit:
+                hits.append((offsets[i], "number", lex.number_words[stemmed[i]] + " " + " ".join(unit),
+                             " ".join(words[i : i + 1 + len(unit)])))
+    if found_stems or exact:
+        # Only the places where some entry begins are looked at (found in C, not word by word).
+        places = set(compress(range(len(stemmed)), map(found_stems.__contains__, stemmed)))
+        if exact:
+            places.update(compress(range(len(words)), map(exact.__contains__, words)))
+        free = 0  # the first word not taken by an earlier match
+        for i in sorted(places):
+            if i < free:
+                continue
+            key = stemmed[i]
+            options = lex.phrases[key] if key in found_stems else []
+            if exact and words[i] in exact:
+                options = lex.phrases["=" + words[i]] + options
+            for phrase, kinds in options:
+                size = len(phrase)
+                # A word written "=word" is one word matched as written, so a phrase is stems only.
+                if (size == 1 and phrase[0][0] == "=") or tuple(stemmed[i : i + size]) == phrase:
+                    shown = " ".join(words[i : i + size])
+                    joined = " ".join(phrase)
+                    hits.extend((offsets[i], kind, joined, shown) for kind in kinds)
+                    free = i + size
+                    break
+    if not hits:
+        return _NO_HITS
+    hits.sort(key=lambda h: h[0])
+    return Hits([h[0] for h in hits], hits)
 
 
 @dataclass(slots=True)
@@ -236,68 +368,23 @@ class _Features:
     """Term key -> the words as first written."""
 
 
-def features(text: str) -> _Features:
-    """The signal terms of one text, by kind."""
-    lex = lexicons()
+def terms_between(found: Hits, start: int, end: int) -> _Features:
+    """The signal terms of ``found`` that begin in ``[start, end)``, by kind."""
     terms: dict[str, Counter[str]] = {}
     surface: dict[str, str] = {}
-
-    def add(kind: str, key: str, shown: str) -> None:
-        found = terms.get(kind)
-        if found is None:
-            found = terms[kind] = Counter()
-        found[key] += 1
-        surface.setdefault(f"{kind}\0{key}", " ".join(shown.split()))
-
-    masked = text
-    words = _words(text)
-    if _DIGIT.search(text) is not None:
-        # Dates first, blanked out, so that their numbers and a month "May" are read no further.
-        dates = _date_re() if lex.month_words.intersection(words) else _NUMERIC_DATE
-        for m in dates.finditer(text):
-            add("date", " ".join(m.group().lower().replace(",", " ").replace(".", " ").split()), m.group())
-            masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
-        label = _LIST_LABEL.match(masked)  # a list number where the sentence starts is numbering
-        if label:
-            masked = " " * label.end() + masked[label.end() :]
-        for m in _NUMBER.finditer(masked):
-            before = _LAST_WORD.search(masked, max(0, m.start() - 40), m.start())
-            if before and _STEMS[before.group(1).lower()] in lex.references:
-                continue  # a cross-reference: renumbered with the document
-            value = m.group().replace(",", "").replace(" ", "")
-            unit = _unit(lex, _words(masked[m.end() : m.end() + 40])[:3])
-            add("number", value + (" " + " ".join(unit) if unit else ""), m.group() + _shown_unit(masked, m.end(), unit))
-        if masked != text:
-            words = _words(masked)
-    stemmed = list(map(_STEMS.__getitem__, words))
-    found_stems = lex.first_stems.intersection(stemmed)
-    exact = lex.exact_words.intersection(words)
-    numbered = lex.number_words.keys() & set(stemmed)
-    if numbered:  # a number word counts before a unit ("thirty days", not "one of")
-        for i, key in enumerate(stemmed):
-            if key in numbered:
-                unit = _unit(lex, words[i + 1 : i + 4])
-                if unit:
-                    add("number", lex.number_words[key] + " " + " ".join(unit), " ".join(words[i : i + 1 + len(unit)]))
-    if not (found_stems or exact):
-        return _Features(terms, surface)
-    i, n = 0, len(stemmed)
-    while i < n:
-        key = stemmed[i]
-        options = lex.phrases[key] if key in found_stems else []
-        if exact and words[i] in exact:
-            options = lex.phrases["=" + words[i]] + options
-        for phrase, kinds in options:
-            size = len(phrase)
-            # A word written "=word" is one word matched as written, so a phrase is stems only.
-            if (size == 1 and phrase[0][0] == "=") or tuple(stemmed[i : i + size]) == phrase:
-                for kind in kinds:
-                    add(kind, " ".join(phrase), " ".join(words[i : i + size]))
-                i += size
-                break
-        else:
-            i += 1
+    if start < end:
+        for _, kind, key, shown in found.hits[bisect.bisect_left(found.offsets, start) : bisect.bisect_left(found.offsets, end)]:
+            counter = terms.get(kind)
+            if counter is None:
+                counter = terms[kind] = Counter()
+            counter[key] += 1
+            surface.setdefault(f"{kind}\0{key}", " ".join(shown.split()))
     return _Features(terms, surface)
+
+
+def features(text: str) -> _Features:
+    """The signal terms of one text, by kind."""
+    return terms_between(text_hits(text), 0, len(text))
 
 
 _LAST_WORD = re.compile(r"([^\W\d_]+)[^\w]*\Z")
@@ -325,8 +412,12 @@ def _shown_unit(text: str, at: int, unit: tuple[str, ...]) -> str:
 
 def signals(old: str, new: str) -> tuple[Signal, ...]:
     """The signals that differ between an old and a new text (either may be empty)."""
-    a, b = features(old), features(new)
-    kinds = _ONE_SIDED_KINDS if not (old.strip() and new.strip()) else frozenset(SIGNAL_KINDS)
+    return signals_between(features(old), features(new), one_sided=not (old.strip() and new.strip()))
+
+
+def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Signal, ...]:
+    """The signals that differ between the terms of an old and of a new text."""
+    kinds = _ONE_SIDED_KINDS if one_sided else frozenset(SIGNAL_KINDS)
     out = []
     empty: Counter[str] = Counter()
     for kind in SIGNAL_KINDS:
@@ -532,6 +623,25 @@ def diff_changes(
                 continue
         merged.append(_Run(first, end, a0, a1, b0, b1, olds, news))
     out: list[Change] = []
+    sides: dict[bool, Hits] = {}
+
+    def hits(old_side: bool) -> Hits:  # read once per diff side, only if some change needs it
+        found = sides.get(old_side)
+        if found is None:
+            found = sides[old_side] = text_hits(old_text if old_side else new_text)
+        return found
+
+    def classified(old: tuple[int, int], new: tuple[int, int], deleted: str, inserted: str,
+                   ops: tuple[int, int]) -> Change:
+        old_sentence, new_sentence = old_text[old[0] : old[1]], new_text[new[0] : new[1]]
+        cosmetic = cosmetic_kind(old_sentence, new_sentence, deleted, inserted)
+        if cosmetic is not None:
+            return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
+        a = terms_between(hits(True), *old) if old[1] > old[0] else _Features({}, {})
+        b = terms_between(hits(False), *new) if new[1] > new[0] else _Features({}, {})
+        found = signals_between(a, b, one_sided=not (old_sentence.strip() and new_sentence.strip()))
+        return Change(pair, where, "substantive" if found else "editorial", found, old_sentence, new_sentence, ops)
+
     for run in merged:
         deleted = "".join(op.old for op in ops[run.first_op : run.end_op])
         inserted = "".join(op.new for op in ops[run.first_op : run.end_op])
@@ -544,23 +654,15 @@ def diff_changes(
             for s, e in spans:
                 if any(k0 <= s and e <= k1 for k0, k1 in skips):
                     continue
-                sentence = text[s:e]
-                old, new = (sentence, "") if o1 > o0 else ("", sentence)
-                out.append(_classified(pair, where, old, new, old, new, (run.first_op, run.end_op)))
+                if o1 > o0:
+                    out.append(classified((s, e), (0, 0), text[s:e], "", (run.first_op, run.end_op)))
+                else:
+                    out.append(classified((0, 0), (s, e), "", text[s:e], (run.first_op, run.end_op)))
             continue
-        old = old_text[old_spans[o0][0] : old_spans[o1 - 1][1]] if o1 > o0 else ""
-        new = new_text[new_spans[n0][0] : new_spans[n1 - 1][1]] if n1 > n0 else ""
-        out.append(_classified(pair, where, old, new, deleted, inserted, (run.first_op, run.end_op)))
+        old = (old_spans[o0][0], old_spans[o1 - 1][1]) if o1 > o0 else (0, 0)
+        new = (new_spans[n0][0], new_spans[n1 - 1][1]) if n1 > n0 else (0, 0)
+        out.append(classified(old, new, deleted, inserted, (run.first_op, run.end_op)))
     return out
-
-
-def _classified(pair: int, where: Literal["body", "title", "moved"], old: str, new: str, deleted: str,
-                inserted: str, ops: tuple[int, int], moved: int | None = None) -> Change:
-    cosmetic = cosmetic_kind(old, new, deleted, inserted)
-    if cosmetic is not None:
-        return Change(pair, where, "cosmetic", (), old, new, ops, cosmetic, moved)
-    found = signals(old, new)
-    return Change(pair, where, "substantive" if found else "editorial", found, old, new, ops, None, moved)
 
 
 def _spans_of(text: str, passages: Iterable[str]) -> list[tuple[int, int]]:
