@@ -496,7 +496,7 @@ def _typographic(old: str, new: str) -> bool:
 # ------------------------------------------------------------------------------------------------
 # Sentences
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[^\W_a-z])|\s*\n\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[^\W_a-z])|\s*\n\s*")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -647,17 +647,20 @@ def diff_changes(
         inserted = "".join(op.new for op in ops[run.first_op : run.end_op])
         o0, o1 = run.old_sents
         n0, n1 = run.new_sents
-        if (o0 == o1) != (n0 == n1):
-            # Whole sentences inserted or deleted: one change each (moved ones left out).
-            spans, skips = (old_spans[o0:o1], skip_old) if o1 > o0 else (new_spans[n0:n1], skip_new)
-            text = old_text if o1 > o0 else new_text
-            for s, e in spans:
-                if any(k0 <= s and e <= k1 for k0, k1 in skips):
-                    continue
-                if o1 > o0:
-                    out.append(classified((s, e), (0, 0), text[s:e], "", (run.first_op, run.end_op)))
-                else:
-                    out.append(classified((0, 0), (s, e), "", text[s:e], (run.first_op, run.end_op)))
+        rewritten = (
+            max(o1 - o0, n1 - n0) > 1
+            and _whole(old_spans, run.old_sents, run.a, run.a_end)
+            and _whole(new_spans, run.new_sents, run.b, run.b_end)
+        )
+        if (o0 == o1) != (n0 == n1) or rewritten:
+            # Whole sentences inserted or deleted (a passage rewritten whole is both): one change
+            # each, moved ones left out.
+            for s, e in old_spans[o0:o1]:
+                if not any(k0 <= s and e <= k1 for k0, k1 in skip_old):
+                    out.append(classified((s, e), (0, 0), old_text[s:e], "", (run.first_op, run.end_op)))
+            for s, e in new_spans[n0:n1]:
+                if not any(k0 <= s and e <= k1 for k0, k1 in skip_new):
+                    out.append(classified((0, 0), (s, e), "", new_text[s:e], (run.first_op, run.end_op)))
             continue
         old = (old_spans[o0][0], old_spans[o1 - 1][1]) if o1 > o0 else (0, 0)
         new = (new_spans[n0][0], new_spans[n1 - 1][1]) if n1 > n0 else (0, 0)
