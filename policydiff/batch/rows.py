@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from policydiff.core.changes import CLASSES, counts
+from policydiff.core.changes import CLASSES
+from policydiff.core.changes import counts as change_counts
 from policydiff.core.model import Comparison, Kind, SectionPair
 from policydiff.core.serialize import pair_kind
 
@@ -66,7 +67,7 @@ def pair_row(old: Any, new: Any, comparison: Comparison) -> dict[str, Any]:
     row.update(identical=comparison.identical, passages_moved=comparison.stats.passages_moved,
                words_inserted=words.words_inserted, words_deleted=words.words_deleted,
                words_ignored=words.words_ignored)
-    row.update({f"changes_{cls}": n for cls, n in counts(comparison.changes).items()})
+    row.update({f"changes_{cls}": n for cls, n in change_counts(comparison.changes).items()})
     return row
 
 

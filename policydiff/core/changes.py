@@ -718,3 +718,30 @@ def counts(changes: Iterable[Change]) -> dict[str, int]:
     """How many changes of each class (every class present, 0 when none)."""
     found = Counter(change.change_class for change in changes)
     return {cls: found.get(cls, 0) for cls in CLASSES}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyChange:
+    """A substantive change as the report's *Key changes* list shows it."""
+
+    section: str
+    """The title of the section it is in (``old → new`` when renamed)."""
+    anchor: str
+    """The report's anchor of that section (``pair-3``)."""
+    signals: tuple[str, ...]
+    """Its signals, ``modal: may → will``."""
+    old: str
+    new: str
+    where: str
+
+
+def key_changes(comparison: Comparison) -> list[KeyChange]:
+    """Every substantive change, in reading order, with its section and the report's anchor."""
+    out = []
+    for change in comparison.changes:
+        if change.change_class != "substantive":
+            continue
+        pair = comparison.pairs[change.pair]
+        out.append(KeyChange(pair.display_title, f"pair-{change.pair + 1}", tuple(map(str, change.signals)),
+                             change.old, change.new, change.where))
+    return out
