@@ -32,7 +32,7 @@ from itertools import accumulate, chain, compress, islice
 from importlib import resources
 from typing import Callable, Iterable, Literal, Sequence
 
-from policydiff.core.model import Comparison, Op, Options
+from policydiff.core.model import Comparison, Document, Op, Options
 
 ChangeClass = Literal["substantive", "editorial", "cosmetic"]
 CLASSES: tuple[ChangeClass, ...] = ("substantive", "editorial", "cosmetic")
@@ -228,8 +228,10 @@ _DIGIT = re.compile(r"\d")
 _NUMERIC_DATE = re.compile(r"\d(?:\d{3}-\d{1,2}-\d{1,2}|\d?[/.]\d{1,2}[/.]\d{2,4})(?![\w])")
 _NUMBER = re.compile(rf"{_DIGITS}(?:\s*%)?")
 _LINE_START_LABEL = re.compile(
-    r"^[ \t]*\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxlcdm]+)[.)](?:\s|(?=[^\W\d_]))", re.IGNORECASE | re.MULTILINE)
+    r"^[ \t]*(?:\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxlcdm]+)[.)]|\d+(?:\.\d+)+)(?:\s|(?=[^\W\d_])|(?=[\"'\u201c\u2018(\[]))",
+    re.IGNORECASE | re.MULTILINE)
 """A list or section number where a line starts: numbering, not an amount."""
+_INLINE_LABEL = re.compile(r"\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)")
 _WORD_AT = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _APOSTROPHE = re.compile("['\u2019]")
 _BASES = {"ca": "can", "wo": "will", "sha": "shall"}
@@ -298,8 +300,10 @@ def text_hits(text: str) -> Hits:
             for k in range(bisect.bisect_left(offsets, m.start()), bisect.bisect_left(offsets, m.end())):
                 words[k] = ""
         masked = "".join(pieces) + text[last:]
-        # A list number where a line starts is numbering.
+        # A list number where a line starts, or one in brackets or before a lower-case word
+        # anywhere (a list run into a paragraph), is numbering.
         masked = _LINE_START_LABEL.sub(lambda m: " " * len(m.group()), masked)
+        masked = _INLINE_LABEL.sub(lambda m: " " * len(m.group()), masked)
         for m in _NUMBER.finditer(masked):
             if _glued(masked, m.start()):
                 continue
@@ -689,9 +693,13 @@ def classify(comparison: Comparison) -> tuple[Change, ...]:
     for n, passage in enumerate(comparison.moved_passages):
         moved_at.setdefault(passage.new_pair, []).append(n)
     out: list[Change] = []
+    titles: set[tuple[str, str]] = set()  # the entries of a merge or split share a title
     for k, pair in enumerate(comparison.pairs):
-        if pair.old is not None and pair.new is not None:
-            out.extend(diff_changes(pair.title_diff.ops, k, "title"))
+        if any(op.kind in "-+" for op in pair.title_diff.ops):
+            for change in diff_changes(pair.title_diff.ops, k, "title"):
+                if (change.old, change.new) not in titles:
+                    titles.add((change.old, change.new))
+                    out.append(change)
         ops = pair.body_diff.ops
         if any(op.kind in "-+" for op in ops):
             old_text = "".join(op.old for op in ops)
@@ -700,7 +708,41 @@ def classify(comparison: Comparison) -> tuple[Change, ...]:
                                     skip_new=_spans_of(new_text, moved_to.get(k, ()))))
         for n in moved_at.get(k, ()):
             out.append(_moved(k, n, comparison))
-    return tuple(out)
+    return tuple(_moved_sentences(out, comparison))
+
+
+_LEADING_LABEL = re.compile(r"^(?:(?:\(?(?:\d+(?:\.\d+)*|[a-z]|[ivxlcdm]+)[.)]|\d+(?:\.\d+)+)\s*)+")
+
+
+def _flat_text(text: str) -> str:
+    """Lower-cased, white space made single spaces, a leading list or section number dropped."""
+    return " ".join(_LEADING_LABEL.sub("", text.strip().lower()).split())
+
+
+def _document_text(document: Document) -> str:
+    reading = document.reading or "\n".join(t for s in document.flat() for t in (s.title, s.body))
+    return " ".join(_LINE_START_LABEL.sub(" ", reading).lower().split())
+
+
+def _moved_sentences(changes: list[Change], comparison: Comparison) -> list[Change]:
+    """A substantive change whose old sentence is still in the new version and whose new sentence
+    was already in the old one (a heading that became a line of text when the outline changed, a
+    sentence moved to another section) adds and removes nothing: it becomes editorial."""
+    if not any(c.change_class == "substantive" for c in changes):
+        return changes
+    old_document, new_document = _document_text(comparison.old), _document_text(comparison.new)
+
+    def still(text: str, document: str) -> bool:
+        flat = _flat_text(text)
+        return not flat or (flat.count(" ") >= 2 and flat in document)
+
+    out = []
+    for change in changes:
+        if change.change_class == "substantive" and still(change.old, new_document) and still(change.new, old_document):
+            change = Change(change.pair, change.where, "editorial", (), change.old, change.new, change.ops, None,
+                            change.moved)
+        out.append(change)
+    return out
 
 
 def _moved(pair: int, n: int, comparison: Comparison) -> Change:
