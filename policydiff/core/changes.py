@@ -251,6 +251,13 @@ class Hits:
 _NO_HITS = Hits([], [])
 
 
+def _unless_amount(m: re.Match[str], text: str, lex: _Lexicons) -> str:
+    """A bracketed or inline list number blanked out, unless a unit follows (``thirty (30) days``)."""
+    if _unit(lex, _words(text[m.end() : m.end() + 30])[:3]):
+        return m.group()
+    return " " * len(m.group())
+
+
 def _glued(text: str, at: int) -> bool:
     """A digit run that continues a word or a number (``ISO27001``, ``.5``): not a number of its own."""
     return at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_.,")
@@ -303,7 +310,7 @@ def text_hits(text: str) -> Hits:
         # A list number where a line starts, or one in brackets or before a lower-case word
         # anywhere (a list run into a paragraph), is numbering.
         masked = _LINE_START_LABEL.sub(lambda m: " " * len(m.group()), masked)
-        masked = _INLINE_LABEL.sub(lambda m: " " * len(m.group()), masked)
+        masked = _INLINE_LABEL.sub(lambda m: _unless_amount(m, masked, lex), masked)
         for m in _NUMBER.finditer(masked):
             if _glued(masked, m.start()):
                 continue
@@ -410,8 +417,8 @@ def _unit(lex: _Lexicons, following: list[str]) -> tuple[str, ...]:
 def _shown_unit(text: str, at: int, unit: tuple[str, ...]) -> str:
     if not unit:
         return ""
-    m = re.match(r"\s*" + r"\W+".join(r"[^\W_]+" for _ in unit), text[at:])
-    return m.group() if m else ""
+    m = re.match(r"[\s)\]]*(" + r"\W+".join(r"[^\W_]+" for _ in unit) + ")", text[at:])
+    return " " + m.group(1) if m else ""
 
 
 def signals(old: str, new: str) -> tuple[Signal, ...]:
@@ -505,7 +512,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence: white space around it excluded; lines always end one."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
         end = m.start()
