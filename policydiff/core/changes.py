@@ -354,8 +354,8 @@ def text_hits(text: str) -> Hits:
                 continue
             key = stemmed[i]
             options = lex.phrases[key] if key in found_stems else []
-            if exact and words[i] in exact:
-                options = lex.phrases["=" + words[i]] + options
+            if exact and words[i] in exact:  # the longest entry first, whichever way it is matched
+                options = sorted(lex.phrases["=" + words[i]] + options, key=lambda item: -len(item[0]))
             for phrase, kinds in options:
                 size = len(phrase)
                 # A word written "=word" is one word matched as written, so a phrase is stems only.

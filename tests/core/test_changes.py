@@ -189,7 +189,7 @@ def test_every_change_is_classified_once_and_cached_on_the_comparison() -> None:
     by_text = {(c.old, c.new): c for c in found}
     assert by_text[("We do not sell your personal data.", "We sell your personal data.")].change_class == "substantive"
     shared = by_text[("We may share it with our affiliates.", "We will share it with our affiliates and advertisers.")]
-    assert {s.kind for s in shared.signals} == {"modal", "party", "purpose"}
+    assert {s.kind for s in shared.signals} == {"modal", "party"}
     assert by_text[("We keep your data for 30 days.", "We keep your data for 3 years.")].signals[0].kind == "number"
     assert by_text[("This policy explains our practices.", "This policy describes our practices.")].change_class == "editorial"
     classes = {c.change_class for c in found}
