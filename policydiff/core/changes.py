@@ -721,31 +721,30 @@ def classify(comparison: Comparison) -> tuple[Change, ...]:
 _LEADING_LABEL = re.compile(r"^(?:(?:\(?(?:\d+(?:\.\d+)*|[a-z]|[ivxlcdm]+)[.)]|\d+(?:\.\d+)+)\s*)+")
 
 
-def _flat_text(text: str) -> str:
-    """Lower-cased, white space made single spaces, a leading list or section number dropped."""
-    return " ".join(_LEADING_LABEL.sub("", text.strip().lower()).split())
-
-
 def _document_text(document: Document) -> str:
-    reading = document.reading or "\n".join(t for s in document.flat() for t in (s.title, s.body))
-    return " ".join(_LINE_START_LABEL.sub(" ", reading).lower().split())
+    """The document as its sentences are found in it: every line, lower-cased."""
+    return (document.reading or "\n".join(t for s in document.flat() for t in (s.title, s.body))).lower()
 
 
 def _moved_sentences(changes: list[Change], comparison: Comparison) -> list[Change]:
     """A substantive change whose old sentence is still in the new version and whose new sentence
     was already in the old one (a heading that became a line of text when the outline changed, a
     sentence moved to another section) adds and removes nothing: it becomes editorial."""
-    if not any(c.change_class == "substantive" for c in changes):
-        return changes
-    old_document, new_document = _document_text(comparison.old), _document_text(comparison.new)
+    texts: dict[bool, str] = {}
 
-    def still(text: str, document: str) -> bool:
-        flat = _flat_text(text)
-        return not flat or (flat.count(" ") >= 2 and flat in document)
+    def still(text: str, in_old: bool) -> bool:
+        flat = _LEADING_LABEL.sub("", text.strip().lower())
+        if not flat:
+            return True
+        if flat.count(" ") < 2:
+            return False
+        if in_old not in texts:
+            texts[in_old] = _document_text(comparison.old if in_old else comparison.new)
+        return flat in texts[in_old]
 
     out = []
     for change in changes:
-        if change.change_class == "substantive" and still(change.old, new_document) and still(change.new, old_document):
+        if change.change_class == "substantive" and still(change.old, False) and still(change.new, True):
             change = Change(change.pair, change.where, "editorial", (), change.old, change.new, change.ops, None,
                             change.moved)
         out.append(change)
