@@ -224,6 +224,7 @@ def _date_re() -> re.Pattern[str]:
 
 
 _DIGIT = re.compile(r"\d")
+_CURRENCY = re.compile(r"[$\u00a3\u20ac\u00a5]")
 # Patterns begin with a digit, not a look-behind, so that the engine skips to digits at C speed.
 _NUMERIC_DATE = re.compile(r"\d(?:\d{3}-\d{1,2}-\d{1,2}|\d?[/.]\d{1,2}[/.]\d{2,4})(?![\w])")
 _NUMBER = re.compile(rf"{_DIGITS}(?:\s*%)?")
@@ -319,6 +320,8 @@ def text_hits(text: str) -> Hits:
                 continue  # a cross-reference: renumbered with the document
             value = m.group().replace(",", "").replace(" ", "")
             unit = _unit(lex, _words(masked[m.end() : m.end() + 40])[:3])
+            if not unit and "." in value and "%" not in value and not _CURRENCY.search(masked, max(0, m.start() - 2), m.start()):
+                continue  # "3.2", "9.0": a section or a version, not an amount
             hits.append((m.start(), "number", value + (" " + " ".join(unit) if unit else ""),
                          m.group() + _shown_unit(masked, m.end(), unit)))
     for k in compress(range(len(words)), map(_APOSTROPHE.search, words)):
@@ -361,7 +364,7 @@ def text_hits(text: str) -> Hits:
                 # A word written "=word" is one word matched as written, so a phrase is stems only.
                 if (size == 1 and phrase[0][0] == "=") or tuple(stemmed[i : i + size]) == phrase:
                     shown = " ".join(words[i : i + size])
-                    joined = " ".join(phrase)
+                    joined = "".join(phrase)  # "e-mail address" and "email address", "opt-out" and "opt out" are one
                     hits.extend((offsets[i], kind, joined, shown) for kind in kinds)
                     free = i + size
                     break
