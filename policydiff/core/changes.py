@@ -638,12 +638,22 @@ def diff_changes(
         merged.append(_Run(first, end, a0, a1, b0, b1, olds, news))
     out: list[Change] = []
     sides: dict[bool, Hits] = {}
+    read = {True: 0, False: 0}  # characters read sentence by sentence, per side
 
-    def hits(old_side: bool) -> Hits:  # read once per diff side, only if some change needs it
+    def terms(old_side: bool, span: tuple[int, int]) -> _Features:
+        """The terms of one side's span: read from the side's whole text once most of it is
+        needed (a rewrite), else from the sentence alone (a small edit in a long section)."""
+        start, end = span
+        if end <= start:
+            return _Features({}, {})
+        text = old_text if old_side else new_text
         found = sides.get(old_side)
+        if found is None and read[old_side] + end - start <= len(text) // 8:
+            read[old_side] += end - start
+            return terms_between(text_hits(text[start:end]), 0, end - start)
         if found is None:
-            found = sides[old_side] = text_hits(old_text if old_side else new_text)
-        return found
+            found = sides[old_side] = text_hits(text)
+        return terms_between(found, start, end)
 
     def classified(old: tuple[int, int], new: tuple[int, int], deleted: str, inserted: str,
                    ops: tuple[int, int]) -> Change:
@@ -651,8 +661,7 @@ def diff_changes(
         cosmetic = cosmetic_kind(old_sentence, new_sentence, deleted, inserted)
         if cosmetic is not None:
             return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
-        a = terms_between(hits(True), *old) if old[1] > old[0] else _Features({}, {})
-        b = terms_between(hits(False), *new) if new[1] > new[0] else _Features({}, {})
+        a, b = terms(True, old), terms(False, new)
         found = signals_between(a, b, one_sided=not (old_sentence.strip() and new_sentence.strip()))
         return Change(pair, where, "substantive" if found else "editorial", found, old_sentence, new_sentence, ops)
 
