@@ -805,3 +805,35 @@ def key_changes(comparison: Comparison) -> list[KeyChange]:
         out.append(KeyChange(pair.display_title, f"pair-{change.pair + 1}", tuple(map(str, change.signals)),
                              change.old, change.new, change.where))
     return out
+
+
+# ------------------------------------------------------------------------------------------------
+# For the window: what it needs to mark, count and step through (it only reads the comparison)
+
+
+def changes_of_pair(comparison: Comparison, index: int) -> list[Change]:
+    """The changes of one pair (``Comparison.pairs[index]``), in order."""
+    return [change for change in comparison.changes if change.pair == index]
+
+
+def substantive_counts(comparison: Comparison) -> dict[int, int]:
+    """Pair index -> how many substantive changes it holds (pairs with none left out): the
+    outline's count and filter."""
+    found: dict[int, int] = {}
+    for change in comparison.changes:
+        if change.change_class == "substantive":
+            found[change.pair] = found.get(change.pair, 0) + 1
+    return found
+
+
+def change_at(comparison: Comparison, index: int, op: int, where: Literal["body", "title"] = "body") -> Change | None:
+    """The change that op ``op`` of the pair's body (or title) diff belongs to, if any: its
+    ``tip`` is the tooltip of the mark (``modal: may → will``), its class decides whether F8 stops."""
+    for change in comparison.changes:
+        if change.pair == index and change.where == where and change.ops[0] <= op < change.ops[1]:
+            if change.change_class == "substantive" or change.cosmetic is None:
+                return change  # a run cut into sentences: the substantive one first
+    for change in comparison.changes:
+        if change.pair == index and change.where == where and change.ops[0] <= op < change.ops[1]:
+            return change
+    return None

@@ -263,3 +263,18 @@ def test_nec_showcase_key_changes_from_the_command_line(tmp_path: Path) -> None:
 
 def test_lexicons_are_read_once() -> None:
     assert lexicons() is lexicons()
+
+
+def test_window_helpers_find_each_change_from_its_ops() -> None:
+    comparison = _comparison()
+    counts = changes.substantive_counts(comparison)  # type: ignore[arg-type]
+    assert counts and all(n > 0 for n in counts.values())
+    for index, n in counts.items():
+        found = changes.changes_of_pair(comparison, index)  # type: ignore[arg-type]
+        assert sum(c.change_class == "substantive" for c in found) == n
+        for change in found:
+            if change.where == "body":
+                at = changes.change_at(comparison, index, change.ops[0])  # type: ignore[arg-type]
+                assert at is not None and at.ops[0] <= change.ops[0] < at.ops[1]
+    pair, op = next((c.pair, c.ops[0]) for c in comparison.changes if any(s.kind == "modal" for s in c.signals))  # type: ignore[attr-defined]
+    assert "modal: may \u2192 will" in changes.change_at(comparison, pair, op).tip  # type: ignore[arg-type, union-attr]
