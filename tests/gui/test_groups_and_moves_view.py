@@ -49,3 +49,24 @@ def test_a_moved_passage_is_linked_at_both_ends_in_the_view_and_the_report(qtbot
     assert f"a passage moved from \u201c{sections[0][0]}\u201d".lower() in text.lower()
     html = render_report(window.comparison).lower()
     assert "a passage moved to" in html and "a passage moved from" in html
+
+
+def test_the_outline_counts_substantive_changes_and_can_show_only_their_sections(qtbot, nec) -> None:
+    from PySide6.QtCore import Qt
+
+    from policydiff.core.changes import substantive_counts
+    from policydiff.gui.outline import SUBSTANTIVE_ROLE
+
+    model = nec.outline.model
+    counts = substantive_counts(nec.comparison)
+    assert counts
+    for row in range(model.rowCount()):
+        assert model.index(row, 0).data(SUBSTANTIVE_ROLE) == counts.get(row, 0)
+    row = max(counts, key=counts.__getitem__)
+    tip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"{counts[row]} substantive changes" in tip and "\u2192" in tip
+    proxy = nec.outline.proxy
+    proxy.set_substantive_only(True)
+    assert proxy.rowCount() == len(counts) < model.rowCount()
+    proxy.set_substantive_only(False)
+    assert proxy.rowCount() == model.rowCount()
