@@ -837,3 +837,29 @@ def change_at(comparison: Comparison, index: int, op: int, where: Literal["body"
         if change.pair == index and change.where == where and change.ops[0] <= op < change.ops[1]:
             return change
     return None
+
+
+def change_tips(comparison: Comparison, index: int) -> dict[int, str]:
+    """The view's change number (``Frag.change``: the title's runs of edits first, then the
+    body's, a run that is only spaces within a paragraph not counted) -> the tooltip of its
+    substantive change (``modal: may → will``); changes that are not substantive have none."""
+    pair = comparison.pairs[index]
+    tips: dict[int, str] = {}
+    number = 0
+    for where, ops in (("title", pair.title_diff.ops), ("body", pair.body_diff.ops)):
+        first = None
+        for k, op in enumerate((*ops, None)):
+            if op is not None and op.kind in "-+":
+                first = k if first is None else first
+                continue
+            if first is None:
+                continue
+            texts = "".join(o.old + o.new for o in ops[first:k])
+            if texts.strip() or "\n" in texts:
+                found = [c for c in comparison.changes if c.pair == index and c.where == where
+                         and c.change_class == "substantive" and c.ops[0] < k and first < c.ops[1]]
+                if found:
+                    tips[number] = "\n".join(dict.fromkeys(str(s) for c in found for s in c.signals))
+                number += 1
+            first = None
+    return tips

@@ -217,7 +217,7 @@ def test_report_opens_with_key_changes_linking_to_their_sections() -> None:
     html = render_report(comparison)  # type: ignore[arg-type]
     main = html.index("<main>")
     assert html.index('id="key-changes-h"') < html.index('id="summary-h"')
-    assert main < html.index("Key changes")
+    assert main < html.index('id="key-changes-h"')
     for change in comparison.changes:  # type: ignore[attr-defined]
         if change.change_class == "substantive":
             assert f'href="#pair-{change.pair + 1}"' in html
