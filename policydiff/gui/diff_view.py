@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from policydiff.core import invisible, present
+from policydiff.core.changes import change_tips
 from policydiff.core.model import Comparison, SectionPair
 from policydiff.core.present import Frag, PairView, Para
 
@@ -312,6 +313,8 @@ class Rendering:
     """(pair index, start, end) of every single change, in reading order."""
     change_names: list[str] = field(default_factory=list)
     """What each change is (``deleted “a”, inserted “b”``), parallel to ``changes``."""
+    substantive: list[bool] = field(default_factory=list)
+    """Whether each change is (part of) a substantive change, parallel to ``changes``."""
     views: list[PairView] = field(default_factory=list)
     """present.py's view of every pair, as painted."""
     comparison: Comparison | None = None
@@ -381,6 +384,7 @@ class _Builder:
         self.rendering = Rendering(doc, layout, comparison=comparison)
         self.cursor = QTextCursor(doc)
         self._spans: dict[int, dict[str, tuple[int, int]]] = {}
+        self._tips: dict[int, str] = {}
         self._dim = present.dim_lines(comparison)
         self._whole = False
         self.annotate: Callable[[str], tuple[str, str, str] | None] | None = None
@@ -413,6 +417,7 @@ class _Builder:
         self.rendering.pair_positions.append(c.position())
         self._header(view)
         self._spans = {}
+        self._tips = change_tips(self.comparison, index)  # substantive changes: their signals
         self._whole = view.old_missing or view.new_missing
         if self.layout == SIDE:
             self._side(view)
@@ -426,6 +431,7 @@ class _Builder:
                 start, end = spans.get("new") or spans["old"]
             self.rendering.changes.append((index, start, end))
             self.rendering.change_names.append(view.changes[change_id] if change_id < len(view.changes) else "")
+            self.rendering.substantive.append(change_id in self._tips)
 
     def _header(self, view: PairView) -> None:
         c, f = self.cursor, self.f
@@ -492,6 +498,9 @@ class _Builder:
                 fmt = QTextCharFormat(f.ignored)
                 if frag.tip:
                     fmt.setToolTip(frag.tip)
+            if kind in ("-", "+") and frag.change in self._tips:  # a substantive change: "modal: may → will"
+                fmt = QTextCharFormat(fmt)
+                fmt.setToolTip(self._tips[frag.change])
             if title:
                 fmt = f.title(fmt)
             elif dim:

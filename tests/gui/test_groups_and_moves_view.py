@@ -70,3 +70,20 @@ def test_the_outline_counts_substantive_changes_and_can_show_only_their_sections
     assert proxy.rowCount() == len(counts) < model.rowCount()
     proxy.set_substantive_only(False)
     assert proxy.rowCount() == model.rowCount()
+
+
+def test_a_substantive_change_carries_its_signals_as_tooltip(qtbot, window, open_pair, tmp_path) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    text = "# Policy\n\n## Sharing\n\nWe may share your data with our affiliates.\n\n## Contact\n\nWrite to us.\n"
+    old = write(tmp_path / "old.md", text)
+    new = write(tmp_path / "new.md", text.replace("We may share", "We will share").replace("Write to", "Write"))
+    open_pair(window, old, new)
+    qtbot.waitUntil(lambda: not window.view.building, timeout=WAIT_MS)
+    rendering = window.view.rendering
+    assert rendering.substantive.count(True) == 1 and len(rendering.changes) == 2
+    k = rendering.substantive.index(True)
+    _, start, end = rendering.changes[k]
+    cursor = QTextCursor(rendering.document)
+    cursor.setPosition(start + 1)
+    assert cursor.charFormat().toolTip() == "modal: may \u2192 will"
