@@ -749,6 +749,8 @@ class DiffView(QWidget):
         self.rendering: Rendering | None = None
         self.current = 0
         self.change_index: int | None = None
+        self.substantive_only = False
+        """F7 / F8 step through substantive changes only (policydiff.core.changes)."""
         self._builder: _Builder | None = None
         self._steps: Iterator[None] | None = None
         self._pending: tuple[Comparison, str, tuple | None] | None = None
@@ -1030,19 +1032,25 @@ class DiffView(QWidget):
     def _changes(self) -> list[tuple[int, int, int]]:
         return self.rendering.changes if self.rendering is not None else []
 
+    def _stop_at_change(self, k: int) -> bool:
+        if not self.substantive_only or self.rendering is None:
+            return True
+        flags = self.rendering.substantive
+        return k < len(flags) and flags[k]
+
     def next_change_index(self) -> int | None:
         changes = self._changes()
         if self.change_index is not None:
-            return self.change_index + 1 if self.change_index + 1 < len(changes) else None
+            return next((k for k in range(self.change_index + 1, len(changes)) if self._stop_at_change(k)), None)
         start = self.rendering.pair_positions[self.current] if self.rendering and self.rendering.pair_positions else 0
-        return next((k for k, (_, s, _e) in enumerate(changes) if s >= start), None)
+        return next((k for k, (_, s, _e) in enumerate(changes) if s >= start and self._stop_at_change(k)), None)
 
     def previous_change_index(self) -> int | None:
         changes = self._changes()
         if self.change_index is not None:
-            return self.change_index - 1 if self.change_index > 0 else None
+            return next((k for k in range(self.change_index - 1, -1, -1) if self._stop_at_change(k)), None)
         start = self.rendering.pair_positions[self.current] if self.rendering and self.rendering.pair_positions else 0
-        return next((k for k in range(len(changes) - 1, -1, -1) if changes[k][1] < start), None)
+        return next((k for k in range(len(changes) - 1, -1, -1) if changes[k][1] < start and self._stop_at_change(k)), None)
 
     def go_to_change(self, k: int) -> None:
         changes = self._changes()

@@ -87,3 +87,23 @@ def test_a_substantive_change_carries_its_signals_as_tooltip(qtbot, window, open
     cursor = QTextCursor(rendering.document)
     cursor.setPosition(start + 1)
     assert cursor.charFormat().toolTip() == "modal: may \u2192 will"
+
+
+def test_f8_can_step_through_substantive_changes_only(qtbot, window, open_pair, tmp_path) -> None:
+    text = ("# Policy\n\n## Sharing\n\nWe share your data with our affiliates. Write to us any time.\n\n"
+            "## Retention\n\nWe keep it for 30 days. This is our practice.\n")
+    edited = (text.replace("Write to us", "Write us").replace("30 days", "2 years")
+              .replace("This is our practice", "This is how we work"))
+    open_pair(window, write(tmp_path / "old.md", text), write(tmp_path / "new.md", edited))
+    qtbot.waitUntil(lambda: not window.view.building, timeout=WAIT_MS)
+    assert len(window.view.rendering.changes) == 3
+    window.acts.substantive_only.trigger()
+    assert window.acts.substantive_only.isChecked()
+    stops = []
+    while (k := window.view.next_change_index()) is not None:
+        window.next_change()
+        stops.append(k)
+    assert stops == [window.view.rendering.substantive.index(True)]
+    assert window.outline.proxy.rowCount() == 1
+    window.acts.substantive_only.trigger()
+    assert window.outline.proxy.rowCount() == window.outline.model.rowCount()
