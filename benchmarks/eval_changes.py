@@ -13,9 +13,9 @@ A path is read as given, else under the repository, else under the shared data f
 (``--shared``, default: the ``shared`` folder beside the repository's parent); ``commit:path`` is read
 from a clone of the version-history bundle (``--bundle-clone``, made on first use in a temp dir).
 
-Each labelled change is matched to the engine's change of the same pair whose old and new text
-overlap it most (word-set overlap of old + new, at least ``MATCH``); one engine change may answer
-several labelled ones (a labeller may cut a rewrite finer). Per platform:
+Each labelled change is matched to the engine's change of the same pair that holds most of its words
+(old and new sides together, at least ``MATCH``; ties to the closest in size); one engine change may
+answer several labelled ones (a labeller may cut a rewrite finer). Per platform:
 
 * recall: labelled substantive changes whose match is substantive, over all labelled substantive
   changes (an unmatched one is missed);
@@ -47,11 +47,18 @@ from policydiff.core.changes import Change  # noqa: E402
 from policydiff.core.compare import compare  # noqa: E402
 from policydiff.core.structure import parse_document  # noqa: E402
 
-MATCH = 0.5
-"""Least word-set overlap (Jaccard) of a labelled change with the engine change it is matched to."""
+MATCH = 0.7
+"""Least share of a labelled change's words (old and new sides together) that the engine change it
+is matched to holds."""
 
-READ: tuple[str, ...] = ()
-"""Label files read while writing the lexicons (their platforms are not held out)."""
+READ: tuple[str, ...] = (
+    "telegram-privacy-policy-2022-07-11-to-2022-09-08.json", "telegram-privacy-policy-2023-02-04-to-2023-04-24.json",
+    "telegram-privacy-policy-2023-04-24-to-2023-05-28.json", "telegram-privacy-policy-2023-05-28-to-2023-05-31.json",
+    "telegram-terms-of-service-2022-09-20-to-2023-02-04.json",
+)
+"""Label files read while writing the rules (their platforms are not held out): their misses and
+false alarms were read to check the matching (and a rule calling a date stamp no signal, dropped: it
+ lost recall on every other platform)."""
 
 OUTPUTS_READ: tuple[str, ...] = ("telegram",)
 """Platforms whose own version pairs' classifications were read while writing the lexicons (the
@@ -62,8 +69,17 @@ platform."""
 _WORD = re.compile(r"[^\W_]+")
 
 
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>")
+
+
 def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+    """The words of a text as a reader reads them: a label may quote the markdown source, whose
+    link addresses the engine's text (the words a reader sees) does not have."""
+    return set(_WORD.findall(_LINK_TARGET.sub(" ", text).lower()))
+
+
+def _contained(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a) if a else 0.0
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -127,11 +143,13 @@ def evaluate(labels_dir: Path, sources: Sources) -> dict[str, Tally]:
         for labelled in data["changes"]:
             tally.labelled += 1
             words = _words(labelled.get("old", "") + " " + labelled.get("new", ""))
-            best, best_k = 0.0, -1
+            best, best_k, best_tie = 0.0, -1, 0.0
             for k, ew in enumerate(engine_words):
-                score = _overlap(words, ew)
-                if score > best:
-                    best, best_k = score, k
+                # How much of the labelled change the engine change holds (a labeller may cut a
+                # rewrite finer than the engine); ties go to the closest in size.
+                score, tie = _contained(words, ew), _overlap(words, ew)
+                if (score, tie) > (best, best_tie):
+                    best, best_k, best_tie = score, k, tie
             substantive = labelled["class"] == "substantive"
             tally.labelled_substantive += substantive
             if best < MATCH:
