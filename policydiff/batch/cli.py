@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, metavar="FILE", help="the table: FILE.csv, FILE.jsonl or FILE.parquet")
     parser.add_argument("--sections", action="store_true",
                         help="also one row per section group (titles, status, word counts)")
+    parser.add_argument("--changes", action="store_true",
+                        help="also one row per change: its class (substantive, editorial, cosmetic), signals and sentences")
     parser.add_argument("--resume", action="store_true", help="keep FILE's rows and compare only the pairs not in it")
     parser.add_argument("--force", action="store_true", help="write over an existing FILE")
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="an existing Dask scheduler to run on")
@@ -67,7 +69,8 @@ def _main(argv: Sequence[str]) -> int:
     try:
         summary = run_batch(args.sources, args.out, options=options, sections=args.sections, resume=args.resume,
                             force=args.force, scheduler=args.scheduler, workers=args.workers,
-                            chunk=args.chunk or CHUNK, progress=False if args.no_progress else None)
+                            chunk=args.chunk or CHUNK, progress=False if args.no_progress else None,
+                            changes=args.changes)
     except (OutputError, SourceError, StartError) as error:
         return _fail(str(error))
     except Interrupted as stop:

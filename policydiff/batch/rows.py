@@ -1,4 +1,5 @@
-"""The change table's rows: one per version pair, and with ``--sections`` one per section group.
+"""The change table's rows: one per version pair, with ``--sections`` one per section group, and
+with ``--changes`` one per classified change.
 
 Every number comes from the engine's one :class:`~policydiff.core.model.Comparison`, read the way
 ``--json`` reads it: the section columns count ``--json``'s ``pairs`` by ``kind`` (each entry in
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from policydiff.core.changes import CLASSES
+from policydiff.core.changes import counts as change_counts
 from policydiff.core.model import Comparison, Kind, SectionPair
 from policydiff.core.serialize import pair_kind
 
@@ -18,7 +21,7 @@ KINDS = tuple(kind.value for kind in Kind)
 """unchanged, changed, renamed, moved, merged, split, added, removed."""
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("row", "str"),            # "pair" or "section"
+    ("row", "str"),            # "pair", "section" or "change"
     ("document", "str"),
     ("from_id", "str"),
     ("from_date", "date"),     # ISO 8601 text in CSV and JSON Lines; a UTC timestamp in Parquet
@@ -27,6 +30,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("identical", "bool"),     # pair rows: the same words in the same order (under the ignore options)
     *((f"sections_{kind}", "int") for kind in KINDS),  # pair rows
     ("passages_moved", "int"),  # pair rows
+    *((f"changes_{cls}", "int") for cls in CLASSES),  # pair rows: changes by class (--json's ``changes``)
     ("words_inserted", "int"),
     ("words_deleted", "int"),
     ("words_ignored", "int"),
@@ -36,6 +40,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("new_title", "str"),
     ("moved", "bool"),         # section rows: the group changed its place
     ("error", "str"),          # why the pair could not be compared (its other columns are empty)
+    ("change_class", "str"),   # change rows: substantive, editorial or cosmetic
+    ("signals", "str"),        # change rows: "modal: may → will", one per line
+    ("old_text", "str"),       # change rows: the old sentence(s), '' when inserted
+    ("new_text", "str"),
 )
 NAMES = tuple(name for name, _ in COLUMNS)
 TYPES = dict(COLUMNS)
@@ -59,7 +67,19 @@ def pair_row(old: Any, new: Any, comparison: Comparison) -> dict[str, Any]:
     row.update(identical=comparison.identical, passages_moved=comparison.stats.passages_moved,
                words_inserted=words.words_inserted, words_deleted=words.words_deleted,
                words_ignored=words.words_ignored)
+    row.update({f"changes_{cls}": n for cls, n in change_counts(comparison.changes).items()})
     return row
+
+
+def change_rows(old: Any, new: Any, comparison: Comparison) -> list[dict[str, Any]]:
+    """One row per classified change (``--json``'s ``changes``); ``section`` is its pair's index."""
+    rows = []
+    for change in comparison.changes:
+        row = _base("change", old, new)
+        row.update(section=change.pair, change_class=change.change_class,
+                   signals="\n".join(map(str, change.signals)), old_text=change.old, new_text=change.new)
+        rows.append(row)
+    return rows
 
 
 def error_row(old: Any, new: Any, error: str) -> dict[str, Any]:

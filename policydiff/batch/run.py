@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from policydiff.batch.output import INSTALL_HINT, TableWriter
-from policydiff.batch.rows import error_row, pair_row, section_rows
+from policydiff.batch.rows import change_rows, error_row, pair_row, section_rows
 from policydiff.batch.sources import Pair, Version, consecutive_pairs, discover, read_version
 from policydiff.core.load import MAX_BYTES
 from policydiff.core.model import Options
@@ -54,7 +54,7 @@ def _load(version: Version, max_bytes: int) -> Any:
 
 
 def compare_chain(chain: Sequence[Version], options: Options, sections: bool = False,
-                  max_bytes: int = MAX_BYTES) -> list[list[dict[str, Any]]]:
+                  max_bytes: int = MAX_BYTES, changes: bool = False) -> list[list[dict[str, Any]]]:
     """On the worker: the rows of each consecutive pair of ``chain`` (one list per pair, its pair
     row last). A version that cannot be read makes an error row of each pair it belongs to."""
     from policydiff.core.compare import compare
@@ -74,6 +74,7 @@ def compare_chain(chain: Sequence[Version], options: Options, sections: bool = F
                 try:
                     comparison = compare(previous, document, options=options)
                     rows = section_rows(old, version, comparison) if sections else []
+                    rows += change_rows(old, version, comparison) if changes else []
                     rows.append(pair_row(old, version, comparison))
                 except Exception as exc:  # noqa: BLE001
                     rows = [error_row(old, version, _one_line(exc))]
@@ -201,7 +202,7 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
               workers: int | None = None, chunk: int = CHUNK, progress: bool | None = None,
               in_flight: int | None = None, max_bytes: int = MAX_BYTES,
               on_chain: Callable[[int], None] | None = None,
-              select: Callable[[Pair], bool] | None = None) -> Summary:
+              select: Callable[[Pair], bool] | None = None, changes: bool = False) -> Summary:
     """Compare every consecutive pair of every document in ``sources`` into ``out``.
 
     ``client``: a ``distributed.Client`` to use; else one for ``scheduler`` (``tcp://host:port``);
@@ -234,7 +235,7 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
             started = time.perf_counter()
             _stream(client, todo, writer, summary, options=options, sections=sections, chunk=chunk,
                     progress=progress, in_flight=in_flight, max_bytes=max_bytes, on_chain=on_chain,
-                    interrupted=interrupted)
+                    interrupted=interrupted, changes=changes)
             summary.seconds = time.perf_counter() - started
             after = _usage(client)
             summary.memory = {worker: peak for worker, (peak, _) in after.items()}
@@ -288,7 +289,7 @@ def _client(scheduler: str | None, workers: int | None, own: list[Any]) -> Any:
 
 def _stream(client: Any, todo: list[Pair], writer: TableWriter, summary: Summary, *, options: Options,
             sections: bool, chunk: int, progress: bool | None, in_flight: int | None, max_bytes: int,
-            on_chain: Callable[[int], None] | None, interrupted: _Stop) -> None:
+            on_chain: Callable[[int], None] | None, interrupted: _Stop, changes: bool = False) -> None:
     from distributed import as_completed
 
     from policydiff.batch.progress import bar
@@ -303,7 +304,7 @@ def _stream(client: Any, todo: list[Pair], writer: TableWriter, summary: Summary
         chain = next(tasks, None)
         if chain is None:
             return False
-        future = client.submit(compare_chain, chain, options, sections, max_bytes, pure=False)
+        future = client.submit(compare_chain, chain, options, sections, max_bytes, changes, pure=False)
         pending[future] = chain
         completed.add(future)
         return True

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator, Literal
+from typing import TYPE_CHECKING, Iterator, Literal
+
+if TYPE_CHECKING:
+    from policydiff.core.changes import Change
 
 from policydiff.core.numbering import strip_number
 
@@ -351,6 +354,18 @@ class Comparison:
     """The section similarity the alignment used, kept so that user corrections realign cheaply."""
     moved_passages: tuple[MovedPassage, ...] = ()
     """Paragraphs that moved, found among the deletions and insertions of all pairs."""
+    _changes: object = field(default=None, init=False, compare=False, repr=False)
+    """Cache of :attr:`changes` (computed on first use)."""
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """Every change classified as substantive, editorial or cosmetic, with its signals
+        (:mod:`policydiff.core.changes`): computed once, so every view reads the same result."""
+        if self._changes is None:
+            from policydiff.core.changes import classify  # local: changes imports this module
+
+            object.__setattr__(self, "_changes", classify(self))
+        return self._changes  # type: ignore[return-value]
 
     @property
     def identical(self) -> bool:

@@ -31,7 +31,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 import policydiff
-from policydiff.core import invisible, present
+from policydiff.core import changes, invisible, present
 from policydiff.core.model import Comparison, Document, OmittedLine
 
 __all__ = ["render_report", "default_report_name", "save_report", "ReportTargetError", "check_report_target"]
@@ -39,6 +39,8 @@ __all__ = ["render_report", "default_report_name", "save_report", "ReportTargetE
 Layout = Literal["side-by-side", "inline"]
 
 _TEMPLATES = Path(__file__).with_name("templates")
+KEY_CHANGES_SHOWN = 12
+"""Key changes listed openly at the top of the report; the rest are folded below them."""
 
 # A URL is shown as a link only when it is plainly http(s) with nothing a browser would strip or
 # reinterpret (white space, control characters, quotes, angle brackets, backslashes).
@@ -310,6 +312,9 @@ def render_report(
         generated_iso=iso,
         generated_human=human,
         version=policydiff.__version__,
+        key_changes=changes.key_changes(comparison),  # the opening Key changes list
+        key_shown=KEY_CHANGES_SHOWN,
+        change_counts=changes.counts(comparison.changes),
     )
     return _INVALID_CHARS.sub(_visible, html)
 

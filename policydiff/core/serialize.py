@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policydiff.core.changes import Change, counts
 from policydiff.core.model import Comparison, Document, Kind, MovedPassage, Op, Section, SectionPair
 
 
@@ -97,6 +98,24 @@ def moved_passage_json(comparison: Comparison, passage: MovedPassage) -> dict[st
     }
 
 
+def change_json(change: Change) -> dict[str, Any]:
+    """One classified change: the pair it is in, its class, the signals that decided it, and the
+    old and new sentence(s); ``where`` (body, title, moved), and for a cosmetic change what changed."""
+    data: dict[str, Any] = {
+        "pair": change.pair,
+        "class": change.change_class,
+        "signals": [{"kind": s.kind, "old": s.old, "new": s.new} for s in change.signals],
+        "old": change.old,
+        "new": change.new,
+        "where": change.where,
+    }
+    if change.cosmetic is not None:
+        data["cosmetic"] = change.cosmetic
+    if change.moved is not None:
+        data["moved_passage"] = change.moved
+    return data
+
+
 def comparison_json(comparison: Comparison) -> dict[str, Any]:
     stats = comparison.stats
     return {
@@ -104,6 +123,7 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
         "new": document_outline(comparison.new),
         "pairs": [pair_json(pair) for pair in comparison.pairs],
         "moved_passages": [moved_passage_json(comparison, p) for p in comparison.moved_passages],
+        "changes": [change_json(change) for change in comparison.changes],
         "stats": {
             "sections_unchanged": stats.sections_unchanged,
             "sections_changed": stats.sections_changed,
@@ -116,5 +136,6 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
             "words_inserted": stats.words.words_inserted,
             "words_deleted": stats.words.words_deleted,
             "words_ignored": stats.words.words_ignored,
+            **{f"changes_{cls}": n for cls, n in counts(comparison.changes).items()},
         },
     }

@@ -155,6 +155,11 @@ def create_actions(w: QMainWindow, on: WindowCommands) -> SimpleNamespace:
         w, "&Changed Sections Only", on.set_changed_only, checkable=True,
         tip="Hide unchanged sections in the outline", name="changed_only",
     )
+    a.substantive_only = add_action(
+        w, "&Substantive Changes Only", on.set_substantive_only, checkable=True,
+        tip="Outline and F7/F8: only changes to numbers, dates, obligations, parties, data, rights, purposes, law or scope",
+        name="substantive_only",
+    )
     # Go
     a.prev_section = add_action(
         w, "&Previous Changed Section", on.prev_section, "Alt+Up", tip="Previous changed section",

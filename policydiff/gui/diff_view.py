@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from policydiff.core import invisible, present
+from policydiff.core.changes import change_tips
 from policydiff.core.model import Comparison, SectionPair
 from policydiff.core.present import Frag, PairView, Para
 
@@ -332,6 +333,8 @@ class Rendering:
     """What each change is (``deleted “a”, inserted “b”``), parallel to ``changes``."""
     change_spans: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
     """Where each change is shown on each side ((start, end) of the old side, then the new), parallel to ``changes``."""
+    substantive: list[bool] = field(default_factory=list)
+    """Whether each change is (part of) a substantive change, parallel to ``changes``."""
     views: list[PairView] = field(default_factory=list)
     """present.py's view of every pair, as painted."""
     comparison: Comparison | None = None
@@ -404,6 +407,7 @@ class _Builder:
         self.rendering = Rendering(doc, layout, comparison=comparison)
         self.cursor = QTextCursor(doc)
         self._spans: dict[int, dict[str, tuple[int, int]]] = {}
+        self._tips: dict[int, str] = {}
         self._dim = present.dim_lines(comparison)
         self._whole = False
         self.one_column_whole = False
@@ -438,6 +442,7 @@ class _Builder:
         self.rendering.pair_positions.append(c.position())
         self._header(view)
         self._spans = {}
+        self._tips = change_tips(self.comparison, index)  # substantive changes: their signals
         self._whole = view.old_missing or view.new_missing
         if self.layout == SIDE and self.one_column_whole and self._whole:
             self._whole_column(view)
@@ -454,6 +459,7 @@ class _Builder:
             self.rendering.changes.append((index, start, end))
             self.rendering.change_spans.append(tuple(spans[side] for side in ("old", "new") if side in spans))
             self.rendering.change_names.append(view.changes[change_id] if change_id < len(view.changes) else "")
+            self.rendering.substantive.append(change_id in self._tips)
 
     def _header(self, view: PairView) -> None:
         c, f = self.cursor, self.f
@@ -520,6 +526,9 @@ class _Builder:
                 fmt = QTextCharFormat(f.ignored)
                 if frag.tip:
                     fmt.setToolTip(frag.tip)
+            if kind in ("-", "+") and frag.change in self._tips:  # a substantive change: "modal: may → will"
+                fmt = QTextCharFormat(fmt)
+                fmt.setToolTip(self._tips[frag.change])
             if title:
                 fmt = f.title(fmt)
             elif header:
@@ -841,6 +850,8 @@ class DiffView(QWidget):
         self.rendering: Rendering | None = None
         self.current = 0
         self.change_index: int | None = None
+        self.substantive_only = False
+        """F7 / F8 step through substantive changes only (policydiff.core.changes)."""
         self._builder: _Builder | None = None
         self._steps: Iterator[None] | None = None
         self._pending: tuple[Comparison, str, Anchor | None] | None = None
@@ -1128,19 +1139,25 @@ class DiffView(QWidget):
     def _changes(self) -> list[tuple[int, int, int]]:
         return self.rendering.changes if self.rendering is not None else []
 
+    def _stop_at_change(self, k: int) -> bool:
+        if not self.substantive_only or self.rendering is None:
+            return True
+        flags = self.rendering.substantive
+        return k < len(flags) and flags[k]
+
     def next_change_index(self) -> int | None:
         changes = self._changes()
         if self.change_index is not None:
-            return self.change_index + 1 if self.change_index + 1 < len(changes) else None
+            return next((k for k in range(self.change_index + 1, len(changes)) if self._stop_at_change(k)), None)
         start = self.rendering.pair_positions[self.current] if self.rendering and self.rendering.pair_positions else 0
-        return next((k for k, (_, s, _e) in enumerate(changes) if s >= start), None)
+        return next((k for k, (_, s, _e) in enumerate(changes) if s >= start and self._stop_at_change(k)), None)
 
     def previous_change_index(self) -> int | None:
         changes = self._changes()
         if self.change_index is not None:
-            return self.change_index - 1 if self.change_index > 0 else None
+            return next((k for k in range(self.change_index - 1, -1, -1) if self._stop_at_change(k)), None)
         start = self.rendering.pair_positions[self.current] if self.rendering and self.rendering.pair_positions else 0
-        return next((k for k in range(len(changes) - 1, -1, -1) if changes[k][1] < start), None)
+        return next((k for k in range(len(changes) - 1, -1, -1) if changes[k][1] < start and self._stop_at_change(k)), None)
 
     def go_to_change(self, k: int) -> None:
         changes = self._changes()

@@ -307,6 +307,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(a.zoom_reset)
         view_menu.addSeparator()
         view_menu.addAction(a.changed_only)
+        view_menu.addAction(a.substantive_only)
         view_menu.addAction(self.dock.toggleViewAction())
         go_menu = bar.addMenu("&Go")
         for action in (a.next_section, a.prev_section, a.first_section, a.last_section):
@@ -683,6 +684,13 @@ class MainWindow(QMainWindow):
         self.outline.delegate.style_name = style
         self.outline.view.viewport().update()
         self.view.rerender()
+
+    def set_substantive_only(self, on: bool) -> None:
+        """The outline keeps the sections with a substantive change; F7 / F8 stop only at those changes."""
+        self.outline.proxy.set_substantive_only(bool(on))
+        self.view.substantive_only = bool(on)
+        self.view.change_index = None
+        self._update_navigation()
 
     def set_changed_only(self, on: bool) -> None:
         settings.set_value("view/changed_only", bool(on))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from policydiff.core.changes import changes_of_pair, substantive_counts
 from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison
 from policydiff.core.present import MOVE_MARK, PairView
@@ -42,6 +43,8 @@ CHANGED_ROLE = Qt.ItemDataRole.UserRole + 6
 BADGES_ROLE = Qt.ItemDataRole.UserRole + 7
 """Every badge of the row: [(key, label)], primary first."""
 VIEW_ROLE = Qt.ItemDataRole.UserRole + 8
+SUBSTANTIVE_ROLE = Qt.ItemDataRole.UserRole + 9
+"""How many substantive changes the row's pair holds (policydiff.core.changes)."""
 
 
 class PairModel(QAbstractListModel):
@@ -55,12 +58,14 @@ class PairModel(QAbstractListModel):
         self._members: dict[int, str] = {}
         """Pairs after the first of a merge group: the old section's title (the group's new title
         stands once, on the first member's row, and the others sit under it)."""
+        self._substantive: dict[int, int] | None = None
 
     def set_comparison(self, comparison: Comparison | None) -> None:
         self.beginResetModel()
         self._comparison = comparison
         self._views = {}
         self._members = _merge_members(comparison)
+        self._substantive = None
         self.endResetModel()
 
     def view(self, row: int) -> PairView:
@@ -93,7 +98,11 @@ class PairModel(QAbstractListModel):
                 return f"\u21b3 {visible_text(member)}"
             return visible_text(view.short_title)  # never reordered by a bidi override in a title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return view.tooltip
+            return view.tooltip + _substantive_tip(self._comparison, index.row())
+        if role == SUBSTANTIVE_ROLE:
+            if self._substantive is None:  # classified once per comparison, counted once per model
+                self._substantive = substantive_counts(self._comparison)
+            return self._substantive.get(index.row(), 0)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             amount = view.change_text
             labels = ", ".join(b.label.lower() for b in view.badges)
@@ -128,17 +137,29 @@ def _merge_members(comparison: Comparison | None) -> dict[int, str]:
     return members
 
 
+def _substantive_tip(comparison: Comparison, row: int) -> str:
+    """The row's substantive changes for its tooltip: how many, and the signals of the first few."""
+    found = [c for c in changes_of_pair(comparison, row) if c.change_class == "substantive"]
+    if not found:
+        return ""
+    lines = [str(signal) for change in found[:4] for signal in change.signals]
+    more = "\n\u2026" if len(found) > 4 else ""
+    return f"\n{len(found)} substantive {'change' if len(found) == 1 else 'changes'}:\n" + "\n".join(lines) + more
+
+
 def _primary(view: PairView) -> Any:
     """The badge the outline paints: the status (the document head's too), never "Document"."""
     return next((b for b in view.badges if b.key != "document"), view.badges[0])
 
 
 class ChangedFilter(QSortFilterProxyModel):
-    """Hides unchanged pairs when ``changed_only`` is on."""
+    """Hides unchanged pairs when ``changed_only`` is on, and pairs without a substantive change
+    when ``substantive_only`` is."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._changed_only = False
+        self._substantive_only = False
 
     def set_changed_only(self, on: bool) -> None:
         if on == self._changed_only:
@@ -151,10 +172,24 @@ class ChangedFilter(QSortFilterProxyModel):
             self._changed_only = on
             self.invalidateFilter()
 
+    def set_substantive_only(self, on: bool) -> None:
+        """Show only the sections holding a substantive change."""
+        if on == self._substantive_only:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            self._substantive_only = on
+            self.endFilterChange()
+        else:
+            self._substantive_only = on
+            self.invalidateFilter()
+
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        index = self.sourceModel().index(row, 0, parent)
+        if self._substantive_only and not index.data(SUBSTANTIVE_ROLE):
+            return False
         if not self._changed_only:
             return True
-        index = self.sourceModel().index(row, 0, parent)
         return bool(index.data(CHANGED_ROLE))
 
 

@@ -49,3 +49,61 @@ def test_a_moved_passage_is_linked_at_both_ends_in_the_view_and_the_report(qtbot
     assert f"a passage moved from \u201c{sections[0][0]}\u201d".lower() in text.lower()
     html = render_report(window.comparison).lower()
     assert "a passage moved to" in html and "a passage moved from" in html
+
+
+def test_the_outline_counts_substantive_changes_and_can_show_only_their_sections(qtbot, nec) -> None:
+    from PySide6.QtCore import Qt
+
+    from policydiff.core.changes import substantive_counts
+    from policydiff.gui.outline import SUBSTANTIVE_ROLE
+
+    model = nec.outline.model
+    counts = substantive_counts(nec.comparison)
+    assert counts
+    for row in range(model.rowCount()):
+        assert model.index(row, 0).data(SUBSTANTIVE_ROLE) == counts.get(row, 0)
+    row = max(counts, key=counts.__getitem__)
+    tip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"{counts[row]} substantive changes" in tip and "\u2192" in tip
+    proxy = nec.outline.proxy
+    proxy.set_substantive_only(True)
+    assert proxy.rowCount() == len(counts) < model.rowCount()
+    proxy.set_substantive_only(False)
+    assert proxy.rowCount() == model.rowCount()
+
+
+def test_a_substantive_change_carries_its_signals_as_tooltip(qtbot, window, open_pair, tmp_path) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    text = "# Policy\n\n## Sharing\n\nWe may share your data with our affiliates.\n\n## Contact\n\nWrite to us.\n"
+    old = write(tmp_path / "old.md", text)
+    new = write(tmp_path / "new.md", text.replace("We may share", "We will share").replace("Write to", "Write"))
+    open_pair(window, old, new)
+    qtbot.waitUntil(lambda: not window.view.building, timeout=WAIT_MS)
+    rendering = window.view.rendering
+    assert rendering.substantive.count(True) == 1 and len(rendering.changes) == 2
+    k = rendering.substantive.index(True)
+    _, start, end = rendering.changes[k]
+    cursor = QTextCursor(rendering.document)
+    cursor.setPosition(start + 1)
+    assert cursor.charFormat().toolTip() == "modal: may \u2192 will"
+
+
+def test_f8_can_step_through_substantive_changes_only(qtbot, window, open_pair, tmp_path) -> None:
+    text = ("# Policy\n\n## Sharing\n\nWe share your data with our affiliates. Write to us any time.\n\n"
+            "## Retention\n\nWe keep it for 30 days. This is our practice.\n")
+    edited = (text.replace("Write to us", "Write us").replace("30 days", "2 years")
+              .replace("This is our practice", "This is how we work"))
+    open_pair(window, write(tmp_path / "old.md", text), write(tmp_path / "new.md", edited))
+    qtbot.waitUntil(lambda: not window.view.building, timeout=WAIT_MS)
+    assert len(window.view.rendering.changes) == 3
+    window.acts.substantive_only.trigger()
+    assert window.acts.substantive_only.isChecked()
+    stops = []
+    while (k := window.view.next_change_index()) is not None:
+        window.next_change()
+        stops.append(k)
+    assert stops == [window.view.rendering.substantive.index(True)]
+    assert window.outline.proxy.rowCount() == 1
+    window.acts.substantive_only.trigger()
+    assert window.outline.proxy.rowCount() == window.outline.model.rowCount()

@@ -1,0 +1,865 @@
+"""What matters in a change: each change of a comparison as ``substantive``, ``editorial`` or
+``cosmetic``, with the signals that decided it.
+
+A *change* is a run of word-level edits within one sentence (edits in the same sentence are one
+change; a whole sentence inserted or deleted is a change of its own), a changed section title, or a
+moved passage. It is
+
+* ``cosmetic`` when no word changed but spacing, paragraph breaks, list bullets, punctuation,
+  typography, case or numbering: the kinds the minor badges name, judged with the same comparison
+  keys as the ignore options (:func:`policydiff.core.worddiff.word_keys`);
+* ``substantive`` when a *signal* differs between the old and the new sentence: a number or a
+  date, a modal verb (``may`` / ``will``), a negation, a party that receives data, a category of
+  data, a user's right, a purpose, a legal term (arbitration, liability), or the scope (children,
+  regions). A signal is read by counting lexicon terms in the whole old and new sentences, so a
+  word moved within its sentence is no signal, and one added or removed is;
+* ``editorial`` otherwise: wording changed, with no signal.
+
+The lexicons are data files (``policydiff/core/lexicons/<kind>.txt``), stemmed with the Snowball
+stemmer the alignment uses. :func:`classify` is computed once per comparison and cached on it
+(:attr:`Comparison.changes <policydiff.core.model.Comparison.changes>`), so every view reads the
+same result.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate, chain, compress, islice
+from importlib import resources
+from typing import Callable, Iterable, Literal, Sequence
+
+from policydiff.core.model import Comparison, Document, Op, Options
+
+ChangeClass = Literal["substantive", "editorial", "cosmetic"]
+CLASSES: tuple[ChangeClass, ...] = ("substantive", "editorial", "cosmetic")
+
+SIGNAL_KINDS = ("number", "date", "modal", "negation", "party", "data", "right", "purpose", "law", "scope")
+"""Every kind of signal, in the order they are listed."""
+
+LEXICON_KINDS = ("modal", "negation", "party", "data", "right", "purpose", "law", "scope")
+"""The kinds read from a word lexicon (numbers and dates are read by their form)."""
+
+_ONE_SIDED_KINDS = frozenset(SIGNAL_KINDS) - {"modal"}
+"""Kinds that make a wholly inserted or deleted sentence substantive: nearly every sentence has a
+modal verb, so a modal alone says nothing about a sentence that is new as a whole."""
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A kind of meaning that differs between the old and the new text, with the words that say so."""
+
+    kind: str
+    """One of :data:`SIGNAL_KINDS`."""
+    old: str
+    """The old words of that kind that the new text lacks (``may``; '' when only added)."""
+    new: str
+    """The new words of that kind that the old text lacks (``will``; '' when only removed)."""
+
+    def __str__(self) -> str:
+        """``modal: may → will``; an absent side is ``∅``."""
+        nothing = "\u2205"
+        return f"{self.kind}: {self.old or nothing} \u2192 {self.new or nothing}"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change of a comparison and how much it matters."""
+
+    pair: int
+    """Index in ``Comparison.pairs`` of the pair it is in (for a moved passage: where it went)."""
+    where: Literal["body", "title", "moved"]
+    """In the pair's body diff, its title diff, or a moved passage."""
+    change_class: ChangeClass
+    """``substantive``, ``editorial`` or ``cosmetic``."""
+    signals: tuple[Signal, ...]
+    """What made it substantive (empty otherwise)."""
+    old: str
+    """The old sentence(s) it changes ('' when a sentence was inserted)."""
+    new: str
+    """The new sentence(s) ('' when a sentence was deleted)."""
+    ops: tuple[int, int] = (0, 0)
+    """Its ops in the pair's diff (``title_diff`` or ``body_diff``): ``range(*ops)``."""
+    cosmetic: str | None = None
+    """For a cosmetic change, what changed (the minor badges' words: ``white space``,
+    ``paragraph breaks``, ``list bullets``, ``punctuation only``, ``typography``, ``case``,
+    ``numbering``)."""
+    moved: int | None = None
+    """For a moved passage, its index in ``Comparison.moved_passages``."""
+
+    @property
+    def tip(self) -> str:
+        """The signals on one line each (``modal: may → will``), or the class."""
+        return "\n".join(map(str, self.signals)) or (self.cosmetic or self.change_class)
+
+
+# ------------------------------------------------------------------------------------------------
+# Lexicons
+
+
+@lru_cache(maxsize=1)
+def _stem() -> Callable[[str], str]:
+    from policydiff.core.align import _stemmer  # the one stemmer of the project
+
+    return _stemmer()
+
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_CONTRACTION = re.compile(r"\b(?:cannot|can't|won't|shan't)\b|n't\b")
+_EXPANDED = {"cannot": "can not", "can't": "can not", "won't": "will not", "shan't": "shall not", "n't": " not"}
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words in order; ``don't`` is ``do`` + ``not``, ``cannot`` ``can`` + ``not``,
+    ``data's`` is ``data``."""
+    lower = text.lower()
+    if "'" in lower or "\u2019" in lower or "cannot" in lower:
+        lower = _CONTRACTION.sub(lambda m: _EXPANDED[m.group()], lower.replace("\u2019", "'"))
+        return [w.removesuffix("'s") for w in _WORD.findall(lower)]
+    return _WORD.findall(lower)
+
+
+def read_lexicon(kind: str) -> list[str]:
+    """The entries of ``lexicons/<kind>.txt`` as written (comments and blank lines dropped)."""
+    text = resources.files("policydiff.core").joinpath("lexicons", f"{kind}.txt").read_text("utf-8")
+    entries = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [entry for entry in entries if entry]
+
+
+class _Stems(dict[str, str]):
+    """Lower-case word -> its stem, filled on demand (a comparison reads the same words again)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > 200_000:
+            self.clear()
+        found = self[word] = _stem()(word)
+        return found
+
+
+_STEMS = _Stems()
+
+
+def stems(phrase: str) -> tuple[str, ...]:
+    """The phrase as the lexicons match it: its words, lower-cased and stemmed; a phrase written
+    ``=word`` is its one word as written."""
+    if phrase.startswith("="):
+        return ("=" + phrase[1:].strip().lower(),)
+    return tuple(map(_STEMS.__getitem__, _words(phrase)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicons:
+    phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]
+    """First stem -> (phrase stems, its kinds), longest phrase first."""
+    number_words: dict[str, str]
+    first_stems: frozenset[str]
+    """Stems (and ``=word`` keys) that begin some phrase."""
+    """Stem of a number word -> its value."""
+    units: dict[str, tuple[str, ...]]
+    exact_words: frozenset[str]
+    """Words that begin an entry matched as written (``=word``)."""
+    month_words: frozenset[str]
+    """First stem of a unit -> unit phrases (stems)."""
+    references: frozenset[str]
+    months: str
+    """Regular-expression alternation of the month names."""
+
+
+_NUMBER_VALUES = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
+    "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000", "dozen": "12",
+    "twice": "2x", "half": "0.5",
+}
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> _Lexicons:
+    """Every lexicon, read and stemmed once."""
+    kinds_of: dict[tuple[str, ...], list[str]] = {}
+    for kind in LEXICON_KINDS:
+        for entry in read_lexicon(kind):
+            key = stems(entry)
+            if key and kind not in kinds_of.setdefault(key, []):
+                kinds_of[key].append(kind)
+    phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for key, kinds in kinds_of.items():
+        phrases.setdefault(key[0], []).append((key, tuple(kinds)))
+    for options in phrases.values():
+        options.sort(key=lambda item: -len(item[0]))
+    number_words = {stems(w)[0]: _NUMBER_VALUES.get(w, w) for w in read_lexicon("number")}
+    units: dict[str, tuple[str, ...]] = {}
+    for entry in read_lexicon("units"):
+        key = stems(entry)
+        units.setdefault(key[0], key)
+        if len(key) > len(units[key[0]]):
+            units[key[0]] = key
+    references = frozenset(stems(w)[0] for w in read_lexicon("references"))
+    months = "|".join(sorted((re.escape(m) for m in read_lexicon("date")), key=len, reverse=True))
+    return _Lexicons(phrases, number_words, frozenset(phrases), units,
+                     frozenset(key[1:] for key in phrases if key.startswith("=")),
+                     frozenset(w.lower() for w in read_lexicon("date")), references, months)
+
+
+# ------------------------------------------------------------------------------------------------
+# Signals of one text
+
+_DIGITS = r"\d+(?:[.,]\d+)*"
+
+
+@lru_cache(maxsize=1)
+def _date_re() -> re.Pattern[str]:
+    month = rf"(?:{lexicons().months})\.?"
+    day = r"\d{1,2}(?:st|nd|rd|th)?"
+    return re.compile(
+        rf"\b(?:{month}\s+{day},?\s+\d{{4}}|{day}\s+(?:of\s+)?{month},?\s+\d{{4}}|{month},?\s+\d{{4}}"
+        rf"|{month}\s+{day}\b|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})",
+        re.IGNORECASE,
+    )
+
+
+_DIGIT = re.compile(r"\d")
+_CURRENCY = re.compile(r"[$\u00a3\u20ac\u00a5]")
+# Patterns begin with a digit, not a look-behind, so that the engine skips to digits at C speed.
+_NUMERIC_DATE = re.compile(r"\d(?:\d{3}-\d{1,2}-\d{1,2}|\d?[/.]\d{1,2}[/.]\d{2,4})(?![\w])")
+_NUMBER = re.compile(rf"{_DIGITS}(?:\s*%)?")
+_LINE_START_LABEL = re.compile(
+    r"^[ \t]*(?:\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxlcdm]+)[.)]|\d+(?:\.\d+)+)(?:\s|(?=[^\W\d_])|(?=[\"'\u201c\u2018(\[]))",
+    re.IGNORECASE | re.MULTILINE)
+"""A list or section number where a line starts: numbering, not an amount."""
+_INLINE_LABEL = re.compile(r"\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)")
+_WORD_AT = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_APOSTROPHE = re.compile("['\u2019]")
+_BASES = {"ca": "can", "wo": "will", "sha": "shall"}
+
+Hit = tuple[int, str, str, str]
+"""(offset, kind, key, shown): one signal term found in a text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """Every signal term of one text, by offset: what :func:`terms_between` counts for any span."""
+
+    offsets: list[int]
+    hits: list[Hit]
+
+
+_NO_HITS = Hits([], [])
+
+
+def _unless_amount(m: re.Match[str], text: str, lex: _Lexicons) -> str:
+    """A bracketed or inline list number blanked out, unless a unit follows (``thirty (30) days``)."""
+    if _unit(lex, _words(text[m.end() : m.end() + 30])[:3]):
+        return m.group()
+    return " " * len(m.group())
+
+
+def _glued(text: str, at: int) -> bool:
+    """A digit run that continues a word or a number (``ISO27001``, ``.5``): not a number of its own."""
+    return at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_.,")
+
+
+def _dates(text: str, lower: str, words: list[str], lex: _Lexicons) -> list[re.Match[str]]:
+    """The dates of a text, in order. The full pattern is tried only near a month name (found
+    with plain string search, far cheaper than the pattern at every offset) and numeric forms."""
+    found: dict[int, re.Match[str]] = {
+        m.start(): m for m in _NUMERIC_DATE.finditer(text) if not _glued(text, m.start())
+    }
+    pattern = _date_re()
+    for month in lex.month_words.intersection(words):
+        at = lower.find(month)
+        while at >= 0:
+            window_end = min(len(text), at + len(month) + 24)
+            m = pattern.search(text, max(0, at - 16), window_end)
+            if m is not None and m.start() <= at < m.end():
+                found.setdefault(m.start(), m)
+            at = lower.find(month, at + len(month))
+    out: list[re.Match[str]] = []
+    for start in sorted(found):  # keep the first of overlapping matches
+        if not out or start >= out[-1].end():
+            out.append(found[start])
+    return out
+
+
+def text_hits(text: str) -> Hits:
+    """The signal terms of a whole text (a diff's side), each with its offset."""
+    lex = lexicons()
+    hits: list[Hit] = []
+    lower = text.lower()
+    words = _WORD_AT.findall(lower)
+    # Offsets of the words from the lengths of the gaps and words between them, summed in C:
+    # far cheaper than a match object per word.
+    gaps = _WORD_AT.split(lower)
+    offsets = list(islice(accumulate(map(len, chain.from_iterable(zip(gaps, words)))), 0, None, 2))
+    if _DIGIT.search(text) is not None:
+        # Dates first; their words are read no further (the month "May" is no modal verb).
+        pieces = []
+        last = 0
+        for m in _dates(text, lower, words, lex):
+            key = " ".join(m.group().lower().replace(",", " ").replace(".", " ").split())
+            hits.append((m.start(), "date", key, m.group()))
+            pieces += [text[last : m.start()], " " * (m.end() - m.start())]
+            last = m.end()
+            for k in range(bisect.bisect_left(offsets, m.start()), bisect.bisect_left(offsets, m.end())):
+                words[k] = ""
+        masked = "".join(pieces) + text[last:]
+        # A list number where a line starts, or one in brackets or before a lower-case word
+        # anywhere (a list run into a paragraph), is numbering.
+        masked = _LINE_START_LABEL.sub(lambda m: " " * len(m.group()), masked)
+        masked = _INLINE_LABEL.sub(lambda m: _unless_amount(m, masked, lex), masked)
+        for m in _NUMBER.finditer(masked):
+            if _glued(masked, m.start()):
+                continue
+            before = _LAST_WORD.search(masked, max(0, m.start() - 40), m.start())
+            if before and _STEMS[before.group(1).lower()] in lex.references:
+                continue  # a cross-reference: renumbered with the document
+            value = m.group().replace(",", "").replace(" ", "")
+            unit = _unit(lex, _words(masked[m.end() : m.end() + 40])[:3])
+            if not unit and "." in value and "%" not in value and not _CURRENCY.search(masked, max(0, m.start() - 2), m.start()):
+                continue  # "3.2", "9.0": a section or a version, not an amount
+            hits.append((m.start(), "number", value + (" " + " ".join(unit) if unit else ""),
+                         m.group() + _shown_unit(masked, m.end(), unit)))
+    for k in compress(range(len(words)), map(_APOSTROPHE.search, words)):
+        # don't -> do + not; can't -> can + not; data's -> data
+        word = words[k].replace("\u2019", "'")
+        if word.endswith("n't"):
+            words[k] = _BASES.get(word[:-3], word[:-3])
+            hits.append((offsets[k], "negation", "not", "not"))
+        elif word.endswith("'s"):
+            words[k] = word[:-2]
+    if "cannot" in words:
+        for k in compress(range(len(words)), map("cannot".__eq__, words)):
+            words[k] = "can"
+            hits.append((offsets[k], "negation", "not", "not"))
+    stemmed = list(map(_STEMS.__getitem__, words))
+    found_stems = lex.first_stems.intersection(stemmed)
+    exact = lex.exact_words.intersection(words)
+    numbered = lex.number_words.keys() & set(stemmed)
+    if numbered:  # a number word counts before a unit ("thirty days", not "one of")
+        for i in compress(range(len(stemmed)), map(numbered.__contains__, stemmed)):
+            unit = _unit(lex, words[i + 1 : i + 4])
+            if unit:
+                hits.append((offsets[i], "number", lex.number_words[stemmed[i]] + " " + " ".join(unit),
+                             " ".join(words[i : i + 1 + len(unit)])))
+    if found_stems or exact:
+        # Only the places where some entry begins are looked at (found in C, not word by word).
+        places = set(compress(range(len(stemmed)), map(found_stems.__contains__, stemmed)))
+        if exact:
+            places.update(compress(range(len(words)), map(exact.__contains__, words)))
+        free = 0  # the first word not taken by an earlier match
+        for i in sorted(places):
+            if i < free:
+                continue
+            key = stemmed[i]
+            options = lex.phrases[key] if key in found_stems else []
+            if exact and words[i] in exact:  # the longest entry first, whichever way it is matched
+                options = sorted(lex.phrases["=" + words[i]] + options, key=lambda item: -len(item[0]))
+            for phrase, kinds in options:
+                size = len(phrase)
+                # A word written "=word" is one word matched as written, so a phrase is stems only.
+                if (size == 1 and phrase[0][0] == "=") or tuple(stemmed[i : i + size]) == phrase:
+                    shown = " ".join(words[i : i + size])
+                    joined = "".join(phrase)  # "e-mail address" and "email address", "opt-out" and "opt out" are one
+                    hits.extend((offsets[i], kind, joined, shown) for kind in kinds)
+                    free = i + size
+                    break
+    if not hits:
+        return _NO_HITS
+    hits.sort(key=lambda h: h[0])
+    return Hits([h[0] for h in hits], hits)
+
+
+@dataclass(slots=True)
+class _Features:
+    terms: dict[str, Counter[str]]
+    """Kind -> term keys (stems, or number / date values) with their counts."""
+    surface: dict[str, str]
+    """Term key -> the words as first written."""
+
+
+def terms_between(found: Hits, start: int, end: int) -> _Features:
+    """The signal terms of ``found`` that begin in ``[start, end)``, by kind."""
+    terms: dict[str, Counter[str]] = {}
+    surface: dict[str, str] = {}
+    if start < end:
+        for _, kind, key, shown in found.hits[bisect.bisect_left(found.offsets, start) : bisect.bisect_left(found.offsets, end)]:
+            counter = terms.get(kind)
+            if counter is None:
+                counter = terms[kind] = Counter()
+            counter[key] += 1
+            surface.setdefault(f"{kind}\0{key}", " ".join(shown.split()))
+    return _Features(terms, surface)
+
+
+def features(text: str) -> _Features:
+    """The signal terms of one text, by kind."""
+    return terms_between(text_hits(text), 0, len(text))
+
+
+_LAST_WORD = re.compile(r"([^\W\d_]+)[^\w]*\Z")
+
+
+def _unit(lex: _Lexicons, following: list[str]) -> tuple[str, ...]:
+    """The unit that the words after a number begin with (stems), or ()."""
+    if not following:
+        return ()
+    first = _STEMS[following[0]]
+    unit = lex.units.get(first)
+    if unit is None:
+        return ()
+    if tuple(map(_STEMS.__getitem__, following[: len(unit)])) == unit:
+        return unit
+    return (first,)
+
+
+def _shown_unit(text: str, at: int, unit: tuple[str, ...]) -> str:
+    if not unit:
+        return ""
+    m = re.match(r"[\s)\]]*(" + r"\W+".join(r"[^\W_]+" for _ in unit) + ")", text[at:])
+    return " " + m.group(1) if m else ""
+
+
+def signals(old: str, new: str) -> tuple[Signal, ...]:
+    """The signals that differ between an old and a new text (either may be empty)."""
+    return signals_between(features(old), features(new), one_sided=not (old.strip() and new.strip()))
+
+
+def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Signal, ...]:
+    """The signals that differ between the terms of an old and of a new text."""
+    kinds = _ONE_SIDED_KINDS if one_sided else frozenset(SIGNAL_KINDS)
+    out = []
+    empty: Counter[str] = Counter()
+    for kind in SIGNAL_KINDS:
+        if kind not in kinds or (kind not in a.terms and kind not in b.terms):
+            continue
+        old_terms, new_terms = a.terms.get(kind, empty), b.terms.get(kind, empty)
+        if kind in ("number", "date"):  # a value said twice is still one value
+            lost = Counter(dict.fromkeys(old_terms.keys() - new_terms.keys(), 1))
+            gained = Counter(dict.fromkeys(new_terms.keys() - old_terms.keys(), 1))
+        else:
+            lost, gained = old_terms - new_terms, new_terms - old_terms
+        if lost or gained:
+            out.append(Signal(kind, _shown(lost, a, kind), _shown(gained, b, kind)))
+    return tuple(out)
+
+
+def _shown(keys: Counter[str], found: _Features, kind: str) -> str:
+    return ", ".join(found.surface[f"{kind}\0{key}"] for key in keys)
+
+
+# ------------------------------------------------------------------------------------------------
+# Cosmetic changes: the minor kinds, judged with the ignore options' comparison keys
+
+_BULLETS = re.compile(r"[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2013\u2014\s]*")
+_HAS_WORD = re.compile(r"[^\W_]")
+_ALNUM = re.compile(r"[\W_]+")
+_COSMETIC_OPTIONS = (
+    ("case", Options(ignore_case=True)),
+    ("typography", Options(ignore_typography=True)),
+    ("numbering", Options(ignore_numbering=True)),
+)
+
+
+def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None:
+    """What a change that leaves the words alone changed (``white space``, ``numbering``...), or
+    None when words changed. ``old``/``new`` are the sentences, ``deleted``/``inserted`` the edits."""
+    from policydiff.core.worddiff import _LINE_LABEL, word_keys
+
+    edits = deleted + inserted
+    if not edits.strip():
+        return "paragraph breaks" if "\n" in edits else "white space"
+    if _BULLETS.fullmatch(deleted) and _BULLETS.fullmatch(inserted):
+        return "list bullets"
+    if not (old and new):
+        return None  # a sentence inserted or deleted whole, with words
+    a, b = _ALNUM.sub("", old), _ALNUM.sub("", new)
+    if a != b and a.casefold() != b.casefold():
+        # Other letters or digits: only a list number where a line starts can be all it is.
+        if not (_LINE_LABEL.search(old) or _LINE_LABEL.search(new)):
+            return None
+        numbering = Options(ignore_numbering=True)
+        return "numbering" if word_keys(old, numbering) == word_keys(new, numbering) else None
+    plain = Options()
+    if word_keys(old, plain) == word_keys(new, plain):
+        if word_keys(old, Options(ignore_typography=True, ignore_whitespace=True)) == word_keys(
+            new, Options(ignore_typography=True, ignore_whitespace=True)
+        ) and not _HAS_WORD.search(edits) and _typographic(old, new):
+            return "typography"
+        return "punctuation only"
+    for name, options in _COSMETIC_OPTIONS:
+        if word_keys(old, options) == word_keys(new, options):
+            return name
+    everything = Options(ignore_case=True, ignore_typography=True, ignore_numbering=True, ignore_whitespace=True)
+    if word_keys(old, everything) == word_keys(new, everything):
+        return "typography"
+    return None
+
+
+def _typographic(old: str, new: str) -> bool:
+    """The texts are the same once quotes, dashes and spaces are made plain."""
+    from policydiff.core.worddiff import _TYPOGRAPHY
+
+    return " ".join(old.translate(_TYPOGRAPHY).split()) == " ".join(new.translate(_TYPOGRAPHY).split())
+
+
+# ------------------------------------------------------------------------------------------------
+# Sentences
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[^\W_a-z])|\s*\n\s*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence: white space around it excluded; lines always end one."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.start()
+        # the closing quote or bracket belongs to the sentence it closes
+        while end < m.end() and not text[end].isspace():
+            end += 1
+        _add_span(text, start, end, spans)
+        start = m.end()
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    piece = text[start:end]
+    if piece.strip():
+        lead = len(piece) - len(piece.lstrip())
+        spans.append((start + lead, start + len(piece.rstrip())))
+
+
+def _covering(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> tuple[int, int]:
+    """Indices ``[first, last)`` of the sentences the edit ``[a, b)`` touches; an insertion point
+    (``a == b``) touches the sentence it falls strictly inside, else none."""
+    if a == b:
+        k = bisect.bisect_right(starts, a) - 1
+        if k >= 0 and spans[k][0] < a < spans[k][1]:
+            return k, k + 1
+        return k + 1, k + 1
+    first = bisect.bisect_right(starts, a) - 1
+    if first < 0 or spans[first][1] <= a:
+        first += 1
+    last = bisect.bisect_left(starts, b)
+    return first, max(first, last)
+
+
+def _whole(spans: list[tuple[int, int]], found: tuple[int, int], a: int, b: int) -> bool:
+    """Every sentence in ``found`` lies inside the edit ``[a, b)``."""
+    return all(a <= s and e <= b for s, e in spans[found[0] : found[1]])
+
+
+def _adjacent(spans: list[tuple[int, int]], starts: list[int], a: int) -> tuple[int, int]:
+    """The sentence that ``a`` ends or begins (or falls inside), else none."""
+    k = bisect.bisect_right(starts, a) - 1
+    if k >= 0 and spans[k][0] <= a <= spans[k][1]:
+        return k, k + 1
+    if k + 1 < len(spans) and spans[k + 1][0] == a:
+        return k + 1, k + 2
+    return max(k + 1, 0), max(k + 1, 0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Changes of one diff
+
+
+@dataclass(slots=True)
+class _Run:
+    first_op: int
+    end_op: int
+    a: int
+    a_end: int
+    b: int
+    b_end: int
+    old_sents: tuple[int, int]
+    new_sents: tuple[int, int]
+
+
+def _runs(ops: Sequence[Op]) -> list[tuple[int, int, int, int, int, int]]:
+    """Consecutive ``-``/``+`` ops: (first op, end op, old start, old end, new start, new end)."""
+    out: list[tuple[int, int, int, int, int, int]] = []
+    a = b = 0
+    for i, op in enumerate(ops):
+        if op.kind in "-+":
+            if out and out[-1][1] == i:
+                f, _, a0, a1, b0, b1 = out[-1]
+                out[-1] = (f, i + 1, a0, a1 + len(op.old), b0, b1 + len(op.new))
+            else:
+                out.append((i, i + 1, a, a + len(op.old), b, b + len(op.new)))
+        a += len(op.old)
+        b += len(op.new)
+    return out
+
+
+def diff_changes(
+    ops: Sequence[Op],
+    pair: int,
+    where: Literal["body", "title", "moved"] = "body",
+    *,
+    skip_old: Sequence[tuple[int, int]] = (),
+    skip_new: Sequence[tuple[int, int]] = (),
+) -> list[Change]:
+    """The changes of one word diff, each classified. Sentences wholly inside a ``skip_old``
+    (``skip_new``) span of the old (new) text and only deleted (inserted) are left out: they are
+    moved passages, counted once as such."""
+    raw = _runs(ops)
+    if not raw:
+        return []
+    old_text = "".join(op.old for op in ops)
+    new_text = "".join(op.new for op in ops)
+    old_spans, new_spans = sentence_spans(old_text), sentence_spans(new_text)
+    old_starts, new_starts = [s for s, _ in old_spans], [s for s, _ in new_spans]
+    merged: list[_Run] = []
+    for first, end, a0, a1, b0, b1 in raw:
+        olds = _covering(old_spans, old_starts, a0, a1)
+        news = _covering(new_spans, new_starts, b0, b1)
+        # One side touches no sentence: right when the other side's sentences are all edit (a
+        # sentence inserted whole); else the edit is at a sentence's edge ("data" -> "data with
+        # advertisers" at a line end), and that sentence is its other side.
+        if olds[0] == olds[1] and news[0] < news[1] and not _whole(new_spans, news, b0, b1):
+            olds = _adjacent(old_spans, old_starts, a0)
+        elif news[0] == news[1] and olds[0] < olds[1] and not _whole(old_spans, olds, a0, a1):
+            news = _adjacent(new_spans, new_starts, b0)
+        if merged:
+            last = merged[-1]
+            if (olds[0] < last.old_sents[1] and olds[0] < olds[1]) or (
+                news[0] < last.new_sents[1] and news[0] < news[1]
+            ):
+                last.end_op, last.a_end, last.b_end = end, a1, b1
+                last.old_sents = (min(last.old_sents[0], olds[0]), max(last.old_sents[1], olds[1]))
+                last.new_sents = (min(last.new_sents[0], news[0]), max(last.new_sents[1], news[1]))
+                continue
+        merged.append(_Run(first, end, a0, a1, b0, b1, olds, news))
+    out: list[Change] = []
+    sides: dict[bool, Hits] = {}
+    read = {True: 0, False: 0}  # characters read sentence by sentence, per side
+
+    def terms(old_side: bool, span: tuple[int, int]) -> _Features:
+        """The terms of one side's span: read from the side's whole text once most of it is
+        needed (a rewrite), else from the sentence alone (a small edit in a long section)."""
+        start, end = span
+        if end <= start:
+            return _Features({}, {})
+        text = old_text if old_side else new_text
+        found = sides.get(old_side)
+        if found is None and read[old_side] + end - start <= len(text) // 8:
+            read[old_side] += end - start
+            return terms_between(text_hits(text[start:end]), 0, end - start)
+        if found is None:
+            found = sides[old_side] = text_hits(text)
+        return terms_between(found, start, end)
+
+    def classified(old: tuple[int, int], new: tuple[int, int], deleted: str, inserted: str,
+                   ops: tuple[int, int]) -> Change:
+        old_sentence, new_sentence = old_text[old[0] : old[1]], new_text[new[0] : new[1]]
+        cosmetic = cosmetic_kind(old_sentence, new_sentence, deleted, inserted)
+        if cosmetic is not None:
+            return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
+        a, b = terms(True, old), terms(False, new)
+        found = signals_between(a, b, one_sided=not (old_sentence.strip() and new_sentence.strip()))
+        return Change(pair, where, "substantive" if found else "editorial", found, old_sentence, new_sentence, ops)
+
+    for run in merged:
+        deleted = "".join(op.old for op in ops[run.first_op : run.end_op])
+        inserted = "".join(op.new for op in ops[run.first_op : run.end_op])
+        o0, o1 = run.old_sents
+        n0, n1 = run.new_sents
+        rewritten = (
+            max(o1 - o0, n1 - n0) > 1
+            and _whole(old_spans, run.old_sents, run.a, run.a_end)
+            and _whole(new_spans, run.new_sents, run.b, run.b_end)
+        )
+        if (o0 == o1) != (n0 == n1) or rewritten:
+            # Whole sentences inserted or deleted (a passage rewritten whole is both): one change
+            # each, moved ones left out.
+            for s, e in old_spans[o0:o1]:
+                if not any(k0 <= s and e <= k1 for k0, k1 in skip_old):
+                    out.append(classified((s, e), (0, 0), old_text[s:e], "", (run.first_op, run.end_op)))
+            for s, e in new_spans[n0:n1]:
+                if not any(k0 <= s and e <= k1 for k0, k1 in skip_new):
+                    out.append(classified((0, 0), (s, e), "", new_text[s:e], (run.first_op, run.end_op)))
+            continue
+        old = (old_spans[o0][0], old_spans[o1 - 1][1]) if o1 > o0 else (0, 0)
+        new = (new_spans[n0][0], new_spans[n1 - 1][1]) if n1 > n0 else (0, 0)
+        out.append(classified(old, new, deleted, inserted, (run.first_op, run.end_op)))
+    return out
+
+
+def _spans_of(text: str, passages: Iterable[str]) -> list[tuple[int, int]]:
+    spans = []
+    for passage in passages:
+        at = text.find(passage)
+        if at >= 0:
+            spans.append((at, at + len(passage)))
+    return spans
+
+
+def classify(comparison: Comparison) -> tuple[Change, ...]:
+    """Every change of the comparison, in the order of its pairs (titles first, then bodies; moved
+    passages where they went), each classified."""
+    moved_from: dict[int, list[str]] = {}
+    moved_to: dict[int, list[str]] = {}
+    for passage in comparison.moved_passages:
+        moved_from.setdefault(passage.old_pair, []).append(passage.old_text)
+        moved_to.setdefault(passage.new_pair, []).append(passage.new_text)
+    moved_at: dict[int, list[int]] = {}
+    for n, passage in enumerate(comparison.moved_passages):
+        moved_at.setdefault(passage.new_pair, []).append(n)
+    out: list[Change] = []
+    titles: set[tuple[str, str]] = set()  # the entries of a merge or split share a title
+    for k, pair in enumerate(comparison.pairs):
+        if any(op.kind in "-+" for op in pair.title_diff.ops):
+            for change in diff_changes(pair.title_diff.ops, k, "title"):
+                if (change.old, change.new) not in titles:
+                    titles.add((change.old, change.new))
+                    out.append(change)
+        ops = pair.body_diff.ops
+        if any(op.kind in "-+" for op in ops):
+            old_text = "".join(op.old for op in ops)
+            new_text = "".join(op.new for op in ops)
+            out.extend(diff_changes(ops, k, "body", skip_old=_spans_of(old_text, moved_from.get(k, ())),
+                                    skip_new=_spans_of(new_text, moved_to.get(k, ()))))
+        for n in moved_at.get(k, ()):
+            out.append(_moved(k, n, comparison))
+    return tuple(_moved_sentences(out, comparison))
+
+
+_LEADING_LABEL = re.compile(r"^(?:(?:\(?(?:\d+(?:\.\d+)*|[a-z]|[ivxlcdm]+)[.)]|\d+(?:\.\d+)+)\s*)+")
+
+
+def _document_text(document: Document) -> str:
+    """The document as its sentences are found in it: every line, lower-cased."""
+    return (document.reading or "\n".join(t for s in document.flat() for t in (s.title, s.body))).lower()
+
+
+def _moved_sentences(changes: list[Change], comparison: Comparison) -> list[Change]:
+    """A substantive change whose old sentence is still in the new version and whose new sentence
+    was already in the old one (a heading that became a line of text when the outline changed, a
+    sentence moved to another section) adds and removes nothing: it becomes editorial."""
+    texts: dict[bool, str] = {}
+
+    def still(text: str, in_old: bool) -> bool:
+        flat = _LEADING_LABEL.sub("", text.strip().lower())
+        if not flat:
+            return True
+        if flat.count(" ") < 2:
+            return False
+        if in_old not in texts:
+            texts[in_old] = _document_text(comparison.old if in_old else comparison.new)
+        return flat in texts[in_old]
+
+    out = []
+    for change in changes:
+        if change.change_class == "substantive" and still(change.old, False) and still(change.new, True):
+            change = Change(change.pair, change.where, "editorial", (), change.old, change.new, change.ops, None,
+                            change.moved)
+        out.append(change)
+    return out
+
+
+def _moved(pair: int, n: int, comparison: Comparison) -> Change:
+    """A moved passage: substantive if edited on the way with a signal; else editorial, or
+    cosmetic when only what the minor badges name changed on the way."""
+    passage = comparison.moved_passages[n]
+    edits = diff_changes(passage.diff.ops, pair, "moved")
+    found = tuple(s for change in edits for s in change.signals)
+    if found:
+        return Change(pair, "moved", "substantive", found, passage.old_text, passage.new_text, moved=n)
+    return Change(pair, "moved", "editorial", (), passage.old_text, passage.new_text, moved=n)
+
+
+def counts(changes: Iterable[Change]) -> dict[str, int]:
+    """How many changes of each class (every class present, 0 when none)."""
+    found = Counter(change.change_class for change in changes)
+    return {cls: found.get(cls, 0) for cls in CLASSES}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyChange:
+    """A substantive change as the report's *Key changes* list shows it."""
+
+    section: str
+    """The title of the section it is in (``old → new`` when renamed)."""
+    anchor: str
+    """The report's anchor of that section (``pair-3``)."""
+    signals: tuple[str, ...]
+    """Its signals, ``modal: may → will``."""
+    old: str
+    new: str
+    where: str
+
+
+def key_changes(comparison: Comparison) -> list[KeyChange]:
+    """Every substantive change, in reading order, with its section and the report's anchor."""
+    out = []
+    for change in comparison.changes:
+        if change.change_class != "substantive":
+            continue
+        pair = comparison.pairs[change.pair]
+        out.append(KeyChange(pair.display_title, f"pair-{change.pair + 1}", tuple(map(str, change.signals)),
+                             change.old, change.new, change.where))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# For the window: what it needs to mark, count and step through (it only reads the comparison)
+
+
+def changes_of_pair(comparison: Comparison, index: int) -> list[Change]:
+    """The changes of one pair (``Comparison.pairs[index]``), in order."""
+    return [change for change in comparison.changes if change.pair == index]
+
+
+def substantive_counts(comparison: Comparison) -> dict[int, int]:
+    """Pair index -> how many substantive changes it holds (pairs with none left out): the
+    outline's count and filter."""
+    found: dict[int, int] = {}
+    for change in comparison.changes:
+        if change.change_class == "substantive":
+            found[change.pair] = found.get(change.pair, 0) + 1
+    return found
+
+
+def change_at(comparison: Comparison, index: int, op: int, where: Literal["body", "title"] = "body") -> Change | None:
+    """The change that op ``op`` of the pair's body (or title) diff belongs to, if any: its
+    ``tip`` is the tooltip of the mark (``modal: may → will``), its class decides whether F8 stops."""
+    for change in comparison.changes:
+        if change.pair == index and change.where == where and change.ops[0] <= op < change.ops[1]:
+            if change.change_class == "substantive" or change.cosmetic is None:
+                return change  # a run cut into sentences: the substantive one first
+    for change in comparison.changes:
+        if change.pair == index and change.where == where and change.ops[0] <= op < change.ops[1]:
+            return change
+    return None
+
+
+def change_tips(comparison: Comparison, index: int) -> dict[int, str]:
+    """The view's change number (``Frag.change``: the title's runs of edits first, then the
+    body's, a run that is only spaces within a paragraph not counted) -> the tooltip of its
+    substantive change (``modal: may → will``); changes that are not substantive have none."""
+    pair = comparison.pairs[index]
+    tips: dict[int, str] = {}
+    number = 0
+    for where, ops in (("title", pair.title_diff.ops), ("body", pair.body_diff.ops)):
+        first = None
+        for k, op in enumerate((*ops, None)):
+            if op is not None and op.kind in "-+":
+                first = k if first is None else first
+                continue
+            if first is None:
+                continue
+            texts = "".join(o.old + o.new for o in ops[first:k])
+            if texts.strip() or "\n" in texts:
+                found = [c for c in comparison.changes if c.pair == index and c.where == where
+                         and c.change_class == "substantive" and c.ops[0] < k and first < c.ops[1]]
+                if found:
+                    tips[number] = "\n".join(dict.fromkeys(str(s) for c in found for s in c.signals))
+                number += 1
+            first = None
+    return tips

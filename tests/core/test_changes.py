@@ -1,0 +1,280 @@
+"""The classification of changes: lexicons, signals, cosmetic kinds, and the views that read it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policydiff.core import changes
+from policydiff.core.changes import (
+    LEXICON_KINDS,
+    SIGNAL_KINDS,
+    Signal,
+    classify,
+    cosmetic_kind,
+    lexicons,
+    read_lexicon,
+    signals,
+    stems,
+)
+from policydiff.core.compare import compare
+from policydiff.core.serialize import comparison_json
+from policydiff.core.structure import parse_document
+
+ROOT = Path(__file__).resolve().parents[2]
+LEXICON_DIR = ROOT / "policydiff" / "core" / "lexicons"
+
+
+# -- lexicons -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", [*LEXICON_KINDS, "number", "date", "units", "references"])
+def test_each_lexicon_is_a_data_file_of_distinct_entries(kind: str) -> None:
+    entries = read_lexicon(kind)
+    assert len(entries) >= 8
+    assert (LEXICON_DIR / f"{kind}.txt").is_file()
+    assert len(set(entries)) == len(entries), [e for e in entries if entries.count(e) > 1]
+    for entry in entries:
+        assert entry == entry.lower() and entry == entry.strip()
+        assert stems(entry), entry
+        if entry.startswith("="):
+            assert " " not in entry, "an entry matched as written is one word"
+
+
+def test_lexicon_files_are_package_data() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"lexicons/*.txt"' in pyproject
+    assert {p.stem for p in LEXICON_DIR.glob("*.txt")} == {*LEXICON_KINDS, "number", "date", "units", "references"}
+
+
+def test_inflections_meet_one_entry() -> None:
+    # Stemmed entries: one entry covers a word's forms.
+    for word, kind in [("advertisers", "party"), ("affiliated", "party"), ("arbitrate", "law"),
+                       ("deleting", "right"), ("withdrawn", "right"), ("children", "scope"), ("trained", "purpose")]:
+        found = changes.features(f"We {word} it.").terms
+        assert kind in found, (word, found)
+
+
+def test_words_sharing_a_stem_with_a_signal_are_not_taken_for_it() -> None:
+    # "located" is not location data, "personal" is not "personalised", a user's profile is not profiling.
+    for sentence in ["If you are located in Canada.", "Your personal details.", "Edit your profile."]:
+        found = changes.features(sentence).terms
+        assert "data" not in found and "purpose" not in found, (sentence, found)
+
+
+# -- signals ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "old, new, kind, old_words, new_words",
+    [
+        ("We may share your data.", "We will share your data.", "modal", "may", "will"),
+        ("We do not sell your data.", "We sell your data.", "negation", "not", ""),
+        ("We don't sell your data.", "We do sell your data.", "negation", "not", ""),
+        ("We keep it for 30 days.", "We keep it for 3 years.", "number", "30 days", "3 years"),
+        ("We keep it for thirty (30) days.", "We keep it for ninety (90) days.", "number", "30 days", "90 days"),
+        ("We keep it for 30 days.", "We keep it for 30 months.", "number", "30 days", "30 months"),
+        ("We share it with affiliates.", "We share it with affiliates and advertisers.", "party", "", "advertisers"),
+        ("We collect your name.", "We collect your name and biometric data.", "data", "", "biometric"),
+        ("You may ask us to delete it.", "You may ask us to keep it.", "right", "delete", ""),
+        ("We use it to improve the service.", "We use it to train our AI models.", "purpose", "", "train, ai, models"),
+        ("Disputes go to court.", "Disputes go to binding arbitration.", "law", "court", "binding arbitration"),
+        ("This applies to users.", "This applies to users in the European Union.", "scope", "", "european union"),
+        ("Effective May 25, 2018.", "Effective January 1, 2024.", "date", "May 25, 2018", "January 1, 2024"),
+    ],
+)
+def test_signal_of_each_kind(old: str, new: str, kind: str, old_words: str, new_words: str) -> None:
+    found = {s.kind: s for s in signals(old, new)}
+    assert kind in found, found
+    assert found[kind].old.lower() == old_words.lower() and found[kind].new.lower() == new_words.lower()
+
+
+def test_a_month_may_is_a_date_not_a_modal_and_a_cross_reference_is_no_number() -> None:
+    assert [s.kind for s in signals("Updated May 1, 2020.", "Updated May 2, 2020.")] == ["date"]
+    assert signals("As set out in Section 5, we may share it.", "As set out in Section 6, we may share it.") == ()
+
+
+def test_rewording_without_a_signal_is_no_signal() -> None:
+    assert signals("We share it with our affiliates.", "We disclose it to our affiliates.") == ()
+    # a signal word moved within its sentence is still there
+    assert signals("We may, at times, share it.", "At times, we may share it.") == ()
+
+
+def test_a_modal_alone_does_not_make_a_new_sentence_substantive() -> None:
+    assert signals("", "You can read more below.") == ()
+    assert [s.kind for s in signals("", "You can ask us to delete it.")] == ["right"]
+
+
+def test_signal_reads_as_a_tooltip() -> None:
+    assert str(Signal("modal", "may", "will")) == "modal: may \u2192 will"
+    assert str(Signal("party", "", "advertisers")) == "party: \u2205 \u2192 advertisers"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEF.,;'0123456789\n", max_size=120))
+def test_a_text_has_no_signal_against_itself(text: str) -> None:
+    assert signals(text, text) == ()
+
+
+# -- cosmetic kinds -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "old, new, deleted, inserted, kind",
+    [
+        ("We share it.", "We  share it.", " ", "  ", "white space"),
+        ("We share it, with you.", "We share it with you.", ",", "", "punctuation only"),
+        ("We don't sell it.", "We don\u2019t sell it.", "don't", "don\u2019t", "typography"),
+        ("We Share It.", "We share it.", "Share It", "share it", "case"),
+        ("1. We share it.", "2. We share it.", "1.", "2.", "numbering"),
+        ("- We share it.", "* We share it.", "-", "*", "list bullets"),
+    ],
+)
+def test_cosmetic_kinds(old: str, new: str, deleted: str, inserted: str, kind: str) -> None:
+    assert cosmetic_kind(old, new, deleted, inserted) == kind
+
+
+def test_a_changed_word_is_not_cosmetic() -> None:
+    assert cosmetic_kind("We may share it.", "We will share it.", "may", "will") is None
+    assert cosmetic_kind("", "We share it.", "", "We share it.") is None
+
+
+# -- on comparisons -----------------------------------------------------------------------------
+
+OLD = """# Privacy
+
+## 1. Sharing
+
+We do not sell your personal data. We may share it with our affiliates.
+
+## 2. Retention
+
+We keep your data for 30 days. This policy explains our practices.
+
+## 3. Contact
+
+Contact us by email.
+"""
+
+NEW = """# Privacy
+
+## 1. Sharing
+
+We sell your personal data. We will share it with our affiliates and advertisers.
+
+## 2. Retention
+
+We keep your data for 3 years. This policy describes our practices.
+
+## 3. Contact
+
+Contact us by Email.
+"""
+
+
+def _comparison() -> object:
+    return compare(parse_document(OLD, name="old.md"), parse_document(NEW, name="new.md"))
+
+
+def test_every_change_is_classified_once_and_cached_on_the_comparison() -> None:
+    comparison = _comparison()
+    found = comparison.changes  # type: ignore[attr-defined]
+    assert found is comparison.changes  # type: ignore[attr-defined]
+    by_text = {(c.old, c.new): c for c in found}
+    assert by_text[("We do not sell your personal data.", "We sell your personal data.")].change_class == "substantive"
+    shared = by_text[("We may share it with our affiliates.", "We will share it with our affiliates and advertisers.")]
+    assert {s.kind for s in shared.signals} == {"modal", "party"}
+    assert by_text[("We keep your data for 30 days.", "We keep your data for 3 years.")].signals[0].kind == "number"
+    assert by_text[("This policy explains our practices.", "This policy describes our practices.")].change_class == "editorial"
+    classes = {c.change_class for c in found}
+    assert classes == {"substantive", "editorial", "cosmetic"}
+    assert any(c.cosmetic == "case" for c in found)
+
+
+def test_json_changes_contract() -> None:
+    data = comparison_json(_comparison())  # type: ignore[arg-type]
+    assert data["changes"]
+    for entry in data["changes"]:
+        assert {"pair", "class", "signals", "old", "new"} <= set(entry)
+        assert entry["class"] in ("substantive", "editorial", "cosmetic")
+        assert 0 <= entry["pair"] < len(data["pairs"])
+        for signal in entry["signals"]:
+            assert set(signal) == {"kind", "old", "new"} and signal["kind"] in SIGNAL_KINDS
+    counted = {k: v for k, v in data["stats"].items() if k.startswith("changes_")}
+    assert sum(counted.values()) == len(data["changes"])
+
+
+def test_report_opens_with_key_changes_linking_to_their_sections() -> None:
+    from policydiff.core.report import render_report
+
+    comparison = _comparison()
+    html = render_report(comparison)  # type: ignore[arg-type]
+    main = html.index("<main>")
+    assert html.index('id="key-changes-h"') < html.index('id="summary-h"')
+    assert main < html.index('id="key-changes-h"')
+    for change in comparison.changes:  # type: ignore[attr-defined]
+        if change.change_class == "substantive":
+            assert f'href="#pair-{change.pair + 1}"' in html
+            assert f'id="pair-{change.pair + 1}"' in html
+    assert "modal: may \u2192 will" in html
+    assert "<script" not in html
+
+
+def test_moved_passage_is_one_change_not_a_deletion_and_an_insertion() -> None:
+    passage = "We review the data we hold about you every year and erase what we no longer need for the service."
+    alpha = "First paragraph of alpha stays here and says a great deal about alpha."
+    beta = "First paragraph of beta stays here and says a great deal about beta."
+    old = f"# P\n\n## Alpha section\n\n{alpha}\n\n{passage}\n\n## Beta section\n\n{beta}\n"
+    new = f"# P\n\n## Alpha section\n\n{alpha}\n\n## Beta section\n\n{beta}\n\n{passage}\n"
+    comparison = compare(parse_document(old, name="a.md"), parse_document(new, name="b.md"))
+    assert comparison.moved_passages
+    found = classify(comparison)
+    assert [c.where for c in found] == ["moved"]
+    assert found[0].change_class == "editorial"
+
+
+def test_a_heading_that_became_text_is_not_substantive() -> None:
+    old = "# P\n\n## Sharing with third parties\n\nWe share data.\n\n## Other\n\nText.\n"
+    new = "# P\n\nSharing with third parties\n\nWe share data.\n\n## Other\n\nText.\n"
+    comparison = compare(parse_document(old, name="a.md"), parse_document(new, name="b.md"))
+    assert all(c.change_class != "substantive" for c in classify(comparison))
+
+
+def test_nec_showcase_key_changes_from_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "nec.html"
+    run = subprocess.run(
+        [sys.executable, "-m", "policydiff", str(ROOT / "corpus" / "nec-2002.md"), str(ROOT / "corpus" / "nec-2024.txt"),
+         "--report", str(out)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Key changes" in html and "substantive changes" in html
+    run = subprocess.run(
+        [sys.executable, "-m", "policydiff", str(ROOT / "corpus" / "nec-2002.md"), str(ROOT / "corpus" / "nec-2024.txt"),
+         "--json"], capture_output=True, text=True, timeout=120)
+    data = json.loads(run.stdout)
+    assert data["stats"]["changes_substantive"] == sum(1 for c in data["changes"] if c["class"] == "substantive") > 10
+
+
+def test_lexicons_are_read_once() -> None:
+    assert lexicons() is lexicons()
+
+
+def test_window_helpers_find_each_change_from_its_ops() -> None:
+    comparison = _comparison()
+    counts = changes.substantive_counts(comparison)  # type: ignore[arg-type]
+    assert counts and all(n > 0 for n in counts.values())
+    for index, n in counts.items():
+        found = changes.changes_of_pair(comparison, index)  # type: ignore[arg-type]
+        assert sum(c.change_class == "substantive" for c in found) == n
+        for change in found:
+            if change.where == "body":
+                at = changes.change_at(comparison, index, change.ops[0])  # type: ignore[arg-type]
+                assert at is not None and at.ops[0] <= change.ops[0] < at.ops[1]
+    pair, op = next((c.pair, c.ops[0]) for c in comparison.changes if any(s.kind == "modal" for s in c.signals))  # type: ignore[attr-defined]
+    assert "modal: may \u2192 will" in changes.change_at(comparison, pair, op).tip  # type: ignore[arg-type, union-attr]
