@@ -50,7 +50,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
+from policydiff.core import pairing
 from policydiff.core.model import Document, Overrides, Section
+
+PAIRING = "rules"
+"""Which one-to-one core: ``fitted`` (one score, one assignment) or ``rules`` (the former steps)."""
 
 PAIR_THRESHOLD = 0.25
 """Minimum similarity for a confident pair, wherever the two sections stand."""
@@ -709,6 +713,7 @@ class _Aligner:
         self.partners_new: dict[int, set[int]] = {}
         self.manual_old: set[int] = set()
         self.manual_new: set[int] = set()
+        self.scored: dict[tuple[int, int], pairing.Scored] = {}
 
     # --- bookkeeping
 
@@ -742,9 +747,12 @@ class _Aligner:
 
     def run(self) -> Alignment:
         self.manual()
-        self.core()
-        self.undo_weak()
-        self.by_position()
+        if PAIRING == "fitted":
+            self.fitted_core()
+        else:
+            self.core()
+            self.undo_weak()
+            self.by_position()
         self.parents()
         self.containment()
         self.children()
@@ -816,6 +824,19 @@ class _Aligner:
                 break
             if s < PAIR_THRESHOLD and self._allowed(i, j) and keeps_order(i, j):
                 self.add(Match(i, j, s))
+
+    def fitted_core(self) -> None:
+        """The one-to-one core by one fitted score and one global assignment (``pairing``)."""
+        scored = pairing.score_candidates(self.sim)
+        self.scored = {(s.old_index, s.new_index): s for s in scored}
+        edges = [
+            (s.old_index, s.new_index, s.gain)
+            for s in scored
+            if s.gain > 0 and self._allowed(s.old_index, s.new_index)
+            and not self.sim.different_subjects(s.old_index, s.new_index)
+        ]
+        for i, j in pairing.assign(edges):
+            self.add(Match(i, j, round(self.scored[(i, j)].probability, 5), how="score"))
 
     def _run(self) -> _Run:
         """The heaviest chain of confident pairs whose texts agree that keeps the reading order on
