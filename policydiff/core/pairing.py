@@ -33,6 +33,7 @@ FEATURES: tuple[str, ...] = (
     "body_best",
     "title",
     "title_unrepeated",
+    "title_over_body",
     "title_best",
     "title_same",
     "old_in_new",
@@ -53,7 +54,8 @@ FEATURES: tuple[str, ...] = (
 - ``body``: cosine of the bodies' TF-IDF vectors (stemmed words); ``title``: the better of the
   titles' word cosine and the Dice coefficient of their character trigrams (numbering stripped;
   inflections, "What do you collect?" against "Information we collect"), and ``title_unrepeated``
-  the same when neither title is ``repeated`` (see below); ``title_same``: the same
+  the same when neither title is ``repeated`` (see below); ``title_over_body``: how much more
+  that title likeness is than the bodies' (a section rewritten under its old title); ``title_same``: the same
   bare title, which no other section of either version carries; ``body_best``, ``title_best``: the likeness over the best likeness either section
   has with any of its candidates (1: each is the other's best);
 - ``old_in_new``, ``new_in_old``: containment, the share of one text's rarity-weighted word
@@ -300,6 +302,7 @@ class FeatureReader:
             body_best,
             max(title, chars),
             max(title, chars) * (1.0 - repeated),
+            max(max(title, chars) * (1.0 - repeated) - body, 0.0),
             title_best,
             same,
             old_in_new,
@@ -384,7 +387,7 @@ def run_features(
             return 1.0 if not (0 <= a < n_old) and not (0 <= b < n_new) else 0.0
         return 1.0 if (a, b) in assigned_ranks else 0.0
 
-    out = []
+    out: list[tuple[float, ...]] = []
     for (i, j), (a, b), x in zip(pairs, ranked, first):
         parent_i, parent_j = outline.parent_old.get(i, 0), outline.parent_new.get(j, 0)
         parents = 1.0 if (parent_i, parent_j) in assigned or parent_i == parent_j == 0 else 0.0
