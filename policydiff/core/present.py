@@ -301,6 +301,9 @@ class PairView:
     new_missing: bool
     invisible: invisible.InvisibleChanges
     tooltip: str
+    why: str = ""
+    """Why the engine paired these sections, or left the section unpaired (``SectionPair.why``):
+    for a tooltip line and the report's change list."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -832,6 +835,7 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         new_missing=pair.new is None,
         invisible=hidden,
         tooltip="\n".join(tooltip),
+        why=pair.why,
     )
 
 
