@@ -576,10 +576,9 @@ def _sparse_matching(
     cols = np.concatenate([c, m + np.arange(n), np.arange(m), m + r])
     vals = np.concatenate([top - g, np.full(n, half), np.full(m, half), np.full(len(group), 2.0)])
     graph = csr_matrix((vals, (rows, cols)), shape=(n + m, m + n))
-    row_match, _ = min_weight_full_bipartite_matching(graph)
-    out = []
-    for k in range(n):
-        col = int(row_match[k])
-        if col < m:
-            out.append((olds[k], news[col]))
-    return out
+    matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
+    return [
+        (olds[row], news[col])
+        for row, col in zip(matched_rows.tolist(), matched_cols.tolist())
+        if row < n and col < m
+    ]
