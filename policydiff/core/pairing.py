@@ -19,6 +19,7 @@ import bisect
 import itertools
 import json
 import math
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,7 +96,7 @@ class Stage:
     threshold: float = 0.5
 
     def logit(self, features: Sequence[float]) -> float:
-        return self.intercept + math.fsum(w * x for w, x in zip(self.weights, features))
+        return self.intercept + sum(map(operator.mul, self.weights, features))
 
     @property
     def cut(self) -> float:
