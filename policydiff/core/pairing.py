@@ -96,7 +96,8 @@ class Stage:
     threshold: float = 0.5
 
     def logit(self, features: Sequence[float]) -> float:
-        return self.intercept + sum(map(operator.mul, self.weights, features))
+        total: float = sum(map(operator.mul, self.weights, features))
+        return self.intercept + total
 
     @property
     def cut(self) -> float:
