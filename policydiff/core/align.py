@@ -42,6 +42,7 @@ has a counterpart (a merge or split) is judged on the text alone.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import math
 import re
@@ -50,10 +51,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from policydiff.core import pairing
 from policydiff.core.model import Document, Overrides, Section
 
 if TYPE_CHECKING:
     import numpy as np
+
+PAIRING = "rules"
+"""Which one-to-one core: ``fitted`` (one score, one assignment) or ``rules`` (the former steps)."""
 
 PAIR_THRESHOLD = 0.25
 """Minimum similarity for a confident pair, wherever the two sections stand."""
@@ -213,9 +218,12 @@ class Match:
     score: float
     manual: bool = False
     how: str = "similar"
-    """Why: ``similar`` (the one-to-one core), ``position`` (the only leftovers between two paired
-    neighbours), ``parent`` (a heading without text, paired through its children), ``contained``
-    (its text is found in the other section), ``user``."""
+    """Which step made it: ``similar`` (the one-to-one core of the rules), ``score`` (the fitted
+    score's assignment), ``position`` (the only leftovers between two paired neighbours),
+    ``parent`` (a heading without text, paired through its children), ``contained`` (its text is
+    found in the other section), ``child``, ``resembles``, ``user``, ``document head``."""
+    why: str = ""
+    """Why, for a reader: the step and the measures it read (``reason``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +233,10 @@ class Alignment:
     matches: tuple[Match, ...]
     removed: tuple[int, ...]
     added: tuple[int, ...]
+    why_removed: tuple[str, ...] = ()
+    """Why each removed section has no partner (same order as ``removed``)."""
+    why_added: tuple[str, ...] = ()
+    """Why each added section has no partner (same order as ``added``)."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -749,6 +761,7 @@ class _Aligner:
         self.partners_new: dict[int, set[int]] = {}
         self.manual_old: set[int] = set()
         self.manual_new: set[int] = set()
+        self.scored: dict[tuple[int, int], pairing.Scored] = {}
 
     # --- bookkeeping
 
@@ -782,19 +795,98 @@ class _Aligner:
 
     def run(self) -> Alignment:
         self.manual()
-        self.core()
-        self.undo_weak()
-        self.by_position()
+        if PAIRING == "fitted":
+            self.fitted_core()
+        else:
+            self.core()
+            self.undo_weak()
+            self.by_position()
         self.parents()
         self.containment()
         self.children()
         self.resemblance()
-        matches = sorted(self.matches.values(), key=lambda m: (m.new_index, m.old_index))
+        matches = sorted(
+            (dataclasses.replace(m, why=self.reason(m)) for m in self.matches.values()),
+            key=lambda m: (m.new_index, m.old_index),
+        )
+        removed = tuple(i for i in (0, *self.sim.old_ids) if i not in self.partners_old)
+        added = tuple(j for j in (0, *self.sim.new_ids) if j not in self.partners_new)
         return Alignment(
             matches=tuple(matches),
-            removed=tuple(i for i in (0, *self.sim.old_ids) if i not in self.partners_old),
-            added=tuple(j for j in (0, *self.sim.new_ids) if j not in self.partners_new),
+            removed=removed,
+            added=added,
+            why_removed=tuple(self.unpaired_reason(i, True) for i in removed),
+            why_added=tuple(self.unpaired_reason(j, False) for j in added),
         )
+
+    # --- reasons
+
+    def _measures(self, i: int, j: int) -> str:
+        sim = self.sim
+        parts = [f"body {sim.body(i, j):.2f}", f"title {sim.title(i, j):.2f}"]
+        old_in_new, new_in_old = sim.old_in_new(i, j), sim.new_in_old(i, j)
+        if old_in_new or new_in_old:
+            parts.append(f"old in new {old_in_new:.0%}, new in old {new_in_old:.0%}")
+        return ", ".join(parts)
+
+    def reason(self, match: Match) -> str:
+        """Why a pair was made, in a short line: the step, its score and the measures it read."""
+        i, j, how = match.old_index, match.new_index, match.how
+        if how == "user":
+            return "paired by hand"
+        if how == "document head":
+            return "the document heads (title, metadata, opening text) are always compared"
+        if how == "score":
+            scored = self.scored[(i, j)]
+            stage = pairing.model().second
+            contributions = sorted(
+                ((w * x, name, x) for name, w, x in zip(stage.names, stage.weights, scored.features) if w * x > 0),
+                reverse=True,
+            )[:4]
+            read = ", ".join(f"{name.replace('_', ' ')} {x:.2f}" for _, name, x in contributions)
+            return f"fitted score {scored.probability:.2f} (threshold {stage.threshold:.2f}): {read}"
+        measures = self._measures(i, j)
+        text = {
+            "similar": (
+                f"alike (score {match.score:.2f}, at least {PAIR_THRESHOLD}; the most alike pair still free)"
+                if match.score >= PAIR_THRESHOLD
+                else f"keeps the reading order between confident pairs (score {match.score:.2f}, at least {GAP_THRESHOLD})"
+            ),
+            "position": "in place: the unpaired sections between the same two paired neighbours",
+            "parent": "a heading paired through its subsections' partners",
+            "contained": "most of one's text is found in the other (a merge or split)",
+            "child": "a subsection that joins its parent's counterpart",
+            "resembles": "its text resembles this section most, and no other as much",
+        }.get(how, how)
+        return f"{text}: {measures}"
+
+    def unpaired_reason(self, index: int, old_side: bool) -> str:
+        """Why a section has no partner: set apart by hand, no candidate, or the best candidate too
+        weak or vetoed."""
+        if index in (self.blocked_old if old_side else self.blocked_new):
+            return "unpaired by hand"
+        if index == 0:
+            return "the other version has no opening text" if old_side else "the old version has no opening text"
+        candidates = (self.sim.candidates_old if old_side else self.sim.candidates_new).get(index, ())
+        if not candidates:
+            return "no section of the other version shares a word with it"
+        other = self.flat_new if old_side else self.flat_old
+
+        def strength(q: int) -> float:
+            i, j = (index, q) if old_side else (q, index)
+            scored = self.scored.get((i, j))
+            return scored.probability if scored is not None else self.sim.get(i, j)
+
+        best = max(candidates, key=lambda q: (strength(q), -q))
+        i, j = (index, best) if old_side else (best, index)
+        title = other[best].title or "Preamble"
+        if self.sim.different_subjects(i, j):
+            return f"not paired with \u201c{title}\u201d: their titles name different subjects (veto)"
+        taken = (self.partners_new if old_side else self.partners_old).get(best)
+        score = strength(best)
+        if taken:
+            return f"its best candidate \u201c{title}\u201d ({score:.2f}) went to a section more like it"
+        return f"its best candidate \u201c{title}\u201d scored {score:.2f}, too little to pair"
 
     def manual(self) -> None:
         """The user's pairs, several per section allowed, as long as no group becomes many to many."""
@@ -856,6 +948,19 @@ class _Aligner:
                 break
             if s < PAIR_THRESHOLD and self._allowed(i, j) and keeps_order(i, j):
                 self.add(Match(i, j, s))
+
+    def fitted_core(self) -> None:
+        """The one-to-one core by one fitted score and one global assignment (``pairing``)."""
+        scored = pairing.score_candidates(self.sim)
+        self.scored = {(s.old_index, s.new_index): s for s in scored}
+        edges = [
+            (s.old_index, s.new_index, s.gain)
+            for s in scored
+            if s.gain > 0 and self._allowed(s.old_index, s.new_index)
+            and not self.sim.different_subjects(s.old_index, s.new_index)
+        ]
+        for i, j in pairing.assign(edges):
+            self.add(Match(i, j, round(self.scored[(i, j)].probability, 5), how="score"))
 
     def _run(self) -> _Run:
         """The heaviest chain of confident pairs whose texts agree that keeps the reading order on

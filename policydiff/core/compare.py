@@ -186,12 +186,16 @@ def _pairs(
                 manual=match.manual,
                 old_group=old_group,
                 new_group=new_group,
+                why=match.why,
             )
             ordered.append(_with_kind(pair, kind))
+    why_added = dict(zip(alignment.added, alignment.why_added))
+    why_removed = dict(zip(alignment.removed, alignment.why_removed))
     for j in alignment.added:
         title_diff, body_diff = diffs(None, j)
         manual = j in overrides.unpaired_new
-        ordered.append(_unpaired(None, new_flat[j], None, j, Status.ADDED, title_diff, body_diff, manual))
+        added = _unpaired(None, new_flat[j], None, j, Status.ADDED, title_diff, body_diff, manual)
+        ordered.append(dataclasses.replace(added, why=why_added.get(j, "")))
     ordered.sort(key=lambda p: (p.new_index if p.new_index is not None else -1, p.old_index or 0))
     # Each removed section lands after the last entry holding an earlier old section (removed
     # ones included, in ascending order): found by bisection, not by scanning per section.
@@ -202,6 +206,7 @@ def _pairs(
         title_diff, body_diff = diffs(i, None)
         manual = i in overrides.unpaired_old
         pair = _unpaired(old_flat[i], None, i, None, Status.REMOVED, title_diff, body_diff, manual)
+        pair = dataclasses.replace(pair, why=why_removed.get(i, ""))
         at = last_before[bisect.bisect_left(by_old, (i, -1))] + 1
         slots.setdefault(at, []).append(pair)
     placed: list[SectionPair] = []

@@ -249,6 +249,8 @@ class SectionPair:
     new_group: tuple[int, ...] = ()
     """For a split: every new section ``old`` was split into. The entry's ``body_diff`` then holds
     the part of ``old`` that became ``new`` against ``new``'s whole text."""
+    why: str = ""
+    """Why the pairing engine made this pair, or left the section unpaired (one short line)."""
 
     @property
     def stats(self) -> DiffStats:

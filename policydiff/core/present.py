@@ -306,6 +306,9 @@ class PairView:
     new_missing: bool
     invisible: invisible.InvisibleChanges
     tooltip: str
+    why: str = ""
+    """Why the engine paired these sections, or left the section unpaired (``SectionPair.why``):
+    for a tooltip line and the report's change list."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -1055,6 +1058,7 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         new_missing=pair.new is None,
         invisible=hidden,
         tooltip=_tooltip(pair, head, full_title, status.badges, change_text, hidden, notes.moved_note),
+        why=pair.why,
     )
 
 

@@ -71,6 +71,7 @@ def pair_json(pair: SectionPair) -> dict[str, Any]:
         "kind": pair_kind(pair).value,
         "moved": pair.moved,
         "score": round(pair.score, 4),
+        "why": pair.why,
         "words_inserted": pair.stats.words_inserted,
         "words_deleted": pair.stats.words_deleted,
         "ops": ops,

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from policydiff.core.compare import similarity_of
+from policydiff.core import overrides as alignment_edits
 from policydiff.core import present
 from policydiff.core.invisible import visible_text
 from policydiff.core.history import History
@@ -209,9 +209,8 @@ class MainWindow(QMainWindow):
         self._pending_anchor: Anchor | None = None
         self._pending_reason = ""
         self._lonely: dict[str, str] = {}
-        self._undo: list[Overrides] = []
-        """Alignment overrides before each edit (Ctrl+Z goes back to the last)."""
-        self._redo: list[Overrides] = []
+        self._edits = alignment_edits.EditHistory()
+        """Alignment overrides before each edit (Ctrl+Z goes back to the last) and those undone."""
         self.history: HistoryCommands | None = None
         """The version history shown (``policydiff --history``): a gui.history.HistoryController."""
 
@@ -560,8 +559,7 @@ class MainWindow(QMainWindow):
             visible_text(f"{comparison.old.name} \u2192 {comparison.new.name}") + f" \u2014 {APP_TITLE}")
         if job.reason in ("open", "swap", "reload", "showcase"):
             self._watch(comparison)
-            self._undo.clear()
-            self._redo.clear()
+            self._edits.clear()
         if job.reason in ("open", "swap") and comparison.old.path and comparison.new.path:
             settings.add_recent_pair(comparison.old.path, comparison.new.path)
         if job.reason == "reload" and previous is not None and previous.overrides and not comparison.overrides:
@@ -825,33 +823,30 @@ class MainWindow(QMainWindow):
         a.pair_with.setEnabled(pair is not None)
         a.unpair.setEnabled(pair is not None and pair.old is not None and pair.new is not None)
         a.reset_alignment.setEnabled(self.comparison is not None and bool(self.comparison.overrides))
-        a.undo_alignment.setEnabled(self.comparison is not None and bool(self._undo))
-        a.redo_alignment.setEnabled(self.comparison is not None and bool(self._redo))
+        a.undo_alignment.setEnabled(self.comparison is not None and self._edits.can_undo)
+        a.redo_alignment.setEnabled(self.comparison is not None and self._edits.can_redo)
 
     def _realign(self, overrides: Overrides, anchor: Anchor, message: str, *, record: bool = True) -> None:
         assert self.comparison is not None
         if record:  # a new edit: it can be undone, and what was undone before cannot be redone
-            self._undo.append(self.comparison.overrides)
-            self._redo.clear()
+            self._edits.record(self.comparison.overrides)
         self._request(Job(base=self.comparison, options=self.comparison.options, overrides=overrides, reason="align"),
                       message=message, anchor=anchor)
         self._update_alignment_actions()
 
     def undo_alignment(self) -> None:
         """Back to the pairing before the last Pair With, Unpair or Reset (Ctrl+Z)."""
-        if self.comparison is None or not self._undo:
+        overrides = self._edits.undo(self.comparison.overrides) if self.comparison is not None else None
+        if overrides is None:
             return
-        self._redo.append(self.comparison.overrides)
-        overrides = self._undo.pop()
         self._realign(overrides, self.view.current_anchor() or (None, None, 0), "Undone: alignment change",
                       record=False)
 
     def redo_alignment(self) -> None:
         """The alignment change just undone, again (Ctrl+Shift+Z)."""
-        if self.comparison is None or not self._redo:
+        overrides = self._edits.redo(self.comparison.overrides) if self.comparison is not None else None
+        if overrides is None:
             return
-        self._undo.append(self.comparison.overrides)
-        overrides = self._redo.pop()
         self._realign(overrides, self.view.current_anchor() or (None, None, 0), "Redone: alignment change",
                       record=False)
 
@@ -859,82 +854,24 @@ class MainWindow(QMainWindow):
         index = self._selected_pair()
         if index is None or self.comparison is None:
             return
-        c = self.comparison
-        pair = c.pairs[index]
-        from_old = pair.old is not None
-        other_doc = c.new if from_old else c.old
-        mine = pair.old if from_old else pair.new
-        assert mine is not None
-        mine_title = visible_text(mine.title or "Preamble")
-        partner_of: dict[int, str] = {}
-        for p in c.pairs:
-            if p.old is not None and p.new is not None and p.old_index is not None and p.new_index is not None:
-                if from_old:
-                    partner_of[p.new_index] = p.old.title or "Preamble"
-                else:
-                    partner_of[p.old_index] = p.new.title or "Preamble"
-        scored = []
-        for j, section in enumerate(other_doc.flat()):
-            o, n = (pair.old_index, j) if from_old else (j, pair.new_index)
-            assert o is not None and n is not None  # a pair with a section on the side we pair from
-            scored.append((similarity_of(c, o, n), j, section))
-        scored.sort(key=lambda item: (-item[0], item[1]))  # most alike first
-        labels = []
-        for score, j, section in scored:
-            note = f"{score:.0%} alike to \u201c{mine_title}\u201d"
-            note += f"; now paired with \u201c{visible_text(partner_of[j])}\u201d" if j in partner_of else "; unpaired"
-            labels.append((visible_text(section.title or "Preamble"), 1, note, j))
-        current = pair.new_index if from_old else pair.old_index
-        prompt = (
-            f"Pair the old section \u201c{mine_title}\u201d with this section of the new version (most alike first):"
-            if from_old
-            else f"Pair the new section \u201c{mine_title}\u201d with this section of the old version (most alike first):"
-        )
-        chosen = dialogs.choose_section(self, "Pair With", prompt, labels, current)
+        offer = alignment_edits.partner_choices(self.comparison, index)
+        labels = [(choice.title, 1, choice.note, choice.index) for choice in offer.choices]
+        chosen = dialogs.choose_section(self, "Pair With", offer.prompt, labels, offer.current)
         if chosen is None:
             return
-        o, n = (pair.old_index, chosen) if from_old else (chosen, pair.new_index)
+        pair = self.comparison.pairs[index]
+        o, n = (pair.old_index, chosen) if offer.from_old else (chosen, pair.new_index)
         assert o is not None and n is not None
-        old_o = c.overrides
-        pairs = tuple(p for p in old_o.pairs if p[0] != o and p[1] != n) + ((o, n),)
-        overrides = Overrides(
-            pairs=pairs,
-            unpaired_old=tuple(i for i in old_o.unpaired_old if i != o),
-            unpaired_new=tuple(j for j in old_o.unpaired_new if j != n),
-            unpaired_pairs=tuple(p for p in old_o.unpaired_pairs if p != (o, n)),
-        )
-        title_o = c.old.flat()[o].title or "Preamble"
-        title_n = c.new.flat()[n].title or "Preamble"
-        self._realign(overrides, (o, n, 0), f"Paired by hand: \u201c{title_o}\u201d with \u201c{title_n}\u201d")
+        edit = alignment_edits.pair_with(self.comparison, o, n)
+        self._realign(edit.overrides, (o, n, 0), edit.message)
 
     def unpair(self) -> None:
         index = self._selected_pair()
         if index is None or self.comparison is None:
             return
-        c = self.comparison
-        pair = c.pairs[index]
-        if pair.old is None or pair.new is None:
-            return
-        o, n = pair.old_index, pair.new_index
-        old_o = c.overrides
-        if (o, n) in old_o.pairs:
-            # A pair made by hand: unpairing it forgets it, and the automatic pairing comes back.
-            overrides = Overrides(pairs=tuple(p for p in old_o.pairs if p != (o, n)), unpaired_old=old_o.unpaired_old,
-                                  unpaired_new=old_o.unpaired_new, unpaired_pairs=old_o.unpaired_pairs)
-            self._realign(overrides, (o, n, 0),
-                          f"Pairing by hand undone: \u201c{pair.display_title}\u201d is paired automatically again")
-            return
-        # Out of a merge only the old section leaves (the new one keeps the others), out of a
-        # split only the new one; a one-to-one pair comes apart on both sides.
-        free_old = not pair.new_group
-        free_new = not pair.old_group
-        overrides = Overrides(
-            pairs=tuple(p for p in old_o.pairs if p != (o, n) and (p[0] != o or not free_old) and (p[1] != n or not free_new)),
-            unpaired_old=tuple(i for i in old_o.unpaired_old if i != o) + ((o,) if free_old and o is not None else ()),
-            unpaired_new=tuple(j for j in old_o.unpaired_new if j != n) + ((n,) if free_new and n is not None else ()),
-            unpaired_pairs=tuple(p for p in old_o.unpaired_pairs if p != (o, n)) + (((o, n),) if o is not None and n is not None else ()),
-        )
-        self._realign(overrides, (o, None, 0), f"Unpaired by hand: \u201c{pair.display_title}\u201d")
+        edit = alignment_edits.unpair(self.comparison, index)
+        if edit is not None:
+            self._realign(edit.overrides, (edit.old_index, edit.new_index, 0), edit.message)
 
     def reset_alignment(self) -> None:
         if self.comparison is None or not self.comparison.overrides:

@@ -394,3 +394,31 @@ def test_a_look_alike_title_does_not_take_the_other_copy_of_a_paired_section() -
     first_copy = next(k for k, section in enumerate(comparison.new.flat()) if section.title == "Rights You Grant Us")
     dropped = [p for p in comparison.pairs if p.old is not None and p.old.title == "Rights We Grant You"]
     assert dropped and all(p.new_index != first_copy for p in dropped)
+
+
+def test_every_pair_and_every_unpaired_section_says_why() -> None:
+    """The reason is kept on the pair (not computed and dropped) and written to ``--json``: the
+    step and its measures for a pair, and for an unpaired section why it has no partner."""
+    from policydiff.core.serialize import pair_json
+
+    def _doc(sections: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+        return parse_document("# Policy\n\n" + "".join(f"## {t}\n\n{b}\n\n" for t, b in sections), name="p.md")
+
+    def old_index(document, title: str) -> int:  # type: ignore[no-untyped-def]
+        return next(k for k, s in enumerate(document.flat()) if s.title == title)
+
+    old = _doc([("Contact us", "Write to us at the address below for any question about this policy."),
+                ("Cookies", "We use cookies and web beacons to remember your settings and count visits."),
+                ("Browsing", "Our servers log the pages you view and the browser you use.")])
+    new = _doc([("Contact us", "Write to us at the address below for any question about this notice."),
+                ("Cookies", "We use cookies and web beacons to remember your settings and count visits."),
+                ("Retention", "We keep personal data for as long as the law requires and no longer.")])
+    comparison = compare(old, new)
+    assert all(p.why for p in comparison.pairs)
+    by_title = {(p.old.title if p.old else None, p.new.title if p.new else None): p for p in comparison.pairs}
+    assert "body" in by_title[("Cookies", "Cookies")].why and "title 1.00" in by_title[("Cookies", "Cookies")].why
+    assert by_title[("Browsing", None)].kind is Kind.REMOVED
+    assert "pair" in by_title[("Browsing", None)].why or "shares" in by_title[("Browsing", None)].why
+    assert pair_json(by_title[("Contact us", "Contact us")])["why"] == by_title[("Contact us", "Contact us")].why
+    overridden = with_overrides(comparison, Overrides(unpaired_old=(old_index(old, "Contact us"),)))
+    assert any(p.why == "unpaired by hand" for p in overridden.pairs if p.new is None)

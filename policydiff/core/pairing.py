@@ -1,0 +1,586 @@
+"""One pairing score and one assignment: the one-to-one core of the alignment.
+
+Every candidate pair of sections (they share a word; see ``align.Similarity``) is described by a
+few features (``FEATURES``) and scored by one logistic function of them, whose weights are fitted
+from labelled version pairs by ``benchmarks/fit_pairing.py`` and shipped in
+``pairing_weights.json`` (read here with the standard library: no fitting library at run time).
+
+The pairs are then chosen together, not one at a time: the one-to-one assignment of greatest
+total log-odds over the threshold (a pair below it is never made: both sections abstain), solved
+exactly per connected group of candidates (a Hungarian algorithm in pure Python for small groups,
+SciPy's sparse bipartite matching for large ones). Repeated sections (a page holding a text twice,
+a document of renumbered copies) are no ambiguity for it: the reading order and the neighbours'
+likeness are features, so each copy takes the partner in its own run.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import math
+import operator
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from policydiff.core.align import Similarity
+
+FEATURES: tuple[str, ...] = (
+    "body",
+    "body_best",
+    "title",
+    "title_unrepeated",
+    "title_over_body",
+    "title_best",
+    "title_same",
+    "old_in_new",
+    "new_in_old",
+    "lives_elsewhere",
+    "position",
+    "number_same",
+    "number_differs",
+    "level_same",
+    "textless",
+    "textless_title",
+    "neighbours",
+    "parents",
+    "repeated",
+)
+"""What the score reads of a candidate pair, each 0..1:
+
+- ``body``: cosine of the bodies' TF-IDF vectors (stemmed words); ``title``: the better of the
+  titles' word cosine and the Dice coefficient of their character trigrams (numbering stripped;
+  inflections, "What do you collect?" against "Information we collect"), and ``title_unrepeated``
+  the same when neither title is ``repeated`` (see below); ``title_over_body``: how much more
+  that title likeness is than the bodies' (a section rewritten under its old title); ``title_same``: the same
+  bare title, which no other section of either version carries; ``body_best``, ``title_best``: the likeness over the best likeness either section
+  has with any of its candidates (1: each is the other's best);
+- ``old_in_new``, ``new_in_old``: containment, the share of one text's rarity-weighted word
+  bigrams found in the other; ``lives_elsewhere``: how much more of either text another candidate
+  holds (text that moved elsewhere);
+- ``position``: 1 minus the distance of their relative places in reading order;
+- ``number_same`` / ``number_differs``: both numbered, alike or not; ``level_same``: the same
+  depth; ``textless``: either has no text of its own, and ``textless_title`` its title likeness
+  then (a heading over subsections pairs by its title);
+- ``neighbours``: the likeness of the sections just before and just after each (a section between
+  two paired neighbours, renamed and rewritten, is still in its place);
+- ``parents``: the likeness of their parents (1 for two top-level sections);
+- ``repeated``: either version holds either title more than once (a page repeating its terms for
+  a second company): the title and text then say less about which copy is the counterpart.
+"""
+
+RUN_FEATURES: tuple[str, ...] = ("in_run", "keeps_run_order", "repeated_in_run", "neighbours_paired", "parents_paired")
+"""Read in a second stage, after a first score of every candidate: ``in_run``, whether the pair is
+in the run (the heaviest chain of pairs, weighted by their first score's gain, that keeps the
+reading order on both sides); ``keeps_run_order``, whether it keeps the reading order against
+every pair of that run (it falls between its run neighbours on both sides); ``repeated_in_run``:
+in the run, and ``repeated`` (which copy is the counterpart: the one among its neighbours);
+``neighbours_paired``: the sections just before and just after each are paired with each other
+by the first stage's assignment (half for one side); ``parents_paired``: their parents are (or
+both are top-level)."""
+
+WEIGHTS_FILE = "pairing_weights.json"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Logistic weights over named features and the abstain threshold (a probability)."""
+
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+
+    def logit(self, features: Sequence[float]) -> float:
+        total: float = sum(map(operator.mul, self.weights, features))
+        return self.intercept + total
+
+    @property
+    def cut(self) -> float:
+        """The threshold as log-odds: a pair's gain is its log-odds above it."""
+        t = min(max(self.threshold, 1e-6), 1 - 1e-6)
+        return math.log(t / (1 - t))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(self.names),
+            "weights": [round(w, 6) for w in self.weights],
+            "intercept": round(self.intercept, 6),
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object], names: tuple[str, ...]) -> Stage:
+        listed, weights = data["features"], data["weights"]
+        assert isinstance(listed, list) and isinstance(weights, list)
+        by_name = dict(zip(listed, weights))
+        missing = [f for f in names if f not in by_name]
+        if missing:
+            raise ValueError(f"{WEIGHTS_FILE}: no weight for {', '.join(missing)}")
+        intercept, threshold = data["intercept"], data.get("threshold", 0.5)
+        assert isinstance(intercept, (int, float)) and isinstance(threshold, (int, float))
+        return cls(names, tuple(float(by_name[f]) for f in names), float(intercept), float(threshold))
+
+
+@dataclass(frozen=True)
+class PairingModel:
+    """The two fitted stages: ``first`` over ``FEATURES``, ``second`` over those and ``RUN_FEATURES``."""
+
+    first: Stage
+    second: Stage
+    fitted_on: str = ""
+    """How the weights were fitted (the script, the data)."""
+
+    def to_json(self) -> dict[str, object]:
+        return {"fitted_on": self.fitted_on, "first": self.first.to_json(), "second": self.second.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> PairingModel:
+        first, second = data["first"], data["second"]
+        assert isinstance(first, dict) and isinstance(second, dict)
+        return cls(
+            Stage.from_json(first, FEATURES),
+            Stage.from_json(second, FEATURES + RUN_FEATURES),
+            str(data.get("fitted_on", "")),
+        )
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> PairingModel:
+    """The weights fitted by ``benchmarks/fit_pairing.py``, shipped with the package."""
+    text = resources.files("policydiff.core").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+    return PairingModel.from_json(json.loads(text))
+
+
+_model_in_use: PairingModel | None = None
+
+
+def model() -> PairingModel:
+    """The model the engine scores with (the shipped one unless ``use_model`` set another)."""
+    return _model_in_use if _model_in_use is not None else shipped_model()
+
+
+def use_model(replacement: PairingModel | None) -> None:
+    """Score with other weights (leave-one-platform-out fitting); None: the shipped ones again."""
+    global _model_in_use
+    _model_in_use = replacement
+
+
+# ----------------------------------------------------------------------------------------------
+# Features
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _title_key(title: str) -> str:
+    return " ".join(_NON_WORD.sub(" ", title.casefold()).split())
+
+
+def _trigrams(key: str) -> frozenset[str]:
+    padded = f"  {key} "
+    return frozenset(padded[k : k + 3] for k in range(len(padded) - 2)) if key else frozenset()
+
+
+def _number_key(number: str | None) -> str | None:
+    return None if number is None else _title_key(number).replace(" ", ".")
+
+
+class FeatureReader:
+    """Computes ``FEATURES`` for candidate pairs of one ``Similarity`` (cached per section)."""
+
+    def __init__(self, sim: Similarity) -> None:
+        from policydiff.core.align import _parents
+
+        self.sim = sim
+        f = sim.features
+        self.flat_old, self.flat_new = f.flat_old, f.flat_new
+        self.key_old = [_title_key(s.bare_title) for s in f.flat_old]
+        self.key_new = [_title_key(s.bare_title) for s in f.flat_new]
+        self.uses: dict[str, tuple[int, int]] = {}
+        """Bare title -> how many sections of each version carry it."""
+        for k in self.key_old[1:]:
+            self.uses[k] = (self.uses.get(k, (0, 0))[0] + 1, 0)
+        for k in self.key_new[1:]:
+            was = self.uses.get(k, (0, 0))
+            self.uses[k] = (was[0], was[1] + 1)
+        self.grams_old = [_trigrams(k) for k in self.key_old]
+        self.grams_new = [_trigrams(k) for k in self.key_new]
+        self.number_old = [_number_key(s.number) for s in f.flat_old]
+        self.number_new = [_number_key(s.number) for s in f.flat_new]
+        self.parent_old = _parents(f.flat_old)
+        self.parent_new = _parents(f.flat_new)
+        self.rank_old = {i: k for k, i in enumerate(sim.old_ids)}
+        self.rank_new = {j: k for k, j in enumerate(sim.new_ids)}
+        self._best_old: dict[int, tuple[float, float]] = {}
+        self._best_new: dict[int, tuple[float, float]] = {}
+        self._elsewhere_old: dict[int, list[tuple[float, int]]] = {}
+        self._elsewhere_new: dict[int, list[tuple[float, int]]] = {}
+
+    def title_chars(self, i: int, j: int) -> float:
+        a, b = self.grams_old[i], self.grams_new[j]
+        if not a or not b:
+            return 0.0
+        return 2 * len(a & b) / (len(a) + len(b))
+
+    def likeness(self, i: int, j: int) -> float:
+        """The raw likeness the neighbour and parent features read: the better of body and title."""
+        return max(self.sim.body(i, j), self.sim.title(i, j))
+
+    def _best(self, p: int, old_side: bool) -> tuple[float, float]:
+        """The best body and title likeness of section ``p`` over its candidates."""
+        cache = self._best_old if old_side else self._best_new
+        found = cache.get(p)
+        if found is None:
+            sim = self.sim
+            others = (sim.candidates_old if old_side else sim.candidates_new).get(p, ())
+            body = title = 0.0
+            for q in others:
+                i, j = (p, q) if old_side else (q, p)
+                body = max(body, sim.body(i, j))
+                title = max(title, sim.title(i, j), self.title_chars(i, j))
+            found = cache[p] = (body, title)
+        return found
+
+    def _hosts(self, p: int, old_side: bool) -> list[tuple[float, int]]:
+        """The two candidates holding most of section ``p``'s text, best first."""
+        cache = self._elsewhere_old if old_side else self._elsewhere_new
+        found = cache.get(p)
+        if found is None:
+            sim = self.sim
+            others = (sim.candidates_old if old_side else sim.candidates_new).get(p, ())
+            shares = [
+                (sim.old_in_new(p, q) if old_side else sim.new_in_old(q, p), q) for q in others
+            ]
+            shares.sort(key=lambda x: (-x[0], x[1]))
+            found = cache[p] = shares[:2]
+        return found
+
+    def _elsewhere(self, p: int, q: int, old_side: bool) -> float:
+        for share, host in self._hosts(p, old_side):
+            if host != q:
+                return share
+        return 0.0
+
+    def _neighbour(self, i: int, j: int, step: int) -> float:
+        ro, rn = self.rank_old.get(i), self.rank_new.get(j)
+        if ro is None or rn is None:
+            return 0.0
+        ro, rn = ro + step, rn + step
+        old_ids, new_ids = self.sim.old_ids, self.sim.new_ids
+        at_start_or_end_old = not 0 <= ro < len(old_ids)
+        at_start_or_end_new = not 0 <= rn < len(new_ids)
+        if at_start_or_end_old or at_start_or_end_new:
+            return 1.0 if at_start_or_end_old and at_start_or_end_new else 0.0
+        return self.likeness(old_ids[ro], new_ids[rn])
+
+    def features(self, i: int, j: int) -> list[float]:
+        sim, f = self.sim, self.sim.features
+        a, b = sim._row[i], sim._col[j]
+        body, title = sim.body(i, j), sim.title(i, j)
+        chars = self.title_chars(i, j)
+        key = self.key_old[i]
+        same = 1.0 if key and key == self.key_new[j] and self.uses[key] == (1, 1) else 0.0
+        old_in_new, new_in_old = sim.old_in_new(i, j), sim.new_in_old(i, j)
+        elsewhere = max(self._elsewhere(i, j, True) - old_in_new, self._elsewhere(j, i, False) - new_in_old, 0.0)
+        best_body_old, best_title_old = self._best(i, True)
+        best_body_new, best_title_new = self._best(j, False)
+        best_body = max(best_body_old, best_body_new)
+        best_title = max(best_title_old, best_title_new)
+        body_best = body / best_body if best_body > 0 else 0.0
+        title_best = max(title, chars) / best_title if best_title > 0 else 0.0
+        n_old, n_new = self.number_old[i], self.number_new[j]
+        parent_i, parent_j = self.parent_old.get(i, 0), self.parent_new.get(j, 0)
+        parents = 1.0 if parent_i == 0 and parent_j == 0 else (
+            0.0 if parent_i == 0 or parent_j == 0 else self.likeness(parent_i, parent_j)
+        )
+        textless = 1.0 if not f.body[a] or not f.body[b] else 0.0
+        repeated = 1.0 if max(self.uses[key] + self.uses[self.key_new[j]]) > 1 else 0.0
+        return [
+            body,
+            body_best,
+            max(title, chars),
+            max(title, chars) * (1.0 - repeated),
+            max(max(title, chars) * (1.0 - repeated) - body, 0.0),
+            title_best,
+            same,
+            old_in_new,
+            new_in_old,
+            elsewhere,
+            1.0 - abs(f.position[a] - f.position[b]),
+            1.0 if n_old is not None and n_old == n_new else 0.0,
+            1.0 if n_old is not None and n_new is not None and n_old != n_new else 0.0,
+            1.0 if f.level[a] == f.level[b] else 0.0,
+            textless,
+            textless * max(title, chars),
+            0.5 * (self._neighbour(i, j, -1) + self._neighbour(i, j, 1)),
+            parents,
+            repeated,
+        ]
+
+
+def candidate_pairs(sim: Similarity) -> list[tuple[int, int]]:
+    """Every candidate (old, new) pair of flat indices, in a fixed order."""
+    return sorted((i, j) for i, news in sim.candidates_old.items() for j in news)
+
+
+# ----------------------------------------------------------------------------------------------
+# Assignment
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate pair with its features, probability and gain (log-odds over the threshold)."""
+
+    old_index: int
+    new_index: int
+    features: tuple[float, ...]
+    """``FEATURES`` then ``RUN_FEATURES``."""
+    probability: float
+    gain: float
+
+
+def _sigmoid(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(logit, 60.0), -60.0)))
+
+
+def base_features(sim: Similarity) -> list[tuple[int, int, tuple[float, ...]]]:
+    """(old, new, ``FEATURES``) of every candidate pair."""
+    reader = FeatureReader(sim)
+    return [(i, j, tuple(reader.features(i, j))) for i, j in candidate_pairs(sim)]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What the second stage needs of the two outlines: the sections in reading order and each
+    section's parent (flat indices; 0, the preamble, for a top-level section)."""
+
+    old_ids: Sequence[int]
+    new_ids: Sequence[int]
+    parent_old: dict[int, int]
+    parent_new: dict[int, int]
+
+
+def run_features(
+    outline: Outline, pairs: Sequence[tuple[int, int]], first: Sequence[tuple[float, ...]], stage: Stage
+) -> list[tuple[float, ...]]:
+    """``RUN_FEATURES`` of each (old, new) candidate pair, given their ``FEATURES`` and the first
+    stage: the run weighs the pairs the first stage would make by the likeness of their texts; the
+    neighbours and parents are paired when the first stage's assignment pairs them."""
+    gains = [stage.logit(x) - stage.cut for x in first]
+    body, repeated = FEATURES.index("body"), FEATURES.index("repeated")
+    rank_old = {i: k for k, i in enumerate(outline.old_ids)}
+    rank_new = {j: k for k, j in enumerate(outline.new_ids)}
+    ranked = [(rank_old[i], rank_new[j]) for i, j in pairs]
+    run = sorted(heaviest_chain([(a, b, x[body]) for (a, b), g, x in zip(ranked, gains, first) if g > 0 and x[body] > 0]))
+    in_run = set(run)
+    olds = [a for a, _ in run]
+    prefix_max = list(itertools.accumulate((b for _, b in run), max, initial=-1))
+    suffix_min = list(itertools.accumulate((b for _, b in reversed(run)), min, initial=1 << 60))[::-1]
+    assigned = set(assign([(i, j, g) for (i, j), g in zip(pairs, gains)]))
+    assigned_ranks = {(rank_old[i], rank_new[j]) for i, j in assigned}
+    n_old, n_new = len(outline.old_ids), len(outline.new_ids)
+
+    def paired(a: int, b: int) -> float:
+        if not (0 <= a < n_old and 0 <= b < n_new):  # both past an end: as good as paired
+            return 1.0 if not (0 <= a < n_old) and not (0 <= b < n_new) else 0.0
+        return 1.0 if (a, b) in assigned_ranks else 0.0
+
+    out: list[tuple[float, ...]] = []
+    for (i, j), (a, b), x in zip(pairs, ranked, first):
+        parent_i, parent_j = outline.parent_old.get(i, 0), outline.parent_new.get(j, 0)
+        parents = 1.0 if (parent_i, parent_j) in assigned or parent_i == parent_j == 0 else 0.0
+        neighbours = 0.5 * (paired(a - 1, b - 1) + paired(a + 1, b + 1))
+        if (a, b) in in_run:
+            keeps, inside = 1.0, 1.0
+        else:
+            lo, hi = bisect.bisect_left(olds, a), bisect.bisect_right(olds, a)
+            keeps, inside = (1.0 if lo == hi and prefix_max[lo] < b < suffix_min[hi] else 0.0), 0.0
+        out.append((inside, keeps, inside * x[repeated], neighbours, parents))
+    return out
+
+
+def heaviest_chain(pairs: Sequence[tuple[int, int, float]]) -> set[tuple[int, int]]:
+    """The (a, b) pairs of the chain of greatest total weight that increases strictly in both a
+    and b (a weighted longest increasing subsequence, O(n log n) with a Fenwick tree of maxima)."""
+    items = sorted(pairs, key=lambda x: (x[0], -x[1]))
+    bs = sorted({b for _, b, _ in items})
+    at = {b: k + 1 for k, b in enumerate(bs)}
+    size = len(bs)
+    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)
+    value: list[float] = []
+    previous: list[int] = []
+    # Same a: processed by descending b, so no two pairs of one row (or column) chain.
+    for k, (_, b, w) in enumerate(items):
+        found, q = (0.0, -1), at[b] - 1
+        while q > 0:
+            if tree[q] > found:
+                found = tree[q]
+            q -= q & -q
+        value.append(found[0] + w)
+        previous.append(found[1])
+        q = at[b]
+        while q <= size:
+            if (value[k], k) > tree[q]:
+                tree[q] = (value[k], k)
+            q += q & -q
+    chain: set[tuple[int, int]] = set()
+    k = max(range(len(items)), key=value.__getitem__, default=-1)
+    while k >= 0:
+        chain.add((items[k][0], items[k][1]))
+        k = previous[k]
+    return chain
+
+
+def outline_of(sim: Similarity) -> Outline:
+    from policydiff.core.align import _parents
+
+    f = sim.features
+    return Outline(sim.old_ids, sim.new_ids, _parents(f.flat_old), _parents(f.flat_new))
+
+
+def score_candidates(sim: Similarity, pairing: PairingModel | None = None) -> list[Scored]:
+    """Every candidate pair scored by both stages (the second reads the run of the first)."""
+    pairing = pairing or model()
+    base = base_features(sim)
+    first = pairing.first
+    extra = run_features(outline_of(sim), [(i, j) for i, j, _ in base], [x for _, _, x in base], first)
+    second = pairing.second
+    out = []
+    for (i, j, x), more in zip(base, extra):
+        features = x + more
+        logit = second.logit(features)
+        out.append(Scored(i, j, features, _sigmoid(logit), logit - second.cut))
+    return out
+
+
+SMALL_GROUP = 3_600
+"""Groups of candidates up to this many old x new sections are assigned in pure Python."""
+
+
+def assign(edges: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """The one-to-one choice among (old, new, gain) edges of greatest total gain; only edges of
+    positive gain are ever chosen (the others abstain). Solved exactly per connected group."""
+    positive = [(i, j, g) for i, j, g in edges if g > 0]
+    chosen: list[tuple[int, int]] = []
+    for group in _groups(positive):
+        olds = sorted({i for i, _, _ in group})
+        news = sorted({j for _, j, _ in group})
+        if len(group) == 1:
+            chosen.append(group[0][:2])
+        elif len(olds) * len(news) <= SMALL_GROUP:
+            chosen += _hungarian(group, olds, news)
+        else:
+            chosen += _sparse_matching(group, olds, news)
+    return sorted(chosen)
+
+
+def _groups(edges: Sequence[tuple[int, int, float]]) -> list[list[tuple[int, int, float]]]:
+    parent: dict[tuple[bool, int], tuple[bool, int]] = {}
+
+    def find(x: tuple[bool, int]) -> tuple[bool, int]:
+        root = x
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for i, j, _ in edges:
+        a, b = find((True, i)), find((False, j))
+        if a != b:
+            parent[a] = b
+    groups: dict[tuple[bool, int], list[tuple[int, int, float]]] = {}
+    for edge in edges:
+        groups.setdefault(find((True, edge[0])), []).append(edge)
+    return list(groups.values())
+
+
+def _hungarian(
+    group: Sequence[tuple[int, int, float]], olds: list[int], news: list[int]
+) -> list[tuple[int, int]]:
+    """Maximum-gain assignment of a small group (Kuhn-Munkres with potentials, O(n^2 m))."""
+    transpose = len(olds) > len(news)
+    rows, cols = (news, olds) if transpose else (olds, news)
+    row_at = {x: k + 1 for k, x in enumerate(rows)}
+    col_at = {x: k + 1 for k, x in enumerate(cols)}
+    n, m = len(rows), len(cols)
+    cost = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i, j, g in group:
+        r, c = (row_at[j], col_at[i]) if transpose else (row_at[i], col_at[j])
+        cost[r][c] = -g
+    inf = float("inf")
+    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
+    match, way = [0] * (m + 1), [0] * (m + 1)
+    for r in range(1, n + 1):
+        match[0] = r
+        c0 = 0
+        least = [inf] * (m + 1)
+        used = [False] * (m + 1)
+        while True:
+            used[c0] = True
+            r0, delta, c1 = match[c0], inf, 0
+            row = cost[r0]
+            for c in range(1, m + 1):
+                if not used[c]:
+                    reduced = row[c] - u[r0] - v[c]
+                    if reduced < least[c]:
+                        least[c], way[c] = reduced, c0
+                    if least[c] < delta:
+                        delta, c1 = least[c], c
+            for c in range(m + 1):
+                if used[c]:
+                    u[match[c]] += delta
+                    v[c] -= delta
+                else:
+                    least[c] -= delta
+            c0 = c1
+            if match[c0] == 0:
+                break
+        while c0:
+            c1 = way[c0]
+            match[c0] = match[c1]
+            c0 = c1
+    out = []
+    for c in range(1, m + 1):
+        r = match[c]
+        if r and cost[r][c] < 0:
+            a, b = rows[r - 1], cols[c - 1]
+            out.append((b, a) if transpose else (a, b))
+    return out
+
+
+def _sparse_matching(
+    group: Sequence[tuple[int, int, float]], olds: list[int], news: list[int]
+) -> list[tuple[int, int]]:
+    """Maximum-gain assignment of a large group: SciPy's sparse minimum-weight full matching over
+    the candidates plus one abstaining partner per section (so a full matching always exists)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching  # type: ignore[import-untyped]
+
+    n, m = len(olds), len(news)
+    old_at = {x: k for k, x in enumerate(olds)}
+    new_at = {x: k for k, x in enumerate(news)}
+    r = np.fromiter((old_at[i] for i, _, _ in group), dtype=np.int64, count=len(group))
+    c = np.fromiter((new_at[j] for _, j, _ in group), dtype=np.int64, count=len(group))
+    g = np.fromiter((x for _, _, x in group), dtype=np.float64, count=len(group))
+    # Rows: old sections, then one stand-in per new section; columns: new sections, then one
+    # stand-in per old section. A pair costs top - gain, a section left alone (with its stand-in)
+    # costs top / 2 + 1 each side, and the stand-ins of a chosen pair meet at cost 2: every full
+    # matching then costs a constant minus the gain of its chosen pairs. All costs are positive.
+    top = float(g.max()) + 2.0
+    half = top / 2 + 1.0
+    rows = np.concatenate([r, np.arange(n), n + np.arange(m), n + c])
+    cols = np.concatenate([c, m + np.arange(n), np.arange(m), m + r])
+    vals = np.concatenate([top - g, np.full(n, half), np.full(m, half), np.full(len(group), 2.0)])
+    graph = csr_matrix((vals, (rows, cols)), shape=(n + m, m + n))
+    matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
+    return [
+        (olds[row], news[col])
+        for row, col in zip(matched_rows.tolist(), matched_cols.tolist())
+        if row < n and col < m
+    ]

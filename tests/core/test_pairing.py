@@ -1,0 +1,87 @@
+"""The fitted pairing score's pieces: the global assignment is optimal and abstains below the
+threshold, the run is the heaviest order-keeping chain, the shipped weights load, and the fitted
+engine keeps the pairing contract (every section in at least one pair)."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policydiff.core import align, pairing
+from policydiff.core.compare import compare
+from policydiff.core.load import load_document
+
+_edges = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 5), st.floats(-3, 3, allow_nan=False)), max_size=14
+).map(lambda edges: list({(i, j): g for i, j, g in edges}.items()))
+
+
+def _best_total(edges: list[tuple[tuple[int, int], float]]) -> float:
+    """The greatest total gain of a one-to-one choice, by trying every subset (small inputs)."""
+    best = 0.0
+    positive = [(i, j, g) for (i, j), g in edges if g > 0]
+    for size in range(len(positive) + 1):
+        for chosen in itertools.combinations(positive, size):
+            olds = [i for i, _, _ in chosen]
+            news = [j for _, j, _ in chosen]
+            if len(set(olds)) == len(olds) and len(set(news)) == len(news):
+                best = max(best, sum(g for _, _, g in chosen))
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(_edges)
+def test_the_assignment_is_one_to_one_optimal_and_never_takes_a_pair_below_the_threshold(edges) -> None:  # type: ignore[no-untyped-def]
+    gains = dict(edges)
+    flat = [(i, j, g) for (i, j), g in edges]
+    chosen = pairing.assign(flat)
+    assert len({i for i, _ in chosen}) == len(chosen) == len({j for _, j in chosen})
+    assert all(gains[pair] > 0 for pair in chosen)
+    assert abs(sum(gains[pair] for pair in chosen) - _best_total(edges)) < 1e-6
+    # The large-group way (SciPy's sparse matching) finds a choice as good.
+    olds = sorted({i for i, _, g in flat if g > 0})
+    news = sorted({j for _, j, g in flat if g > 0})
+    if olds:
+        sparse = pairing._sparse_matching([e for e in flat if e[2] > 0], olds, news)
+        assert abs(sum(gains[pair] for pair in sparse) - _best_total(edges)) < 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.floats(0.01, 2, allow_nan=False)), max_size=10))
+def test_the_run_is_the_heaviest_chain_that_keeps_the_order_on_both_sides(items) -> None:  # type: ignore[no-untyped-def]
+    weights = {(a, b): w for a, b, w in items}
+    chain = sorted(pairing.heaviest_chain([(a, b, w) for (a, b), w in weights.items()]))
+    assert all(a1 < a2 and b1 < b2 for (a1, b1), (a2, b2) in zip(chain, chain[1:]))
+    best = 0.0
+    pairs = sorted(weights)
+    for size in range(len(pairs) + 1):
+        for subset in itertools.combinations(pairs, size):
+            if all(a1 < a2 and b1 < b2 for (a1, b1), (a2, b2) in zip(subset, subset[1:])):
+                best = max(best, sum(weights[p] for p in subset))
+    assert abs(sum(weights[p] for p in chain) - best) < 1e-9
+
+
+def test_the_shipped_weights_name_every_feature() -> None:
+    model = pairing.shipped_model()
+    assert model.first.names == pairing.FEATURES
+    assert model.second.names == pairing.FEATURES + pairing.RUN_FEATURES
+    assert 0 < model.second.threshold < 1
+
+
+def test_the_fitted_engine_pairs_nec_and_says_why(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    saved = align.PAIRING
+    align.PAIRING = "fitted"
+    try:
+        comparison = compare(load_document("corpus/nec-2002.md"), load_document("corpus/nec-2024.txt"))
+    finally:
+        align.PAIRING = saved
+    old_seen = {p.old_index for p in comparison.pairs if p.old_index is not None}
+    new_seen = {p.new_index for p in comparison.pairs if p.new_index is not None}
+    assert old_seen == set(range(len(comparison.old.flat())))
+    assert new_seen == set(range(len(comparison.new.flat())))
+    scored = [p for p in comparison.pairs if p.why.startswith("fitted score")]
+    assert scored and all("threshold" in p.why for p in scored)
+    titles = {(p.old.bare_title, p.new.bare_title) for p in comparison.pairs if p.old and p.new}
+    assert ("Contact us", "Contact US") in titles and ("Children's privacy", "Minor's Privacy") in titles
