@@ -1000,6 +1000,8 @@ def _tooltip(pair: SectionPair, head: bool, full_title: str, badges: Sequence[Ba
         tooltip.append(f"Match confidence: {pair.score:.0%}" + (" (paired by hand)" if pair.manual else ""))
     elif pair.manual:
         tooltip.append(STATUS_LABELS["unpaired"])
+    if pair.why and not head:
+        tooltip.append(f"Why: {invisible.visible_text(pair.why)}")
     return "\n".join(tooltip)
 
 
@@ -1058,7 +1060,7 @@ def present_pair(comparison: Comparison, index: int, layout: Layout | None = "si
         new_missing=pair.new is None,
         invisible=hidden,
         tooltip=_tooltip(pair, head, full_title, status.badges, change_text, hidden, notes.moved_note),
-        why=pair.why,
+        why=invisible.visible_text(pair.why),
     )
 
 
