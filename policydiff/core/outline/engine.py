@@ -36,6 +36,7 @@ Rule = Callable[[Any, int], "Verdict | None"]
 HEADING_RULES: tuple[Rule, ...] = (
     rules_heading.date_stamp_heading,
     rules_heading.empty_heading,
+    rules_heading.contents_headings,
     rules_heading.declared_heading,
 )
 """Declared headings, in order."""
@@ -59,14 +60,17 @@ LINE_RULES: tuple[Rule, ...] = (
     rules_line.bold_over_numbered_sections,
     rules_line.bold_label_run,
     rules_line.bold_over_text,
+    rules_line.question_list,
     rules_line.question_title,
     rules_line.plain_title_shape,
     rules_line.sentence_carries_on,
     rules_line.address_line,
+    rules_line.lead_in_items,
+    rules_line.prose_below_title,
     rules_line.plain_over_prose,
 )
 """Paragraph lines, in order."""
-VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label,)
+VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label, rules_line.link_list_label)
 """Tried on a line that a line rule made an unnumbered heading."""
 
 PLAIN_RULES: tuple[Rule, ...] = (

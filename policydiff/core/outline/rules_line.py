@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from policydiff.core.outline.block import carries_on, short_line
+from policydiff.core.outline.block import carries_on, next_index, short_line
 from policydiff.core.outline.lines import (
     followed_by_text_or_child,
     next_number,
@@ -13,7 +13,7 @@ from policydiff.core.outline.lines import (
     over_subsection,
     sibling_of_previous,
 )
-from policydiff.core.outline.lists import opens_with_anchors
+from policydiff.core.outline.lists import links_only, opens_with_anchors
 from policydiff.core.outline.state import OutlineState, Verdict
 from policydiff.core.shapes import (
     NAVIGATION_RE,
@@ -157,6 +157,36 @@ def bold_over_text(state: OutlineState, i: int) -> Verdict | None:
     return None
 
 
+def _previous_index(state: OutlineState, i: int) -> int | None:
+    """The block before ``i`` with a word in it."""
+    for k in range(i - 1, -1, -1):
+        if any(c.isalnum() for c in state.blocks[k].text):
+            return k
+    return None
+
+
+def _is_question_line(state: OutlineState, k: int | None) -> bool:
+    block = state.blocks[k] if k is not None else None
+    return block is not None and block.kind == "line" and not block.link_only and block.text.endswith("?")
+
+
+def question_list(state: OutlineState, i: int) -> Verdict | None:
+    """A question in a run of questions with nothing between them is an entry of a list of
+    questions whose answers the page keeps folded away (an FAQ's collapsed panels), not a section:
+    a question that heads something is followed by its answer, or by one sub-question at most."""
+    if not state.blocks[i].text.endswith("?"):
+        return None
+    run, k = 1, _previous_index(state, i)
+    while _is_question_line(state, k) and run < state.thresholds.question_run:
+        run, k = run + 1, _previous_index(state, k)  # type: ignore[arg-type]
+    k = next_index(state.blocks, i)
+    while _is_question_line(state, k) and run < state.thresholds.question_run:
+        run, k = run + 1, next_index(state.blocks, k)  # type: ignore[arg-type]
+    if run >= state.thresholds.question_run:
+        return Verdict(False, f"one of a run of {run}+ questions with no answers between them (a list of questions)")
+    return None
+
+
 def question_title(state: OutlineState, i: int) -> Verdict | None:
     """A title-shaped question heads what follows it (a Q&A page): a list, a paragraph of prose, or a
     short plain title over prose (the first of the answers' sub-titles, which it heads)."""
@@ -186,6 +216,41 @@ def sentence_carries_on(state: OutlineState, i: int) -> Verdict | None:
     following = state.following
     if following is not None and following.kind == "line" and carries_on(following.text):
         return Verdict(False, "line whose sentence goes on below it (cut by the page's width)")
+    return None
+
+
+def lead_in_items(state: OutlineState, i: int) -> Verdict | None:
+    """The last of a run of short title-shaped plain lines, each a paragraph of its own, after a line
+    ending in a colon is the last item of the list the colon introduces (its bullets lost in the
+    recording), not a title over the prose after the list: the items before it head nothing either."""
+    block = state.blocks[i]
+    if block.emphasis or state.number is not None:
+        return None
+    run, k = 0, _previous_index(state, i)
+    while k is not None:
+        above = state.blocks[k]
+        if above.kind != "line" or above.emphasis or above.rank or above.link_only or not above.paragraph_start or (
+            is_prose(above.text) or not is_heading_text(above.text, allow_period=False)
+        ):
+            break  # (an item is a title-shaped line of its own: not a link, a sentence, an address line)
+        run, k = run + 1, _previous_index(state, k)
+    if k is not None and run >= state.thresholds.lead_in_items and state.blocks[k].kind == "line" and (
+        state.blocks[k].text.endswith(":")
+    ):
+        return Verdict(False, f"last of {run + 1} short lines after a lead-in ending in a colon (a list)")
+    return None
+
+
+def prose_below_title(state: OutlineState, i: int) -> Verdict | None:
+    """A plain line that stands right below a plain title, where it was the prose that made that
+    line a title, is the title's first sentence (a deck, a summary), not a section of its own: one
+    line cannot be both the text under a title and a title."""
+    block, k = state.blocks[i], _previous_index(state, i)
+    if block.emphasis or state.number is not None or k is None or not is_prose(block.text):
+        return None
+    above = state.blocks[k]
+    if above.kind == "line" and above.rank and above.rule == "plain_over_prose" and not above.emphasis:
+        return Verdict(False, "sentence right below a plain title, the prose that made it one")
     return None
 
 
@@ -220,4 +285,13 @@ def contents_label(state: OutlineState, i: int) -> Verdict | None:
     following = state.following
     if following is not None and following.kind == "list" and opens_with_anchors(following):
         return Verdict(False, "label of a table of contents, not a section", metadata="table of contents")
+    return None
+
+
+def link_list_label(state: OutlineState, i: int) -> Verdict | None:
+    """(Veto on an unnumbered heading.) A line over a list whose every item is only a link labels
+    those links (``Related information``, ``Learn more``): a reference, not a section."""
+    following = state.following
+    if following is not None and following.kind == "list" and links_only(following):
+        return Verdict(False, "label over a list of links only, not a section")
     return None
