@@ -41,10 +41,13 @@ def empty_heading(state: OutlineState, i: int) -> Verdict | None:
     return Verdict(True, f"title of an empty declared heading (level {block.level})", kind="declared", target=k)
 
 
-def contents_headings(state: OutlineState, i: int) -> Verdict | None:
-    """Declared headings that follow one another with no text between them, most of them repeating a
-    heading declared further down, are a table of contents (a page's navigation sidebar recorded
-    as headings): the whole run is set aside, its entries that name other pages with it."""
+def contents_entry(state: OutlineState, i: int) -> Verdict | None:
+    """An empty declared heading repeating a heading declared further down, in a run of declared
+    headings with no text between them, half of which repeat later headings, is an entry of a table
+    of contents (a page's navigation sidebar recorded as headings): set aside, the heading stands
+    below. The run's entries naming other pages stay sections: a declared heading's words always
+    stand in the outline. (The same rule as on plain lines, ``rules_line.contents_entry``; a
+    declared heading needs the run to show it, where a plain line needs only the repetition.)"""
     if state.contents_runs is None:
         state.contents_runs = _contents_runs(state)
     if i in state.contents_runs:
@@ -61,8 +64,8 @@ def _contents_runs(state: OutlineState) -> set[int]:
     def close(run: list[int]) -> None:
         if len(run) >= limits.contents_run:
             repeated = sum(state.later.get(title_key(blocks[r].text), -1) > run[-1] for r in run)
-            if repeated * 2 >= len(run):
-                found.update(run)
+            if repeated * 2 >= len(run):  # (the entries naming other pages stay: declared, and nowhere else)
+                found.update(r for r in run if state.later.get(title_key(blocks[r].text), -1) > run[-1])
 
     for k, block in enumerate([*blocks, None]):
         if block is not None and block.kind == "heading" and block.text and k != state.title:

@@ -170,23 +170,6 @@ def _is_question_line(state: OutlineState, k: int | None) -> bool:
     return block is not None and block.kind == "line" and not block.link_only and block.text.endswith("?")
 
 
-def question_list(state: OutlineState, i: int) -> Verdict | None:
-    """A question in a run of questions with nothing between them is an entry of a list of
-    questions whose answers the page keeps folded away (an FAQ's collapsed panels), not a section:
-    a question that heads something is followed by its answer, or by one sub-question at most."""
-    if not state.blocks[i].text.endswith("?"):
-        return None
-    run, k = 1, _previous_index(state, i)
-    while _is_question_line(state, k) and run < state.thresholds.question_run:
-        run, k = run + 1, _previous_index(state, k)  # type: ignore[arg-type]
-    k = next_index(state.blocks, i)
-    while _is_question_line(state, k) and run < state.thresholds.question_run:
-        run, k = run + 1, next_index(state.blocks, k)  # type: ignore[arg-type]
-    if run >= state.thresholds.question_run:
-        return Verdict(False, f"one of a run of {run}+ questions with no answers between them (a list of questions)")
-    return None
-
-
 def question_title(state: OutlineState, i: int) -> Verdict | None:
     """A title-shaped question heads what follows it (a Q&A page): a list, a paragraph of prose, or a
     short plain title over prose (the first of the answers' sub-titles, which it heads)."""
@@ -219,13 +202,26 @@ def sentence_carries_on(state: OutlineState, i: int) -> Verdict | None:
     return None
 
 
-def lead_in_items(state: OutlineState, i: int) -> Verdict | None:
-    """The last of a run of short title-shaped plain lines, each a paragraph of its own, after a line
-    ending in a colon is the last item of the list the colon introduces (its bullets lost in the
-    recording), not a title over the prose after the list: the items before it head nothing either."""
+def list_as_paragraphs(state: OutlineState, i: int) -> Verdict | None:
+    """A list recorded as paragraphs (its bullets lost, or its answers folded away) is a list: its
+    lines head nothing. Two shapes say a run of one-line paragraphs is a list: three or more
+    questions with nothing between them (an FAQ's collapsed questions: a question that heads
+    something is followed by its answer, or by one sub-question at most), and two or more short
+    title-shaped lines after a line ending in a colon, whose last line is the list's last item, not
+    a title over the prose after the list."""
     block = state.blocks[i]
     if block.emphasis or state.number is not None:
         return None
+    limits = state.thresholds
+    if block.text.endswith("?") and not block.link_only:
+        run, k = 1, _previous_index(state, i)
+        while _is_question_line(state, k) and run < limits.question_run:
+            run, k = run + 1, _previous_index(state, k)  # type: ignore[arg-type]
+        k = next_index(state.blocks, i)
+        while _is_question_line(state, k) and run < limits.question_run:
+            run, k = run + 1, next_index(state.blocks, k)  # type: ignore[arg-type]
+        if run >= limits.question_run:
+            return Verdict(False, f"one of {run}+ questions with nothing between them (a list of questions)")
     run, k = 0, _previous_index(state, i)
     while k is not None:
         above = state.blocks[k]
@@ -234,7 +230,7 @@ def lead_in_items(state: OutlineState, i: int) -> Verdict | None:
         ):
             break  # (an item is a title-shaped line of its own: not a link, a sentence, an address line)
         run, k = run + 1, _previous_index(state, k)
-    if k is not None and run >= state.thresholds.lead_in_items and state.blocks[k].kind == "line" and (
+    if k is not None and run >= limits.lead_in_items and state.blocks[k].kind == "line" and (
         state.blocks[k].text.endswith(":")
     ):
         return Verdict(False, f"last of {run + 1} short lines after a lead-in ending in a colon (a list)")
