@@ -222,11 +222,14 @@ def list_as_paragraphs(state: OutlineState, i: int) -> Verdict | None:
             run, k = run + 1, next_index(state.blocks, k)  # type: ignore[arg-type]
         if run >= limits.question_run:
             return Verdict(False, f"one of {run}+ questions with nothing between them (a list of questions)")
+    if _DIGIT_RE.search(block.text) or ":" in block.text:
+        return None  # (a list item names a thing; figures and colons are an address's, a label's)
     run, k = 0, _previous_index(state, i)
     while k is not None:
         above = state.blocks[k]
         if above.kind != "line" or above.emphasis or above.rank or above.link_only or not above.paragraph_start or (
             is_prose(above.text) or not is_heading_text(above.text, allow_period=False)
+            or _DIGIT_RE.search(above.text) or ":" in above.text
         ):
             break  # (an item is a title-shaped line of its own: not a link, a sentence, an address line)
         run, k = run + 1, _previous_index(state, k)
