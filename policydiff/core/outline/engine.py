@@ -36,6 +36,7 @@ Rule = Callable[[Any, int], "Verdict | None"]
 HEADING_RULES: tuple[Rule, ...] = (
     rules_heading.date_stamp_heading,
     rules_heading.empty_heading,
+    rules_heading.contents_entry,
     rules_heading.declared_heading,
 )
 """Declared headings, in order."""
@@ -59,14 +60,16 @@ LINE_RULES: tuple[Rule, ...] = (
     rules_line.bold_over_numbered_sections,
     rules_line.bold_label_run,
     rules_line.bold_over_text,
+    rules_line.list_as_paragraphs,
     rules_line.question_title,
     rules_line.plain_title_shape,
     rules_line.sentence_carries_on,
     rules_line.address_line,
+    rules_line.prose_below_title,
     rules_line.plain_over_prose,
 )
 """Paragraph lines, in order."""
-VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label,)
+VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label, rules_line.link_list_label)
 """Tried on a line that a line rule made an unnumbered heading."""
 
 PLAIN_RULES: tuple[Rule, ...] = (
@@ -80,8 +83,10 @@ PLAIN_RULES: tuple[Rule, ...] = (
 
 CHAINS = {"heading": HEADING_RULES, "list": LIST_RULES, "line": LINE_RULES, "veto": VETO_RULES,
           "plain": PLAIN_RULES}
-RULE_NAMES: tuple[str, ...] = tuple(rule.__name__ for chain in CHAINS.values() for rule in chain)
-"""Every rule's name, as ``--disable-rule`` and the decisions give it."""
+RULE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(rule.__name__ for chain in CHAINS.values() for rule in chain))
+"""Every rule's name, as ``--disable-rule`` and the decisions give it. A rule may judge blocks of
+two kinds under one name (``contents_entry``: plain lines and declared headings); disabling it
+switches off both."""
 
 
 @lru_cache(maxsize=16)

@@ -41,6 +41,26 @@ def _bold_titled(item: Sequence[Token]) -> bool:
     return bool(children) and children[0].type == "strong_open"
 
 
+def link_item(item: Sequence[Token]) -> bool:
+    """The item's only words are those of links (or images)."""
+    children = inline_children(item)
+    depth, linked = 0, False
+    for child in children:
+        if child.type == "link_open":
+            depth, linked = depth + 1, True
+        elif child.type == "link_close":
+            depth -= 1
+        elif depth == 0 and child.type in ("text", "code_inline") and child.content.strip(" \t\u00a0|•·-"):
+            return False
+    return linked
+
+
+def links_only(block: Block) -> bool:
+    """A list whose every item is only a link."""
+    items = list_items(block.tokens)
+    return bool(items) and all(link_item(item) for item in items)
+
+
 def opens_with_anchors(block: Block) -> bool:
     """A list whose first items link to places in the page: a table of contents starts there."""
     items = list_items(block.tokens)[:2]
@@ -289,7 +309,7 @@ def _whole_list_sections(
             return [], last_number
         children = item[1].children or []
         title_children, lead, own_line = title_lead(children)
-        if title_children is None:
+        if title_children is None or link_item(item):  # a link alone names another page: no section
             return [], last_number
         # In a bullet list a bold title on a line of its own over its text is a section title;
         # in a numbered list the numbering decides (a numbered rule may be set the same way).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policydiff.core.outline.block import next_index
 from policydiff.core.outline.state import OutlineState, Verdict
-from policydiff.core.shapes import is_date_stamp, is_heading_text, title_key
+from policydiff.core.shapes import is_date_stamp, is_heading_text, is_prose, title_key
 
 
 def date_stamp_heading(state: OutlineState, i: int) -> Verdict | None:
@@ -39,6 +39,48 @@ def empty_heading(state: OutlineState, i: int) -> Verdict | None:
         return Verdict(True, f"title above an empty declared heading over a repeated label (level {block.level})",
                        kind="declared", target=i - 1)
     return Verdict(True, f"title of an empty declared heading (level {block.level})", kind="declared", target=k)
+
+
+def contents_entry(state: OutlineState, i: int) -> Verdict | None:
+    """An empty declared heading repeating a heading declared further down, in a run of declared
+    headings with no text between them, half of which repeat later headings, is an entry of a table
+    of contents (a page's navigation sidebar recorded as headings): set aside, the heading stands
+    below. The run's entries naming other pages stay sections: a declared heading's words always
+    stand in the outline. (The same rule as on plain lines, ``rules_line.contents_entry``; a
+    declared heading needs the run to show it, where a plain line needs only the repetition.)"""
+    if state.contents_runs is None:
+        state.contents_runs = _contents_runs(state)
+    if i in state.contents_runs:
+        return Verdict(False, "entry of a run of empty declared headings repeating later ones (contents)",
+                       metadata="table of contents")
+    return None
+
+
+def _contents_runs(state: OutlineState) -> set[int]:
+    blocks, limits = state.blocks, state.thresholds
+    found: set[int] = set()
+    run: list[int] = []
+
+    def close(run: list[int]) -> None:
+        if len(run) >= limits.contents_run:
+            repeated = sum(state.later.get(title_key(blocks[r].text), -1) > run[-1] for r in run)
+            if repeated * 2 >= len(run):  # (the entries naming other pages stay: declared, and nowhere else)
+                found.update(r for r in run if state.later.get(title_key(blocks[r].text), -1) > run[-1])
+
+    for k, block in enumerate([*blocks, None]):
+        if block is not None and block.kind == "heading" and block.text and k != state.title:
+            if title_key(block.text) in {title_key(blocks[r].text) for r in run}:
+                close(run)  # an entry's own heading: the document proper starts here
+                run = []
+            run.append(k)
+            continue
+        if block is not None and (not any(c.isalnum() for c in block.text) or run and block.kind == "line" and (
+            is_heading_text(block.text, allow_period=False) and not is_prose(block.text)
+        )):
+            continue  # debris, rules and a group's label line ("Other pages") between entries do not end it
+        close(run)
+        run = []
+    return found
 
 
 def declared_heading(state: OutlineState, i: int) -> Verdict:

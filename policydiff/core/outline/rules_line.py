@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from policydiff.core.outline.block import carries_on, short_line
+from policydiff.core.outline.block import carries_on, next_index, short_line
 from policydiff.core.outline.lines import (
     followed_by_text_or_child,
     next_number,
@@ -13,7 +13,7 @@ from policydiff.core.outline.lines import (
     over_subsection,
     sibling_of_previous,
 )
-from policydiff.core.outline.lists import opens_with_anchors
+from policydiff.core.outline.lists import links_only, opens_with_anchors
 from policydiff.core.outline.state import OutlineState, Verdict
 from policydiff.core.shapes import (
     NAVIGATION_RE,
@@ -157,6 +157,19 @@ def bold_over_text(state: OutlineState, i: int) -> Verdict | None:
     return None
 
 
+def _previous_index(state: OutlineState, i: int) -> int | None:
+    """The block before ``i`` with a word in it."""
+    for k in range(i - 1, -1, -1):
+        if any(c.isalnum() for c in state.blocks[k].text):
+            return k
+    return None
+
+
+def _is_question_line(state: OutlineState, k: int | None) -> bool:
+    block = state.blocks[k] if k is not None else None
+    return block is not None and block.kind == "line" and not block.link_only and block.text.endswith("?")
+
+
 def question_title(state: OutlineState, i: int) -> Verdict | None:
     """A title-shaped question heads what follows it (a Q&A page): a list, a paragraph of prose, or a
     short plain title over prose (the first of the answers' sub-titles, which it heads)."""
@@ -186,6 +199,57 @@ def sentence_carries_on(state: OutlineState, i: int) -> Verdict | None:
     following = state.following
     if following is not None and following.kind == "line" and carries_on(following.text):
         return Verdict(False, "line whose sentence goes on below it (cut by the page's width)")
+    return None
+
+
+def list_as_paragraphs(state: OutlineState, i: int) -> Verdict | None:
+    """A list recorded as paragraphs (its bullets lost, or its answers folded away) is a list: its
+    lines head nothing. Two shapes say a run of one-line paragraphs is a list: three or more
+    questions with nothing between them (an FAQ's collapsed questions: a question that heads
+    something is followed by its answer, or by one sub-question at most), and two or more short
+    title-shaped lines after a line ending in a colon, whose last line is the list's last item, not
+    a title over the prose after the list."""
+    block = state.blocks[i]
+    if block.emphasis or state.number is not None:
+        return None
+    limits = state.thresholds
+    if block.text.endswith("?") and not block.link_only:
+        run, k = 1, _previous_index(state, i)
+        while _is_question_line(state, k) and run < limits.question_run:
+            run, k = run + 1, _previous_index(state, k)  # type: ignore[arg-type]
+        k = next_index(state.blocks, i)
+        while _is_question_line(state, k) and run < limits.question_run:
+            run, k = run + 1, next_index(state.blocks, k)  # type: ignore[arg-type]
+        if run >= limits.question_run:
+            return Verdict(False, f"one of {run}+ questions with nothing between them (a list of questions)")
+    if _DIGIT_RE.search(block.text) or ":" in block.text:
+        return None  # (a list item names a thing; figures and colons are an address's, a label's)
+    run, k = 0, _previous_index(state, i)
+    while k is not None:
+        above = state.blocks[k]
+        if above.kind != "line" or above.emphasis or above.rank or above.link_only or not above.paragraph_start or (
+            is_prose(above.text) or not is_heading_text(above.text, allow_period=False)
+            or _DIGIT_RE.search(above.text) or ":" in above.text
+        ):
+            break  # (an item is a title-shaped line of its own: not a link, a sentence, an address line)
+        run, k = run + 1, _previous_index(state, k)
+    if k is not None and run >= limits.lead_in_items and state.blocks[k].kind == "line" and (
+        state.blocks[k].text.endswith(":")
+    ):
+        return Verdict(False, f"last of {run + 1} short lines after a lead-in ending in a colon (a list)")
+    return None
+
+
+def prose_below_title(state: OutlineState, i: int) -> Verdict | None:
+    """A plain line that stands right below a plain title, where it was the prose that made that
+    line a title, is the title's first sentence (a deck, a summary), not a section of its own: one
+    line cannot be both the text under a title and a title."""
+    block, k = state.blocks[i], _previous_index(state, i)
+    if block.emphasis or state.number is not None or k is None or not is_prose(block.text):
+        return None
+    above = state.blocks[k]
+    if above.kind == "line" and above.rank and above.rule == "plain_over_prose" and not above.emphasis:
+        return Verdict(False, "sentence right below a plain title, the prose that made it one")
     return None
 
 
@@ -220,4 +284,13 @@ def contents_label(state: OutlineState, i: int) -> Verdict | None:
     following = state.following
     if following is not None and following.kind == "list" and opens_with_anchors(following):
         return Verdict(False, "label of a table of contents, not a section", metadata="table of contents")
+    return None
+
+
+def link_list_label(state: OutlineState, i: int) -> Verdict | None:
+    """(Veto on an unnumbered heading.) A line over a list whose every item is only a link labels
+    those links (``Related information``, ``Learn more``): a reference, not a section."""
+    following = state.following
+    if following is not None and following.kind == "list" and links_only(following):
+        return Verdict(False, "label over a list of links only, not a section")
     return None

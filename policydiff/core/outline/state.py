@@ -70,6 +70,8 @@ class OutlineState:
     """Number of the last list item taken for a section title."""
     flattened: dict[int, list[Block]] | None = None
     """Numbered outlines flattened into lists, worked out when a list first needs it."""
+    contents_runs: set[int] | None = None
+    """Declared headings that form a table of contents, worked out when a heading first needs it."""
     # The line being judged, worked out once for every line rule:
     following: Block | None = None
     """The next block with a word in it."""

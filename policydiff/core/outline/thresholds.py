@@ -32,6 +32,17 @@ class Thresholds:
     """A line of at most this many words inside a block of short lines is one line of an address or
     signature, not a title over the prose below."""
 
+    question_run: int = 3
+    """This many questions one after another with nothing between them are a list of questions
+    (answers folded away); two may be a question over its one sub-question."""
+    lead_in_items: int = 2
+    """This many short plain lines (at least) after a line ending in a colon are the items of the
+    list it introduces, so the next short line is its last item, not a title."""
+
+    contents_run: int = 3
+    """This many declared headings in a row with no text between them, half of them repeating a
+    heading declared further down, are a table of contents."""
+
 
 DEFAULT = Thresholds()
 """The thresholds the engine runs with unless told otherwise."""
