@@ -30,7 +30,8 @@ again (a glitchy capture that lost part of the page, then got it back). At the s
   two ends' titles are equal, else ``renamed``; a renamed chain is left out as ambiguous when
   the last version still has a section titled as the first one;
 * a pending section is ``removed`` only when its title is gone, no title of the last version
-  resembles it (word Jaccard >= 0.5 or character ratio >= 0.75) and no section of the last
+  resembles it (Jaccard >= 0.5 of their words cut to five letters, or character
+  ratio >= 0.75) and no section of the last
   version holds >= 0.15 of its shingles (as first seen or as last seen); otherwise it is left out.
 
 Spans per document: first -> last, first -> middle, middle -> last (middle: the middle one of the
@@ -57,7 +58,7 @@ import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from markdown_it import MarkdownIt
 
@@ -73,13 +74,19 @@ CONTAINMENT = 0.8
 REMOVED_OVERLAP = 0.15
 """Removed only if no section of the last version holds this share of the section's shingles."""
 TITLE_RESEMBLES_WORDS = 0.5
-"""Two titles resemble each other at this word Jaccard ..."""
+"""Two titles resemble each other at this word Jaccard (words cut to five letters) ..."""
 TITLE_RESEMBLES_CHARS = 0.75
 """... or this character ratio (difflib)."""
 MIN_END_HEADINGS = 3
 """A span end declares at least this many headings."""
 MIN_END_WORDS_SHARE = 0.5
 """A span end has at least this share of the median word count of the document's versions."""
+LANGUAGE_TOP = 20
+LANGUAGE_POOL = 100
+LANGUAGE_SHARE = 0.5
+"""A span end is written in the language of the document's latest usable version: at least this
+share of its ``LANGUAGE_TOP`` commonest words are among that version's ``LANGUAGE_POOL`` commonest
+(a translation shares almost none; word identity cannot say who is who across languages)."""
 
 KINDS = ("same_title", "renamed", "removed")
 
@@ -88,8 +95,10 @@ KINDS = ("same_title", "renamed", "removed")
 _MD = MarkdownIt("commonmark", {"maxNesting": 10_000}).enable("table").disable("inline")
 _WORD = re.compile(r"[^\W_]+")
 _LINK_TARGET = re.compile(r"\]\(\s*<?[^()\s]*(?:\([^()\s]*\)[^()\s]*)*>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)|<(?:https?|mailto):[^>\s]*>")
+_EMPHASIS = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")
+"""Emphasis and code markers, left in a heading's text by the block-only parse."""
 _NUMBERING = re.compile(
-    r"^\s*(?:(?:section|article|part|chapter)\s+)?"
+    r"^[^\w(]*(?:(?:section|article|part|chapter)\s+)?"
     r"\(?(?:\d+(?:[.\-]\d+)*|[a-z]|[ivxlc]+)\s*[.):]?\s+(?=\S)",
     re.IGNORECASE,
 )
@@ -156,7 +165,7 @@ def declared_sections(text: str) -> list[DeclaredSection]:
             if title is not None:
                 sections.append(DeclaredSection(title, level, line, tuple(words)))
             inline = tokens[k + 1]
-            title = " ".join(_inline_text(inline).split())
+            title = " ".join(_EMPHASIS.sub("", _inline_text(inline)).split())
             level = int(token.tag[1])
             line = (token.map[0] if token.map else 0) + 1
             words = []
@@ -189,7 +198,8 @@ def titles_resemble(a: str, b: str) -> bool:
     ka, kb = title_key(a), title_key(b)
     if ka == kb:
         return True
-    wa, wb = set(ka.split()), set(kb.split())
+    # Words compared by their first five letters: a crude stem, so "cookie" and "cookies" agree.
+    wa, wb = {w[:5] for w in ka.split()}, {w[:5] for w in kb.split()}
     if wa and wb and len(wa & wb) / len(wa | wb) >= TITLE_RESEMBLES_WORDS:
         return True
     return difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio() >= TITLE_RESEMBLES_CHARS
@@ -421,11 +431,23 @@ def _heading(s: DeclaredSection) -> dict[str, object]:
     return {"title": s.title, "line": s.line, "level": s.level}
 
 
+def commonest(sections: Sequence[DeclaredSection], n: int) -> set[str]:
+    counts: Counter[str] = Counter()
+    for s in sections:
+        counts.update(s.words)
+    return {w for w, _ in counts.most_common(n)}
+
+
 def usable_ends(parsed: Sequence[Sequence[DeclaredSection]]) -> list[int]:
     counts = [sum(len(s.words) for s in secs) for secs in parsed]
     median = statistics.median(counts) if counts else 0
-    return [k for k, secs in enumerate(parsed)
-            if len(secs) >= MIN_END_HEADINGS and counts[k] >= MIN_END_WORDS_SHARE * median]
+    usable = [k for k, secs in enumerate(parsed)
+              if len(secs) >= MIN_END_HEADINGS and counts[k] >= MIN_END_WORDS_SHARE * median]
+    if not usable:
+        return []
+    pool = commonest(parsed[usable[-1]], LANGUAGE_POOL)
+    return [k for k in usable
+            if len(commonest(parsed[k], LANGUAGE_TOP) & pool) >= LANGUAGE_SHARE * LANGUAGE_TOP]
 
 
 def span_ends(usable: Sequence[int]) -> list[tuple[str, int, int]]:
@@ -470,14 +492,25 @@ def build_document(bundle: Bundle, path: str) -> tuple[list[dict[str, object]], 
     return spans, info
 
 
-def build(bundle_path: Path = DEFAULT_BUNDLE, only: str | None = None, verbose: bool = False) -> dict[str, object]:
+def _build_one(args: tuple[Path, str]) -> tuple[list[dict[str, object]], dict[str, int]]:
+    with Bundle(args[0]) as bundle:
+        return build_document(bundle, args[1])
+
+
+def build(bundle_path: Path = DEFAULT_BUNDLE, only: str | None = None, verbose: bool = False,
+          jobs: int = 2) -> dict[str, object]:
+    from multiprocessing import Pool
+
     with Bundle(bundle_path) as bundle:
         spans: list[dict[str, object]] = []
         documents: dict[str, dict[str, int]] = {}
-        for path in bundle.documents():
-            if only and only not in path:
-                continue
-            found, info = build_document(bundle, path)
+        paths = [p for p in bundle.documents() if not only or only in p]
+        # Longest histories first, so that the pool's two halves end together.
+        by_size = sorted(paths, key=lambda p: -len(bundle.versions(p)))
+        with Pool(max(1, jobs)) as pool:
+            built = dict(zip(by_size, pool.map(_build_one, [(bundle_path, p) for p in by_size], chunksize=1)))
+        for path in paths:
+            found, info = built[path]
             documents[path] = info
             spans += found
             if verbose:
@@ -495,10 +528,30 @@ def build(bundle_path: Path = DEFAULT_BUNDLE, only: str | None = None, verbose: 
                 "title_resembles_chars": TITLE_RESEMBLES_CHARS,
                 "min_end_headings": MIN_END_HEADINGS,
                 "min_end_words_share": MIN_END_WORDS_SHARE,
+                "language_share": LANGUAGE_SHARE,
             },
             "documents": documents,
             "spans": spans,
         }
+
+
+def dump(gold: dict[str, object]) -> str:
+    """JSON with one line per span header and per decision: small, and diffs read well."""
+    def compact(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+    head = {k: v for k, v in gold.items() if k != "spans"}
+    lines = ["{"] + [f" {compact(k)}: {compact(v)}," for k, v in head.items()] + [' "spans": [']
+    spans = gold["spans"]
+    assert isinstance(spans, list)
+    for n, span in enumerate(spans):
+        header = compact({k: v for k, v in span.items() if k != "decisions"})
+        lines.append(f"  {header[:-1]}, \"decisions\": [")
+        decisions = span["decisions"]
+        lines += [f"   {compact(d)}{',' if m < len(decisions) - 1 else ''}" for m, d in enumerate(decisions)]
+        lines.append("  ]}" + ("," if n < len(spans) - 1 else ""))
+    lines += [" ]", "}"]
+    return "\n".join(lines) + "\n"
 
 
 def describe(gold: dict[str, object]) -> str:
@@ -527,10 +580,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--only", metavar="TEXT", help="only documents whose path contains TEXT")
     parser.add_argument("--verbose", "-v", action="store_true")
+    parser.add_argument("--jobs", "-j", type=int, default=2, help="worker processes (default 2)")
     args = parser.parse_args(argv)
-    gold = build(args.bundle, args.only, args.verbose)
+    gold = build(args.bundle, args.only, args.verbose, args.jobs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(gold, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.write_text(dump(gold), encoding="utf-8")
     print(describe(gold))
     print(f"written {args.out}")
 

@@ -99,22 +99,22 @@ def judge_step(index: int, old_commit: str, new_commit: str, old_text: str, new_
 def steps_of(bundle: Bundle, path: str, start: int = 0, stop: int | None = None) -> list[Step]:
     """Judge the steps ``start .. stop-1`` of a document's history (version k to k+1).
 
-    Consecutive versions with the same text, or with the same parsed sections as a step already
-    judged, are not compared twice."""
+    A step whose two parsed section lists are those of the step before (a change of markup or
+    links only) reuses that step's comparison."""
     versions = bundle.versions(path)
     stop = len(versions) - 1 if stop is None else min(stop, len(versions) - 1)
     out: list[Step] = []
-    seen: dict[tuple[object, object], Comparison] = {}
+    last_key: tuple[object, object] | None = None
+    last: Comparison | None = None
     prev_text = bundle.text(versions[start].commit, path)
     prev_doc: Document = parse_document(prev_text, name="old.md")
     for k in range(start, stop):
         text = bundle.text(versions[k + 1].commit, path)
         doc = parse_document(text, name="new.md")
         key = (prev_doc.flat(), doc.flat())
-        comparison = seen.get(key)
-        if comparison is None:
-            comparison = seen[key] = compare(prev_doc, doc)
-        out.append(judge_step(k, versions[k].commit, versions[k + 1].commit, prev_text, text, comparison))
+        if key != last_key or last is None:
+            last_key, last = key, compare(prev_doc, doc)
+        out.append(judge_step(k, versions[k].commit, versions[k + 1].commit, prev_text, text, last))
         prev_text, prev_doc = text, doc
     return out
 
