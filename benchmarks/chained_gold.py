@@ -35,9 +35,11 @@ again (a glitchy capture that lost part of the page, then got it back). At the s
   version holds >= 0.15 of its shingles (as first seen or as last seen); otherwise it is left out.
 
 Spans per document: first -> last, first -> middle, middle -> last (middle: the middle one of the
-usable versions). A version is usable as a span end when it declares at least 3 headings and has
-at least half the median word count of the document's versions (a capture that lost the page is
-not a fair end); every version still takes part in the chaining.
+usable versions). A version is usable as a span end when it declares at least 3 headings, has
+between half and twice the median word count of the document's versions (a capture that lost the
+page, or caught a larger page around it, is not a fair end) and is written in the language of the
+latest usable version (its commonest words are that version's); every version still takes part in
+the chaining.
 
 The gold file is small: version ids (commit) and headings (title, 1-based line, level), never the
 texts; :class:`Bundle` reads the texts back from the bundle. Format: ``benchmarks/gold/README.md``.
@@ -80,7 +82,9 @@ TITLE_RESEMBLES_CHARS = 0.75
 MIN_END_HEADINGS = 3
 """A span end declares at least this many headings."""
 MIN_END_WORDS_SHARE = 0.5
-"""A span end has at least this share of the median word count of the document's versions."""
+MAX_END_WORDS_SHARE = 2.0
+"""A span end has between these shares of the median word count of the document's versions (a
+capture that lost most of the page, or caught a larger page around it, is not a fair end)."""
 LANGUAGE_TOP = 20
 LANGUAGE_POOL = 100
 LANGUAGE_SHARE = 0.5
@@ -442,7 +446,8 @@ def usable_ends(parsed: Sequence[Sequence[DeclaredSection]]) -> list[int]:
     counts = [sum(len(s.words) for s in secs) for secs in parsed]
     median = statistics.median(counts) if counts else 0
     usable = [k for k, secs in enumerate(parsed)
-              if len(secs) >= MIN_END_HEADINGS and counts[k] >= MIN_END_WORDS_SHARE * median]
+              if len(secs) >= MIN_END_HEADINGS
+              and MIN_END_WORDS_SHARE * median <= counts[k] <= MAX_END_WORDS_SHARE * median]
     if not usable:
         return []
     pool = commonest(parsed[usable[-1]], LANGUAGE_POOL)
@@ -528,6 +533,7 @@ def build(bundle_path: Path = DEFAULT_BUNDLE, only: str | None = None, verbose: 
                 "title_resembles_chars": TITLE_RESEMBLES_CHARS,
                 "min_end_headings": MIN_END_HEADINGS,
                 "min_end_words_share": MIN_END_WORDS_SHARE,
+                "max_end_words_share": MAX_END_WORDS_SHARE,
                 "language_share": LANGUAGE_SHARE,
             },
             "documents": documents,

@@ -24,6 +24,8 @@ Reuse (the fitting script imports this)::
             ...                                              # d.old_index, d.new_index, d.kind
     result = ec.score(my_pairing, ec.load_gold(platform="TikTok"))   # ... score the held-out one
     print(result.table())
+    by_platform = ec.leave_one_platform_out(fit)   # fit(training_spans) -> pairing function
+    print(ec.pooled(by_platform).table())
 
 ``my_pairing(old: Document, new: Document)`` returns the paired ``(old_index, new_index)`` flat
 indices (``Document.flat()``); a section in no pair is unpaired.
@@ -272,7 +274,7 @@ def score_span(span: GoldSpan, pairs: Iterable[tuple[int, int]], old: Document, 
     predicted: dict[int, set[int]] = defaultdict(set)
     for i, j in pairs:
         predicted[i].add(j)
-    old_flat, new_flat = old.flat(), new.flat()
+    new_flat = new.flat()
     for d in resolve(span, old, new):
         if not d.recovered:
             correct = False
@@ -289,7 +291,6 @@ def score_span(span: GoldSpan, pairs: Iterable[tuple[int, int]], old: Document, 
                 span.name, d.kind, d.gold.old.title, d.gold.new.title if d.gold.new else None,
                 [new_flat[j].title or "(preamble)" for j in got], d.recovered,
             ))
-    del old_flat
 
 
 def score(pairing_fn: PairingFn = engine_pairing, spans: Sequence[GoldSpan] | None = None,
@@ -308,6 +309,38 @@ def score(pairing_fn: PairingFn = engine_pairing, spans: Sequence[GoldSpan] | No
     return result
 
 
+def leave_one_platform_out(fit: Callable[[list[GoldSpan]], PairingFn],
+                           spans: Sequence[GoldSpan] | None = None) -> dict[str, Result]:
+    """For each platform: ``fit`` on the other platforms' spans, score on this one's.
+
+    ``fit(training_spans)`` returns a pairing function; the current engine, fitted on nothing, is
+    ``lambda spans: engine_pairing``."""
+    if spans is None:
+        spans = load_gold()
+    results = {}
+    for platform in platforms(spans):
+        pairing = fit([s for s in spans if s.platform != platform])
+        results[platform] = score(pairing, [s for s in spans if s.platform == platform])
+    return results
+
+
+def pooled(results: dict[str, Result]) -> Result:
+    """The per-platform results of :func:`leave_one_platform_out` summed into one."""
+    total = Result()
+    for r in results.values():
+        for name in ("points", "total", "unrecovered"):
+            setattr(total.overall, name, getattr(total.overall, name) + getattr(r.overall, name))
+        for table, other in ((total.by_kind, r.by_kind), (total.by_platform, r.by_platform),
+                             (total.by_platform_kind, r.by_platform_kind), (total.by_span, r.by_span)):
+            for key, tally in other.items():
+                mine = table[key]  # type: ignore[index]
+                mine.points += tally.points
+                mine.total += tally.total
+                mine.unrecovered += tally.unrecovered
+        total.misses += r.misses
+    return total
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
@@ -322,12 +355,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not spans:
         sys.exit(f"no gold spans{' for ' + args.platform if args.platform else ''}")
     if args.leave_one_out:
-        for platform in platforms(spans):
-            held = [s for s in spans if s.platform == platform]
-            r = score(engine_pairing, held)
-            print(f"held out {platform}: {r.overall}  " + "  ".join(f"{k} {r.by_kind[k]}" for k in KINDS if k in r.by_kind))
-        return
-    result = score(engine_pairing, spans, progress=sys.stderr.isatty())
+        results = leave_one_platform_out(lambda training: engine_pairing, spans)
+        for platform, r in results.items():
+            print(f"held out {platform:10}: {r.overall}  "
+                  + "  ".join(f"{k} {r.by_kind[k]}" for k in KINDS if k in r.by_kind), flush=True)
+        result = pooled(results)
+    else:
+        result = score(engine_pairing, spans, progress=sys.stderr.isatty())
     if args.json:
         print(json.dumps(result.as_dict(), indent=1))
     else:

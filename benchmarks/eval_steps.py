@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from chained_gold import DEFAULT_BUNDLE, Bundle, declared_sections, link_step  # noqa: E402
+from chained_gold import DEFAULT_BUNDLE, Bundle, DeclaredSection, declared_sections, link_step  # noqa: E402
 from policydiff.core.compare import compare  # noqa: E402
 from policydiff.core.model import Comparison, Document, Kind  # noqa: E402
 from policydiff.core.structure import parse_document  # noqa: E402
@@ -64,8 +64,11 @@ class Step:
 
 
 def judge_step(index: int, old_commit: str, new_commit: str, old_text: str, new_text: str,
-               comparison: Comparison | None = None) -> Step:
-    old_declared, new_declared = declared_sections(old_text), declared_sections(new_text)
+               comparison: Comparison | None = None,
+               declared: tuple[list[DeclaredSection], list[DeclaredSection]] | None = None) -> Step:
+    """One step judged: the gold's links between the declared sections of the two texts against
+    policydiff's comparison of them (computed here unless given)."""
+    old_declared, new_declared = declared or (declared_sections(old_text), declared_sections(new_text))
     links = link_step(old_declared, new_declared)
     step = Step(index, old_commit, new_commit, gold_linked=len(links),
                 gold_unlinked=len(old_declared) - len(links))
@@ -108,14 +111,19 @@ def steps_of(bundle: Bundle, path: str, start: int = 0, stop: int | None = None)
     last: Comparison | None = None
     prev_text = bundle.text(versions[start].commit, path)
     prev_doc: Document = parse_document(prev_text, name="old.md")
+    prev_declared = declared_sections(prev_text)
     for k in range(start, stop):
         text = bundle.text(versions[k + 1].commit, path)
-        doc = parse_document(text, name="new.md")
+        if text == prev_text:
+            doc, declared = prev_doc, prev_declared
+        else:
+            doc, declared = parse_document(text, name="new.md"), declared_sections(text)
         key = (prev_doc.flat(), doc.flat())
         if key != last_key or last is None:
             last_key, last = key, compare(prev_doc, doc)
-        out.append(judge_step(k, versions[k].commit, versions[k + 1].commit, prev_text, text, last))
-        prev_text, prev_doc = text, doc
+        out.append(judge_step(k, versions[k].commit, versions[k + 1].commit, prev_text, text, last,
+                              (prev_declared, declared)))
+        prev_text, prev_doc, prev_declared = text, doc, declared
     return out
 
 
