@@ -29,9 +29,10 @@ again (a glitchy capture that lost part of the page, then got it back). At the s
 * a chain that reaches a section of the last version is a pair, labelled ``same_title`` when the
   two ends' titles are equal, else ``renamed``; a renamed chain is left out as ambiguous when
   the last version still has a section titled as the first one;
+* a heading with no words (an anchor or image only) is no decision;
 * a pending section is ``removed`` only when its title is gone, no title of the last version
-  resembles it (Jaccard >= 0.5 of their words cut to five letters, or character
-  ratio >= 0.75) and no section of the last
+  (declared, or any line of at most 20 words) resembles it (Jaccard >= 0.5 of their words cut to five letters, or character
+  ratio >= 0.75, or one's words all among the other's) and no section of the last
   version holds >= 0.15 of its shingles (as first seen or as last seen); otherwise it is left out.
 
 Spans per document: first -> last, first -> middle, middle -> last (middle: the middle one of the
@@ -153,6 +154,18 @@ def _inline_text(token) -> str:  # type: ignore[no-untyped-def]
     return _LINK_TARGET.sub("]", token.content).replace("\\", "")
 
 
+def short_lines(text: str, most_words: int = 20) -> list[str]:
+    """Every block of the text of at most ``most_words`` words (bold lines, list items, questions):
+    where a title may survive without being declared a heading."""
+    out = []
+    for token in _MD.parse(text):
+        if token.type == "inline":
+            line = " ".join(_EMPHASIS.sub("", _inline_text(token)).split())
+            if line and len(_WORD.findall(line)) <= most_words:
+                out.append(line)
+    return out
+
+
 def declared_sections(text: str) -> list[DeclaredSection]:
     """The declared headings of a markdown text with their own body words, in reading order.
 
@@ -204,7 +217,7 @@ def titles_resemble(a: str, b: str) -> bool:
         return True
     # Words compared by their first five letters: a crude stem, so "cookie" and "cookies" agree.
     wa, wb = {w[:5] for w in ka.split()}, {w[:5] for w in kb.split()}
-    if wa and wb and len(wa & wb) / len(wa | wb) >= TITLE_RESEMBLES_WORDS:
+    if wa and wb and (len(wa & wb) / len(wa | wb) >= TITLE_RESEMBLES_WORDS or wa <= wb or wb <= wa):
         return True
     return difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio() >= TITLE_RESEMBLES_CHARS
 
@@ -291,8 +304,9 @@ class SpanGold:
     elsewhere while a same-titled section exists)."""
 
 
-def chain_span(versions: Sequence[Sequence[DeclaredSection]]) -> SpanGold:
-    """Chain confident step links from ``versions[0]`` to ``versions[-1]``."""
+def chain_span(versions: Sequence[Sequence[DeclaredSection]], last_lines: Sequence[str] = ()) -> SpanGold:
+    """Chain confident step links from ``versions[0]`` to ``versions[-1]``; ``last_lines``: the
+    last version's short lines (:func:`short_lines`), titles that may survive undeclared."""
     first = versions[0]
     # where[origin] = index in the current version, or None while pending
     where: dict[int, int | None] = {i: i for i in range(len(first))}
@@ -323,6 +337,9 @@ def chain_span(versions: Sequence[Sequence[DeclaredSection]]) -> SpanGold:
     ambiguous = 0
     for o, s in enumerate(first):
         k = where[o]
+        if not s.key or (k is not None and not last[k].key):
+            ambiguous += 1  # a heading with no words names no section a reader could find
+            continue
         if k is not None:
             t = last[k]
             if t.key == s.key:
@@ -336,7 +353,8 @@ def chain_span(versions: Sequence[Sequence[DeclaredSection]]) -> SpanGold:
         gone = (
             not last_keys[s.key]
             and not last_keys[seen.key]
-            and not any(titles_resemble(s.title, t.title) or titles_resemble(seen.title, t.title) for t in last)
+            and not any(titles_resemble(s.title, t) or titles_resemble(seen.title, t)
+                        for t in [t.title for t in last] + list(last_lines))
             and not any(
                 contained(s.shingles, sh) >= REMOVED_OVERLAP or contained(seen.shingles, sh) >= REMOVED_OVERLAP
                 for sh in last_sh
@@ -473,7 +491,7 @@ def build_document(bundle: Bundle, path: str) -> tuple[list[dict[str, object]], 
     spans: list[dict[str, object]] = []
     info = {"versions": len(versions), "usable_ends": len(usable)}
     for name, a, b in span_ends(usable):
-        gold = chain_span(parsed[a:b + 1])
+        gold = chain_span(parsed[a:b + 1], short_lines(bundle.text(versions[b].commit, path)))
         spans.append({
             "platform": platform_of(path),
             "document": path,

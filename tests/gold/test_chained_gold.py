@@ -123,3 +123,19 @@ def test_the_gold_file_names_real_headings_of_real_versions() -> None:
             if d.new is not None:
                 assert new_lines.get(d.new.line) == d.new.title
     assert bundle.head() == __import__("json").loads(cg.DEFAULT_OUT.read_text(encoding="utf-8"))["bundle_head"]
+
+
+def test_a_title_surviving_as_a_plain_line_or_inside_a_longer_title_is_not_removed() -> None:
+    v1 = md(("Scope", body(1)), ("Q: How do I find a username?", body(2)), ("Fake Engagement", body(4)),
+            ("Contact", body(3)))
+    v2_text = md(("Scope", body(1)), ("Deceptive Behaviors and Fake Engagement", body(8)), ("Contact", body(3))) + (
+        "\n**How do I find the username?**\n\n" + body(9) + "\n")
+    v1_sections, v2_sections = cg.declared_sections(v1), cg.declared_sections(v2_text)
+    assert kinds(cg.chain_span([v1_sections, v2_sections]))["Q: How do I find a username?"] == "removed"
+    gold = cg.chain_span([v1_sections, v2_sections], cg.short_lines(v2_text))
+    assert "Q: How do I find a username?" not in kinds(gold) and "Fake Engagement" not in kinds(gold)
+
+
+def test_a_heading_without_words_is_no_decision() -> None:
+    v1 = md(("Scope", body(1)), ("", body(2)))
+    assert kinds(chain(v1, v1)) == {"Scope": "same_title Scope"}
