@@ -2,6 +2,11 @@
 
 The harness is ``benchmarks/eval_alignment.py``: one point per labelled old section whose predicted
 set of new sections is the labelled set, one per labelled added section left unpaired.
+
+Each pair the engine may be tuned on has a floor: its score when the floor was set. A change to the
+pairing may move points between pairs only by raising floors, never by lowering one (raise a floor
+when a pair gains points). The held-out pairs are reported, not gated: a gate on them would make
+them tuned pairs.
 """
 
 from __future__ import annotations
@@ -16,37 +21,65 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import eval_alignment  # noqa: E402
 
-TARGET = 0.9
-"""The issue's target over every labelled section (90.1 % of 754 over 29 pairs today)."""
-FLOOR_HELD_OUT = 0.88
-"""Accuracy today on the pairs nothing was tuned on (89.4 %): a regression floor."""
-FLOOR_RECOVERED = 0.92
-"""Accuracy today on the sections whose headings the structure recovery finds (93 %): a regression floor."""
+FLOORS = {
+    "bluesky-privacy-2025-06-to-2025-08": 34,  # of 37
+    "bluesky-terms-2024-03-to-2025-10": 18,  # of 23
+    "dell-privacy-2010-to-2011": 11,  # of 11
+    "facebook-terms-2022-to-2026": 18,  # of 20
+    "hitachi-privacy-2012-to-2017": 11,  # of 12
+    "ibm-privacy-2018-to-2019": 15,  # of 15
+    "instagram-privacy-2024-08-to-2025-09": 30,  # of 35
+    "instagram-terms-2022-to-2026": 16,  # of 21
+    "line-privacy-2022-to-2026": 51,  # of 58
+    "line-terms-2023-09-to-2023-10": 31,  # of 38
+    "nikon-privacy-2011-to-2018": 9,  # of 9
+    "panasonic-privacy-2009-to-2014": 5,  # of 7
+    "parler-privacy-2022-to-2026": 24,  # of 25
+    "quora-terms-2022-to-2025": 9,  # of 13
+    "snapchat-privacy-2022-07-to-2026-08": 16,  # of 18
+    "snapchat-terms-2022-to-2026": 53,  # of 56
+    "tumblr-terms-2022-07-to-2026-06": 44,  # of 44
+    "tumblr-terms-2024-01-17-to-2024-01-24": 43,  # of 43
+    "twitch-terms-2022-to-2026": 39,  # of 43
+}
+"""Points each tuned pair scores at least (its score when set: 477 of 528 in all)."""
 
 
 @pytest.fixture(scope="module")
-def results() -> list[eval_alignment.PairResult]:
+def results() -> dict[str, eval_alignment.PairResult]:
     found = eval_alignment.evaluate()
     if not found:
         pytest.skip("no labelled pairs in tests/core/labelled/pairs")
-    return found
+    return {r.slug: r for r in found}
 
 
 def test_the_harness_finds_the_labelled_pairs_and_the_held_out_split(results) -> None:
     assert len(results) >= 12
-    assert 0 < sum(r.held_out for r in results) < len(results)
+    assert 0 < sum(r.held_out for r in results.values()) < len(results)
 
 
-def test_pairing_accuracy_reaches_the_target(results) -> None:
-    points, total = eval_alignment.summary(results)["overall"]
-    assert points / total >= TARGET
+def test_every_tuned_pair_has_a_floor_and_no_held_out_pair_has_one(results) -> None:
+    tuned = {slug for slug, r in results.items() if not r.held_out}
+    assert set(FLOORS) == tuned
 
 
-def test_pairing_accuracy_holds_on_the_held_out_pairs(results) -> None:
-    points, total = eval_alignment.summary(results)["held-out"]
-    assert points / total >= FLOOR_HELD_OUT
+@pytest.mark.parametrize("slug", sorted(FLOORS))
+def test_pairing_keeps_its_floor_on_each_tuned_pair(results, slug: str) -> None:
+    result = results.get(slug)
+    if result is None:
+        pytest.fail(f"labelled pair {slug} is missing")
+    assert result.points >= FLOORS[slug], "\n".join(
+        [f"{slug}: {result.points}/{result.total}, floor {FLOORS[slug]}"] + result.errors
+    )
 
 
-def test_pairing_accuracy_on_recovered_headings(results) -> None:
-    points, total = eval_alignment.summary(results)["overall (recovered headings)"]
-    assert points / total >= FLOOR_RECOVERED
+def test_held_out_pairs_are_reported(results, record_property, capsys) -> None:
+    held = [r for r in results.values() if r.held_out]
+    points, total = sum(r.points for r in held), sum(r.total for r in held)
+    record_property("held_out_accuracy", f"{points}/{total}")
+    for r in held:
+        record_property(f"held_out[{r.slug}]", f"{r.points}/{r.total}")
+    with capsys.disabled():
+        print(f"\nheld-out labelled pairs (reported, not gated): {points}/{total} = {points / total:.1%}; "
+              + ", ".join(f"{r.slug} {r.points}/{r.total}" for r in held))
+    assert total > 0
