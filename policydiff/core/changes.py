@@ -392,7 +392,9 @@ def terms_between(found: Hits, start: int, end: int) -> _Features:
             if counter is None:
                 counter = terms[kind] = Counter()
             counter[key] += 1
-            surface.setdefault(f"{kind}\0{key}", " ".join(shown.split()))
+            name = f"{kind}\0{key}"
+            if name not in surface:
+                surface[name] = " ".join(shown.split())
     return _Features(terms, surface)
 
 
@@ -438,6 +440,8 @@ def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Sig
         if kind not in kinds or (kind not in a.terms and kind not in b.terms):
             continue
         old_terms, new_terms = a.terms.get(kind, empty), b.terms.get(kind, empty)
+        if dict.__eq__(old_terms, new_terms):
+            continue  # the same terms as often as before (compared in C): nothing lost or gained
         if kind in ("number", "date"):  # a value said twice is still one value
             lost = Counter(dict.fromkeys(old_terms.keys() - new_terms.keys(), 1))
             gained = Counter(dict.fromkeys(new_terms.keys() - old_terms.keys(), 1))
