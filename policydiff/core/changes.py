@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, compress, islice
+from itertools import accumulate, compress, islice
 from importlib import resources
 from typing import Callable, Iterable, Literal, Sequence
 
@@ -234,6 +234,7 @@ _LINE_START_LABEL = re.compile(
 """A list or section number where a line starts: numbering, not an amount."""
 _INLINE_LABEL = re.compile(r"\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)")
 _WORD_AT = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_WORD_SPLIT = re.compile(rf"({_WORD_AT.pattern})")
 _APOSTROPHE = re.compile("['\u2019]")
 _BASES = {"ca": "can", "wo": "will", "sha": "shall"}
 
@@ -291,11 +292,11 @@ def text_hits(text: str) -> Hits:
     lex = lexicons()
     hits: list[Hit] = []
     lower = text.lower()
-    words = _WORD_AT.findall(lower)
-    # Offsets of the words from the lengths of the gaps and words between them, summed in C:
-    # far cheaper than a match object per word.
-    gaps = _WORD_AT.split(lower)
-    offsets = list(islice(accumulate(map(len, chain.from_iterable(zip(gaps, words)))), 0, None, 2))
+    # One split gives the gaps and the words in turn (gap, word, gap, ..., gap); the offsets of the
+    # words are the running lengths, summed in C: far cheaper than a match object per word.
+    parts = _WORD_SPLIT.split(lower)
+    words = parts[1::2]
+    offsets = list(islice(accumulate(map(len, parts)), 0, len(parts) - 1, 2))
     if _DIGIT.search(text) is not None:
         # Dates first; their words are read no further (the month "May" is no modal verb).
         pieces = []
@@ -324,7 +325,8 @@ def text_hits(text: str) -> Hits:
                 continue  # "3.2", "9.0": a section or a version, not an amount
             hits.append((m.start(), "number", value + (" " + " ".join(unit) if unit else ""),
                          m.group() + _shown_unit(masked, m.end(), unit)))
-    for k in compress(range(len(words)), map(_APOSTROPHE.search, words)):
+    apostrophes = "'" in lower or "\u2019" in lower
+    for k in compress(range(len(words)), map(_APOSTROPHE.search, words)) if apostrophes else ():
         # don't -> do + not; can't -> can + not; data's -> data
         word = words[k].replace("\u2019", "'")
         if word.endswith("n't"):
