@@ -516,7 +516,8 @@ def _typographic(old: str, new: str) -> bool:
 # ------------------------------------------------------------------------------------------------
 # Sentences
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[^\W_a-z])|\s*\n\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])([\"'\u201d\u2019)\]]*)\s+(?=[\"'\u201c\u2018(\[]?[^\W_a-z])|\s*\n\s*")
+"""Where a sentence ends; group 1, the closing quotes or brackets, belongs to the sentence it closes."""
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -524,11 +525,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        end = m.start()
-        # the closing quote or bracket belongs to the sentence it closes
-        while end < m.end() and not text[end].isspace():
-            end += 1
-        _add_span(text, start, end, spans)
+        _add_span(text, start, m.start() if m.start(1) < 0 else m.end(1), spans)
         start = m.end()
     _add_span(text, start, len(text), spans)
     return spans
