@@ -378,7 +378,7 @@ def text_hits(text: str) -> Hits:
 
 @dataclass(slots=True)
 class _Features:
-    terms: dict[str, Counter[str]]
+    terms: dict[str, dict[str, int]]
     """Kind -> term keys (stems, or number / date values) with their counts."""
     surface: dict[str, str]
     """Term key -> the words as first written."""
@@ -386,14 +386,14 @@ class _Features:
 
 def terms_between(found: Hits, start: int, end: int) -> _Features:
     """The signal terms of ``found`` that begin in ``[start, end)``, by kind."""
-    terms: dict[str, Counter[str]] = {}
+    terms: dict[str, dict[str, int]] = {}
     surface: dict[str, str] = {}
     if start < end:
         for _, kind, key, shown in found.hits[bisect.bisect_left(found.offsets, start) : bisect.bisect_left(found.offsets, end)]:
             counter = terms.get(kind)
             if counter is None:
-                counter = terms[kind] = Counter()
-            counter[key] += 1
+                counter = terms[kind] = {}
+            counter[key] = counter.get(key, 0) + 1
             name = f"{kind}\0{key}"
             if name not in surface:
                 surface[name] = " ".join(shown.split())
@@ -437,24 +437,27 @@ def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Sig
     """The signals that differ between the terms of an old and of a new text."""
     kinds = _ONE_SIDED_KINDS if one_sided else frozenset(SIGNAL_KINDS)
     out = []
-    empty: Counter[str] = Counter()
+    empty: dict[str, int] = {}
     for kind in SIGNAL_KINDS:
         if kind not in kinds or (kind not in a.terms and kind not in b.terms):
             continue
         old_terms, new_terms = a.terms.get(kind, empty), b.terms.get(kind, empty)
-        if dict.__eq__(old_terms, new_terms):
-            continue  # the same terms as often as before (compared in C): nothing lost or gained
+        if old_terms == new_terms:
+            continue  # the same terms as often as before: nothing lost or gained
         if kind in ("number", "date"):  # a value said twice is still one value
-            lost = Counter(dict.fromkeys(old_terms.keys() - new_terms.keys(), 1))
-            gained = Counter(dict.fromkeys(new_terms.keys() - old_terms.keys(), 1))
-        else:
-            lost, gained = old_terms - new_terms, new_terms - old_terms
+            # The values are listed in the order of a set of Counter keys (it follows the hashes
+            # of the strings, not the text); kept as it was until it is made to follow the text.
+            lost = dict.fromkeys(Counter(old_terms).keys() - Counter(new_terms).keys(), 1)
+            gained = dict.fromkeys(Counter(new_terms).keys() - Counter(old_terms).keys(), 1)
+        else:  # what one side says more often than the other, in the order that side says it
+            lost = {key: n - new_terms.get(key, 0) for key, n in old_terms.items() if n > new_terms.get(key, 0)}
+            gained = {key: n - old_terms.get(key, 0) for key, n in new_terms.items() if n > old_terms.get(key, 0)}
         if lost or gained:
             out.append(Signal(kind, _shown(lost, a, kind), _shown(gained, b, kind)))
     return tuple(out)
 
 
-def _shown(keys: Counter[str], found: _Features, kind: str) -> str:
+def _shown(keys: dict[str, int], found: _Features, kind: str) -> str:
     return ", ".join(found.surface[f"{kind}\0{key}"] for key in keys)
 
 
