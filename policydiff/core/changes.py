@@ -152,8 +152,8 @@ def stems(phrase: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class _Lexicons:
-    phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]
-    """First stem -> (phrase stems, its kinds), longest phrase first."""
+    phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]]
+    """First stem -> (phrase stems, its kinds, its key: the stems joined), longest phrase first."""
     number_words: dict[str, str]
     first_stems: frozenset[str]
     """Stems (and ``=word`` keys) that begin some phrase."""
@@ -187,9 +187,10 @@ def lexicons() -> _Lexicons:
             key = stems(entry)
             if key and kind not in kinds_of.setdefault(key, []):
                 kinds_of[key].append(kind)
-    phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]] = {}
     for key, kinds in kinds_of.items():
-        phrases.setdefault(key[0], []).append((key, tuple(kinds)))
+        # "e-mail address" and "email address", "opt-out" and "opt out" are one key
+        phrases.setdefault(key[0], []).append((key, tuple(kinds), "".join(key)))
     for options in phrases.values():
         options.sort(key=lambda item: -len(item[0]))
     number_words = {stems(w)[0]: _NUMBER_VALUES.get(w, w) for w in read_lexicon("number")}
@@ -361,12 +362,12 @@ def text_hits(text: str) -> Hits:
             options = lex.phrases[key] if key in found_stems else []
             if exact and words[i] in exact:  # the longest entry first, whichever way it is matched
                 options = sorted(lex.phrases["=" + words[i]] + options, key=lambda item: -len(item[0]))
-            for phrase, kinds in options:
+            for phrase, kinds, joined in options:
                 size = len(phrase)
-                # A word written "=word" is one word matched as written, so a phrase is stems only.
-                if (size == 1 and phrase[0][0] == "=") or tuple(stemmed[i : i + size]) == phrase:
-                    shown = " ".join(words[i : i + size])
-                    joined = "".join(phrase)  # "e-mail address" and "email address", "opt-out" and "opt out" are one
+                # Every option begins with this word (its stem, or its "=word" as written), so a
+                # one-word option matches; a longer phrase is stems only.
+                if size == 1 or tuple(stemmed[i : i + size]) == phrase:
+                    shown = words[i] if size == 1 else " ".join(words[i : i + size])
                     hits.extend((offsets[i], kind, joined, shown) for kind in kinds)
                     free = i + size
                     break
