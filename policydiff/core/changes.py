@@ -446,10 +446,10 @@ def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Sig
         if old_terms == new_terms:
             continue  # the same terms as often as before: nothing lost or gained
         if kind in ("number", "date"):  # a value said twice is still one value
-            # The values are listed in the order of a set of Counter keys (it follows the hashes
-            # of the strings, not the text); kept as it was until it is made to follow the text.
-            lost = dict.fromkeys(Counter(old_terms).keys() - Counter(new_terms).keys(), 1)
-            gained = dict.fromkeys(Counter(new_terms).keys() - Counter(old_terms).keys(), 1)
+            # Listed in the order the text says them, so the same two files always give the same
+            # output (a set difference would follow the strings' hashes, which change per run).
+            lost = {key: 1 for key in old_terms if key not in new_terms}
+            gained = {key: 1 for key in new_terms if key not in old_terms}
         else:  # what one side says more often than the other, in the order that side says it
             lost = {key: n - new_terms.get(key, 0) for key, n in old_terms.items() if n > new_terms.get(key, 0)}
             gained = {key: n - old_terms.get(key, 0) for key, n in new_terms.items() if n > old_terms.get(key, 0)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -278,3 +279,17 @@ def test_window_helpers_find_each_change_from_its_ops() -> None:
                 assert at is not None and at.ops[0] <= change.ops[0] < at.ops[1]
     pair, op = next((c.pair, c.ops[0]) for c in comparison.changes if any(s.kind == "modal" for s in c.signals))  # type: ignore[attr-defined]
     assert "modal: may \u2192 will" in changes.change_at(comparison, pair, op).tip  # type: ignore[arg-type, union-attr]
+
+
+def test_the_changes_are_the_same_whatever_the_hash_seed() -> None:
+    """Number and date values are listed in the order the text says them, never in a set's order,
+    so the same two files give the same JSON in every run."""
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-m", "policydiff", str(ROOT / "corpus" / "nec-2002.md"),
+             str(ROOT / "corpus" / "nec-2024.txt"), "--json"],
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=False)
+        assert done.returncode == 1, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
