@@ -272,5 +272,10 @@ def _emit(lines: Sequence[_Line]) -> tuple[str, list[int]]:
 
 def escape(text: str) -> str:
     """Plain text as markdown that renders back to exactly that text."""
-    text = _ESCAPE_RE.sub(r"\\\1", text)
-    return _LINE_START_RE.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), text, count=1)
+    if _ESCAPE_RE.search(text):  # (most lines hold no mark: a search is cheaper than a sub)
+        text = _ESCAPE_RE.sub(r"\\\1", text)
+    # The pattern is anchored at the start: a match, then the rest as it is (no sub and callback per line).
+    m = _LINE_START_RE.match(text)
+    if m is None:
+        return text
+    return m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]) + text[m.end():]
