@@ -84,9 +84,7 @@ CHROME_FOOT = """</main>
 def corpus_files() -> list[Path]:
     files = sorted((ROOT / "corpus").glob("*.md")) + sorted((ROOT / "corpus").glob("*.txt"))
     files += sorted((ROOT / "corpus" / "extra").glob("*.md"))
-    ota = ROOT.parent / "shared" / "corpus-ota"
-    if not ota.is_dir():
-        ota = Path("/work/shared/corpus-ota")
+    ota = ROOT.parent / "shared" / "corpus-ota"  # beside the repository, when present
     files += sorted(ota.glob("*/*/*.md"))
     return files
 
