@@ -40,6 +40,7 @@ from policydiff.core.outline.block import (
     short_line,
 )
 from policydiff.core.outline.engine import classify
+from policydiff.core.outline.rules_plain import plain_title
 from policydiff.core.plaintext import plain_to_markdown
 from policydiff.core.sections import (
     Entry,
@@ -107,7 +108,7 @@ def _parse_document(
     page_title = None
     line_map: Sequence[int] | None = None
     set_aside: list[tuple[int, str, str]] = []
-    plain_decisions: list[tuple[int, str, bool, str, str]] | None = None  # a text with no markup
+    plain = False  # a text with no markup at all
     parser = _MD
     if is_web_page(text, name):
         markdown, line_map, page_title = html_to_markdown(text)  # converted once, never again
@@ -115,9 +116,8 @@ def _parse_document(
     elif looks_like_markdown(text):
         markdown, undeclared = text, True
     else:
-        plain_decisions = []
-        markdown, line_map, set_aside = plain_to_markdown(text, disabled=disabled, decisions=plain_decisions)
-        undeclared, parser = False, _MD if "\r" in markdown else _PLAIN_MD
+        markdown, line_map, set_aside = plain_to_markdown(text)
+        undeclared, plain, parser = False, True, _MD if "\r" in markdown else _PLAIN_MD
     markdown_lines = markdown.split("\n")
     pieces: list[Block | tuple[int, int, list[Token]]]
     try:
@@ -126,10 +126,9 @@ def _parse_document(
         else:
             pieces = [(0, len(markdown_lines), parser.parse(markdown))]
     except RecursionError:  # nested deeper than the parser can follow: every line as plain text
-        plain_decisions = []
-        markdown, line_map, set_aside = plain_to_markdown(text, disabled=disabled, decisions=plain_decisions)
+        markdown, line_map, set_aside = plain_to_markdown(text)
         markdown_lines = markdown.split("\n")
-        pieces, undeclared = [(0, len(markdown_lines), _MD.parse(markdown))], False
+        pieces, undeclared, plain = [(0, len(markdown_lines), _MD.parse(markdown))], False, True
 
     def source(line: int) -> int:
         """1-based file line of a 0-based markdown line."""
@@ -145,8 +144,8 @@ def _parse_document(
             start, end, tokens = piece
             blocks += _blocks(tokens, markdown_lines[start:end], start)
     source_url, archived = _provenance(blocks)
-    title_block = _find_title(blocks)
-    failures = classify(blocks, title_block, undeclared, disabled=disabled)
+    title_block = plain_title(blocks) if plain else _find_title(blocks)
+    failures = classify(blocks, title_block, undeclared, disabled=disabled, plain=plain)
     title = blocks[title_block].text if title_block is not None else None
     entries: list[Entry] = []
     reading: list[str] = []
@@ -178,11 +177,8 @@ def _parse_document(
         Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence)
         for block in blocks
         for part in (block.items or [block])
-        # (a plain text's headings are written declared: the plain-line rule that found each says why)
-        if part.rule and not (plain_decisions is not None and part.rule == "declared_heading")
+        if part.rule
     ) + tuple(Decision(source(blocks[i].line), blocks[i].text, False, rule, evidence) for i, rule, evidence in failures)
-    if plain_decisions is not None:
-        decisions = tuple(sorted(decisions + tuple(Decision(*d) for d in plain_decisions), key=lambda d: d.line))
     return Document(
         name=name,
         path=path,
@@ -336,7 +332,8 @@ def _blocks(
                     if text:
                         blocks.append(
                             Block("line", text, line + shift, emphasis=emphasised(children),
-                                   link_only=_link_only(children), paragraph_start=k == 0 or part > 0)
+                                   link_only=_link_only(children), paragraph_start=k == 0 or part > 0,
+                                   wrapped=any(c.type == "softbreak" for c in children))
                         )
             i += 3
             continue

@@ -39,6 +39,8 @@ class Block:
     """The block is the text of a table's cells (a table laid out as a page)."""
     paragraph_start: bool = True
     """The line starts its paragraph (a later hard line of a paragraph continues it)."""
+    wrapped: bool = False
+    """The line runs over several source lines (soft line breaks: a sentence wrapped)."""
     tokens: Sequence[Token] = ()
     """The block's tokens (lists and other blocks)."""
     rank: int = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from markdown_it.ruler import Ruler
 
@@ -26,9 +26,6 @@ from policydiff.core.outline.state import OutlineState, Verdict  # noqa: F401 (V
 from policydiff.core.outline.thresholds import DEFAULT, Thresholds
 from policydiff.core.sections import split_number
 from policydiff.core.shapes import Numbering, dotted, is_date_stamp, title_key
-
-if TYPE_CHECKING:
-    from policydiff.core.plaintext import _Line
 
 Rule = Callable[[Any, int], "Verdict | None"]
 """A rule: (the state, index of the block judged) -> its verdict, or None."""
@@ -73,13 +70,16 @@ VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label, rules_line.link_list_
 """Tried on a line that a line rule made an unnumbered heading."""
 
 PLAIN_RULES: tuple[Rule, ...] = (
+    rules_line.navigation_line,
+    rules_plain.breadcrumb_line,
+    rules_plain.wrapped_paragraph,
     rules_plain.plain_heading_shape,
     rules_plain.plain_numbered_title,
     rules_plain.plain_figures_or_colon,
     rules_plain.plain_contents_entry,
     rules_plain.plain_title_over_prose,
 )
-"""Standalone lines of a text with no markup, in order."""
+"""Paragraphs of a text with no markup, in order."""
 
 CHAINS = {"heading": HEADING_RULES, "list": LIST_RULES, "line": LINE_RULES, "veto": VETO_RULES,
           "plain": PLAIN_RULES}
@@ -107,16 +107,25 @@ def rulers(disabled: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, 
 
 def classify(
     blocks: list[Block], title: int | None, undeclared: bool, *, disabled: frozenset[str] = frozenset(),
-    thresholds: Thresholds = DEFAULT,
+    thresholds: Thresholds = DEFAULT, plain: bool = False,
 ) -> list[tuple[int, str, str]]:
     """Decide which blocks are headings, at which rank, and why (written into the blocks). Returns
-    the rules that raised, as (block index, rule, what it raised): each was skipped on its block."""
+    the rules that raised, as (block index, rule, what it raised): each was skipped on its block.
+    The blocks of a text with no markup at all (``plain``) are judged by the plain chain: its lines
+    are paragraphs, not lines of a paragraph, and declare nothing."""
     state = _start(blocks, title, thresholds)
     chains = rulers(disabled)
+    if plain:
+        state.later = rules_plain.later_short_lines(blocks, title)
     for i, block in enumerate(blocks):
         if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
             continue
-        if block.kind == "heading":
+        if plain:
+            if block.kind != "line":
+                continue
+            state.number, state.rest = split_number(block.text)
+            verdict = _judge(state, i, chains["plain"])
+        elif block.kind == "heading":
             verdict = _judge(state, i, chains["heading"])
         elif not undeclared or block.kind not in ("list", "line"):
             continue
@@ -156,39 +165,6 @@ def _start(blocks: list[Block], title: int | None, thresholds: Thresholds) -> Ou
 def _following(blocks: list[Block], i: int) -> Block | None:
     k = next_index(blocks, i)
     return None if k is None else blocks[k]
-
-
-def judge_plain_lines(lines: list[_Line], disabled: frozenset[str] = frozenset()) -> None:
-    """Decide which standalone lines of a plain text are headings and give them a markdown rank
-    (sections start at ``##``: ``#`` is the title); the verdicts are written into the lines."""
-    from policydiff.core.plaintext import _ends_paragraph, _is_short_line
-
-    state = rules_plain.PlainState(lines)
-    state.later_titles = {  # only short lines can be the target of a contents entry
-        title_key(line.text): i for i, line in enumerate(lines) if line.kind == "content" and _is_short_line(line)
-    }
-    chain = rulers(disabled)["plain"]
-    for index, line in enumerate(lines):
-        if line.kind != "content" or not line.standalone or line.bullet or not _ends_paragraph(lines, index):
-            continue
-        rules_plain.split(state, index)
-        verdict = _judge(state, index, chain)
-        if verdict is None or verdict.quiet:
-            continue
-        line.rule, line.evidence = verdict.rule, verdict.evidence
-        if not verdict.heading:
-            continue
-        line.kind = "heading"
-        if verdict.kind == "numbered" and verdict.depth > 0:
-            line.rank = min(1 + verdict.depth, 6)
-            state.last_numbered_rank = line.rank
-        elif verdict.kind == "numbered":
-            line.rank = min(state.last_numbered_rank + 1, 6)
-        else:
-            line.rank = 2
-    for index, verdict in state.decisions:
-        if not lines[index].rule:  # (a rule that raised, unless a later rule decided)
-            lines[index].rule, lines[index].evidence = verdict.rule, verdict.evidence
 
 
 def _judge(state: Any, i: int, chain: list[tuple[str, Rule]]) -> Verdict | None:
@@ -263,5 +239,7 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
             follows = letter is not None and ord(letter[0]) == ord(number[:1] or " ") - 1
             is_letter = len(number) == 1 and number.isalpha() and (number not in "ivxIVX" or follows)
             state.letter = (number, target.rank) if is_letter else None
+    elif kind == "top":
+        target.rank = min(state.anchor_rank + 1, 6)
     else:  # "line"
         target.rank = min((state.numbered_rank or state.anchor_rank) + 1, 6)

@@ -1,86 +1,153 @@
-"""Rules on the lines of a text with no markup at all (plain lines made into standalone lines
-first: wrapped lines joined, debris and navigation set aside, the page title taken)."""
+"""Rules on the paragraphs of a text with no markup at all (``engine.PLAIN_RULES``), and the title of
+such a text. Plain lines are made into blocks first (:mod:`policydiff.core.plaintext`: wrapped lines
+joined, debris set aside); a paragraph of one line is then judged by these rules, the first to give
+a verdict deciding, as a markdown paragraph line is by the line rules."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from policydiff.core.outline.state import Verdict
+from policydiff.core.outline.block import Block, next_index
+from policydiff.core.outline.state import OutlineState, Verdict
+from policydiff.core.plaintext import is_breadcrumb
 from policydiff.core.sections import split_number
-from policydiff.core.shapes import Numbering, is_heading_text, title_key
-
-if TYPE_CHECKING:
-    from policydiff.core.plaintext import _Line
+from policydiff.core.shapes import (
+    NAVIGATION_RE,
+    dotted,
+    is_date_stamp,
+    is_heading_text,
+    is_prose,
+    title_key,
+)
 
 _DIGIT_RE = re.compile(r"\d")
 
 
-@dataclass
-class PlainState:
-    """The lines of a plain text and the context the plain-line rules share."""
-
-    lines: list[_Line]
-    later_titles: dict[str, int] = field(default_factory=dict)
-    """Title key of a short line -> index of its last occurrence (a contents entry's target)."""
-    numbering: Numbering = field(default_factory=Numbering)
-    last_numbered_rank: int = 1
-    """Markdown rank of the last heading numbered ``1.``-style (``(a)`` nests one below it)."""
-    number: str | None = None
-    """The judged line's number, if any."""
-    rest: str = ""
-    """The judged line without its number."""
-    decisions: list[tuple[int, Verdict]] = field(default_factory=list)
-    """The rules that raised, each with its line's index (skipped there)."""
+def breadcrumb_line(state: OutlineState, i: int) -> Verdict | None:
+    """A breadcrumb trail (``Home > Legal > Privacy``) is a page's navigation, set aside."""
+    if is_breadcrumb(state.blocks[i].text):
+        return Verdict(False, "breadcrumb trail", metadata="navigation", quiet=True)
+    return None
 
 
-def plain_heading_shape(state: PlainState, i: int) -> Verdict | None:
+def wrapped_paragraph(state: OutlineState, i: int) -> Verdict | None:
+    """A paragraph of several source lines (a sentence wrapped over them) is text: a title stands on
+    a line of its own."""
+    return Verdict(False, "paragraph of several lines", quiet=True) if state.blocks[i].wrapped else None
+
+
+def plain_heading_shape(state: OutlineState, i: int) -> Verdict | None:
     """Only a title-shaped line is judged further (a numbered one by its text after the number)."""
     if state.number is not None:
         shaped = is_heading_text(state.rest, allow_period=True)
     else:
-        shaped = is_heading_text(state.lines[i].plain, allow_period=False)
+        shaped = is_heading_text(state.blocks[i].text, allow_period=False)
     return None if shaped else Verdict(False, "not shaped like a title", quiet=True)
 
 
-def plain_numbered_title(state: PlainState, i: int) -> Verdict | None:
+def plain_numbered_title(state: OutlineState, i: int) -> Verdict | None:
     """A numbered line continuing the numbering it stands in and heading prose or its own first
     subsection is a section, nested by its number."""
-    from policydiff.core.plaintext import _followed_by_prose_or_child
-
     if state.number is None:
         return None
     depth = state.numbering.depth(state.number, state.rest)
-    if depth and _followed_by_prose_or_child(state.lines, i):
+    if depth and followed_by_prose_or_child(state.blocks, i):
         return Verdict(True, "numbered title line continuing the numbering", kind="numbered", depth=depth)
     return Verdict(False, "numbered line that does not continue the numbering, or heads no text")
 
 
-def plain_figures_or_colon(state: PlainState, i: int) -> Verdict | None:
+def plain_figures_or_colon(state: OutlineState, i: int) -> Verdict | None:
     """An unnumbered plain line with figures or a colon is not a title (an address, a label)."""
-    text = state.lines[i].plain
+    text = state.blocks[i].text
     if _DIGIT_RE.search(text) or ":" in text:
         return Verdict(False, "plain line with figures or a colon")
     return None
 
 
-def plain_contents_entry(state: PlainState, i: int) -> Verdict | None:
+def plain_contents_entry(state: OutlineState, i: int) -> Verdict | None:
     """A line repeated further down is an entry of a table of contents: its title stands below."""
-    if state.later_titles.get(title_key(state.lines[i].plain), -1) > i:
+    if state.later.get(title_key(state.blocks[i].text), -1) > i:
         return Verdict(False, "contents entry: the heading stands below")
     return None
 
 
-def plain_title_over_prose(state: PlainState, i: int) -> Verdict | None:
+def plain_title_over_prose(state: OutlineState, i: int) -> Verdict | None:
     """A short title-shaped line over prose (or over a list it does not introduce) is a heading."""
-    from policydiff.core.plaintext import _followed_by_prose
-
-    if _followed_by_prose(state.lines, i):
-        return Verdict(True, "short line over prose", kind="line")
+    if followed_by_prose(state.blocks, i):
+        return Verdict(True, "short line over prose", kind="top")
     return None
 
 
-def split(state: PlainState, i: int) -> None:
-    """Work out the judged line's number once for every rule."""
-    state.number, state.rest = split_number(state.lines[i].plain)
+# ------------------------------------------------------------------------------------------------
+# What the rules and the title look at
+
+
+def is_short_line(text: str) -> bool:
+    return len(text) <= 80 and 0 < len(text.split()) <= 10 and text[-1:] not in ",;:"
+
+
+def later_short_lines(blocks: list[Block], title: int | None) -> dict[str, int]:
+    """Title key of each short one-line paragraph -> index of its last occurrence (a contents
+    entry's target)."""
+    return {
+        title_key(block.text): i for i, block in enumerate(blocks)
+        if i != title and block.kind == "line" and not block.wrapped and is_short_line(block.text)
+    }
+
+
+def followed_by_prose(blocks: list[Block], i: int) -> bool:
+    """The next block is running text or a list, not a heading or another short label."""
+    k = next_index(blocks, i)
+    if k is not None and is_date_stamp(blocks[k].text):  # "(Effective date: ...)" below a title
+        k = next_index(blocks, k)
+    if k is None or blocks[k].rank:
+        return False
+    following = blocks[k]
+    number, rest = split_number(following.text)
+    if following.kind == "line" and number is not None and dotted(number) and is_heading_text(rest, allow_period=False):
+        return False  # a numbered heading-shaped line: the candidate is a label above it
+    if following.kind == "list":
+        # A lead-in sentence above a list is prose itself, not a heading.
+        return not is_prose(blocks[i].text)
+    return is_prose(following.text)
+
+
+def followed_by_prose_or_child(blocks: list[Block], i: int) -> bool:
+    """A numbered heading heads prose or its own first subsection (``12.`` then ``12.1``), never a
+    sibling: a run of numbered lines with nothing between them is a list or a table of contents."""
+    k = next_index(blocks, i)
+    if k is None:
+        return False
+    if followed_by_prose(blocks, i):
+        return True
+    number, _ = split_number(blocks[i].text)
+    child, rest = split_number(blocks[k].text)
+    if child is None or not is_heading_text(rest, allow_period=True):
+        return False
+    mine, theirs = dotted(number), dotted(child)
+    if mine and theirs:
+        return len(theirs) > len(mine) and theirs[: len(mine)] == mine
+    return child.startswith("(") and not (number or "").startswith("(")
+
+
+def plain_title(blocks: list[Block]) -> int | None:
+    """A plain page starts with short lines (breadcrumbs, then the page title) before its first
+    prose: the last of them that is not itself a heading of the text below is the title, the ones
+    before it are navigation (marked so)."""
+    shorts: list[int] = []
+    for i, block in enumerate(blocks):
+        text = block.text
+        if NAVIGATION_RE.match(text) or is_breadcrumb(text):
+            continue
+        if block.kind != "line" or block.wrapped or not is_short_line(text) or split_number(text)[0] is not None:
+            break
+        shorts.append(i)
+    if not shorts:
+        return None
+    # The last short line right before prose heads that prose: it is a section, not the title.
+    if len(shorts) > 1 and followed_by_prose(blocks, shorts[-1]):
+        shorts.pop()
+    *navigation, title = shorts
+    for i in navigation:
+        blocks[i].metadata = "navigation"
+    return title

@@ -22,7 +22,9 @@ class Verdict:
     kind: str = ""
     """How a heading is ranked: ``declared`` (its level), ``leaf`` (a date stamp), ``numbered``
     (by its numbering), ``parent`` (a chapter over numbered sections), ``line`` (one below the
-    heading it stands under), ``items`` (a list whose items are sections)."""
+    heading it stands under), ``top`` (one below the headings numbered sections sit under: a plain
+    text's unnumbered sections are siblings of its numbered ones), ``items`` (a list whose items are
+    sections)."""
     depth: int = 0
     """For ``numbered``: the depth of its number (1 for ``6``, 2 for ``6.1``; -1 for ``(a)``)."""
     metadata: str = ""
