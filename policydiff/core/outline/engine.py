@@ -73,9 +73,9 @@ PLAIN_RULES: tuple[Rule, ...] = (
     rules_line.navigation_line,
     rules_plain.breadcrumb_line,
     rules_plain.wrapped_paragraph,
-    rules_plain.plain_heading_shape,
-    rules_plain.plain_numbered_title,
-    rules_plain.plain_figures_or_colon,
+    rules_line.heading_shape,
+    rules_line.numbered_title,
+    rules_line.plain_title_shape,
     rules_plain.plain_contents_entry,
     rules_plain.plain_title_over_prose,
 )
@@ -123,6 +123,7 @@ def classify(
         if plain:
             if block.kind != "line":
                 continue
+            state.following = _following(blocks, i)
             state.number, state.rest = split_number(block.text)
             verdict = _judge(state, i, chains["plain"])
         elif block.kind == "heading":

@@ -5,8 +5,6 @@ a verdict deciding, as a markdown paragraph line is by the line rules."""
 
 from __future__ import annotations
 
-import re
-
 from policydiff.core.outline.block import Block, next_index
 from policydiff.core.outline.state import OutlineState, Verdict
 from policydiff.core.plaintext import is_breadcrumb
@@ -20,8 +18,6 @@ from policydiff.core.shapes import (
     title_key,
 )
 
-_DIGIT_RE = re.compile(r"\d")
-
 
 def breadcrumb_line(state: OutlineState, i: int) -> Verdict | None:
     """A breadcrumb trail (``Home > Legal > Privacy``) is a page's navigation, set aside."""
@@ -34,34 +30,6 @@ def wrapped_paragraph(state: OutlineState, i: int) -> Verdict | None:
     """A paragraph of several source lines (a sentence wrapped over them) is text: a title stands on
     a line of its own."""
     return Verdict(False, "paragraph of several lines", quiet=True) if state.blocks[i].wrapped else None
-
-
-def plain_heading_shape(state: OutlineState, i: int) -> Verdict | None:
-    """Only a title-shaped line is judged further (a numbered one by its text after the number)."""
-    if state.number is not None:
-        shaped = is_heading_text(state.rest, allow_period=True)
-    else:
-        shaped = is_heading_text(state.blocks[i].text, allow_period=False)
-    return None if shaped else Verdict(False, "not shaped like a title", quiet=True)
-
-
-def plain_numbered_title(state: OutlineState, i: int) -> Verdict | None:
-    """A numbered line continuing the numbering it stands in and heading prose or its own first
-    subsection is a section, nested by its number."""
-    if state.number is None:
-        return None
-    depth = state.numbering.depth(state.number, state.rest)
-    if depth and followed_by_prose_or_child(state.blocks, i):
-        return Verdict(True, "numbered title line continuing the numbering", kind="numbered", depth=depth)
-    return Verdict(False, "numbered line that does not continue the numbering, or heads no text")
-
-
-def plain_figures_or_colon(state: OutlineState, i: int) -> Verdict | None:
-    """An unnumbered plain line with figures or a colon is not a title (an address, a label)."""
-    text = state.blocks[i].text
-    if _DIGIT_RE.search(text) or ":" in text:
-        return Verdict(False, "plain line with figures or a colon")
-    return None
 
 
 def plain_contents_entry(state: OutlineState, i: int) -> Verdict | None:
