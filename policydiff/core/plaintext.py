@@ -17,32 +17,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Sequence
 
 from policydiff.core.shapes import (  # NAVIGATION_RE: kept importable from here
     NAVIGATION_RE,
     SENTENCE_END,
     TRAILING_FUNCTION_WORDS,
-    plain,
 )
 
 _DEBRIS_RE = re.compile(r"^[\s|:\-\u2022\u00b7*=_~#]*$")  # only table rules, pipes, bullets
 _BULLET_GLYPH_RE = re.compile(r"^\s*[\u2022\u00b7\u25aa\u25cf\-\*]\s*$")
 _LEADING_PIPES_RE = re.compile(r"^\s*(?:\|\s*)+")
 _TRAILING_PIPES_RE = re.compile(r"(?:\s*\|)+\s*$")
-_BREADCRUMB_RE = re.compile(r"^[^>]{1,60}(?:\s+(?:>|\u203a|\u00bb)\s+[^>]{1,60})+$")
 # Only what markdown would read as markup: inline syntax anywhere, block syntax at a line's start
 # (escaping every punctuation mark would cost markdown-it a token for each).
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>|~&])")
 _LINE_START_RE = re.compile(r"^(\s*)(?:([#+\-=])|(\d+)([.)]))")
 _BULLETED_RE = re.compile(r"^[-\u2022*]\s+\S")
-_BREADCRUMB_SEPARATORS = (">", "\u203a", "\u00bb")
 
 
 @dataclass
 class _Line:
-    """What the recovery decided about one source line."""
+    """How one source line is read."""
 
     text: str
     kind: str = "content"
@@ -52,12 +48,6 @@ class _Line:
     """The line is a list item whose bullet glyph stood on the line before."""
     standalone: bool = True
     """The line starts a paragraph of its own, not the continuation of a wrapped sentence."""
-
-    @cached_property
-    def plain(self) -> str:
-        """The text without markup, as its shape is judged. Worked out once, when first asked for:
-        after ``_mark_debris`` has trimmed the line's pipes (the only change to ``text``)."""
-        return plain(self.text)
 
 
 def plain_to_markdown(text: str) -> tuple[str, list[int], list[tuple[int, str, str]]]:
@@ -77,7 +67,7 @@ def plain_to_markdown(text: str) -> tuple[str, list[int], list[tuple[int, str, s
 
 def _mark_debris(lines: list[_Line]) -> None:
     """Table rules, pipes and lone bullet glyphs carry no words. A navigation line (a phrase such as
-    ``Back to top``, or a breadcrumb trail) stands on its own: no sentence runs on into it or out of
+    ``Back to top``) stands on its own: no sentence runs on into it or out of
     it (the outline rules set it aside)."""
     pending_bullet = False
     for line in lines:
@@ -94,22 +84,11 @@ def _mark_debris(lines: list[_Line]) -> None:
             continue
         if "|" in line.text:
             line.text = _TRAILING_PIPES_RE.sub("", _LEADING_PIPES_RE.sub("", line.text)).strip()
-        if NAVIGATION_RE.match(stripped) or is_breadcrumb(stripped):
+        if NAVIGATION_RE.match(stripped):
             line.kind = "navigation"
             continue
         if pending_bullet:
             line.bullet, pending_bullet = True, False
-
-
-def is_breadcrumb(stripped: str) -> bool:
-    """A trail of a few short names joined by ``>`` (or ``›``, ``»``): a page's navigation."""
-    if not any(separator in stripped for separator in _BREADCRUMB_SEPARATORS):
-        return False
-    stripped = plain(stripped)
-    if not _BREADCRUMB_RE.match(stripped):
-        return False
-    parts = re.split(r"\s+(?:>|\u203a|\u00bb)\s+", stripped)
-    return all(len(plain(p).split()) <= 5 for p in parts)
 
 
 def _mark_standalone(lines: list[_Line]) -> None:

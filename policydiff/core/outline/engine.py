@@ -71,7 +71,6 @@ VETO_RULES: tuple[Rule, ...] = (rules_line.contents_label, rules_line.link_list_
 
 PLAIN_RULES: tuple[Rule, ...] = (
     rules_line.navigation_line,
-    rules_plain.breadcrumb_line,
     rules_plain.wrapped_paragraph,
     rules_line.heading_shape,
     rules_line.numbered_title,

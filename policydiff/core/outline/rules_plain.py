@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from policydiff.core.outline.block import Block, next_index
 from policydiff.core.outline.state import OutlineState, Verdict
-from policydiff.core.plaintext import is_breadcrumb
 from policydiff.core.sections import split_number
 from policydiff.core.shapes import (
     NAVIGATION_RE,
@@ -17,13 +16,6 @@ from policydiff.core.shapes import (
     is_prose,
     title_key,
 )
-
-
-def breadcrumb_line(state: OutlineState, i: int) -> Verdict | None:
-    """A breadcrumb trail (``Home > Legal > Privacy``) is a page's navigation, set aside."""
-    if is_breadcrumb(state.blocks[i].text):
-        return Verdict(False, "breadcrumb trail", metadata="navigation", quiet=True)
-    return None
 
 
 def wrapped_paragraph(state: OutlineState, i: int) -> Verdict | None:
@@ -99,13 +91,13 @@ def followed_by_prose_or_child(blocks: list[Block], i: int) -> bool:
 
 
 def plain_title(blocks: list[Block]) -> int | None:
-    """A plain page starts with short lines (breadcrumbs, then the page title) before its first
+    """A plain page starts with short lines (navigation, then the page title) before its first
     prose: the last of them that is not itself a heading of the text below is the title, the ones
     before it are navigation (marked so)."""
     shorts: list[int] = []
     for i, block in enumerate(blocks):
         text = block.text
-        if NAVIGATION_RE.match(text) or is_breadcrumb(text):
+        if NAVIGATION_RE.match(text):
             continue
         if block.kind != "line" or block.wrapped or not is_short_line(text) or split_number(text)[0] is not None:
             break
