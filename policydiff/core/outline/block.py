@@ -4,12 +4,14 @@ the rules share (list items, inline runs, the next worded block)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 from markdown_it.token import Token
 
 from policydiff.core.outline.thresholds import DEFAULT
 from policydiff.core.sections import render_inline
+from policydiff.core.shapes import title_key
 
 MAX_BOLD_WORDS = DEFAULT.max_title_words
 """(The helpers shared with the reader take the default threshold.)"""
@@ -53,6 +55,12 @@ class Block:
     """Why the block is set aside as metadata (still compared where it stands)."""
     items: Sequence[Block] = ()
     """For a list whose items are sections: one heading block per item, then its text."""
+
+    @cached_property
+    def key(self) -> str:
+        """The text's title key (``shapes.title_key``), worked out once: several rules compare a
+        block's title with others' (contents entries, repeated labels), each of them per block."""
+        return title_key(self.text)
 
 
 def block_end(tokens: Sequence[Token], start: int) -> int:

@@ -25,7 +25,7 @@ from policydiff.core.outline.lines import (
 from policydiff.core.outline.state import OutlineState, Verdict  # noqa: F401 (Verdict: the rules' type)
 from policydiff.core.outline.thresholds import DEFAULT, Thresholds
 from policydiff.core.sections import split_number
-from policydiff.core.shapes import Numbering, dotted, is_date_stamp, title_key
+from policydiff.core.shapes import Numbering, dotted, is_date_stamp
 
 Rule = Callable[[Any, int], "Verdict | None"]
 """A rule: (the state, index of the block judged) -> its verdict, or None."""
@@ -149,11 +149,11 @@ def _start(blocks: list[Block], title: int | None, thresholds: Thresholds) -> Ou
     ]
     top_declared = min((b.level for b in declared), default=2)
     state = OutlineState(blocks, title, thresholds)
-    state.label_counts = Counter(title_key(b.text) for b in blocks if b.kind == "line" and b.emphasis)
+    state.label_counts = Counter(b.key for b in blocks if b.kind == "line" and b.emphasis)
     state.later = later_heading_keys(blocks, title)
     state.anchor_rank = state.declared_rank = top_declared - 1  # the rank pseudo-headings sit under
     state.empty_labels = Counter(  # the lines below empty declared headings
-        title_key(b.text) for k, b in enumerate(blocks[1:], 1)
+        b.key for k, b in enumerate(blocks[1:], 1)
         if b.kind == "line" and blocks[k - 1].kind == "heading" and not blocks[k - 1].text
     )
     state.label_counts.update(

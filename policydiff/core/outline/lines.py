@@ -17,7 +17,6 @@ from policydiff.core.shapes import (
     dotted,
     is_heading_text,
     is_prose,
-    title_key,
 )
 
 _DIGIT_RE = re.compile(r"\d")
@@ -46,7 +45,7 @@ def later_heading_keys(blocks: list[Block], title: int | None) -> dict[str, int]
         if i == title:
             continue
         if block.kind == "heading" or (block.kind == "line" and block.emphasis):
-            key = title_key(block.text)
+            key = block.key
             if key:
                 keys[key] = i
     return keys

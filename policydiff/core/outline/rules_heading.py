@@ -63,13 +63,13 @@ def _contents_runs(state: OutlineState) -> set[int]:
 
     def close(run: list[int]) -> None:
         if len(run) >= limits.contents_run:
-            repeated = sum(state.later.get(title_key(blocks[r].text), -1) > run[-1] for r in run)
+            repeated = sum(state.later.get(blocks[r].key, -1) > run[-1] for r in run)
             if repeated * 2 >= len(run):  # (the entries naming other pages stay: declared, and nowhere else)
-                found.update(r for r in run if state.later.get(title_key(blocks[r].text), -1) > run[-1])
+                found.update(r for r in run if state.later.get(blocks[r].key, -1) > run[-1])
 
     for k, block in enumerate([*blocks, None]):
         if block is not None and block.kind == "heading" and block.text and k != state.title:
-            if title_key(block.text) in {title_key(blocks[r].text) for r in run}:
+            if block.key in {blocks[r].key for r in run}:
                 close(run)  # an entry's own heading: the document proper starts here
                 run = []
             run.append(k)

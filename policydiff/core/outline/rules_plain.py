@@ -14,7 +14,6 @@ from policydiff.core.shapes import (
     is_date_stamp,
     is_heading_text,
     is_prose,
-    title_key,
 )
 
 
@@ -26,7 +25,7 @@ def wrapped_paragraph(state: OutlineState, i: int) -> Verdict | None:
 
 def plain_contents_entry(state: OutlineState, i: int) -> Verdict | None:
     """A line repeated further down is an entry of a table of contents: its title stands below."""
-    if state.later.get(title_key(state.blocks[i].text), -1) > i:
+    if state.later.get(state.blocks[i].key, -1) > i:
         return Verdict(False, "contents entry: the heading stands below")
     return None
 
@@ -50,7 +49,7 @@ def later_short_lines(blocks: list[Block], title: int | None) -> dict[str, int]:
     """Title key of each short one-line paragraph -> index of its last occurrence (a contents
     entry's target)."""
     return {
-        title_key(block.text): i for i, block in enumerate(blocks)
+        block.key: i for i, block in enumerate(blocks)
         if i != title and block.kind == "line" and not block.wrapped and is_short_line(block.text)
     }
 
