@@ -62,7 +62,12 @@ TRAILING_FUNCTION_WORDS = frozenset(
 
 def find_date(lines: Sequence[str]) -> str | None:
     """The date a policy states for itself, as written (``March 1, 2002``)."""
-    dated = [line for line in lines if _DATE_FIGURES_RE.search(line)]
+    # (An ASCII line with no digit is ruled out by ten substring scans, several times quicker than
+    # the figures pattern, which steps through every character; other lines may hold any digit.)
+    dated = [
+        line for line in lines
+        if (not line.isascii() or any(digit in line for digit in "0123456789")) and _DATE_FIGURES_RE.search(line)
+    ]
     for pattern in _CUED_DATE_RES:
         for line in dated:
             match = pattern.search(line)

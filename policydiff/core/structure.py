@@ -326,7 +326,17 @@ def _blocks(
                 )
                 i += 4
                 continue
-            for k, (shift, whole) in enumerate(_hard_lines(inline.children or [])):
+            children = inline.children or []
+            if all(child.type in _PLAIN_RUN for child in children):
+                # Text and soft breaks only (most paragraphs): one line with no markup, judged as the
+                # general path below would judge it, without its five passes over the children.
+                text = render_inline(children).strip()
+                if text:
+                    blocks.append(Block("line", text, line, wrapped=len(children) > 1 and any(
+                        child.type == "softbreak" for child in children)))
+                i += 3
+                continue
+            for k, (shift, whole) in enumerate(_hard_lines(children)):
                 for part, children in enumerate(_unglued(whole)):
                     text = render_inline(children).strip()
                     if text:
@@ -351,6 +361,8 @@ def _blocks(
 
 
 _CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open"})
+_PLAIN_RUN = frozenset({"text", "softbreak"})
+"""Inline tokens that carry no markup: a run of them is plain text (no emphasis, link or break)."""
 _MAX_CONTAINER_DEPTH = 16
 """Lists and quotes nested deeper than this are read as text (Python's recursion stays bounded)."""
 

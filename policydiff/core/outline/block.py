@@ -3,8 +3,7 @@ the rules share (list items, inline runs, the next worded block)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from markdown_it.token import Token
@@ -17,7 +16,7 @@ MAX_BOLD_WORDS = DEFAULT.max_title_words
 """(The helpers shared with the reader take the default threshold.)"""
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One top-level unit of the token stream: a declared heading, one line of a paragraph, a list,
     or another block (table, quote, code, HTML), with what the rules decide about it."""
@@ -55,12 +54,16 @@ class Block:
     """Why the block is set aside as metadata (still compared where it stands)."""
     items: Sequence[Block] = ()
     """For a list whose items are sections: one heading block per item, then its text."""
+    known_key: str | None = field(default=None, repr=False, compare=False)
+    """(``key``, once worked out.)"""
 
-    @cached_property
+    @property
     def key(self) -> str:
         """The text's title key (``shapes.title_key``), worked out once: several rules compare a
         block's title with others' (contents entries, repeated labels), each of them per block."""
-        return title_key(self.text)
+        if self.known_key is None:
+            self.known_key = title_key(self.text)
+        return self.known_key
 
 
 def block_end(tokens: Sequence[Token], start: int) -> int:
