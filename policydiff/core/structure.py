@@ -14,8 +14,9 @@ recovered by rules on block tokens and their inline children, never on particula
 * tables of contents (links to ``#anchors``, or entries repeating headings that follow), repeated
   labels ("In short"), link-only lines and date stamps are never sections.
 
-A text with no markup at all is judged line by line by :mod:`policydiff.core.plaintext` and comes
-back as markdown with declared headings. Nothing is ever dropped: a line set aside as metadata
+A text with no markup at all is read into paragraphs by :mod:`policydiff.core.plaintext` (wrapped
+lines joined, nothing decided) and its blocks are judged by the same engine, with the plain chain of
+rules (:mod:`policydiff.core.outline.rules_plain`). Nothing is ever dropped: a line set aside as metadata
 (provenance, navigation, table of contents, page title, date stamp) stays in the section it stands
 in and is compared like any other text; ``Document.omitted`` says why it was set aside, and
 ``Document.decisions`` why each heading is one and each heading-like line is not.
