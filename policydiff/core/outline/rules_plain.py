@@ -71,24 +71,6 @@ def followed_by_prose(blocks: list[Block], i: int) -> bool:
     return is_prose(following.text)
 
 
-def followed_by_prose_or_child(blocks: list[Block], i: int) -> bool:
-    """A numbered heading heads prose or its own first subsection (``12.`` then ``12.1``), never a
-    sibling: a run of numbered lines with nothing between them is a list or a table of contents."""
-    k = next_index(blocks, i)
-    if k is None:
-        return False
-    if followed_by_prose(blocks, i):
-        return True
-    number, _ = split_number(blocks[i].text)
-    child, rest = split_number(blocks[k].text)
-    if child is None or not is_heading_text(rest, allow_period=True):
-        return False
-    mine, theirs = dotted(number), dotted(child)
-    if mine and theirs:
-        return len(theirs) > len(mine) and theirs[: len(mine)] == mine
-    return child.startswith("(") and not (number or "").startswith("(")
-
-
 def plain_title(blocks: list[Block]) -> int | None:
     """A plain page starts with short lines (navigation, then the page title) before its first
     prose: the last of them that is not itself a heading of the text below is the title, the ones
