@@ -101,6 +101,7 @@ def main() -> None:
     floor = median_time(lambda: [md.parse(t) for t in texts], 21)
     print(f"  markdown-it-py parse alone: {floor * 1000:.1f} ms")
     engine_share(PAIR[0], 41)
+    engine_share(PAIR[1], 41)  # plain text: read into paragraphs, then the same engine (the parse: of the raw text)
     if LONG.exists():
         engine_share(LONG, 11)
     base = base_outside = 0.0
