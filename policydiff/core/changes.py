@@ -234,8 +234,9 @@ _LINE_START_LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE)
 """A list or section number where a line starts: numbering, not an amount."""
 _INLINE_LABEL = re.compile(r"\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)")
-_WORD_AT = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_WORD_SPLIT = re.compile(rf"({_WORD_AT.pattern})")
+# Possessive: a word run is never given back (what follows it is no word character), so the
+# engine need not remember where it could; the same words, a fifth faster.
+_WORD_SPLIT = re.compile(r"([^\W_]++(?:['\u2019][^\W_]++)*+)")
 _APOSTROPHE = re.compile("['\u2019]")
 _BASES = {"ca": "can", "wo": "will", "sha": "shall"}
 
@@ -288,6 +289,25 @@ def _dates(text: str, lower: str, words: list[str], lex: _Lexicons) -> list[re.M
     return out
 
 
+def _has_digit(text: str) -> bool:
+    """Whether ``text`` holds a digit (``\\d``): ten plain searches for an ASCII text, not a pattern
+    tried at every offset."""
+    if text.isascii():
+        return any(map(text.__contains__, "0123456789"))
+    return _DIGIT.search(text) is not None
+
+
+def _with_apostrophe(lower: str, words: list[str], offsets: list[int]) -> list[int]:
+    """Indices of the words (as they now stand) with an apostrophe inside, in order: found from the
+    few apostrophes of the text, not by searching every word."""
+    found: dict[int, None] = {}
+    for m in _APOSTROPHE.finditer(lower):
+        k = bisect.bisect_right(offsets, m.start()) - 1
+        if k >= 0 and m.start() < offsets[k] + len(words[k]):
+            found[k] = None
+    return list(found)
+
+
 def text_hits(text: str) -> Hits:
     """The signal terms of a whole text (a diff's side), each with its offset."""
     lex = lexicons()
@@ -298,7 +318,7 @@ def text_hits(text: str) -> Hits:
     parts = _WORD_SPLIT.split(lower)
     words = parts[1::2]
     offsets = list(islice(accumulate(map(len, parts)), 0, len(parts) - 1, 2))
-    if _DIGIT.search(text) is not None:
+    if _has_digit(text):
         # Dates first; their words are read no further (the month "May" is no modal verb).
         pieces = []
         last = 0
@@ -327,7 +347,7 @@ def text_hits(text: str) -> Hits:
             hits.append((m.start(), "number", value + (" " + " ".join(unit) if unit else ""),
                          m.group() + _shown_unit(masked, m.end(), unit)))
     apostrophes = "'" in lower or "\u2019" in lower
-    for k in compress(range(len(words)), map(_APOSTROPHE.search, words)) if apostrophes else ():
+    for k in _with_apostrophe(lower, words, offsets) if apostrophes else ():
         # don't -> do + not; can't -> can + not; data's -> data
         word = words[k].replace("\u2019", "'")
         if word.endswith("n't"):
