@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, islice
+from operator import itemgetter
 from importlib import resources
 from typing import Callable, Iterable, Literal, Sequence
 
@@ -166,6 +167,8 @@ class _Lexicons:
     references: frozenset[str]
     months: str
     """Regular-expression alternation of the month names."""
+    number_stems: frozenset[str]
+    """The stems of the number words (the keys of ``number_words``)."""
 
 
 _NUMBER_VALUES = {
@@ -204,7 +207,8 @@ def lexicons() -> _Lexicons:
     months = "|".join(sorted((re.escape(m) for m in read_lexicon("date")), key=len, reverse=True))
     return _Lexicons(phrases, number_words, frozenset(phrases), units,
                      frozenset(key[1:] for key in phrases if key.startswith("=")),
-                     frozenset(w.lower() for w in read_lexicon("date")), references, months)
+                     frozenset(w.lower() for w in read_lexicon("date")), references, months,
+                     frozenset(number_words))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -234,6 +238,9 @@ _LINE_START_LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE)
 """A list or section number where a line starts: numbering, not an amount."""
 _INLINE_LABEL = re.compile(r"\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)")
+_DIGIT_CLOSED = re.compile(r"\d[.)]")
+"""What every inline label holds; a pattern that begins with a digit is skipped to in C, so a text
+without one is not searched for labels at every offset."""
 # Possessive: a word run is never given back (what follows it is no word character), so the
 # engine need not remember where it could; the same words, a fifth faster.
 _WORD_SPLIT = re.compile(r"([^\W_]++(?:['\u2019][^\W_]++)*+)")
@@ -333,7 +340,8 @@ def text_hits(text: str) -> Hits:
         # A list number where a line starts, or one in brackets or before a lower-case word
         # anywhere (a list run into a paragraph), is numbering.
         masked = _LINE_START_LABEL.sub(lambda m: " " * len(m.group()), masked)
-        masked = _INLINE_LABEL.sub(lambda m: _unless_amount(m, masked, lex), masked)
+        if _DIGIT_CLOSED.search(masked) is not None:
+            masked = _INLINE_LABEL.sub(lambda m: _unless_amount(m, masked, lex), masked)
         for m in _NUMBER.finditer(masked):
             if _glued(masked, m.start()):
                 continue
@@ -362,7 +370,7 @@ def text_hits(text: str) -> Hits:
     stemmed = list(map(_STEMS.__getitem__, words))
     found_stems = lex.first_stems.intersection(stemmed)
     exact = lex.exact_words.intersection(words)
-    numbered = lex.number_words.keys() & set(stemmed)
+    numbered = lex.number_stems.intersection(stemmed)
     if numbered:  # a number word counts before a unit ("thirty days", not "one of")
         for i in compress(range(len(stemmed)), map(numbered.__contains__, stemmed)):
             unit = _unit(lex, words[i + 1 : i + 4])
@@ -371,11 +379,11 @@ def text_hits(text: str) -> Hits:
                              " ".join(words[i : i + 1 + len(unit)])))
     if found_stems or exact:
         # Only the places where some entry begins are looked at (found in C, not word by word).
-        places = set(compress(range(len(stemmed)), map(found_stems.__contains__, stemmed)))
+        places: Iterable[int] = compress(range(len(stemmed)), map(found_stems.__contains__, stemmed))
         if exact:
-            places.update(compress(range(len(words)), map(exact.__contains__, words)))
+            places = sorted({*places, *compress(range(len(words)), map(exact.__contains__, words))})
         free = 0  # the first word not taken by an earlier match
-        for i in sorted(places):
+        for i in places:
             if i < free:
                 continue
             key = stemmed[i]
@@ -393,8 +401,8 @@ def text_hits(text: str) -> Hits:
                     break
     if not hits:
         return _NO_HITS
-    hits.sort(key=lambda h: h[0])
-    return Hits([h[0] for h in hits], hits)
+    hits.sort(key=itemgetter(0))  # stable: hits at one offset keep the order they were found in
+    return Hits(list(map(itemgetter(0), hits)), hits)
 
 
 @dataclass(slots=True)
