@@ -659,8 +659,8 @@ def diff_changes(
     raw = _runs(ops)
     if not raw:
         return []
-    old_text = "".join(op.old for op in ops)
-    new_text = "".join(op.new for op in ops)
+    old_text = "".join([op.old for op in ops])
+    new_text = "".join([op.new for op in ops])
     old_spans, new_spans = sentence_spans(old_text), sentence_spans(new_text)
     old_starts, new_starts = [s for s, _ in old_spans], [s for s, _ in new_spans]
     merged: list[_Run] = []
@@ -727,10 +727,10 @@ def diff_changes(
             # Whole sentences inserted or deleted (a passage rewritten whole is both): one change
             # each, moved ones left out.
             for s, e in old_spans[o0:o1]:
-                if not any(k0 <= s and e <= k1 for k0, k1 in skip_old):
+                if not (skip_old and any(k0 <= s and e <= k1 for k0, k1 in skip_old)):
                     out.append(classified((s, e), (0, 0), old_text[s:e], "", (run.first_op, run.end_op)))
             for s, e in new_spans[n0:n1]:
-                if not any(k0 <= s and e <= k1 for k0, k1 in skip_new):
+                if not (skip_new and any(k0 <= s and e <= k1 for k0, k1 in skip_new)):
                     out.append(classified((0, 0), (s, e), "", new_text[s:e], (run.first_op, run.end_op)))
             continue
         old = (old_spans[o0][0], old_spans[o1 - 1][1]) if o1 > o0 else (0, 0)
@@ -769,10 +769,10 @@ def classify(comparison: Comparison) -> tuple[Change, ...]:
                     out.append(change)
         ops = pair.body_diff.ops
         if any(op.kind in "-+" for op in ops):
-            old_text = "".join(op.old for op in ops)
-            new_text = "".join(op.new for op in ops)
-            out.extend(diff_changes(ops, k, "body", skip_old=_spans_of(old_text, moved_from.get(k, ())),
-                                    skip_new=_spans_of(new_text, moved_to.get(k, ()))))
+            # The texts are joined here only when a passage moved from or to this pair.
+            skip_old = _spans_of("".join([op.old for op in ops]), moved_from[k]) if k in moved_from else []
+            skip_new = _spans_of("".join([op.new for op in ops]), moved_to[k]) if k in moved_to else []
+            out.extend(diff_changes(ops, k, "body", skip_old=skip_old, skip_new=skip_new))
         for n in moved_at.get(k, ()):
             out.append(_moved(k, n, comparison))
     return tuple(_moved_sentences(out, comparison))
