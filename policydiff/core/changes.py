@@ -244,6 +244,8 @@ without one is not searched for labels at every offset."""
 # Possessive: a word run is never given back (what follows it is no word character), so the
 # engine need not remember where it could; the same words, a fifth faster.
 _WORD_SPLIT = re.compile(r"([^\W_]++(?:['\u2019][^\W_]++)*+)")
+_ASCII_WORD_SPLIT = re.compile(r"([a-z0-9]++(?:'[a-z0-9]++)*+)")
+"""``_WORD_SPLIT`` for a lower-case ASCII text: the same words, a third faster (no Unicode tables)."""
 _APOSTROPHE = re.compile("['\u2019]")
 _BASES = {"ca": "can", "wo": "will", "sha": "shall"}
 
@@ -296,6 +298,11 @@ def _dates(text: str, lower: str, words: list[str], lex: _Lexicons) -> list[re.M
     return out
 
 
+def _word_parts(lower: str) -> list[str]:
+    """A lower-case text split into gap, word, gap, ..., gap (words joined by apostrophes)."""
+    return (_ASCII_WORD_SPLIT if lower.isascii() else _WORD_SPLIT).split(lower)
+
+
 def _has_digit(text: str) -> bool:
     """Whether ``text`` holds a digit (``\\d``): ten plain searches for an ASCII text, not a pattern
     tried at every offset."""
@@ -322,7 +329,7 @@ def text_hits(text: str) -> Hits:
     lower = text.lower()
     # One split gives the gaps and the words in turn (gap, word, gap, ..., gap); the offsets of the
     # words are the running lengths, summed in C: far cheaper than a match object per word.
-    parts = _WORD_SPLIT.split(lower)
+    parts = _word_parts(lower)
     words = parts[1::2]
     offsets = list(islice(accumulate(map(len, parts)), 0, len(parts) - 1, 2))
     if _has_digit(text):

@@ -55,8 +55,10 @@ def test_sentence_spans_are_those_of_the_plain_pattern(text: str) -> None:
 @settings(max_examples=400, deadline=None)
 def test_words_digits_and_apostrophes_are_found_as_plainly_defined(text: str) -> None:
     lower = text.lower()
-    parts = changes._WORD_SPLIT.split(lower)
+    parts = changes._word_parts(lower)
     assert parts == WORD_SPLIT.split(lower)
+    ascii_lower = lower.encode("ascii", "replace").decode()  # the ASCII path
+    assert changes._word_parts(ascii_lower) == WORD_SPLIT.split(ascii_lower)
     assert changes._has_digit(text) == (re.search(r"\d", text) is not None)
     words = parts[1::2]
     offsets = list(islice(accumulate(map(len, parts)), 0, len(parts) - 1, 2))
