@@ -28,10 +28,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, islice
+from itertools import accumulate, compress, count, islice
 from operator import itemgetter
 from importlib import resources
-from typing import Callable, Iterable, Literal, Sequence
+from typing import Callable, Iterable, Iterator, Literal, Sequence
 
 from policydiff.core.model import Comparison, Document, Op, Options
 
@@ -169,6 +169,10 @@ class _Lexicons:
     """Regular-expression alternation of the month names."""
     number_stems: frozenset[str]
     """The stems of the number words (the keys of ``number_words``)."""
+    one_word: dict[str, tuple[tuple[str, ...], str]]
+    """First stem -> the kinds and key of the entry that is that one word, when there is one."""
+    first_pairs: frozenset[tuple[str, str]]
+    """The first two stems of each entry of two words or more: where a longer entry may begin."""
 
 
 _NUMBER_VALUES = {
@@ -208,7 +212,9 @@ def lexicons() -> _Lexicons:
     return _Lexicons(phrases, number_words, frozenset(phrases), units,
                      frozenset(key[1:] for key in phrases if key.startswith("=")),
                      frozenset(w.lower() for w in read_lexicon("date")), references, months,
-                     frozenset(number_words))
+                     frozenset(number_words),
+                     {key: (o[1], o[2]) for key, options in phrases.items() for o in options if len(o[0]) == 1},
+                     frozenset((o[0][0], o[0][1]) for options in phrases.values() for o in options if len(o[0]) > 1))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -385,12 +391,18 @@ def text_hits(text: str) -> Hits:
                 hits.append((offsets[i], "number", lex.number_words[stemmed[i]] + " " + " ".join(unit),
                              " ".join(words[i : i + 1 + len(unit)])))
     if found_stems or exact:
-        # Only the places where some entry begins are looked at (found in C, not word by word).
-        places: Iterable[int] = compress(range(len(stemmed)), map(found_stems.__contains__, stemmed))
+        # Only the places where some entry may begin are looked at, found in C, not word by word.
+        # First where a longer entry may begin (its first two stems stand there) or a word is
+        # matched as written: the longest entry that matches there is taken, and its words are
+        # taken by none after it.
+        n = len(stemmed)
+        longer: Iterator[int] = compress(count(), map(lex.first_pairs.__contains__, zip(stemmed, islice(stemmed, 1, None))))
         if exact:
-            places = sorted({*places, *compress(range(len(words)), map(exact.__contains__, words))})
+            longer = iter(sorted({*longer, *compress(range(n), map(exact.__contains__, words))}))
+        tried: set[int] = set()
         free = 0  # the first word not taken by an earlier match
-        for i in places:
+        for i in longer:
+            tried.add(i)
             if i < free:
                 continue
             key = stemmed[i]
@@ -404,8 +416,18 @@ def text_hits(text: str) -> Hits:
                 if size == 1 or tuple(stemmed[i : i + size]) == phrase:
                     shown = words[i] if size == 1 else " ".join(words[i : i + size])
                     hits.extend((offsets[i], kind, joined, shown) for kind in kinds)
+                    if size > 1:
+                        tried.update(range(i + 1, i + size))  # taken
                     free = i + size
                     break
+        # Then every other word that is an entry by itself (a one-word match takes no word after
+        # it, so these cannot change what was found before).
+        one_word = lex.one_word
+        for i in compress(range(n), map(one_word.__contains__, stemmed)):
+            if i not in tried:
+                kinds, joined = one_word[stemmed[i]]
+                for kind in kinds:
+                    hits.append((offsets[i], kind, joined, words[i]))
     if not hits:
         return _NO_HITS
     hits.sort(key=itemgetter(0))  # stable: hits at one offset keep the order they were found in
