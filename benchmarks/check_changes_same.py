@@ -9,17 +9,26 @@ verb swapped, the older web extracts of ``corpus/extra`` (each company's two ver
 the shared Open Terms Archive corpus each document's first against its latest version and every
 step of the documents kept with their whole history. Pairs whose files are absent are skipped
 (and named), so the check runs beside a bare clone too.
+
+    python benchmarks/check_changes_same.py --scan-against old_changes.py
+
+compares the text scanning itself (signal terms and sentences) with another version of
+``policydiff/core/changes.py``, on every real text (corpus, its extras, the Open Terms Archive
+versions), each of its sentences, and random cuts of it.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import random
 import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
+from policydiff.core import changes
 from policydiff.core.compare import compare
 from policydiff.core.load import load_document
 from policydiff.core.serialize import change_json
@@ -60,13 +69,43 @@ def small_edit() -> list[dict[str, Any]]:
     return [change_json(c) for c in compare(old, new).changes]
 
 
+def scan_against(path: Path, ota: Path) -> int:
+    spec = importlib.util.spec_from_file_location("changes_against", path)
+    assert spec is not None and spec.loader is not None
+    other = importlib.util.module_from_spec(spec)
+    sys.modules["changes_against"] = other  # dataclasses look their module up
+    spec.loader.exec_module(other)
+    files = [*sorted((ROOT / "corpus").rglob("*.md")), *sorted((ROOT / "corpus").rglob("*.txt")),
+             *sorted(ota.rglob("*.md"))]
+    rng = random.Random(22)
+    texts = differ = 0
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        pieces = [text, *(text[s:e] for s, e in other.sentence_spans(text))]
+        for _ in range(50):
+            at = rng.randrange(len(text) + 1)
+            pieces.append(text[at : at + rng.randrange(400)])
+        for piece in pieces:
+            texts += 1
+            if changes.text_hits(piece).hits != other.text_hits(piece).hits or (
+                changes.sentence_spans(piece) != other.sentence_spans(piece)
+            ):
+                differ += 1
+                print(f"DIFFERENT in {file.relative_to(file.parents[2])}: {piece[:200]!r}")
+    print(f"{len(files)} files, {texts} texts (whole, sentences, random cuts): {differ} differ")
+    return 1 if differ else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--write", type=Path, help="write every pair's changes to this JSON file")
     what.add_argument("--check", type=Path, help="compare every pair's changes with this JSON file")
+    what.add_argument("--scan-against", type=Path, help="compare the text scanning with this changes.py")
     parser.add_argument("--ota", type=Path, default=OTA, help="the Open Terms Archive corpus folder")
     args = parser.parse_args()
+    if args.scan_against:
+        sys.exit(scan_against(args.scan_against, args.ota))
     found: dict[str, list[dict[str, Any]]] = {"nec: one edit": small_edit()}
     for name, old, new in pairs(args.ota):
         if not (old.exists() and new.exists()):
