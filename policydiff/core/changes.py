@@ -32,6 +32,7 @@ from itertools import accumulate, compress, islice
 from importlib import resources
 from typing import Callable, Iterable, Literal, Sequence
 
+from policydiff.core import change_model
 from policydiff.core.model import Comparison, Document, Op, Options
 
 ChangeClass = Literal["substantive", "editorial", "cosmetic"]
@@ -670,7 +671,9 @@ def diff_changes(
             return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
         a, b = terms(True, old), terms(False, new)
         found = signals_between(a, b, one_sided=not (old_sentence.strip() and new_sentence.strip()))
-        return Change(pair, where, "substantive" if found else "editorial", found, old_sentence, new_sentence, ops)
+        if not change_model.substantive(found, old_sentence, new_sentence, where):
+            return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
+        return Change(pair, where, "substantive", found, old_sentence, new_sentence, ops)
 
     for run in merged:
         deleted = "".join(op.old for op in ops[run.first_op : run.end_op])
