@@ -36,6 +36,13 @@ _BULLET = re.compile(r"^\s*(?:[-*+\u2022\u25aa\u25cf\u25e6]|\d+[.)]|\(?[a-z][.)]
 _MARKUP = re.compile(r"^[\s#*_>|`]+|[\s*_|`]+$")
 _DIGITS_ONLY = re.compile(r"^[\d\s,.%/-]+$")
 _CLOSED = re.compile(r"[.!?:;]['\"\u201d\u2019)\]*_]*$")
+_STAMP = re.compile(r"\b(?:updated|effective|modified|revised|last|version|dated?)\b")
+"""Words of a date stamp (``Last updated: ...``, ``Effective ...``)."""
+_CHANGELOG = re.compile(r"^[\s\u2022*-]*(?:updated|added|removed|clarified|changed|revised|expanded|amended|"
+                        r"moved|deleted|introduced|updates?)\b", re.IGNORECASE)
+"""A line of a change log (``Updated 8.2 to mention ...``): it describes changes, it enacts none."""
+_CONTACT = re.compile(r"\b(?:contact|e-?mail|phone|telephone|address|form|portal|write to us|reach us)\b")
+"""Ways to reach the company: changing them is editorial (labels README), a party is not."""
 
 
 def _words(text: str) -> list[str]:
@@ -52,6 +59,8 @@ def change_features(signals: Iterable[_SignalLike], old: str, new: str, where: s
     one_sided = not (old.strip() and new.strip())
     features["one_sided"] = float(one_sided)
     if not one_sided:
+        for kind in kinds:
+            features[f"edit:{kind}"] = 1.0  # a term added to or taken from a sentence that stays
         for s in found:
             if s.old and s.new:
                 features["swapped"] = 1.0  # a term replaced by another of its kind (may -> will)
@@ -65,6 +74,18 @@ def change_features(signals: Iterable[_SignalLike], old: str, new: str, where: s
     features["unclosed"] = float(not _CLOSED.search(plain))  # a heading, a list label, a fragment
     features["bullet"] = float(bool(_BULLET.match(text)))
     features["link"] = float(bool(_LINK.search(old) or _LINK.search(new)))
+    if not one_sided:
+        # How much of the sentence changed: a signal in a light edit is aimed, one in a rewrite may
+        # be a sentence recast with the same force.
+        a, b = set(_words(old.lower())), set(_words(new.lower()))
+        features["changed_share"] = 1.0 - len(a & b) / len(a | b) if a | b else 0.0
+    lower = text.lower()
+    if _STAMP.search(lower):
+        features["date_stamp" if "date" in kinds else "stamp_word"] = 1.0
+    if _CHANGELOG.match(plain):
+        features["changelog"] = 1.0
+    if _CONTACT.search(lower):
+        features["contact"] = 1.0
     if where != "body":
         features[f"where:{where}"] = 1.0
     if kinds <= {"number", "date"}:
@@ -96,10 +117,30 @@ def probability(features: dict[str, float], fitted: dict[str, float] | None = No
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
+_SHAPES = ("short", "unclosed", "bullet", "link", "contact", "changelog", "values_only", "modal_only")
+"""Shapes of a sentence inserted or deleted whole that the model weighs (else the signal decides)."""
+
+
+def decided_by_model(old: str, new: str, features: dict[str, float] | None = None) -> bool:
+    """Whether the model weighs this change. A sentence edited in place that gained or lost a
+    signal term is substantive without it: the edit is aimed at that term (four in five such
+    changes are substantive in the labels, and the injected edits are of that shape). So is a
+    whole sentence of prose inserted or deleted with a signal of meaning (a party, a right, a legal
+    term...). The model weighs the shapes in which whole lines come and go without enacting
+    anything: headings and list labels, change-log lines, date lines, addresses, contact lines,
+    pointers, and sentences whose only signal is a modal verb or a value."""
+    if old.strip() and new.strip():
+        return False
+    return features is None or any(features.get(shape) for shape in _SHAPES)
+
+
 def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> bool:
     """A change with these signals is substantive (no signal: never)."""
     found = list(signals)
     if not found:
         return False
+    features = change_features(found, old, new, where)
+    if not decided_by_model(old, new, features):
+        return True
     w = weights()
-    return probability(change_features(found, old, new, where), w) >= w["threshold"]
+    return probability(features, w) >= w["threshold"]

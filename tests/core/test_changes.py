@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.core import changes
+from policydiff.core import change_model, changes
 from policydiff.core.changes import (
+    LEXICON_FILES,
     LEXICON_KINDS,
     SIGNAL_KINDS,
     Signal,
@@ -35,7 +36,7 @@ LEXICON_DIR = ROOT / "policydiff" / "core" / "lexicons"
 # -- lexicons -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", [*LEXICON_KINDS, "number", "date", "units", "references"])
+@pytest.mark.parametrize("kind", [*LEXICON_FILES, "number", "date", "units", "references"])
 def test_each_lexicon_is_a_data_file_of_distinct_entries(kind: str) -> None:
     entries = read_lexicon(kind)
     assert len(entries) >= 8
@@ -51,7 +52,7 @@ def test_each_lexicon_is_a_data_file_of_distinct_entries(kind: str) -> None:
 def test_lexicon_files_are_package_data() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"lexicons/*.txt"' in pyproject
-    assert {p.stem for p in LEXICON_DIR.glob("*.txt")} == {*LEXICON_KINDS, "number", "date", "units", "references"}
+    assert {p.stem for p in LEXICON_DIR.glob("*.txt")} == {*LEXICON_FILES, "number", "date", "units", "references"}
 
 
 def test_inflections_meet_one_entry() -> None:
@@ -108,8 +109,27 @@ def test_rewording_without_a_signal_is_no_signal() -> None:
 
 
 def test_a_modal_alone_does_not_make_a_new_sentence_substantive() -> None:
-    assert signals("", "You can read more below.") == ()
-    assert [s.kind for s in signals("", "You can ask us to delete it.")] == ["right"]
+    # Nearly every sentence has a modal verb: it is a signal of a new sentence, but the fitted
+    # model does not call a short pointer with only that substantive.
+    pointer = "You can read more below."
+    assert [s.kind for s in signals("", pointer)] == ["modal"]
+    assert not change_model.substantive(signals("", pointer), "", pointer)
+    right = "You can ask us to delete it."
+    assert "right" in {s.kind for s in signals("", right)}
+    assert change_model.substantive(signals("", right), "", right)
+
+
+def test_the_fitted_weights_are_data_the_model_reads() -> None:
+    data = json.loads((ROOT / "policydiff" / "core" / "change_weights.json").read_text(encoding="utf-8"))
+    assert 0.0 < data["threshold"] < 1.0
+    # Every weight names a feature the model can produce (a renamed feature would weigh nothing).
+    known = {"bias", *(f"{p}:{k}" for k in SIGNAL_KINDS for p in ("kind", "edit")), "where:title", "where:moved"}
+    produced: set[str] = set()
+    for old, new in [("We keep it 30 days.", "We keep it 3 years, as set out at https://x.y."), ("", "Last updated: May 1, 2024"),
+                     ("", "* Updated 8.2 to add 75034"), ("Contact us by email.", "Contact us: 5700 Main St")]:
+        produced |= set(change_model.change_features(signals(old, new), old, new))
+    assert set(data["weights"]) - known <= produced | {"modal_only"}, set(data["weights"]) - known - produced
+    assert '"change_weights.json"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_signal_reads_as_a_tooltip() -> None:
