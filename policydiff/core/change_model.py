@@ -117,7 +117,7 @@ def probability(features: dict[str, float], fitted: dict[str, float] | None = No
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-_SHAPES = ("short", "unclosed", "bullet", "link", "contact", "changelog", "values_only", "modal_only")
+_SHAPES = ("short", "unclosed", "link", "contact", "changelog", "values_only", "modal_only")
 """Shapes of a sentence inserted or deleted whole that the model weighs (else the signal decides)."""
 
 
