@@ -23,9 +23,11 @@ answer several labelled ones (a labeller may cut a rewrite finer). Per platform:
   matched engine changes judged substantive (engine changes that no label covers are counted apart:
   labels need not be exhaustive).
 
-The lexicons are not fitted to labels, so every platform is "left out" except those whose label
-files were read while writing the lexicons; ``READ`` lists those files (none when written), and
-the table marks their platforms.
+The engine's weights file (``policydiff/core/change_weights.json``) is fitted on every platform's
+labels, so these figures are in-sample: the held-out figure is ``benchmarks/fit_changes.py``'s
+(each platform scored with weights fitted on the other 12). The table marks as read the platforms
+whose labels or failures were read while writing the lexicons and choosing the model's features
+(``READ``, ``OUTPUTS_READ``, ``FAILURES_READ``).
 """
 
 from __future__ import annotations
