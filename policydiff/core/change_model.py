@@ -119,19 +119,25 @@ def probability(features: dict[str, float], fitted: dict[str, float] | None = No
 
 _SHAPES = ("short", "unclosed", "link", "contact", "changelog", "values_only", "modal_only")
 """Shapes of a sentence inserted or deleted whole that the model weighs (else the signal decides)."""
+_EDITED_SHAPES = ("unclosed", "where:title")
+"""Shapes of a line edited in place that the model weighs (else the signal decides)."""
 
 
 def decided_by_model(old: str, new: str, features: dict[str, float] | None = None) -> bool:
-    """Whether the model weighs this change. A sentence edited in place that gained or lost a
-    signal term is substantive without it: the edit is aimed at that term (four in five such
-    changes are substantive in the labels, and the injected edits are of that shape). So is a
+    """Whether the model weighs this change. A sentence of prose edited in place that gained or
+    lost a signal term is substantive without it: the edit is aimed at that term (four in five such
+    changes are substantive in the labels, and the injected edits are of that shape); a heading or
+    a short line edited in place is weighed (a date stamp is substantive, a title is not). So is a
     whole sentence of prose inserted or deleted with a signal of meaning (a party, a right, a legal
     term...). The model weighs the shapes in which whole lines come and go without enacting
     anything: headings and list labels, change-log lines, date lines, addresses, contact lines,
     pointers, and sentences whose only signal is a modal verb or a value."""
+    if features is None:
+        return not (old.strip() and new.strip())
     if old.strip() and new.strip():
-        return False
-    return features is None or any(features.get(shape) for shape in _SHAPES)
+        # A heading, a date stamp, an address line: edited in place, but no sentence of prose.
+        return any(features.get(shape) for shape in _EDITED_SHAPES)
+    return any(features.get(shape) for shape in _SHAPES)
 
 
 def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> bool:
