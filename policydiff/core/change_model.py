@@ -41,7 +41,9 @@ _STAMP = re.compile(r"\b(?:updated|effective|modified|revised|last|version|dated
 _CHANGELOG = re.compile(r"^[\s\u2022*-]*(?:updated|added|removed|clarified|changed|revised|expanded|amended|"
                         r"moved|deleted|introduced|updates?)\b", re.IGNORECASE)
 """A line of a change log (``Updated 8.2 to mention ...``): it describes changes, it enacts none."""
-_CONTACT = re.compile(r"\b(?:contact|e-?mail|phone|telephone|address|form|portal|write to us|reach us)\b")
+_CONTACT = re.compile(r"\b(?:contact(?:ing)? (?:us|our|the)|(?:e-?mail|call|write to|reach|visit|message) us|"
+                      r"by (?:e-?mail|phone|telephone|post|mail)|(?:web|contact|online|request) form|portal|"
+                      r"help cent(?:er|re)|postal address|mailing address)\b")
 """Ways to reach the company: changing them is editorial (labels README), a party is not."""
 
 
