@@ -31,11 +31,9 @@ class _SignalLike(Protocol):
 
 
 _WORD = re.compile(r"[^\W_]+")
-_LINK = re.compile(r"\]\([^)]*\)|https?://|www\.")
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022\u25aa\u25cf\u25e6]|\d+[.)]|\(?[a-z][.)])\s")
-_MARKUP = re.compile(r"^[\s#*_>|`]+|[\s*_|`]+$")
+_MARKUP_CHARS = " \t\r\n#*_>|`"
 _DIGITS_ONLY = re.compile(r"^[\d\s,.%/-]+$")
-_CLOSED = re.compile(r"[.!?:;]['\"\u201d\u2019)\]*_]*$")
 _STAMP = re.compile(r"\b(?:updated|effective|modified|revised|last|version|dated?)\b")
 """Words of a date stamp (``Last updated: ...``, ``Effective ...``)."""
 _CHANGELOG = re.compile(r"^[\s\u2022*-]*(?:updated|added|removed|clarified|changed|revised|expanded|amended|"
@@ -45,10 +43,22 @@ _CONTACT = re.compile(r"\b(?:contact(?:ing)? (?:us|our|the)|(?:e-?mail|call|writ
                       r"by (?:e-?mail|phone|telephone|post|mail)|(?:web|contact|online|request) form|portal|"
                       r"help cent(?:er|re)|postal address|mailing address)\b")
 """Ways to reach the company: changing them is editorial (labels README), a party is not."""
+# Plain substrings that each match of the patterns above holds: a cheap test before the pattern.
+_STAMP_WORDS = ("updated", "effective", "modified", "revised", "last", "version", "date")
+_CONTACT_WORDS = ("contact", " us", "by ", " form", "portal", "help cent", " address")
 
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+def _closed(text: str) -> bool:
+    """The line ends as a sentence does (a full stop, a colon...), markup and closing quotes aside."""
+    return text.strip().strip(_MARKUP_CHARS).rstrip("'\"\u201d\u2019)]*_")[-1:] in (".", "!", "?", ":", ";")
+
+
+def _has_link(text: str) -> bool:
+    return "](" in text or "http://" in text or "https://" in text or "www." in text
 
 
 def change_features(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> dict[str, float]:
@@ -72,21 +82,20 @@ def change_features(signals: Iterable[_SignalLike], old: str, new: str, where: s
     words = _words(text)
     features["words"] = math.log1p(len(words))
     features["short"] = float(len(words) <= 5)
-    plain = _MARKUP.sub("", text.strip())
-    features["unclosed"] = float(not _CLOSED.search(plain))  # a heading, a list label, a fragment
+    features["unclosed"] = float(not _closed(text))  # a heading, a list label, a fragment
     features["bullet"] = float(bool(_BULLET.match(text)))
-    features["link"] = float(bool(_LINK.search(old) or _LINK.search(new)))
+    features["link"] = float(_has_link(old) or _has_link(new))
     if not one_sided:
         # How much of the sentence changed: a signal in a light edit is aimed, one in a rewrite may
         # be a sentence recast with the same force.
         a, b = set(_words(old.lower())), set(_words(new.lower()))
         features["changed_share"] = 1.0 - len(a & b) / len(a | b) if a | b else 0.0
     lower = text.lower()
-    if _STAMP.search(lower):
+    if any(w in lower for w in _STAMP_WORDS) and _STAMP.search(lower):
         features["date_stamp" if "date" in kinds else "stamp_word"] = 1.0
-    if _CHANGELOG.match(plain):
+    if _CHANGELOG.match(text.strip().strip(_MARKUP_CHARS)):
         features["changelog"] = 1.0
-    if _CONTACT.search(lower):
+    if any(w in lower for w in _CONTACT_WORDS) and _CONTACT.search(lower):
         features["contact"] = 1.0
     if where != "body":
         features[f"where:{where}"] = 1.0
@@ -142,11 +151,30 @@ def decided_by_model(old: str, new: str, features: dict[str, float] | None = Non
     return any(features.get(shape) for shape in _SHAPES)
 
 
+def _prose(found: list[_SignalLike], old: str, new: str, where: str) -> bool:
+    """What :func:`decided_by_model` says is not the model's to weigh, read without computing every
+    feature (most changes are such sentences of prose)."""
+    if where == "title":
+        return False
+    if old.strip() and new.strip():
+        return _closed(new)
+    text = new if new.strip() else old
+    kinds = {s.kind for s in found}
+    if kinds <= {"number", "date"} or kinds == {"modal"} or not _closed(text) or _has_link(old) or _has_link(new):
+        return False
+    if len(_words(text)) <= 5 or _CHANGELOG.match(text.strip().strip(_MARKUP_CHARS)):
+        return False
+    lower = text.lower()
+    return not (any(w in lower for w in _CONTACT_WORDS) and _CONTACT.search(lower))
+
+
 def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> bool:
     """A change with these signals is substantive (no signal: never)."""
     found = list(signals)
     if not found:
         return False
+    if _prose(found, old, new, where):
+        return True
     features = change_features(found, old, new, where)
     if not decided_by_model(old, new, features):
         return True

@@ -313,3 +313,26 @@ def test_the_changes_are_the_same_whatever_the_hash_seed() -> None:
         assert done.returncode == 1, done.stderr
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_the_shortcut_for_prose_agrees_with_the_fitted_decision() -> None:
+    # substantive() skips the model's features for sentences of prose; the fit script reads the
+    # features, so both must call every change alike (here: every change of the NEC pair and of a
+    # labelled outline against its own lines shuffled).
+    old = (ROOT / "corpus" / "nec-2002.md").read_text(encoding="utf-8")
+    new = (ROOT / "corpus" / "nec-2024.txt").read_text(encoding="utf-8")
+    lines = old.splitlines()
+    cases = [(c.old, c.new, c.where) for c in compare(parse_document(old, name="a.md"), parse_document(new, name="b.txt")).changes]
+    cases += [("", line, "body") for line in lines] + [(line, "", "title") for line in lines[:40]]
+    cases += [(a, b, "body") for a, b in zip(lines, lines[1:])]
+    checked = 0
+    for a, b, where in cases:
+        found = signals(a, b)
+        if not found:
+            continue
+        checked += 1
+        features = change_model.change_features(found, a, b, where)
+        slow = True if not change_model.decided_by_model(a, b, features) else (
+            change_model.probability(features) >= change_model.weights()["threshold"])
+        assert change_model.substantive(found, a, b, where) == slow, (a, b, where, features)
+    assert checked > 200
