@@ -110,7 +110,26 @@ def change_features(signals: Iterable[_SignalLike], old: str, new: str, where: s
             features["mostly_values"] = 1.0
     if kinds == {"modal"}:
         features["modal_only"] = 1.0
+    if _address(found, old + "\n" + new):
+        features["address"] = 1.0
     return features
+
+
+_STREET_NUMBER = re.compile(r"(?<![\w.,])(\d{1,5})(?:,)?\s+(?:[A-Z][\w'\u2019-]*|[A-Z0-9]{2,4}\b)")
+"""A number before a capitalised word (``77 Shaftesbury Avenue``, ``Floor 2``, ``TX 75034``... read
+from both sides): a street number or a postcode, not an amount."""
+
+
+def _address(found: list[_SignalLike], text: str) -> bool:
+    """Every signal is a bare number that, in the line, begins a street address or a postcode."""
+    if not found or any(s.kind != "number" for s in found):
+        return False
+    values = [t for s in found for t in (s.old + ", " + s.new).split(", ") if t]
+    if not values or not all(t.isdigit() for t in values):
+        return False
+    near = {m.group(1) for m in _STREET_NUMBER.finditer(text)}
+    near |= set(re.findall(r"(?:[A-Z]{2}|[Ff]loor|[Ss]uite|[Uu]nit)\s+(\d{1,6})\b", text))
+    return all(t in near for t in values)
 
 
 @lru_cache(maxsize=1)
@@ -128,9 +147,9 @@ def probability(features: dict[str, float], fitted: dict[str, float] | None = No
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-_SHAPES = ("short", "unclosed", "link", "contact", "changelog", "values_only", "modal_only")
+_SHAPES = ("short", "unclosed", "link", "contact", "changelog", "values_only", "modal_only", "address")
 """Shapes of a sentence inserted or deleted whole that the model weighs (else the signal decides)."""
-_EDITED_SHAPES = ("unclosed", "where:title")
+_EDITED_SHAPES = ("unclosed", "where:title", "address")
 """Shapes of a line edited in place that the model weighs (else the signal decides)."""
 
 
@@ -157,7 +176,7 @@ def _prose(found: list[_SignalLike], old: str, new: str, where: str) -> bool:
     if where == "title":
         return False
     if old.strip() and new.strip():
-        return _closed(new)
+        return _closed(new) and not _address(found, old + "\n" + new)
     text = new if new.strip() else old
     kinds = {s.kind for s in found}
     if kinds <= {"number", "date"} or kinds == {"modal"} or not _closed(text) or _has_link(old) or _has_link(new):
