@@ -218,6 +218,7 @@ def main() -> None:
     print(f"{'platform':12} {'subst.':>6} {'recall':>7} {'precision':>9}  {'signal-only R/P':>15}  held out")
     worst = {True: 1.0, False: 1.0}
     pooled = {True: Score(), False: Score()}
+    pooled_base = {True: Score(), False: Score()}
     for platform in platforms:
         held = [p for p in pairs if p.platform == platform]
         fitted = fit([p for p in pairs if p.platform != platform])
@@ -229,6 +230,7 @@ def main() -> None:
         worst[is_read] = min(worst[is_read], s.recall, s.precision)
         for name in ("labelled_substantive", "found", "called", "agreed"):
             setattr(pooled[is_read], name, getattr(pooled[is_read], name) + getattr(s, name))
+            setattr(pooled_base[is_read], name, getattr(pooled_base[is_read], name) + getattr(base, name))
         print(f"{platform:12} {s.labelled_substantive:6} {s.recall:7.3f} {s.precision:9.3f}  "
               f"{base.recall:7.3f}/{base.precision:.3f}  {'no (read)' if is_read else 'yes'}")
         if args.verbose and is_read:
@@ -238,7 +240,8 @@ def main() -> None:
                 print("   false", line)
     print(f"worst of P and R: held out {worst[False]:.3f}, read {worst[True]:.3f}")
     for is_read, name in ((False, "held out"), (True, "read")):
-        print(f"pooled {name}: recall {pooled[is_read].recall:.3f} precision {pooled[is_read].precision:.3f}")
+        print(f"pooled {name}: recall {pooled[is_read].recall:.3f} precision {pooled[is_read].precision:.3f} "
+              f"(signal-only {pooled_base[is_read].recall:.3f} / {pooled_base[is_read].precision:.3f})")
     if args.write:
         fitted = fit(pairs)
         threshold = fitted.pop("threshold")
