@@ -336,3 +336,21 @@ def test_the_shortcut_for_prose_agrees_with_the_fitted_decision() -> None:
             change_model.probability(features) >= change_model.weights()["threshold"])
         assert change_model.substantive(found, a, b, where) == slow, (a, b, where, features)
     assert checked > 200
+
+
+def test_an_address_moved_is_not_substantive_an_amount_changed_is() -> None:
+    old = "Our office is at 77 Harbour Street, Springfield, IL 62701."
+    new = "Our office is at 12 Oak Street, Springfield, IL 62704."
+    found = signals(old, new)
+    assert {s.kind for s in found} == {"number"}
+    assert change_model.decided_by_model(old, new, change_model.change_features(found, old, new))
+    assert not change_model.substantive(found, old, new)
+    old, new = "You may cancel within 14 days of purchase.", "You may cancel within 7 days of purchase."
+    assert change_model.substantive(signals(old, new), old, new)
+
+
+def test_a_change_log_or_date_line_is_weighed_a_stamp_counts() -> None:
+    stamp_old, stamp_new = "Last updated: March 1, 2024", "Last updated: June 5, 2025"
+    assert change_model.substantive(signals(stamp_old, stamp_new), stamp_old, stamp_new)
+    log = "* Updated 4.2 and 7 to mention the new support page."
+    assert change_model.decided_by_model("", log, change_model.change_features(signals("", log), "", log))
