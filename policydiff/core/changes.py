@@ -33,6 +33,7 @@ from operator import itemgetter
 from importlib import resources
 from typing import Callable, Iterable, Iterator, Literal, Sequence
 
+from policydiff.core import change_model
 from policydiff.core.model import Comparison, Document, Op, Options
 
 ChangeClass = Literal["substantive", "editorial", "cosmetic"]
@@ -44,9 +45,9 @@ SIGNAL_KINDS = ("number", "date", "modal", "negation", "party", "data", "right",
 LEXICON_KINDS = ("modal", "negation", "party", "data", "right", "purpose", "law", "scope")
 """The kinds read from a word lexicon (numbers and dates are read by their form)."""
 
-_ONE_SIDED_KINDS = frozenset(SIGNAL_KINDS) - {"modal"}
-"""Kinds that make a wholly inserted or deleted sentence substantive: nearly every sentence has a
-modal verb, so a modal alone says nothing about a sentence that is new as a whole."""
+LEXICON_FILES: dict[str, str] = {**{kind: kind for kind in LEXICON_KINDS}, "periods": "number"}
+"""Word lexicon file -> the kind of signal its entries are (``periods``: durations and billing
+periods said in words, ``for as long as``, ``monthly``, are numbers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +190,8 @@ _NUMBER_VALUES = {
 def lexicons() -> _Lexicons:
     """Every lexicon, read and stemmed once."""
     kinds_of: dict[tuple[str, ...], list[str]] = {}
-    for kind in LEXICON_KINDS:
-        for entry in read_lexicon(kind):
+    for name, kind in LEXICON_FILES.items():
+        for entry in read_lexicon(name):
             key = stems(entry)
             if key and kind not in kinds_of.setdefault(key, []):
                 kinds_of[key].append(kind)
@@ -492,12 +493,14 @@ def signals(old: str, new: str) -> tuple[Signal, ...]:
 
 
 def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Signal, ...]:
-    """The signals that differ between the terms of an old and of a new text."""
-    kinds = _ONE_SIDED_KINDS if one_sided else frozenset(SIGNAL_KINDS)
+    """The signals that differ between the terms of an old and of a new text (``one_sided``: one
+    of them is empty; every kind counts either way, the fitted model weighs it)."""
+    # A sentence inserted or deleted whole differs in every term it has: a modal verb too (nearly
+    # every sentence has one, so the fitted model, not this, weighs a modal alone).
     out = []
     empty: dict[str, int] = {}
     for kind in SIGNAL_KINDS:
-        if kind not in kinds or (kind not in a.terms and kind not in b.terms):
+        if kind not in a.terms and kind not in b.terms:
             continue
         old_terms, new_terms = a.terms.get(kind, empty), b.terms.get(kind, empty)
         if old_terms == new_terms:
@@ -740,7 +743,9 @@ def diff_changes(
             return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
         a, b = terms(True, old), terms(False, new)
         found = signals_between(a, b, one_sided=not (old_sentence.strip() and new_sentence.strip()))
-        return Change(pair, where, "substantive" if found else "editorial", found, old_sentence, new_sentence, ops)
+        if not change_model.substantive(found, old_sentence, new_sentence, where):
+            return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
+        return Change(pair, where, "substantive", found, old_sentence, new_sentence, ops)
 
     for run in merged:
         deleted = "".join(op.old for op in ops[run.first_op : run.end_op])

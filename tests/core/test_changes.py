@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.core import changes
+from policydiff.core import change_model, changes
 from policydiff.core.changes import (
+    LEXICON_FILES,
     LEXICON_KINDS,
     SIGNAL_KINDS,
     Signal,
@@ -35,7 +36,7 @@ LEXICON_DIR = ROOT / "policydiff" / "core" / "lexicons"
 # -- lexicons -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", [*LEXICON_KINDS, "number", "date", "units", "references"])
+@pytest.mark.parametrize("kind", [*LEXICON_FILES, "number", "date", "units", "references"])
 def test_each_lexicon_is_a_data_file_of_distinct_entries(kind: str) -> None:
     entries = read_lexicon(kind)
     assert len(entries) >= 8
@@ -51,7 +52,7 @@ def test_each_lexicon_is_a_data_file_of_distinct_entries(kind: str) -> None:
 def test_lexicon_files_are_package_data() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"lexicons/*.txt"' in pyproject
-    assert {p.stem for p in LEXICON_DIR.glob("*.txt")} == {*LEXICON_KINDS, "number", "date", "units", "references"}
+    assert {p.stem for p in LEXICON_DIR.glob("*.txt")} == {*LEXICON_FILES, "number", "date", "units", "references"}
 
 
 def test_inflections_meet_one_entry() -> None:
@@ -108,8 +109,27 @@ def test_rewording_without_a_signal_is_no_signal() -> None:
 
 
 def test_a_modal_alone_does_not_make_a_new_sentence_substantive() -> None:
-    assert signals("", "You can read more below.") == ()
-    assert [s.kind for s in signals("", "You can ask us to delete it.")] == ["right"]
+    # Nearly every sentence has a modal verb: it is a signal of a new sentence, but the fitted
+    # model does not call a short pointer with only that substantive.
+    pointer = "You can read more below."
+    assert [s.kind for s in signals("", pointer)] == ["modal"]
+    assert not change_model.substantive(signals("", pointer), "", pointer)
+    right = "You can ask us to delete it."
+    assert "right" in {s.kind for s in signals("", right)}
+    assert change_model.substantive(signals("", right), "", right)
+
+
+def test_the_fitted_weights_are_data_the_model_reads() -> None:
+    data = json.loads((ROOT / "policydiff" / "core" / "change_weights.json").read_text(encoding="utf-8"))
+    assert 0.0 < data["threshold"] < 1.0
+    # Every weight names a feature the model can produce (a renamed feature would weigh nothing).
+    known = {"bias", *(f"{p}:{k}" for k in SIGNAL_KINDS for p in ("kind", "edit")), "where:title", "where:moved"}
+    produced: set[str] = set()
+    for old, new in [("We keep it 30 days.", "We keep it 3 years, as set out at https://x.y."), ("", "Last updated: May 1, 2024"),
+                     ("", "* Updated 8.2 to add 75034"), ("Contact us by email.", "Contact us: 5700 Main St")]:
+        produced |= set(change_model.change_features(signals(old, new), old, new))
+    assert set(data["weights"]) - known <= produced | {"modal_only"}, set(data["weights"]) - known - produced
+    assert '"change_weights.json"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_signal_reads_as_a_tooltip() -> None:
@@ -293,3 +313,44 @@ def test_the_changes_are_the_same_whatever_the_hash_seed() -> None:
         assert done.returncode == 1, done.stderr
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_the_shortcut_for_prose_agrees_with_the_fitted_decision() -> None:
+    # substantive() skips the model's features for sentences of prose; the fit script reads the
+    # features, so both must call every change alike (here: every change of the NEC pair and of a
+    # labelled outline against its own lines shuffled).
+    old = (ROOT / "corpus" / "nec-2002.md").read_text(encoding="utf-8")
+    new = (ROOT / "corpus" / "nec-2024.txt").read_text(encoding="utf-8")
+    lines = old.splitlines()
+    cases = [(c.old, c.new, c.where) for c in compare(parse_document(old, name="a.md"), parse_document(new, name="b.txt")).changes]
+    cases += [("", line, "body") for line in lines] + [(line, "", "title") for line in lines[:40]]
+    cases += [(a, b, "body") for a, b in zip(lines, lines[1:])]
+    checked = 0
+    for a, b, where in cases:
+        found = signals(a, b)
+        if not found:
+            continue
+        checked += 1
+        features = change_model.change_features(found, a, b, where)
+        slow = True if not change_model.decided_by_model(a, b, features) else (
+            change_model.probability(features) >= change_model.weights()["threshold"])
+        assert change_model.substantive(found, a, b, where) == slow, (a, b, where, features)
+    assert checked > 200
+
+
+def test_an_address_moved_is_not_substantive_an_amount_changed_is() -> None:
+    old = "Our office is at 77 Harbour Street, Springfield, IL 62701."
+    new = "Our office is at 12 Oak Street, Springfield, IL 62704."
+    found = signals(old, new)
+    assert {s.kind for s in found} == {"number"}
+    assert change_model.decided_by_model(old, new, change_model.change_features(found, old, new))
+    assert not change_model.substantive(found, old, new)
+    old, new = "You may cancel within 14 days of purchase.", "You may cancel within 7 days of purchase."
+    assert change_model.substantive(signals(old, new), old, new)
+
+
+def test_a_change_log_or_date_line_is_weighed_a_stamp_counts() -> None:
+    stamp_old, stamp_new = "Last updated: March 1, 2024", "Last updated: June 5, 2025"
+    assert change_model.substantive(signals(stamp_old, stamp_new), stamp_old, stamp_new)
+    log = "* Updated 4.2 and 7 to mention the new support page."
+    assert change_model.decided_by_model("", log, change_model.change_features(signals("", log), "", log))
