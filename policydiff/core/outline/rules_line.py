@@ -4,6 +4,8 @@ each line; the first to give a verdict decides (see ``engine.LINE_RULES``)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 
 from policydiff.core.outline.block import carries_on, next_index, short_line
 from policydiff.core.outline.lines import (
@@ -15,6 +17,7 @@ from policydiff.core.outline.lines import (
 )
 from policydiff.core.outline.lists import links_only, opens_with_anchors
 from policydiff.core.outline.state import OutlineState, Verdict
+from policydiff.core.sections import split_number
 from policydiff.core.shapes import (
     NAVIGATION_RE,
     dotted,
@@ -32,6 +35,57 @@ def navigation_line(state: OutlineState, i: int) -> Verdict | None:
     """A page's navigation line (``Back to top``, ``Skip to content``) is set aside."""
     if NAVIGATION_RE.match(state.blocks[i].text):
         return Verdict(False, "navigation phrase", metadata="navigation", quiet=True)
+    return None
+
+
+def _label_over_prose(state: OutlineState, i: int) -> bool:
+    """A short plain title-shaped label ending in a colon, directly over a sentence of prose that
+    is not itself a lead-in."""
+    block = state.blocks[i]
+    if block.kind != "line" or block.emphasis or block.link_only or block.in_table or block.metadata:
+        return False
+    text = block.text
+    if not text.endswith(":") or len(text.split()) > state.thresholds.label_words:
+        return False
+    if split_number(text)[0] is not None or not is_heading_text(text[:-1], allow_period=False):
+        return False
+    k = next_index(state.blocks, i)
+    if k is None:
+        return False
+    following = state.blocks[k]
+    return (following.kind == "line" and not following.emphasis and is_prose(following.text)
+            and not following.text.endswith(":") and not carries_on(following.text))
+
+
+def _sibling_labels(state: OutlineState) -> set[int]:
+    candidates = [k for k, block in enumerate(state.blocks) if block.kind == "line" and _label_over_prose(state, k)]
+    # A label that recurs (``For example:``) is a lead-in phrase, where parallel kinds differ.
+    repeats = Counter(title_key(state.blocks[k].text) for k in candidates)
+    found: set[int] = set()
+    group: list[int] = []
+    boundaries = [k for k, block in enumerate(state.blocks) if block.kind == "heading"]
+    for k in candidates:
+        if repeats[title_key(state.blocks[k].text)] > 1:
+            continue
+        if group and bisect_left(boundaries, k) != bisect_left(boundaries, group[-1]):  # a heading between
+            if len(group) >= state.thresholds.label_siblings:
+                found.update(group)
+            group = []
+        group.append(k)
+    if len(group) >= state.thresholds.label_siblings:
+        found.update(group)
+    return found
+
+
+def label_over_prose(state: OutlineState, i: int) -> Verdict | None:
+    """Plain labels ending in a colon, each over its own prose (``Session cookies:`` / ``Persistent
+    cookies:``; ``Online:`` / ``Mail:``), are parallel subsections when two or more stand under one
+    declared heading; a single one (``Please note:``) is a lead-in, and a label over a further
+    lead-in or an address is no title."""
+    if state.labels_over_prose is None:
+        state.labels_over_prose = _sibling_labels(state)
+    if i in state.labels_over_prose:
+        return Verdict(True, "one of parallel plain labels, each over its own prose", kind="line")
     return None
 
 
