@@ -146,8 +146,21 @@ def contents_entry(state: OutlineState, i: int) -> Verdict | None:
 
 
 def repeated_label(state: OutlineState, i: int) -> Verdict | None:
-    """Words set in bold before many sections (``In short``) are a label, not a section."""
-    count = state.label_counts[title_key(state.blocks[i].text)]
+    """Words set in bold before many sections (``In short``), or standing as a plain line of their
+    own as often over no prose of their own (an author's byline over each article's date, a
+    "Related information" over each set of links), are a label, not a section."""
+    block = state.blocks[i]
+    key = title_key(block.text)
+    count = state.label_counts[key]
+    if not block.emphasis:
+        following = state.following
+        if following is not None and following.kind == "line" and is_prose(following.text):
+            return None  # (a title repeated in every chapter over its own text, "Examples", stays one)
+        if state.plain_counts is None:
+            state.plain_counts = Counter(
+                title_key(b.text) for b in state.blocks if b.kind == "line" and not b.emphasis and b.paragraph_start
+            )
+        count = state.plain_counts[key]
     if count >= state.thresholds.label_repeats:
         return Verdict(False, f"repeated label ({count} times), not a section")
     return None
