@@ -31,6 +31,14 @@ from policydiff.core.shapes import (
 _DIGIT_RE = re.compile(r"\d")
 
 
+def _unremarkable(state: OutlineState, i: int) -> bool:
+    """A line too long to pass for a title, or with no letter, is not heading-like: a rule's "no"
+    on it is not worth a decision. A shorter one's is recorded, so ``--explain`` names the rule
+    that turned down every line a reader might take for a heading."""
+    text = state.blocks[i].text
+    return len(text.split()) > state.thresholds.max_title_words or not any(c.isalpha() for c in text)
+
+
 def navigation_line(state: OutlineState, i: int) -> Verdict | None:
     """A page's navigation line (``Back to top``, ``Skip to content``) is set aside."""
     if NAVIGATION_RE.match(state.blocks[i].text):
@@ -107,7 +115,7 @@ def heading_shape(state: OutlineState, i: int) -> Verdict | None:
     )
     if shaped or (state.number is not None and is_heading_text(state.rest, allow_period=True)):
         return None
-    return Verdict(False, "not shaped like a title", quiet=True)
+    return Verdict(False, "not shaped like a title", quiet=_unremarkable(state, i))
 
 
 def table_cell(state: OutlineState, i: int) -> Verdict | None:
@@ -193,7 +201,7 @@ def numbered_title(state: OutlineState, i: int) -> Verdict | None:
 
 def last_line(state: OutlineState, i: int) -> Verdict | None:
     """An unnumbered line with nothing after it heads nothing."""
-    return Verdict(False, "nothing follows", quiet=True) if state.following is None else None
+    return Verdict(False, "nothing follows", quiet=_unremarkable(state, i)) if state.following is None else None
 
 
 def bold_over_numbered_sections(state: OutlineState, i: int) -> Verdict | None:
@@ -257,7 +265,7 @@ def plain_title_shape(state: OutlineState, i: int) -> Verdict | None:
     word (a greeting; "Welcome!" alone over the text it opens is a title)."""
     text = state.blocks[i].text
     if _DIGIT_RE.search(text) or ":" in text or text.endswith("!") and len(text.split()) > 1:
-        return Verdict(False, "plain line with figures, a colon or an exclamation", quiet=True)
+        return Verdict(False, "plain line with figures, a colon or an exclamation", quiet=_unremarkable(state, i))
     return None
 
 
@@ -339,10 +347,12 @@ def address_line(state: OutlineState, i: int) -> Verdict | None:
 
 
 def plain_over_prose(state: OutlineState, i: int) -> Verdict | None:
-    """A short plain line over prose (or over a list, when it is no sentence itself) is a heading."""
+    """A short plain line over prose (or over a list, when it is no sentence itself) is a heading;
+    one over anything else (a table, a label, a title) heads nothing. (The last line rule: every
+    heading-like line leaves with a verdict that ``--explain`` names.)"""
     if _over_prose(state, i):
         return Verdict(True, "short plain line over prose", kind="line")
-    return None
+    return Verdict(False, "plain line over no prose or list", quiet=_unremarkable(state, i))
 
 
 def contents_label(state: OutlineState, i: int) -> Verdict | None:
