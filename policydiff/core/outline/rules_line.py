@@ -160,15 +160,14 @@ def repeated_label(state: OutlineState, i: int) -> Verdict | None:
     block = state.blocks[i]
     key = title_key(block.text)
     count = state.label_counts[key]
-    if not block.emphasis:
-        following = state.following
-        if following is not None and following.kind == "line" and is_prose(following.text):
-            return None  # (a title repeated in every chapter over its own text, "Examples", stays one)
+    following = state.following
+    # (A plain title repeated in every chapter over its own text, "Examples", stays one.)
+    if not block.emphasis and not (following is not None and following.kind == "line" and is_prose(following.text)):
         if state.plain_counts is None:
             state.plain_counts = Counter(
                 title_key(b.text) for b in state.blocks if b.kind == "line" and not b.emphasis and b.paragraph_start
             )
-        count = state.plain_counts[key]
+        count = max(count, state.plain_counts[key])
     if count >= state.thresholds.label_repeats:
         return Verdict(False, f"repeated label ({count} times), not a section")
     return None
