@@ -155,14 +155,17 @@ def contents_entry(state: OutlineState, i: int) -> Verdict | None:
 
 def repeated_label(state: OutlineState, i: int) -> Verdict | None:
     """Words set in bold before many sections (``In short``), or standing as a plain line of their
-    own as often over no prose of their own (an author's byline over each article's date, a
-    "Related information" over each set of links), are a label, not a section."""
+    own as often over no prose of their own (an author's byline over each article's date), are a
+    label, not a section."""
     block = state.blocks[i]
     key = title_key(block.text)
     count = state.label_counts[key]
     following = state.following
-    # (A plain title repeated in every chapter over its own text, "Examples", stays one.)
-    if not block.emphasis and not (following is not None and following.kind == "line" and is_prose(following.text)):
+    # (A plain title repeated in every chapter over its own text, "Examples", stays one; a label
+    # over a list of links only is link_list_label's to explain.)
+    if not block.emphasis and not (following is not None and (
+        following.kind == "line" and is_prose(following.text) or following.kind == "list" and links_only(following)
+    )):
         if state.plain_counts is None:
             state.plain_counts = Counter(
                 title_key(b.text) for b in state.blocks if b.kind == "line" and not b.emphasis and b.paragraph_start
