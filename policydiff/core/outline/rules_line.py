@@ -20,6 +20,7 @@ from policydiff.core.outline.state import OutlineState, Verdict
 from policydiff.core.sections import split_number
 from policydiff.core.shapes import (
     NAVIGATION_RE,
+    SENTENCE_END,
     dotted,
     is_date_stamp,
     is_heading_text,
@@ -279,6 +280,12 @@ def sentence_carries_on(state: OutlineState, i: int) -> Verdict | None:
     return None
 
 
+def _sentence(text: str) -> bool:
+    """Ends like a sentence or runs long: no item of a list of names (where ``is_prose`` also takes
+    a seven-word name, "U.S. Department of Housing and Urban Development", for running text)."""
+    return text[-1:] in SENTENCE_END or len(text.split()) >= 12
+
+
 def list_as_paragraphs(state: OutlineState, i: int) -> Verdict | None:
     """A list recorded as paragraphs (its bullets lost, or its answers folded away) is a list: its
     lines head nothing. Two shapes say a run of one-line paragraphs is a list: three or more
@@ -305,7 +312,7 @@ def list_as_paragraphs(state: OutlineState, i: int) -> Verdict | None:
     while k is not None:
         above = state.blocks[k]
         if above.kind != "line" or above.emphasis or above.rank or above.link_only or not above.paragraph_start or (
-            is_prose(above.text) or not is_heading_text(above.text, allow_period=False)
+            _sentence(above.text) or not is_heading_text(above.text, allow_period=False)
             or _DIGIT_RE.search(above.text) or ":" in above.text
         ):
             break  # (an item is a title-shaped line of its own: not a link, a sentence, an address line)
