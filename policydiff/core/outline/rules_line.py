@@ -36,8 +36,10 @@ def _unremarkable(state: OutlineState, i: int) -> bool:
     """A line too long to pass for a title, or with no letter, is not heading-like: a rule's "no"
     on it is not worth a decision. A shorter one's is recorded, so ``--explain`` names the rule
     that turned down every line a reader might take for a heading."""
-    text = state.blocks[i].text
-    return len(text.split()) > state.thresholds.max_title_words or not any(c.isalpha() for c in text)
+    text, limit = state.blocks[i].text, state.thresholds.max_title_words
+    if len(text) > 8 * limit:  # (before splitting: most lines turned down are long paragraphs)
+        return True
+    return len(text.split()) > limit or not any(c.isalpha() for c in text)
 
 
 def navigation_line(state: OutlineState, i: int) -> Verdict | None:
@@ -167,9 +169,11 @@ def repeated_label(state: OutlineState, i: int) -> Verdict | None:
     if not block.emphasis and not (following is not None and (
         following.kind == "line" and is_prose(following.text) or following.kind == "list" and links_only(following)
     )):
-        if state.plain_counts is None:
+        if state.plain_counts is None:  # (only lines short enough to be titles can be labels)
+            limit = 8 * state.thresholds.max_title_words
             state.plain_counts = Counter(
-                title_key(b.text) for b in state.blocks if b.kind == "line" and not b.emphasis and b.paragraph_start
+                title_key(b.text) for b in state.blocks
+                if b.kind == "line" and len(b.text) <= limit and not b.emphasis and b.paragraph_start
             )
         count = max(count, state.plain_counts[key])
     if count >= state.thresholds.label_repeats:
