@@ -26,8 +26,10 @@ DOCUMENTS = sorted((ROOT / "tests" / "core" / "labelled" / "outlines").glob("*.m
 
 
 def heading_like(block: Block) -> bool:
-    """A paragraph line short enough to pass for a title."""
-    return block.kind == "line" and len(block.text.split()) <= DEFAULT.max_title_words and any(
+    """A paragraph line short enough to pass for a title, and no sentence."""
+    words = len(block.text.split())
+    sentence = block.text[-1:] in ".!" and words > DEFAULT.title_period_words
+    return block.kind == "line" and words <= DEFAULT.max_title_words and not sentence and any(
         c.isalpha() for c in block.text
     )
 

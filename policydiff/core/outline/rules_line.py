@@ -33,13 +33,16 @@ _DIGIT_RE = re.compile(r"\d")
 
 
 def _unremarkable(state: OutlineState, i: int) -> bool:
-    """A line too long to pass for a title, or with no letter, is not heading-like: a rule's "no"
-    on it is not worth a decision. A shorter one's is recorded, so ``--explain`` names the rule
+    """A line too long to pass for a title, a sentence, or a line with no letter is not
+    heading-like: a rule's "no" on it is not worth a decision. A shorter one's is recorded, so ``--explain`` names the rule
     that turned down every line a reader might take for a heading."""
     text, limit = state.blocks[i].text, state.thresholds.max_title_words
     if len(text) > 8 * limit:  # (before splitting: most lines turned down are long paragraphs)
         return True
-    return len(text.split()) > limit or not any(c.isalpha() for c in text)
+    words = len(text.split())
+    # A sentence (longer than a title that may end with a full stop) is no title either.
+    sentence = text[-1:] in SENTENCE_END and not text.endswith("?") and words > state.thresholds.title_period_words
+    return words > limit or sentence or not any(c.isalpha() for c in text)
 
 
 def navigation_line(state: OutlineState, i: int) -> Verdict | None:
