@@ -15,6 +15,7 @@ truly held out).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -32,6 +33,14 @@ def norm(text: str) -> str:
 def held_out() -> set[str]:
     readme = (LABELLED / "README.md").read_text(encoding="utf-8")
     return {line.split("`")[1] for line in readme.splitlines() if "held-out" in line and "`" in line}
+
+
+def listed(paragraph: str) -> set[str]:
+    """The slugs of one paragraph of the labelled README (``**fresh held-out**``)."""
+    readme = (LABELLED / "README.md").read_text(encoding="utf-8")
+    if paragraph not in readme:
+        return set()
+    return set(re.findall(r"`([a-z0-9-]+)`", readme.split(paragraph, 1)[1].split("\n\n", 1)[0]))
 
 
 def score(slug: str) -> tuple[int, int, int, list[str], list[str]]:
@@ -67,6 +76,12 @@ def main() -> None:
         print(f"{group}: precision {hits / max(found, 1):.3f} recall {hits / max(wanted, 1):.3f}")
     hits, found, wanted = (sum(t[k] for t in totals.values()) for k in range(3))
     print(f"all: precision {hits / max(found, 1):.3f} recall {hits / max(wanted, 1):.3f}")
+    fresh = listed("**fresh held-out**")  # labelled before the engine was first run on them
+    if fresh:
+        rows = [score(slug)[:3] for slug in sorted(fresh)]
+        hits, found, wanted = (sum(r[k] for r in rows) for k in range(3))
+        print(f"fresh held-out ({len(fresh)}): precision {hits}/{found} = {hits / max(found, 1):.3f} "
+              f"recall {hits}/{wanted} = {hits / max(wanted, 1):.3f}")
     print("\nper platform (leave-one-platform-out: no number is fitted on any platform's labels)")
     platforms: dict[str, list[int]] = {}
     read: dict[str, bool] = {}

@@ -22,9 +22,6 @@ BUNDLE = SHARED / "datasets" / "pga-dev.bundle"
 ON_PROBATION = {
     "flattened_outline": "Quora's terms only (in all 3,685 bundle versions too); without it they have no section",
     "bold_over_numbered_sections": "LINE's terms only (in all bundle versions too); without it their chapters go",
-    "list_as_paragraphs": "TikTok's law-enforcement guidelines in the latest versions; the same shape (a run of "
-                          "questions with nothing between them) is in two 2026 versions of Instagram's terms "
-                          "(bundle commits abfefbb, 835f1b7), where the rule is right too",
 }
 """Rules known to fire in one source only, kept until a second source shows the shape or a general
 rule replaces them: deleting them loses whole outlines. The test fails when one of them meets a

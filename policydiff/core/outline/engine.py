@@ -45,6 +45,7 @@ LIST_RULES: tuple[Rule, ...] = (
 """Lists, in order."""
 LINE_RULES: tuple[Rule, ...] = (
     rules_line.navigation_line,
+    rules_line.label_over_prose,
     rules_line.heading_shape,
     rules_line.link_only,
     rules_line.parenthesised_note,

@@ -4,6 +4,8 @@ each line; the first to give a verdict decides (see ``engine.LINE_RULES``)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 
 from policydiff.core.outline.block import carries_on, next_index, short_line
 from policydiff.core.outline.lines import (
@@ -15,8 +17,10 @@ from policydiff.core.outline.lines import (
 )
 from policydiff.core.outline.lists import links_only, opens_with_anchors
 from policydiff.core.outline.state import OutlineState, Verdict
+from policydiff.core.sections import split_number
 from policydiff.core.shapes import (
     NAVIGATION_RE,
+    SENTENCE_END,
     dotted,
     is_date_stamp,
     is_heading_text,
@@ -28,10 +32,74 @@ from policydiff.core.shapes import (
 _DIGIT_RE = re.compile(r"\d")
 
 
+def _unremarkable(state: OutlineState, i: int) -> bool:
+    """A line too long to pass for a title, a sentence, or a line with no letter is not
+    heading-like: a rule's "no" on it is not worth a decision. A shorter one's is recorded, so ``--explain`` names the rule
+    that turned down every line a reader might take for a heading."""
+    text, limit = state.blocks[i].text, state.thresholds.max_title_words
+    if len(text) > 8 * limit:  # (before splitting: most lines turned down are long paragraphs)
+        return True
+    words = len(text.split())
+    # A sentence (longer than a title that may end with a full stop) is no title either.
+    sentence = text[-1:] in SENTENCE_END and not text.endswith("?") and words > state.thresholds.title_period_words
+    return words > limit or sentence or not any(c.isalpha() for c in text)
+
+
 def navigation_line(state: OutlineState, i: int) -> Verdict | None:
     """A page's navigation line (``Back to top``, ``Skip to content``) is set aside."""
     if NAVIGATION_RE.match(state.blocks[i].text):
         return Verdict(False, "navigation phrase", metadata="navigation", quiet=True)
+    return None
+
+
+def _label_over_prose(state: OutlineState, i: int) -> bool:
+    """A short plain title-shaped label ending in a colon, directly over a sentence of prose that
+    is not itself a lead-in."""
+    block = state.blocks[i]
+    if block.kind != "line" or block.emphasis or block.link_only or block.in_table or block.metadata:
+        return False
+    text = block.text
+    if not text.endswith(":") or len(text.split()) > state.thresholds.label_words:
+        return False
+    if split_number(text)[0] is not None or not is_heading_text(text[:-1], allow_period=False):
+        return False
+    k = next_index(state.blocks, i)
+    if k is None:
+        return False
+    following = state.blocks[k]
+    return (following.kind == "line" and not following.emphasis and is_prose(following.text)
+            and not following.text.endswith(":") and not carries_on(following.text))
+
+
+def _sibling_labels(state: OutlineState) -> set[int]:
+    candidates = [k for k, block in enumerate(state.blocks) if block.kind == "line" and _label_over_prose(state, k)]
+    # A label that recurs (``For example:``) is a lead-in phrase, where parallel kinds differ.
+    repeats = Counter(title_key(state.blocks[k].text) for k in candidates)
+    found: set[int] = set()
+    group: list[int] = []
+    boundaries = [k for k, block in enumerate(state.blocks) if block.kind == "heading"]
+    for k in candidates:
+        if repeats[title_key(state.blocks[k].text)] > 1:
+            continue
+        if group and bisect_left(boundaries, k) != bisect_left(boundaries, group[-1]):  # a heading between
+            if len(group) >= state.thresholds.label_siblings:
+                found.update(group)
+            group = []
+        group.append(k)
+    if len(group) >= state.thresholds.label_siblings:
+        found.update(group)
+    return found
+
+
+def label_over_prose(state: OutlineState, i: int) -> Verdict | None:
+    """Plain labels ending in a colon, each over its own prose (``Session cookies:`` / ``Persistent
+    cookies:``; ``Online:`` / ``Mail:``), are parallel subsections when two or more stand under one
+    declared heading; a single one (``Please note:``) is a lead-in, and a label over a further
+    lead-in or an address is no title."""
+    if state.labels_over_prose is None:
+        state.labels_over_prose = _sibling_labels(state)
+    if i in state.labels_over_prose:
+        return Verdict(True, "one of parallel plain labels, each over its own prose", kind="line")
     return None
 
 
@@ -53,7 +121,7 @@ def heading_shape(state: OutlineState, i: int) -> Verdict | None:
     )
     if shaped or (state.number is not None and is_heading_text(state.rest, allow_period=True)):
         return None
-    return Verdict(False, "not shaped like a title", quiet=True)
+    return Verdict(False, "not shaped like a title", quiet=_unremarkable(state, i))
 
 
 def table_cell(state: OutlineState, i: int) -> Verdict | None:
@@ -92,8 +160,25 @@ def contents_entry(state: OutlineState, i: int) -> Verdict | None:
 
 
 def repeated_label(state: OutlineState, i: int) -> Verdict | None:
-    """Words set in bold before many sections (``In short``) are a label, not a section."""
-    count = state.label_counts[title_key(state.blocks[i].text)]
+    """Words set in bold before many sections (``In short``), or standing as a plain line of their
+    own as often over no prose of their own (an author's byline over each article's date), are a
+    label, not a section."""
+    block = state.blocks[i]
+    key = title_key(block.text)
+    count = state.label_counts[key]
+    following = state.following
+    # (A plain title repeated in every chapter over its own text, "Examples", stays one; a label
+    # over a list of links only is link_list_label's to explain.)
+    if not block.emphasis and not (following is not None and (
+        following.kind == "line" and is_prose(following.text) or following.kind == "list" and links_only(following)
+    )):
+        if state.plain_counts is None:  # (only lines short enough to be titles can be labels)
+            limit = 8 * state.thresholds.max_title_words
+            state.plain_counts = Counter(
+                title_key(b.text) for b in state.blocks
+                if b.kind == "line" and len(b.text) <= limit and not b.emphasis and b.paragraph_start
+            )
+        count = max(count, state.plain_counts[key])
     if count >= state.thresholds.label_repeats:
         return Verdict(False, f"repeated label ({count} times), not a section")
     return None
@@ -126,7 +211,7 @@ def numbered_title(state: OutlineState, i: int) -> Verdict | None:
 
 def last_line(state: OutlineState, i: int) -> Verdict | None:
     """An unnumbered line with nothing after it heads nothing."""
-    return Verdict(False, "nothing follows", quiet=True) if state.following is None else None
+    return Verdict(False, "nothing follows", quiet=_unremarkable(state, i)) if state.following is None else None
 
 
 def bold_over_numbered_sections(state: OutlineState, i: int) -> Verdict | None:
@@ -190,7 +275,7 @@ def plain_title_shape(state: OutlineState, i: int) -> Verdict | None:
     word (a greeting; "Welcome!" alone over the text it opens is a title)."""
     text = state.blocks[i].text
     if _DIGIT_RE.search(text) or ":" in text or text.endswith("!") and len(text.split()) > 1:
-        return Verdict(False, "plain line with figures, a colon or an exclamation", quiet=True)
+        return Verdict(False, "plain line with figures, a colon or an exclamation", quiet=_unremarkable(state, i))
     return None
 
 
@@ -200,6 +285,12 @@ def sentence_carries_on(state: OutlineState, i: int) -> Verdict | None:
     if following is not None and following.kind == "line" and carries_on(following.text):
         return Verdict(False, "line whose sentence goes on below it (cut by the page's width)")
     return None
+
+
+def _sentence(text: str) -> bool:
+    """Ends like a sentence or runs long: no item of a list of names (where ``is_prose`` also takes
+    a seven-word name, "U.S. Department of Housing and Urban Development", for running text)."""
+    return text[-1:] in SENTENCE_END or len(text.split()) >= 12
 
 
 def list_as_paragraphs(state: OutlineState, i: int) -> Verdict | None:
@@ -228,7 +319,7 @@ def list_as_paragraphs(state: OutlineState, i: int) -> Verdict | None:
     while k is not None:
         above = state.blocks[k]
         if above.kind != "line" or above.emphasis or above.rank or above.link_only or not above.paragraph_start or (
-            is_prose(above.text) or not is_heading_text(above.text, allow_period=False)
+            _sentence(above.text) or not is_heading_text(above.text, allow_period=False)
             or _DIGIT_RE.search(above.text) or ":" in above.text
         ):
             break  # (an item is a title-shaped line of its own: not a link, a sentence, an address line)
@@ -272,10 +363,12 @@ def address_line(state: OutlineState, i: int) -> Verdict | None:
 
 
 def plain_over_prose(state: OutlineState, i: int) -> Verdict | None:
-    """A short plain line over prose (or over a list, when it is no sentence itself) is a heading."""
+    """A short plain line over prose (or over a list, when it is no sentence itself) is a heading;
+    one over anything else (a table, a label, a title) heads nothing. (The last line rule: every
+    heading-like line leaves with a verdict that ``--explain`` names.)"""
     if _over_prose(state, i):
         return Verdict(True, "short plain line over prose", kind="line")
-    return None
+    return Verdict(False, "plain line over no prose or list", quiet=_unremarkable(state, i))
 
 
 def contents_label(state: OutlineState, i: int) -> Verdict | None:

@@ -74,6 +74,12 @@ class OutlineState:
     """Numbered outlines flattened into lists, worked out when a list first needs it."""
     contents_runs: set[int] | None = None
     """Declared headings that form a table of contents, worked out when a heading first needs it."""
+    plain_counts: Counter[str] | None = None
+    """Title key -> how often it stands as a plain line of its own, worked out when a line first
+    needs it."""
+    labels_over_prose: set[int] | None = None
+    """Plain labels over prose that have sibling labels under the same heading, worked out when a
+    line first needs it."""
     # The line being judged, worked out once for every line rule:
     following: Block | None = None
     """The next block with a word in it."""

@@ -39,6 +39,13 @@ class Thresholds:
     """This many short plain lines (at least) after a line ending in a colon are the items of the
     list it introduces, so the next short line is its last item, not a title."""
 
+    label_words: int = 4
+    """Most words in a plain label ending in a colon (``Session cookies:``) that can head the prose
+    below it; a longer line ending in a colon is a lead-in."""
+    label_siblings: int = 2
+    """This many such labels over prose under one heading (a set of parallel kinds or routes) make
+    them sections; one alone (``Please note:``) is a lead-in."""
+
     contents_run: int = 3
     """This many declared headings in a row with no text between them, half of them repeating a
     heading declared further down, are a table of contents."""
