@@ -56,6 +56,7 @@ from policydiff.core.model import Document, Overrides, Section
 
 if TYPE_CHECKING:
     import numpy as np
+    from scipy import sparse  # type: ignore[import-untyped]
 
 PAIRING = "rules"
 """Which one-to-one core: ``fitted`` (one score, one assignment) or ``rules`` (the former steps)."""
@@ -118,9 +119,9 @@ SMALL = 200_000
 """Up to this many old x new section pairs, every pair sharing a word is scored exactly."""
 TOP_K = 6
 """For larger documents, candidates kept per section (by body and by title similarity)."""
-TIE_SPAN = 1e-6
-"""Measures closer than this count as equal when only the best ``TOP_K`` partners are kept (the
-nearest in relative place go first)."""
+PRODUCT_ENTRIES = 20_000_000
+"""For larger documents, rows of one side multiplied at once by the other side: at most this many
+section pairs, so that even a product in which every pair shares a word stays a bounded block."""
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _STOPWORDS = frozenset(
@@ -646,20 +647,16 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
         place = np.asarray(f.position, dtype=np.float64)
         for left, right in ((body, body), (title, title), (grams, present)):
             for first, second, flip in ((olds, news, False), (news, olds, True)):
-                second_t = right[second].T.tocsc()
+                second_t = right[second].T.tocsr()
                 rows_first = left[first]
                 width = second_t.shape[1]
-                k = min(TOP_K, width)
-                block = max(1, 1_000_000 // max(width, 1))
+                # Rows per product: at most ``PRODUCT_ENTRIES`` entries even if every pair shared a word.
+                block = max(1, PRODUCT_ENTRIES // max(width, 1))
                 place_first, place_second = place[first], place[second]
                 for start in range(0, rows_first.shape[0], block):
-                    product = (rows_first[start : start + block] @ second_t).toarray()
-                    ranking = _nearest_first(product, place_first[start : start + block], place_second)
-                    best = np.argpartition(ranking, k - 1, axis=1)[:, :k]
-                    r = np.repeat(np.arange(product.shape[0]), k)
-                    c = best.ravel()
-                    keep = product[r, c] > 0
-                    r, c = r[keep] + start, c[keep]
+                    product = rows_first[start : start + block] @ second_t
+                    r, c = _best_per_row(product, place_first[start : start + block], place_second, TOP_K)
+                    r += start
                     found.append(c * n_new + r if flip else r * n_new + c)  # old * n_new + new
         if not found:
             return
@@ -703,17 +700,67 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     sim._complete = exact
 
 
-def _nearest_first(product: np.ndarray, rows_place: np.ndarray, cols_place: np.ndarray) -> np.ndarray:
-    """Sort keys (smallest first) for keeping each row's best partners: the measure, and among
-    equal measures (copies of one text: a page that repeats its terms, a template used for every
-    product) the partner nearest in relative place. Picked at random among the copies, a section's
-    counterpart is often not among the few kept, and the copies pair crosswise (added and removed
-    wholesale)."""
+def _best_per_row(
+    product: sparse.csr_matrix, rows_place: np.ndarray, cols_place: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each row's ``k`` best positive entries of a sparse product, read from its
+    CSR arrays alone (no dense row: the work is in the entries, never in rows x columns).
+
+    Best: the greatest measure, and among equal measures (copies of one text: a page that repeats
+    its terms, a template used for every product) the partner nearest in relative place. Picked at
+    random among the copies, a section's counterpart is often not among the few kept, and the
+    copies pair crosswise (added and removed wholesale).
+
+    Only a short list is sorted: the entries at or above their row's ``k``-th greatest distinct
+    measure. That threshold is found on the entries above a lower bound of it, the ``k``-th greatest
+    among a row's first ``SAMPLE`` entries (any part of a row has no more large values than the
+    whole), so the long rows of a common word are read twice and never sorted."""
     import numpy as np
 
-    distance: np.ndarray = np.abs(rows_place[:, None] - cols_place[None, :])
-    keys: np.ndarray = TIE_SPAN * distance - product
-    return keys
+    data, indices, indptr = product.data, product.indices, product.indptr
+    counts = np.diff(indptr)
+    rows = np.repeat(np.arange(len(counts)), counts)
+    at_in_row = np.arange(len(data)) - np.repeat(indptr[:-1], counts)
+    sample = at_in_row < _SAMPLE
+    bound = np.zeros(len(counts))
+    bound_rows, bound_values = _kth_greatest(rows[sample], data[sample], k)
+    bound[bound_rows] = bound_values
+    above = np.flatnonzero((data >= bound[rows]) & (data > 0))
+    threshold = np.zeros(len(counts))
+    kept_rows, kept_values = _kth_greatest(rows[above], data[above], k)
+    threshold[kept_rows] = kept_values
+    keep = above[data[above] >= threshold[rows[above]]]
+    r, c, v = rows[keep], indices[keep], data[keep]
+    distance = np.abs(rows_place[r] - cols_place[c])
+    order = np.lexsort((distance, -v, r))
+    r, c = r[order], c[order]
+    # The first k of each row in that order.
+    first_of_row = np.flatnonzero(np.r_[True, r[1:] != r[:-1]]) if len(r) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(r)) - np.repeat(first_of_row, np.diff(np.r_[first_of_row, len(r)]))
+    best = rank < k
+    return r[best], c[best]
+
+
+_SAMPLE = 64
+"""Entries of a row read first for a lower bound of its ``k``-th greatest measure."""
+
+
+def _kth_greatest(owners: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each distinct owner (``owners`` sorted): its ``k``-th greatest distinct value, 0 when it
+    has fewer (then every value counts among its best). ``k`` rounds of segment maxima in C."""
+    import numpy as np
+
+    if not len(owners):
+        return owners, values
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    lengths = np.diff(np.r_[starts, len(owners)])
+    remaining = values.copy()
+    top = np.zeros(len(starts))
+    for _ in range(k):
+        top = np.maximum.reduceat(remaining, starts)
+        remaining[remaining >= np.repeat(top, lengths)] = 0.0
+    # A segment exhausted before its k-th round has top 0 there: every value counts.
+    return owners[starts], top
 
 
 # ----------------------------------------------------------------------------------------------
