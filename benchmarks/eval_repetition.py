@@ -7,13 +7,15 @@ Run:  .venv/bin/python benchmarks/eval_repetition.py [--factors 1 10 100] [--eng
 
 For each factor and engine: the old sections paired, how many of those pairs stay in their own copy
 (the copy is read from the heading number the benchmark writes, ``copy.n``: an evaluation label,
-never read by the engine), and how many copies pair exactly as the x1 documents do (the same old
-titles with the same new titles).
+never read by the engine), and how many copies pair exactly as that copy alone does (the old copy's
+text against the new copy's text, compared on their own: the same old titles with the same new
+titles; each copy is shuffled and edited its own way, so each has its own pairs).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections import defaultdict
@@ -38,10 +40,20 @@ def copy_and_title(document: Document, index: int) -> tuple[int, str]:
     return copy, title
 
 
+def scaled_texts(factor: int) -> tuple[str, str]:
+    return scaled_copy(NEC_OLD, factor, seed=1, edit=False), scaled_copy(NEC_NEW, factor, seed=2, edit=True)
+
+
 def scaled(factor: int) -> tuple[Document, Document]:
-    old_text = scaled_copy(NEC_OLD, factor, seed=1, edit=False)
-    new_text = scaled_copy(NEC_NEW, factor, seed=2, edit=True)
+    old_text, new_text = scaled_texts(factor)
     return parse_document(old_text, name="old.md"), parse_document(new_text, name="new.md")
+
+
+def one_copy(text: str, copy: int) -> Document:
+    """The document head and the sections of one copy of a scaled document, on their own."""
+    head, *sections = re.split(r"(?m)^(?=## \d)", text)
+    mine = [s for s in sections if s.startswith(f"## {copy}.")]
+    return parse_document(head + "".join(mine), name=f"copy{copy}.md")
 
 
 def pairs_by_copy(old: Document, new: Document) -> tuple[int, int, dict[int, set[tuple[str, str]]]]:
@@ -71,23 +83,24 @@ def main() -> None:
     try:
         for engine in args.engine:
             align.PAIRING = engine
-            single: set[tuple[str, str]] | None = None
-            for factor in sorted(set(args.factors) | {1}):
-                old, new = scaled(factor)
+            for factor in args.factors:
+                old_text, new_text = scaled_texts(factor)
+                old, new = parse_document(old_text, name="old.md"), parse_document(new_text, name="new.md")
                 start = time.process_time()
                 total, own, per_copy = pairs_by_copy(old, new)
                 cpu = time.process_time() - start
-                if factor == 1:
-                    single = per_copy.get(1, set())
-                    if 1 not in args.factors:
-                        continue
-                assert single is not None
-                as_single = sum(1 for copy in range(1, factor + 1) if per_copy.get(copy, set()) == single)
+                as_alone = same_pairs = alone_pairs = 0
+                for copy in range(1, factor + 1):
+                    alone = pairs_by_copy(one_copy(old_text, copy), one_copy(new_text, copy))[2].get(copy, set())
+                    as_alone += per_copy.get(copy, set()) == alone
+                    same_pairs += len(per_copy.get(copy, set()) & alone)
+                    alone_pairs += len(alone)
                 n_old = len(old.flat()) - 1
                 print(
                     f"{engine:6} x{factor:<3}: {total} pairs for {n_old} old sections; {own} in their own copy, "
-                    f"{total - own} across copies; {as_single}/{factor} copies pair as x1 does "
-                    f"({len(single)} pairs); align {cpu:.2f} s CPU"
+                    f"{total - own} across copies; {as_alone}/{factor} copies pair as the copy alone does "
+                    f"({same_pairs} of its {alone_pairs} pairs made); align {cpu:.2f} s CPU",
+                    flush=True,
                 )
     finally:
         align.PAIRING = saved

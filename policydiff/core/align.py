@@ -111,6 +111,11 @@ RUN_BONUS = 0.1
 """Weight of a pair in the reading-order run for directly following the previous pair."""
 COPY_SCORE = 0.8
 """A pair with another copy of a section scores at least this share of the pair in the run."""
+COPY_BODY = 0.85
+"""Body similarity at which two sections of one version, under the same title, are copies of one
+text (a page that repeats its terms for a second company, a document of renumbered copies)."""
+COPY_LEADERS = 8
+"""Distinct texts compared per title when grouping copies (bounds the work on a title used often)."""
 USE_CONCEPTS = True
 """Map privacy-policy synonyms to one concept (measured with and without: benchmarks/)."""
 PY_PAIRS = 5_000
@@ -320,6 +325,40 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
+def _by_unit(items: Iterable[Iterable[str]], unit: Sequence[int]) -> Iterable[Iterable[str]]:
+    """Each row's items, the rows of one unit (copies of one text) merged into one set."""
+    if all(u == row for row, u in enumerate(unit)):
+        return items
+    merged: dict[int, set[str]] = {}
+    for row, row_items in enumerate(items):
+        merged.setdefault(unit[row], set()).update(row_items)
+    return merged.values()
+
+
+def _copies(
+    rows: Iterable[int], title_terms: Sequence[tuple[str, ...]], bodies: Sequence[dict[str, float]]
+) -> list[list[int]]:
+    """Groups of two or more rows of one version (in reading order) that are copies of one text:
+    the same title terms (numbering and numbers aside) and bodies alike at ``COPY_BODY`` or more
+    (or both without text). Untitled sections are never copies: nothing says they are one section."""
+    by_title: dict[tuple[str, ...], list[list[int]]] = {}
+    for row in rows:
+        key = tuple(sorted(set(title_terms[row])))
+        if not key:
+            continue
+        groups = by_title.setdefault(key, [])
+        body = bodies[row]
+        for group in groups:
+            leader = bodies[group[0]]
+            if (not body and not leader) or (body and leader and _cosine(body, leader) >= COPY_BODY):
+                group.append(row)
+                break
+        else:
+            if len(groups) < COPY_LEADERS:
+                groups.append([row])
+    return [group for groups in by_title.values() for group in groups if len(group) > 1]
+
+
 @dataclass
 class _Features:
     """Per section (old sections first, then new): vectors, shingles, place in the outline."""
@@ -342,6 +381,11 @@ class _Features:
     position: list[float] = field(default_factory=list)
     twins: dict[int, int] = field(default_factory=dict)
     """Row -> row of its exact twin on the other side (same title and text, unique on each side)."""
+    copy_rank: list[int] = field(default_factory=list)
+    """Row -> its place (0, 1, ...) among the copies of its text in its version, -1 when its
+    version holds its text once (see ``_copies``)."""
+    copy_count: list[int] = field(default_factory=list)
+    """Row -> how many copies of its text its version holds (1: none but itself)."""
 
     @classmethod
     def of(cls, old: Document, new: Document) -> _Features:
@@ -360,13 +404,29 @@ class _Features:
         for t in body_terms:
             bigrams = [f"{a} {b}" for a, b in zip(t, t[1:])]
             grams.append(set(map(one_copy.setdefault, bigrams, bigrams)))
-        body_idf = _idf((c.keys() for c in body_counts), n)
-        title_idf = _idf((c.keys() for c in title_counts), n)
-        gram_idf = _idf(grams, n)
         features = cls(flat_old, flat_new, tuple(old_ids), tuple(new_ids))
-        features.body = [_weights(c, body_idf) for c in body_counts]
-        features.title = [_weights(c, title_idf) for c in title_counts]
-        features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
+        n_old, n_new = len(old_ids), len(new_ids)
+        # Row -> the text it holds: copies of one text (``_copies``) count once in how rare a word
+        # is, so that a document of copies weighs its words as one copy does.
+        unit = list(range(n))
+        for weighing in ("all", "units"):
+            units = len(set(unit))
+            body_idf = _idf(_by_unit((c.keys() for c in body_counts), unit), units)
+            title_idf = _idf(_by_unit((c.keys() for c in title_counts), unit), units)
+            gram_idf = _idf(_by_unit(grams, unit), units)
+            features.body = [_weights(c, body_idf) for c in body_counts]
+            features.title = [_weights(c, title_idf) for c in title_counts]
+            features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
+            if weighing == "units":
+                break
+            features.copy_rank, features.copy_count = [-1] * n, [1] * n
+            for side in (range(n_old), range(n_old, n)):
+                for group in _copies(side, title_terms, features.body):
+                    for rank, row in enumerate(group):
+                        features.copy_rank[row], features.copy_count[row] = rank, len(group)
+                        unit[row] = group[0]
+            if unit == list(range(n)):
+                break
         features.shingle_total = [sum(s.values()) for s in features.shingles]
         features.untitled = [not s.bare_title for s in sections]
         old_depths, new_depths = _depths(old), _depths(new)
@@ -374,9 +434,8 @@ class _Features:
         # The distinctive words of each title: used by few sections of either version (a place,
         # a product, a law), where the words titles share ("privacy", "disclosures") are common.
         features.words = [set(b) | set(t) for b, t in zip(body_terms, title_terms)]
-        used_by: Counter[str] = Counter(itertools.chain.from_iterable(features.words))
+        used_by: Counter[str] = Counter(itertools.chain.from_iterable(_by_unit(features.words, unit)))
         features.distinctive = [{w for w in set(t) if used_by[w] <= DISTINCTIVE_USES} for t in title_terms]
-        n_old, n_new = len(old_ids), len(new_ids)
         written: dict[tuple[str, str], list[int]] = {}
         for row, section in enumerate(sections):
             written.setdefault((section.title, section.body), []).append(row)
@@ -387,6 +446,16 @@ class _Features:
             k / max(n_new - 1, 1) for k in range(n_new)
         ]
         return features
+
+    def copies_apart(self, a: int, b: int) -> bool:
+        """Whether rows ``a`` (old) and ``b`` (new) are copies of a repeated text at different places
+        among their copies: repetition is no ambiguity, the k-th copy of a text is the counterpart of
+        the k-th copy, counted from the start or, when one version holds more copies (some added or
+        removed), from the end."""
+        rank_a, rank_b = self.copy_rank[a], self.copy_rank[b]
+        if rank_a < 0 or rank_b < 0:
+            return False
+        return rank_b != rank_a and rank_b != rank_a + self.copy_count[b] - self.copy_count[a]
 
     def mix(self, body: float, title: float, a: int, b: int) -> float:
         """Body and title mixed, discounted across outline levels, with an order bonus."""
@@ -449,7 +518,7 @@ class Similarity:
         n_old = len(self.old_ids)
         twin = self.features.twins
         for a, b in sorted(set(pairs)):
-            if twin.get(a, b) != b or twin.get(b, a) != a:
+            if twin.get(a, b) != b or twin.get(b, a) != a or self.features.copies_apart(a, b):
                 continue
             i, j = self.old_ids[a], self.new_ids[b - n_old]
             self.candidates_old.setdefault(i, []).append(j)
@@ -595,7 +664,7 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     ``TOP_K`` partners of every section, from either side, by body cosine, title cosine and
     containment, found a block of rows at a time (memory: one block x the other side)."""
     import numpy as np
-    from scipy import sparse  # type: ignore[import-untyped]
+    from scipy import sparse
 
     f = sim.features
     n_old, n = len(f.old_ids), len(f.body)
@@ -631,6 +700,8 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     present = shingles
     present.data[:] = 1.0
     olds, news = slice(0, n_old), slice(n_old, n)
+    rank, count = np.asarray(f.copy_rank), np.asarray(f.copy_count)
+    repeats = bool((rank[olds] >= 0).any() and (rank[news] >= 0).any())
 
     if exact:
         measures = [
@@ -640,6 +711,9 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
             np.round((present[olds] @ grams[news].T).toarray(), 5),
         ]
         rows, cols = np.nonzero((measures[0] > 0) | (measures[1] > 0))
+        if repeats:
+            together = ~_copies_apart(rank[rows], count[rows], rank[cols + n_old], count[cols + n_old])
+            rows, cols = rows[together], cols[together]
         values = [m[rows, cols] for m in measures]
         sim._dense = [m.tolist() for m in measures]
     else:
@@ -655,6 +729,13 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
                 place_first, place_second = place[first], place[second]
                 for start in range(0, rows_first.shape[0], block):
                     product = rows_first[start : start + block] @ second_t
+                    if repeats:  # the copies of a text at other places among its copies: no candidates
+                        r = np.repeat(np.arange(product.shape[0]) + start, np.diff(product.indptr))
+                        c = product.indices
+                        rank_first, count_first = rank[first], count[first]
+                        rank_second, count_second = rank[second], count[second]
+                        apart = _copies_apart(rank_first[r], count_first[r], rank_second[c], count_second[c])
+                        product.data[apart] = 0.0
                     r, c = _best_per_row(product, place_first[start : start + block], place_second, TOP_K)
                     r += start
                     found.append(c * n_new + r if flip else r * n_new + c)  # old * n_new + new
@@ -698,6 +779,12 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     good = score >= GAP_THRESHOLD
     sim.scores.update(zip(zip(old_ids[rows[good]].tolist(), new_ids[cols[good]].tolist()), score[good].tolist()))
     sim._complete = exact
+
+
+def _copies_apart(rank_a: np.ndarray, count_a: np.ndarray, rank_b: np.ndarray, count_b: np.ndarray) -> np.ndarray:
+    """``_Features.copies_apart`` of many pairs at once (either side first: it reads the same)."""
+    apart: np.ndarray = (rank_a >= 0) & (rank_b >= 0) & (rank_b != rank_a) & (rank_b != rank_a + count_b - count_a)
+    return apart
 
 
 def _best_per_row(
