@@ -425,7 +425,10 @@ class _Features:
                     for rank, row in enumerate(group):
                         features.copy_rank[row], features.copy_count[row] = rank, len(group)
                         unit[row] = group[0]
-            if unit == list(range(n)):
+            if not (any(unit[r] != r for r in range(n_old)) and any(unit[r] != r for r in range(n_old, n))):
+                # Copies on one side only (a page that repeats a glossary entry inline) say nothing
+                # of which copy is which: the words keep the weights they have.
+                unit = list(range(n))
                 break
         features.shingle_total = [sum(s.values()) for s in features.shingles]
         features.untitled = [not s.bare_title for s in sections]
