@@ -124,7 +124,7 @@ SMALL = 200_000
 """Up to this many old x new section pairs, every pair sharing a word is scored exactly."""
 TOP_K = 6
 """For larger documents, candidates kept per section (by body and by title similarity)."""
-PRODUCT_ENTRIES = 20_000_000
+PRODUCT_ENTRIES = 4_000_000
 """For larger documents, rows of one side multiplied at once by the other side: at most this many
 section pairs, so that even a product in which every pair shares a word stays a bounded block."""
 
