@@ -8,9 +8,15 @@ rare they are, for the asymmetric *containment*: how much of A's text is found i
 Candidates. Only pairs that share a word are ever scored: an inverted index over the new sections
 (pure Python up to ``PY_PAIRS`` section pairs), sparse matrix products up to ``SMALL`` pairs, and
 beyond that the best few partners of each section by body cosine, title cosine and containment,
-from products done a block of rows at a time (NumPy and SciPy, imported only for such sizes).
-Memory stays linear in the number of sections: there is no old x new matrix beyond ``SMALL``. Each
-measure of a pair is computed once and kept.
+read from the entries of sparse products done a block of rows at a time (NumPy and SciPy, imported
+only for such sizes). Memory stays linear in the number of sections: there is no old x new matrix,
+nor a dense row of one, beyond ``SMALL``. Each measure of a pair is computed once and kept.
+
+Repetition is not ambiguity. Copies of one text in a version (the same title terms, bodies alike:
+a page repeating its terms for a second company, a document of renumbered copies) pair in order
+with the other version's copies, the k-th with the k-th (counted from the start or from the end):
+the other copies are no candidates. When both versions hold copies, a copy counts once in how
+rare a word is, so the likeness of two sections does not depend on how many times they repeat.
 
 Pairing, in this order (each step reads the same from either side, so swapping the versions
 mirrors the result):
