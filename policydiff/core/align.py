@@ -741,13 +741,13 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
                     if repeats:  # the copies of a text at other places among its copies: no candidates
                         copied = np.flatnonzero(rank[first][start : start + block] >= 0)
                         lengths = np.diff(product.indptr)[copied]
-                        at = np.repeat(product.indptr[copied] - np.cumsum(lengths) + lengths, lengths)
-                        at += np.arange(len(at))  # the entries of those rows
-                        r, c = np.repeat(copied + start, lengths), product.indices[at]
+                        entries = np.repeat(product.indptr[copied] - np.cumsum(lengths) + lengths, lengths)
+                        entries += np.arange(len(entries))  # the entries of those rows
+                        r, c = np.repeat(copied + start, lengths), product.indices[entries]
                         rank_first, count_first = rank[first], count[first]
                         rank_second, count_second = rank[second], count[second]
                         apart = _copies_apart(rank_first[r], count_first[r], rank_second[c], count_second[c])
-                        product.data[at[apart]] = 0.0
+                        product.data[entries[apart]] = 0.0
                     r, c = _best_per_row(product, place_first[start : start + block], place_second, TOP_K)
                     r += start
                     found.append(c * n_new + r if flip else r * n_new + c)  # old * n_new + new
