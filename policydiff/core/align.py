@@ -739,15 +739,8 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
                 for start in range(0, rows_first.shape[0], block):
                     product = rows_first[start : start + block] @ second_t
                     if repeats:  # the copies of a text at other places among its copies: no candidates
-                        copied = np.flatnonzero(rank[first][start : start + block] >= 0)
-                        lengths = np.diff(product.indptr)[copied]
-                        entries = np.repeat(product.indptr[copied] - np.cumsum(lengths) + lengths, lengths)
-                        entries += np.arange(len(entries))  # the entries of those rows
-                        r, c = np.repeat(copied + start, lengths), product.indices[entries]
-                        rank_first, count_first = rank[first], count[first]
-                        rank_second, count_second = rank[second], count[second]
-                        apart = _copies_apart(rank_first[r], count_first[r], rank_second[c], count_second[c])
-                        product.data[entries[apart]] = 0.0
+                        _drop_copies_apart(product, rank[first][start : start + block],
+                                           count[first][start : start + block], rank[second], count[second])
                     r, c = _best_per_row(product, place_first[start : start + block], place_second, TOP_K)
                     r += start
                     found.append(c * n_new + r if flip else r * n_new + c)  # old * n_new + new
@@ -791,6 +784,32 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     good = score >= GAP_THRESHOLD
     sim.scores.update(zip(zip(old_ids[rows[good]].tolist(), new_ids[cols[good]].tolist()), score[good].tolist()))
     sim._complete = exact
+
+
+def _drop_copies_apart(
+    product: sparse.csr_matrix, rank_rows: np.ndarray, count_rows: np.ndarray, rank_cols: np.ndarray,
+    count_cols: np.ndarray,
+) -> None:
+    """Zero the entries of ``product`` that pair copies of a text at different places among their
+    copies (``_Features.copies_apart``), reading only the rows that are copies."""
+    import numpy as np
+
+    copied = np.flatnonzero(rank_rows >= 0)
+    if not len(copied):
+        return
+    lengths = np.diff(product.indptr)[copied]
+    if len(copied) == len(rank_rows):
+        entries = np.arange(product.indptr[-1])
+    else:
+        entries = np.repeat(product.indptr[copied] - np.cumsum(lengths) + lengths, lengths)
+        entries += np.arange(len(entries))  # the entries of those rows
+    columns = product.indices[entries]
+    rank_b, count_b = rank_cols[columns], count_cols[columns]
+    rank_a = np.repeat(rank_rows[copied], lengths)
+    # Apart: both copies, at neither the same place from the start nor from the end.
+    apart = (rank_b >= 0) & (rank_b != rank_a)
+    apart &= rank_b - count_b != rank_a - np.repeat(count_rows[copied], lengths)
+    product.data[entries[apart]] = 0.0
 
 
 def _copies_apart(rank_a: np.ndarray, count_a: np.ndarray, rank_b: np.ndarray, count_b: np.ndarray) -> np.ndarray:
