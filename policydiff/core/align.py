@@ -8,9 +8,15 @@ rare they are, for the asymmetric *containment*: how much of A's text is found i
 Candidates. Only pairs that share a word are ever scored: an inverted index over the new sections
 (pure Python up to ``PY_PAIRS`` section pairs), sparse matrix products up to ``SMALL`` pairs, and
 beyond that the best few partners of each section by body cosine, title cosine and containment,
-from products done a block of rows at a time (NumPy and SciPy, imported only for such sizes).
-Memory stays linear in the number of sections: there is no old x new matrix beyond ``SMALL``. Each
-measure of a pair is computed once and kept.
+read from the entries of sparse products done a block of rows at a time (NumPy and SciPy, imported
+only for such sizes). Memory stays linear in the number of sections: there is no old x new matrix,
+nor a dense row of one, beyond ``SMALL``. Each measure of a pair is computed once and kept.
+
+Repetition is not ambiguity. Copies of one text in a version (the same title terms, bodies alike:
+a page repeating its terms for a second company, a document of renumbered copies) pair in order
+with the other version's copies, the k-th with the k-th (counted from the start or from the end):
+the other copies are no candidates. When both versions hold copies, a copy counts once in how
+rare a word is, so the likeness of two sections does not depend on how many times they repeat.
 
 Pairing, in this order (each step reads the same from either side, so swapping the versions
 mirrors the result):
@@ -56,6 +62,7 @@ from policydiff.core.model import Document, Overrides, Section
 
 if TYPE_CHECKING:
     import numpy as np
+    from scipy import sparse  # type: ignore[import-untyped]
 
 PAIRING = "rules"
 """Which one-to-one core: ``fitted`` (one score, one assignment) or ``rules`` (the former steps)."""
@@ -110,6 +117,11 @@ RUN_BONUS = 0.1
 """Weight of a pair in the reading-order run for directly following the previous pair."""
 COPY_SCORE = 0.8
 """A pair with another copy of a section scores at least this share of the pair in the run."""
+COPY_BODY = 0.85
+"""Body similarity at which two sections of one version, under the same title, are copies of one
+text (a page that repeats its terms for a second company, a document of renumbered copies)."""
+COPY_LEADERS = 8
+"""Distinct texts compared per title when grouping copies (bounds the work on a title used often)."""
 USE_CONCEPTS = True
 """Map privacy-policy synonyms to one concept (measured with and without: benchmarks/)."""
 PY_PAIRS = 5_000
@@ -118,9 +130,9 @@ SMALL = 200_000
 """Up to this many old x new section pairs, every pair sharing a word is scored exactly."""
 TOP_K = 6
 """For larger documents, candidates kept per section (by body and by title similarity)."""
-TIE_SPAN = 1e-6
-"""Measures closer than this count as equal when only the best ``TOP_K`` partners are kept (the
-nearest in relative place go first)."""
+PRODUCT_ENTRIES = 4_000_000
+"""For larger documents, rows of one side multiplied at once by the other side: at most this many
+section pairs, so that even a product in which every pair shares a word stays a bounded block."""
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _STOPWORDS = frozenset(
@@ -319,6 +331,40 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
+def _by_unit(items: Iterable[Iterable[str]], unit: Sequence[int]) -> Iterable[Iterable[str]]:
+    """Each row's items, the rows of one unit (copies of one text) merged into one set."""
+    if all(u == row for row, u in enumerate(unit)):
+        return items
+    merged: dict[int, set[str]] = {}
+    for row, row_items in enumerate(items):
+        merged.setdefault(unit[row], set()).update(row_items)
+    return merged.values()
+
+
+def _copies(
+    rows: Iterable[int], title_terms: Sequence[tuple[str, ...]], bodies: Sequence[dict[str, float]]
+) -> list[list[int]]:
+    """Groups of two or more rows of one version (in reading order) that are copies of one text:
+    the same title terms (numbering and numbers aside) and bodies alike at ``COPY_BODY`` or more
+    (or both without text). Untitled sections are never copies: nothing says they are one section."""
+    by_title: dict[tuple[str, ...], list[list[int]]] = {}
+    for row in rows:
+        key = tuple(sorted(set(title_terms[row])))
+        if not key:
+            continue
+        groups = by_title.setdefault(key, [])
+        body = bodies[row]
+        for group in groups:
+            leader = bodies[group[0]]
+            if (not body and not leader) or (body and leader and _cosine(body, leader) >= COPY_BODY):
+                group.append(row)
+                break
+        else:
+            if len(groups) < COPY_LEADERS:
+                groups.append([row])
+    return [group for groups in by_title.values() for group in groups if len(group) > 1]
+
+
 @dataclass
 class _Features:
     """Per section (old sections first, then new): vectors, shingles, place in the outline."""
@@ -341,6 +387,11 @@ class _Features:
     position: list[float] = field(default_factory=list)
     twins: dict[int, int] = field(default_factory=dict)
     """Row -> row of its exact twin on the other side (same title and text, unique on each side)."""
+    copy_rank: list[int] = field(default_factory=list)
+    """Row -> its place (0, 1, ...) among the copies of its text in its version, -1 when its
+    version holds its text once (see ``_copies``)."""
+    copy_count: list[int] = field(default_factory=list)
+    """Row -> how many copies of its text its version holds (1: none but itself)."""
 
     @classmethod
     def of(cls, old: Document, new: Document) -> _Features:
@@ -359,13 +410,32 @@ class _Features:
         for t in body_terms:
             bigrams = [f"{a} {b}" for a, b in zip(t, t[1:])]
             grams.append(set(map(one_copy.setdefault, bigrams, bigrams)))
-        body_idf = _idf((c.keys() for c in body_counts), n)
-        title_idf = _idf((c.keys() for c in title_counts), n)
-        gram_idf = _idf(grams, n)
         features = cls(flat_old, flat_new, tuple(old_ids), tuple(new_ids))
-        features.body = [_weights(c, body_idf) for c in body_counts]
-        features.title = [_weights(c, title_idf) for c in title_counts]
-        features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
+        n_old, n_new = len(old_ids), len(new_ids)
+        # Row -> the text it holds: copies of one text (``_copies``) count once in how rare a word
+        # is, so that a document of copies weighs its words as one copy does.
+        unit = list(range(n))
+        for weighing in ("all", "units"):
+            units = len(set(unit))
+            body_idf = _idf(_by_unit((c.keys() for c in body_counts), unit), units)
+            title_idf = _idf(_by_unit((c.keys() for c in title_counts), unit), units)
+            gram_idf = _idf(_by_unit(grams, unit), units)
+            features.body = [_weights(c, body_idf) for c in body_counts]
+            features.title = [_weights(c, title_idf) for c in title_counts]
+            features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
+            if weighing == "units":
+                break
+            features.copy_rank, features.copy_count = [-1] * n, [1] * n
+            for side in (range(n_old), range(n_old, n)):
+                for group in _copies(side, title_terms, features.body):
+                    for rank, row in enumerate(group):
+                        features.copy_rank[row], features.copy_count[row] = rank, len(group)
+                        unit[row] = group[0]
+            if not (any(unit[r] != r for r in range(n_old)) and any(unit[r] != r for r in range(n_old, n))):
+                # Copies on one side only (a page that repeats a glossary entry inline) say nothing
+                # of which copy is which: the words keep the weights they have.
+                unit = list(range(n))
+                break
         features.shingle_total = [sum(s.values()) for s in features.shingles]
         features.untitled = [not s.bare_title for s in sections]
         old_depths, new_depths = _depths(old), _depths(new)
@@ -373,9 +443,8 @@ class _Features:
         # The distinctive words of each title: used by few sections of either version (a place,
         # a product, a law), where the words titles share ("privacy", "disclosures") are common.
         features.words = [set(b) | set(t) for b, t in zip(body_terms, title_terms)]
-        used_by: Counter[str] = Counter(itertools.chain.from_iterable(features.words))
+        used_by: Counter[str] = Counter(itertools.chain.from_iterable(_by_unit(features.words, unit)))
         features.distinctive = [{w for w in set(t) if used_by[w] <= DISTINCTIVE_USES} for t in title_terms]
-        n_old, n_new = len(old_ids), len(new_ids)
         written: dict[tuple[str, str], list[int]] = {}
         for row, section in enumerate(sections):
             written.setdefault((section.title, section.body), []).append(row)
@@ -386,6 +455,16 @@ class _Features:
             k / max(n_new - 1, 1) for k in range(n_new)
         ]
         return features
+
+    def copies_apart(self, a: int, b: int) -> bool:
+        """Whether rows ``a`` (old) and ``b`` (new) are copies of a repeated text at different places
+        among their copies: repetition is no ambiguity, the k-th copy of a text is the counterpart of
+        the k-th copy, counted from the start or, when one version holds more copies (some added or
+        removed), from the end."""
+        rank_a, rank_b = self.copy_rank[a], self.copy_rank[b]
+        if rank_a < 0 or rank_b < 0:
+            return False
+        return rank_b != rank_a and rank_b != rank_a + self.copy_count[b] - self.copy_count[a]
 
     def mix(self, body: float, title: float, a: int, b: int) -> float:
         """Body and title mixed, discounted across outline levels, with an order bonus."""
@@ -448,7 +527,7 @@ class Similarity:
         n_old = len(self.old_ids)
         twin = self.features.twins
         for a, b in sorted(set(pairs)):
-            if twin.get(a, b) != b or twin.get(b, a) != a:
+            if twin.get(a, b) != b or twin.get(b, a) != a or self.features.copies_apart(a, b):
                 continue
             i, j = self.old_ids[a], self.new_ids[b - n_old]
             self.candidates_old.setdefault(i, []).append(j)
@@ -594,7 +673,7 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     ``TOP_K`` partners of every section, from either side, by body cosine, title cosine and
     containment, found a block of rows at a time (memory: one block x the other side)."""
     import numpy as np
-    from scipy import sparse  # type: ignore[import-untyped]
+    from scipy import sparse
 
     f = sim.features
     n_old, n = len(f.old_ids), len(f.body)
@@ -630,6 +709,8 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     present = shingles
     present.data[:] = 1.0
     olds, news = slice(0, n_old), slice(n_old, n)
+    rank, count = np.asarray(f.copy_rank), np.asarray(f.copy_count)
+    repeats = bool((rank[olds] >= 0).any() and (rank[news] >= 0).any())
 
     if exact:
         measures = [
@@ -639,6 +720,9 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
             np.round((present[olds] @ grams[news].T).toarray(), 5),
         ]
         rows, cols = np.nonzero((measures[0] > 0) | (measures[1] > 0))
+        if repeats:
+            together = ~_copies_apart(rank[rows], count[rows], rank[cols + n_old], count[cols + n_old])
+            rows, cols = rows[together], cols[together]
         values = [m[rows, cols] for m in measures]
         sim._dense = [m.tolist() for m in measures]
     else:
@@ -646,20 +730,19 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
         place = np.asarray(f.position, dtype=np.float64)
         for left, right in ((body, body), (title, title), (grams, present)):
             for first, second, flip in ((olds, news, False), (news, olds, True)):
-                second_t = right[second].T.tocsc()
+                second_t = right[second].T.tocsr()
                 rows_first = left[first]
                 width = second_t.shape[1]
-                k = min(TOP_K, width)
-                block = max(1, 1_000_000 // max(width, 1))
+                # Rows per product: at most ``PRODUCT_ENTRIES`` entries even if every pair shared a word.
+                block = max(1, PRODUCT_ENTRIES // max(width, 1))
                 place_first, place_second = place[first], place[second]
                 for start in range(0, rows_first.shape[0], block):
-                    product = (rows_first[start : start + block] @ second_t).toarray()
-                    ranking = _nearest_first(product, place_first[start : start + block], place_second)
-                    best = np.argpartition(ranking, k - 1, axis=1)[:, :k]
-                    r = np.repeat(np.arange(product.shape[0]), k)
-                    c = best.ravel()
-                    keep = product[r, c] > 0
-                    r, c = r[keep] + start, c[keep]
+                    product = rows_first[start : start + block] @ second_t
+                    if repeats:  # the copies of a text at other places among its copies: no candidates
+                        _drop_copies_apart(product, rank[first][start : start + block],
+                                           count[first][start : start + block], rank[second], count[second])
+                    r, c = _best_per_row(product, place_first[start : start + block], place_second, TOP_K)
+                    r += start
                     found.append(c * n_new + r if flip else r * n_new + c)  # old * n_new + new
         if not found:
             return
@@ -703,17 +786,104 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     sim._complete = exact
 
 
-def _nearest_first(product: np.ndarray, rows_place: np.ndarray, cols_place: np.ndarray) -> np.ndarray:
-    """Sort keys (smallest first) for keeping each row's best partners: the measure, and among
-    equal measures (copies of one text: a page that repeats its terms, a template used for every
-    product) the partner nearest in relative place. Picked at random among the copies, a section's
-    counterpart is often not among the few kept, and the copies pair crosswise (added and removed
-    wholesale)."""
+def _drop_copies_apart(
+    product: sparse.csr_matrix, rank_rows: np.ndarray, count_rows: np.ndarray, rank_cols: np.ndarray,
+    count_cols: np.ndarray,
+) -> None:
+    """Zero the entries of ``product`` that pair copies of a text at different places among their
+    copies (``_Features.copies_apart``), reading only the rows that are copies."""
     import numpy as np
 
-    distance: np.ndarray = np.abs(rows_place[:, None] - cols_place[None, :])
-    keys: np.ndarray = TIE_SPAN * distance - product
-    return keys
+    copied = np.flatnonzero(rank_rows >= 0)
+    if not len(copied):
+        return
+    lengths = np.diff(product.indptr)[copied]
+    every_row = len(copied) == len(rank_rows)
+    if every_row:
+        columns = product.indices
+    else:
+        entries = np.repeat(product.indptr[copied] - np.cumsum(lengths) + lengths, lengths)
+        entries += np.arange(len(entries))  # the entries of those rows
+        columns = product.indices[entries]
+    # Places among the copies from the start and from the end (int32: half the memory read).
+    from_start_b = rank_cols.astype(np.int32)[columns]
+    from_end_b = (rank_cols - count_cols).astype(np.int32)[columns]
+    apart = from_start_b != np.repeat(rank_rows[copied].astype(np.int32), lengths)
+    apart &= from_end_b != np.repeat((rank_rows - count_rows)[copied].astype(np.int32), lengths)
+    apart &= from_start_b >= 0
+    if every_row:
+        product.data[apart] = 0.0
+    else:
+        product.data[entries[apart]] = 0.0
+
+
+def _copies_apart(rank_a: np.ndarray, count_a: np.ndarray, rank_b: np.ndarray, count_b: np.ndarray) -> np.ndarray:
+    """``_Features.copies_apart`` of many pairs at once (either side first: it reads the same)."""
+    apart: np.ndarray = (rank_a >= 0) & (rank_b >= 0) & (rank_b != rank_a) & (rank_b != rank_a + count_b - count_a)
+    return apart
+
+
+def _best_per_row(
+    product: sparse.csr_matrix, rows_place: np.ndarray, cols_place: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each row's ``k`` best positive entries of a sparse product, read from its
+    CSR arrays alone (no dense row: the work is in the entries, never in rows x columns).
+
+    Best: the greatest measure, and among equal measures (copies of one text: a page that repeats
+    its terms, a template used for every product) the partner nearest in relative place. Picked at
+    random among the copies, a section's counterpart is often not among the few kept, and the
+    copies pair crosswise (added and removed wholesale).
+
+    Only a short list is sorted: the entries at or above their row's ``k``-th greatest distinct
+    measure. That threshold is found on the entries above a lower bound of it, the ``k``-th greatest
+    among a row's first ``SAMPLE`` entries (any part of a row has no more large values than the
+    whole), so the long rows of a common word are read twice and never sorted."""
+    import numpy as np
+
+    data, indices, indptr = product.data, product.indices, product.indptr
+    counts = np.diff(indptr)
+    rows = np.repeat(np.arange(len(counts)), counts)
+    at_in_row = np.arange(len(data)) - np.repeat(indptr[:-1], counts)
+    sample = at_in_row < _SAMPLE
+    bound = np.zeros(len(counts))
+    bound_rows, bound_values = _kth_greatest(rows[sample], data[sample], k)
+    bound[bound_rows] = bound_values
+    above = np.flatnonzero((data >= bound[rows]) & (data > 0))
+    threshold = np.zeros(len(counts))
+    kept_rows, kept_values = _kth_greatest(rows[above], data[above], k)
+    threshold[kept_rows] = kept_values
+    keep = above[data[above] >= threshold[rows[above]]]
+    r, c, v = rows[keep], indices[keep], data[keep]
+    distance = np.abs(rows_place[r] - cols_place[c])
+    order = np.lexsort((distance, -v, r))
+    r, c = r[order], c[order]
+    # The first k of each row in that order.
+    first_of_row = np.flatnonzero(np.r_[True, r[1:] != r[:-1]]) if len(r) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(r)) - np.repeat(first_of_row, np.diff(np.r_[first_of_row, len(r)]))
+    best = rank < k
+    return r[best], c[best]
+
+
+_SAMPLE = 64
+"""Entries of a row read first for a lower bound of its ``k``-th greatest measure."""
+
+
+def _kth_greatest(owners: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each distinct owner (``owners`` sorted): its ``k``-th greatest distinct value, 0 when it
+    has fewer (then every value counts among its best). ``k`` rounds of segment maxima in C."""
+    import numpy as np
+
+    if not len(owners):
+        return owners, values
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    lengths = np.diff(np.r_[starts, len(owners)])
+    remaining = values.copy()
+    top = np.zeros(len(starts))
+    for _ in range(k):
+        top = np.maximum.reduceat(remaining, starts)
+        remaining[remaining >= np.repeat(top, lengths)] = 0.0
+    # A segment exhausted before its k-th round has top 0 there: every value counts.
+    return owners[starts], top
 
 
 # ----------------------------------------------------------------------------------------------

@@ -58,11 +58,14 @@ def test_one_word_changed_in_many_copies_counts_one_and_one(count: int, monkeypa
 
 def test_among_equal_measures_the_partner_nearest_in_place_is_kept_first() -> None:
     np = pytest.importorskip("numpy")
-    product = np.array([[0.5, 0.9, 0.9, 0.9, 0.9]])
-    keys = align._nearest_first(product, np.array([0.7]), np.linspace(0.0, 1.0, 5))
-    order = np.argsort(keys[0], kind="stable").tolist()
-    assert order[:4] == [3, 2, 4, 1]  # equal measures by distance (0.05, 0.2, 0.3, 0.45), then 0.5
-    assert order[-1] == 0
+    sparse = pytest.importorskip("scipy.sparse")
+    product = sparse.csr_matrix(np.array([[0.5, 0.9, 0.9, 0.9, 0.9, 0.0], [0.0, 0.2, 0.0, 0.0, 0.0, 0.1]]))
+    places = np.linspace(0.0, 1.0, 6)
+    rows, cols = align._best_per_row(product, np.array([0.65, 0.0]), places, 3)
+    # Equal measures by distance (0.05, 0.15, 0.25, then 0.45 not kept); a short row keeps all it has.
+    assert list(zip(rows.tolist(), cols.tolist())) == [(0, 3), (0, 4), (0, 2), (1, 1), (1, 5)]
+    rows, cols = align._best_per_row(product, np.array([0.65, 0.0]), places, 5)
+    assert list(zip(rows.tolist(), cols.tolist()))[:5] == [(0, 3), (0, 4), (0, 2), (0, 1), (0, 0)]
 
 
 class _CountingText(str):
