@@ -433,7 +433,18 @@ def open_history(paths: Sequence[str | os.PathLike[str]]) -> History:
 
 
 def step_entry(comparison: Comparison, from_id: str, to_id: str) -> dict[str, object]:
+    """One step of ``--history --json``: its words and sections changed, and its changes by class
+    (:mod:`policydiff.core.changes`) with the signals of the substantive ones, in reading order
+    (``number: 30 days → 3 years``; each listed once)."""
+    from policydiff.core.changes import counts
+
     words = comparison.stats.words
+    changes = comparison.changes
+    by_class = counts(changes)
+    signals: dict[str, None] = {}
+    for change in changes:
+        if change.change_class == "substantive":
+            signals.update((str(signal), None) for signal in change.signals)
     return {
         "from": from_id,
         "to": to_id,
@@ -441,7 +452,18 @@ def step_entry(comparison: Comparison, from_id: str, to_id: str) -> dict[str, ob
         "words_inserted": words.words_inserted,
         "words_deleted": words.words_deleted,
         "sections_changed": sum(1 for p in comparison.pairs if p.kind is not Kind.UNCHANGED),
+        "changes_substantive": by_class["substantive"],
+        "changes_editorial": by_class["editorial"],
+        "changes_cosmetic": by_class["cosmetic"],
+        "signals": list(signals),
     }
+
+
+def _unchanged_entry(from_id: str, to_id: str) -> dict[str, object]:
+    """The step between two versions of the very same text."""
+    return {"from": from_id, "to": to_id, "identical": True, "words_inserted": 0, "words_deleted": 0,
+            "sections_changed": 0, "changes_substantive": 0, "changes_editorial": 0, "changes_cosmetic": 0,
+            "signals": []}
 
 
 def _count_words(doc: Document) -> int:
@@ -451,58 +473,113 @@ def _count_words(doc: Document) -> int:
         count_words(s.title) + count_words(s.body) for s in doc.flat())
 
 
-def _chunk_job(args: tuple[list[str], list[str], Options]) -> tuple[list[int], list[dict[str, object]]]:
+class _Reader:
+    """Reads the versions of one history: each distinct text parsed once (the few last ones kept,
+    so that a version restored soon after is not parsed again), markdown-it's inline parses
+    remembered from one version to the next (:mod:`policydiff.core.inline_memo`: a version shares
+    nearly all its paragraphs with the one before)."""
+
+    def __init__(self, keep: int = 8) -> None:
+        self.keep = keep
+        self.documents: OrderedDict[str, Document] = OrderedDict()
+        self.parsed = 0
+
+    def document(self, text: str, name: str) -> Document:
+        from policydiff.core.structure import parse_document
+
+        doc = self.documents.get(text)
+        if doc is None:
+            doc = self.documents[text] = parse_document(text, name=name)
+            self.parsed += 1
+            while len(self.documents) > self.keep:
+                self.documents.popitem(last=False)
+        else:
+            self.documents.move_to_end(text)
+        return doc
+
+
+class _StepCounter:
+    """The counts of consecutive steps.
+
+    A step's counts (words inserted and deleted, sections changed, changes by class) depend on the
+    two versions only through their sections (the comparison reads nothing else of a document but
+    its reading, for the verdict): a step whose two section lists were seen together before gets
+    the same counts without a second comparison. Most steps of a long history change only markup
+    or links, so a run of them shares one section list and costs one comparison; the verdict
+    (``identical``) still reads each step's own texts."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.counted: dict[tuple[tuple[object, ...], tuple[object, ...]], dict[str, object]] = {}
+
+    def step(self, old: Document, new: Document, old_text: str, new_text: str, from_id: str,
+             to_id: str) -> dict[str, object]:
+        from policydiff.core.compare import compare, have_same_words
+
+        if old_text == new_text:
+            return _unchanged_entry(from_id, to_id)
+        key = (old.flat(), new.flat())
+        seen = self.counted.get(key)
+        if seen is None:
+            entry = self.counted[key] = step_entry(compare(old, new, options=self.options), from_id, to_id)
+            return entry
+        entry = dict(seen, identical=have_same_words(old, new, self.options))
+        entry.update({"from": from_id, "to": to_id})
+        return entry
+
+
+@dataclass
+class _ChunkResult:
+    """What a worker sends back for a run of consecutive versions."""
+
+    words: list[int]
+    steps: list[dict[str, object]]
+    """The steps between the run's versions (one fewer than its versions)."""
+    first: Document
+    last: Document
+    """The run's first and last versions, read: the steps between runs are counted from them, so
+    that no version is parsed twice."""
+    parsed: int
+
+
+_WORKER_READER: _Reader | None = None
+"""A worker process's reader: its remembered parses serve every run it is given."""
+
+
+def _start_worker() -> None:
+    """A worker process's start: its parsers remember their inline parses for as long as it lives."""
+    global _WORKER_READER
+    from policydiff.core.inline_memo import remembered_inline
+    from policydiff.core.structure import MARKDOWN_PARSERS
+
+    remembered_inline(MARKDOWN_PARSERS).__enter__()
+    _WORKER_READER = _Reader()
+
+
+def _chunk_job(args: tuple[list[str], list[str], Options]) -> _ChunkResult:
     """Consecutive versions (ids, texts) -> their word counts and the steps between them (one
-    worker process; each version is parsed once).
-
-    A step's counts (words inserted and deleted, sections changed) depend on the two versions only
-    through their sections (the comparison reads nothing else of a document but its reading, for
-    the verdict): a step whose two section lists were seen together before gets the same counts
-    without a second comparison. Most steps of a long history change only markup or links, so a
-    run of them shares one section list and costs one comparison; the verdict (``identical``)
-    still reads each step's own texts."""
+    worker process; each distinct text parsed once)."""
     with collector.paused():  # the parser and the comparison leave no reference cycles
-        return _chunk_steps(*args)
+        return _chunk_steps(*args, reader=_WORKER_READER or _Reader())
 
 
-def _chunk_steps(ids: list[str], texts: list[str], options: Options) -> tuple[list[int], list[dict[str, object]]]:
-    from policydiff.core.compare import compare, have_same_words
-    from policydiff.core.model import Section
-    from policydiff.core.structure import parse_document
-
-    docs: dict[int, Document] = {}
-
-    def doc(k: int) -> Document:
-        if k not in docs:
-            docs[k] = parse_document(texts[k], name=ids[k])
-        return docs[k]
-
-    counted: dict[tuple[tuple[Section, ...], tuple[Section, ...]], dict[str, object]] = {}
+def _chunk_steps(ids: list[str], texts: list[str], options: Options, reader: _Reader | None = None) -> _ChunkResult:
+    reader = reader or _Reader()
+    parsed = reader.parsed
+    counter = _StepCounter(options)
     words: list[int] = []
     steps: list[dict[str, object]] = []
+    first = previous = reader.document(texts[0], ids[0])
     for k in range(len(ids)):
-        if k and doc(k).reading and doc(k).reading == doc(k - 1).reading:
+        doc = previous if k == 0 else reader.document(texts[k], ids[k])
+        if k and doc.reading and doc.reading == previous.reading:
             words.append(words[-1])  # the same words: no need to count them again
         else:
-            words.append(_count_words(doc(k)))
-        if k == 0:
-            continue
-        if texts[k - 1] == texts[k]:
-            steps.append({"from": ids[k - 1], "to": ids[k], "identical": True, "words_inserted": 0,
-                          "words_deleted": 0, "sections_changed": 0})
-            docs.pop(k - 1, None)
-            continue
-        old, new = doc(k - 1), doc(k)
-        key = (old.flat(), new.flat())
-        seen = counted.get(key)
-        if seen is None:
-            entry = counted[key] = step_entry(compare(old, new, options=options), ids[k - 1], ids[k])
-        else:
-            entry = dict(seen, identical=have_same_words(old, new, options))
-            entry.update({"from": ids[k - 1], "to": ids[k]})
-        steps.append(entry)
-        docs.pop(k - 1, None)
-    return words, steps
+            words.append(_count_words(doc))
+        if k:
+            steps.append(counter.step(previous, doc, texts[k - 1], texts[k], ids[k - 1], ids[k]))
+        previous = doc
+    return _ChunkResult(words, steps, first, previous, reader.parsed - parsed)
 
 
 def workers_available() -> int:
@@ -512,42 +589,61 @@ def workers_available() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def history_json(history: History, *, options: Options = Options(), workers: int | None = None,
-                 progress: Progress | None = None) -> dict[str, object]:
-    """``--history --json``: every version (id, date, words) and every consecutive step's counts.
+@dataclass
+class HistoryCounts:
+    """What ``--history --json`` and the window's timeline show of every version and step."""
 
-    The steps are compared in a process pool, one chunk of consecutive versions per task (each
-    version is parsed once per chunk; a chunk's last version is the next one's first)."""
+    words: list[int]
+    """Per version, its number of words."""
+    steps: list[dict[str, object]]
+    """Per step (version ``k`` to ``k + 1``), its entry (:func:`step_entry`)."""
+    parsed: int = 0
+    """How many texts were parsed (each distinct text of a run once)."""
+
+
+def count_history(history: History, *, options: Options = Options(), workers: int | None = None,
+                  progress: Progress | None = None) -> HistoryCounts:
+    """Every version's words and every consecutive step's counts.
+
+    The versions are cut into runs of consecutive versions, counted in a process pool (a few runs
+    per worker, for balance and progress); each worker parses each distinct text of its runs
+    once, remembering its inline parses from one version to the next; the step between two runs
+    is counted here, from the runs' first and last versions sent back."""
     n = len(history.versions)
     ids = [v.id for v in history.versions]
     texts = [""] * n
     for i, text in history.texts():
         texts[i] = text
     workers = workers or workers_available()
-    # ~4 chunks per worker (balance, and progress), at most 24 versions: a chunk's first version
-    # is parsed again (it ends the chunk before), and its first step of a kind is compared again.
-    size = max(2, min(24, -(-n // (workers * 4))))
-    starts = list(range(0, n - 1, size - 1))
+    runs = max(1, min(n // 2, workers * 3))
+    size = -(-n // runs)
+    starts = list(range(0, n, size))
     chunks = [(ids[s:s + size], texts[s:s + size], options) for s in starts]
-    # The longest texts first, so that no long chunk is left running alone at the end.
+    # The longest texts first, so that no long run is left running alone at the end.
     order = sorted(range(len(chunks)), key=lambda k: -sum(len(t) for t in chunks[k][1]))
     total_steps = n - 1
-    results: list[tuple[list[int], list[dict[str, object]]] | None] = [None] * len(chunks)
+    results: list[_ChunkResult | None] = [None] * len(chunks)
     done = 0
     if progress:  # every version has been read (an unreadable one has failed, before any output)
         progress(0, total_steps)
     if workers <= 1 or len(chunks) == 1:
-        for k, chunk in enumerate(chunks):
-            results[k] = _chunk_job(chunk)
-            done += len(chunk[0]) - 1
-            if progress:
-                progress(done, total_steps)
+        from policydiff.core.inline_memo import remembered_inline
+        from policydiff.core.structure import MARKDOWN_PARSERS
+
+        reader = _Reader()
+        with remembered_inline(MARKDOWN_PARSERS), collector.paused():
+            for k, chunk in enumerate(chunks):
+                results[k] = _chunk_steps(*chunk, reader=reader)
+                done += len(chunk[0]) - 1
+                if progress:
+                    progress(done, total_steps)
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         method = "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                                 initializer=_start_worker) as pool:
             futures = {pool.submit(_chunk_job, chunks[k]): k for k in order}
             for future in as_completed(futures):
                 k = futures[future]
@@ -555,18 +651,31 @@ def history_json(history: History, *, options: Options = Options(), workers: int
                 done += len(chunks[k][0]) - 1
                 if progress:
                     progress(done, total_steps)
-    words = [0] * n
+    words: list[int] = []
     steps: list[dict[str, object]] = []
+    counter = _StepCounter(options)
+    before: _ChunkResult | None = None
     for s, result in zip(starts, results):
         assert result is not None
-        chunk_words, chunk_steps = result
-        for k, w in enumerate(chunk_words):
-            words[s + k] = w
-        steps.extend(chunk_steps)
+        if before is not None:  # the step between two runs
+            steps.append(counter.step(before.last, result.first, texts[s - 1], texts[s], ids[s - 1], ids[s]))
+        words.extend(result.words)
+        steps.extend(result.steps)
+        before = result
+    if progress and len(chunks) > 1:
+        progress(total_steps, total_steps)
+    return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None))
+
+
+def history_json(history: History, *, options: Options = Options(), workers: int | None = None,
+                 progress: Progress | None = None) -> dict[str, object]:
+    """``--history --json``: every version (id, date, words) and every consecutive step's counts
+    (:func:`count_history`)."""
+    counted = count_history(history, options=options, workers=workers, progress=progress)
     return {
         "path": history.path,
-        "versions": [{"id": v.id, "date": v.date, "words": w} for v, w in zip(history.versions, words)],
-        "steps": steps,
+        "versions": [{"id": v.id, "date": v.date, "words": w} for v, w in zip(history.versions, counted.words)],
+        "steps": counted.steps,
     }
 
 
