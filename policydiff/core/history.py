@@ -20,7 +20,6 @@ naming the path and the problem.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import shutil
@@ -270,6 +269,8 @@ class History:
         self._documents: OrderedDict[int, Document] = OrderedDict()
         self._comparisons: OrderedDict[tuple[int, int, Options], Comparison] = OrderedDict()
         self._since: SinceIndex | None = None
+        self.counts: HistoryCounts | None = None
+        """Every version's words and step's counts, once read for the since-when index."""
 
     def __len__(self) -> int:
         return len(self.versions)
@@ -377,15 +378,19 @@ class History:
 
     # -- since when
 
-    def since_index(self, progress: Progress | None = None) -> SinceIndex:
-        """The since-when index over every version (built once, then cached on this history)."""
+    def since_index(self, progress: Progress | None = None, workers: int | None = None) -> SinceIndex:
+        """The since-when index over every version (built once, then cached on this history).
+        Every version is read by the reader (:func:`count_history`, in worker processes): so are
+        every step's counts under the default options, kept as :attr:`counts`."""
         with self._lock:
             if self._since is not None:
                 return self._since
-        index = SinceIndex.build(self, progress)
+        counted = count_history(self, workers=workers, progress=progress, since=True)
+        assert counted.since is not None
         with self._lock:
-            self._since = index
-        return index
+            self._since = counted.since
+            self.counts = counted
+        return counted.since
 
     @property
     def has_since_index(self) -> bool:
@@ -540,6 +545,9 @@ class _ChunkResult:
     """The run's first and last versions, read: the steps between runs are counted from them, so
     that no version is parsed twice."""
     parsed: int
+    readings: list[Reading | None] = field(default_factory=list)
+    """Per version, how it reads (:func:`reading_of`), None when it reads as the one before it in
+    the run (most versions: a link's address changed); empty unless asked for."""
 
 
 _WORKER_READER: _Reader | None = None
@@ -556,15 +564,18 @@ def _start_worker() -> None:
     _WORKER_READER = _Reader()
 
 
-def _chunk_job(args: tuple[list[str], list[str], Options]) -> _ChunkResult:
+def _chunk_job(args: tuple[list[str], list[str], Options, bool]) -> _ChunkResult:
     """Consecutive versions (ids, texts) -> their word counts and the steps between them (one
     worker process; each distinct text parsed once)."""
     with collector.paused():  # the parser and the comparison leave no reference cycles
-        return _chunk_steps(*args, reader=_WORKER_READER or _Reader())
+        ids, texts, options, with_readings = args
+        return _chunk_steps(ids, texts, options, with_readings, reader=_WORKER_READER or _Reader())
 
 
-def _chunk_steps(ids: list[str], texts: list[str], options: Options, reader: _Reader | None = None) -> _ChunkResult:
+def _chunk_steps(ids: list[str], texts: list[str], options: Options, with_readings: bool = False,
+                 reader: _Reader | None = None) -> _ChunkResult:
     reader = reader or _Reader()
+    readings: list[Reading | None] = []
     parsed = reader.parsed
     counter = _StepCounter(options)
     words: list[int] = []
@@ -578,8 +589,11 @@ def _chunk_steps(ids: list[str], texts: list[str], options: Options, reader: _Re
             words.append(_count_words(doc))
         if k:
             steps.append(counter.step(previous, doc, texts[k - 1], texts[k], ids[k - 1], ids[k]))
+        if with_readings:
+            reading = reading_of(doc)
+            readings.append(None if k and (doc is previous or reading == reading_of(previous)) else reading)
         previous = doc
-    return _ChunkResult(words, steps, first, previous, reader.parsed - parsed)
+    return _ChunkResult(words, steps, first, previous, reader.parsed - parsed, readings)
 
 
 def workers_available() -> int:
@@ -599,10 +613,13 @@ class HistoryCounts:
     """Per step (version ``k`` to ``k + 1``), its entry (:func:`step_entry`)."""
     parsed: int = 0
     """How many texts were parsed (each distinct text of a run once)."""
+    options: Options = Options()
+    since: SinceIndex | None = None
+    """The since-when index, when asked for."""
 
 
 def count_history(history: History, *, options: Options = Options(), workers: int | None = None,
-                  progress: Progress | None = None) -> HistoryCounts:
+                  progress: Progress | None = None, since: bool = False) -> HistoryCounts:
     """Every version's words and every consecutive step's counts.
 
     The versions are cut into runs of consecutive versions, counted in a process pool (a few runs
@@ -618,7 +635,7 @@ def count_history(history: History, *, options: Options = Options(), workers: in
     runs = max(1, min(n // 2, workers * 3))
     size = -(-n // runs)
     starts = list(range(0, n, size))
-    chunks = [(ids[s:s + size], texts[s:s + size], options) for s in starts]
+    chunks = [(ids[s:s + size], texts[s:s + size], options, since) for s in starts]
     # The longest texts first, so that no long run is left running alone at the end.
     order = sorted(range(len(chunks)), key=lambda k: -sum(len(t) for t in chunks[k][1]))
     total_steps = n - 1
@@ -633,7 +650,7 @@ def count_history(history: History, *, options: Options = Options(), workers: in
         reader = _Reader()
         with remembered_inline(MARKDOWN_PARSERS), collector.paused():
             for k, chunk in enumerate(chunks):
-                results[k] = _chunk_steps(*chunk, reader=reader)
+                results[k] = _chunk_steps(*chunk[:4], reader=reader)
                 done += len(chunk[0]) - 1
                 if progress:
                     progress(done, total_steps)
@@ -655,16 +672,23 @@ def count_history(history: History, *, options: Options = Options(), workers: in
     steps: list[dict[str, object]] = []
     counter = _StepCounter(options)
     before: _ChunkResult | None = None
+    index = SinceIndex() if since else None
+    last_reading: Reading | None = None
     for s, result in zip(starts, results):
         assert result is not None
         if before is not None:  # the step between two runs
             steps.append(counter.step(before.last, result.first, texts[s - 1], texts[s], ids[s - 1], ids[s]))
         words.extend(result.words)
         steps.extend(result.steps)
+        if index is not None:
+            for reading in result.readings:
+                last_reading = reading or last_reading
+                assert last_reading is not None
+                index.add(last_reading)
         before = result
     if progress and len(chunks) > 1:
         progress(total_steps, total_steps)
-    return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None))
+    return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options, index)
 
 
 def history_json(history: History, *, options: Options = Options(), workers: int | None = None,
@@ -683,23 +707,6 @@ def history_json(history: History, *, options: Options = Options(), workers: int
 # Since when
 
 _WORD = re.compile(r"[^\W_]+")
-_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'\u201d\u2019)\]]*\s+")
-_HEADING = re.compile(r"^\s{0,3}(#{1,6}\s|\*\*[^*].*\*\*\s*$|__[^_].*__\s*$)")
-_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-
-
-def plain_line(line: str) -> str:
-    """A markdown line as a reader sees it: link text without its address, no tags, entities decoded."""
-    if "[" in line:
-        line = _LINK.sub(r"\1", line)
-    if "<" in line:
-        line = _TAG.sub(" ", _AUTOLINK.sub(r"\1", line))
-    if "&" in line:
-        line = html.unescape(line)
-    return line
 
 
 def wording_key(text: str) -> str:
@@ -709,12 +716,26 @@ def wording_key(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if _WORD.search(s)]
+    """The sentences of a passage as the change classification cuts them
+    (:func:`policydiff.core.changes.sentence_spans`), those holding a word."""
+    from policydiff.core.changes import sentence_spans
+
+    return [text[a:b] for a, b in sentence_spans(text) if _WORD.search(text[a:b])]
+
+
+Reading = tuple[str, tuple[str, ...]]
+"""A version as the reader read it: its reading (``Document.reading``: title, headings and every
+paragraph and list item, one a line, markup resolved) and its sections' titles."""
+
+
+def reading_of(doc: Document) -> Reading:
+    return doc.reading, tuple(s.title for s in doc.flat() if s.title)
 
 
 @dataclass
 class SinceIndex:
-    """Where each wording first appeared: for every line (paragraph) and sentence of every version,
+    """Where each wording first appeared: for every paragraph (a line of a version's reading: a
+    paragraph, a list item or a heading, as the reader recovered it) and sentence of every version,
     the oldest version holding it, wherever it stood (so text that moved keeps its age).
 
     Also each version's lines (as ids), from which a section's history and a quick size of each
@@ -728,63 +749,63 @@ class SinceIndex:
     line_words: list[int] = field(default_factory=list)
     """Line id -> its number of words."""
     headings: set[int] = field(default_factory=set)
-    """Ids of lines written as headings (``#``, or a wholly bold line)."""
+    """Ids of lines that are a section's title in some version."""
     lines: list[array] = field(default_factory=list)  # type: ignore[type-arg]
     """Per version, its lines' ids in order."""
     step_words: list[tuple[int, int]] = field(default_factory=list)
     """Per version, (words in lines added, words in lines removed) since the version before: a
     quick size of each step, counted by whole lines."""
     words: list[int] = field(default_factory=list)
-    """Per version, its number of words (counted by lines as written, links' addresses aside)."""
+    """Per version, its number of words (counted by lines as read)."""
     seconds: float = 0.0
+    _previous: Counter[int] = field(default_factory=Counter, repr=False)
 
     @classmethod
     def build(cls, history: History, progress: Progress | None = None) -> SinceIndex:
+        """Every version read (:func:`count_history`: the reader's Document, each distinct text
+        parsed once, in worker processes)."""
+        return history.since_index(progress)
+
+    @classmethod
+    def from_readings(cls, readings: Iterable[Reading]) -> SinceIndex:
+        """The index of versions read in order (oldest first)."""
         started = time.perf_counter()
         index = cls()
-        raw_ids: dict[str, int] = {}
-        first_line, first_sentence, line_ids = index.first_line, index.first_sentence, index.line_ids
-        line_words, headings = index.line_words, index.headings
-        previous: Counter[int] = Counter()
-        n = len(history.versions)
-        for v, text in history.texts():
-            ids = array("i")
-            last = -1
-            for raw in text.split("\n"):
-                if last >= 0 and _UNDERLINE.match(raw):  # a setext heading's underline
-                    headings.add(last)
-                lid = raw_ids.get(raw)
-                if lid is None:
-                    plain = plain_line(raw)
-                    key = wording_key(plain)
-                    if not key:
-                        lid = -1
-                    else:
-                        lid = line_ids.get(key)
-                        if lid is None:
-                            lid = line_ids[key] = len(line_words)
-                            line_words.append(key.count(" ") + 1)
-                            first_line[key] = v
-                            for sentence in sentences(plain):
-                                first_sentence.setdefault(wording_key(sentence), v)
-                        if _HEADING.match(raw):
-                            headings.add(lid)
-                    raw_ids[raw] = lid
-                if lid >= 0:
-                    ids.append(lid)
-                last = lid if raw.strip() else -1
-            index.lines.append(ids)
-            index.words.append(sum(line_words[k] for k in ids))
-            now = Counter(ids)
-            added = now - previous
-            removed = previous - now
-            index.step_words.append((sum(line_words[k] * c for k, c in added.items()),
-                                     sum(line_words[k] * c for k, c in removed.items())) if v else (0, 0))
-            previous = now
-            if progress:
-                progress(v + 1, n)
+        for reading in readings:
+            index.add(reading)
         index.seconds = time.perf_counter() - started
         return index
+
+    def add(self, reading: Reading) -> None:
+        """Add the next version."""
+        v = len(self.lines)
+        text, titles = reading
+        first_line, first_sentence, line_ids, line_words = (self.first_line, self.first_sentence, self.line_ids,
+                                                            self.line_words)
+        ids = array("i")
+        for line in text.split("\n"):
+            key = wording_key(line)
+            if not key:
+                continue
+            lid = line_ids.get(key)
+            if lid is None:
+                lid = line_ids[key] = len(line_words)
+                line_words.append(key.count(" ") + 1)
+                first_line[key] = v
+                for sentence in sentences(line):
+                    first_sentence.setdefault(wording_key(sentence), v)
+            ids.append(lid)
+        for title in titles:
+            tid = line_ids.get(wording_key(title))
+            if tid is not None:
+                self.headings.add(tid)
+        self.lines.append(ids)
+        self.words.append(sum(line_words[k] for k in ids))
+        now = Counter(ids)
+        added, removed = now - self._previous, self._previous - now
+        self.step_words.append((sum(line_words[k] * c for k, c in added.items()),
+                                sum(line_words[k] * c for k, c in removed.items())) if v else (0, 0))
+        self._previous = now
 
     def since(self, text: str) -> tuple[int, bool] | None:
         """(index of the version in which this wording first appeared, exact) for a paragraph as

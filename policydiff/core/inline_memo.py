@@ -127,4 +127,4 @@ def remembered_inline(parsers: Sequence[MarkdownIt], memo: InlineMemo | None = N
             if parse is None:
                 del md.parse  # the class's own again
             else:
-                md.parse = parse  # type: ignore[method-assign]
+                md.parse = parse
