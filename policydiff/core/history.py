@@ -28,6 +28,7 @@ import threading
 import time
 from array import array
 from collections import Counter, OrderedDict
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -552,15 +553,18 @@ class _ChunkResult:
 
 _WORKER_READER: _Reader | None = None
 """A worker process's reader: its remembered parses serve every run it is given."""
+_WORKER_MEMO: AbstractContextManager[object] | None = None
 
 
 def _start_worker() -> None:
     """A worker process's start: its parsers remember their inline parses for as long as it lives."""
-    global _WORKER_READER
+    global _WORKER_READER, _WORKER_MEMO
     from policydiff.core.inline_memo import remembered_inline
     from policydiff.core.structure import MARKDOWN_PARSERS
 
-    remembered_inline(MARKDOWN_PARSERS).__enter__()
+    # Kept: the context, once collected, would close and give the parsers their own rule back.
+    _WORKER_MEMO = remembered_inline(MARKDOWN_PARSERS)
+    _WORKER_MEMO.__enter__()
     _WORKER_READER = _Reader()
 
 

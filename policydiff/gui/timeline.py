@@ -135,7 +135,12 @@ class Strip(QWidget):
             top_ins = total * a / (a + d)
             painter.fillRect(QRect(int(x), int(h + 3 - total), w, max(int(round(top_ins)), 0)), ins)
             painter.fillRect(QRect(int(x), int(h + 3 - total + top_ins), w, max(int(round(total - top_ins)), 1)), dele)
-        # The band: each step coloured by its substantive changes (hatched until counted).
+        for i, colour in ((self.old, pal.color(QPalette.ColorRole.Text)), (self.new, pal.color(QPalette.ColorRole.Highlight))):
+            if 0 <= i < n:  # a marker over the whole height: visible however thin the bars are
+                painter.fillRect(QRect(int(self._x(i)), 0, max(int(width), 2), self.height()), _alpha(colour, 70))
+                painter.fillRect(QRect(int(self._x(i)) - 2, 0, max(int(width), 2) + 4, 4), colour)
+        # The band: each step coloured by its substantive changes (hatched until counted), over
+        # the markers of the versions compared: its colours are read as they are.
         band_top = h + 5
         hatch = QBrush(QColor(UNCOUNTED), Qt.BrushStyle.BDiagPattern)
         for i in range(1, n):
@@ -147,10 +152,6 @@ class Strip(QWidget):
                 painter.fillRect(cell, hatch)
             else:
                 painter.fillRect(cell, substantive_colour(found[0]))
-        for i, colour in ((self.old, pal.color(QPalette.ColorRole.Text)), (self.new, pal.color(QPalette.ColorRole.Highlight))):
-            if 0 <= i < n:  # a marker over the whole height: visible however thin the bars are
-                painter.fillRect(QRect(int(self._x(i)), 0, max(int(width), 2), self.height()), _alpha(colour, 70))
-                painter.fillRect(QRect(int(self._x(i)) - 2, 0, max(int(width), 2) + 4, 4), colour)
         # Year ticks under the bars: when the changes happened.
         painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         font = painter.font()

@@ -468,3 +468,13 @@ def test_counting_in_workers_equals_counting_here_and_parses_each_text_once(tmp_
         assert (step["changes_substantive"], step["changes_editorial"], step["changes_cosmetic"]) == (
             classes["substantive"], classes["editorial"], classes["cosmetic"])
     assert any(step["changes_substantive"] for step in here.steps)
+
+
+def test_a_worker_process_remembers_its_inline_parses_for_as_long_as_it_lives():
+    code = ("import gc; from policydiff.core import history as H; H._start_worker(); gc.collect(); "
+            "from policydiff.core.structure import MARKDOWN_PARSERS as P; "
+            "P[0].parse('a *b*\\n'); P[0].parse('a *b*\\n'); memo = P[0].__dict__['parse'].func.__self__; "
+            "print(memo.hits, memo.misses)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "1"]
