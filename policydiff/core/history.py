@@ -379,14 +379,15 @@ class History:
 
     # -- since when
 
-    def since_index(self, progress: Progress | None = None, workers: int | None = None) -> SinceIndex:
+    def since_index(self, progress: Progress | None = None, workers: int | None = None,
+                    run_counted: RunCounted | None = None) -> SinceIndex:
         """The since-when index over every version (built once, then cached on this history).
         Every version is read by the reader (:func:`count_history`, in worker processes): so are
         every step's counts under the default options, kept as :attr:`counts`."""
         with self._lock:
             if self._since is not None:
                 return self._since
-        counted = count_history(self, workers=workers, progress=progress, since=True)
+        counted = count_history(self, workers=workers, progress=progress, since=True, run_counted=run_counted)
         assert counted.since is not None
         with self._lock:
             self._since = counted.since
@@ -622,8 +623,14 @@ class HistoryCounts:
     """The since-when index, when asked for."""
 
 
+RunCounted = Callable[[int, list[int], list[dict[str, object]]], None]
+"""run_counted(first version, its run's words, the steps within the run): called as each run of
+consecutive versions is counted (from the thread counting), so a view can show them at once."""
+
+
 def count_history(history: History, *, options: Options = Options(), workers: int | None = None,
-                  progress: Progress | None = None, since: bool = False) -> HistoryCounts:
+                  progress: Progress | None = None, since: bool = False,
+                  run_counted: RunCounted | None = None) -> HistoryCounts:
     """Every version's words and every consecutive step's counts.
 
     The versions are cut into runs of consecutive versions, counted in a process pool (a few runs
@@ -654,7 +661,9 @@ def count_history(history: History, *, options: Options = Options(), workers: in
         reader = _Reader()
         with remembered_inline(MARKDOWN_PARSERS), collector.paused():
             for k, chunk in enumerate(chunks):
-                results[k] = _chunk_steps(*chunk[:4], reader=reader)
+                counted = results[k] = _chunk_steps(*chunk[:4], reader=reader)
+                if run_counted:
+                    run_counted(starts[k], counted.words, counted.steps)
                 done += len(chunk[0]) - 1
                 if progress:
                     progress(done, total_steps)
@@ -668,7 +677,9 @@ def count_history(history: History, *, options: Options = Options(), workers: in
             futures = {pool.submit(_chunk_job, chunks[k]): k for k in order}
             for future in as_completed(futures):
                 k = futures[future]
-                results[k] = future.result()
+                pooled = results[k] = future.result()
+                if run_counted:
+                    run_counted(starts[k], pooled.words, pooled.steps)
                 done += len(chunks[k][0]) - 1
                 if progress:
                     progress(done, total_steps)

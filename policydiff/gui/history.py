@@ -317,7 +317,10 @@ class HistoryController(QObject):
 
         def work() -> None:
             try:
-                index = history.since_index(lambda done, total: relay.progress.emit(done, total))
+                index = history.since_index(
+                    lambda done, total: relay.progress.emit(done, total),
+                    # each run of versions counted shows at once (default options: those of the index)
+                    run_counted=lambda first, words, steps: _emit(relay.counted, (first, words, steps, Options())))
             except HistoryError as error:
                 _emit(relay.index_failed, str(error))
             except Exception as error:  # noqa: BLE001 - one line in the window, never a crash

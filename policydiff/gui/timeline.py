@@ -340,7 +340,7 @@ class Timeline(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setMaximumHeight(14)
         self.progress.setRange(0, n)
-        self.progress.setFormat("Reading versions %v of %m")
+        self.progress.setFormat("Reading every version: %v of %m steps counted")
         self.progress.hide()
         self.strip = Strip(self)
         self.strip.labels = [history.describe(i) for i in range(n)]
