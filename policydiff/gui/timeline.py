@@ -152,6 +152,9 @@ class Strip(QWidget):
                 painter.fillRect(cell, hatch)
             else:
                 painter.fillRect(cell, substantive_colour(found[0]))
+        # A rule under the band: its lightest cells ("none") still read as part of it.
+        painter.fillRect(QRect(int(self._x(1)), band_top + self.BAND, max(int(self._x(n)) - int(self._x(1)), 1), 1),
+                         pal.color(QPalette.ColorRole.Mid))
         # Year ticks under the bars: when the changes happened.
         painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         font = painter.font()
@@ -258,7 +261,7 @@ class SizeDelegate(QStyledItemDelegate):
         painter.restore()
         r = option.rect.adjusted(4, 5, -4, -5)
         substantive = index.data(CHANGES_ROLE)
-        if substantive is not None:  # the step's colour in the strip's band, at the bar's end
+        if substantive:  # the step's colour in the strip's band, at the bar's end (none: no swatch, less noise)
             painter.fillRect(QRect(r.left() + BAR_WIDTH - 8, r.top(), 8, r.height()), substantive_colour(substantive))
         size = index.data(SIZE_ROLE)
         if not size:
