@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
-from policydiff.core.history import History, HistoryError, SinceIndex, step_entry
+from policydiff.core.history import History, HistoryError, SinceIndex
 from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison, Document, Options
 from policydiff.core.worddiff import count_words
@@ -230,8 +230,6 @@ class HistoryController(QObject):
                 words = found.stats.words
                 self.timeline.set_step(i, words.words_inserted, words.words_deleted)
                 self.timeline.set_words({i - 1: _count_words(found.old), i: _count_words(found.new)}, exact=True)
-                entry = step_entry(found, "", "")
-                self.timeline.set_changes(i, _int(entry["changes_substantive"]), _strings(entry["signals"]))
 
     # -- every step's count, in the background
 
