@@ -20,7 +20,6 @@ naming the path and the problem.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import shutil
@@ -29,6 +28,7 @@ import threading
 import time
 from array import array
 from collections import Counter, OrderedDict
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -270,6 +270,8 @@ class History:
         self._documents: OrderedDict[int, Document] = OrderedDict()
         self._comparisons: OrderedDict[tuple[int, int, Options], Comparison] = OrderedDict()
         self._since: SinceIndex | None = None
+        self.counts: HistoryCounts | None = None
+        """Every version's words and step's counts, once read for the since-when index."""
 
     def __len__(self) -> int:
         return len(self.versions)
@@ -377,15 +379,20 @@ class History:
 
     # -- since when
 
-    def since_index(self, progress: Progress | None = None) -> SinceIndex:
-        """The since-when index over every version (built once, then cached on this history)."""
+    def since_index(self, progress: Progress | None = None, workers: int | None = None,
+                    run_counted: RunCounted | None = None) -> SinceIndex:
+        """The since-when index over every version (built once, then cached on this history).
+        Every version is read by the reader (:func:`count_history`, in worker processes): so are
+        every step's counts under the default options, kept as :attr:`counts`."""
         with self._lock:
             if self._since is not None:
                 return self._since
-        index = SinceIndex.build(self, progress)
+        counted = count_history(self, workers=workers, progress=progress, since=True, run_counted=run_counted)
+        assert counted.since is not None
         with self._lock:
-            self._since = index
-        return index
+            self._since = counted.since
+            self.counts = counted
+        return counted.since
 
     @property
     def has_since_index(self) -> bool:
@@ -433,7 +440,18 @@ def open_history(paths: Sequence[str | os.PathLike[str]]) -> History:
 
 
 def step_entry(comparison: Comparison, from_id: str, to_id: str) -> dict[str, object]:
+    """One step of ``--history --json``: its words and sections changed, and its changes by class
+    (:mod:`policydiff.core.changes`) with the signals of the substantive ones, in reading order
+    (``number: 30 days → 3 years``; each listed once)."""
+    from policydiff.core.changes import counts
+
     words = comparison.stats.words
+    changes = comparison.changes
+    by_class = counts(changes)
+    signals: dict[str, None] = {}
+    for change in changes:
+        if change.change_class == "substantive":
+            signals.update((str(signal), None) for signal in change.signals)
     return {
         "from": from_id,
         "to": to_id,
@@ -441,7 +459,18 @@ def step_entry(comparison: Comparison, from_id: str, to_id: str) -> dict[str, ob
         "words_inserted": words.words_inserted,
         "words_deleted": words.words_deleted,
         "sections_changed": sum(1 for p in comparison.pairs if p.kind is not Kind.UNCHANGED),
+        "changes_substantive": by_class["substantive"],
+        "changes_editorial": by_class["editorial"],
+        "changes_cosmetic": by_class["cosmetic"],
+        "signals": list(signals),
     }
+
+
+def _unchanged_entry(from_id: str, to_id: str) -> dict[str, object]:
+    """The step between two versions of the very same text."""
+    return {"from": from_id, "to": to_id, "identical": True, "words_inserted": 0, "words_deleted": 0,
+            "sections_changed": 0, "changes_substantive": 0, "changes_editorial": 0, "changes_cosmetic": 0,
+            "signals": []}
 
 
 def _count_words(doc: Document) -> int:
@@ -451,58 +480,125 @@ def _count_words(doc: Document) -> int:
         count_words(s.title) + count_words(s.body) for s in doc.flat())
 
 
-def _chunk_job(args: tuple[list[str], list[str], Options]) -> tuple[list[int], list[dict[str, object]]]:
+class _Reader:
+    """Reads the versions of one history: each distinct text parsed once (the few last ones kept,
+    so that a version restored soon after is not parsed again), markdown-it's inline parses
+    remembered from one version to the next (:mod:`policydiff.core.inline_memo`: a version shares
+    nearly all its paragraphs with the one before)."""
+
+    def __init__(self, keep: int = 8) -> None:
+        self.keep = keep
+        self.documents: OrderedDict[str, Document] = OrderedDict()
+        self.parsed = 0
+
+    def document(self, text: str, name: str) -> Document:
+        from policydiff.core.structure import parse_document
+
+        doc = self.documents.get(text)
+        if doc is None:
+            doc = self.documents[text] = parse_document(text, name=name)
+            self.parsed += 1
+            while len(self.documents) > self.keep:
+                self.documents.popitem(last=False)
+        else:
+            self.documents.move_to_end(text)
+        return doc
+
+
+class _StepCounter:
+    """The counts of consecutive steps.
+
+    A step's counts (words inserted and deleted, sections changed, changes by class) depend on the
+    two versions only through their sections (the comparison reads nothing else of a document but
+    its reading, for the verdict): a step whose two section lists were seen together before gets
+    the same counts without a second comparison. Most steps of a long history change only markup
+    or links, so a run of them shares one section list and costs one comparison; the verdict
+    (``identical``) still reads each step's own texts."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.counted: dict[tuple[tuple[object, ...], tuple[object, ...]], dict[str, object]] = {}
+
+    def step(self, old: Document, new: Document, old_text: str, new_text: str, from_id: str,
+             to_id: str) -> dict[str, object]:
+        from policydiff.core.compare import compare, have_same_words
+
+        if old_text == new_text:
+            return _unchanged_entry(from_id, to_id)
+        key = (old.flat(), new.flat())
+        seen = self.counted.get(key)
+        if seen is None:
+            entry = self.counted[key] = step_entry(compare(old, new, options=self.options), from_id, to_id)
+            return entry
+        entry = dict(seen, identical=have_same_words(old, new, self.options))
+        entry.update({"from": from_id, "to": to_id})
+        return entry
+
+
+@dataclass
+class _ChunkResult:
+    """What a worker sends back for a run of consecutive versions."""
+
+    words: list[int]
+    steps: list[dict[str, object]]
+    """The steps between the run's versions (one fewer than its versions)."""
+    first: Document
+    last: Document
+    """The run's first and last versions, read: the steps between runs are counted from them, so
+    that no version is parsed twice."""
+    parsed: int
+    readings: list[Reading | None] = field(default_factory=list)
+    """Per version, how it reads (:func:`reading_of`), None when it reads as the one before it in
+    the run (most versions: a link's address changed); empty unless asked for."""
+
+
+_WORKER_READER: _Reader | None = None
+"""A worker process's reader: its remembered parses serve every run it is given."""
+_WORKER_MEMO: AbstractContextManager[object] | None = None
+
+
+def _start_worker() -> None:
+    """A worker process's start: its parsers remember their inline parses for as long as it lives."""
+    global _WORKER_READER, _WORKER_MEMO
+    from policydiff.core.inline_memo import remembered_inline
+    from policydiff.core.structure import MARKDOWN_PARSERS
+
+    # Kept: the context, once collected, would close and give the parsers their own rule back.
+    _WORKER_MEMO = remembered_inline(MARKDOWN_PARSERS)
+    _WORKER_MEMO.__enter__()
+    _WORKER_READER = _Reader()
+
+
+def _chunk_job(args: tuple[list[str], list[str], Options, bool]) -> _ChunkResult:
     """Consecutive versions (ids, texts) -> their word counts and the steps between them (one
-    worker process; each version is parsed once).
-
-    A step's counts (words inserted and deleted, sections changed) depend on the two versions only
-    through their sections (the comparison reads nothing else of a document but its reading, for
-    the verdict): a step whose two section lists were seen together before gets the same counts
-    without a second comparison. Most steps of a long history change only markup or links, so a
-    run of them shares one section list and costs one comparison; the verdict (``identical``)
-    still reads each step's own texts."""
+    worker process; each distinct text parsed once)."""
     with collector.paused():  # the parser and the comparison leave no reference cycles
-        return _chunk_steps(*args)
+        ids, texts, options, with_readings = args
+        return _chunk_steps(ids, texts, options, with_readings, reader=_WORKER_READER or _Reader())
 
 
-def _chunk_steps(ids: list[str], texts: list[str], options: Options) -> tuple[list[int], list[dict[str, object]]]:
-    from policydiff.core.compare import compare, have_same_words
-    from policydiff.core.model import Section
-    from policydiff.core.structure import parse_document
-
-    docs: dict[int, Document] = {}
-
-    def doc(k: int) -> Document:
-        if k not in docs:
-            docs[k] = parse_document(texts[k], name=ids[k])
-        return docs[k]
-
-    counted: dict[tuple[tuple[Section, ...], tuple[Section, ...]], dict[str, object]] = {}
+def _chunk_steps(ids: list[str], texts: list[str], options: Options, with_readings: bool = False,
+                 reader: _Reader | None = None) -> _ChunkResult:
+    reader = reader or _Reader()
+    readings: list[Reading | None] = []
+    parsed = reader.parsed
+    counter = _StepCounter(options)
     words: list[int] = []
     steps: list[dict[str, object]] = []
+    first = previous = reader.document(texts[0], ids[0])
     for k in range(len(ids)):
-        if k and doc(k).reading and doc(k).reading == doc(k - 1).reading:
+        doc = previous if k == 0 else reader.document(texts[k], ids[k])
+        if k and doc.reading and doc.reading == previous.reading:
             words.append(words[-1])  # the same words: no need to count them again
         else:
-            words.append(_count_words(doc(k)))
-        if k == 0:
-            continue
-        if texts[k - 1] == texts[k]:
-            steps.append({"from": ids[k - 1], "to": ids[k], "identical": True, "words_inserted": 0,
-                          "words_deleted": 0, "sections_changed": 0})
-            docs.pop(k - 1, None)
-            continue
-        old, new = doc(k - 1), doc(k)
-        key = (old.flat(), new.flat())
-        seen = counted.get(key)
-        if seen is None:
-            entry = counted[key] = step_entry(compare(old, new, options=options), ids[k - 1], ids[k])
-        else:
-            entry = dict(seen, identical=have_same_words(old, new, options))
-            entry.update({"from": ids[k - 1], "to": ids[k]})
-        steps.append(entry)
-        docs.pop(k - 1, None)
-    return words, steps
+            words.append(_count_words(doc))
+        if k:
+            steps.append(counter.step(previous, doc, texts[k - 1], texts[k], ids[k - 1], ids[k]))
+        if with_readings:
+            reading = reading_of(doc)
+            readings.append(None if k and (doc is previous or reading == reading_of(previous)) else reading)
+        previous = doc
+    return _ChunkResult(words, steps, first, previous, reader.parsed - parsed, readings)
 
 
 def workers_available() -> int:
@@ -512,61 +608,113 @@ def workers_available() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def history_json(history: History, *, options: Options = Options(), workers: int | None = None,
-                 progress: Progress | None = None) -> dict[str, object]:
-    """``--history --json``: every version (id, date, words) and every consecutive step's counts.
+@dataclass
+class HistoryCounts:
+    """What ``--history --json`` and the window's timeline show of every version and step."""
 
-    The steps are compared in a process pool, one chunk of consecutive versions per task (each
-    version is parsed once per chunk; a chunk's last version is the next one's first)."""
+    words: list[int]
+    """Per version, its number of words."""
+    steps: list[dict[str, object]]
+    """Per step (version ``k`` to ``k + 1``), its entry (:func:`step_entry`)."""
+    parsed: int = 0
+    """How many texts were parsed (each distinct text of a run once)."""
+    options: Options = Options()
+    since: SinceIndex | None = None
+    """The since-when index, when asked for."""
+
+
+RunCounted = Callable[[int, list[int], list[dict[str, object]]], None]
+"""run_counted(first version, its run's words, the steps within the run): called as each run of
+consecutive versions is counted (from the thread counting), so a view can show them at once."""
+
+
+def count_history(history: History, *, options: Options = Options(), workers: int | None = None,
+                  progress: Progress | None = None, since: bool = False,
+                  run_counted: RunCounted | None = None) -> HistoryCounts:
+    """Every version's words and every consecutive step's counts.
+
+    The versions are cut into runs of consecutive versions, counted in a process pool (a few runs
+    per worker, for balance and progress); each worker parses each distinct text of its runs
+    once, remembering its inline parses from one version to the next; the step between two runs
+    is counted here, from the runs' first and last versions sent back."""
     n = len(history.versions)
     ids = [v.id for v in history.versions]
     texts = [""] * n
     for i, text in history.texts():
         texts[i] = text
     workers = workers or workers_available()
-    # ~4 chunks per worker (balance, and progress), at most 24 versions: a chunk's first version
-    # is parsed again (it ends the chunk before), and its first step of a kind is compared again.
-    size = max(2, min(24, -(-n // (workers * 4))))
-    starts = list(range(0, n - 1, size - 1))
-    chunks = [(ids[s:s + size], texts[s:s + size], options) for s in starts]
-    # The longest texts first, so that no long chunk is left running alone at the end.
+    runs = max(1, min(n // 2, workers * 3))
+    size = -(-n // runs)
+    starts = list(range(0, n, size))
+    chunks = [(ids[s:s + size], texts[s:s + size], options, since) for s in starts]
+    # The longest texts first, so that no long run is left running alone at the end.
     order = sorted(range(len(chunks)), key=lambda k: -sum(len(t) for t in chunks[k][1]))
     total_steps = n - 1
-    results: list[tuple[list[int], list[dict[str, object]]] | None] = [None] * len(chunks)
+    results: list[_ChunkResult | None] = [None] * len(chunks)
     done = 0
     if progress:  # every version has been read (an unreadable one has failed, before any output)
         progress(0, total_steps)
     if workers <= 1 or len(chunks) == 1:
-        for k, chunk in enumerate(chunks):
-            results[k] = _chunk_job(chunk)
-            done += len(chunk[0]) - 1
-            if progress:
-                progress(done, total_steps)
+        from policydiff.core.inline_memo import remembered_inline
+        from policydiff.core.structure import MARKDOWN_PARSERS
+
+        reader = _Reader()
+        with remembered_inline(MARKDOWN_PARSERS), collector.paused():
+            for k, chunk in enumerate(chunks):
+                counted = results[k] = _chunk_steps(*chunk[:4], reader=reader)
+                if run_counted:
+                    run_counted(starts[k], counted.words, counted.steps)
+                done += len(chunk[0]) - 1
+                if progress:
+                    progress(done, total_steps)
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         method = "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                                 initializer=_start_worker) as pool:
             futures = {pool.submit(_chunk_job, chunks[k]): k for k in order}
             for future in as_completed(futures):
                 k = futures[future]
-                results[k] = future.result()
+                pooled = results[k] = future.result()
+                if run_counted:
+                    run_counted(starts[k], pooled.words, pooled.steps)
                 done += len(chunks[k][0]) - 1
                 if progress:
                     progress(done, total_steps)
-    words = [0] * n
+    words: list[int] = []
     steps: list[dict[str, object]] = []
+    counter = _StepCounter(options)
+    before: _ChunkResult | None = None
+    index = SinceIndex() if since else None
+    last_reading: Reading | None = None
     for s, result in zip(starts, results):
         assert result is not None
-        chunk_words, chunk_steps = result
-        for k, w in enumerate(chunk_words):
-            words[s + k] = w
-        steps.extend(chunk_steps)
+        if before is not None:  # the step between two runs
+            steps.append(counter.step(before.last, result.first, texts[s - 1], texts[s], ids[s - 1], ids[s]))
+        words.extend(result.words)
+        steps.extend(result.steps)
+        if index is not None:
+            for reading in result.readings:
+                last_reading = reading or last_reading
+                assert last_reading is not None
+                index.add(last_reading)
+        before = result
+    if progress and len(chunks) > 1:
+        progress(total_steps, total_steps)
+    return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options, index)
+
+
+def history_json(history: History, *, options: Options = Options(), workers: int | None = None,
+                 progress: Progress | None = None) -> dict[str, object]:
+    """``--history --json``: every version (id, date, words) and every consecutive step's counts
+    (:func:`count_history`)."""
+    counted = count_history(history, options=options, workers=workers, progress=progress)
     return {
         "path": history.path,
-        "versions": [{"id": v.id, "date": v.date, "words": w} for v, w in zip(history.versions, words)],
-        "steps": steps,
+        "versions": [{"id": v.id, "date": v.date, "words": w} for v, w in zip(history.versions, counted.words)],
+        "steps": counted.steps,
     }
 
 
@@ -574,23 +722,6 @@ def history_json(history: History, *, options: Options = Options(), workers: int
 # Since when
 
 _WORD = re.compile(r"[^\W_]+")
-_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'\u201d\u2019)\]]*\s+")
-_HEADING = re.compile(r"^\s{0,3}(#{1,6}\s|\*\*[^*].*\*\*\s*$|__[^_].*__\s*$)")
-_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-
-
-def plain_line(line: str) -> str:
-    """A markdown line as a reader sees it: link text without its address, no tags, entities decoded."""
-    if "[" in line:
-        line = _LINK.sub(r"\1", line)
-    if "<" in line:
-        line = _TAG.sub(" ", _AUTOLINK.sub(r"\1", line))
-    if "&" in line:
-        line = html.unescape(line)
-    return line
 
 
 def wording_key(text: str) -> str:
@@ -600,12 +731,26 @@ def wording_key(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if _WORD.search(s)]
+    """The sentences of a passage as the change classification cuts them
+    (:func:`policydiff.core.changes.sentence_spans`), those holding a word."""
+    from policydiff.core.changes import sentence_spans
+
+    return [text[a:b] for a, b in sentence_spans(text) if _WORD.search(text[a:b])]
+
+
+Reading = tuple[str, tuple[str, ...]]
+"""A version as the reader read it: its reading (``Document.reading``: title, headings and every
+paragraph and list item, one a line, markup resolved) and its sections' titles."""
+
+
+def reading_of(doc: Document) -> Reading:
+    return doc.reading, tuple(s.title for s in doc.flat() if s.title)
 
 
 @dataclass
 class SinceIndex:
-    """Where each wording first appeared: for every line (paragraph) and sentence of every version,
+    """Where each wording first appeared: for every paragraph (a line of a version's reading: a
+    paragraph, a list item or a heading, as the reader recovered it) and sentence of every version,
     the oldest version holding it, wherever it stood (so text that moved keeps its age).
 
     Also each version's lines (as ids), from which a section's history and a quick size of each
@@ -619,63 +764,63 @@ class SinceIndex:
     line_words: list[int] = field(default_factory=list)
     """Line id -> its number of words."""
     headings: set[int] = field(default_factory=set)
-    """Ids of lines written as headings (``#``, or a wholly bold line)."""
+    """Ids of lines that are a section's title in some version."""
     lines: list[array] = field(default_factory=list)  # type: ignore[type-arg]
     """Per version, its lines' ids in order."""
     step_words: list[tuple[int, int]] = field(default_factory=list)
     """Per version, (words in lines added, words in lines removed) since the version before: a
     quick size of each step, counted by whole lines."""
     words: list[int] = field(default_factory=list)
-    """Per version, its number of words (counted by lines as written, links' addresses aside)."""
+    """Per version, its number of words (counted by lines as read)."""
     seconds: float = 0.0
+    _previous: Counter[int] = field(default_factory=Counter, repr=False)
 
     @classmethod
     def build(cls, history: History, progress: Progress | None = None) -> SinceIndex:
+        """Every version read (:func:`count_history`: the reader's Document, each distinct text
+        parsed once, in worker processes)."""
+        return history.since_index(progress)
+
+    @classmethod
+    def from_readings(cls, readings: Iterable[Reading]) -> SinceIndex:
+        """The index of versions read in order (oldest first)."""
         started = time.perf_counter()
         index = cls()
-        raw_ids: dict[str, int] = {}
-        first_line, first_sentence, line_ids = index.first_line, index.first_sentence, index.line_ids
-        line_words, headings = index.line_words, index.headings
-        previous: Counter[int] = Counter()
-        n = len(history.versions)
-        for v, text in history.texts():
-            ids = array("i")
-            last = -1
-            for raw in text.split("\n"):
-                if last >= 0 and _UNDERLINE.match(raw):  # a setext heading's underline
-                    headings.add(last)
-                lid = raw_ids.get(raw)
-                if lid is None:
-                    plain = plain_line(raw)
-                    key = wording_key(plain)
-                    if not key:
-                        lid = -1
-                    else:
-                        lid = line_ids.get(key)
-                        if lid is None:
-                            lid = line_ids[key] = len(line_words)
-                            line_words.append(key.count(" ") + 1)
-                            first_line[key] = v
-                            for sentence in sentences(plain):
-                                first_sentence.setdefault(wording_key(sentence), v)
-                        if _HEADING.match(raw):
-                            headings.add(lid)
-                    raw_ids[raw] = lid
-                if lid >= 0:
-                    ids.append(lid)
-                last = lid if raw.strip() else -1
-            index.lines.append(ids)
-            index.words.append(sum(line_words[k] for k in ids))
-            now = Counter(ids)
-            added = now - previous
-            removed = previous - now
-            index.step_words.append((sum(line_words[k] * c for k, c in added.items()),
-                                     sum(line_words[k] * c for k, c in removed.items())) if v else (0, 0))
-            previous = now
-            if progress:
-                progress(v + 1, n)
+        for reading in readings:
+            index.add(reading)
         index.seconds = time.perf_counter() - started
         return index
+
+    def add(self, reading: Reading) -> None:
+        """Add the next version."""
+        v = len(self.lines)
+        text, titles = reading
+        first_line, first_sentence, line_ids, line_words = (self.first_line, self.first_sentence, self.line_ids,
+                                                            self.line_words)
+        ids = array("i")
+        for line in text.split("\n"):
+            key = wording_key(line)
+            if not key:
+                continue
+            lid = line_ids.get(key)
+            if lid is None:
+                lid = line_ids[key] = len(line_words)
+                line_words.append(key.count(" ") + 1)
+                first_line[key] = v
+                for sentence in sentences(line):
+                    first_sentence.setdefault(wording_key(sentence), v)
+            ids.append(lid)
+        for title in titles:
+            tid = line_ids.get(wording_key(title))
+            if tid is not None:
+                self.headings.add(tid)
+        self.lines.append(ids)
+        self.words.append(sum(line_words[k] for k in ids))
+        now = Counter(ids)
+        added, removed = now - self._previous, self._previous - now
+        self.step_words.append((sum(line_words[k] * c for k, c in added.items()),
+                                sum(line_words[k] * c for k, c in removed.items())) if v else (0, 0))
+        self._previous = now
 
     def since(self, text: str) -> tuple[int, bool] | None:
         """(index of the version in which this wording first appeared, exact) for a paragraph as

@@ -79,6 +79,8 @@ _MD.normalizeLink = _as_written  # type: ignore[method-assign]
 _PLAIN_MD = MarkdownIt("commonmark", {"maxNesting": 10_000}).disable(
     ["code", "fence", "blockquote", "hr", "reference", "html_block", "lheading"]
 )
+MARKDOWN_PARSERS = (_MD, _PLAIN_MD)
+"""Every markdown parser the reader uses (a history remembers their inline parses across versions)."""
 _PROVENANCE_RE = re.compile(r"\b(?:extracted|archived|retrieved|snapshot)\b", re.IGNORECASE)
 _ARCHIVED_RE = re.compile(r"archived on (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 _TITLE_BAR_RE = re.compile(r"\s[|:\u00bb\u203a]\s|[\s)](?:-|\u2013|\u2014)\s")

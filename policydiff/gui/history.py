@@ -257,6 +257,7 @@ class HistoryController(QObject):
             inserted, deleted = step["words_inserted"], step["words_deleted"]
             assert isinstance(inserted, int) and isinstance(deleted, int)
             self.timeline.set_step(first + k + 1, inserted, deleted)
+            self.timeline.set_changes(first + k + 1, _int(step["changes_substantive"]), _strings(step["signals"]))
         self.timeline.set_words({first + k: w for k, w in enumerate(words)}, exact=True)
         self.acts.biggest_step.setEnabled(self.timeline.biggest_step() is not None)
 
@@ -314,7 +315,10 @@ class HistoryController(QObject):
 
         def work() -> None:
             try:
-                index = history.since_index(lambda done, total: relay.progress.emit(done, total))
+                index = history.since_index(
+                    lambda done, total: relay.progress.emit(done, total),
+                    # each run of versions counted shows at once (default options: those of the index)
+                    run_counted=lambda first, words, steps: _emit(relay.counted, (first, words, steps, Options())))
             except HistoryError as error:
                 _emit(relay.index_failed, str(error))
             except Exception as error:  # noqa: BLE001 - one line in the window, never a crash
@@ -339,6 +343,9 @@ class HistoryController(QObject):
         self.timeline.progress.hide()
         self.timeline.set_sizes(index.step_words)
         self.timeline.set_words(dict(enumerate(index.words)))
+        counts = self.history.counts  # every step, counted while every version was read
+        if counts is not None and counts.options == self.window.options():
+            self._steps_counted((0, counts.words, counts.steps, counts.options))
         self._show_exact_counts()
         if self._counting is None:
             self._start_counting()
@@ -442,6 +449,14 @@ class HistoryController(QObject):
             self.show_pair(chosen - 1, chosen)
 
 
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _strings(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
 def _emit(signal: SignalInstance, value: object) -> None:
     try:
         signal.emit(value)
@@ -489,19 +504,21 @@ class _StepCounter:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self) -> None:
-        from policydiff.core.history import _chunk_job
+        from policydiff.core.history import _chunk_job, _start_worker
 
         n = len(self.history.versions)
         ids = [v.id for v in self.history.versions]
         starts = list(range(0, n - 1, self.CHAIN - 1))
         try:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start_worker)
             for start in reversed(starts):
                 if self._stopped.is_set():
                     return
                 chain = list(range(start, min(start + self.CHAIN, n)))
                 texts = [text for _i, text in self.history.texts(chain)]
-                words, steps = self._pool.submit(_chunk_job, ([ids[i] for i in chain], texts, self.options)).result()
+                counted = self._pool.submit(_chunk_job, ([ids[i] for i in chain], texts, self.options, False)).result()
+                words, steps = counted.words, counted.steps
                 if self._stopped.is_set():
                     return
                 _emit(self.counted, (start, words, steps, self.options))

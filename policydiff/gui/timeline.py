@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -28,7 +28,42 @@ from PySide6.QtWidgets import (
 from policydiff.core.history import History
 
 SIZE_ROLE = Qt.ItemDataRole.UserRole + 1
+CHANGES_ROLE = Qt.ItemDataRole.UserRole + 2
+"""A step's number of substantive changes (absent until counted)."""
 INDEX_ROLE = Qt.ItemDataRole.UserRole
+
+
+SUBSTANTIVE_SCALE: tuple[tuple[int, str, str], ...] = (
+    (0, "#f2f0f7", "none"),
+    (1, "#cbc9e2", "1"),
+    (2, "#9e9ac8", "2\u20133"),
+    (4, "#756bb1", "4\u20139"),
+    (10, "#54278f", "10+"),
+)
+"""(at least this many substantive changes, colour, legend label): one hue, lighter to darker
+(ColorBrewer's sequential "Purples", safe for every kind of colour blindness and in grey; no hue of
+the inserted-green / deleted-red bars), so that the darkest steps are the ones to read first."""
+
+UNCOUNTED = "#d9d9d9"
+"""A step whose changes are not counted yet (drawn hatched)."""
+
+
+def substantive_colour(count: int) -> QColor:
+    """The colour of a step with ``count`` substantive changes."""
+    colour = SUBSTANTIVE_SCALE[0][1]
+    for least, shade, _label in SUBSTANTIVE_SCALE:
+        if count >= least:
+            colour = shade
+    return QColor(colour)
+
+
+def changes_tip(substantive: int, signals: list[str], shown: int = 4) -> str:
+    """``3 substantive: number: 30 days → 3 years; modal: may → will…`` (the first few signals)."""
+    if not substantive:
+        return "no substantive change"
+    head = f"{substantive} substantive" + (": " if signals else "")
+    more = "\u2026" if len(signals) > shown else ""
+    return head + "; ".join(signals[:shown]) + more
 
 
 def _scale(words: int, biggest: int) -> float:
@@ -54,11 +89,16 @@ class Strip(QWidget):
         self.labels: list[str] = []
         self.old = self.new = -1
         self.years: list[str] = []
+        self.changes: dict[int, tuple[int, list[str]]] = {}
+        """Step -> (substantive changes, their signals), for the steps counted so far."""
         self.setToolTip("Each bar is one recorded change; taller bars changed more words. "
                         "Click a bar to compare that version with the one before; Shift+click to choose the old version.")
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(600, 72)
+        return QSize(600, 84)
+
+    BAND = 10
+    """Height of the band under the bars coloured by each step's substantive changes."""
 
     def _x(self, i: int) -> float:
         n = max(len(self.sizes), 1)
@@ -77,7 +117,7 @@ class Strip(QWidget):
         n = len(self.sizes)
         if not n:
             return
-        h = self.height() - 18  # room for the year ticks
+        h = self.height() - 18 - self.BAND - 2  # room for the band and the year ticks
         if 0 <= self.old < self.new < n:  # the steps compared: those into old+1 .. new
             x0, x1 = self._x(self.old + 1), self._x(self.new + 1)
             shade = QColor(pal.color(QPalette.ColorRole.Highlight))
@@ -99,6 +139,22 @@ class Strip(QWidget):
             if 0 <= i < n:  # a marker over the whole height: visible however thin the bars are
                 painter.fillRect(QRect(int(self._x(i)), 0, max(int(width), 2), self.height()), _alpha(colour, 70))
                 painter.fillRect(QRect(int(self._x(i)) - 2, 0, max(int(width), 2) + 4, 4), colour)
+        # The band: each step coloured by its substantive changes (hatched until counted), over
+        # the markers of the versions compared: its colours are read as they are.
+        band_top = h + 5
+        hatch = QBrush(QColor(UNCOUNTED), Qt.BrushStyle.BDiagPattern)
+        for i in range(1, n):
+            x = self._x(i)
+            w = max(int(self._x(i + 1)) - int(x), 1)
+            found = self.changes.get(i)
+            cell = QRect(int(x), band_top, w, self.BAND)
+            if found is None:
+                painter.fillRect(cell, hatch)
+            else:
+                painter.fillRect(cell, substantive_colour(found[0]))
+        # A rule under the band: its lightest cells ("none") still read as part of it.
+        painter.fillRect(QRect(int(self._x(1)), band_top + self.BAND, max(int(self._x(n)) - int(self._x(1)), 1), 1),
+                         pal.color(QPalette.ColorRole.Mid))
         # Year ticks under the bars: when the changes happened.
         painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         font = painter.font()
@@ -126,13 +182,58 @@ class Strip(QWidget):
         i = self._index_at(event.position().x())
         if 0 <= i < len(self.labels):
             a, d = self.sizes[i]
-            QToolTip.showText(event.globalPosition().toPoint(), f"{self.labels[i]}\n+{a:,} \u2212{d:,} words", self)
+            found = self.changes.get(i)
+            what = ("first version" if i == 0 else changes_tip(*found) if found is not None
+                    else "substantive changes not counted yet")
+            QToolTip.showText(event.globalPosition().toPoint(),
+                              f"{self.labels[i]}\n+{a:,} \u2212{d:,} words\n{what}", self)
 
 
 def _alpha(colour: QColor, alpha: int) -> QColor:
     c = QColor(colour)
     c.setAlpha(alpha)
     return c
+
+
+class Legend(QWidget):
+    """The band's key: a swatch per class of the scale, and the hatch of steps not counted yet."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        title = QLabel("Substantive changes:")
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        row.addWidget(title)
+        for _least, colour, label in SUBSTANTIVE_SCALE:
+            row.addWidget(_Swatch(QBrush(QColor(colour)), self))
+            text = QLabel(label)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            row.addWidget(text)
+        row.addSpacing(8)
+        row.addWidget(_Swatch(QBrush(QColor(UNCOUNTED), Qt.BrushStyle.BDiagPattern), self))
+        pending = QLabel("not counted yet")
+        pending.setTextFormat(Qt.TextFormat.PlainText)
+        row.addWidget(pending)
+        row.addStretch(1)
+        self.setToolTip("The band under the bars: each recorded change coloured by how many of its changes are "
+                        "substantive (a number, a date, may/will, a negation, who receives the data, what data, a "
+                        "right, a purpose, the law or the scope changed); hover over a step for its signals")
+
+
+class _Swatch(QWidget):
+    def __init__(self, brush: QBrush, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.brush = brush
+        self.setFixedSize(14, 12)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.brush)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
 
 
 BAR_WIDTH = 64
@@ -158,12 +259,15 @@ class SizeDelegate(QStyledItemDelegate):
         text_rect = opt.rect.adjusted(BAR_WIDTH + 10, 0, -4, 0)
         painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
         painter.restore()
+        r = option.rect.adjusted(4, 5, -4, -5)
+        substantive = index.data(CHANGES_ROLE)
+        if substantive:  # the step's colour in the strip's band, at the bar's end (none: no swatch, less noise)
+            painter.fillRect(QRect(r.left() + BAR_WIDTH - 8, r.top(), 8, r.height()), substantive_colour(substantive))
         size = index.data(SIZE_ROLE)
         if not size:
             return
         a, d = size
-        r = option.rect.adjusted(4, 5, -4, -5)
-        bar = BAR_WIDTH
+        bar = BAR_WIDTH - 10
         total = _scale(a + d, self.biggest) * bar
         if total <= 0:
             return
@@ -239,7 +343,7 @@ class Timeline(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setMaximumHeight(14)
         self.progress.setRange(0, n)
-        self.progress.setFormat("Reading versions %v of %m")
+        self.progress.setFormat("Reading every version: %v of %m steps counted")
         self.progress.hide()
         self.strip = Strip(self)
         self.strip.labels = [history.describe(i) for i in range(n)]
@@ -247,8 +351,10 @@ class Timeline(QWidget):
         self.strip.years = [v.date[:4] for v in history.versions]
         self.strip.picked.connect(lambda i: self.pair_requested.emit(max(i - 1, 0), max(i, 1)))
         self.strip.picked_old.connect(lambda i: self.pair_requested.emit(*sorted((i, self.new if self.new >= 0 else i))))
+        self.legend = Legend(self)
         right.addWidget(self.caption)
         right.addWidget(self.strip, 1)
+        right.addWidget(self.legend)
         right.addWidget(self.progress)
         row.addWidget(self.list, 2)
         row.addLayout(right, 3)
@@ -276,6 +382,21 @@ class Timeline(QWidget):
     def forget_exact(self) -> None:
         """The options changed: the steps' counts are estimates again until compared anew."""
         self.exact.clear()
+        self.strip.changes.clear()
+        self.strip.update()
+
+    def set_changes(self, i: int, substantive: int, signals: list[str]) -> None:
+        """Step ``i``'s substantive changes and their signals (``modal: may → will``): its colour in
+        the band, its tooltips."""
+        if i <= 0 or self.strip.changes.get(i) == (substantive, signals):
+            return
+        self.strip.changes[i] = (substantive, list(signals))
+        item = self.items[i]
+        tip = item.toolTip(1).split("\n", 1)[0]
+        item.setToolTip(1, f"{tip}\n{changes_tip(substantive, signals, shown=8)}")
+        item.setData(1, CHANGES_ROLE, substantive)
+        self.strip.update()
+        self.list.viewport().update()
 
     def _show_step(self, i: int, a: int, d: int, exact: bool) -> None:
         item = self.items[i]
@@ -291,6 +412,9 @@ class Timeline(QWidget):
             item.setToolTip(1, (f"About +{a:,} \u2212{d:,} words: a quick estimate from the lines added and "
                                 "removed; the comparison's count replaces it once the step is compared" if a or d else
                                 "Only markup, links or spacing changed"))
+        found = self.strip.changes.get(i)
+        if found is not None:
+            item.setToolTip(1, f"{item.toolTip(1)}\n{changes_tip(*found, shown=8)}")
 
     def _sizes_changed(self) -> None:
         sizes = self.strip.sizes

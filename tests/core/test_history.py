@@ -95,7 +95,11 @@ def test_json_contract(tmp_path):
     ids = [v["id"] for v in data["versions"]]
     assert [(s["from"], s["to"]) for s in data["steps"]] == list(zip(ids, ids[1:]))
     for step in data["steps"]:
-        assert set(step) == {"from", "to", "identical", "words_inserted", "words_deleted", "sections_changed"}
+        assert set(step) == {"from", "to", "identical", "words_inserted", "words_deleted", "sections_changed",
+                             "changes_substantive", "changes_editorial", "changes_cosmetic", "signals"}
+        assert step["changes_substantive"] + step["changes_editorial"] + step["changes_cosmetic"] > 0
+        assert all(isinstance(signal, str) and ": " in signal for signal in step["signals"])
+        assert bool(step["signals"]) == (step["changes_substantive"] > 0)
         assert step["identical"] is False and step["words_inserted"] + step["words_deleted"] > 0
     assert data["steps"][-1]["sections_changed"] > 5  # the 2025 rewrite
     assert "compared 3 of 3 steps" in done.stderr
@@ -388,3 +392,89 @@ def test_separator_characters_in_paths_and_subjects_are_read_as_text(tmp_path):
     listed = discover([str(repo)])
     # (the batch lists paths without following renames: the new name starts a document of its own)
     assert sorted((document, len(chain)) for document, chain in listed.items()) == [(name, 3), ("renamed \x1e.md", 1)]
+
+
+# ------------------------------------------------------------------------------------------ one reader
+
+
+def _folder(tmp_path: Path, texts: dict[str, str]) -> Path:
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_since_when_reads_paragraphs_as_the_reader_does(tmp_path):
+    """A paragraph is dated whole (exact) however its versions write it: wrapped over two lines,
+    with emphasis and a link whose address changes, then in a saved web page. A reading of its own
+    (markdown lines by regexes) saw two lines in the first version and tags in the last, and could
+    only date the paragraph by its sentences."""
+    wrapped = ("# Privacy\n\n## Retention\n\nWe keep your messages for **30 days** and share them with\n"
+               "[our partners](https://example.org/p?session=1). You can ask us to delete them.\n")
+    one_line = ("# Privacy\n\n## Retention\n\nWe keep your messages for *30 days* and share them with "
+                "[our partners](https://example.org/p?session=2). You can ask us to delete them.\n\n"
+                "## Contact\n\nWrite to us.\n")
+    page = ("<!DOCTYPE html><html><head><title>Privacy</title></head><body><h1>Privacy</h1>\n"
+            "<h2>Retention</h2>\n<p>We keep your messages for <b>30 days</b> and share them\nwith "
+            "<a href=\"https://example.org/p?session=3\">our partners</a>. You can ask us to delete them.</p>\n"
+            "<h2>Contact</h2>\n<p>Write to us.</p>\n<p>We keep your messages for <b>3 years</b>.</p>\n</body></html>\n")
+    folder = _folder(tmp_path, {"2024-01-01.md": wrapped, "2024-02-01.md": one_line, "2024-03-01.html": page})
+    history = open_history([folder])
+    index = history.since_index(workers=1)
+    shown = "We keep your messages for 30 days and share them with our partners. You can ask us to delete them."
+    assert index.since(shown) == (0, True)
+    assert index.since("Write to us.") == (1, True)
+    assert index.since("We keep your messages for 3 years.") == (2, True)
+    latest = history.document(2)
+    paragraphs = [p for s in latest.flat() for p in s.body.split("\n") if p.strip()]
+    assert paragraphs and all(index.since(p) is not None and index.since(p)[1] for p in paragraphs)
+    # The section is followed by its title in every version, markdown or web page.
+    assert index.section_history("Retention", 2) == [(0, "appeared")]
+    assert [k for k, _ in index.section_history("Contact", 2)] == [1, 2]
+
+
+def test_since_when_dates_an_edited_paragraph_by_its_newest_sentence(tmp_path):
+    a = "# P\n\nWe collect your *name*. We never sell it.\n"
+    b = "# P\n\nWe collect your name. We may sell it to [advertisers](https://example.org).\n"
+    index = open_history([_folder(tmp_path, {"2024-01-01.md": a, "2024-02-01.md": b})]).since_index(workers=1)
+    assert index.since("We collect your name. We never sell it.") == (0, True)
+    assert index.since("We collect your name. We may sell it to advertisers. We never sell it.") == (1, False)
+
+
+def test_counting_in_workers_equals_counting_here_and_parses_each_text_once(tmp_path):
+    from policydiff.core.history import count_history
+
+    a, b = VERSIONS[0].read_text(encoding="utf-8"), VERSIONS[1].read_text(encoding="utf-8")
+    relinked = a.replace("](https://", "](https://www.", 3)
+    texts = [a, relinked, relinked, b, a, b, relinked, b, a]
+    folder = _folder(tmp_path, {f"2024-01-{k + 10}.md": text for k, text in enumerate(texts)})
+    history = open_history([folder])
+    here = count_history(history, workers=1, since=True)
+    assert here.parsed == len(set(texts))  # runs share their boundaries' documents: none parsed twice
+    pooled = count_history(history, workers=2, since=True)
+    assert (pooled.words, pooled.steps) == (here.words, here.steps)
+    assert here.since is not None and pooled.since is not None
+    assert (pooled.since.first_line, pooled.since.lines, pooled.since.step_words) == (
+        here.since.first_line, here.since.lines, here.since.step_words)
+    # What the steps' counts say is what comparing each step in full says.
+    from policydiff.core.changes import counts
+    from policydiff.core.compare import compare
+    from policydiff.core.structure import parse_document
+
+    for step, (old, new) in zip(here.steps, zip(texts, texts[1:])):
+        full = compare(parse_document(old, name="old"), parse_document(new, name="new"))
+        classes = counts(full.changes)
+        assert (step["changes_substantive"], step["changes_editorial"], step["changes_cosmetic"]) == (
+            classes["substantive"], classes["editorial"], classes["cosmetic"])
+    assert any(step["changes_substantive"] for step in here.steps)
+
+
+def test_a_worker_process_remembers_its_inline_parses_for_as_long_as_it_lives():
+    code = ("import gc; from policydiff.core import history as H; H._start_worker(); gc.collect(); "
+            "from policydiff.core.structure import MARKDOWN_PARSERS as P; "
+            "P[0].parse('a *b*\\n'); P[0].parse('a *b*\\n'); memo = P[0].__dict__['parse'].func.__self__; "
+            "print(memo.hits, memo.misses)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "1"]

@@ -181,3 +181,44 @@ def test_timeline_counts_are_the_comparisons(qtbot, history_window):
     metrics = h.timeline.list.fontMetrics()
     for item in h.timeline.items:
         assert BAR_WIDTH + 10 + metrics.horizontalAdvance(item.text(1)) <= column, item.text(1)
+
+
+def test_timeline_colours_each_step_by_its_substantive_changes(qtbot, history_window):
+    """Every step is coloured by its substantive changes as ``--history --json`` counts them, with
+    a legend and a tooltip naming the signals; counted in the background (the window answers
+    meanwhile)."""
+    from PySide6.QtCore import QPoint
+
+    from policydiff.core.history import history_json
+    from policydiff.gui.timeline import SUBSTANTIVE_SCALE, changes_tip, substantive_colour
+
+    w = history_window
+    h = w.history
+    steps = history_json(h.history, workers=1)["steps"]
+    qtbot.waitUntil(lambda: len(h.timeline.strip.changes) == len(steps), timeout=WAIT_MS)
+    for k, step in enumerate(steps):
+        assert h.timeline.strip.changes[k + 1] == (step["changes_substantive"], step["signals"])
+    assert any(step["changes_substantive"] for step in steps)
+    # The band shows each step's colour: sample the strip's pixels under the bars.
+    strip = h.timeline.strip
+    image = strip.grab().toImage()
+    y = strip.height() - 18 - strip.BAND // 2
+    for i in range(1, len(steps) + 1):
+        x = int((strip._x(i) + strip._x(i + 1)) / 2)
+        expected = substantive_colour(steps[i - 1]["changes_substantive"])
+        assert image.pixelColor(QPoint(x, y)).name() == expected.name(), i
+    # A darker colour for more substantive changes: luminance never rises along the scale.
+    lightness = [substantive_colour(least).lightness() for least, _colour, _label in SUBSTANTIVE_SCALE]
+    assert lightness == sorted(lightness, reverse=True) and len(set(lightness)) == len(lightness)
+    # The legend names every class; the list's tooltip names the signals of the step.
+    legend_text = " ".join(label.text() for label in h.timeline.legend.findChildren(type(h.timeline.caption)))
+    assert "Substantive changes" in legend_text and all(label in legend_text for *_, label in SUBSTANTIVE_SCALE)
+    busiest = max(range(len(steps)), key=lambda k: steps[k]["changes_substantive"])
+    tip = h.timeline.items[busiest + 1].toolTip(1)
+    assert f"{steps[busiest]['changes_substantive']} substantive" in tip
+    assert steps[busiest]["signals"][0] in tip
+    assert changes_tip(3, ["number: 30 days \u2192 3 years", "modal: may \u2192 will"]) == (
+        "3 substantive: number: 30 days \u2192 3 years; modal: may \u2192 will")
+    # Other options, other counts: the band is counted again, not left with the old colours.
+    h.timeline.forget_exact()
+    assert not h.timeline.strip.changes
