@@ -42,6 +42,8 @@ CLASSES: tuple[ChangeClass, ...] = ("substantive", "editorial", "cosmetic")
 SIGNAL_KINDS = ("number", "date", "modal", "negation", "party", "data", "right", "purpose", "law", "scope")
 """Every kind of signal, in the order they are listed."""
 
+_KIND_ORDER = {kind: n for n, kind in enumerate(SIGNAL_KINDS)}
+
 LEXICON_KINDS = ("modal", "negation", "party", "data", "right", "purpose", "law", "scope")
 """The kinds read from a word lexicon (numbers and dates are read by their form)."""
 
@@ -498,6 +500,14 @@ def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Sig
     # A sentence inserted or deleted whole differs in every term it has: a modal verb too (nearly
     # every sentence has one, so the fitted model, not this, weighs a modal alone).
     out = []
+    if not (a.terms and b.terms):
+        # One side has no term (a sentence inserted or deleted whole, most changes of a rewrite):
+        # each kind of the other side is lost or gained whole, each term once, in its order.
+        only, lost_all = (a, True) if a.terms else (b, False)
+        for kind in sorted(only.terms, key=_KIND_ORDER.__getitem__):
+            shown = ", ".join([only.surface[f"{kind}\0{key}"] for key in only.terms[kind]])
+            out.append(Signal(kind, shown, "") if lost_all else Signal(kind, "", shown))
+        return tuple(out)
     empty: dict[str, int] = {}
     for kind in SIGNAL_KINDS:
         if kind not in a.terms and kind not in b.terms:
