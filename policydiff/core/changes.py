@@ -441,21 +441,22 @@ def text_hits(text: str) -> Hits:
 class _Features:
     terms: dict[str, dict[str, int]]
     """Kind -> term keys (stems, or number / date values) with their counts."""
-    surface: dict[str, str]
-    """Term key -> the words as first written."""
+    surface: dict[tuple[str, str], str]
+    """(Kind, term key) -> the words as first written."""
 
 
 def terms_between(found: Hits, start: int, end: int) -> _Features:
     """The signal terms of ``found`` that begin in ``[start, end)``, by kind."""
     terms: dict[str, dict[str, int]] = {}
-    surface: dict[str, str] = {}
+    surface: dict[tuple[str, str], str] = {}
     if start < end:
-        for _, kind, key, shown in found.hits[bisect.bisect_left(found.offsets, start) : bisect.bisect_left(found.offsets, end)]:
+        offsets = found.offsets
+        for _, kind, key, shown in found.hits[bisect.bisect_left(offsets, start) : bisect.bisect_left(offsets, end)]:
             counter = terms.get(kind)
             if counter is None:
                 counter = terms[kind] = {}
             counter[key] = counter.get(key, 0) + 1
-            name = f"{kind}\0{key}"
+            name = (kind, key)
             if name not in surface:
                 surface[name] = " ".join(shown.split())
     return _Features(terms, surface)
@@ -505,7 +506,7 @@ def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Sig
         # each kind of the other side is lost or gained whole, each term once, in its order.
         only, lost_all = (a, True) if a.terms else (b, False)
         for kind in sorted(only.terms, key=_KIND_ORDER.__getitem__):
-            shown = ", ".join([only.surface[f"{kind}\0{key}"] for key in only.terms[kind]])
+            shown = ", ".join([only.surface[kind, key] for key in only.terms[kind]])
             out.append(Signal(kind, shown, "") if lost_all else Signal(kind, "", shown))
         return tuple(out)
     empty: dict[str, int] = {}
@@ -529,7 +530,7 @@ def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Sig
 
 
 def _shown(keys: dict[str, int], found: _Features, kind: str) -> str:
-    return ", ".join(found.surface[f"{kind}\0{key}"] for key in keys)
+    return ", ".join(found.surface[kind, key] for key in keys)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -548,8 +549,6 @@ _COSMETIC_OPTIONS = (
 def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None:
     """What a change that leaves the words alone changed (``white space``, ``numbering``...), or
     None when words changed. ``old``/``new`` are the sentences, ``deleted``/``inserted`` the edits."""
-    from policydiff.core.worddiff import _LINE_LABEL, word_keys
-
     edits = deleted + inserted
     if not edits.strip():
         return "paragraph breaks" if "\n" in edits else "white space"
@@ -557,6 +556,7 @@ def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None
         return "list bullets"
     if not (old and new):
         return None  # a sentence inserted or deleted whole, with words
+    from policydiff.core.worddiff import _LINE_LABEL, word_keys
     a, b = _ALNUM.sub("", old), _ALNUM.sub("", new)
     if a != b and a.casefold() != b.casefold():
         # Other letters or digits: only a list number where a line starts can be all it is.
