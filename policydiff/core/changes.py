@@ -611,18 +611,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         breaks.setdefault(m.start(1), m.end(1))
     spans: list[tuple[int, int]] = []
     start = 0
-    for end in sorted(breaks):
-        _add_span(text, start, end, spans)
-        start = breaks[end]
-    _add_span(text, start, len(text), spans)
+    for end in (*sorted(breaks), len(text)):  # no break begins at the end: each holds a character
+        piece = text[start:end]
+        kept = piece.strip()
+        if kept:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + lead + len(kept)))
+        start = breaks.get(end, end)
     return spans
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    piece = text[start:end]
-    if piece.strip():
-        lead = len(piece) - len(piece.lstrip())
-        spans.append((start + lead, start + len(piece.rstrip())))
 
 
 def _covering(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> tuple[int, int]:
@@ -837,7 +833,10 @@ def _moved_sentences(changes: list[Change], comparison: Comparison) -> list[Chan
     texts: dict[bool, str] = {}
 
     def still(text: str, in_old: bool) -> bool:
-        flat = _LEADING_LABEL.sub("", text.strip().lower())
+        flat = text.strip().lower()
+        label = _LEADING_LABEL.match(flat)  # anchored: .sub would try the pattern at every offset
+        if label is not None:
+            flat = flat[label.end() :]
         if not flat:
             return True
         if flat.count(" ") < 2:
