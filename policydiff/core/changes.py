@@ -28,8 +28,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, count, islice
-from operator import itemgetter
+from itertools import accumulate, chain, compress, count, filterfalse, islice
+from operator import itemgetter, or_
 from importlib import resources
 from typing import Callable, Iterable, Iterator, Literal, Sequence
 
@@ -307,9 +307,23 @@ def _dates(text: str, lower: str, words: list[str], lex: _Lexicons) -> list[re.M
     return out
 
 
+_GAP_ONLY = "\u2022\u25cf\u25aa\u25e6\u00b7\u201c\u201d\u2018\u2013\u2014\u2026\u00a0\u00a9\u00ae"
+"""Characters outside ASCII that are never part of a word (list bullets, double and opening
+quotes, dashes, the ellipsis, no-break space, the copyright and registered signs); the closing
+single quote is not among them, as it joins a word (``don\u2019t``)."""
+
+
 def _word_parts(lower: str) -> list[str]:
     """A lower-case text split into gap, word, gap, ..., gap (words joined by apostrophes)."""
-    return (_ASCII_WORD_SPLIT if lower.isascii() else _WORD_SPLIT).split(lower)
+    if lower.isascii():
+        return _ASCII_WORD_SPLIT.split(lower)
+    # A text whose only characters past ASCII are of the gaps (bullets, curly double quotes,
+    # dashes: most pages of a policy) has the same words with the ASCII pattern, which is faster.
+    rest = lower
+    for gap in _GAP_ONLY:
+        if gap in rest:
+            rest = rest.replace(gap, "")
+    return (_ASCII_WORD_SPLIT if rest.isascii() else _WORD_SPLIT).split(lower)
 
 
 def _has_digit(text: str) -> bool:
@@ -399,9 +413,10 @@ def text_hits(text: str) -> Hits:
         # matched as written: the longest entry that matches there is taken, and its words are
         # taken by none after it.
         n = len(stemmed)
-        longer: Iterator[int] = compress(count(), map(lex.first_pairs.__contains__, zip(stemmed, islice(stemmed, 1, None))))
-        if exact:
-            longer = iter(sorted({*longer, *compress(range(n), map(exact.__contains__, words))}))
+        starts: Iterator[bool] = map(lex.first_pairs.__contains__, zip(stemmed, islice(stemmed, 1, None)))
+        if exact:  # either test, word by word in one pass: the places stay in order, each once
+            starts = map(or_, chain(starts, (False,)), map(exact.__contains__, words))
+        longer = compress(count(), starts)
         tried: set[int] = set()
         free = 0  # the first word not taken by an earlier match
         for i in longer:
@@ -426,11 +441,10 @@ def text_hits(text: str) -> Hits:
         # Then every other word that is an entry by itself (a one-word match takes no word after
         # it, so these cannot change what was found before).
         one_word = lex.one_word
-        for i in compress(range(n), map(one_word.__contains__, stemmed)):
-            if i not in tried:
-                kinds, joined = one_word[stemmed[i]]
-                for kind in kinds:
-                    hits.append((offsets[i], kind, joined, words[i]))
+        for i in filterfalse(tried.__contains__, compress(range(n), map(one_word.__contains__, stemmed))):
+            kinds, joined = one_word[stemmed[i]]
+            for kind in kinds:
+                hits.append((offsets[i], kind, joined, words[i]))
     if not hits:
         return _NO_HITS
     hits.sort(key=itemgetter(0))  # stable: hits at one offset keep the order they were found in
