@@ -68,6 +68,21 @@ def test_words_digits_and_apostrophes_are_found_as_plainly_defined(text: str) ->
     ]
 
 
+# ASCII with the characters past ASCII that never belong to a word (bullets, curly double quotes,
+# dashes, no-break space...), and a few that do or may (a closing single quote joins words).
+GAP_ONLY_TEXTS = st.lists(
+    st.sampled_from(list("ab1 .,'-\n") + list(changes._GAP_ONLY) + ["\u2019", "\u00e9", "\u0301", "\u212a", "Word"]),
+    max_size=40,
+).map("".join)
+
+
+@given(GAP_ONLY_TEXTS)
+@settings(max_examples=600, deadline=None)
+def test_words_beside_bullets_quotes_and_dashes_are_those_of_the_plain_pattern(text: str) -> None:
+    lower = text.lower()
+    assert changes._word_parts(lower) == WORD_SPLIT.split(lower)
+
+
 def real_texts() -> list[Path]:
     found = sorted((ROOT / "corpus").glob("*.md")) + sorted((ROOT / "corpus").glob("*.txt"))
     found += sorted((ROOT / "corpus" / "extra").glob("*.md"))
