@@ -459,6 +459,10 @@ class _Features:
     """(Kind, term key) -> the words as first written."""
 
 
+_NO_TERMS = _Features({}, {})
+"""The terms of an empty side (read only)."""
+
+
 def terms_between(found: Hits, start: int, end: int) -> _Features:
     """The signal terms of ``found`` that begin in ``[start, end)``, by kind."""
     terms: dict[str, dict[str, int]] = {}
@@ -745,7 +749,7 @@ def diff_changes(
         needed (a rewrite), else from the sentence alone (a small edit in a long section)."""
         start, end = span
         if end <= start:
-            return _Features({}, {})
+            return _NO_TERMS
         text = old_text if old_side else new_text
         found = sides.get(old_side)
         if found is None and read[old_side] + end - start <= len(text) // 8:
@@ -768,8 +772,8 @@ def diff_changes(
         return Change(pair, where, "substantive", found, old_sentence, new_sentence, ops)
 
     for run in merged:
-        deleted = "".join(op.old for op in ops[run.first_op : run.end_op])
-        inserted = "".join(op.new for op in ops[run.first_op : run.end_op])
+        deleted = "".join([op.old for op in ops[run.first_op : run.end_op]])
+        inserted = "".join([op.new for op in ops[run.first_op : run.end_op]])
         o0, o1 = run.old_sents
         n0, n1 = run.new_sents
         rewritten = (
