@@ -575,7 +575,7 @@ def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None
     if not (old and new):
         return None  # a sentence inserted or deleted whole, with words
     from policydiff.core.worddiff import _LINE_LABEL, word_keys
-    a, b = _ALNUM.sub("", old), _ALNUM.sub("", new)
+    a, b = _letters_and_digits(old), _letters_and_digits(new)
     if a != b and a.casefold() != b.casefold():
         # Other letters or digits: only a list number where a line starts can be all it is.
         if not (_LINE_LABEL.search(old) or _LINE_LABEL.search(new)):
@@ -596,6 +596,17 @@ def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None
     if word_keys(old, everything) == word_keys(new, everything):
         return "typography"
     return None
+
+
+_ASCII_GAPS = {code: None for code in range(128) if _ALNUM.match(chr(code))}
+"""The ASCII characters ``_ALNUM`` drops, as a table for ``str.translate`` (a fast path in C)."""
+
+
+def _letters_and_digits(text: str) -> str:
+    """``_ALNUM.sub("", text)``: the ASCII gaps are dropped by translation, many times faster than
+    the pattern; what is left past ASCII, if anything, by the pattern."""
+    kept = text.translate(_ASCII_GAPS)
+    return kept if kept.isascii() else _ALNUM.sub("", kept)
 
 
 def _typographic(old: str, new: str) -> bool:

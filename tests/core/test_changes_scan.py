@@ -83,6 +83,13 @@ def test_words_beside_bullets_quotes_and_dashes_are_those_of_the_plain_pattern(t
     assert changes._word_parts(lower) == WORD_SPLIT.split(lower)
 
 
+@given(st.text(max_size=40) | TRICKY | GAP_ONLY_TEXTS)
+@settings(max_examples=600, deadline=None)
+def test_letters_and_digits_are_those_the_pattern_keeps(text: str) -> None:
+    # What the cosmetic test compares (every letter and digit, in order) is read by translation.
+    assert changes._letters_and_digits(text) == re.sub(r"[\W_]+", "", text)
+
+
 def real_texts() -> list[Path]:
     found = sorted((ROOT / "corpus").glob("*.md")) + sorted((ROOT / "corpus").glob("*.txt"))
     found += sorted((ROOT / "corpus" / "extra").glob("*.md"))
