@@ -574,11 +574,11 @@ def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None
         return "list bullets"
     if not (old and new):
         return None  # a sentence inserted or deleted whole, with words
-    from policydiff.core.worddiff import _LINE_LABEL, word_keys
+    from policydiff.core.worddiff import word_keys
     a, b = _letters_and_digits(old), _letters_and_digits(new)
     if a != b and a.casefold() != b.casefold():
         # Other letters or digits: only a list number where a line starts can be all it is.
-        if not (_LINE_LABEL.search(old) or _LINE_LABEL.search(new)):
+        if not (_line_label(old) or _line_label(new)):
             return None
         numbering = Options(ignore_numbering=True)
         return "numbering" if word_keys(old, numbering) == word_keys(new, numbering) else None
@@ -596,6 +596,17 @@ def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None
     if word_keys(old, everything) == word_keys(new, everything):
         return "typography"
     return None
+
+
+def _line_label(text: str) -> bool:
+    """A list number where a line of ``text`` starts (``worddiff._LINE_LABEL``). Lines start at the
+    text's start or after a line break: a text with no line break is tried at its start only, not
+    at every offset."""
+    from policydiff.core.worddiff import _LINE_BREAKS, _LINE_LABEL
+
+    if any(map(text.__contains__, _LINE_BREAKS)):
+        return _LINE_LABEL.search(text) is not None
+    return _LINE_LABEL.match(text) is not None
 
 
 _ASCII_GAPS = {code: None for code in range(128) if _ALNUM.match(chr(code))}

@@ -90,6 +90,15 @@ def test_letters_and_digits_are_those_the_pattern_keeps(text: str) -> None:
     assert changes._letters_and_digits(text) == re.sub(r"[\W_]+", "", text)
 
 
+@given(TRICKY | st.lists(st.sampled_from(["1.", "(b)", "iv)", "2.3", " ", "\n", "\r", "\u2028", "a", "Word"]),
+                         max_size=12).map("".join))
+@settings(max_examples=600, deadline=None)
+def test_a_line_label_is_found_where_the_pattern_finds_it(text: str) -> None:
+    from policydiff.core.worddiff import _LINE_LABEL
+
+    assert changes._line_label(text) == (_LINE_LABEL.search(text) is not None)
+
+
 def real_texts() -> list[Path]:
     found = sorted((ROOT / "corpus").glob("*.md")) + sorted((ROOT / "corpus").glob("*.txt"))
     found += sorted((ROOT / "corpus" / "extra").glob("*.md"))
