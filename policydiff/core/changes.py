@@ -614,10 +614,17 @@ _ASCII_GAPS = {code: None for code in range(128) if _ALNUM.match(chr(code))}
 
 
 def _letters_and_digits(text: str) -> str:
-    """``_ALNUM.sub("", text)``: the ASCII gaps are dropped by translation, many times faster than
-    the pattern; what is left past ASCII, if anything, by the pattern."""
-    kept = text.translate(_ASCII_GAPS)
-    return kept if kept.isascii() else _ALNUM.sub("", kept)
+    """``_ALNUM.sub("", text)``. An ASCII text (once bullets, curly double quotes and dashes, all
+    dropped anyway, are taken out) loses its gaps by translation, many times faster than the
+    pattern; any other text is left to the pattern (translation is slower past ASCII)."""
+    rest = text
+    if not rest.isascii():
+        for gap in _GAP_ONLY:
+            if gap in rest:
+                rest = rest.replace(gap, "")
+        if not rest.isascii():
+            return _ALNUM.sub("", text)
+    return rest.translate(_ASCII_GAPS)
 
 
 def _typographic(old: str, new: str) -> bool:
