@@ -313,23 +313,32 @@ quotes, dashes, the ellipsis, no-break space, the copyright and registered signs
 single quote is not among them, as it joins a word (``don\u2019t``)."""
 
 
-def _word_parts(lower: str) -> list[str]:
-    """A lower-case text split into gap, word, gap, ..., gap (words joined by apostrophes)."""
-    if lower.isascii():
-        return _ASCII_WORD_SPLIT.split(lower)
-    # A text whose only characters past ASCII are of the gaps (bullets, curly double quotes,
-    # dashes: most pages of a policy) has the same words with the ASCII pattern, which is faster.
-    rest = lower
+def _ascii_but_gaps(text: str) -> bool:
+    """Whether every character of ``text`` past ASCII is one of ``_GAP_ONLY`` (bullets, curly
+    double quotes, dashes: most pages of a policy)."""
+    if text.isascii():
+        return True
+    rest = text
     for gap in _GAP_ONLY:
         if gap in rest:
             rest = rest.replace(gap, "")
-    return (_ASCII_WORD_SPLIT if rest.isascii() else _WORD_SPLIT).split(lower)
+    return rest.isascii()
 
 
-def _has_digit(text: str) -> bool:
-    """Whether ``text`` holds a digit (``\\d``): ten plain searches for an ASCII text, not a pattern
-    tried at every offset."""
-    if text.isascii():
+def _word_parts(lower: str, plain: bool | None = None) -> list[str]:
+    """A lower-case text split into gap, word, gap, ..., gap (words joined by apostrophes).
+    ``plain``: ``_ascii_but_gaps(lower)``, when already known."""
+    # Such a text has the same words with the ASCII pattern, which is faster.
+    plain = _ascii_but_gaps(lower) if plain is None else plain
+    return (_ASCII_WORD_SPLIT if plain else _WORD_SPLIT).split(lower)
+
+
+def _has_digit(text: str, plain: bool | None = None) -> bool:
+    """Whether ``text`` holds a digit (``\\d``): ten plain searches for an ASCII text (bullets,
+    quotes and dashes aside), not a pattern tried at every offset. ``plain``: whether the text, or
+    its lower case, is ASCII but for those (no digit past ASCII has a case, so either tells)."""
+    plain = _ascii_but_gaps(text) if plain is None else plain
+    if plain:
         return any(map(text.__contains__, "0123456789"))
     return _DIGIT.search(text) is not None
 
@@ -352,10 +361,11 @@ def text_hits(text: str) -> Hits:
     lower = text.lower()
     # One split gives the gaps and the words in turn (gap, word, gap, ..., gap); the offsets of the
     # words are the running lengths, summed in C: far cheaper than a match object per word.
-    parts = _word_parts(lower)
+    plain = _ascii_but_gaps(lower)
+    parts = _word_parts(lower, plain)
     words = parts[1::2]
     offsets = list(islice(accumulate(map(len, parts)), 0, len(parts) - 1, 2))
-    if _has_digit(text):
+    if _has_digit(text, plain):
         # Dates first; their words are read no further (the month "May" is no modal verb).
         pieces = []
         last = 0

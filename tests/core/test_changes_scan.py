@@ -71,7 +71,7 @@ def test_words_digits_and_apostrophes_are_found_as_plainly_defined(text: str) ->
 # ASCII with the characters past ASCII that never belong to a word (bullets, curly double quotes,
 # dashes, no-break space...), and a few that do or may (a closing single quote joins words).
 GAP_ONLY_TEXTS = st.lists(
-    st.sampled_from(list("ab1 .,'-\n") + list(changes._GAP_ONLY) + ["\u2019", "\u00e9", "\u0301", "\u212a", "Word"]),
+    st.sampled_from(list("ab1 .,'-\n") + list(changes._GAP_ONLY) + ["\u2019", "\u00e9", "\u0301", "\u212a", "\u0663", "Word"]),
     max_size=40,
 ).map("".join)
 
@@ -81,6 +81,8 @@ GAP_ONLY_TEXTS = st.lists(
 def test_words_beside_bullets_quotes_and_dashes_are_those_of_the_plain_pattern(text: str) -> None:
     lower = text.lower()
     assert changes._word_parts(lower) == WORD_SPLIT.split(lower)
+    has_digit = re.search(r"\d", text) is not None
+    assert changes._has_digit(text) == changes._has_digit(text, changes._ascii_but_gaps(lower)) == has_digit
 
 
 @given(st.text(max_size=40) | TRICKY | GAP_ONLY_TEXTS)
