@@ -3,12 +3,15 @@ itself, on the NEC showcase pair, in one process: medians of alternating runs, i
 process (steady under other load).
 
     python benchmarks/bench_changes.py [--runs N] [--small-edit] [--against OLD_CHANGES_PY]
+                                       [--against-model OLD_CHANGE_MODEL_PY]
 
 The target is that classification adds at most 15 % to the comparison. The NEC pair is a
 near-total rewrite, every sentence a change: the worst case. ``--small-edit`` measures the common
 case instead, NEC 2024 against itself with one modal verb swapped. ``--against`` also times
 another version of ``policydiff/core/changes.py`` (``git show main:policydiff/core/changes.py >
-old.py``) in the same runs, alternating with this one, each on a comparison of its own.
+old.py``) in the same runs, alternating with this one, each on a comparison of its own;
+``--against-model OLD_CHANGE_MODEL_PY`` gives it its own ``change_model.py`` too (else it uses
+this one's, and a change to the model shows on both sides).
 """
 
 from __future__ import annotations
@@ -29,11 +32,11 @@ from policydiff.core.load import load_document
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("changes_against", path)
+def load_module(path: Path, name: str = "changes_against") -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["changes_against"] = module  # dataclasses look their module up
+    sys.modules[name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -43,6 +46,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--small-edit", action="store_true", help="NEW = OLD with one 'may' made 'will'")
     parser.add_argument("--against", type=Path, help="another changes.py to time in the same runs")
+    parser.add_argument("--against-model", type=Path,
+                        help="the change_model.py that --against is to use (else this one's)")
     parser.add_argument("old", nargs="?", default=str(ROOT / "corpus" / "nec-2002.md"))
     parser.add_argument("new", nargs="?", default=str(ROOT / "corpus" / "nec-2024.txt"))
     args = parser.parse_args()
@@ -55,7 +60,10 @@ def main() -> None:
         new = parse_document(text.replace(" may ", " will ", 1), name=Path(args.new).name)
     classifiers: dict[str, Callable[..., object]] = {"classify": classify}
     if args.against:
-        classifiers[f"against ({args.against.name})"] = load_module(args.against).classify
+        against = load_module(args.against)
+        if args.against_model:
+            against.change_model = load_module(args.against_model, "change_model_against")
+        classifiers[f"against ({args.against.name})"] = against.classify
     for run in classifiers.values():
         run(compare(old, new))  # warm: lexicons read, regular expressions compiled, stems cached
     compare_times: list[float] = []

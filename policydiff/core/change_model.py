@@ -16,6 +16,8 @@ import math
 import re
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 from typing import Iterable, Protocol
 
 
@@ -46,6 +48,11 @@ _CONTACT = re.compile(r"\b(?:contact(?:ing)? (?:us|our|the)|(?:e-?mail|call|writ
 # Plain substrings that each match of the patterns above holds: a cheap test before the pattern.
 _STAMP_WORDS = ("updated", "effective", "modified", "revised", "last", "version", "date")
 _CONTACT_WORDS = ("contact", " us", "by ", " form", "portal", "help cent", " address")
+
+
+_SIX_WORDS = re.compile(r"[\W_]*+(?:[^\W_]++[\W_]++){5}[^\W_]")
+"""Matches a text of six words or more (``_WORD`` runs) and stops at the sixth: ``short`` is
+``len(_words(text)) <= 5``, without splitting the whole sentence."""
 
 
 def _words(text: str) -> list[str]:
@@ -91,11 +98,11 @@ def change_features(signals: Iterable[_SignalLike], old: str, new: str, where: s
         a, b = set(_words(old.lower())), set(_words(new.lower()))
         features["changed_share"] = 1.0 - len(a & b) / len(a | b) if a | b else 0.0
     lower = text.lower()
-    if any(w in lower for w in _STAMP_WORDS) and _STAMP.search(lower):
+    if any(map(lower.__contains__, _STAMP_WORDS)) and _STAMP.search(lower):
         features["date_stamp" if "date" in kinds else "stamp_word"] = 1.0
     if _CHANGELOG.match(text.strip().strip(_MARKUP_CHARS)):
         features["changelog"] = 1.0
-    if any(w in lower for w in _CONTACT_WORDS) and _CONTACT.search(lower):
+    if any(map(lower.__contains__, _CONTACT_WORDS)) and _CONTACT.search(lower):
         features["contact"] = 1.0
     if where != "body":
         features[f"where:{where}"] = 1.0
@@ -143,7 +150,8 @@ def weights() -> dict[str, float]:
 def probability(features: dict[str, float], fitted: dict[str, float] | None = None) -> float:
     """The model's probability that a change with these features is substantive."""
     w = weights() if fitted is None else fitted
-    z = w.get("bias", 0.0) + sum(value * w.get(name, 0.0) for name, value in features.items())
+    # The same products summed in the same order as a loop would, with no Python frame per feature.
+    z = w.get("bias", 0.0) + sum(map(mul, features.values(), map(w.get, features, repeat(0.0))))
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
@@ -170,6 +178,10 @@ def decided_by_model(old: str, new: str, features: dict[str, float] | None = Non
     return any(features.get(shape) for shape in _SHAPES)
 
 
+_VALUE_KINDS = frozenset(("number", "date"))
+_MODAL_ONLY = frozenset(("modal",))
+
+
 def _prose(found: list[_SignalLike], old: str, new: str, where: str) -> bool:
     """What :func:`decided_by_model` says is not the model's to weigh, read without computing every
     feature (most changes are such sentences of prose)."""
@@ -179,12 +191,12 @@ def _prose(found: list[_SignalLike], old: str, new: str, where: str) -> bool:
         return _closed(new) and not _address(found, old + "\n" + new)
     text = new if new.strip() else old
     kinds = {s.kind for s in found}
-    if kinds <= {"number", "date"} or kinds == {"modal"} or not _closed(text) or _has_link(old) or _has_link(new):
+    if kinds <= _VALUE_KINDS or kinds == _MODAL_ONLY or not _closed(text) or _has_link(old) or _has_link(new):
         return False
-    if len(_words(text)) <= 5 or _CHANGELOG.match(text.strip().strip(_MARKUP_CHARS)):
-        return False
+    if _SIX_WORDS.match(text) is None or _CHANGELOG.match(text.strip().strip(_MARKUP_CHARS)):
+        return False  # five words or fewer: "short"
     lower = text.lower()
-    return not (any(w in lower for w in _CONTACT_WORDS) and _CONTACT.search(lower))
+    return not (any(map(lower.__contains__, _CONTACT_WORDS)) and _CONTACT.search(lower))
 
 
 def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> bool:

@@ -28,8 +28,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, count, islice
-from operator import itemgetter
+from itertools import accumulate, chain, compress, count, filterfalse, islice
+from operator import itemgetter, or_
 from importlib import resources
 from typing import Callable, Iterable, Iterator, Literal, Sequence
 
@@ -41,6 +41,8 @@ CLASSES: tuple[ChangeClass, ...] = ("substantive", "editorial", "cosmetic")
 
 SIGNAL_KINDS = ("number", "date", "modal", "negation", "party", "data", "right", "purpose", "law", "scope")
 """Every kind of signal, in the order they are listed."""
+
+_KIND_ORDER = {kind: n for n, kind in enumerate(SIGNAL_KINDS)}
 
 LEXICON_KINDS = ("modal", "negation", "party", "data", "right", "purpose", "law", "scope")
 """The kinds read from a word lexicon (numbers and dates are read by their form)."""
@@ -305,15 +307,38 @@ def _dates(text: str, lower: str, words: list[str], lex: _Lexicons) -> list[re.M
     return out
 
 
-def _word_parts(lower: str) -> list[str]:
-    """A lower-case text split into gap, word, gap, ..., gap (words joined by apostrophes)."""
-    return (_ASCII_WORD_SPLIT if lower.isascii() else _WORD_SPLIT).split(lower)
+_GAP_ONLY = "\u2022\u25cf\u25aa\u25e6\u00b7\u201c\u201d\u2018\u2013\u2014\u2026\u00a0\u00a9\u00ae"
+"""Characters outside ASCII that are never part of a word (list bullets, double and opening
+quotes, dashes, the ellipsis, no-break space, the copyright and registered signs); the closing
+single quote is not among them, as it joins a word (``don\u2019t``)."""
 
 
-def _has_digit(text: str) -> bool:
-    """Whether ``text`` holds a digit (``\\d``): ten plain searches for an ASCII text, not a pattern
-    tried at every offset."""
+def _ascii_but_gaps(text: str) -> bool:
+    """Whether every character of ``text`` past ASCII is one of ``_GAP_ONLY`` (bullets, curly
+    double quotes, dashes: most pages of a policy)."""
     if text.isascii():
+        return True
+    rest = text
+    for gap in _GAP_ONLY:
+        if gap in rest:
+            rest = rest.replace(gap, "")
+    return rest.isascii()
+
+
+def _word_parts(lower: str, plain: bool | None = None) -> list[str]:
+    """A lower-case text split into gap, word, gap, ..., gap (words joined by apostrophes).
+    ``plain``: ``_ascii_but_gaps(lower)``, when already known."""
+    # Such a text has the same words with the ASCII pattern, which is faster.
+    plain = _ascii_but_gaps(lower) if plain is None else plain
+    return (_ASCII_WORD_SPLIT if plain else _WORD_SPLIT).split(lower)
+
+
+def _has_digit(text: str, plain: bool | None = None) -> bool:
+    """Whether ``text`` holds a digit (``\\d``): ten plain searches for an ASCII text (bullets,
+    quotes and dashes aside), not a pattern tried at every offset. ``plain``: whether the text, or
+    its lower case, is ASCII but for those (no digit past ASCII has a case, so either tells)."""
+    plain = _ascii_but_gaps(text) if plain is None else plain
+    if plain:
         return any(map(text.__contains__, "0123456789"))
     return _DIGIT.search(text) is not None
 
@@ -336,10 +361,11 @@ def text_hits(text: str) -> Hits:
     lower = text.lower()
     # One split gives the gaps and the words in turn (gap, word, gap, ..., gap); the offsets of the
     # words are the running lengths, summed in C: far cheaper than a match object per word.
-    parts = _word_parts(lower)
+    plain = _ascii_but_gaps(lower)
+    parts = _word_parts(lower, plain)
     words = parts[1::2]
     offsets = list(islice(accumulate(map(len, parts)), 0, len(parts) - 1, 2))
-    if _has_digit(text):
+    if _has_digit(text, plain):
         # Dates first; their words are read no further (the month "May" is no modal verb).
         pieces = []
         last = 0
@@ -397,9 +423,10 @@ def text_hits(text: str) -> Hits:
         # matched as written: the longest entry that matches there is taken, and its words are
         # taken by none after it.
         n = len(stemmed)
-        longer: Iterator[int] = compress(count(), map(lex.first_pairs.__contains__, zip(stemmed, islice(stemmed, 1, None))))
-        if exact:
-            longer = iter(sorted({*longer, *compress(range(n), map(exact.__contains__, words))}))
+        starts: Iterator[bool] = map(lex.first_pairs.__contains__, zip(stemmed, islice(stemmed, 1, None)))
+        if exact:  # either test, word by word in one pass: the places stay in order, each once
+            starts = map(or_, chain(starts, (False,)), map(exact.__contains__, words))
+        longer = compress(count(), starts)
         tried: set[int] = set()
         free = 0  # the first word not taken by an earlier match
         for i in longer:
@@ -424,11 +451,10 @@ def text_hits(text: str) -> Hits:
         # Then every other word that is an entry by itself (a one-word match takes no word after
         # it, so these cannot change what was found before).
         one_word = lex.one_word
-        for i in compress(range(n), map(one_word.__contains__, stemmed)):
-            if i not in tried:
-                kinds, joined = one_word[stemmed[i]]
-                for kind in kinds:
-                    hits.append((offsets[i], kind, joined, words[i]))
+        for i in filterfalse(tried.__contains__, compress(range(n), map(one_word.__contains__, stemmed))):
+            kinds, joined = one_word[stemmed[i]]
+            for kind in kinds:
+                hits.append((offsets[i], kind, joined, words[i]))
     if not hits:
         return _NO_HITS
     hits.sort(key=itemgetter(0))  # stable: hits at one offset keep the order they were found in
@@ -439,21 +465,26 @@ def text_hits(text: str) -> Hits:
 class _Features:
     terms: dict[str, dict[str, int]]
     """Kind -> term keys (stems, or number / date values) with their counts."""
-    surface: dict[str, str]
-    """Term key -> the words as first written."""
+    surface: dict[tuple[str, str], str]
+    """(Kind, term key) -> the words as first written."""
+
+
+_NO_TERMS = _Features({}, {})
+"""The terms of an empty side (read only)."""
 
 
 def terms_between(found: Hits, start: int, end: int) -> _Features:
     """The signal terms of ``found`` that begin in ``[start, end)``, by kind."""
     terms: dict[str, dict[str, int]] = {}
-    surface: dict[str, str] = {}
+    surface: dict[tuple[str, str], str] = {}
     if start < end:
-        for _, kind, key, shown in found.hits[bisect.bisect_left(found.offsets, start) : bisect.bisect_left(found.offsets, end)]:
+        offsets = found.offsets
+        for _, kind, key, shown in found.hits[bisect.bisect_left(offsets, start) : bisect.bisect_left(offsets, end)]:
             counter = terms.get(kind)
             if counter is None:
                 counter = terms[kind] = {}
             counter[key] = counter.get(key, 0) + 1
-            name = f"{kind}\0{key}"
+            name = (kind, key)
             if name not in surface:
                 surface[name] = " ".join(shown.split())
     return _Features(terms, surface)
@@ -498,6 +529,14 @@ def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Sig
     # A sentence inserted or deleted whole differs in every term it has: a modal verb too (nearly
     # every sentence has one, so the fitted model, not this, weighs a modal alone).
     out = []
+    if not (a.terms and b.terms):
+        # One side has no term (a sentence inserted or deleted whole, most changes of a rewrite):
+        # each kind of the other side is lost or gained whole, each term once, in its order.
+        only, lost_all = (a, True) if a.terms else (b, False)
+        for kind in sorted(only.terms, key=_KIND_ORDER.__getitem__):
+            shown = ", ".join([only.surface[kind, key] for key in only.terms[kind]])
+            out.append(Signal(kind, shown, "") if lost_all else Signal(kind, "", shown))
+        return tuple(out)
     empty: dict[str, int] = {}
     for kind in SIGNAL_KINDS:
         if kind not in a.terms and kind not in b.terms:
@@ -519,7 +558,7 @@ def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Sig
 
 
 def _shown(keys: dict[str, int], found: _Features, kind: str) -> str:
-    return ", ".join(found.surface[f"{kind}\0{key}"] for key in keys)
+    return ", ".join(found.surface[kind, key] for key in keys)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -538,8 +577,6 @@ _COSMETIC_OPTIONS = (
 def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None:
     """What a change that leaves the words alone changed (``white space``, ``numbering``...), or
     None when words changed. ``old``/``new`` are the sentences, ``deleted``/``inserted`` the edits."""
-    from policydiff.core.worddiff import _LINE_LABEL, word_keys
-
     edits = deleted + inserted
     if not edits.strip():
         return "paragraph breaks" if "\n" in edits else "white space"
@@ -547,10 +584,11 @@ def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None
         return "list bullets"
     if not (old and new):
         return None  # a sentence inserted or deleted whole, with words
-    a, b = _ALNUM.sub("", old), _ALNUM.sub("", new)
+    from policydiff.core.worddiff import word_keys
+    a, b = _letters_and_digits(old), _letters_and_digits(new)
     if a != b and a.casefold() != b.casefold():
         # Other letters or digits: only a list number where a line starts can be all it is.
-        if not (_LINE_LABEL.search(old) or _LINE_LABEL.search(new)):
+        if not (_line_label(old) or _line_label(new)):
             return None
         numbering = Options(ignore_numbering=True)
         return "numbering" if word_keys(old, numbering) == word_keys(new, numbering) else None
@@ -568,6 +606,35 @@ def cosmetic_kind(old: str, new: str, deleted: str, inserted: str) -> str | None
     if word_keys(old, everything) == word_keys(new, everything):
         return "typography"
     return None
+
+
+def _line_label(text: str) -> bool:
+    """A list number where a line of ``text`` starts (``worddiff._LINE_LABEL``). Lines start at the
+    text's start or after a line break: a text with no line break is tried at its start only, not
+    at every offset."""
+    from policydiff.core.worddiff import _LINE_BREAKS, _LINE_LABEL
+
+    if any(map(text.__contains__, _LINE_BREAKS)):
+        return _LINE_LABEL.search(text) is not None
+    return _LINE_LABEL.match(text) is not None
+
+
+_ASCII_GAPS = {code: None for code in range(128) if _ALNUM.match(chr(code))}
+"""The ASCII characters ``_ALNUM`` drops, as a table for ``str.translate`` (a fast path in C)."""
+
+
+def _letters_and_digits(text: str) -> str:
+    """``_ALNUM.sub("", text)``. An ASCII text (once bullets, curly double quotes and dashes, all
+    dropped anyway, are taken out) loses its gaps by translation, many times faster than the
+    pattern; any other text is left to the pattern (translation is slower past ASCII)."""
+    rest = text
+    if not rest.isascii():
+        for gap in _GAP_ONLY:
+            if gap in rest:
+                rest = rest.replace(gap, "")
+        if not rest.isascii():
+            return _ALNUM.sub("", text)
+    return rest.translate(_ASCII_GAPS)
 
 
 def _typographic(old: str, new: str) -> bool:
@@ -601,18 +668,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         breaks.setdefault(m.start(1), m.end(1))
     spans: list[tuple[int, int]] = []
     start = 0
-    for end in sorted(breaks):
-        _add_span(text, start, end, spans)
-        start = breaks[end]
-    _add_span(text, start, len(text), spans)
+    for end in (*sorted(breaks), len(text)):  # no break begins at the end: each holds a character
+        piece = text[start:end]
+        kept = piece.strip()
+        if kept:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + lead + len(kept)))
+        start = breaks.get(end, end)
     return spans
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    piece = text[start:end]
-    if piece.strip():
-        lead = len(piece) - len(piece.lstrip())
-        spans.append((start + lead, start + len(piece.rstrip())))
 
 
 def _covering(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> tuple[int, int]:
@@ -725,7 +788,7 @@ def diff_changes(
         needed (a rewrite), else from the sentence alone (a small edit in a long section)."""
         start, end = span
         if end <= start:
-            return _Features({}, {})
+            return _NO_TERMS
         text = old_text if old_side else new_text
         found = sides.get(old_side)
         if found is None and read[old_side] + end - start <= len(text) // 8:
@@ -748,8 +811,8 @@ def diff_changes(
         return Change(pair, where, "substantive", found, old_sentence, new_sentence, ops)
 
     for run in merged:
-        deleted = "".join(op.old for op in ops[run.first_op : run.end_op])
-        inserted = "".join(op.new for op in ops[run.first_op : run.end_op])
+        deleted = "".join([op.old for op in ops[run.first_op : run.end_op]])
+        inserted = "".join([op.new for op in ops[run.first_op : run.end_op]])
         o0, o1 = run.old_sents
         n0, n1 = run.new_sents
         rewritten = (
@@ -827,7 +890,10 @@ def _moved_sentences(changes: list[Change], comparison: Comparison) -> list[Chan
     texts: dict[bool, str] = {}
 
     def still(text: str, in_old: bool) -> bool:
-        flat = _LEADING_LABEL.sub("", text.strip().lower())
+        flat = text.strip().lower()
+        label = _LEADING_LABEL.match(flat)  # anchored: .sub would try the pattern at every offset
+        if label is not None:
+            flat = flat[label.end() :]
         if not flat:
             return True
         if flat.count(" ") < 2:

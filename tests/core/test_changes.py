@@ -354,3 +354,10 @@ def test_a_change_log_or_date_line_is_weighed_a_stamp_counts() -> None:
     assert change_model.substantive(signals(stamp_old, stamp_new), stamp_old, stamp_new)
     log = "* Updated 4.2 and 7 to mention the new support page."
     assert change_model.decided_by_model("", log, change_model.change_features(signals("", log), "", log))
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1 _.,-'\n\u00e9\u00df\u2019\u2022")), max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_a_short_line_is_five_words_or_fewer(text: str) -> None:
+    # The model reads "short" (five words or fewer) by matching the sixth word, not splitting all.
+    assert (change_model._SIX_WORDS.match(text) is None) == (len(change_model._words(text)) <= 5)

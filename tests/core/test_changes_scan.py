@@ -68,6 +68,39 @@ def test_words_digits_and_apostrophes_are_found_as_plainly_defined(text: str) ->
     ]
 
 
+# ASCII with the characters past ASCII that never belong to a word (bullets, curly double quotes,
+# dashes, no-break space...), and a few that do or may (a closing single quote joins words).
+GAP_ONLY_TEXTS = st.lists(
+    st.sampled_from(list("ab1 .,'-\n") + list(changes._GAP_ONLY) + ["\u2019", "\u00e9", "\u0301", "\u212a", "\u0663", "Word"]),
+    max_size=40,
+).map("".join)
+
+
+@given(GAP_ONLY_TEXTS)
+@settings(max_examples=600, deadline=None)
+def test_words_beside_bullets_quotes_and_dashes_are_those_of_the_plain_pattern(text: str) -> None:
+    lower = text.lower()
+    assert changes._word_parts(lower) == WORD_SPLIT.split(lower)
+    has_digit = re.search(r"\d", text) is not None
+    assert changes._has_digit(text) == changes._has_digit(text, changes._ascii_but_gaps(lower)) == has_digit
+
+
+@given(st.text(max_size=40) | TRICKY | GAP_ONLY_TEXTS)
+@settings(max_examples=600, deadline=None)
+def test_letters_and_digits_are_those_the_pattern_keeps(text: str) -> None:
+    # What the cosmetic test compares (every letter and digit, in order) is read by translation.
+    assert changes._letters_and_digits(text) == re.sub(r"[\W_]+", "", text)
+
+
+@given(TRICKY | st.lists(st.sampled_from(["1.", "(b)", "iv)", "2.3", " ", "\n", "\r", "\u2028", "a", "Word"]),
+                         max_size=12).map("".join))
+@settings(max_examples=600, deadline=None)
+def test_a_line_label_is_found_where_the_pattern_finds_it(text: str) -> None:
+    from policydiff.core.worddiff import _LINE_LABEL
+
+    assert changes._line_label(text) == (_LINE_LABEL.search(text) is not None)
+
+
 def real_texts() -> list[Path]:
     found = sorted((ROOT / "corpus").glob("*.md")) + sorted((ROOT / "corpus").glob("*.txt"))
     found += sorted((ROOT / "corpus" / "extra").glob("*.md"))
