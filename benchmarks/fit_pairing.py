@@ -1,6 +1,6 @@
 """Fit the pairing score's weights from labelled version pairs, and measure them leave-one-platform-out.
 
-Run:  .venv/bin/python benchmarks/fit_pairing.py [--write] [--compare-rules] [-v]
+Run:  .venv/bin/python benchmarks/fit_pairing.py [--write] [--cache FILE] [-v]
 
 Every candidate pair of sections the engine considers (``align.Similarity``) becomes one row of
 ``pairing.FEATURES``, labelled 1 when the labelled pairs (tests/core/labelled/pairs/, see
@@ -12,7 +12,7 @@ Leave one platform out: for each platform (the folder name's first word: "tumblr
 the weights are fitted on every other platform's pairs, and that platform's pairs are scored with
 the engine using those weights, as ``eval_alignment.py`` scores them (one point per labelled old
 section whose predicted set of new sections is the labelled set, one per labelled added section
-left unpaired). ``--compare-rules`` also scores the rule-based core on the same labels.
+left unpaired).
 ``--write`` fits on every pair and writes ``policydiff/core/pairing_weights.json``.
 
 The history-chained gold (``benchmarks/eval_chained.py`` and ``benchmarks/gold/chained.json``,
@@ -250,7 +250,6 @@ def total(results: list[eval_alignment.PairResult]) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true", help="fit on every pair and write the weights file")
-    parser.add_argument("--compare-rules", action="store_true", help="also score the former rule-based core")
     parser.add_argument("--verbose", "-v", action="store_true")
     parser.add_argument("--no-gold", action="store_true", help="fit and measure on the labelled pairs only")
     parser.add_argument("--cache", help="keep the candidates' features in this file between runs "
@@ -259,7 +258,6 @@ def main() -> None:
     args = parser.parse_args()
     global BALANCE
     BALANCE = args.balance
-    align.PAIRING = "fitted"
     ec = None if args.no_gold else chained_gold()
     cache = Path(args.cache) if args.cache else None
     if cache is not None and cache.exists():
@@ -294,14 +292,6 @@ def main() -> None:
     finally:
         pairing.use_model(None)
     print(f"NEC 2002 -> 2024 (in no fit; weights fitted on every other pair): {nec}/{of}")
-    if args.compare_rules:
-        saved = align.PAIRING
-        align.PAIRING = "rules"
-        try:
-            points, count = total(score(pairs))
-        finally:
-            align.PAIRING = saved
-        print(f"former rule-based core, same labels: {points}/{count} = {points / count:.1%}")
     if args.write:
         model = fit(pairs + gold, f"benchmarks/fit_pairing.py: logistic regression (C={C}) on {n_rows} "
                                   f"candidate pairs of {len(pairs)} labelled version pairs and {len(gold)} gold spans")
