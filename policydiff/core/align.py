@@ -802,7 +802,8 @@ class _Aligner:
                 reverse=True,
             )[:4]
             read = ", ".join(f"{name.replace('_', ' ')} {x:.2f}" for _, name, x in contributions)
-            return f"fitted score {scored.probability:.2f} (threshold {stage.threshold:.2f}): {read}"
+            return (f"fitted score {scored.probability:.2f} (threshold {stage.threshold:.2f}): "
+                    f"{self._measures(i, j)}; weighed most: {read}")
         measures = self._measures(i, j)
         text = {
             "parent": "a heading paired through its subsections' partners",

@@ -37,8 +37,8 @@ FEATURES: tuple[str, ...] = (
     "title_over_body",
     "title_best",
     "title_same",
-    "old_in_new",
-    "new_in_old",
+    "contained_most",
+    "contained_least",
     "lives_elsewhere",
     "position",
     "number_same",
@@ -59,8 +59,9 @@ FEATURES: tuple[str, ...] = (
   that title likeness is than the bodies' (a section rewritten under its old title); ``title_same``: the same
   bare title, which no other section of either version carries; ``body_best``, ``title_best``: the likeness over the best likeness either section
   has with any of its candidates (1: each is the other's best);
-- ``old_in_new``, ``new_in_old``: containment, the share of one text's rarity-weighted word
-  bigrams found in the other; ``lives_elsewhere``: how much more of either text another candidate
+- ``contained_most``, ``contained_least``: containment, the share of one text's rarity-weighted
+  word bigrams found in the other, the greater and the lesser of the two directions (not old in
+  new and new in old: the score must read the same when the versions are swapped); ``lives_elsewhere``: how much more of either text another candidate
   holds (text that moved elsewhere);
 - ``position``: 1 minus the distance of their relative places in reading order;
 - ``number_same`` / ``number_differs``: both numbered, alike or not; ``level_same``: the same
@@ -307,8 +308,8 @@ class FeatureReader:
             max(max(title, chars) * (1.0 - repeated) - body, 0.0),
             title_best,
             same,
-            old_in_new,
-            new_in_old,
+            max(old_in_new, new_in_old),
+            min(old_in_new, new_in_old),
             elsewhere,
             1.0 - abs(f.position[a] - f.position[b]),
             1.0 if n_old is not None and n_old == n_new else 0.0,
