@@ -84,6 +84,9 @@ in the run, and ``repeated`` (which copy is the counterpart: the one among its n
 by the first stage's assignment (half for one side); ``parents_paired``: their parents are (or
 both are top-level)."""
 
+RUN_TIE = 1e-6
+"""The weight of the relative place in the run, against the likeness: it only breaks ties."""
+
 WEIGHTS_FILE = "pairing_weights.json"
 
 
@@ -372,11 +375,16 @@ def run_features(
     stage: the run weighs the pairs the first stage would make by the likeness of their texts; the
     neighbours and parents are paired when the first stage's assignment pairs them."""
     gains = [stage.logit(x) - stage.cut for x in first]
-    body, repeated = FEATURES.index("body"), FEATURES.index("repeated")
+    body, repeated, place = FEATURES.index("body"), FEATURES.index("repeated"), FEATURES.index("position")
     rank_old = {i: k for k, i in enumerate(outline.old_ids)}
     rank_new = {j: k for k, j in enumerate(outline.new_ids)}
     ranked = [(rank_old[i], rank_new[j]) for i, j in pairs]
-    run = sorted(heaviest_chain([(a, b, x[body]) for (a, b), g, x in zip(ranked, gains, first) if g > 0 and x[body] > 0]))
+    # Among copies of one text (equal likeness), the run goes through the copy nearest in relative
+    # place: a tie broken by the order of the candidates would not read the same with the versions
+    # swapped.
+    run = sorted(heaviest_chain([
+        (a, b, x[body] + RUN_TIE * x[place]) for (a, b), g, x in zip(ranked, gains, first) if g > 0 and x[body] > 0
+    ]))
     in_run = set(run)
     olds = [a for a, _ in run]
     prefix_max = list(itertools.accumulate((b for _, b in run), max, initial=-1))
