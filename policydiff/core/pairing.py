@@ -84,6 +84,9 @@ in the run, and ``repeated`` (which copy is the counterpart: the one among its n
 by the first stage's assignment (half for one side); ``parents_paired``: their parents are (or
 both are top-level)."""
 
+RUN_FOLLOWS = 0.1
+"""The extra weight in the run of a pair that directly follows the previous pair on both sides: of
+two copies of a text alike in part, the run goes through the copy whose sections follow on."""
 RUN_TIE = 1e-6
 """The weight of the relative place in the run, against the likeness: it only breaks ties."""
 
@@ -384,7 +387,7 @@ def run_features(
     # swapped.
     run = sorted(heaviest_chain([
         (a, b, x[body] + RUN_TIE * x[place]) for (a, b), g, x in zip(ranked, gains, first) if g > 0 and x[body] > 0
-    ]))
+    ], RUN_FOLLOWS))
     in_run = set(run)
     olds = [a for a, _ in run]
     prefix_max = list(itertools.accumulate((b for _, b in run), max, initial=-1))
@@ -412,9 +415,11 @@ def run_features(
     return out
 
 
-def heaviest_chain(pairs: Sequence[tuple[int, int, float]]) -> set[tuple[int, int]]:
+def heaviest_chain(pairs: Sequence[tuple[int, int, float]], follows: float = 0.0) -> set[tuple[int, int]]:
     """The (a, b) pairs of the chain of greatest total weight that increases strictly in both a
-    and b (a weighted longest increasing subsequence, O(n log n) with a Fenwick tree of maxima)."""
+    and b (a weighted longest increasing subsequence, O(n log n) with a Fenwick tree of maxima);
+    a pair that directly follows its predecessor on both sides, (a - 1, b - 1), weighs ``follows``
+    more."""
     items = sorted(pairs, key=lambda x: (x[0], -x[1]))
     bs = sorted({b for _, b, _ in items})
     at = {b: k + 1 for k, b in enumerate(bs)}
@@ -422,13 +427,18 @@ def heaviest_chain(pairs: Sequence[tuple[int, int, float]]) -> set[tuple[int, in
     tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)
     value: list[float] = []
     previous: list[int] = []
+    index: dict[tuple[int, int], int] = {}
     # Same a: processed by descending b, so no two pairs of one row (or column) chain.
-    for k, (_, b, w) in enumerate(items):
+    for k, (a, b, w) in enumerate(items):
         found, q = (0.0, -1), at[b] - 1
         while q > 0:
             if tree[q] > found:
                 found = tree[q]
             q -= q & -q
+        before = index.get((a - 1, b - 1))
+        if follows and before is not None and value[before] + follows > found[0]:
+            found = (value[before] + follows, before)
+        index[(a, b)] = k
         value.append(found[0] + w)
         previous.append(found[1])
         q = at[b]
