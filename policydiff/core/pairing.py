@@ -40,7 +40,6 @@ FEATURES: tuple[str, ...] = (
     "contained_most",
     "contained_least",
     "lives_elsewhere",
-    "position",
     "number_same",
     "number_differs",
     "level_same",
@@ -63,7 +62,8 @@ FEATURES: tuple[str, ...] = (
   word bigrams found in the other, the greater and the lesser of the two directions (not old in
   new and new in old: the score must read the same when the versions are swapped); ``lives_elsewhere``: how much more of either text another candidate
   holds (text that moved elsewhere);
-- ``position``: 1 minus the distance of their relative places in reading order;
+- (no feature reads the relative place alone: fitted, its weight came out negative, and copies of
+  one text then paired crosswise; the place counts through the neighbours, parents and the run);
 - ``number_same`` / ``number_differs``: both numbered, alike or not; ``level_same``: the same
   depth; ``textless``: either has no text of its own, and ``textless_title`` its title likeness
   then (a heading over subsections pairs by its title);
@@ -317,7 +317,6 @@ class FeatureReader:
             max(old_in_new, new_in_old),
             min(old_in_new, new_in_old),
             elsewhere,
-            1.0 - abs(f.position[a] - f.position[b]),
             1.0 if n_old is not None and n_old == n_new else 0.0,
             1.0 if n_old is not None and n_new is not None and n_old != n_new else 0.0,
             1.0 if f.level[a] == f.level[b] else 0.0,
@@ -378,15 +377,17 @@ def run_features(
     stage: the run weighs the pairs the first stage would make by the likeness of their texts; the
     neighbours and parents are paired when the first stage's assignment pairs them."""
     gains = [stage.logit(x) - stage.cut for x in first]
-    body, repeated, place = FEATURES.index("body"), FEATURES.index("repeated"), FEATURES.index("position")
+    body, repeated = FEATURES.index("body"), FEATURES.index("repeated")
     rank_old = {i: k for k, i in enumerate(outline.old_ids)}
     rank_new = {j: k for k, j in enumerate(outline.new_ids)}
     ranked = [(rank_old[i], rank_new[j]) for i, j in pairs]
+    n_old, n_new = len(outline.old_ids), len(outline.new_ids)
+    place = [1.0 - abs(a / max(n_old, 1) - b / max(n_new, 1)) for a, b in ranked]
     # Among copies of one text (equal likeness), the run goes through the copy nearest in relative
     # place: a tie broken by the order of the candidates would not read the same with the versions
     # swapped.
     run = sorted(heaviest_chain([
-        (a, b, x[body] + RUN_TIE * x[place]) for (a, b), g, x in zip(ranked, gains, first) if g > 0 and x[body] > 0
+        (a, b, x[body] + RUN_TIE * near) for (a, b), g, x, near in zip(ranked, gains, first, place) if g > 0 and x[body] > 0
     ], RUN_FOLLOWS))
     in_run = set(run)
     olds = [a for a, _ in run]
