@@ -22,20 +22,16 @@ Pairing, in this order (each step reads the same from either side, so swapping t
 mirrors the result):
 
 1. the user's overrides;
-2. a one-to-one core: confident pairs best first, then weaker pairs that keep the reading order
-   between confident ones (gap filling). Where a version holds a section twice (a page with the
-   terms of two companies), the other version's section takes the copy that lies in the run of
-   its neighbours (the heaviest chain of confident pairs whose texts agree that keeps the reading
-   order on both sides), and no section takes a copy whose twin is in the run;
-3. weak pairs (low similarity) with neither title nor position support are undone;
-4. a leftover singleton between two paired neighbours pairs with the leftover singleton opposite
-   when their titles or a little content agree (a renamed section in the same place), or, facing
-   a few leftovers, with the one whose text clearly agrees with it most;
-5. a parent with no text of its own takes its pairing from its children;
-6. a section still unpaired whose text is mostly contained in a section of the other version joins
+2. the one-to-one core: every candidate pair scored by one logistic function of a few features
+   (title and body likeness, containment, place in reading order, numbering, depth, neighbours,
+   parents) whose weights are fitted from labelled version pairs and history-chained gold
+   (``pairing``, ``benchmarks/fit_pairing.py``), and the pairs chosen together by the one-to-one
+   assignment of greatest total log-odds over the abstain threshold;
+3. a parent with no text of its own takes its pairing from its children;
+4. a section still unpaired whose text is mostly contained in a section of the other version joins
    it: several old sections in one new section are a *merge*, one old section in several new ones
    a *split*;
-7. an unpaired subsection joins its parent's counterpart when it resembles it, and an unpaired
+5. an unpaired subsection joins its parent's counterpart when it resembles it, and an unpaired
    section whose text was rewritten joins the paired section at its depth that it clearly resembles
    most, unless it resembles several alike or a little of everything (a summary of the whole).
 
@@ -64,15 +60,9 @@ if TYPE_CHECKING:
     import numpy as np
     from scipy import sparse  # type: ignore[import-untyped]
 
-PAIRING = "rules"
-"""Which one-to-one core: ``fitted`` (one score, one assignment) or ``rules`` (the former steps)."""
 
-PAIR_THRESHOLD = 0.25
-"""Minimum similarity for a confident pair, wherever the two sections stand."""
 GAP_THRESHOLD = 0.08
 """Minimum similarity for a pair that also keeps the reading order between confident pairs."""
-WEAK_THRESHOLD = 0.2
-"""Below this similarity a pair needs title or position support, or it is undone."""
 TITLE_SUPPORT = 0.3
 """Title similarity that supports a weak pair."""
 TITLE_WEIGHT = 0.4
@@ -83,12 +73,8 @@ LEVEL_FACTOR = 0.65
 """Similarity kept across outline levels: a section prefers its counterpart at the same depth (a
 general section over a jurisdiction-specific subsection that repeats its words), yet can still
 pair across levels when the content moved there."""
-POSITION_TITLE = 0.2
-"""Title similarity enough for the leftover singletons between two paired neighbours to pair."""
 POSITION_BODY = 0.1
 """Body similarity enough for them to pair without a like title."""
-GAP_SECTIONS = 8
-"""The most sections facing one section between two pairs for the best of them to pair by place."""
 JOIN_BODY = 0.3
 """Body similarity at which an unpaired section joins the section it resembles most (a merge or
 split with rewritten text)."""
@@ -100,6 +86,14 @@ SUMMARY_SECTIONS = 3
 """A section wide of this many others sums up the whole (a summary), and joins none of them."""
 CHILD_BODY = 0.2
 """Body similarity at which an unpaired subsection joins its paired parent's counterpart."""
+JOIN_GATED = frozenset({"child", "resembles"})
+"""The steps that join a section to a pair by likeness alone (not by containment or structure):
+their joins must also pass ``JOIN_PROBABILITY``."""
+JOIN_PROBABILITY = 0.05
+"""The fitted score's probability a join by likeness needs. Measured leave-one-platform-out
+(labelled pairs / chained gold): no gate 676/754, 1905/2004; 0.05 675, 1932; 0.1 674, 1932; 0.3
+670, 1933; the two steps left out 668, 1934: most joins the gate stops the gold reads as a section
+given a stray second partner."""
 DISTINCTIVE_USES = 3
 """A title word used by at most this many sections (of both versions together) is distinctive."""
 SAME_TEXT = 0.95
@@ -108,15 +102,8 @@ CONTAINED = 0.5
 """Share of a section's (rarity-weighted) word bigrams found in another for it to be contained."""
 CONTAINED_SPREAD = 0.6
 """Share found in its best few hosts together, for a section cut into pieces pasted elsewhere."""
-VERBATIM = 0.8
-"""Share of a section's bigrams found in one other section for its text to live there: a weaker
-pair elsewhere (a like title, a few shared words) does not outweigh it."""
 MIN_SHINGLES = 8
 """A section with fewer distinct bigrams is too short to judge containment."""
-RUN_BONUS = 0.1
-"""Weight of a pair in the reading-order run for directly following the previous pair."""
-COPY_SCORE = 0.8
-"""A pair with another copy of a section scores at least this share of the pair in the run."""
 COPY_BODY = 0.85
 """Body similarity at which two sections of one version, under the same title, are copies of one
 text (a page that repeats its terms for a second company, a document of renumbered copies)."""
@@ -229,10 +216,8 @@ class Match:
     new_index: int
     score: float
     manual: bool = False
-    how: str = "similar"
-    """Which step made it: ``similar`` (the one-to-one core of the rules), ``score`` (the fitted
-    score's assignment), ``position`` (the only leftovers between two paired neighbours),
-    ``parent`` (a heading without text, paired through its children), ``contained`` (its text is
+    how: str = "score"
+    """Which step made it: ``score`` (the fitted score's one-to-one assignment), ``parent`` (a heading without text, paired through its children), ``contained`` (its text is
     found in the other section), ``child``, ``resembles``, ``user``, ``document head``."""
     why: str = ""
     """Why, for a reader: the step and the measures it read (``reason``)."""
@@ -890,19 +875,6 @@ def _kth_greatest(owners: np.ndarray, values: np.ndarray, k: int) -> tuple[np.nd
 # Pairing
 
 
-@dataclass
-class _Run:
-    """The reading-order run of pairs (see ``_Aligner._run``), each way, and the sections it pairs
-    by title (filled on first use)."""
-
-    old_to_new: dict[int, int]
-    new_to_old: dict[int, int]
-    titles: dict[bool, dict[str, list[int]]] = field(default_factory=dict)
-
-    def partners(self, old_side: bool) -> dict[int, int]:
-        return self.old_to_new if old_side else self.new_to_old
-
-
 def align(
     old: Document,
     new: Document,
@@ -946,15 +918,6 @@ class _Aligner:
         self.partners_old.setdefault(match.old_index, set()).add(match.new_index)
         self.partners_new.setdefault(match.new_index, set()).add(match.old_index)
 
-    def drop(self, i: int, j: int) -> None:
-        del self.matches[(i, j)]
-        self.partners_old[i].discard(j)
-        self.partners_new[j].discard(i)
-        if not self.partners_old[i]:
-            del self.partners_old[i]
-        if not self.partners_new[j]:
-            del self.partners_new[j]
-
     def free_old(self, i: int) -> bool:
         return i not in self.partners_old and i not in self.blocked_old
 
@@ -965,12 +928,7 @@ class _Aligner:
 
     def run(self) -> Alignment:
         self.manual()
-        if PAIRING == "fitted":
-            self.fitted_core()
-        else:
-            self.core()
-            self.undo_weak()
-            self.by_position()
+        self.fitted_core()
         self.parents()
         self.containment()
         self.children()
@@ -1014,15 +972,10 @@ class _Aligner:
                 reverse=True,
             )[:4]
             read = ", ".join(f"{name.replace('_', ' ')} {x:.2f}" for _, name, x in contributions)
-            return f"fitted score {scored.probability:.2f} (threshold {stage.threshold:.2f}): {read}"
+            return (f"fitted score {scored.probability:.2f} (threshold {stage.threshold:.2f}): "
+                    f"{self._measures(i, j)}; weighed most: {read}")
         measures = self._measures(i, j)
         text = {
-            "similar": (
-                f"alike (score {match.score:.2f}, at least {PAIR_THRESHOLD}; the most alike pair still free)"
-                if match.score >= PAIR_THRESHOLD
-                else f"keeps the reading order between confident pairs (score {match.score:.2f}, at least {GAP_THRESHOLD})"
-            ),
-            "position": "in place: the unpaired sections between the same two paired neighbours",
             "parent": "a heading paired through its subsections' partners",
             "contained": "most of one's text is found in the other (a merge or split)",
             "child": "a subsection that joins its parent's counterpart",
@@ -1083,41 +1036,10 @@ class _Aligner:
             return any(self.partners_new.get(n, set()) - {i} for n in news)
         return False
 
-    def _ranked(self, pairs: Iterable[tuple[tuple[int, int], float]]) -> list[tuple[int, int, float]]:
-        """Best first; ties broken by position in a way that does not depend on which side is "old"."""
-        items = [(i, j, s) for (i, j), s in pairs]
-        items.sort(key=lambda x: (-x[2], x[0] + x[1], abs(x[0] - x[1]), min(x[0], x[1])))
-        return items
 
     def _allowed(self, i: int, j: int) -> bool:
         return (i, j) not in self.blocked_pairs and self.free_old(i) and self.free_new(j)
 
-    def core(self) -> None:
-        """Confident pairs anywhere (moves included), then weaker ones that keep the reading order."""
-        ranked = self._ranked(self.sim.scores.items())
-        run = self._run()
-        for i, j, s in ranked:
-            if s < PAIR_THRESHOLD:
-                break
-            if self._allowed(i, j) and not self._lives_elsewhere(i, j) and not self._other_copy(i, j, s, run):
-                self.add(Match(i, j, s))
-        # Gap filling: an unpaired section may pair, at a lower threshold, with a section that keeps
-        # the reading order against every confident pair. The test "before all pairs that come
-        # before me in old, after all that come after" reads the same from either side.
-        by_old = sorted(self.matches)
-        old_positions = [i for i, _ in by_old]
-        prefix_max = list(itertools.accumulate((j for _, j in by_old), max, initial=-1))
-        suffix_min = list(itertools.accumulate((j for _, j in reversed(by_old)), min, initial=1 << 30))[::-1]
-
-        def keeps_order(i: int, j: int) -> bool:
-            at = bisect.bisect_left(old_positions, i)
-            return prefix_max[at] < j < suffix_min[at]
-
-        for i, j, s in ranked:
-            if s < GAP_THRESHOLD:
-                break
-            if s < PAIR_THRESHOLD and self._allowed(i, j) and keeps_order(i, j):
-                self.add(Match(i, j, s))
 
     def fitted_core(self) -> None:
         """The one-to-one core by one fitted score and one global assignment (``pairing``)."""
@@ -1132,179 +1054,16 @@ class _Aligner:
         for i, j in pairing.assign(edges):
             self.add(Match(i, j, round(self.scored[(i, j)].probability, 5), how="score"))
 
-    def _run(self) -> _Run:
-        """The heaviest chain of confident pairs whose texts agree that keeps the reading order on
-        both sides: each pair weighs the likeness of its texts (titles alone, or the bonus for the
-        same relative place, would split a run between two copies) and ``RUN_BONUS`` more when it
-        directly follows the previous pair on both sides."""
-        old_rank = {i: k for k, i in enumerate(self.sim.old_ids)}
-        new_rank = {j: k for k, j in enumerate(self.sim.new_ids)}
-        pairs = sorted(
-            (old_rank[i], new_rank[j], i, j)
-            for (i, j), s in self.sim.scores.items()
-            if s >= PAIR_THRESHOLD and i in old_rank and j in new_rank and self.sim.body(i, j) >= JOIN_BODY
-        )
-        size = len(self.sim.new_ids) + 1
-        tree = [(0.0, -1)] * (size + 1)  # Fenwick tree: prefix maximum of (value, pair) by new rank
 
-        def best_before(k: int) -> tuple[float, int]:
-            found = (0.0, -1)
-            while k > 0:
-                found = max(found, tree[k])
-                k -= k & -k
-            return found
 
-        def record(k: int, item: tuple[float, int]) -> None:
-            k += 1
-            while k <= size:
-                if item > tree[k]:
-                    tree[k] = item
-                k += k & -k
-
-        value: list[float] = [0.0] * len(pairs)
-        previous: list[int] = [-1] * len(pairs)
-        at: dict[tuple[int, int], int] = {}
-        for _, group in itertools.groupby(range(len(pairs)), key=lambda p: pairs[p][0]):
-            members = list(group)
-            for p in members:
-                a, b, i, j = pairs[p]
-                best, before = best_before(b)
-                follows = at.get((a - 1, b - 1))
-                if follows is not None and value[follows] + RUN_BONUS > best:
-                    best, before = value[follows] + RUN_BONUS, follows
-                value[p], previous[p] = best + self.sim.body(i, j), before
-            for p in members:
-                at[pairs[p][:2]] = p
-                record(pairs[p][1], (value[p], p))
-        old_to_new: dict[int, int] = {}
-        p = max(range(len(pairs)), key=value.__getitem__, default=-1)
-        while p >= 0:
-            old_to_new[pairs[p][2]] = pairs[p][3]
-            p = previous[p]
-        return _Run(old_to_new, {j: i for i, j in old_to_new.items()})
-
-    def _other_copy(self, i: int, j: int, s: float, run: _Run) -> bool:
-        """Whether (i, j) pairs a section with one copy of a text its version holds twice (a page
-        with the terms of two companies) while the run of its neighbours goes through the other
-        copy: the copy in the run is the counterpart."""
-        other = run.old_to_new.get(i, j)
-        if other != j and s >= COPY_SCORE * self.sim.get(i, other) and self._repeats(j, other, False, i):
-            return True
-        other = run.new_to_old.get(j, i)
-        if other != i and s >= COPY_SCORE * self.sim.get(other, j) and self._repeats(i, other, True, j):
-            return True
-        # Nor is a section the counterpart of a copy whose text is more like another section's,
-        # the one the run pairs with the other copy ("Rights we grant you" against the first
-        # company's "Rights You Grant Us", whose twin pairs with "Rights you grant us").
-        return self._copy_of_run_partner(j, i, False, run) or self._copy_of_run_partner(i, j, True, run)
-
-    def _copy_of_run_partner(self, p: int, q: int, old_side: bool, run: _Run) -> bool:
-        """Whether section ``p`` repeats a section of its version that the run pairs with another
-        section than ``q``, one whose text ``p`` is more like than ``q``'s."""
-        partners = run.partners(old_side)
-        if p in partners:
-            return False
-        if old_side not in run.titles:
-            run.titles[old_side] = {}
-            for r in partners:
-                run.titles[old_side].setdefault(self._bare(r, old_side), []).append(r)
-        body = self.sim.body(p, q) if old_side else self.sim.body(q, p)
-        for r in run.titles[old_side].get(self._bare(p, old_side), ()):
-            twin = partners[r]
-            if twin == q or not self._repeats(p, r, old_side, q):
-                continue
-            if (self.sim.body(p, twin) if old_side else self.sim.body(twin, p)) > body:
-                return True
-        return False
 
     def _bare(self, p: int, old_side: bool) -> str:
         return (self.flat_old if old_side else self.flat_new)[p].bare_title.casefold()
 
-    def _lives_elsewhere(self, i: int, j: int) -> bool:
-        """Whether the text of one of the two sections is found nearly whole in another section of
-        the other version while little of it is in this partner: it moved there (a merge or a
-        split), and the containment step pairs it with that section instead."""
-        if self.sim.body(i, j) >= SAME_TEXT:
-            return False
-        if self.sim.old_in_new(i, j) < CONTAINED and any(
-            self.sim.old_in_new(i, q) >= VERBATIM for q in self.sim.candidates_old.get(i, ()) if q != j
-        ):
-            return True
-        return self.sim.new_in_old(i, j) < CONTAINED and any(
-            self.sim.new_in_old(p, j) >= VERBATIM for p in self.sim.candidates_new.get(j, ()) if p != i
-        )
 
-    def _gap(self, i: int, j: int) -> tuple[list[int], list[int]] | None:
-        """The unpaired sections between the one-to-one pairs around (i, j) on each side, or None
-        when (i, j) does not keep the reading order against its neighbours."""
-        anchors = sorted((a, b) for (a, b) in self.matches if (a, b) != (i, j))
-        olds = [a for a, _ in anchors]
-        at = bisect.bisect_left(olds, i)
-        lo_old, lo_new = anchors[at - 1] if at > 0 else (-1, -1)
-        hi_old, hi_new = anchors[at] if at < len(anchors) else (1 << 30, 1 << 30)
-        if not lo_new < j < hi_new:
-            return None
-        gap_old = [a for a in _between(self.sim.old_ids, lo_old, hi_old) if a == i or a not in self.partners_old]
-        gap_new = [b for b in _between(self.sim.new_ids, lo_new, hi_new) if b == j or b not in self.partners_new]
-        return gap_old, gap_new
 
-    def _position_support(self, i: int, j: int) -> bool:
-        gap = self._gap(i, j)
-        if gap is None:
-            return False
-        gap_old, gap_new = gap
-        if i not in gap_old or j not in gap_new or len(gap_old) != len(gap_new):
-            return False
-        return gap_old.index(i) == gap_new.index(j)
 
-    def undo_weak(self) -> None:
-        """A weak pair with neither a like title nor a place of its own between its neighbours."""
-        for (i, j), match in sorted(self.matches.items(), key=lambda x: x[1].score):
-            if match.manual or match.score >= WEAK_THRESHOLD:
-                continue
-            if self.sim.title(i, j) >= TITLE_SUPPORT or self._position_support(i, j):
-                continue
-            self.drop(i, j)
 
-    def by_position(self) -> None:
-        """The one leftover old section and the one leftover new section between two paired
-        neighbours pair when their titles or a little of their content agree."""
-        pairs = sorted(self.matches)
-        if not pairs:
-            return
-        for (lo_old, lo_new), (hi_old, hi_new) in zip(pairs, pairs[1:]):
-            if not lo_new < hi_new:
-                continue
-            between_old = _between(self.sim.old_ids, lo_old, hi_old)
-            between_new = _between(self.sim.new_ids, lo_new, hi_new)
-            # A long gap (across a move) is no place, told without looking at each of its sections;
-            # the sections the user unpaired do not count.
-            short = min(len(between_old) - len(self.blocked_old), len(between_new) - len(self.blocked_new)) <= 1
-            longest = GAP_SECTIONS + len(self.blocked_old) + len(self.blocked_new)
-            if not short or max(len(between_old), len(between_new)) > longest:
-                continue
-            gap_old = [a for a in between_old if self.free_old(a)]
-            gap_new = [b for b in between_new if self.free_new(b)]
-            if not gap_old or not gap_new or min(len(gap_old), len(gap_new)) > 1:
-                continue
-            # Every section in between must be free: a gap holding paired sections is no place.
-            if any(a in self.partners_old for a in range(lo_old + 1, hi_old)):
-                continue
-            if any(b in self.partners_new for b in range(lo_new + 1, hi_new)):
-                continue
-            if len(gap_old) == len(gap_new) == 1:
-                i, j = gap_old[0], gap_new[0]
-                if (i, j) not in self.blocked_pairs and (
-                    self.sim.title(i, j) >= POSITION_TITLE or self.sim.body(i, j) >= POSITION_BODY
-                ):
-                    self.add(Match(i, j, self.sim.get(i, j), how="position"))
-                continue
-            # One section facing several (a rename among removed neighbours): the one whose text
-            # clearly agrees with it most, if any does.
-            ranked = sorted(((self.sim.body(i, j), i, j) for i in gap_old for j in gap_new), reverse=True)
-            body, i, j = ranked[0]
-            if body >= 2 * POSITION_BODY and body >= JOIN_MARGIN * ranked[1][0] and (i, j) not in self.blocked_pairs:
-                self.add(Match(i, j, self.sim.get(i, j), how="position"))
 
     def parents(self) -> None:
         """A heading with no text of its own pairs through its children: with the section that
@@ -1454,10 +1213,17 @@ class _Aligner:
             return False
         return own >= (self.sim.body(p, target) if old_side else self.sim.body(target, p))
 
+    def _probability(self, i: int, j: int) -> float:
+        """The fitted score's probability that i and j are counterparts (0 for no candidate)."""
+        scored = self.scored.get((i, j))
+        return scored.probability if scored is not None else 0.0
+
     def _accept(self, proposals: list[tuple[float, int, int, bool]], how: str) -> None:
         """Proposals (strength, old, new, whether the old section proposed), strongest first."""
         proposals.sort(key=lambda x: (-x[0], x[1] + x[2], abs(x[1] - x[2]), min(x[1], x[2])))
         for strength, i, j, old_side in proposals:
+            if how in JOIN_GATED and self._probability(i, j) < JOIN_PROBABILITY:
+                continue
             if not (self.free_old(i) if old_side else self.free_new(j)):
                 continue
             if (i, j) in self.blocked_pairs or self._many_to_many(i, j):

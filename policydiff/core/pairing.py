@@ -37,10 +37,9 @@ FEATURES: tuple[str, ...] = (
     "title_over_body",
     "title_best",
     "title_same",
-    "old_in_new",
-    "new_in_old",
+    "contained_most",
+    "contained_least",
     "lives_elsewhere",
-    "position",
     "number_same",
     "number_differs",
     "level_same",
@@ -59,10 +58,12 @@ FEATURES: tuple[str, ...] = (
   that title likeness is than the bodies' (a section rewritten under its old title); ``title_same``: the same
   bare title, which no other section of either version carries; ``body_best``, ``title_best``: the likeness over the best likeness either section
   has with any of its candidates (1: each is the other's best);
-- ``old_in_new``, ``new_in_old``: containment, the share of one text's rarity-weighted word
-  bigrams found in the other; ``lives_elsewhere``: how much more of either text another candidate
+- ``contained_most``, ``contained_least``: containment, the share of one text's rarity-weighted
+  word bigrams found in the other, the greater and the lesser of the two directions (not old in
+  new and new in old: the score must read the same when the versions are swapped); ``lives_elsewhere``: how much more of either text another candidate
   holds (text that moved elsewhere);
-- ``position``: 1 minus the distance of their relative places in reading order;
+- (no feature reads the relative place alone: fitted, its weight came out negative, and copies of
+  one text then paired crosswise; the place counts through the neighbours, parents and the run);
 - ``number_same`` / ``number_differs``: both numbered, alike or not; ``level_same``: the same
   depth; ``textless``: either has no text of its own, and ``textless_title`` its title likeness
   then (a heading over subsections pairs by its title);
@@ -82,6 +83,12 @@ in the run, and ``repeated`` (which copy is the counterpart: the one among its n
 ``neighbours_paired``: the sections just before and just after each are paired with each other
 by the first stage's assignment (half for one side); ``parents_paired``: their parents are (or
 both are top-level)."""
+
+RUN_FOLLOWS = 0.1
+"""The extra weight in the run of a pair that directly follows the previous pair on both sides: of
+two copies of a text alike in part, the run goes through the copy whose sections follow on."""
+RUN_TIE = 1e-6
+"""The weight of the relative place in the run, against the likeness: it only breaks ties."""
 
 WEIGHTS_FILE = "pairing_weights.json"
 
@@ -307,10 +314,9 @@ class FeatureReader:
             max(max(title, chars) * (1.0 - repeated) - body, 0.0),
             title_best,
             same,
-            old_in_new,
-            new_in_old,
+            max(old_in_new, new_in_old),
+            min(old_in_new, new_in_old),
             elsewhere,
-            1.0 - abs(f.position[a] - f.position[b]),
             1.0 if n_old is not None and n_old == n_new else 0.0,
             1.0 if n_old is not None and n_new is not None and n_old != n_new else 0.0,
             1.0 if f.level[a] == f.level[b] else 0.0,
@@ -375,7 +381,14 @@ def run_features(
     rank_old = {i: k for k, i in enumerate(outline.old_ids)}
     rank_new = {j: k for k, j in enumerate(outline.new_ids)}
     ranked = [(rank_old[i], rank_new[j]) for i, j in pairs]
-    run = sorted(heaviest_chain([(a, b, x[body]) for (a, b), g, x in zip(ranked, gains, first) if g > 0 and x[body] > 0]))
+    n_old, n_new = len(outline.old_ids), len(outline.new_ids)
+    place = [1.0 - abs(a / max(n_old, 1) - b / max(n_new, 1)) for a, b in ranked]
+    # Among copies of one text (equal likeness), the run goes through the copy nearest in relative
+    # place: a tie broken by the order of the candidates would not read the same with the versions
+    # swapped.
+    run = sorted(heaviest_chain([
+        (a, b, x[body] + RUN_TIE * near) for (a, b), g, x, near in zip(ranked, gains, first, place) if g > 0 and x[body] > 0
+    ], RUN_FOLLOWS))
     in_run = set(run)
     olds = [a for a, _ in run]
     prefix_max = list(itertools.accumulate((b for _, b in run), max, initial=-1))
@@ -403,9 +416,11 @@ def run_features(
     return out
 
 
-def heaviest_chain(pairs: Sequence[tuple[int, int, float]]) -> set[tuple[int, int]]:
+def heaviest_chain(pairs: Sequence[tuple[int, int, float]], follows: float = 0.0) -> set[tuple[int, int]]:
     """The (a, b) pairs of the chain of greatest total weight that increases strictly in both a
-    and b (a weighted longest increasing subsequence, O(n log n) with a Fenwick tree of maxima)."""
+    and b (a weighted longest increasing subsequence, O(n log n) with a Fenwick tree of maxima);
+    a pair that directly follows its predecessor on both sides, (a - 1, b - 1), weighs ``follows``
+    more."""
     items = sorted(pairs, key=lambda x: (x[0], -x[1]))
     bs = sorted({b for _, b, _ in items})
     at = {b: k + 1 for k, b in enumerate(bs)}
@@ -413,13 +428,18 @@ def heaviest_chain(pairs: Sequence[tuple[int, int, float]]) -> set[tuple[int, in
     tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)
     value: list[float] = []
     previous: list[int] = []
+    index: dict[tuple[int, int], int] = {}
     # Same a: processed by descending b, so no two pairs of one row (or column) chain.
-    for k, (_, b, w) in enumerate(items):
+    for k, (a, b, w) in enumerate(items):
         found, q = (0.0, -1), at[b] - 1
         while q > 0:
             if tree[q] > found:
                 found = tree[q]
             q -= q & -q
+        before = index.get((a - 1, b - 1))
+        if follows and before is not None and value[before] + follows > found[0]:
+            found = (value[before] + follows, before)
+        index[(a, b)] = k
         value.append(found[0] + w)
         previous.append(found[1])
         q = at[b]

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import eval_alignment  # noqa: E402
 
 FLOORS = {
-    "bluesky-privacy-2025-06-to-2025-08": 34,  # of 37
+    "bluesky-privacy-2025-06-to-2025-08": 33,  # of 37
     "bluesky-terms-2024-03-to-2025-10": 18,  # of 23
     "dell-privacy-2010-to-2011": 11,  # of 11
     "facebook-terms-2022-to-2026": 18,  # of 20
@@ -30,19 +30,22 @@ FLOORS = {
     "ibm-privacy-2018-to-2019": 15,  # of 15
     "instagram-privacy-2024-08-to-2025-09": 30,  # of 35
     "instagram-terms-2022-to-2026": 16,  # of 21
-    "line-privacy-2022-to-2026": 51,  # of 58
-    "line-terms-2023-09-to-2023-10": 31,  # of 38
+    "line-privacy-2022-to-2026": 49,  # of 58
+    "line-terms-2023-09-to-2023-10": 29,  # of 38
     "nikon-privacy-2011-to-2018": 9,  # of 9
-    "panasonic-privacy-2009-to-2014": 5,  # of 7
+    "panasonic-privacy-2009-to-2014": 6,  # of 7
     "parler-privacy-2022-to-2026": 24,  # of 25
     "quora-terms-2022-to-2025": 9,  # of 13
     "snapchat-privacy-2022-07-to-2026-08": 16,  # of 18
     "snapchat-terms-2022-to-2026": 53,  # of 56
     "tumblr-terms-2022-07-to-2026-06": 44,  # of 44
     "tumblr-terms-2024-01-17-to-2024-01-24": 43,  # of 43
-    "twitch-terms-2022-to-2026": 39,  # of 43
+    "twitch-terms-2022-to-2026": 41,  # of 43
 }
-"""Points each tuned pair scores at least (its score when set: 477 of 528 in all)."""
+"""Points each tuned pair scores at least (its score when set: 475 of 528 in all). Set again when the
+fitted score became the pairing: three pairs dropped (Bluesky privacy 34 -> 33, LINE privacy 51 -> 49,
+LINE terms 31 -> 29; the rules had been written reading their failures),
+two rose (Panasonic 5 -> 6, Twitch terms 39 -> 41)."""
 
 
 @pytest.fixture(scope="module")

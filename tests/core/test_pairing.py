@@ -9,7 +9,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.core import align, pairing
+from policydiff.core import pairing
 from policydiff.core.compare import compare
 from policydiff.core.load import load_document
 
@@ -71,12 +71,7 @@ def test_the_shipped_weights_name_every_feature() -> None:
 
 
 def test_the_fitted_engine_pairs_nec_and_says_why(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    saved = align.PAIRING
-    align.PAIRING = "fitted"
-    try:
-        comparison = compare(load_document("corpus/nec-2002.md"), load_document("corpus/nec-2024.txt"))
-    finally:
-        align.PAIRING = saved
+    comparison = compare(load_document("corpus/nec-2002.md"), load_document("corpus/nec-2024.txt"))
     old_seen = {p.old_index for p in comparison.pairs if p.old_index is not None}
     new_seen = {p.new_index for p in comparison.pairs if p.new_index is not None}
     assert old_seen == set(range(len(comparison.old.flat())))
