@@ -3,7 +3,7 @@ a few percent renamed, edited, moved, added and removed) as the number of sectio
 `git diff --no-index --word-diff` on the same files in the same run.
 
 Run:  .venv/bin/python benchmarks/bench_sections.py [--sizes 1000 2000 5000 10000] [--runs 3]
-                                                    [--engine rules|fitted] [--profile N]
+                                                    [--profile N]
 
 Each measurement runs in a fresh process: CPU seconds of the whole comparison (load, structure,
 candidate search, pairing, word diff) and of its parts, and the process's own peak memory (VmHWM).
@@ -33,7 +33,6 @@ _MEASURE = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 from policydiff.core import align, compare as comparing
-align.PAIRING = {engine!r}
 from policydiff.core.load import load_document
 def peak_mb():
     with open("/proc/self/status") as status:
@@ -99,7 +98,6 @@ def profile(count: int, engine: str) -> None:
     from policydiff.core.compare import compare
     from policydiff.core.structure import parse_document
 
-    align.PAIRING = engine
     old_text, new_text = many_sections(count, seed=3)
     old, new = parse_document(old_text, name="old.md"), parse_document(new_text, name="new.md")
     profiler = cProfile.Profile()
@@ -114,13 +112,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 2_000, 5_000, 10_000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--engine", choices=("rules", "fitted"), default="rules")
     parser.add_argument("--profile", type=int, default=0)
     args = parser.parse_args()
     if args.profile:
-        profile(args.profile, args.engine)
+        profile(args.profile, "fitted")
         return
-    print(f"engine {args.engine}; sections per side, CPU s (load / search / align / the rest), peak MB, "
+    print(f"sections per side, CPU s (load / search / align / the rest), peak MB, "
           f"git CPU s, ratio; medians of {args.runs}")
     cpus: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -131,7 +128,7 @@ def main() -> None:
             new.write_text(new_text, encoding="utf-8")
             ours, peers = [], []
             for _ in range(args.runs):  # alternately, so both see the same load
-                ours.append(measure(old, new, args.engine))
+                ours.append(measure(old, new, "fitted"))
                 peers.append(git_cpu(old, new))
             total = statistics.median(r["cpu"] for r in ours)
             parts = {k: statistics.median(r[k] for r in ours) for k in ("load", "search", "align")}

@@ -1,6 +1,6 @@
 """Repetition is not ambiguity: a document made of several renumbered copies of a real policy, each
 copy shuffled and lightly edited its own way, pairs every section with a section of its own copy,
-and each copy as it pairs on its own, under either pairing engine. Counts, never times."""
+and each copy as it pairs on its own. Counts, never times."""
 
 from __future__ import annotations
 
@@ -59,9 +59,7 @@ def _pairs_by_copy(old: Document, new: Document) -> dict[tuple[int, int], set[tu
     return found
 
 
-@pytest.mark.parametrize("engine", ["rules", "fitted"])
-def test_every_copy_pairs_within_itself_as_it_does_alone(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(align, "PAIRING", engine)
+def test_every_copy_pairs_within_itself_as_it_does_alone() -> None:
     every = list(range(1, COPIES + 1))
     old = parse_document(_copies(CORPUS / "nec-2002.md", every, seed=1, edit=False), name="old.md")
     new = parse_document(_copies(CORPUS / "nec-2024.txt", every, seed=2, edit=True), name="new.md")
