@@ -84,12 +84,36 @@ def _escape_non_elements(fragment: str) -> str:
     return _TAG_RE.sub(lambda match: match.group() if _is_markup(match) else "&lt;" + match.group()[1:], fragment)
 
 
+_HIDING_ELEMENTS = frozenset("head math noembed noframes noscript object script style svg template title".split())
+"""Elements whose content a reader does not see as text (scripting on, as in a browser)."""
+
+
+def _hides_without_end(fragment: str) -> bool:
+    """Whether the fragment opens a hiding element (or one with ``hidden``) without its own end tag:
+    the parser may end it for us at a later tag (``<svg> A <p>`` ends the drawing at ``<p>``), and
+    what it hid on the way is a mention's words, not markup's content."""
+    open_count: dict[str, int] = {}
+    for match in _TAG_RE.finditer(fragment):
+        if not _is_markup(match):
+            continue
+        name = match.group(2).lower()
+        hides = name in _HIDING_ELEMENTS or re.search(r"(?i)(?:^|\s)hidden\b", match.group(3)) is not None
+        if match.group(1):
+            if open_count.get(name, 0) > 0:
+                open_count[name] -= 1
+        elif hides and name not in _VOID_ELEMENTS and not match.group().endswith("/>"):
+            open_count[name] = open_count.get(name, 0) + 1
+    return any(open_count.values())
+
+
 def fragment_lines(fragment: str) -> list[str] | None:
     """The lines a reader sees of an HTML fragment, or None to read it as the text it is written as:
     when it holds no markup, or when something it opens (a comment, a script, a hidden element)
-    would hide everything after it."""
+    would hide everything after it, or is ended only by a later tag."""
     if "<!--" not in fragment and not any(_is_markup(match) for match in _TAG_RE.finditer(fragment)):
         return None  # no markup: text as written
+    if _hides_without_end(fragment):
+        return None
     lines = visible_lines(_escape_non_elements(fragment) + " " + _END_MARK)
     if not lines or not lines[-1].endswith(_END_MARK):
         return None

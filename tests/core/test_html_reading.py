@@ -261,6 +261,16 @@ def test_texts_that_mention_tags_compare_every_word(paragraphs, form, data) -> N
     assert compare(old, parse_document(text, name=name)).identical
 
 
+@pytest.mark.parametrize("block", ["<p> <svg> A <p>", "<div> <template> A <div>", "<p> <span hidden> A <p>"])
+def test_a_mention_the_parser_would_end_at_a_later_tag_shows_its_words(block: str) -> None:
+    """A hiding element that a later tag ends (foreign content broken out of, an implied end) was
+    opened in prose, not markup: its words are read, and a change to them is one."""
+    text = f"# Notes\n\n{block}\n"
+    assert "A" in reading_words(text, "notes.md")
+    old, new = parse_document(text, name="notes.md"), parse_document(text.replace(" A ", " Ax "), name="notes.md")
+    assert not compare(old, new).identical
+
+
 # -- raw HTML inside markdown: what a reader of the rendered text sees -------------------------
 
 RAW = """# Privacy Policy
