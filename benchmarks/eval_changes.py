@@ -41,6 +41,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -140,8 +141,30 @@ class Tally:
     false: list[str] = field(default_factory=list)
 
 
-def evaluate(labels_dir: Path, sources: Sources) -> dict[str, Tally]:
-    tallies: dict[str, Tally] = defaultdict(Tally)
+@dataclass
+class LabelledPair:
+    """One labelled version pair, compared: its label file, platform and the engine's changes."""
+
+    label_file: Path
+    data: dict[str, Any]
+    platform: str
+    engine: list[Change]
+    engine_words: list[list[str]]
+
+    def best_match(self, labelled: dict[str, str]) -> tuple[float, int]:
+        """How much of the labelled change the engine change holding most of it holds (a labeller
+        may cut a rewrite finer than the engine; ties go to the closest in size), and its index."""
+        words = _words(labelled.get("old", "") + " " + labelled.get("new", ""))
+        best, best_k, best_tie = 0.0, -1, 0.0
+        for k, ew in enumerate(self.engine_words):
+            score, tie = _contained(words, ew), _overlap(words, ew)
+            if (score, tie) > (best, best_tie):
+                best, best_k, best_tie = score, k, tie
+        return best, best_k
+
+
+def labelled_pairs(labels_dir: Path, sources: Sources) -> Iterator[LabelledPair]:
+    """Every labelled version pair of ``labels_dir``, compared by the engine."""
     for label_file in sorted(labels_dir.glob("*.json")):
         data = json.loads(label_file.read_text(encoding="utf-8"))
         platform = data.get("platform") or label_file.stem.split("-")[0]
@@ -149,20 +172,19 @@ def evaluate(labels_dir: Path, sources: Sources) -> dict[str, Tally]:
         new_name, new_text = sources.read(data["new"])
         comparison = compare(parse_document(old_text, name=old_name), parse_document(new_text, name=new_name))
         engine: list[Change] = list(comparison.changes)
-        engine_words = [_words(c.old + " " + c.new) for c in engine]
+        yield LabelledPair(label_file, data, platform, engine, [_words(c.old + " " + c.new) for c in engine])
+
+
+def evaluate(labels_dir: Path, sources: Sources) -> dict[str, Tally]:
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for pair in labelled_pairs(labels_dir, sources):
+        label_file, data, platform, engine = pair.label_file, pair.data, pair.platform, pair.engine
         covered: set[int] = set()
         tally = tallies[platform]
         matched_engine: dict[int, list[str]] = defaultdict(list)
         for labelled in data["changes"]:
             tally.labelled += 1
-            words = _words(labelled.get("old", "") + " " + labelled.get("new", ""))
-            best, best_k, best_tie = 0.0, -1, 0.0
-            for k, ew in enumerate(engine_words):
-                # How much of the labelled change the engine change holds (a labeller may cut a
-                # rewrite finer than the engine); ties go to the closest in size.
-                score, tie = _contained(words, ew), _overlap(words, ew)
-                if (score, tie) > (best, best_tie):
-                    best, best_k, best_tie = score, k, tie
+            best, best_k = pair.best_match(labelled)
             substantive = labelled["class"] == "substantive"
             tally.labelled_substantive += substantive
             if best < MATCH:

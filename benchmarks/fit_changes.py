@@ -34,11 +34,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import eval_changes  # noqa: E402
-from eval_changes import MATCH, Sources, _contained, _overlap, _words  # noqa: E402
+from eval_changes import MATCH, Sources  # noqa: E402
 
 from policydiff.core import change_model  # noqa: E402
-from policydiff.core.compare import compare  # noqa: E402
-from policydiff.core.structure import parse_document  # noqa: E402
 
 WEIGHTS = ROOT / "policydiff" / "core" / "change_weights.json"
 C = 1.0
@@ -76,32 +74,20 @@ def collect(labels_dir: Path, sources: Sources) -> list[PairRows]:
     change_model.weights = lambda: {"threshold": 0.0}  # type: ignore[assignment]
     try:
         out = []
-        for label_file in sorted(labels_dir.glob("*.json")):
-            data = json.loads(label_file.read_text(encoding="utf-8"))
-            platform = data.get("platform") or label_file.stem.split("-")[0]
-            old_name, old_text = sources.read(data["old"])
-            new_name, new_text = sources.read(data["new"])
-            comparison = compare(parse_document(old_text, name=old_name), parse_document(new_text, name=new_name))
-            engine = list(comparison.changes)
-            engine_words = [_words(c.old + " " + c.new) for c in engine]
+        for pair in eval_changes.labelled_pairs(labels_dir, sources):
             candidates = {
                 k: Candidate(change_model.change_features(c.signals, c.old, c.new, c.where),
                              f"{'; '.join(map(str, c.signals))} | {c.old!r:.90} -> {c.new!r:.90}",
                              change_model.decided_by_model(
                                  c.old, c.new, change_model.change_features(c.signals, c.old, c.new, c.where)))
-                for k, c in enumerate(engine) if c.change_class == "substantive"
+                for k, c in enumerate(pair.engine) if c.change_class == "substantive"
             }
             labelled, texts = [], []
-            for change in data["changes"]:
-                words = _words(change.get("old", "") + " " + change.get("new", ""))
-                best, best_k, best_tie = 0.0, -1, 0.0
-                for k, ew in enumerate(engine_words):
-                    score, tie = _contained(words, ew), _overlap(words, ew)
-                    if (score, tie) > (best, best_tie):
-                        best, best_k, best_tie = score, k, tie
+            for change in pair.data["changes"]:
+                best, best_k = pair.best_match(change)
                 labelled.append((change["class"] == "substantive", best_k if best >= MATCH else -1))
                 texts.append(f"{change.get('old', '')!r:.110} -> {change.get('new', '')!r:.110}")
-            out.append(PairRows(platform, label_file.name, candidates, labelled, texts))
+            out.append(PairRows(pair.platform, pair.label_file.name, candidates, labelled, texts))
         return out
     finally:
         change_model.weights = original  # type: ignore[assignment]
