@@ -581,7 +581,12 @@ def _find_title(blocks: list[Block]) -> int | None:
         for j in navigation:
             blocks[j].metadata = "navigation"
     assert title is not None
-    for j in range(start, title):  # short lines above a title heading: breadcrumbs, site names
+    # Short lines between the last prose above a title heading and the title: breadcrumbs, site
+    # names. A short line over prose of its own above the title heads a page recorded before it
+    # (a page saved twice, a summary over the full text), which the heading rules judge.
+    last_prose = max((j for j in range(start, title) if blocks[j].kind != "heading" and is_prose(blocks[j].text)),
+                     default=start - 1)
+    for j in range(last_prose + 1, title):
         if blocks[j].kind == "line" and not blocks[j].metadata and not is_prose(blocks[j].text):
             blocks[j].metadata = "navigation"
     below = title + 1
