@@ -328,6 +328,222 @@ class FeatureReader:
         ]
 
 
+VECTOR_PAIRS = 2_000
+"""From this many candidate pairs on, ``base_features`` computes the features over all of them at
+once with NumPy (``_feature_table``); fewer, and ``FeatureReader`` per pair is quicker than
+importing and setting up arrays (a two-version policy has a few hundred)."""
+
+
+def _measures(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Body cosine, title cosine, old-in-new and new-in-old of each (old, new) pair, each looked
+    up once (the per-pair accessors of ``Similarity``, without their layers when cached)."""
+    row, col = sim._row, sim._col
+    body, title, old_in_new, new_in_old = [], [], [], []
+    body_of, title_of, contained_of = sim._body_rows, sim._title_rows, sim._contained_rows
+    for i, j in pairs:
+        a, b = row.get(i), col.get(j)
+        if a is None or b is None:
+            body.append(0.0)
+            title.append(0.0)
+            old_in_new.append(0.0)
+            new_in_old.append(0.0)
+            continue
+        body.append(body_of(a, b))
+        title.append(title_of(a, b))
+        old_in_new.append(contained_of(a, b))
+        new_in_old.append(contained_of(b, a))
+    return body, title, old_in_new, new_in_old
+
+
+def _likenesses(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> tuple[list[float], list[float]]:
+    """Body and title cosine of each (old, new) pair (any pair, candidate or not)."""
+    return [sim.body(i, j) for i, j in pairs], [sim.title(i, j) for i, j in pairs]
+
+
+def _feature_table(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> list[tuple[float, ...]]:
+    """``FEATURES`` of every (old, new) pair at once, as ``FeatureReader.features`` computes them
+    one by one (the same values: each measure is looked up once, and the per-section bests, the
+    hosts of a section's text and the keys are arrays indexed by the pairs)."""
+    import numpy as np
+
+    from policydiff.core.align import _parents
+
+    f = sim.features
+    count = len(pairs)
+    if not count:
+        return []
+    i_arr = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=count)
+    j_arr = np.fromiter((j for _, j in pairs), dtype=np.int64, count=count)
+    n_old_flat, n_new_flat = len(f.flat_old), len(f.flat_new)
+    body_l, title_l, in_new_l, in_old_l = _measures(sim, pairs)
+    body, title = np.asarray(body_l), np.asarray(title_l)
+    old_in_new, new_in_old = np.asarray(in_new_l), np.asarray(in_old_l)
+
+    key_old = [_title_key(s.bare_title) for s in f.flat_old]
+    key_new = [_title_key(s.bare_title) for s in f.flat_new]
+    grams_old = [_trigrams(k) for k in key_old]
+    grams_new = [_trigrams(k) for k in key_new]
+    chars = np.fromiter(
+        (
+            2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+            for a, b in ((grams_old[i], grams_new[j]) for i, j in pairs)
+        ),
+        dtype=np.float64,
+        count=count,
+    )
+    title_max = np.maximum(title, chars)
+
+    # Title keys as numbers; uses (old, new) per key as in ``FeatureReader.uses`` (the preamble,
+    # flat index 0, not counted).
+    key_id: dict[str, int] = {}
+    kid_old = np.fromiter((key_id.setdefault(k, len(key_id)) for k in key_old), dtype=np.int64, count=n_old_flat)
+    kid_new = np.fromiter((key_id.setdefault(k, len(key_id)) for k in key_new), dtype=np.int64, count=n_new_flat)
+    uses_old = np.bincount(kid_old[1:], minlength=len(key_id))
+    uses_new = np.bincount(kid_new[1:], minlength=len(key_id))
+    nonempty = np.fromiter((bool(k) for k in key_id), dtype=bool, count=len(key_id))
+    once_each = (uses_old == 1) & (uses_new == 1)
+    many = np.maximum(uses_old, uses_new) > 1
+    ko, kn = kid_old[i_arr], kid_new[j_arr]
+    same = ((ko == kn) & nonempty[ko] & once_each[ko]).astype(np.float64)
+    repeated = (many[ko] | many[kn]).astype(np.float64)
+
+    # Each section's best body and title likeness over its candidates.
+    best_body_old = np.zeros(n_old_flat)
+    best_title_old = np.zeros(n_old_flat)
+    best_body_new = np.zeros(n_new_flat)
+    best_title_new = np.zeros(n_new_flat)
+    np.maximum.at(best_body_old, i_arr, body)
+    np.maximum.at(best_title_old, i_arr, title_max)
+    np.maximum.at(best_body_new, j_arr, body)
+    np.maximum.at(best_title_new, j_arr, title_max)
+    best_body = np.maximum(best_body_old[i_arr], best_body_new[j_arr])
+    best_title = np.maximum(best_title_old[i_arr], best_title_new[j_arr])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        body_best = np.where(best_body > 0, body / np.where(best_body > 0, best_body, 1.0), 0.0)
+        title_best = np.where(best_title > 0, title_max / np.where(best_title > 0, best_title, 1.0), 0.0)
+
+    def elsewhere_share(section: np.ndarray, other: np.ndarray, share: np.ndarray) -> np.ndarray:
+        # The candidates holding most of a section's text, best first (ties: the lower index):
+        # for a pair, the best share among the section's other candidates.
+        order = np.lexsort((other, -share, section))
+        s_sorted, o_sorted, v_sorted = section[order], other[order], share[order]
+        starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
+        lengths = np.diff(np.r_[starts, count])
+        top_host = np.full(max(n_old_flat, n_new_flat), -1, dtype=np.int64)
+        top_share = np.zeros(max(n_old_flat, n_new_flat))
+        second_share = np.zeros(max(n_old_flat, n_new_flat))
+        heads = s_sorted[starts]
+        top_host[heads] = o_sorted[starts]
+        top_share[heads] = v_sorted[starts]
+        has_second = lengths > 1
+        second_share[heads[has_second]] = v_sorted[starts[has_second] + 1]
+        found: np.ndarray = np.where(top_host[section] != other, top_share[section], second_share[section])
+        return found
+
+    elsewhere = np.maximum(
+        np.maximum(elsewhere_share(i_arr, j_arr, old_in_new) - old_in_new,
+                   elsewhere_share(j_arr, i_arr, new_in_old) - new_in_old),
+        0.0,
+    )
+
+    number_ids: dict[str | None, int] = {None: 0}
+    num_old = np.fromiter((number_ids.setdefault(_number_key(s.number), len(number_ids)) for s in f.flat_old),
+                          dtype=np.int64, count=n_old_flat)
+    num_new = np.fromiter((number_ids.setdefault(_number_key(s.number), len(number_ids)) for s in f.flat_new),
+                          dtype=np.int64, count=n_new_flat)
+    no, nn = num_old[i_arr], num_new[j_arr]
+    number_same = ((no != 0) & (no == nn)).astype(np.float64)
+    number_differs = ((no != 0) & (nn != 0) & (no != nn)).astype(np.float64)
+
+    # Rows of the shared feature arrays (-1: a section outside the compared ones).
+    row_old = np.full(n_old_flat, -1, dtype=np.int64)
+    row_new = np.full(n_new_flat, -1, dtype=np.int64)
+    for i, r in sim._row.items():
+        row_old[i] = r
+    for j, c in sim._col.items():
+        row_new[j] = c
+    level = np.asarray(f.level, dtype=np.int64)
+    has_body = np.fromiter((bool(v) for v in f.body), dtype=bool, count=len(f.body))
+    a_rows, b_rows = row_old[i_arr], row_new[j_arr]
+    level_same = (level[a_rows] == level[b_rows]).astype(np.float64)
+    textless = (~has_body[a_rows] | ~has_body[b_rows]).astype(np.float64)
+
+    # Likeness (the better of body and title) of the neighbours' and parents' pairs: from the
+    # arrays when they are candidates, else looked up once per distinct pair.
+    likeness_of_pair = np.maximum(body, title)
+    width = max(n_new_flat, 1)
+    codes = i_arr * width + j_arr  # ascending: the pairs are sorted
+
+    def likeness(olds: np.ndarray, news: np.ndarray) -> np.ndarray:
+        wanted = olds * width + news
+        at = np.minimum(np.searchsorted(codes, wanted), count - 1)
+        known = codes[at] == wanted
+        out = np.where(known, likeness_of_pair[at], 0.0)
+        missing = np.unique(wanted[~known])
+        if len(missing):
+            missing_pairs = list(zip((missing // width).tolist(), (missing % width).tolist()))
+            m_body, m_title = _likenesses(sim, missing_pairs)
+            values = np.maximum(np.asarray(m_body), np.asarray(m_title))
+            out[~known] = values[np.searchsorted(missing, wanted[~known])]
+        return out
+
+    old_ids = np.asarray(sim.old_ids, dtype=np.int64)
+    new_ids = np.asarray(sim.new_ids, dtype=np.int64)
+    rank_old = np.full(n_old_flat, -1, dtype=np.int64)
+    rank_new = np.full(n_new_flat, -1, dtype=np.int64)
+    rank_old[old_ids] = np.arange(len(old_ids))
+    rank_new[new_ids] = np.arange(len(new_ids))
+    ro, rn = rank_old[i_arr], rank_new[j_arr]
+    ranked = (ro >= 0) & (rn >= 0)
+    neighbours = np.zeros(count)
+    for step in (-1, 1):
+        a, b = ro + step, rn + step
+        off_old = (a < 0) | (a >= len(old_ids))
+        off_new = (b < 0) | (b >= len(new_ids))
+        inside = ranked & ~off_old & ~off_new
+        value = np.where(ranked & off_old & off_new, 1.0, 0.0)
+        if inside.any():
+            value[inside] = likeness(old_ids[a[inside]], new_ids[b[inside]])
+        neighbours += value
+    neighbours *= 0.5
+
+    parent_old_map, parent_new_map = _parents(f.flat_old), _parents(f.flat_new)
+    parent_old = np.zeros(n_old_flat, dtype=np.int64)
+    parent_new = np.zeros(n_new_flat, dtype=np.int64)
+    for i, p in parent_old_map.items():
+        parent_old[i] = p
+    for j, p in parent_new_map.items():
+        parent_new[j] = p
+    pi, pj = parent_old[i_arr], parent_new[j_arr]
+    parents = np.where((pi == 0) & (pj == 0), 1.0, 0.0)
+    both = (pi != 0) & (pj != 0)
+    if both.any():
+        parents[both] = likeness(pi[both], pj[both])
+
+    title_unrepeated = title_max * (1.0 - repeated)
+    table = np.column_stack([
+        body,
+        body_best,
+        title_max,
+        title_unrepeated,
+        np.maximum(title_unrepeated - body, 0.0),
+        title_best,
+        same,
+        np.maximum(old_in_new, new_in_old),
+        np.minimum(old_in_new, new_in_old),
+        elsewhere,
+        number_same,
+        number_differs,
+        level_same,
+        textless,
+        textless * title_max,
+        neighbours,
+        parents,
+        repeated,
+    ])
+    return list(map(tuple, table.tolist()))
+
+
 def candidate_pairs(sim: Similarity) -> list[tuple[int, int]]:
     """Every candidate (old, new) pair of flat indices, in a fixed order."""
     return sorted((i, j) for i, news in sim.candidates_old.items() for j in news)
@@ -355,8 +571,11 @@ def _sigmoid(logit: float) -> float:
 
 def base_features(sim: Similarity) -> list[tuple[int, int, tuple[float, ...]]]:
     """(old, new, ``FEATURES``) of every candidate pair."""
+    pairs = candidate_pairs(sim)
+    if len(pairs) >= VECTOR_PAIRS:
+        return [(i, j, x) for (i, j), x in zip(pairs, _feature_table(sim, pairs))]
     reader = FeatureReader(sim)
-    return [(i, j, tuple(reader.features(i, j))) for i, j in candidate_pairs(sim)]
+    return [(i, j, tuple(reader.features(i, j))) for i, j in pairs]
 
 
 @dataclass(frozen=True)

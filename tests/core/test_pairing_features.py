@@ -1,0 +1,83 @@
+"""The features computed over all candidate pairs at once (``pairing._feature_table``, NumPy) equal
+those of the per-pair reference (``pairing.FeatureReader``), on real version pairs of several
+sources and on a generated document large enough for the sparse top-K candidate search; and the
+engine's pairs are the same whichever way the features are computed."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from policydiff.core import align, pairing
+from policydiff.core.compare import compare
+from policydiff.core.load import load_document
+from policydiff.core.model import Document
+
+ROOT = Path(__file__).resolve().parents[2]
+LABELLED = ROOT / "tests" / "core" / "labelled" / "pairs"
+EXTRA = ROOT / "corpus" / "extra"
+
+
+def _labelled(count: int) -> list[tuple[Path, Path]]:
+    folders = sorted(d for d in LABELLED.iterdir() if (d / "old.md").exists())
+    return [(d / "old.md", d / "new.md") for d in random.Random(23).sample(folders, min(count, len(folders)))]
+
+
+def _extra_pairs() -> list[tuple[Path, Path]]:
+    by_company: dict[str, list[Path]] = {}
+    for path in sorted(EXTRA.glob("*.md")):
+        by_company.setdefault(path.name.rsplit("-", 3)[0], []).append(path)
+    return [(paths[0], paths[-1]) for paths in by_company.values() if len(paths) > 1][:4]
+
+
+PAIRS = [(ROOT / "corpus" / "nec-2002.md", ROOT / "corpus" / "nec-2024.txt"), *_extra_pairs(), *_labelled(8)]
+
+
+def _many_sections(count: int, folder: Path) -> tuple[Document, Document]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_engine import many_sections  # type: ignore[import-not-found]
+
+    old, new = many_sections(count, seed=7)
+    (folder / "old.md").write_text(old, encoding="utf-8")
+    (folder / "new.md").write_text(new, encoding="utf-8")
+    return load_document(folder / "old.md"), load_document(folder / "new.md")
+
+
+def _assert_same_rows(old: Document, new: Document) -> int:
+    reference_sim = align.similarity_matrix(old, new)
+    reader = pairing.FeatureReader(reference_sim)
+    pairs = pairing.candidate_pairs(reference_sim)
+    expected = [reader.features(i, j) for i, j in pairs]
+    table_sim = align.similarity_matrix(old, new)  # fresh: no value cached by the reference
+    assert pairing.candidate_pairs(table_sim) == pairs
+    got = pairing._feature_table(table_sim, pairs)
+    assert len(got) == len(expected)
+    for (i, j), row, want in zip(pairs, got, expected):
+        assert row == pytest.approx(want, abs=1e-9, rel=0), (i, j)
+    return len(pairs)
+
+
+@pytest.mark.parametrize("old_path,new_path", PAIRS, ids=lambda p: p.parent.name + "/" + p.name)
+def test_the_feature_table_equals_the_per_pair_features(old_path: Path, new_path: Path) -> None:
+    _assert_same_rows(load_document(old_path), load_document(new_path))
+
+
+def test_the_feature_table_equals_the_per_pair_features_with_the_top_k_search(tmp_path: Path) -> None:
+    old, new = _many_sections(1_200, tmp_path)  # 1,440,000 section pairs: beyond ``align.SMALL``
+    assert len(old.flat()) * len(new.flat()) > align.SMALL
+    assert _assert_same_rows(old, new) >= pairing.VECTOR_PAIRS
+
+
+@pytest.mark.parametrize("old_path,new_path", PAIRS[:3], ids=lambda p: p.name)
+def test_the_pairs_are_the_same_whichever_way_the_features_are_computed(
+    old_path: Path, new_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pairs_with(threshold: int) -> list[tuple[int | None, int | None]]:
+        monkeypatch.setattr(pairing, "VECTOR_PAIRS", threshold)
+        comparison = compare(load_document(old_path), load_document(new_path))
+        return [(p.old_index, p.new_index) for p in comparison.pairs]
+
+    assert pairs_with(0) == pairs_with(1 << 60)
