@@ -27,6 +27,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
     from policydiff.core.align import Similarity
 
 FEATURES: tuple[str, ...] = (
@@ -355,9 +357,49 @@ def _measures(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> tuple[list[f
     return body, title, old_in_new, new_in_old
 
 
-def _likenesses(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> tuple[list[float], list[float]]:
-    """Body and title cosine of each (old, new) pair (any pair, candidate or not)."""
-    return [sim.body(i, j) for i, j in pairs], [sim.title(i, j) for i, j in pairs]
+def _likenesses(sim: Similarity, olds: np.ndarray, news: np.ndarray) -> np.ndarray:
+    """The better of body and title cosine of each (old, new) pair of flat indices, candidate or
+    not, as ``Similarity.body`` and ``Similarity.title`` give them. When those would compute a
+    pair's cosines one by one (the top-K search keeps only the candidates'), the products of the
+    pairs' rows of sparse vector matrices, a batch at a time, give them (to rounding)."""
+    import numpy as np
+
+    if sim._dense is not None or sim._complete:  # looked up, or 0 for a pair sharing no word
+        pairs = zip(olds.tolist(), news.tolist())
+        return np.fromiter((max(sim.body(i, j), sim.title(i, j)) for i, j in pairs), dtype=np.float64,
+                           count=len(olds))
+    from scipy import sparse  # type: ignore[import-untyped]
+
+    f = sim.features
+    row_of = np.full(len(f.flat_old), -1, dtype=np.int64)
+    col_of = np.full(len(f.flat_new), -1, dtype=np.int64)
+    row_of[np.asarray(sim.old_ids, dtype=np.int64)] = np.arange(len(sim.old_ids))
+    col_of[np.asarray(sim.new_ids, dtype=np.int64)] = len(sim.old_ids) + np.arange(len(sim.new_ids))
+    a, b = row_of[olds], col_of[news]
+    known = (a >= 0) & (b >= 0)  # a section outside the compared ones: 0
+    a, b = a[known], b[known]
+
+    def matrix(vectors: Sequence[dict[str, float]]) -> sparse.csr_matrix:
+        vocabulary: dict[str, int] = {}
+        lengths = np.fromiter(map(len, vectors), dtype=np.int64, count=len(vectors))
+        size = int(lengths.sum())
+        columns = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for v in vectors for t in v),
+                              dtype=np.int64, count=size)
+        values = np.fromiter((w for v in vectors for w in v.values()), dtype=np.float64, count=size)
+        pointers = np.concatenate([[0], np.cumsum(lengths)])
+        return sparse.csr_matrix((values, columns, pointers), shape=(len(vectors), max(len(vocabulary), 1)))
+
+    best = np.zeros(len(a))
+    step = 10_000  # pairs per batch: each gathers both sections' rows
+    for vectors in (f.body, f.title):
+        m = matrix(vectors)
+        for at in range(0, len(a), step):
+            rows, cols = a[at : at + step], b[at : at + step]
+            cosine = np.asarray(m[rows].multiply(m[cols]).sum(axis=1)).ravel()
+            best[at : at + step] = np.maximum(best[at : at + step], cosine)
+    out = np.zeros(len(olds))
+    out[known] = best
+    return out
 
 
 def _feature_table(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> list[tuple[float, ...]]:
@@ -481,9 +523,7 @@ def _feature_table(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> list[tu
         out = np.where(known, likeness_of_pair[at], 0.0)
         missing = np.unique(wanted[~known])
         if len(missing):
-            missing_pairs = list(zip((missing // width).tolist(), (missing % width).tolist()))
-            m_body, m_title = _likenesses(sim, missing_pairs)
-            values = np.maximum(np.asarray(m_body), np.asarray(m_title))
+            values = _likenesses(sim, missing // width, missing % width)
             out[~known] = values[np.searchsorted(missing, wanted[~known])]
         return out
 
