@@ -108,6 +108,15 @@ class Stage:
         total: float = sum(map(operator.mul, self.weights, features))
         return self.intercept + total
 
+    def logits(self, table: np.ndarray) -> np.ndarray:
+        """``logit`` of each row of ``table``, the products added in the same order (the same
+        floating-point results)."""
+        total = self.weights[0] * table[:, 0]
+        for k in range(1, len(self.weights)):
+            total = total + self.weights[k] * table[:, k]
+        found: np.ndarray = self.intercept + total
+        return found
+
     @property
     def cut(self) -> float:
         """The threshold as log-odds: a pair's gain is its log-odds above it."""
@@ -403,9 +412,14 @@ def _likenesses(sim: Similarity, olds: np.ndarray, news: np.ndarray) -> np.ndarr
 
 
 def _feature_table(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> list[tuple[float, ...]]:
-    """``FEATURES`` of every (old, new) pair at once, as ``FeatureReader.features`` computes them
-    one by one (the same values: each measure is looked up once, and the per-section bests, the
-    hosts of a section's text and the keys are arrays indexed by the pairs)."""
+    """``FEATURES`` of every (old, new) pair, one tuple per pair (see ``_feature_array``)."""
+    return list(map(tuple, _feature_array(sim, pairs).tolist()))
+
+
+def _feature_array(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``FEATURES`` of every (old, new) pair at once, a row per pair, as ``FeatureReader.features``
+    computes them one by one (the same values: each measure is looked up once, and the
+    per-section bests, the hosts of a section's text and the keys are arrays indexed by the pairs)."""
     import numpy as np
 
     from policydiff.core.align import _parents
@@ -413,7 +427,7 @@ def _feature_table(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> list[tu
     f = sim.features
     count = len(pairs)
     if not count:
-        return []
+        return np.zeros((0, len(FEATURES)))
     i_arr = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=count)
     j_arr = np.fromiter((j for _, j in pairs), dtype=np.int64, count=count)
     n_old_flat, n_new_flat = len(f.flat_old), len(f.flat_new)
@@ -581,7 +595,7 @@ def _feature_table(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> list[tu
         parents,
         repeated,
     ])
-    return list(map(tuple, table.tolist()))
+    return table
 
 
 def candidate_pairs(sim: Similarity) -> list[tuple[int, int]]:
@@ -630,12 +644,15 @@ class Outline:
 
 
 def run_features(
-    outline: Outline, pairs: Sequence[tuple[int, int]], first: Sequence[tuple[float, ...]], stage: Stage
+    outline: Outline, pairs: Sequence[tuple[int, int]], first: Sequence[Sequence[float]], stage: Stage,
+    gains: Sequence[float] | None = None,
 ) -> list[tuple[float, ...]]:
     """``RUN_FEATURES`` of each (old, new) candidate pair, given their ``FEATURES`` and the first
     stage: the run weighs the pairs the first stage would make by the likeness of their texts; the
-    neighbours and parents are paired when the first stage's assignment pairs them."""
-    gains = [stage.logit(x) - stage.cut for x in first]
+    neighbours and parents are paired when the first stage's assignment pairs them. ``gains``:
+    the first stage's gains of the pairs, when already computed."""
+    if gains is None:
+        gains = [stage.logit(x) - stage.cut for x in first]
     body, repeated = FEATURES.index("body"), FEATURES.index("repeated")
     rank_old = {i: k for k, i in enumerate(outline.old_ids)}
     rank_new = {j: k for k, j in enumerate(outline.new_ids)}
@@ -724,10 +741,23 @@ def outline_of(sim: Similarity) -> Outline:
 def score_candidates(sim: Similarity, pairing: PairingModel | None = None) -> list[Scored]:
     """Every candidate pair scored by both stages (the second reads the run of the first)."""
     pairing = pairing or model()
+    first, second = pairing.first, pairing.second
+    pairs = candidate_pairs(sim)
+    if len(pairs) >= VECTOR_PAIRS:
+        import numpy as np
+
+        table = _feature_array(sim, pairs)
+        rows = list(map(tuple, table.tolist()))
+        gains = (first.logits(table) - first.cut).tolist()
+        extra = run_features(outline_of(sim), pairs, rows, first, gains)
+        both = np.hstack([table, np.asarray(extra, dtype=np.float64).reshape(len(pairs), len(RUN_FEATURES))])
+        cut = second.cut
+        return [
+            Scored(i, j, x + more, _sigmoid(logit), logit - cut)
+            for (i, j), x, more, logit in zip(pairs, rows, extra, second.logits(both).tolist())
+        ]
     base = base_features(sim)
-    first = pairing.first
     extra = run_features(outline_of(sim), [(i, j) for i, j, _ in base], [x for _, _, x in base], first)
-    second = pairing.second
     out = []
     for (i, j, x), more in zip(base, extra):
         features = x + more

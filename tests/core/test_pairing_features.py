@@ -81,3 +81,21 @@ def test_the_pairs_are_the_same_whichever_way_the_features_are_computed(
         return [(p.old_index, p.new_index) for p in comparison.pairs]
 
     assert pairs_with(0) == pairs_with(1 << 60)
+
+
+@pytest.mark.parametrize("old_path,new_path", PAIRS[:2] + PAIRS[-2:], ids=lambda p: p.parent.name + "/" + p.name)
+def test_both_stages_score_the_same_whichever_way_the_features_are_computed(
+    old_path: Path, new_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = load_document(old_path), load_document(new_path)
+
+    def scored_with(threshold: int) -> list[pairing.Scored]:
+        monkeypatch.setattr(pairing, "VECTOR_PAIRS", threshold)
+        return pairing.score_candidates(align.similarity_matrix(old, new))
+
+    per_pair, at_once = scored_with(1 << 60), scored_with(0)
+    assert [(s.old_index, s.new_index) for s in at_once] == [(s.old_index, s.new_index) for s in per_pair]
+    for got, want in zip(at_once, per_pair):
+        assert got.features == pytest.approx(want.features, abs=1e-9, rel=0)
+        assert got.gain == pytest.approx(want.gain, abs=1e-9, rel=0)
+        assert got.probability == pytest.approx(want.probability, abs=1e-9, rel=0)
