@@ -46,6 +46,13 @@ def _many_sections(count: int, folder: Path) -> tuple[Document, Document]:
     return load_document(folder / "old.md"), load_document(folder / "new.md")
 
 
+def _compute_at_once(monkeypatch: pytest.MonkeyPatch, at_once: bool) -> None:
+    """Features as arrays (True) or pair by pair (False), whatever the number of candidates."""
+    threshold = 0 if at_once else 1 << 60
+    monkeypatch.setattr(pairing, "VECTOR_PAIRS", threshold)
+    monkeypatch.setattr(pairing, "LOADED_VECTOR_PAIRS", threshold)
+
+
 def _assert_same_rows(old: Document, new: Document) -> int:
     reference_sim = align.similarity_matrix(old, new)
     reader = pairing.FeatureReader(reference_sim)
@@ -75,12 +82,12 @@ def test_the_feature_table_equals_the_per_pair_features_with_the_top_k_search(tm
 def test_the_pairs_are_the_same_whichever_way_the_features_are_computed(
     old_path: Path, new_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def pairs_with(threshold: int) -> list[tuple[int | None, int | None]]:
-        monkeypatch.setattr(pairing, "VECTOR_PAIRS", threshold)
+    def pairs_with(at_once: bool) -> list[tuple[int | None, int | None]]:
+        _compute_at_once(monkeypatch, at_once)
         comparison = compare(load_document(old_path), load_document(new_path))
         return [(p.old_index, p.new_index) for p in comparison.pairs]
 
-    assert pairs_with(0) == pairs_with(1 << 60)
+    assert pairs_with(True) == pairs_with(False)
 
 
 @pytest.mark.parametrize("old_path,new_path", PAIRS[:2] + PAIRS[-2:], ids=lambda p: p.parent.name + "/" + p.name)
@@ -89,11 +96,11 @@ def test_both_stages_score_the_same_whichever_way_the_features_are_computed(
 ) -> None:
     old, new = load_document(old_path), load_document(new_path)
 
-    def scored_with(threshold: int) -> list[pairing.Scored]:
-        monkeypatch.setattr(pairing, "VECTOR_PAIRS", threshold)
+    def scored_with(at_once: bool) -> list[pairing.Scored]:
+        _compute_at_once(monkeypatch, at_once)
         return pairing.score_candidates(align.similarity_matrix(old, new))
 
-    per_pair, at_once = scored_with(1 << 60), scored_with(0)
+    per_pair, at_once = scored_with(False), scored_with(True)
     assert [(s.old_index, s.new_index) for s in at_once] == [(s.old_index, s.new_index) for s in per_pair]
     for got, want in zip(at_once, per_pair):
         assert got.features == pytest.approx(want.features, abs=1e-9, rel=0)
