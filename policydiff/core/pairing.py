@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -682,6 +682,8 @@ def run_features(
     suffix_min = list(itertools.accumulate((b for _, b in reversed(run)), min, initial=1 << 60))[::-1]
     assigned = set(assign([(i, j, g) for (i, j), g in zip(pairs, gains)]))
     assigned_ranks = {(rank_old[i], rank_new[j]) for i, j in assigned}
+    if _at_once(len(pairs)):
+        return _run_table(outline, pairs, ranked, first, run, assigned, assigned_ranks)
     n_old, n_new = len(outline.old_ids), len(outline.new_ids)
 
     def paired(a: int, b: int) -> float:
@@ -701,6 +703,65 @@ def run_features(
             keeps, inside = (1.0 if lo == hi and prefix_max[lo] < b < suffix_min[hi] else 0.0), 0.0
         out.append((inside, keeps, inside * x[repeated], neighbours, parents))
     return out
+
+
+def _run_table(
+    outline: Outline, pairs: Sequence[tuple[int, int]], ranked: Sequence[tuple[int, int]],
+    first: Sequence[Sequence[float]], run: Sequence[tuple[int, int]], assigned: set[tuple[int, int]],
+    assigned_ranks: set[tuple[int, int]],
+) -> list[tuple[float, ...]]:
+    """``run_features``' last step over all pairs at once (the same 0, 0.5 and 1 values): which
+    pairs are in the run, keep its order, have their neighbours and parents paired."""
+    import numpy as np
+
+    n_old, n_new = len(outline.old_ids), len(outline.new_ids)
+    count = len(pairs)
+    a = np.fromiter((x for x, _ in ranked), dtype=np.int64, count=count)
+    b = np.fromiter((y for _, y in ranked), dtype=np.int64, count=count)
+    width = n_new + 2  # ranks from -1 to n_new
+
+    def codes(items: Iterable[tuple[int, int]], size: int) -> np.ndarray:
+        flat = np.fromiter(itertools.chain.from_iterable(items), dtype=np.int64, count=2 * size)
+        found: np.ndarray = np.sort((flat[0::2] + 1) * width + flat[1::2] + 1)
+        return found
+
+    def member(known: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        if not len(known):
+            return np.zeros(len(wanted), dtype=bool)
+        at = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+        found: np.ndarray = known[at] == wanted
+        return found
+
+    paired_ranks = codes(assigned_ranks, len(assigned_ranks))
+
+    def paired(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        in_old, in_new = (x >= 0) & (x < n_old), (y >= 0) & (y < n_new)
+        # both past an end: as good as paired
+        return np.where(in_old & in_new, member(paired_ranks, (x + 1) * width + y + 1), ~in_old & ~in_new)
+
+    neighbours = 0.5 * (paired(a - 1, b - 1).astype(np.float64) + paired(a + 1, b + 1).astype(np.float64))
+
+    parent_i = np.fromiter((outline.parent_old.get(i, 0) for i, _ in pairs), dtype=np.int64, count=count)
+    parent_j = np.fromiter((outline.parent_new.get(j, 0) for _, j in pairs), dtype=np.int64, count=count)
+    flat_width = int(max(parent_j.max(initial=0), max((j for _, j in assigned), default=0))) + 1
+    assigned_codes = np.sort(np.fromiter((i * flat_width + j for i, j in assigned), dtype=np.int64,
+                                         count=len(assigned)))
+    parents = (member(assigned_codes, parent_i * flat_width + parent_j) | ((parent_i == 0) & (parent_j == 0)))
+
+    inside = member(codes(run, len(run)), (a + 1) * width + b + 1)
+    olds = np.fromiter((x for x, _ in run), dtype=np.int64, count=len(run))
+    prefix_max = np.fromiter(itertools.accumulate((y for _, y in run), max, initial=-1), dtype=np.int64,
+                             count=len(run) + 1)
+    suffix_min = np.fromiter(itertools.accumulate((y for _, y in reversed(run)), min, initial=1 << 60),
+                             dtype=np.int64, count=len(run) + 1)[::-1]
+    lo, hi = np.searchsorted(olds, a, side="left"), np.searchsorted(olds, a, side="right")
+    keeps = inside | ((lo == hi) & (prefix_max[lo] < b) & (b < suffix_min[hi]))
+    repeated = FEATURES.index("repeated")
+    inside_f = inside.astype(np.float64)
+    repeated_in_run = inside_f * np.fromiter((x[repeated] for x in first), dtype=np.float64, count=count)
+    table = np.column_stack([inside_f, keeps.astype(np.float64), repeated_in_run, neighbours,
+                             parents.astype(np.float64)])
+    return list(map(tuple, table.tolist()))
 
 
 def heaviest_chain(pairs: Sequence[tuple[int, int, float]], follows: float = 0.0) -> set[tuple[int, int]]:

@@ -106,3 +106,22 @@ def test_both_stages_score_the_same_whichever_way_the_features_are_computed(
         assert got.features == pytest.approx(want.features, abs=1e-9, rel=0)
         assert got.gain == pytest.approx(want.gain, abs=1e-9, rel=0)
         assert got.probability == pytest.approx(want.probability, abs=1e-9, rel=0)
+
+
+def test_both_stages_score_the_same_either_way_with_the_top_k_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = _many_sections(1_200, tmp_path)
+
+    def scored_with(at_once: bool) -> list[pairing.Scored]:
+        _compute_at_once(monkeypatch, at_once)
+        return pairing.score_candidates(align.similarity_matrix(old, new))
+
+    per_pair, at_once = scored_with(False), scored_with(True)
+    assert [(s.old_index, s.new_index) for s in at_once] == [(s.old_index, s.new_index) for s in per_pair]
+    run_part = slice(len(pairing.FEATURES), None)
+    assert [s.features[run_part] for s in at_once] == [s.features[run_part] for s in per_pair]
+    assert any(s.features[run_part] != (0.0,) * len(pairing.RUN_FEATURES) for s in at_once)
+    for got, want in zip(at_once, per_pair):
+        assert got.features == pytest.approx(want.features, abs=1e-9, rel=0)
+        assert got.gain == pytest.approx(want.gain, abs=1e-9, rel=0)
