@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence, cast
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -358,8 +358,20 @@ def _at_once(count: int) -> bool:
 
 def _measures(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> tuple[list[float], list[float], list[float], list[float]]:
     """Body cosine, title cosine, old-in-new and new-in-old of each (old, new) pair, each looked
-    up once (the per-pair accessors of ``Similarity``, without their layers when cached)."""
+    up once: straight from ``Similarity``'s caches when they hold every pair (the sparse search
+    fills them for its candidates), else through its per-pair accessors."""
     row, col = sim._row, sim._col
+    if sim._dense is None:
+        keys = [(row.get(i, -1), col.get(j, -1)) for i, j in pairs]  # -1: never cached
+        backwards = [(b, a) for a, b in keys]
+        found = (
+            list(map(sim._body.get, keys)),
+            list(map(sim._title.get, keys)),
+            list(map(sim._contained.get, keys)),
+            list(map(sim._contained.get, backwards)),
+        )
+        if not any(None in values for values in found):
+            return cast("tuple[list[float], list[float], list[float], list[float]]", found)
     body, title, old_in_new, new_in_old = [], [], [], []
     body_of, title_of, contained_of = sim._body_rows, sim._title_rows, sim._contained_rows
     for i, j in pairs:
