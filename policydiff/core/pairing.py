@@ -391,12 +391,14 @@ def _measures(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> tuple[list[f
 
 def _likenesses(sim: Similarity, olds: np.ndarray, news: np.ndarray) -> np.ndarray:
     """The better of body and title cosine of each (old, new) pair of flat indices, candidate or
-    not, as ``Similarity.body`` and ``Similarity.title`` give them. When those would compute a
-    pair's cosines one by one (the top-K search keeps only the candidates'), the products of the
+    not, as ``Similarity.body`` and ``Similarity.title`` give them. When those would compute many
+    pairs' cosines one by one (the top-K search keeps only the candidates'), the products of the
     pairs' rows of sparse vector matrices, a batch at a time, give them (to rounding)."""
     import numpy as np
 
-    if sim._dense is not None or sim._complete:  # looked up, or 0 for a pair sharing no word
+    # Looked up (dense), 0 for a pair sharing no word (complete), or few enough to compute one by
+    # one without importing SciPy for them.
+    if sim._dense is not None or sim._complete or len(olds) < VECTOR_PAIRS:
         pairs = zip(olds.tolist(), news.tolist())
         return np.fromiter((max(sim.body(i, j), sim.title(i, j)) for i, j in pairs), dtype=np.float64,
                            count=len(olds))
