@@ -21,12 +21,15 @@ import json
 import math
 import operator
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence, cast
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
     from policydiff.core.align import Similarity
 
 FEATURES: tuple[str, ...] = (
@@ -105,6 +108,15 @@ class Stage:
     def logit(self, features: Sequence[float]) -> float:
         total: float = sum(map(operator.mul, self.weights, features))
         return self.intercept + total
+
+    def logits(self, table: np.ndarray) -> np.ndarray:
+        """``logit`` of each row of ``table``, the products added in the same order (the same
+        floating-point results)."""
+        total = self.weights[0] * table[:, 0]
+        for k in range(1, len(self.weights)):
+            total = total + self.weights[k] * table[:, k]
+        found: np.ndarray = self.intercept + total
+        return found
 
     @property
     def cut(self) -> float:
@@ -328,6 +340,289 @@ class FeatureReader:
         ]
 
 
+VECTOR_PAIRS = 2_000
+"""From this many candidate pairs on, the features are computed over all of them at once with
+NumPy (``_feature_array``); with fewer, ``FeatureReader`` pair by pair costs less than importing
+NumPy (about 60 ms, more than the NEC pair's whole comparison; a two-version policy has a few
+hundred candidates)."""
+LOADED_VECTOR_PAIRS = 200
+"""The same once NumPy is imported anyway (the window, the batch, a large comparison before):
+from a few hundred candidates on, the arrays are already quicker (the NEC pair's 448: 15 ms
+against 26)."""
+
+
+def _at_once(count: int) -> bool:
+    """Whether to compute the features of ``count`` candidate pairs as arrays."""
+    return count >= VECTOR_PAIRS or (count >= LOADED_VECTOR_PAIRS and "numpy" in sys.modules)
+
+
+def _measures(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Body cosine, title cosine, old-in-new and new-in-old of each (old, new) pair, each looked
+    up once: straight from ``Similarity``'s caches when they hold every pair (the sparse search
+    fills them for its candidates), else through its per-pair accessors."""
+    row, col = sim._row, sim._col
+    if sim._dense is None:
+        keys = [(row.get(i, -1), col.get(j, -1)) for i, j in pairs]  # -1: never cached
+        backwards = [(b, a) for a, b in keys]
+        found = (
+            list(map(sim._body.get, keys)),
+            list(map(sim._title.get, keys)),
+            list(map(sim._contained.get, keys)),
+            list(map(sim._contained.get, backwards)),
+        )
+        if not any(None in values for values in found):
+            return cast("tuple[list[float], list[float], list[float], list[float]]", found)
+    body, title, old_in_new, new_in_old = [], [], [], []
+    body_of, title_of, contained_of = sim._body_rows, sim._title_rows, sim._contained_rows
+    for i, j in pairs:
+        a, b = row.get(i), col.get(j)
+        if a is None or b is None:
+            body.append(0.0)
+            title.append(0.0)
+            old_in_new.append(0.0)
+            new_in_old.append(0.0)
+            continue
+        body.append(body_of(a, b))
+        title.append(title_of(a, b))
+        old_in_new.append(contained_of(a, b))
+        new_in_old.append(contained_of(b, a))
+    return body, title, old_in_new, new_in_old
+
+
+def _likenesses(sim: Similarity, olds: np.ndarray, news: np.ndarray) -> np.ndarray:
+    """The better of body and title cosine of each (old, new) pair of flat indices, candidate or
+    not, as ``Similarity.body`` and ``Similarity.title`` give them. When those would compute many
+    pairs' cosines one by one (the top-K search keeps only the candidates'), the products of the
+    pairs' rows of sparse vector matrices, a batch at a time, give them (to rounding)."""
+    import numpy as np
+
+    # Looked up (dense), 0 for a pair sharing no word (complete), or few enough to compute one by
+    # one without importing SciPy for them.
+    if sim._dense is not None or sim._complete or len(olds) < VECTOR_PAIRS:
+        pairs = zip(olds.tolist(), news.tolist())
+        return np.fromiter((max(sim.body(i, j), sim.title(i, j)) for i, j in pairs), dtype=np.float64,
+                           count=len(olds))
+    from scipy import sparse  # type: ignore[import-untyped]
+
+    f = sim.features
+    row_of = np.full(len(f.flat_old), -1, dtype=np.int64)
+    col_of = np.full(len(f.flat_new), -1, dtype=np.int64)
+    row_of[np.asarray(sim.old_ids, dtype=np.int64)] = np.arange(len(sim.old_ids))
+    col_of[np.asarray(sim.new_ids, dtype=np.int64)] = len(sim.old_ids) + np.arange(len(sim.new_ids))
+    a, b = row_of[olds], col_of[news]
+    known = (a >= 0) & (b >= 0)  # a section outside the compared ones: 0
+    a, b = a[known], b[known]
+
+    def matrix(vectors: Sequence[dict[str, float]]) -> sparse.csr_matrix:
+        vocabulary: dict[str, int] = {}
+        lengths = np.fromiter(map(len, vectors), dtype=np.int64, count=len(vectors))
+        size = int(lengths.sum())
+        columns = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for v in vectors for t in v),
+                              dtype=np.int64, count=size)
+        values = np.fromiter((w for v in vectors for w in v.values()), dtype=np.float64, count=size)
+        pointers = np.concatenate([[0], np.cumsum(lengths)])
+        return sparse.csr_matrix((values, columns, pointers), shape=(len(vectors), max(len(vocabulary), 1)))
+
+    best = np.zeros(len(a))
+    step = 10_000  # pairs per batch: each gathers both sections' rows
+    for vectors in (f.body, f.title):
+        m = matrix(vectors)
+        for at in range(0, len(a), step):
+            rows, cols = a[at : at + step], b[at : at + step]
+            cosine = np.asarray(m[rows].multiply(m[cols]).sum(axis=1)).ravel()
+            best[at : at + step] = np.maximum(best[at : at + step], cosine)
+    out = np.zeros(len(olds))
+    out[known] = best
+    return out
+
+
+def _feature_table(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> list[tuple[float, ...]]:
+    """``FEATURES`` of every (old, new) pair, one tuple per pair (see ``_feature_array``)."""
+    return list(map(tuple, _feature_array(sim, pairs).tolist()))
+
+
+def _feature_array(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``FEATURES`` of every (old, new) pair at once, a row per pair, as ``FeatureReader.features``
+    computes them one by one (the same values: each measure is looked up once, and the
+    per-section bests, the hosts of a section's text and the keys are arrays indexed by the pairs)."""
+    import numpy as np
+
+    from policydiff.core.align import _parents
+
+    f = sim.features
+    count = len(pairs)
+    if not count:
+        return np.zeros((0, len(FEATURES)))
+    i_arr = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=count)
+    j_arr = np.fromiter((j for _, j in pairs), dtype=np.int64, count=count)
+    n_old_flat, n_new_flat = len(f.flat_old), len(f.flat_new)
+    body_l, title_l, in_new_l, in_old_l = _measures(sim, pairs)
+    body, title = np.asarray(body_l), np.asarray(title_l)
+    old_in_new, new_in_old = np.asarray(in_new_l), np.asarray(in_old_l)
+
+    key_old = [_title_key(s.bare_title) for s in f.flat_old]
+    key_new = [_title_key(s.bare_title) for s in f.flat_new]
+    grams_old = [_trigrams(k) for k in key_old]
+    grams_new = [_trigrams(k) for k in key_new]
+    chars = np.fromiter(
+        (
+            2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+            for a, b in ((grams_old[i], grams_new[j]) for i, j in pairs)
+        ),
+        dtype=np.float64,
+        count=count,
+    )
+    title_max = np.maximum(title, chars)
+
+    # Title keys as numbers; uses (old, new) per key as in ``FeatureReader.uses`` (the preamble,
+    # flat index 0, not counted).
+    key_id: dict[str, int] = {}
+    kid_old = np.fromiter((key_id.setdefault(k, len(key_id)) for k in key_old), dtype=np.int64, count=n_old_flat)
+    kid_new = np.fromiter((key_id.setdefault(k, len(key_id)) for k in key_new), dtype=np.int64, count=n_new_flat)
+    uses_old = np.bincount(kid_old[1:], minlength=len(key_id))
+    uses_new = np.bincount(kid_new[1:], minlength=len(key_id))
+    nonempty = np.fromiter((bool(k) for k in key_id), dtype=bool, count=len(key_id))
+    once_each = (uses_old == 1) & (uses_new == 1)
+    many = np.maximum(uses_old, uses_new) > 1
+    ko, kn = kid_old[i_arr], kid_new[j_arr]
+    same = ((ko == kn) & nonempty[ko] & once_each[ko]).astype(np.float64)
+    repeated = (many[ko] | many[kn]).astype(np.float64)
+
+    # Each section's best body and title likeness over its candidates.
+    best_body_old = np.zeros(n_old_flat)
+    best_title_old = np.zeros(n_old_flat)
+    best_body_new = np.zeros(n_new_flat)
+    best_title_new = np.zeros(n_new_flat)
+    np.maximum.at(best_body_old, i_arr, body)
+    np.maximum.at(best_title_old, i_arr, title_max)
+    np.maximum.at(best_body_new, j_arr, body)
+    np.maximum.at(best_title_new, j_arr, title_max)
+    best_body = np.maximum(best_body_old[i_arr], best_body_new[j_arr])
+    best_title = np.maximum(best_title_old[i_arr], best_title_new[j_arr])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        body_best = np.where(best_body > 0, body / np.where(best_body > 0, best_body, 1.0), 0.0)
+        title_best = np.where(best_title > 0, title_max / np.where(best_title > 0, best_title, 1.0), 0.0)
+
+    def elsewhere_share(section: np.ndarray, other: np.ndarray, share: np.ndarray) -> np.ndarray:
+        # The candidates holding most of a section's text, best first (ties: the lower index):
+        # for a pair, the best share among the section's other candidates.
+        order = np.lexsort((other, -share, section))
+        s_sorted, o_sorted, v_sorted = section[order], other[order], share[order]
+        starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
+        lengths = np.diff(np.r_[starts, count])
+        top_host = np.full(max(n_old_flat, n_new_flat), -1, dtype=np.int64)
+        top_share = np.zeros(max(n_old_flat, n_new_flat))
+        second_share = np.zeros(max(n_old_flat, n_new_flat))
+        heads = s_sorted[starts]
+        top_host[heads] = o_sorted[starts]
+        top_share[heads] = v_sorted[starts]
+        has_second = lengths > 1
+        second_share[heads[has_second]] = v_sorted[starts[has_second] + 1]
+        found: np.ndarray = np.where(top_host[section] != other, top_share[section], second_share[section])
+        return found
+
+    elsewhere = np.maximum(
+        np.maximum(elsewhere_share(i_arr, j_arr, old_in_new) - old_in_new,
+                   elsewhere_share(j_arr, i_arr, new_in_old) - new_in_old),
+        0.0,
+    )
+
+    number_ids: dict[str | None, int] = {None: 0}
+    num_old = np.fromiter((number_ids.setdefault(_number_key(s.number), len(number_ids)) for s in f.flat_old),
+                          dtype=np.int64, count=n_old_flat)
+    num_new = np.fromiter((number_ids.setdefault(_number_key(s.number), len(number_ids)) for s in f.flat_new),
+                          dtype=np.int64, count=n_new_flat)
+    no, nn = num_old[i_arr], num_new[j_arr]
+    number_same = ((no != 0) & (no == nn)).astype(np.float64)
+    number_differs = ((no != 0) & (nn != 0) & (no != nn)).astype(np.float64)
+
+    # Rows of the shared feature arrays (-1: a section outside the compared ones).
+    row_old = np.full(n_old_flat, -1, dtype=np.int64)
+    row_new = np.full(n_new_flat, -1, dtype=np.int64)
+    for i, r in sim._row.items():
+        row_old[i] = r
+    for j, c in sim._col.items():
+        row_new[j] = c
+    level = np.asarray(f.level, dtype=np.int64)
+    has_body = np.fromiter((bool(v) for v in f.body), dtype=bool, count=len(f.body))
+    a_rows, b_rows = row_old[i_arr], row_new[j_arr]
+    level_same = (level[a_rows] == level[b_rows]).astype(np.float64)
+    textless = (~has_body[a_rows] | ~has_body[b_rows]).astype(np.float64)
+
+    # Likeness (the better of body and title) of the neighbours' and parents' pairs: from the
+    # arrays when they are candidates, else looked up once per distinct pair.
+    likeness_of_pair = np.maximum(body, title)
+    width = max(n_new_flat, 1)
+    codes = i_arr * width + j_arr  # ascending: the pairs are sorted
+
+    def likeness(olds: np.ndarray, news: np.ndarray) -> np.ndarray:
+        wanted = olds * width + news
+        at = np.minimum(np.searchsorted(codes, wanted), count - 1)
+        known = codes[at] == wanted
+        out = np.where(known, likeness_of_pair[at], 0.0)
+        missing = np.unique(wanted[~known])
+        if len(missing):
+            values = _likenesses(sim, missing // width, missing % width)
+            out[~known] = values[np.searchsorted(missing, wanted[~known])]
+        return out
+
+    old_ids = np.asarray(sim.old_ids, dtype=np.int64)
+    new_ids = np.asarray(sim.new_ids, dtype=np.int64)
+    rank_old = np.full(n_old_flat, -1, dtype=np.int64)
+    rank_new = np.full(n_new_flat, -1, dtype=np.int64)
+    rank_old[old_ids] = np.arange(len(old_ids))
+    rank_new[new_ids] = np.arange(len(new_ids))
+    ro, rn = rank_old[i_arr], rank_new[j_arr]
+    ranked = (ro >= 0) & (rn >= 0)
+    neighbours = np.zeros(count)
+    for step in (-1, 1):
+        a, b = ro + step, rn + step
+        off_old = (a < 0) | (a >= len(old_ids))
+        off_new = (b < 0) | (b >= len(new_ids))
+        inside = ranked & ~off_old & ~off_new
+        value = np.where(ranked & off_old & off_new, 1.0, 0.0)
+        if inside.any():
+            value[inside] = likeness(old_ids[a[inside]], new_ids[b[inside]])
+        neighbours += value
+    neighbours *= 0.5
+
+    parent_old_map, parent_new_map = _parents(f.flat_old), _parents(f.flat_new)
+    parent_old = np.zeros(n_old_flat, dtype=np.int64)
+    parent_new = np.zeros(n_new_flat, dtype=np.int64)
+    for i, p in parent_old_map.items():
+        parent_old[i] = p
+    for j, p in parent_new_map.items():
+        parent_new[j] = p
+    pi, pj = parent_old[i_arr], parent_new[j_arr]
+    parents = np.where((pi == 0) & (pj == 0), 1.0, 0.0)
+    both = (pi != 0) & (pj != 0)
+    if both.any():
+        parents[both] = likeness(pi[both], pj[both])
+
+    title_unrepeated = title_max * (1.0 - repeated)
+    table = np.column_stack([
+        body,
+        body_best,
+        title_max,
+        title_unrepeated,
+        np.maximum(title_unrepeated - body, 0.0),
+        title_best,
+        same,
+        np.maximum(old_in_new, new_in_old),
+        np.minimum(old_in_new, new_in_old),
+        elsewhere,
+        number_same,
+        number_differs,
+        level_same,
+        textless,
+        textless * title_max,
+        neighbours,
+        parents,
+        repeated,
+    ])
+    return table
+
+
 def candidate_pairs(sim: Similarity) -> list[tuple[int, int]]:
     """Every candidate (old, new) pair of flat indices, in a fixed order."""
     return sorted((i, j) for i, news in sim.candidates_old.items() for j in news)
@@ -355,8 +650,11 @@ def _sigmoid(logit: float) -> float:
 
 def base_features(sim: Similarity) -> list[tuple[int, int, tuple[float, ...]]]:
     """(old, new, ``FEATURES``) of every candidate pair."""
+    pairs = candidate_pairs(sim)
+    if _at_once(len(pairs)):
+        return [(i, j, x) for (i, j), x in zip(pairs, _feature_table(sim, pairs))]
     reader = FeatureReader(sim)
-    return [(i, j, tuple(reader.features(i, j))) for i, j in candidate_pairs(sim)]
+    return [(i, j, tuple(reader.features(i, j))) for i, j in pairs]
 
 
 @dataclass(frozen=True)
@@ -371,12 +669,15 @@ class Outline:
 
 
 def run_features(
-    outline: Outline, pairs: Sequence[tuple[int, int]], first: Sequence[tuple[float, ...]], stage: Stage
+    outline: Outline, pairs: Sequence[tuple[int, int]], first: Sequence[Sequence[float]], stage: Stage,
+    gains: Sequence[float] | None = None,
 ) -> list[tuple[float, ...]]:
     """``RUN_FEATURES`` of each (old, new) candidate pair, given their ``FEATURES`` and the first
     stage: the run weighs the pairs the first stage would make by the likeness of their texts; the
-    neighbours and parents are paired when the first stage's assignment pairs them."""
-    gains = [stage.logit(x) - stage.cut for x in first]
+    neighbours and parents are paired when the first stage's assignment pairs them. ``gains``:
+    the first stage's gains of the pairs, when already computed."""
+    if gains is None:
+        gains = [stage.logit(x) - stage.cut for x in first]
     body, repeated = FEATURES.index("body"), FEATURES.index("repeated")
     rank_old = {i: k for k, i in enumerate(outline.old_ids)}
     rank_new = {j: k for k, j in enumerate(outline.new_ids)}
@@ -395,6 +696,8 @@ def run_features(
     suffix_min = list(itertools.accumulate((b for _, b in reversed(run)), min, initial=1 << 60))[::-1]
     assigned = set(assign([(i, j, g) for (i, j), g in zip(pairs, gains)]))
     assigned_ranks = {(rank_old[i], rank_new[j]) for i, j in assigned}
+    if _at_once(len(pairs)):
+        return _run_table(outline, pairs, ranked, first, run, assigned, assigned_ranks)
     n_old, n_new = len(outline.old_ids), len(outline.new_ids)
 
     def paired(a: int, b: int) -> float:
@@ -414,6 +717,65 @@ def run_features(
             keeps, inside = (1.0 if lo == hi and prefix_max[lo] < b < suffix_min[hi] else 0.0), 0.0
         out.append((inside, keeps, inside * x[repeated], neighbours, parents))
     return out
+
+
+def _run_table(
+    outline: Outline, pairs: Sequence[tuple[int, int]], ranked: Sequence[tuple[int, int]],
+    first: Sequence[Sequence[float]], run: Sequence[tuple[int, int]], assigned: set[tuple[int, int]],
+    assigned_ranks: set[tuple[int, int]],
+) -> list[tuple[float, ...]]:
+    """``run_features``' last step over all pairs at once (the same 0, 0.5 and 1 values): which
+    pairs are in the run, keep its order, have their neighbours and parents paired."""
+    import numpy as np
+
+    n_old, n_new = len(outline.old_ids), len(outline.new_ids)
+    count = len(pairs)
+    a = np.fromiter((x for x, _ in ranked), dtype=np.int64, count=count)
+    b = np.fromiter((y for _, y in ranked), dtype=np.int64, count=count)
+    width = n_new + 2  # ranks from -1 to n_new
+
+    def codes(items: Iterable[tuple[int, int]], size: int) -> np.ndarray:
+        flat = np.fromiter(itertools.chain.from_iterable(items), dtype=np.int64, count=2 * size)
+        found: np.ndarray = np.sort((flat[0::2] + 1) * width + flat[1::2] + 1)
+        return found
+
+    def member(known: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        if not len(known):
+            return np.zeros(len(wanted), dtype=bool)
+        at = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+        found: np.ndarray = known[at] == wanted
+        return found
+
+    paired_ranks = codes(assigned_ranks, len(assigned_ranks))
+
+    def paired(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        in_old, in_new = (x >= 0) & (x < n_old), (y >= 0) & (y < n_new)
+        # both past an end: as good as paired
+        return np.where(in_old & in_new, member(paired_ranks, (x + 1) * width + y + 1), ~in_old & ~in_new)
+
+    neighbours = 0.5 * (paired(a - 1, b - 1).astype(np.float64) + paired(a + 1, b + 1).astype(np.float64))
+
+    parent_i = np.fromiter((outline.parent_old.get(i, 0) for i, _ in pairs), dtype=np.int64, count=count)
+    parent_j = np.fromiter((outline.parent_new.get(j, 0) for _, j in pairs), dtype=np.int64, count=count)
+    flat_width = int(max(parent_j.max(initial=0), max((j for _, j in assigned), default=0))) + 1
+    assigned_codes = np.sort(np.fromiter((i * flat_width + j for i, j in assigned), dtype=np.int64,
+                                         count=len(assigned)))
+    parents = (member(assigned_codes, parent_i * flat_width + parent_j) | ((parent_i == 0) & (parent_j == 0)))
+
+    inside = member(codes(run, len(run)), (a + 1) * width + b + 1)
+    olds = np.fromiter((x for x, _ in run), dtype=np.int64, count=len(run))
+    prefix_max = np.fromiter(itertools.accumulate((y for _, y in run), max, initial=-1), dtype=np.int64,
+                             count=len(run) + 1)
+    suffix_min = np.fromiter(itertools.accumulate((y for _, y in reversed(run)), min, initial=1 << 60),
+                             dtype=np.int64, count=len(run) + 1)[::-1]
+    lo, hi = np.searchsorted(olds, a, side="left"), np.searchsorted(olds, a, side="right")
+    keeps = inside | ((lo == hi) & (prefix_max[lo] < b) & (b < suffix_min[hi]))
+    repeated = FEATURES.index("repeated")
+    inside_f = inside.astype(np.float64)
+    repeated_in_run = inside_f * np.fromiter((x[repeated] for x in first), dtype=np.float64, count=count)
+    table = np.column_stack([inside_f, keeps.astype(np.float64), repeated_in_run, neighbours,
+                             parents.astype(np.float64)])
+    return list(map(tuple, table.tolist()))
 
 
 def heaviest_chain(pairs: Sequence[tuple[int, int, float]], follows: float = 0.0) -> set[tuple[int, int]]:
@@ -465,10 +827,23 @@ def outline_of(sim: Similarity) -> Outline:
 def score_candidates(sim: Similarity, pairing: PairingModel | None = None) -> list[Scored]:
     """Every candidate pair scored by both stages (the second reads the run of the first)."""
     pairing = pairing or model()
+    first, second = pairing.first, pairing.second
+    pairs = candidate_pairs(sim)
+    if _at_once(len(pairs)):
+        import numpy as np
+
+        table = _feature_array(sim, pairs)
+        rows = list(map(tuple, table.tolist()))
+        gains = (first.logits(table) - first.cut).tolist()
+        extra = run_features(outline_of(sim), pairs, rows, first, gains)
+        both = np.hstack([table, np.asarray(extra, dtype=np.float64).reshape(len(pairs), len(RUN_FEATURES))])
+        cut = second.cut
+        return [
+            Scored(i, j, x + more, _sigmoid(logit), logit - cut)
+            for (i, j), x, more, logit in zip(pairs, rows, extra, second.logits(both).tolist())
+        ]
     base = base_features(sim)
-    first = pairing.first
     extra = run_features(outline_of(sim), [(i, j) for i, j, _ in base], [x for _, _, x in base], first)
-    second = pairing.second
     out = []
     for (i, j, x), more in zip(base, extra):
         features = x + more

@@ -1,0 +1,125 @@
+"""Time the pairing's features against another checkout of policydiff (e.g. the commit before
+they were computed as arrays), in the same run: alternating fresh processes, CPU medians.
+
+Run:  .venv/bin/python benchmarks/bench_pairing_features.py --baseline DIR
+                       [--sizes 1000 2000 5000 10000] [--runs 3] [--nec-runs 5]
+
+DIR is a checkout of the other version (``git worktree add DIR COMMIT``, or ``git archive COMMIT |
+tar -x -C DIR``). For each size (``bench_engine.many_sections``, as ``bench_sections.py``): CPU
+seconds of the whole comparison and of ``pairing.score_candidates`` (the features and both
+stages' scores), and the process's peak memory (VmHWM); then the growth exponent of each
+version's whole comparison over the sizes. Last, the NEC pair in process: the median CPU time
+of one comparison, repeated in one process after a first, warm-up one (median over processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_engine import NEC_NEW, NEC_OLD, many_sections  # noqa: E402
+from bench_sections import exponent  # noqa: E402
+
+_SECTIONS = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from policydiff.core import compare as comparing, pairing
+from policydiff.core.load import load_document
+def peak_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+spent = [0.0]
+score = pairing.score_candidates
+def timed(*args, **kwargs):
+    start = time.process_time()
+    try:
+        return score(*args, **kwargs)
+    finally:
+        spent[0] += time.process_time() - start
+pairing.score_candidates = timed
+cpu = time.process_time()
+comparison = comparing.compare(load_document({old!r}), load_document({new!r}))
+done = time.process_time()
+print(json.dumps({{"cpu": done - cpu, "features": spent[0], "peak_mb": peak_mb(),
+    "pairs": [[p.old_index, p.new_index] for p in comparison.pairs]}}))
+"""
+
+_NEC = """
+import json, statistics, sys, time
+sys.path.insert(0, {root!r})
+from policydiff.core.compare import compare
+from policydiff.core.load import load_document
+def once():
+    start = time.process_time()
+    compare(load_document({old!r}), load_document({new!r}))
+    return time.process_time() - start
+once()
+print(json.dumps({{"cpu": statistics.median(once() for _ in range({repeat}))}}))
+"""
+
+
+def run(code: str) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
+def median(results: list[dict[str, object]], key: str) -> float:
+    return statistics.median(float(r[key]) for r in results)  # type: ignore[arg-type]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", type=Path, required=True)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 2_000, 5_000, 10_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--nec-runs", type=int, default=5)
+    args = parser.parse_args()
+    roots = {"baseline": str(args.baseline.resolve()), "this": str(ROOT)}
+    whole: dict[str, list[float]] = {name: [] for name in roots}
+    print(f"sections per side: CPU s whole (score_candidates), peak MB; medians of {args.runs} alternating runs")
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            old_text, new_text = many_sections(size, seed=3)
+            old, new = Path(folder, "old.md"), Path(folder, "new.md")
+            old.write_text(old_text, encoding="utf-8")
+            new.write_text(new_text, encoding="utf-8")
+            results: dict[str, list[dict[str, object]]] = {name: [] for name in roots}
+            for k in range(args.runs):
+                order = list(roots) if k % 2 == 0 else list(reversed(roots))
+                for name in order:
+                    results[name].append(run(_SECTIONS.format(root=roots[name], old=str(old), new=str(new))))
+            same = results["baseline"][0]["pairs"] == results["this"][0]["pairs"]
+            line = [f"  {size:>6,}"]
+            for name in roots:
+                cpu, features = median(results[name], "cpu"), median(results[name], "features")
+                peak = max(float(r["peak_mb"]) for r in results[name])  # type: ignore[arg-type]
+                whole[name].append(cpu)
+                line.append(f"{name} {cpu:6.2f} s ({features:5.2f}) {peak:5.0f} MB")
+            ratio = whole["this"][-1] / whole["baseline"][-1]
+            print("  ".join(line) + f"  ratio {ratio:.2f}  pairs identical: {same}", flush=True)
+    if len(args.sizes) > 1:
+        print("  growth exponent (CPU): " + ", ".join(
+            f"{name} {exponent([float(s) for s in args.sizes], whole[name]):.2f}" for name in roots))
+    nec: dict[str, list[dict[str, object]]] = {name: [] for name in roots}
+    for k in range(args.nec_runs):
+        for name in (list(roots) if k % 2 == 0 else list(reversed(roots))):
+            nec[name].append(run(_NEC.format(root=roots[name], old=str(NEC_OLD), new=str(NEC_NEW), repeat=9)))
+    base, this = median(nec["baseline"], "cpu"), median(nec["this"], "cpu")
+    print(f"NEC pair in process: baseline {base * 1000:.1f} ms, this {this * 1000:.1f} ms, "
+          f"ratio {this / base:.2f} (medians of {args.nec_runs} processes x 9 comparisons)")
+
+
+if __name__ == "__main__":
+    main()
