@@ -26,20 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_engine import NEC_NEW, NEC_OLD, many_sections  # noqa: E402
-from bench_sections import exponent  # noqa: E402
+from bench_sections import PEAK_MB, exponent  # noqa: E402
 
 _SECTIONS = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 from policydiff.core import compare as comparing, pairing
 from policydiff.core.load import load_document
-def peak_mb():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-spent = [0.0]
+{peak_mb}spent = [0.0]
 score = pairing.score_candidates
 def timed(*args, **kwargs):
     start = time.process_time()
@@ -99,7 +93,7 @@ def main() -> None:
             for k in range(args.runs):
                 order = list(roots) if k % 2 == 0 else list(reversed(roots))
                 for name in order:
-                    results[name].append(run(_SECTIONS.format(root=roots[name], old=str(old), new=str(new))))
+                    results[name].append(run(_SECTIONS.format(root=roots[name], old=str(old), new=str(new), peak_mb=PEAK_MB)))
             same = results["baseline"][0]["pairs"] == results["this"][0]["pairs"]
             line = [f"  {size:>6,}"]
             for name in roots:
@@ -115,7 +109,7 @@ def main() -> None:
     nec: dict[str, list[dict[str, object]]] = {name: [] for name in roots}
     for k in range(args.nec_runs):
         for name in (list(roots) if k % 2 == 0 else list(reversed(roots))):
-            nec[name].append(run(_NEC.format(root=roots[name], old=str(NEC_OLD), new=str(NEC_NEW), repeat=9)))
+            nec[name].append(run(_NEC.format(root=roots[name], old=str(NEC_OLD), new=str(NEC_NEW), repeat=9, peak_mb=PEAK_MB)))
     base, this = median(nec["baseline"], "cpu"), median(nec["this"], "cpu")
     print(f"NEC pair in process: baseline {base * 1000:.1f} ms, this {this * 1000:.1f} ms, "
           f"ratio {this / base:.2f} (medians of {args.nec_runs} processes x 9 comparisons)")

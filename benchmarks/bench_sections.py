@@ -29,18 +29,22 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_engine import many_sections  # noqa: E402
 
-_MEASURE = """
-import json, sys, time
-sys.path.insert(0, {root!r})
-from policydiff.core import align, compare as comparing
-from policydiff.core.load import load_document
+PEAK_MB = '''
 def peak_mb():
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
-spent = {{"align": 0.0, "search": 0.0}}
+'''
+"""Source of ``peak_mb()`` for a measuring child process: its peak resident memory (VmHWM), in MB."""
+
+_MEASURE = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from policydiff.core import align, compare as comparing
+from policydiff.core.load import load_document
+{peak_mb}spent = {{"align": 0.0, "search": 0.0}}
 def timed(name, function):
     def run(*args, **kwargs):
         start = time.process_time()
@@ -68,7 +72,7 @@ search (``search``), the pairing (``align``); the rest is mostly the word diffs.
 
 
 def measure(old: Path, new: Path, engine: str) -> dict[str, float]:
-    code = _MEASURE.format(root=str(ROOT), old=str(old), new=str(new), engine=engine)
+    code = _MEASURE.format(root=str(ROOT), old=str(old), new=str(new), engine=engine, peak_mb=PEAK_MB)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     result: dict[str, float] = json.loads(out.stdout)
     return result
