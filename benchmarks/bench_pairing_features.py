@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_engine import NEC_NEW, NEC_OLD, many_sections  # noqa: E402
-from bench_sections import PEAK_MB, exponent  # noqa: E402
+from bench_engine import NEC_NEW, NEC_OLD  # noqa: E402
+from bench_sections import PEAK_MB, exponent, write_sections  # noqa: E402
 
 _SECTIONS = """
 import json, sys, time
@@ -85,10 +85,7 @@ def main() -> None:
     print(f"sections per side: CPU s whole (score_candidates), peak MB; medians of {args.runs} alternating runs")
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
-            old_text, new_text = many_sections(size, seed=3)
-            old, new = Path(folder, "old.md"), Path(folder, "new.md")
-            old.write_text(old_text, encoding="utf-8")
-            new.write_text(new_text, encoding="utf-8")
+            old, new = write_sections(folder, size)
             results: dict[str, list[dict[str, object]]] = {name: [] for name in roots}
             for k in range(args.runs):
                 order = list(roots) if k % 2 == 0 else list(reversed(roots))

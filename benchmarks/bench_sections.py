@@ -71,8 +71,8 @@ print(json.dumps({{
 search (``search``), the pairing (``align``); the rest is mostly the word diffs."""
 
 
-def measure(old: Path, new: Path, engine: str) -> dict[str, float]:
-    code = _MEASURE.format(root=str(ROOT), old=str(old), new=str(new), engine=engine, peak_mb=PEAK_MB)
+def measure(old: Path, new: Path) -> dict[str, float]:
+    code = _MEASURE.format(root=str(ROOT), old=str(old), new=str(new), peak_mb=PEAK_MB)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     result: dict[str, float] = json.loads(out.stdout)
     return result
@@ -86,6 +86,15 @@ def git_cpu(old: Path, new: Path) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def write_sections(folder: str, size: int) -> tuple[Path, Path]:
+    """Two versions of ``size`` short sections each (``many_sections``), written into ``folder``."""
+    old_text, new_text = many_sections(size, seed=3)
+    old, new = Path(folder, "old.md"), Path(folder, "new.md")
+    old.write_text(old_text, encoding="utf-8")
+    new.write_text(new_text, encoding="utf-8")
+    return old, new
+
+
 def exponent(sizes: list[float], times: list[float]) -> float:
     """Least-squares slope of log(time) over log(size)."""
     xs, ys = [math.log(s) for s in sizes], [math.log(max(t, 1e-6)) for t in times]
@@ -93,7 +102,7 @@ def exponent(sizes: list[float], times: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
-def profile(count: int, engine: str) -> None:
+def profile(count: int) -> None:
     import cProfile
     import pstats
 
@@ -119,20 +128,17 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0)
     args = parser.parse_args()
     if args.profile:
-        profile(args.profile, "fitted")
+        profile(args.profile)
         return
     print(f"sections per side, CPU s (load / search / align / the rest), peak MB, "
           f"git CPU s, ratio; medians of {args.runs}")
     cpus: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
-            old_text, new_text = many_sections(size, seed=3)
-            old, new = Path(folder, "old.md"), Path(folder, "new.md")
-            old.write_text(old_text, encoding="utf-8")
-            new.write_text(new_text, encoding="utf-8")
+            old, new = write_sections(folder, size)
             ours, peers = [], []
             for _ in range(args.runs):  # alternately, so both see the same load
-                ours.append(measure(old, new, "fitted"))
+                ours.append(measure(old, new))
                 peers.append(git_cpu(old, new))
             total = statistics.median(r["cpu"] for r in ours)
             parts = {k: statistics.median(r[k] for r in ours) for k in ("load", "search", "align")}
