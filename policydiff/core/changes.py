@@ -520,12 +520,12 @@ def _shown_unit(text: str, at: int, unit: tuple[str, ...]) -> str:
 
 def signals(old: str, new: str) -> tuple[Signal, ...]:
     """The signals that differ between an old and a new text (either may be empty)."""
-    return signals_between(features(old), features(new), one_sided=not (old.strip() and new.strip()))
+    return signals_between(features(old), features(new))
 
 
-def signals_between(a: _Features, b: _Features, *, one_sided: bool) -> tuple[Signal, ...]:
-    """The signals that differ between the terms of an old and of a new text (``one_sided``: one
-    of them is empty; every kind counts either way, the fitted model weighs it)."""
+def signals_between(a: _Features, b: _Features) -> tuple[Signal, ...]:
+    """The signals that differ between the terms of an old and of a new text (when one of them is
+    empty, every kind counts either way: the fitted model weighs it)."""
     # A sentence inserted or deleted whole differs in every term it has: a modal verb too (nearly
     # every sentence has one, so the fitted model, not this, weighs a modal alone).
     out = []
@@ -805,7 +805,7 @@ def diff_changes(
         if cosmetic is not None:
             return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
         a, b = terms(True, old), terms(False, new)
-        found = signals_between(a, b, one_sided=not (old_sentence.strip() and new_sentence.strip()))
+        found = signals_between(a, b)
         if not change_model.substantive(found, old_sentence, new_sentence, where):
             return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
         return Change(pair, where, "substantive", found, old_sentence, new_sentence, ops)
