@@ -191,11 +191,6 @@ class _Terms(dict[str, "str | None"]):
 _TERM_CACHE = _Terms()
 
 
-def _term(word: str) -> str | None:
-    """The normalised term of one lower-case word (None for a stop word or a number)."""
-    return _TERM_CACHE[word]
-
-
 @lru_cache(maxsize=2_048)
 def terms(text: str) -> tuple[str, ...]:
     """Normalised content terms of a text: concepts, then Snowball stems; stop words dropped.
@@ -1110,12 +1105,6 @@ class _Aligner:
     def _title_like(self, p: int, q: int, old_side: bool) -> float:
         return self.sim.title(p, q) if old_side else self.sim.title(q, p)
 
-    def _add_oriented(self, p: int, q: int, old_side: bool, how: str) -> None:
-        i, j = (p, q) if old_side else (q, p)
-        if (i, j) in self.blocked_pairs or self._many_to_many(i, j):
-            return
-        self.add(Match(i, j, self.sim.get(i, j), how=how))
-
     def _free_with_candidates(self) -> Iterable[tuple[bool, int, list[int]]]:
         """Each unpaired section of either side (old first) with its candidate partners:
         (whether it is old, its index, the other side's candidates)."""
@@ -1235,11 +1224,6 @@ class _Aligner:
             if how != "contained" and (i in self.manual_old or j in self.manual_new):
                 continue  # the user's pairs get automatic partners only for text they contain
             self.add(Match(i, j, max(self.sim.get(i, j), min(strength, 1.0)), how=how))
-
-
-def _between(ids: Sequence[int], lo: int, hi: int) -> Sequence[int]:
-    """The ids strictly between lo and hi (ids sorted)."""
-    return ids[bisect.bisect_right(ids, lo) : bisect.bisect_left(ids, hi)]
 
 
 def _children_of(flat: Sequence[Section], p: int) -> list[int]:

@@ -394,10 +394,6 @@ class History:
             self.counts = counted
         return counted.since
 
-    @property
-    def has_since_index(self) -> bool:
-        return self._since is not None
-
 
 def open_history(paths: Sequence[str | os.PathLike[str]]) -> History:
     """The history at ``paths``: one tracked file, one folder, or several files in order.
@@ -780,16 +776,6 @@ class SinceIndex:
         """Every version read (:func:`count_history`: the reader's Document, each distinct text
         parsed once, in worker processes)."""
         return history.since_index(progress)
-
-    @classmethod
-    def from_readings(cls, readings: Iterable[Reading]) -> SinceIndex:
-        """The index of versions read in order (oldest first)."""
-        started = time.perf_counter()
-        index = cls()
-        for reading in readings:
-            index.add(reading)
-        index.seconds = time.perf_counter() - started
-        return index
 
     def add(self, reading: Reading) -> None:
         """Add the next version."""
