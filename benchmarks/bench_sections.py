@@ -107,7 +107,6 @@ def profile(count: int) -> None:
     import pstats
 
     sys.path.insert(0, str(ROOT))
-    from policydiff.core import align
     from policydiff.core.compare import compare
     from policydiff.core.structure import parse_document
 

@@ -43,7 +43,7 @@ def _one_line(error: BaseException) -> str:
 
 
 def _load(version: Version, max_bytes: int) -> Any:
-    from policydiff.core.load import LoadError, decode
+    from policydiff.core.load import decode
     from policydiff.core.structure import parse_document
 
     label = version.ref if version.repo is None else f"{version.document}@{version.id[:12]}"

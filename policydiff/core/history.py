@@ -25,7 +25,6 @@ import re
 import shutil
 import sys
 import threading
-import time
 from array import array
 from collections import Counter, OrderedDict
 from contextlib import AbstractContextManager
