@@ -561,6 +561,70 @@ def _shown(keys: dict[str, int], found: _Features, kind: str) -> str:
     return ", ".join(found.surface[kind, key] for key in keys)
 
 
+@lru_cache(maxsize=1)
+def _period_keys() -> frozenset[tuple[str, ...]]:
+    """The entries of ``periods.txt`` as the lexicons match them."""
+    return frozenset(stems(entry) for entry in read_lexicon("periods"))
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?()\[\]\n\u2013\u2014]")
+_TRAILING_FUNCTION_WORDS = frozenset(
+    ("a", "an", "the", "to", "of", "and", "or", "for", "with", "in", "on", "by", "as", "that", "which", "your", "our",
+     "during", "from", "at", "is", "are"))
+_CLAUSE_VERBS = frozenset(("may", "will", "must", "shall", "can", "should", "could", "would", "might"))
+"""A period phrase that reaches its clause's verb has ended (``the retention period`` may depend...)."""
+PERIOD_PHRASE_WORDS = 12
+"""Most words a period phrase shows (``retain your data for as long as your account is open``)."""
+
+
+def _period_phrase(sentence: str, term: str) -> tuple[int, str] | None:
+    """Where a period word stands in its sentence and the phrase it begins: the word and what
+    follows it up to the clause's end, at most ``PERIOD_PHRASE_WORDS`` words, no dangling ``the``."""
+    pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, term.split())) + r"(?![^\W_])"
+    found = re.search(pattern, sentence, re.IGNORECASE)
+    if found is None:
+        return None
+    rest = sentence[found.end() :]
+    stop = _CLAUSE_END.search(rest)
+    words = (rest[: stop.start()] if stop else rest).split()[: max(0, PERIOD_PHRASE_WORDS - len(term.split()))]
+    verb = next((k for k, word in enumerate(words) if word.lower() in _CLAUSE_VERBS), None)
+    if verb is not None:
+        words = words[:verb]
+    while words and words[-1].lower() in _TRAILING_FUNCTION_WORDS:
+        words.pop()
+    return found.start(), " ".join([" ".join(found.group().split()), *words]).strip("*_`")
+
+
+def with_period_phrases(found: tuple[Signal, ...], old: str, new: str) -> tuple[Signal, ...]:
+    """The signals as shown: a ``number`` term that is a period said in words (``retain``, ``for as
+    long as``: ``periods.txt``) reads as its phrase in the sentence (``retain your data for as long
+    as your account is open``), not as a bare word under ``number``; a phrase already shown by an
+    earlier one of the same sentence is dropped. Only the shown words change, never the decision."""
+    if not any(s.kind == "number" for s in found):
+        return found
+    keys = _period_keys()
+
+    def phrases(terms: str, sentence: str) -> str:
+        out: list[str] = []
+        covered: list[tuple[int, int]] = []
+        for term in terms.split(", ") if terms else ():
+            if not term or stems(term) not in keys:
+                out.append(term)
+                continue
+            located = _period_phrase(sentence, term)
+            if located is None:
+                out.append(term)
+                continue
+            at, phrase = located
+            if any(start <= at < end for start, end in covered):
+                continue  # inside a phrase already shown ("retain your data for as long as ...")
+            covered.append((at, at + len(phrase)))
+            out.append(phrase)
+        return ", ".join(out)
+
+    return tuple(Signal(s.kind, phrases(s.old, old), phrases(s.new, new)) if s.kind == "number" else s for s in found)
+
+
 # ------------------------------------------------------------------------------------------------
 # Cosmetic changes: the minor kinds, judged with the ignore options' comparison keys
 
@@ -808,7 +872,8 @@ def diff_changes(
         found = signals_between(a, b)
         if not change_model.substantive(found, old_sentence, new_sentence, where):
             return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
-        return Change(pair, where, "substantive", found, old_sentence, new_sentence, ops)
+        shown = with_period_phrases(found, old_sentence, new_sentence)
+        return Change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
 
     for run in merged:
         deleted = "".join([op.old for op in ops[run.first_op : run.end_op]])

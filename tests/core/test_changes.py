@@ -137,6 +137,22 @@ def test_signal_reads_as_a_tooltip() -> None:
     assert str(Signal("party", "", "advertisers")) == "party: \u2205 \u2192 advertisers"
 
 
+def test_a_period_said_in_words_shows_as_its_phrase_not_a_bare_word() -> None:
+    # "number: ∅ → retain" read as if "retain" were a number: the phrase says which period.
+    old, new = "We keep your data for 30 days.", "We retain your data for as long as your account is open, then delete it."
+    shown = {s.kind: s for s in changes.with_period_phrases(signals(old, new), old, new)}
+    assert shown["number"].old == "30 days"
+    assert shown["number"].new == "retain your data for as long as your account is open"  # one phrase, not two
+    assert str(shown["right"]) == "right: \u2205 \u2192 delete"  # other kinds as they were
+    added = "The retention period may depend on the law."
+    assert str(changes.with_period_phrases(signals("", added), "", added)[0]) == "number: \u2205 \u2192 retention period"
+    # In a comparison: the change's signals read so, and the decision is the same as before.
+    comparison = compare(parse_document(f"# Retention\n\n{old}\n", name="a.md"),
+                         parse_document(f"# Retention\n\n{new}\n", name="b.md"))
+    (change,) = [c for c in comparison.changes if c.change_class == "substantive"]  # type: ignore[attr-defined]
+    assert "number: 30 days \u2192 retain your data for as long as your account is open" in change.tip
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEF.,;'0123456789\n", max_size=120))
 def test_a_text_has_no_signal_against_itself(text: str) -> None:
