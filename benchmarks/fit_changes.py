@@ -72,16 +72,21 @@ def collect(labels_dir: Path, sources: Sources) -> list[PairRows]:
     """Every labelled pair compared with every change that has a signal let through."""
     original = change_model.weights
     change_model.weights = lambda: {"threshold": 0.0}  # type: ignore[assignment]
+    change_model.record = {}  # the features each decision read, filled as each pair is compared
     try:
         out = []
         for pair in eval_changes.labelled_pairs(labels_dir, sources):
-            candidates = {
-                k: Candidate(change_model.change_features(c.signals, c.old, c.new, c.where),
-                             f"{'; '.join(map(str, c.signals))} | {c.old!r:.90} -> {c.new!r:.90}",
-                             change_model.decided_by_model(
-                                 c.old, c.new, change_model.change_features(c.signals, c.old, c.new, c.where)))
-                for k, c in enumerate(pair.engine) if c.change_class == "substantive"
-            }
+            recorded, change_model.record = change_model.record, {}
+            candidates = {}
+            for k, c in enumerate(pair.engine):
+                if c.change_class != "substantive":
+                    continue
+                features, weighed = recorded.get((c.old, c.new, c.where), (None, False))
+                if features is None:  # a moved passage: decided by its edits' signals
+                    features = change_model.change_features(c.signals, c.old, c.new, c.where)
+                    weighed = change_model.decided_by_model(c.old, c.new, features)
+                candidates[k] = Candidate(features, f"{'; '.join(map(str, c.signals))} | {c.old!r:.90} -> {c.new!r:.90}",
+                                          weighed)
             labelled, texts = [], []
             for change in pair.data["changes"]:
                 best, best_k = pair.best_match(change)
@@ -91,6 +96,7 @@ def collect(labels_dir: Path, sources: Sources) -> list[PairRows]:
         return out
     finally:
         change_model.weights = original  # type: ignore[assignment]
+        change_model.record = None
 
 
 def rows(pairs: list[PairRows]) -> tuple[list[dict[str, float]], list[int]]:
@@ -174,7 +180,7 @@ def fit(pairs: list[PairRows]) -> dict[str, float]:
 
     # A signal kind, or more terms or kinds, never counts against a change: the data say how much
     # each weighs, not that a kind of meaning lessens it (a noisy lexicon entry is fixed in the lexicon).
-    bounds = [(0.0, None) if name.startswith("kind:") or name in MONOTONE else (None, None) for name in names]
+    bounds = [(0.0, None) if name.startswith(("kind:", "lead:")) or name in MONOTONE else (None, None) for name in names]
     result = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", bounds=[*bounds, (None, None)])
     fitted = {"bias": float(result.x[-1])}
     fitted.update({name: float(w) for name, w in zip(names, result.x[:-1])})

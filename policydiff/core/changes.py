@@ -845,6 +845,7 @@ def diff_changes(
         merged.append(_Run(first, end, a0, a1, b0, b1, olds, news))
     out: list[Change] = []
     sides: dict[bool, Hits] = {}
+    lead_ins: dict[str, _Features] = {}  # a list's lead-in line -> its terms (one list, many items)
     read = {True: 0, False: 0}  # characters read sentence by sentence, per side
 
     def terms(old_side: bool, span: tuple[int, int]) -> _Features:
@@ -870,7 +871,10 @@ def diff_changes(
             return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
         a, b = terms(True, old), terms(False, new)
         found = signals_between(a, b)
-        if not change_model.substantive(found, old_sentence, new_sentence, where):
+        context = None
+        if not found and where != "title":
+            context, found = _unsignalled_context(old_text, new_text, old, new, a, b, deleted, inserted, lead_ins)
+        if not change_model.substantive(found, old_sentence, new_sentence, where, context):
             return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
         shown = with_period_phrases(found, old_sentence, new_sentence)
         return Change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
@@ -899,6 +903,101 @@ def diff_changes(
         new = (new_spans[n0][0], new_spans[n1 - 1][1]) if n1 > n0 else (0, 0)
         out.append(classified(old, new, deleted, inserted, (run.first_op, run.end_op)))
     return out
+
+
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+\u2022\u25aa\u25cf\u25e6]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})\\?[.)])[ \t]+")
+"""A list item's marker where its line starts (``* ``, ``1. ``, ``(a) ``, ``a. ``)."""
+LEAD_IN_LINES = 40
+"""Most lines looked back over for a list item's lead-in (the items of one list come before it)."""
+_DUTY_KINDS = ("modal", "negation")
+_LEAD_KINDS = ("modal", "negation", "party", "data", "right", "purpose", "law", "scope")
+"""Kinds a list's lead-in passes to its items (``Do not:``, ``We may share it with:``,
+``We collect:``): a number or date in the lead-in says nothing of the items."""
+
+
+def _lead_in(text: str, start: int) -> str:
+    """The line that introduces the list item beginning at ``start`` (its first sentence only):
+    the nearest line before it that is less indented, or no list item; '' when there is none."""
+    line_start = text.rfind("\n", 0, start) + 1
+    marker = _LIST_ITEM.match(text, line_start)
+    if marker is None:
+        return ""
+    indent = len(marker.group()) - len(marker.group().lstrip())
+    if start not in (marker.end(), line_start + indent):  # the item's first sentence, marker or not
+        return ""
+    end = line_start - 1
+    for _ in range(LEAD_IN_LINES):
+        if end < 0:
+            return ""
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end]
+        end = begin - 1
+        stripped = line.lstrip()
+        if not stripped:
+            continue
+        depth = len(line) - len(stripped)
+        item = _LIST_ITEM.match(line)
+        if depth < indent or (item is None and depth <= indent):
+            return line.strip()
+    return ""
+
+
+def _lead_in_terms(text: str, start: int, cache: dict[str, _Features]) -> tuple[str, _Features]:
+    line = _lead_in(text, start)
+    if not line:
+        return "", _NO_TERMS
+    found = cache.get(line)
+    if found is None:
+        found = cache[line] = features(line)
+    return line, found
+
+
+def _unsignalled_context(old_text: str, new_text: str, old: tuple[int, int], new: tuple[int, int],
+                         a: _Features, b: _Features, deleted: str, inserted: str,
+                         cache: dict[str, _Features]) -> tuple[dict[str, float] | None, tuple[Signal, ...]]:
+    """What the model weighs of a change with no signal term of its own, and the signals it shows
+    if called substantive; (None, ()) when there is nothing to weigh.
+
+    Two shapes can change what a text binds without a signal term: a list item inserted or deleted
+    whole under a lead-in that states a duty, a permission, a recipient or a kind of data (``Do
+    not:``, ``We may share your data with:``): the item takes the lead-in's kinds; and a sentence
+    that states a duty or a permission (a modal verb or a negation) edited in place to add or drop
+    a clause (``report posts, accounts, or direct messages``): the clause is its scope."""
+    one_sided = (old[1] <= old[0]) != (new[1] <= new[0])
+    text, span, sentence_terms = (new_text, new, b) if new[1] > new[0] else (old_text, old, a)
+    lead, lead_terms = _lead_in_terms(text, span[0], cache)
+    kinds = [kind for kind in _LEAD_KINDS if kind in lead_terms.terms]
+    duty = any(kind in sentence_terms.terms or kind in a.terms for kind in _DUTY_KINDS)
+    added = len(change_model._words(inserted))
+    removed = len(change_model._words(deleted))
+    if one_sided:
+        if not kinds:
+            return None, ()
+        context = {f"lead:{kind}": 1.0 for kind in kinds}
+        shown_lead = " ".join(lead.strip("*_#>: \t").split()[:8])
+        signals = tuple(
+            Signal(kind, "", f"{_shown(lead_terms.terms[kind], lead_terms, kind)} (list: {shown_lead})")
+            if new[1] > new[0] else
+            Signal(kind, f"{_shown(lead_terms.terms[kind], lead_terms, kind)} (list: {shown_lead})", "")
+            for kind in kinds)
+        context["item"] = 1.0
+        return context, signals
+    if not (duty or kinds):
+        return None, ()
+    # A clause added or dropped, not a rewording: two words or more come (go) and at most one goes
+    # (comes). Words swapped one for one ("Community" -> "User") are wording.
+    old_words = set(change_model._words(old_text[old[0] : old[1]].lower()))
+    new_words = set(change_model._words(new_text[new[0] : new[1]].lower()))
+    gained, lost = len(new_words - old_words), len(old_words - new_words)
+    if not ((gained >= 2 and lost <= 1) or (lost >= 2 and gained <= 1)):
+        return None, ()
+    context = {f"lead:{kind}": 1.0 for kind in kinds}
+    if duty:
+        context["duty"] = 1.0
+    context["widened" if gained >= 2 else "narrowed"] = 1.0
+    context["clause_words"] = float(min(max(added, removed), 12))
+    signals = (Signal("scope", " ".join(deleted.split()), " ".join(inserted.split())),)
+    return context, signals
 
 
 def _spans_of(text: str, passages: Iterable[str]) -> list[tuple[int, int]]:
