@@ -873,10 +873,12 @@ def diff_changes(
         found = signals_between(a, b)
         context = None
         if not found and where != "title":
-            context, found = _unsignalled_context(old_text, new_text, old, new, a, b, deleted, inserted, lead_ins)
+            # No term of its own: weighed in context, shown with the signals of that context.
+            context, shown = _unsignalled_context(old_text, new_text, old, new, a, b, deleted, inserted, lead_ins)
         if not change_model.substantive(found, old_sentence, new_sentence, where, context):
             return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
-        shown = with_period_phrases(found, old_sentence, new_sentence)
+        if found:
+            shown = with_period_phrases(found, old_sentence, new_sentence)
         return Change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
 
     for run in merged:
