@@ -204,33 +204,22 @@ record: dict[tuple[str, str, str], tuple[dict[str, float], bool]] | None = None
 it: (old, new, where) -> (its features, whether the model decides it). None otherwise."""
 
 
-def unsignalled_features(old: str, new: str, where: str, context: dict[str, float]) -> dict[str, float]:
-    """What the model reads of a change with no signal term of its own: the shape of the sentence
-    (as :func:`change_features` reads it) and its context (:func:`policydiff.core.changes` fills
-    it: the kinds of the line that introduces a list item, the words the edit added and removed,
-    whether the sentence states a duty or a permission)."""
-    features = change_features((), old, new, where)
-    for name in ("kinds", "terms", "values_only", "bare_numbers", "mostly_values"):
-        features.pop(name, None)  # read of signals: there are none
-    features.update(context)
-    features["unsignalled"] = 1.0
-    return features
+def in_context(old: str, new: str, where: str) -> bool:
+    """A change with no signal term of its own whose context gives it one (a list item under a
+    lead-in that states a duty, a permission, a recipient or a kind of data; a duty or a permission
+    widened or narrowed by a clause: :func:`policydiff.core.changes.context_signals`) is
+    substantive, as a sentence of prose edited to gain or lose a term is: the edit is aimed at what
+    the sentence binds (12 of 17 such labelled changes are substantive)."""
+    if record is not None:
+        record[old, new, where] = ({}, False)
+    return True
 
 
-def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body",
-                context: dict[str, float] | None = None) -> bool:
-    """A change with these signals is substantive. With no signal, only when ``context`` is given
-    (a list item under a line that states a duty, a permission or a recipient; a duty or a
-    permission widened by an added clause) and the model weighs it so."""
+def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> bool:
+    """A change with these signals is substantive (no signal: never)."""
     found = list(signals)
     if not found:
-        if context is None:
-            return False
-        features = unsignalled_features(old, new, where, context)
-        if record is not None:
-            record[old, new, where] = (features, True)
-        w = weights()
-        return probability(features, w) >= w["threshold"]
+        return False
     if record is None and _prose(found, old, new, where):
         return True
     features = change_features(found, old, new, where)

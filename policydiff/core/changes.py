@@ -871,14 +871,15 @@ def diff_changes(
             return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
         a, b = terms(True, old), terms(False, new)
         found = signals_between(a, b)
-        context = None
         if not found and where != "title":
-            # No term of its own: weighed in context, shown with the signals of that context.
-            context, shown = _unsignalled_context(old_text, new_text, old, new, a, b, deleted, inserted, lead_ins)
-        if not change_model.substantive(found, old_sentence, new_sentence, where, context):
+            # No term of its own: its context may give it one.
+            shown = context_signals(old_text, new_text, old, new, a, b, deleted, inserted, lead_ins)
+            if shown and change_model.in_context(old_sentence, new_sentence, where):
+                return Change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
             return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
-        if found:
-            shown = with_period_phrases(found, old_sentence, new_sentence)
+        if not change_model.substantive(found, old_sentence, new_sentence, where):
+            return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
+        shown = with_period_phrases(found, old_sentence, new_sentence)
         return Change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
 
     for run in merged:
@@ -954,52 +955,38 @@ def _lead_in_terms(text: str, start: int, cache: dict[str, _Features]) -> tuple[
     return line, found
 
 
-def _unsignalled_context(old_text: str, new_text: str, old: tuple[int, int], new: tuple[int, int],
-                         a: _Features, b: _Features, deleted: str, inserted: str,
-                         cache: dict[str, _Features]) -> tuple[dict[str, float] | None, tuple[Signal, ...]]:
-    """What the model weighs of a change with no signal term of its own, and the signals it shows
-    if called substantive; (None, ()) when there is nothing to weigh.
+def context_signals(old_text: str, new_text: str, old: tuple[int, int], new: tuple[int, int],
+                    a: _Features, b: _Features, deleted: str, inserted: str,
+                    cache: dict[str, _Features]) -> tuple[Signal, ...]:
+    """The signals a change with no signal term of its own takes from its context, or ().
 
-    Two shapes can change what a text binds without a signal term: a list item inserted or deleted
-    whole under a lead-in that states a duty, a permission, a recipient or a kind of data (``Do
-    not:``, ``We may share your data with:``): the item takes the lead-in's kinds; and a sentence
-    that states a duty or a permission (a modal verb or a negation) edited in place to add or drop
-    a clause (``report posts, accounts, or direct messages``): the clause is its scope."""
+    Two shapes change what a text binds without a term of a lexicon in the sentence: a list item
+    inserted or deleted whole under a lead-in that states a duty, a permission, a recipient or a
+    kind of data (``Do not:``, ``We may share your data with:``) takes the lead-in's kinds
+    (``negation: ∅ → not (list: Do not)``); a sentence that states a duty or a permission (a modal
+    verb or a negation, in it or in its list's lead-in) edited in place to add or drop a clause
+    (two words or more come, at most one goes, or the reverse: ``report posts, accounts, or direct
+    messages``) has its scope changed (``scope: ∅ → or direct messages``). Words swapped one for
+    one (``Community`` → ``User``) are wording."""
     one_sided = (old[1] <= old[0]) != (new[1] <= new[0])
     text, span, sentence_terms = (new_text, new, b) if new[1] > new[0] else (old_text, old, a)
     lead, lead_terms = _lead_in_terms(text, span[0], cache)
     kinds = [kind for kind in _LEAD_KINDS if kind in lead_terms.terms]
-    duty = any(kind in sentence_terms.terms or kind in a.terms for kind in _DUTY_KINDS)
-    added = len(change_model._words(inserted))
-    removed = len(change_model._words(deleted))
     if one_sided:
-        if not kinds:
-            return None, ()
-        context = {f"lead:{kind}": 1.0 for kind in kinds}
-        shown_lead = " ".join(lead.strip("*_#>: \t").split()[:8])
-        signals = tuple(
-            Signal(kind, "", f"{_shown(lead_terms.terms[kind], lead_terms, kind)} (list: {shown_lead})")
-            if new[1] > new[0] else
-            Signal(kind, f"{_shown(lead_terms.terms[kind], lead_terms, kind)} (list: {shown_lead})", "")
-            for kind in kinds)
-        context["item"] = 1.0
-        return context, signals
-    if not (duty or kinds):
-        return None, ()
-    # A clause added or dropped, not a rewording: two words or more come (go) and at most one goes
-    # (comes). Words swapped one for one ("Community" -> "User") are wording.
+        marker = _LIST_ITEM.match(lead)
+        shown_lead = " ".join(lead[marker.end() if marker else 0 :].strip("*_#>: \t").split()[:8])
+        listed = [f"{_shown(lead_terms.terms[kind], lead_terms, kind)} (list: {shown_lead})" for kind in kinds]
+        return tuple(Signal(kind, "", words) if new[1] > new[0] else Signal(kind, words, "")
+                     for kind, words in zip(kinds, listed))
+    duty = any(kind in sentence_terms.terms or kind in a.terms for kind in _DUTY_KINDS)
+    if not (duty or "modal" in kinds or "negation" in kinds):
+        return ()
     old_words = set(change_model._words(old_text[old[0] : old[1]].lower()))
     new_words = set(change_model._words(new_text[new[0] : new[1]].lower()))
     gained, lost = len(new_words - old_words), len(old_words - new_words)
     if not ((gained >= 2 and lost <= 1) or (lost >= 2 and gained <= 1)):
-        return None, ()
-    context = {f"lead:{kind}": 1.0 for kind in kinds}
-    if duty:
-        context["duty"] = 1.0
-    context["widened" if gained >= 2 else "narrowed"] = 1.0
-    context["clause_words"] = float(min(max(added, removed), 12))
-    signals = (Signal("scope", " ".join(deleted.split()), " ".join(inserted.split())),)
-    return context, signals
+        return ()
+    return (Signal("scope", " ".join(deleted.split()), " ".join(inserted.split())),)
 
 
 def _spans_of(text: str, passages: Iterable[str]) -> list[tuple[int, int]]:
@@ -1081,7 +1068,9 @@ def _moved(pair: int, n: int, comparison: Comparison) -> Change:
     """A moved passage: substantive if edited on the way with a signal; else editorial, or
     cosmetic when only what the minor badges name changed on the way."""
     passage = comparison.moved_passages[n]
-    edits = diff_changes(passage.diff.ops, pair, "moved")
+    # A sentence the passage gained that the old version already had elsewhere (a paragraph that
+    # joined its neighbour on the way) adds nothing, as in the body (``_moved_sentences``).
+    edits = _moved_sentences(diff_changes(passage.diff.ops, pair, "moved"), comparison)
     found = tuple(s for change in edits for s in change.signals)
     if found:
         return Change(pair, "moved", "substantive", found, passage.old_text, passage.new_text, moved=n)

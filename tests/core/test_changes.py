@@ -377,3 +377,36 @@ def test_a_change_log_or_date_line_is_weighed_a_stamp_counts() -> None:
 def test_a_short_line_is_five_words_or_fewer(text: str) -> None:
     # The model reads "short" (five words or fewer) by matching the sixth word, not splitting all.
     assert (change_model._SIX_WORDS.match(text) is None) == (len(change_model._words(text)) <= 5)
+
+
+def _changed(old: str, new: str) -> list[object]:
+    comparison = compare(parse_document(old, name="a.md"), parse_document(new, name="b.md"))
+    return list(comparison.changes)  # type: ignore[attr-defined]
+
+
+def test_a_list_item_takes_the_signals_of_the_lead_in_that_states_its_force() -> None:
+    # "Do not:" makes every item a prohibition, "We may share it with:" every item a recipient:
+    # an item added under such a lead-in is substantive although it holds no term of its own.
+    old = "# Rules\n\nWe want a kind community.\n\n2. **Do not:**\n    * Spam others.\n    * Cheat others.\n\nThat is all.\n"
+    new = old.replace("    * Cheat others.", "    * Design labels using profanity or harmful tags.\n    * Cheat others.")
+    (change,) = [c for c in _changed(old, new) if c.new]  # type: ignore[attr-defined]
+    assert change.change_class == "substantive"  # type: ignore[attr-defined]
+    assert [str(s) for s in change.signals] == ["negation: \u2205 \u2192 not (list: Do not)"]  # type: ignore[attr-defined]
+    # The same item under a lead-in that binds nothing (a list of examples) stays editorial.
+    plain_old = old.replace("2. **Do not:**", "2. **Examples:**")
+    plain_new = new.replace("2. **Do not:**", "2. **Examples:**")
+    assert [c.change_class for c in _changed(plain_old, plain_new)] == ["editorial"]  # type: ignore[attr-defined]
+
+
+def test_a_duty_widened_by_a_clause_is_substantive_a_word_swapped_is_not() -> None:
+    old = "# Reports\n\nYou can report posts or accounts with the in-app reporting feature.\n"
+    widened = old.replace("posts or accounts", "posts, accounts, or live streams")
+    (change,) = _changed(old, widened)
+    assert change.change_class == "substantive"  # type: ignore[attr-defined]
+    assert [s.kind for s in change.signals] == ["scope"]  # type: ignore[attr-defined]
+    swapped = old.replace("in-app", "built-in")
+    assert [c.change_class for c in _changed(old, swapped)] == ["editorial"]  # type: ignore[attr-defined]
+    # No duty or permission in the sentence: a clause added to a description is wording.
+    plain = "# About\n\nThe app shows posts and accounts in a timeline.\n"
+    assert [c.change_class for c in _changed(plain, plain.replace("in a timeline", "in a long scrolling timeline"))] == [
+        "editorial"]
