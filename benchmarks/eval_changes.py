@@ -69,10 +69,11 @@ first consecutive versions of its privacy policy, terms and advertising policy i
 held out either. The corpus (NEC, QNAP, ...) and the injected-edit documents are no labelled
 platform."""
 
-FAILURES_READ: tuple[str, ...] = ("facebook", "parler", "quora", "tiktok", "tumblr", "snapchat", "wechat")
+FAILURES_READ: tuple[str, ...] = ("facebook", "parler", "quora", "tiktok", "tumblr", "snapchat", "wechat", "instagram")
 """Platforms whose misses and false alarms (engine against labels) were read while choosing the
 features of the fitted model (``benchmarks/fit_changes.py``) and the lexicon entries added with it:
-not held out. Bluesky, Instagram, LINE, Threads and Twitch were not read."""
+not held out (Instagram's were read after its held-out figure was taken: 0.842 / 0.700). Bluesky,
+LINE, Threads and Twitch were not read."""
 
 
 def read_platforms() -> set[str]:

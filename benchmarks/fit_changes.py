@@ -203,6 +203,9 @@ def main() -> None:
     parser.add_argument("--bundle-clone", default=None)
     parser.add_argument("--write", action="store_true", help="fit on every platform and write the weights file")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and false alarms of read platforms")
+    parser.add_argument("--show", nargs="*", default=[], type=str.lower,
+                        help="with -v, list these held-out platforms' failures too: they are then read (add them to "
+                             "FAILURES_READ in eval_changes.py)")
     args = parser.parse_args()
     shared = Path(args.shared) if args.shared else next(
         (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared")
@@ -228,7 +231,7 @@ def main() -> None:
             setattr(pooled_base[is_read], name, getattr(pooled_base[is_read], name) + getattr(base, name))
         print(f"{platform:12} {s.labelled_substantive:6} {s.recall:7.3f} {s.precision:9.3f}  "
               f"{base.recall:7.3f}/{base.precision:.3f}  {'no (read)' if is_read else 'yes'}")
-        if args.verbose and is_read:
+        if args.verbose and (is_read or platform.lower() in args.show):
             for line in misses:
                 print("   miss ", line)
             for line in false:
