@@ -919,8 +919,9 @@ _LEAD_KINDS = ("modal", "negation", "party", "data", "right", "purpose", "law", 
 
 
 def _lead_in(text: str, start: int) -> str:
-    """The line that introduces the list item beginning at ``start`` (its first sentence only):
-    the nearest line before it that is less indented, or no list item; '' when there is none."""
+    """The sentence that introduces the list item beginning at ``start`` (its first sentence only):
+    the last sentence of the nearest line before it that is less indented, or no list item; ''
+    when there is none."""
     line_start = text.rfind("\n", 0, start) + 1
     marker = _LIST_ITEM.match(text, line_start)
     if marker is None:
@@ -941,7 +942,10 @@ def _lead_in(text: str, start: int) -> str:
         depth = len(line) - len(stripped)
         item = _LIST_ITEM.match(line)
         if depth < indent or (item is None and depth <= indent):
-            return line.strip()
+            # Its last sentence: the one that leads into the list ("NEC does not sell it. We
+            # share it with the following recipients:" introduces recipients, not what is not sold).
+            spans = sentence_spans(line)
+            return line[spans[-1][0] : spans[-1][1]] if spans else ""
     return ""
 
 
