@@ -209,7 +209,7 @@ def in_context(old: str, new: str, where: str) -> bool:
     lead-in that states a duty, a permission, a recipient or a kind of data; a duty or a permission
     widened or narrowed by a clause: :func:`policydiff.core.changes.context_signals`) is
     substantive, as a sentence of prose edited to gain or lose a term is: the edit is aimed at what
-    the sentence binds (12 of 17 such labelled changes are substantive)."""
+    the sentence binds (11 of the 16 such changes that match a label are substantive)."""
     if record is not None:
         record[old, new, where] = ({}, False)
     return True
