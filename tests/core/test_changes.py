@@ -410,3 +410,13 @@ def test_a_duty_widened_by_a_clause_is_substantive_a_word_swapped_is_not() -> No
     plain = "# About\n\nThe app shows posts and accounts in a timeline.\n"
     assert [c.change_class for c in _changed(plain, plain.replace("in a timeline", "in a long scrolling timeline"))] == [
         "editorial"]
+
+
+def test_every_change_label_file_has_the_documented_shape() -> None:
+    # Classes, signal kinds, a signal's words found in its sentence, a substantive change with a
+    # signal and no other with one (benchmarks/check_change_labels.py, without the bundle).
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "check_change_labels.py")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert "0 with problems" in run.stdout
+    assert len(list((ROOT / "tests" / "core" / "labelled" / "changes").glob("*.json"))) >= 85
