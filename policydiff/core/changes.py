@@ -990,7 +990,7 @@ def context_signals(old_text: str, new_text: str, old: tuple[int, int], new: tup
     gained, lost = len(new_words - old_words), len(old_words - new_words)
     if not ((gained >= 2 and lost <= 1) or (lost >= 2 and gained <= 1)):
         return ()
-    return (Signal("scope", " ".join(deleted.split()), " ".join(inserted.split())),)
+    return (Signal("scope", " ".join(deleted.split()).strip(" ,;:"), " ".join(inserted.split()).strip(" ,;:")),)
 
 
 def _spans_of(text: str, passages: Iterable[str]) -> list[tuple[int, int]]:
