@@ -295,10 +295,13 @@ def _dates(text: str, lower: str, words: list[str], lex: _Lexicons) -> list[re.M
     for month in lex.month_words.intersection(words):
         at = lower.find(month)
         while at >= 0:
-            window_end = min(len(text), at + len(month) + 24)
-            m = pattern.search(text, max(0, at - 16), window_end)
-            if m is not None and m.start() <= at < m.end():
-                found.setdefault(m.start(), m)
+            window_start, window_end = max(0, at - 16), min(len(text), at + len(month) + 24)
+            # Every form of a date with a month name holds a day or a year in digits: a window
+            # without a digit (the modal "may" in a sentence) is not searched with the pattern.
+            if _DIGIT.search(text, window_start, window_end) is not None:
+                m = pattern.search(text, window_start, window_end)
+                if m is not None and m.start() <= at < m.end():
+                    found.setdefault(m.start(), m)
             at = lower.find(month, at + len(month))
     out: list[re.Match[str]] = []
     for start in sorted(found):  # keep the first of overlapping matches
