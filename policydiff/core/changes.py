@@ -28,10 +28,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, compress, count, filterfalse, islice
-from operator import itemgetter, or_
+from itertools import accumulate, compress, count, islice
+from operator import itemgetter
 from importlib import resources
-from typing import Callable, Iterable, Iterator, Literal, Sequence
+from typing import Callable, Iterable, Literal, Sequence
 
 from policydiff.core import change_model
 from policydiff.core.model import Comparison, Document, Op, Options
@@ -146,6 +146,39 @@ class _Stems(dict[str, str]):
 _STEMS = _Stems()
 
 
+_WordInfo = tuple[str, "bool | None", list[tuple[tuple[str, ...], tuple[str, ...], str]],
+                  "tuple[tuple[str, ...], str] | None", "str | None"]
+"""What the lexicons say of one word: its stem; whether an entry matched as written begins with
+it (True), or only a longer entry may (False: when the next word's stem follows), or none
+(None); the entries to try where one may begin, longest first; the kinds and key of the entry
+that is the word by itself; its value as a number word."""
+
+
+class _WordInfos(dict[str, "_WordInfo | None"]):
+    """Lower-case word -> what the lexicons say of it (None: it begins no entry and is no number
+    word), filled on demand."""
+
+    def __missing__(self, word: str) -> _WordInfo | None:
+        lex = lexicons()
+        stem = _STEMS[word]
+        exact = word in lex.exact_words
+        options = lex.phrases.get(stem, [])
+        if exact:  # the longest entry first, whichever way it is matched
+            options = sorted(lex.phrases["=" + word] + options, key=lambda item: -len(item[0]))
+        longer = stem in lex.longer_firsts
+        one_word, number = lex.one_word.get(stem), lex.number_words.get(stem)
+        found: _WordInfo | None = None
+        if exact or longer or one_word is not None or number is not None:
+            found = (stem, True if exact else (False if longer else None), options, one_word, number)
+        if len(self) > 200_000:
+            self.clear()
+        self[word] = found
+        return found
+
+
+_WORD_INFO = _WordInfos()
+
+
 def stems(phrase: str) -> tuple[str, ...]:
     """The phrase as the lexicons match it: its words, lower-cased and stemmed; a phrase written
     ``=word`` is its one word as written."""
@@ -159,23 +192,23 @@ class _Lexicons:
     phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]]
     """First stem -> (phrase stems, its kinds, its key: the stems joined), longest phrase first."""
     number_words: dict[str, str]
-    first_stems: frozenset[str]
-    """Stems (and ``=word`` keys) that begin some phrase."""
     """Stem of a number word -> its value."""
     units: dict[str, tuple[str, ...]]
+    """First stem of a unit -> unit phrases (stems)."""
     exact_words: frozenset[str]
     """Words that begin an entry matched as written (``=word``)."""
     month_words: frozenset[str]
-    """First stem of a unit -> unit phrases (stems)."""
+    """The month names and their abbreviations, lower-case."""
     references: frozenset[str]
+    """Stems of the words before a cross-reference's number (``section 3``)."""
     months: str
     """Regular-expression alternation of the month names."""
-    number_stems: frozenset[str]
-    """The stems of the number words (the keys of ``number_words``)."""
     one_word: dict[str, tuple[tuple[str, ...], str]]
     """First stem -> the kinds and key of the entry that is that one word, when there is one."""
     first_pairs: frozenset[tuple[str, str]]
     """The first two stems of each entry of two words or more: where a longer entry may begin."""
+    longer_firsts: frozenset[str]
+    """The first stems of those entries."""
 
 
 _NUMBER_VALUES = {
@@ -212,12 +245,12 @@ def lexicons() -> _Lexicons:
             units[key[0]] = key
     references = frozenset(stems(w)[0] for w in read_lexicon("references"))
     months = "|".join(sorted((re.escape(m) for m in read_lexicon("date")), key=len, reverse=True))
-    return _Lexicons(phrases, number_words, frozenset(phrases), units,
+    return _Lexicons(phrases, number_words, units,
                      frozenset(key[1:] for key in phrases if key.startswith("=")),
                      frozenset(w.lower() for w in read_lexicon("date")), references, months,
-                     frozenset(number_words),
                      {key: (o[1], o[2]) for key, options in phrases.items() for o in options if len(o[0]) == 1},
-                     frozenset((o[0][0], o[0][1]) for options in phrases.values() for o in options if len(o[0]) > 1))
+                     frozenset((o[0][0], o[0][1]) for options in phrases.values() for o in options if len(o[0]) > 1),
+                     frozenset(o[0][0] for options in phrases.values() for o in options if len(o[0]) > 1))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -410,52 +443,37 @@ def text_hits(text: str) -> Hits:
         for k in compress(range(len(words)), map("cannot".__eq__, words)):
             words[k] = "can"
             hits.append((offsets[k], "negation", "not", "not"))
-    stemmed = list(map(_STEMS.__getitem__, words))
-    found_stems = lex.first_stems.intersection(stemmed)
-    exact = lex.exact_words.intersection(words)
-    numbered = lex.number_stems.intersection(stemmed)
-    if numbered:  # a number word counts before a unit ("thirty days", not "one of")
-        for i in compress(range(len(stemmed)), map(numbered.__contains__, stemmed)):
+    # Only the words that may be a term are looked at, found in C by one look-up per word (of
+    # what is known of each distinct word, worked out once): the rest of the loop is per term.
+    # At each, in order: a number word before a unit ("thirty days", not "one of"); where a
+    # longer entry may begin (its first two stems stand there) or a word is matched as written,
+    # the longest entry that matches there, whose words are taken by none after it; else the
+    # entry that is the word by itself.
+    infos = list(map(_WORD_INFO.__getitem__, words))
+    last = len(words) - 1
+    first_pairs = lex.first_pairs
+    free = 0  # the first word not taken by an earlier match
+    for i in compress(count(), infos):
+        stem, may_begin, options, one_word, number = infos[i]  # type: ignore[misc]  # compress kept the words with one
+        if number is not None:
             unit = _unit(lex, words[i + 1 : i + 4])
             if unit:
-                hits.append((offsets[i], "number", lex.number_words[stemmed[i]] + " " + " ".join(unit),
+                hits.append((offsets[i], "number", number + " " + " ".join(unit),
                              " ".join(words[i : i + 1 + len(unit)])))
-    if found_stems or exact:
-        # Only the places where some entry may begin are looked at, found in C, not word by word.
-        # First where a longer entry may begin (its first two stems stand there) or a word is
-        # matched as written: the longest entry that matches there is taken, and its words are
-        # taken by none after it.
-        n = len(stemmed)
-        starts: Iterator[bool] = map(lex.first_pairs.__contains__, zip(stemmed, islice(stemmed, 1, None)))
-        if exact:  # either test, word by word in one pass: the places stay in order, each once
-            starts = map(or_, chain(starts, (False,)), map(exact.__contains__, words))
-        longer = compress(count(), starts)
-        tried: set[int] = set()
-        free = 0  # the first word not taken by an earlier match
-        for i in longer:
-            tried.add(i)
+        if may_begin is not None and (may_begin or (i < last and (stem, _STEMS[words[i + 1]]) in first_pairs)):
             if i < free:
                 continue
-            key = stemmed[i]
-            options = lex.phrases[key] if key in found_stems else []
-            if exact and words[i] in exact:  # the longest entry first, whichever way it is matched
-                options = sorted(lex.phrases["=" + words[i]] + options, key=lambda item: -len(item[0]))
             for phrase, kinds, joined in options:
                 size = len(phrase)
                 # Every option begins with this word (its stem, or its "=word" as written), so a
                 # one-word option matches; a longer phrase is stems only.
-                if size == 1 or tuple(stemmed[i : i + size]) == phrase:
+                if size == 1 or tuple(map(_STEMS.__getitem__, words[i : i + size])) == phrase:
                     shown = words[i] if size == 1 else " ".join(words[i : i + size])
-                    hits.extend((offsets[i], kind, joined, shown) for kind in kinds)
-                    if size > 1:
-                        tried.update(range(i + 1, i + size))  # taken
+                    hits.extend([(offsets[i], kind, joined, shown) for kind in kinds])
                     free = i + size
                     break
-        # Then every other word that is an entry by itself (a one-word match takes no word after
-        # it, so these cannot change what was found before).
-        one_word = lex.one_word
-        for i in filterfalse(tried.__contains__, compress(range(n), map(one_word.__contains__, stemmed))):
-            kinds, joined = one_word[stemmed[i]]
+        elif one_word is not None and i >= free:
+            kinds, joined = one_word
             for kind in kinds:
                 hits.append((offsets[i], kind, joined, words[i]))
     if not hits:
