@@ -439,7 +439,7 @@ def text_hits(text: str) -> Hits:
             hits.append((offsets[k], "negation", "not", "not"))
         elif word.endswith("'s"):
             words[k] = word[:-2]
-    if "cannot" in words:
+    if "cannot" in lower and "cannot" in words:  # a search in C before a word by word one
         for k in compress(range(len(words)), map("cannot".__eq__, words)):
             words[k] = "can"
             hits.append((offsets[k], "negation", "not", "not"))
@@ -684,6 +684,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     # Where a sentence ends -> where the next may begin. A run's white space before its line break
     # is left to the sentence, which is stripped; a stop's run that holds a line break is then
     # found twice, and the second, empty, is skipped.
+    if "\n" not in text and not any(map(text.__contains__, ".!?;")):  # one line, no stop: one sentence
+        kept = text.strip()
+        lead = len(text) - len(text.lstrip())
+        return [(lead, lead + len(kept))] if kept else []
     breaks = {m.start(): m.end() for m in _LINE_BREAK.finditer(text)}
     for m in _STOP.finditer(text):
         breaks.setdefault(m.start(1), m.end(1))
@@ -826,6 +830,8 @@ def diff_changes(
         if cosmetic is not None:
             return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
         a, b = terms(True, old), terms(False, new)
+        if not (a.terms or b.terms):  # no signal term on either side: no signal
+            return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
         found = signals_between(a, b)
         if not change_model.substantive(found, old_sentence, new_sentence, where):
             return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
