@@ -279,7 +279,13 @@ _LINE_START_LABEL = re.compile(
     r"^[ \t]*(?:\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxlcdm]+)[.)]|\d+(?:\.\d+)+)(?:\s|(?=[^\W\d_])|(?=[\"'\u201c\u2018(\[]))",
     re.IGNORECASE | re.MULTILINE)
 """A list or section number where a line starts: numbering, not an amount."""
-_INLINE_LABEL = re.compile(r"\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)")
+_INLINE_LABEL = re.compile(
+    r"[(\d](?:(?<=\()\d{1,2}\)|(?<=\d)(?<![\w.,]\d)\d?[.)](?=\s+[a-z])|(?<=:\s\d)\d?[.)](?=\s|\Z))")
+"""A list number in brackets (``(2)``), or before a lower-case word and glued to no word or number
+(``2. the``), or after a colon (``: 2.``). The pattern begins with the first character, ``(`` or
+a digit, and each branch checks it behind: the engine skips in C to where one stands, instead of
+trying every offset (``\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)``,
+as written before, matches the same)."""
 _DIGIT_CLOSED = re.compile(r"\d[.)]")
 """What every inline label holds; a pattern that begins with a digit is skipped to in C, so a text
 without one is not searched for labels at every offset."""
@@ -311,6 +317,24 @@ def _unless_amount(m: re.Match[str], text: str, lex: _Lexicons) -> str:
     if _unit(lex, _words(text[m.end() : m.end() + 30])[:3]):
         return m.group()
     return " " * len(m.group())
+
+
+def _blank_line_labels(text: str) -> str:
+    """``_LINE_START_LABEL`` blanked out: tried where lines start only (the engine would try
+    every offset, as its pattern begins with ``^``)."""
+    pieces: list[str] = []
+    done = 0
+    at = 0
+    while at >= 0:
+        if at >= done:
+            m = _LINE_START_LABEL.match(text, at)
+            if m is not None:
+                pieces += [text[done:at], " " * (m.end() - at)]
+                done = m.end()
+        at = text.find("\n", at)
+        if at >= 0:
+            at += 1
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _glued(text: str, at: int) -> bool:
@@ -415,7 +439,7 @@ def text_hits(text: str) -> Hits:
         masked = "".join(pieces) + text[last:]
         # A list number where a line starts, or one in brackets or before a lower-case word
         # anywhere (a list run into a paragraph), is numbering.
-        masked = _LINE_START_LABEL.sub(lambda m: " " * len(m.group()), masked)
+        masked = _blank_line_labels(masked)
         if _DIGIT_CLOSED.search(masked) is not None:
             masked = _INLINE_LABEL.sub(lambda m: _unless_amount(m, masked, lex), masked)
         for m in _NUMBER.finditer(masked):
