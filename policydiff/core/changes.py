@@ -281,7 +281,7 @@ _LINE_START_LABEL = re.compile(
 """A list or section number where a line starts: numbering, not an amount."""
 _INLINE_LABEL = re.compile(
     r"[(\d](?:(?<=\()\d{1,2}\)|(?<=\d)(?<![\w.,]\d)\d?[.)](?=\s+[a-z])|(?<=:\s\d)\d?[.)](?=\s|\Z))")
-"""A list number in brackets (``(2)``), or before a lower-case word and glued to no word or number
+r"""A list number in brackets (``(2)``), or before a lower-case word and glued to no word or number
 (``2. the``), or after a colon (``: 2.``). The pattern begins with the first character, ``(`` or
 a digit, and each branch checks it behind: the engine skips in C to where one stands, instead of
 trying every offset (``\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)``,
