@@ -191,3 +191,11 @@ WORDS_OF_ENTRIES = st.lists(
 @settings(max_examples=500, deadline=None)
 def test_lexicon_terms_are_the_longest_entries_from_left_to_right(text: str) -> None:
     assert changes.text_hits(text).hits == plain_lexicon_hits(text)
+
+
+@given(TRICKY | GAP_ONLY_TEXTS | st.text(alphabet="ab1' \n.-_\u2022\u201c", max_size=30))
+@settings(max_examples=800, deadline=None)
+def test_words_and_their_offsets_are_those_of_the_plain_pattern(text: str) -> None:
+    lower = text.lower()
+    expected = ([m.group() for m in WORD_SPLIT.finditer(lower)], [m.start() for m in WORD_SPLIT.finditer(lower)])
+    assert changes._words_and_offsets(lower, changes._ascii_but_gaps(lower)) == expected
