@@ -768,8 +768,10 @@ def _covering(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -
 
 
 def _whole(spans: list[tuple[int, int]], found: tuple[int, int], a: int, b: int) -> bool:
-    """Every sentence in ``found`` lies inside the edit ``[a, b)``."""
-    return all(a <= s and e <= b for s, e in spans[found[0] : found[1]])
+    """Every sentence in ``found`` lies inside the edit ``[a, b)``: the sentences are in order and
+    do not overlap, so the first and the last tell."""
+    first, end = found
+    return first >= end or (a <= spans[first][0] and spans[end - 1][1] <= b)
 
 
 def _adjacent(spans: list[tuple[int, int]], starts: list[int], a: int) -> tuple[int, int]:

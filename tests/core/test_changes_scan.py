@@ -199,3 +199,11 @@ def test_words_and_their_offsets_are_those_of_the_plain_pattern(text: str) -> No
     lower = text.lower()
     expected = ([m.group() for m in WORD_SPLIT.finditer(lower)], [m.start() for m in WORD_SPLIT.finditer(lower)])
     assert changes._words_and_offsets(lower, changes._ascii_but_gaps(lower)) == expected
+
+
+@given(TRICKY, st.integers(0, 30), st.integers(0, 30), st.integers(0, 70), st.integers(0, 70))
+@settings(max_examples=600, deadline=None)
+def test_an_edit_holds_whole_sentences_as_checking_each_tells(text: str, first: int, end: int, a: int, b: int) -> None:
+    spans = changes.sentence_spans(text)
+    found = (min(first, len(spans)), min(max(first, end), len(spans)))
+    assert changes._whole(spans, found, a, b) == all(a <= s and e <= b for s, e in spans[found[0] : found[1]])
