@@ -28,10 +28,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, compress, count, filterfalse, islice
-from operator import itemgetter, or_
+from itertools import accumulate, compress, count, islice, repeat
+from operator import add, itemgetter
 from importlib import resources
-from typing import Callable, Iterable, Iterator, Literal, Sequence
+from typing import Callable, Iterable, Literal, Sequence
 
 from policydiff.core import change_model
 from policydiff.core.model import Comparison, Document, Op, Options
@@ -146,6 +146,39 @@ class _Stems(dict[str, str]):
 _STEMS = _Stems()
 
 
+_WordInfo = tuple[str, "bool | None", list[tuple[tuple[str, ...], tuple[str, ...], str]],
+                  "tuple[tuple[str, ...], str] | None", "str | None"]
+"""What the lexicons say of one word: its stem; whether an entry matched as written begins with
+it (True), or only a longer entry may (False: when the next word's stem follows), or none
+(None); the entries to try where one may begin, longest first; the kinds and key of the entry
+that is the word by itself; its value as a number word."""
+
+
+class _WordInfos(dict[str, "_WordInfo | None"]):
+    """Lower-case word -> what the lexicons say of it (None: it begins no entry and is no number
+    word), filled on demand."""
+
+    def __missing__(self, word: str) -> _WordInfo | None:
+        lex = lexicons()
+        stem = _STEMS[word]
+        exact = word in lex.exact_words
+        options = lex.phrases.get(stem, [])
+        if exact:  # the longest entry first, whichever way it is matched
+            options = sorted(lex.phrases["=" + word] + options, key=lambda item: -len(item[0]))
+        longer = stem in lex.longer_firsts
+        one_word, number = lex.one_word.get(stem), lex.number_words.get(stem)
+        found: _WordInfo | None = None
+        if exact or longer or one_word is not None or number is not None:
+            found = (stem, True if exact else (False if longer else None), options, one_word, number)
+        if len(self) > 200_000:
+            self.clear()
+        self[word] = found
+        return found
+
+
+_WORD_INFO = _WordInfos()
+
+
 def stems(phrase: str) -> tuple[str, ...]:
     """The phrase as the lexicons match it: its words, lower-cased and stemmed; a phrase written
     ``=word`` is its one word as written."""
@@ -159,23 +192,23 @@ class _Lexicons:
     phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]]
     """First stem -> (phrase stems, its kinds, its key: the stems joined), longest phrase first."""
     number_words: dict[str, str]
-    first_stems: frozenset[str]
-    """Stems (and ``=word`` keys) that begin some phrase."""
     """Stem of a number word -> its value."""
     units: dict[str, tuple[str, ...]]
+    """First stem of a unit -> unit phrases (stems)."""
     exact_words: frozenset[str]
     """Words that begin an entry matched as written (``=word``)."""
     month_words: frozenset[str]
-    """First stem of a unit -> unit phrases (stems)."""
+    """The month names and their abbreviations, lower-case."""
     references: frozenset[str]
+    """Stems of the words before a cross-reference's number (``section 3``)."""
     months: str
     """Regular-expression alternation of the month names."""
-    number_stems: frozenset[str]
-    """The stems of the number words (the keys of ``number_words``)."""
     one_word: dict[str, tuple[tuple[str, ...], str]]
     """First stem -> the kinds and key of the entry that is that one word, when there is one."""
     first_pairs: frozenset[tuple[str, str]]
     """The first two stems of each entry of two words or more: where a longer entry may begin."""
+    longer_firsts: frozenset[str]
+    """The first stems of those entries."""
 
 
 _NUMBER_VALUES = {
@@ -212,12 +245,12 @@ def lexicons() -> _Lexicons:
             units[key[0]] = key
     references = frozenset(stems(w)[0] for w in read_lexicon("references"))
     months = "|".join(sorted((re.escape(m) for m in read_lexicon("date")), key=len, reverse=True))
-    return _Lexicons(phrases, number_words, frozenset(phrases), units,
+    return _Lexicons(phrases, number_words, units,
                      frozenset(key[1:] for key in phrases if key.startswith("=")),
                      frozenset(w.lower() for w in read_lexicon("date")), references, months,
-                     frozenset(number_words),
                      {key: (o[1], o[2]) for key, options in phrases.items() for o in options if len(o[0]) == 1},
-                     frozenset((o[0][0], o[0][1]) for options in phrases.values() for o in options if len(o[0]) > 1))
+                     frozenset((o[0][0], o[0][1]) for options in phrases.values() for o in options if len(o[0]) > 1),
+                     frozenset(o[0][0] for options in phrases.values() for o in options if len(o[0]) > 1))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -246,7 +279,13 @@ _LINE_START_LABEL = re.compile(
     r"^[ \t]*(?:\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxlcdm]+)[.)]|\d+(?:\.\d+)+)(?:\s|(?=[^\W\d_])|(?=[\"'\u201c\u2018(\[]))",
     re.IGNORECASE | re.MULTILINE)
 """A list or section number where a line starts: numbering, not an amount."""
-_INLINE_LABEL = re.compile(r"\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)")
+_INLINE_LABEL = re.compile(
+    r"[(\d](?:(?<=\()\d{1,2}\)|(?<=\d)(?<![\w.,]\d)\d?[.)](?=\s+[a-z])|(?<=:\s\d)\d?[.)](?=\s|\Z))")
+r"""A list number in brackets (``(2)``), or before a lower-case word and glued to no word or number
+(``2. the``), or after a colon (``: 2.``). The pattern begins with the first character, ``(`` or
+a digit, and each branch checks it behind: the engine skips in C to where one stands, instead of
+trying every offset (``\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)``,
+as written before, matches the same)."""
 _DIGIT_CLOSED = re.compile(r"\d[.)]")
 """What every inline label holds; a pattern that begins with a digit is skipped to in C, so a text
 without one is not searched for labels at every offset."""
@@ -280,6 +319,24 @@ def _unless_amount(m: re.Match[str], text: str, lex: _Lexicons) -> str:
     return " " * len(m.group())
 
 
+def _blank_line_labels(text: str) -> str:
+    """``_LINE_START_LABEL`` blanked out: tried where lines start only (the engine would try
+    every offset, as its pattern begins with ``^``)."""
+    pieces: list[str] = []
+    done = 0
+    at = 0
+    while at >= 0:
+        if at >= done:
+            m = _LINE_START_LABEL.match(text, at)
+            if m is not None:
+                pieces += [text[done:at], " " * (m.end() - at)]
+                done = m.end()
+        at = text.find("\n", at)
+        if at >= 0:
+            at += 1
+    return "".join(pieces) + text[done:] if pieces else text
+
+
 def _glued(text: str, at: int) -> bool:
     """A digit run that continues a word or a number (``ISO27001``, ``.5``): not a number of its own."""
     return at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_.,")
@@ -295,10 +352,13 @@ def _dates(text: str, lower: str, words: list[str], lex: _Lexicons) -> list[re.M
     for month in lex.month_words.intersection(words):
         at = lower.find(month)
         while at >= 0:
-            window_end = min(len(text), at + len(month) + 24)
-            m = pattern.search(text, max(0, at - 16), window_end)
-            if m is not None and m.start() <= at < m.end():
-                found.setdefault(m.start(), m)
+            window_start, window_end = max(0, at - 16), min(len(text), at + len(month) + 24)
+            # Every form of a date with a month name holds a day or a year in digits: a window
+            # without a digit (the modal "may" in a sentence) is not searched with the pattern.
+            if _DIGIT.search(text, window_start, window_end) is not None:
+                m = pattern.search(text, window_start, window_end)
+                if m is not None and m.start() <= at < m.end():
+                    found.setdefault(m.start(), m)
             at = lower.find(month, at + len(month))
     out: list[re.Match[str]] = []
     for start in sorted(found):  # keep the first of overlapping matches
@@ -333,6 +393,33 @@ def _word_parts(lower: str, plain: bool | None = None) -> list[str]:
     return (_ASCII_WORD_SPLIT if plain else _WORD_SPLIT).split(lower)
 
 
+_PLAIN_GAPS = {code: " " for code in range(128) if not re.fullmatch("[a-z0-9']", chr(code))}
+"""For ``str.translate``: every ASCII character that is no part of a lower-case word,
+apostrophes aside, made a space (one character for one)."""
+_LONE_APOSTROPHE = re.compile(r"'(?:(?<![a-z0-9]')|(?![a-z0-9]))")
+"""An apostrophe that does not join two words (``'quoted'``): a gap."""
+
+
+def _words_and_offsets(lower: str, plain: bool) -> tuple[list[str], list[int]]:
+    """The words of ``_word_parts(lower, plain)`` and where each begins. A plain text's gaps are
+    made spaces (one for one, so offsets stay) and it is split at each space in C, several times
+    faster than the pattern; the empty pieces between spaces are gaps."""
+    if not plain:
+        parts = _word_parts(lower, plain)
+        return parts[1::2], list(islice(accumulate(map(len, parts)), 0, len(parts) - 1, 2))
+    if not lower.isascii():  # translation is fast on ASCII only: the other gaps are made spaces first
+        for gap in _GAP_ONLY:
+            if gap in lower:
+                lower = lower.replace(gap, " ")
+    if "'" in lower:
+        lower = _LONE_APOSTROPHE.sub(" ", lower)
+    pieces = lower.translate(_PLAIN_GAPS).split(" ")
+    # A piece begins after the pieces before it and one space each; the words are the pieces
+    # that are not empty.
+    starts = accumulate(map(add, map(len, pieces), repeat(1)), initial=0)
+    return list(filter(None, pieces)), list(compress(starts, pieces))
+
+
 def _has_digit(text: str, plain: bool | None = None) -> bool:
     """Whether ``text`` holds a digit (``\\d``): ten plain searches for an ASCII text (bullets,
     quotes and dashes aside), not a pattern tried at every offset. ``plain``: whether the text, or
@@ -359,12 +446,10 @@ def text_hits(text: str) -> Hits:
     lex = lexicons()
     hits: list[Hit] = []
     lower = text.lower()
-    # One split gives the gaps and the words in turn (gap, word, gap, ..., gap); the offsets of the
-    # words are the running lengths, summed in C: far cheaper than a match object per word.
+    # The words and their offsets come from one split, summed in C: far cheaper than a match
+    # object per word.
     plain = _ascii_but_gaps(lower)
-    parts = _word_parts(lower, plain)
-    words = parts[1::2]
-    offsets = list(islice(accumulate(map(len, parts)), 0, len(parts) - 1, 2))
+    words, offsets = _words_and_offsets(lower, plain)
     if _has_digit(text, plain):
         # Dates first; their words are read no further (the month "May" is no modal verb).
         pieces = []
@@ -379,7 +464,7 @@ def text_hits(text: str) -> Hits:
         masked = "".join(pieces) + text[last:]
         # A list number where a line starts, or one in brackets or before a lower-case word
         # anywhere (a list run into a paragraph), is numbering.
-        masked = _LINE_START_LABEL.sub(lambda m: " " * len(m.group()), masked)
+        masked = _blank_line_labels(masked)
         if _DIGIT_CLOSED.search(masked) is not None:
             masked = _INLINE_LABEL.sub(lambda m: _unless_amount(m, masked, lex), masked)
         for m in _NUMBER.finditer(masked):
@@ -403,56 +488,41 @@ def text_hits(text: str) -> Hits:
             hits.append((offsets[k], "negation", "not", "not"))
         elif word.endswith("'s"):
             words[k] = word[:-2]
-    if "cannot" in words:
+    if "cannot" in lower and "cannot" in words:  # a search in C before a word by word one
         for k in compress(range(len(words)), map("cannot".__eq__, words)):
             words[k] = "can"
             hits.append((offsets[k], "negation", "not", "not"))
-    stemmed = list(map(_STEMS.__getitem__, words))
-    found_stems = lex.first_stems.intersection(stemmed)
-    exact = lex.exact_words.intersection(words)
-    numbered = lex.number_stems.intersection(stemmed)
-    if numbered:  # a number word counts before a unit ("thirty days", not "one of")
-        for i in compress(range(len(stemmed)), map(numbered.__contains__, stemmed)):
+    # Only the words that may be a term are looked at, found in C by one look-up per word (of
+    # what is known of each distinct word, worked out once): the rest of the loop is per term.
+    # At each, in order: a number word before a unit ("thirty days", not "one of"); where a
+    # longer entry may begin (its first two stems stand there) or a word is matched as written,
+    # the longest entry that matches there, whose words are taken by none after it; else the
+    # entry that is the word by itself.
+    infos = list(map(_WORD_INFO.__getitem__, words))
+    last = len(words) - 1
+    first_pairs = lex.first_pairs
+    free = 0  # the first word not taken by an earlier match
+    for i in compress(count(), infos):
+        stem, may_begin, options, one_word, number = infos[i]  # type: ignore[misc]  # compress kept the words with one
+        if number is not None:
             unit = _unit(lex, words[i + 1 : i + 4])
             if unit:
-                hits.append((offsets[i], "number", lex.number_words[stemmed[i]] + " " + " ".join(unit),
+                hits.append((offsets[i], "number", number + " " + " ".join(unit),
                              " ".join(words[i : i + 1 + len(unit)])))
-    if found_stems or exact:
-        # Only the places where some entry may begin are looked at, found in C, not word by word.
-        # First where a longer entry may begin (its first two stems stand there) or a word is
-        # matched as written: the longest entry that matches there is taken, and its words are
-        # taken by none after it.
-        n = len(stemmed)
-        starts: Iterator[bool] = map(lex.first_pairs.__contains__, zip(stemmed, islice(stemmed, 1, None)))
-        if exact:  # either test, word by word in one pass: the places stay in order, each once
-            starts = map(or_, chain(starts, (False,)), map(exact.__contains__, words))
-        longer = compress(count(), starts)
-        tried: set[int] = set()
-        free = 0  # the first word not taken by an earlier match
-        for i in longer:
-            tried.add(i)
+        if may_begin is not None and (may_begin or (i < last and (stem, _STEMS[words[i + 1]]) in first_pairs)):
             if i < free:
                 continue
-            key = stemmed[i]
-            options = lex.phrases[key] if key in found_stems else []
-            if exact and words[i] in exact:  # the longest entry first, whichever way it is matched
-                options = sorted(lex.phrases["=" + words[i]] + options, key=lambda item: -len(item[0]))
             for phrase, kinds, joined in options:
                 size = len(phrase)
                 # Every option begins with this word (its stem, or its "=word" as written), so a
                 # one-word option matches; a longer phrase is stems only.
-                if size == 1 or tuple(stemmed[i : i + size]) == phrase:
+                if size == 1 or tuple(map(_STEMS.__getitem__, words[i : i + size])) == phrase:
                     shown = words[i] if size == 1 else " ".join(words[i : i + size])
-                    hits.extend((offsets[i], kind, joined, shown) for kind in kinds)
-                    if size > 1:
-                        tried.update(range(i + 1, i + size))  # taken
+                    hits.extend([(offsets[i], kind, joined, shown) for kind in kinds])
                     free = i + size
                     break
-        # Then every other word that is an entry by itself (a one-word match takes no word after
-        # it, so these cannot change what was found before).
-        one_word = lex.one_word
-        for i in filterfalse(tried.__contains__, compress(range(n), map(one_word.__contains__, stemmed))):
-            kinds, joined = one_word[stemmed[i]]
+        elif one_word is not None and i >= free:
+            kinds, joined = one_word
             for kind in kinds:
                 hits.append((offsets[i], kind, joined, words[i]))
     if not hits:
@@ -727,6 +797,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     # Where a sentence ends -> where the next may begin. A run's white space before its line break
     # is left to the sentence, which is stripped; a stop's run that holds a line break is then
     # found twice, and the second, empty, is skipped.
+    if "\n" not in text and not any(map(text.__contains__, ".!?;")):  # one line, no stop: one sentence
+        kept = text.strip()
+        lead = len(text) - len(text.lstrip())
+        return [(lead, lead + len(kept))] if kept else []
     breaks = {m.start(): m.end() for m in _LINE_BREAK.finditer(text)}
     for m in _STOP.finditer(text):
         breaks.setdefault(m.start(1), m.end(1))
@@ -758,8 +832,10 @@ def _covering(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -
 
 
 def _whole(spans: list[tuple[int, int]], found: tuple[int, int], a: int, b: int) -> bool:
-    """Every sentence in ``found`` lies inside the edit ``[a, b)``."""
-    return all(a <= s and e <= b for s, e in spans[found[0] : found[1]])
+    """Every sentence in ``found`` lies inside the edit ``[a, b)``: the sentences are in order and
+    do not overlap, so the first and the last tell."""
+    first, end = found
+    return first >= end or (a <= spans[first][0] and spans[end - 1][1] <= b)
 
 
 def _adjacent(spans: list[tuple[int, int]], starts: list[int], a: int) -> tuple[int, int]:
@@ -870,7 +946,8 @@ def diff_changes(
         if cosmetic is not None:
             return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
         a, b = terms(True, old), terms(False, new)
-        found = signals_between(a, b)
+        # No signal term on either side: no signal to weigh (its context may still give one).
+        found = signals_between(a, b) if a.terms or b.terms else ()
         if not found and where != "title":
             # No term of its own: its context may give it one.
             shown = context_signals(old_text, new_text, old, new, a, b, deleted, inserted, lead_ins)

@@ -113,3 +113,97 @@ def test_real_documents_split_into_the_same_sentences(path: Path) -> None:
     spans = changes.sentence_spans(text)
     assert spans == plain_sentence_spans(text)
     assert len(spans) > 10
+
+
+# List numbers blanked out before numbers are read: the plain patterns, tried at every offset.
+LINE_START_LABEL = re.compile(
+    r"^[ \t]*(?:\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxlcdm]+)[.)]|\d+(?:\.\d+)+)(?:\s|(?=[^\W\d_])|(?=[\"'\u201c\u2018(\[]))",
+    re.IGNORECASE | re.MULTILINE)
+INLINE_LABEL = re.compile(r"\(\d{1,2}\)|(?<![\w.,])\d{1,2}[.)](?=\s+[a-z])|(?<=:\s)\d{1,2}[.)](?=\s|\Z)")
+LABELS = st.lists(
+    st.sampled_from(["1.", "12)", "(3)", "(b)", "iv.", "2.3", "100.", " ", "  ", "\t", "\n", "\n\n", ": ", ":",
+                     "a", "Word", "x", ",", ".", "\"", "(", "\u0663", "\r"]),
+    max_size=16,
+).map("".join)
+
+
+@given(LABELS | TRICKY)
+@settings(max_examples=800, deadline=None)
+def test_list_numbers_are_blanked_where_the_plain_patterns_find_them(text: str) -> None:
+    assert changes._blank_line_labels(text) == LINE_START_LABEL.sub(lambda m: " " * len(m.group()), text)
+    assert [m.span() for m in changes._INLINE_LABEL.finditer(text)] == [m.span() for m in INLINE_LABEL.finditer(text)]
+
+
+def plain_lexicon_hits(text: str) -> list[tuple[int, str, str, str]]:
+    """The lexicon terms of a text without digits or apostrophes, by their plain definition: every
+    word stemmed; a number word before a unit is a number; then from left to right, at each word
+    no earlier entry took, the longest entry that matches there (an entry written ``=word`` is that
+    word as written, and comes first among entries as long)."""
+    lex = changes.lexicons()
+    lower = text.lower()
+    words = [m.group() for m in WORD_SPLIT.finditer(lower)]
+    offsets = [m.start() for m in WORD_SPLIT.finditer(lower)]
+    stemmed = [changes._stem()(w) for w in words]
+    hits: list[tuple[int, str, str, str]] = []
+    for i, stem in enumerate(stemmed):
+        unit = changes._unit(lex, words[i + 1 : i + 4]) if stem in lex.number_words else ()
+        if unit:
+            hits.append((offsets[i], "number", lex.number_words[stem] + " " + " ".join(unit),
+                         " ".join(words[i : i + 1 + len(unit)])))
+    taken = 0
+    for i, stem in enumerate(stemmed):
+        if i < taken:
+            continue
+        entries = lex.phrases.get("=" + words[i], []) + lex.phrases.get(stem, [])
+        for phrase, kinds, joined in sorted(entries, key=lambda entry: -len(entry[0])):
+            if phrase == ("=" + words[i],) or tuple(stemmed[i : i + len(phrase)]) == phrase:
+                shown = " ".join(words[i : i + len(phrase)])
+                hits.extend((offsets[i], kind, joined, shown) for kind in kinds)
+                taken = i + len(phrase)
+                break
+    return sorted(hits, key=lambda hit: hit[0])
+
+
+def lexicon_words() -> list[str]:
+    lex = changes.lexicons()
+    found = {word for name in changes.LEXICON_FILES for entry in changes.read_lexicon(name)
+             for word in WORD_SPLIT.findall(entry.lstrip("=").lower())}
+    found |= {word for entry in changes.read_lexicon("units") for word in WORD_SPLIT.findall(entry.lower())}
+    found |= {"one", "thirty", "twelve", "half"} | set(lex.exact_words)
+    return sorted(word for word in found if word.isalpha())
+
+
+def lexicon_entries() -> list[str]:
+    return sorted({entry.lstrip("=") for name in changes.LEXICON_FILES for entry in changes.read_lexicon(name)
+                   if not re.search(r"[\d']", entry)})
+
+
+# Whole entries (which overlap and nest: "third party", "party"), their words alone, number words
+# and units, and filler.
+WORDS_OF_ENTRIES = st.lists(
+    st.sampled_from(lexicon_entries()) | st.sampled_from(lexicon_words())
+    | st.sampled_from(["the", "of", "Data", "Third", "Not", "we", "sell", "."]),
+    max_size=30,
+).map(" ".join)
+
+
+@given(WORDS_OF_ENTRIES)
+@settings(max_examples=500, deadline=None)
+def test_lexicon_terms_are_the_longest_entries_from_left_to_right(text: str) -> None:
+    assert changes.text_hits(text).hits == plain_lexicon_hits(text)
+
+
+@given(TRICKY | GAP_ONLY_TEXTS | st.text(alphabet="ab1' \n.-_\u2022\u201c", max_size=30))
+@settings(max_examples=800, deadline=None)
+def test_words_and_their_offsets_are_those_of_the_plain_pattern(text: str) -> None:
+    lower = text.lower()
+    expected = ([m.group() for m in WORD_SPLIT.finditer(lower)], [m.start() for m in WORD_SPLIT.finditer(lower)])
+    assert changes._words_and_offsets(lower, changes._ascii_but_gaps(lower)) == expected
+
+
+@given(TRICKY, st.integers(0, 30), st.integers(0, 30), st.integers(0, 70), st.integers(0, 70))
+@settings(max_examples=600, deadline=None)
+def test_an_edit_holds_whole_sentences_as_checking_each_tells(text: str, first: int, end: int, a: int, b: int) -> None:
+    spans = changes.sentence_spans(text)
+    found = (min(first, len(spans)), min(max(first, end), len(spans)))
+    assert changes._whole(spans, found, a, b) == all(a <= s and e <= b for s, e in spans[found[0] : found[1]])
