@@ -198,6 +198,12 @@ def numbered_title(state: OutlineState, i: int) -> Verdict | None:
     allow = (limits.numbered_period_words_title_case if is_title_case(state.rest)
              else limits.numbered_period_words_bold if block.emphasis else limits.numbered_period_words_plain)
     depth = state.numbering.depth(number, state.rest, allow_period_words=allow)
+    clause = ""
+    if not depth and continues_numbered_paragraphs(state, i, number, allow):
+        # "12. Applicable law" after the numbered paragraphs 1. to 11.: the clauses, not titles,
+        # carried the numbering on.
+        state.numbering.declare(number)
+        depth, clause = 1, " (continuing the numbered paragraphs above it)"
     if not depth:
         return Verdict(False, "numbered line that does not continue the numbering")
     following = state.following
@@ -206,7 +212,33 @@ def numbered_title(state: OutlineState, i: int) -> Verdict | None:
         if block.text.endswith("?") and dotted(number) == ():
             return None  # a lettered question ("Q. How do you ...?" over "A. We ..."): judged as a question
         return Verdict(False, "numbered line with no text of its own (a list or contents)")
-    return Verdict(True, "numbered title line" + (" (bold)" if block.emphasis else ""), kind="numbered", depth=depth)
+    return Verdict(True, "numbered title line" + (" (bold)" if block.emphasis else "") + clause, kind="numbered",
+                   depth=depth)
+
+
+def continues_numbered_paragraphs(state: OutlineState, i: int, number: str, allow_period_words: int) -> bool:
+    """A title-shaped line numbered ``n`` (one part) whose closest numbered paragraph above it, a
+    clause that starts with its text (``11. The Services are provided ...``), is numbered ``n - 1``,
+    past every numbered title so far: a numbered agreement whose clauses are paragraphs, and whose
+    one titled clause carries their numbering on."""
+    parts = dotted(number)
+    rest = state.rest
+    if len(parts) != 1 or not is_heading_text(rest, allow_period=len(rest.split()) <= allow_period_words):
+        return False
+    if state.numbering.top and parts[0] <= state.numbering.top[-1] + 1:
+        return False  # (the numbered titles' own sequence decides there)
+    blocks = state.blocks
+    for k in range(i - 1, max(-1, i - 1 - state.thresholds.number_restart_reach), -1):
+        above = blocks[k]
+        if above.kind != "line" or above.rank:
+            if above.rank:
+                return False  # a heading between: the clauses above belong to it
+            continue
+        before, words = split_number(above.text)
+        if len(dotted(before)) != 1 or not any(c.isalpha() for c in words):
+            continue  # (a lettered or deeper clause, a page number, a lone figure)
+        return dotted(before) == (parts[0] - 1,) and is_prose(above.text)
+    return False
 
 
 def last_line(state: OutlineState, i: int) -> Verdict | None:
