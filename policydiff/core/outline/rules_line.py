@@ -21,6 +21,7 @@ from policydiff.core.sections import split_number
 from policydiff.core.shapes import (
     NAVIGATION_RE,
     SENTENCE_END,
+    TRAILING_FUNCTION_WORDS,
     dotted,
     is_date_stamp,
     is_heading_text,
@@ -111,6 +112,7 @@ def heading_shape(state: OutlineState, i: int) -> Verdict | None:
     text, limits = block.text, state.thresholds
     colon_title = block.emphasis and text.endswith(":") and following is not None and (
         following.kind == "line" or is_title_case(text[:-1])
+        or following.kind == "list" and not completed_by_list(text[:-1])
     )
     shape = text[:-1] if colon_title else text
     shaped = (
@@ -122,6 +124,30 @@ def heading_shape(state: OutlineState, i: int) -> Verdict | None:
     if shaped or (state.number is not None and is_heading_text(state.rest, allow_period=True)):
         return None
     return Verdict(False, "not shaped like a title", quiet=_unremarkable(state, i))
+
+
+_LEAD_IN_WORDS = frozenset(
+    "must should shall can cannot may might will would could include includes including following "
+    "below means mean".split()
+)
+"""Words that leave a sentence open for the list below to finish (a modal verb, "include"):
+a lead-in, not a title."""
+_IMPERATIVE_STARTS = frozenset(
+    "do don't don’t never please avoid when whenever if unless where before after while once because".split()
+)
+"""First words of an instruction whose objects the list gives ("Do not post or share:"), or of a
+clause whose sentence the list finishes ("When you create an account:")."""
+
+
+def completed_by_list(text: str) -> bool:
+    """The words before a colon are a sentence the list below finishes ("Live broadcasts must:",
+    "Severe violations include:", "… should not be used to:"), not a title naming what the list
+    holds ("Examples of content that is considered adult:")."""
+    words = [w.strip(".,;()\"'").lower() for w in text.split()]
+    return bool(words) and (
+        words[-1] in TRAILING_FUNCTION_WORDS or any(w in _LEAD_IN_WORDS for w in words)
+        or words[0] in _IMPERATIVE_STARTS
+    )
 
 
 def table_cell(state: OutlineState, i: int) -> Verdict | None:
