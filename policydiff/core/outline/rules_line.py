@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from policydiff.core.outline.block import carries_on, next_index, short_line
+from policydiff.core.outline.block import carries_on, has_word, next_index, short_line
 from policydiff.core.outline.lines import (
     followed_by_text_or_child,
     next_number,
@@ -303,7 +303,7 @@ def bold_over_text(state: OutlineState, i: int) -> Verdict | None:
 def _previous_index(state: OutlineState, i: int) -> int | None:
     """The block before ``i`` with a word in it."""
     for k in range(i - 1, -1, -1):
-        if any(c.isalnum() for c in state.blocks[k].text):
+        if has_word(state.blocks[k].text):
             return k
     return None
 
