@@ -154,7 +154,7 @@ def next_index(blocks: Sequence[Block], i: int) -> int | None:
 
 
 _WORD_RE = re.compile(r"[^\W_]")
-"""A letter or a digit (``str.isalnum``'s characters: ``\w`` without the underscore), found in C."""
+"""A letter or a digit (``str.isalnum``'s characters: a word character but the underscore), found in C."""
 
 
 def has_word(text: str) -> bool:

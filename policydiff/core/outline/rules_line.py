@@ -234,7 +234,10 @@ def numbered_title(state: OutlineState, i: int) -> Verdict | None:
         return Verdict(False, "numbered line that does not continue the numbering")
     following = state.following
     sibling = sibling_of_previous(number, blocks, i)
-    if not (followed_by_text_or_child(block, following, number) or (sibling and following is not None)):
+    heads_text = followed_by_text_or_child(block, following, number) or (sibling and following is not None)
+    if not heads_text and over_subsection(blocks, i, following, emphasised=True):
+        heads_text, clause = True, clause + " (over its first subsection, a bold title over text)"
+    if not heads_text:
         if block.text.endswith("?") and dotted(number) == ():
             return None  # a lettered question ("Q. How do you ...?" over "A. We ..."): judged as a question
         return Verdict(False, "numbered line with no text of its own (a list or contents)")
