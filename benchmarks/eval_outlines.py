@@ -1,6 +1,6 @@
 """Precision and recall of the recovered outline on the hand-labelled documents.
 
-    python benchmarks/eval_outlines.py [-v]
+    python benchmarks/eval_outlines.py [-v] [--raise-floors]
 
 Headings are matched by normalised text (lower case, letters and digits only), as a multiset, so a
 heading found twice where a reader sees it once costs precision. Prints tuned and held-out apart:
@@ -10,6 +10,11 @@ these labels (its thresholds are set by hand, in ``core/outline/thresholds.py``)
 figures are its leave-one-platform-out figures as far as fitting goes; the column "read" says
 whether any of its documents had its failures read while rules were written (then it is not
 truly held out).
+
+``--raise-floors`` rewrites ``tests/core/fixtures/outline_floors.json``: each document listed there
+whose figures changed gets the floor of what the engine reaches now (one heading below it, a found heading replaced by a
+wrong one: precision (hits - 1) / found, recall (hits - 1) / labelled), never lower than the floor it had; a floor that would
+have to drop is printed and kept (the test then fails on it, as it should).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 from policydiff.core.load import load_document
 
 LABELLED = Path(__file__).resolve().parents[1] / "tests" / "core" / "labelled" / "outlines"
+FLOORS = LABELLED.parents[1] / "fixtures" / "outline_floors.json"
 PLATFORM = {"facebook": "meta", "threads": "meta", "instagram": "meta", "snapchat": "snap", "necdisplay": "nec"}
 
 
@@ -54,7 +60,37 @@ def score(slug: str) -> tuple[int, int, int, list[str], list[str]]:
             sorted((wanted - found).elements()), sorted((found - wanted).elements()))
 
 
+def raise_floors() -> None:
+    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
+    for slug, floor in floors.items():
+        hits, found, wanted, _, _ = score(slug)
+        if floor["measured"] == f"{hits}/{found} found, {wanted} labelled":
+            continue  # (unchanged: its floor stays as it was set)
+        precision = int(1000 * max(hits - 1, 0) / found) / 1000 if found else 0.0
+        recall = int(1000 * max(hits - 1, 0) / wanted) / 1000 if wanted else 1.0
+        if precision < floor["precision"] or recall < floor["recall"]:
+            print(f"{slug}: below its floor ({precision} / {recall} < {floor['precision']} / {floor['recall']}); kept")
+            continue
+        if (precision, recall) != (floor["precision"], floor["recall"]):
+            print(f"{slug}: floor {floor['precision']} / {floor['recall']} -> {precision} / {recall}")
+        floors[slug] = {"precision": precision, "recall": recall,
+                        "measured": f"{hits}/{found} found, {wanted} labelled"}
+    FLOORS.write_text(json.dumps(floors, indent=1) + "\n", encoding="utf-8")
+
+
+def declared(slug: str) -> set[str]:
+    """Normalised texts of the headings the markup declares (ATX, setext), as the heading-recall
+    tool reads them."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse((LABELLED / f"{slug}.md").read_text(encoding="utf-8"))
+    return {norm(tokens[k + 1].content) for k, t in enumerate(tokens) if t.type == "heading_open"}
+
+
 def main() -> None:
+    if "--raise-floors" in sys.argv:
+        raise_floors()
+        return
     verbose = "-v" in sys.argv
     held = held_out()
     totals = {"tuned": [0, 0, 0], "held-out": [0, 0, 0]}
@@ -76,24 +112,30 @@ def main() -> None:
         print(f"{group}: precision {hits / max(found, 1):.3f} recall {hits / max(wanted, 1):.3f}")
     hits, found, wanted = (sum(t[k] for t in totals.values()) for k in range(3))
     print(f"all: precision {hits / max(found, 1):.3f} recall {hits / max(wanted, 1):.3f}")
-    fresh = listed("**fresh held-out**")  # labelled before the engine was first run on them
-    if fresh:
-        rows = [score(slug)[:3] for slug in sorted(fresh)]
-        hits, found, wanted = (sum(r[k] for r in rows) for k in range(3))
-        print(f"fresh held-out ({len(fresh)}): precision {hits}/{found} = {hits / max(found, 1):.3f} "
-              f"recall {hits}/{wanted} = {hits / max(wanted, 1):.3f}")
+    for paragraph in ("**fresh held-out**", "**fresh held-out, second round**"):
+        fresh = listed(paragraph)  # labelled before the engine was first run on them
+        if fresh:
+            rows = [score(slug)[:3] for slug in sorted(fresh)]
+            hits, found, wanted = (sum(r[k] for r in rows) for k in range(3))
+            print(f"{paragraph.strip('*')} ({len(fresh)}): precision {hits}/{found} = {hits / max(found, 1):.3f} "
+                  f"recall {hits}/{wanted} = {hits / max(wanted, 1):.3f}")
     print("\nper platform (leave-one-platform-out: no number is fitted on any platform's labels)")
+    print("(P declared: precision not counting a declared heading the label leaves out, a contents label or"
+          " date stamp written as `###`: declared headings stay sections, which heading recall needs)")
     platforms: dict[str, list[int]] = {}
     read: dict[str, bool] = {}
     for path in sorted(LABELLED.glob("*.json")):
         platform = PLATFORM.get(path.stem.split("-")[0], path.stem.split("-")[0])
-        hits, found, wanted, _, _ = score(path.stem)
-        row = platforms.setdefault(platform, [0, 0, 0, 0])
+        hits, found, wanted, _, extra = score(path.stem)
+        kept = len([e for e in extra if e in declared(path.stem)])
+        row = platforms.setdefault(platform, [0, 0, 0, 0, 0])
         row[0], row[1], row[2], row[3] = row[0] + hits, row[1] + found, row[2] + wanted, row[3] + 1
+        row[4] += kept
         read[platform] = read.get(platform, False) or path.stem not in held
-    for platform, (hits, found, wanted, docs) in sorted(platforms.items()):
+    for platform, (hits, found, wanted, docs, kept) in sorted(platforms.items()):
         print(f"  {platform:12} {docs} doc(s)  read: {'yes' if read[platform] else 'no ':3}  "
-              f"P {hits / max(found, 1):.3f}  R {hits / max(wanted, 1):.3f}")
+              f"P {hits / max(found, 1):.3f}  R {hits / max(wanted, 1):.3f}  "
+              f"P declared {hits / max(found - kept, 1):.3f}")
 
 
 if __name__ == "__main__":

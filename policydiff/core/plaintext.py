@@ -34,6 +34,23 @@ _TRAILING_PIPES_RE = re.compile(r"(?:\s*\|)+\s*$")
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>|~&])")
 _LINE_START_RE = re.compile(r"^(\s*)(?:([#+\-=])|(\d+)([.)]))")
 _BULLETED_RE = re.compile(r"^[-\u2022*]\s+\S")
+_ENUMERATOR_RE = re.compile(r"\([a-z]{1,3}\)")
+_NUMBERED_START_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|\(?[a-zA-Z]\)|[ivxIVX]+\.)\s")
+
+WRAP_PERCENTILE = 0.9
+"""A hard-wrapped text's page width: this share of its lines of prose are no longer."""
+WRAP_SHARE = 0.8
+"""A line at least this share of the page width runs to the width (a text is wrapped to a ragged
+right edge: its full lines fall short of the longest by a word or two)."""
+WRAPPED_SHARE = 0.5
+"""A text is hard-wrapped when at least this share of its lines of prose run to the width (in a
+text of one paragraph a line, about one in five does)."""
+WRAPPED_MIN_WORDS = 6
+"""Lines of prose: at least this many words (titles, page numbers and labels say nothing of the width)."""
+WRAPPED_MIN_LINES = 20
+"""Fewer lines of prose than this say nothing reliable of a page width."""
+WRAP_MAX_WIDTH = 160
+"""A page is at most this many characters wide; longer lines are paragraphs, not wrapped lines."""
 
 
 @dataclass
@@ -93,8 +110,16 @@ def _mark_debris(lines: list[_Line]) -> None:
 
 def _mark_standalone(lines: list[_Line]) -> None:
     """A line continues the text before it when that text stops mid-sentence: no closing
-    punctuation and either a function word at its end or a lower-case start here. Blank lines do
-    not break this (text extracted from PDF pages puts one after every wrapped line)."""
+    punctuation and either a function word at its end, a lower-case start here, or (in a
+    hard-wrapped text) a line above that runs to the page's width. Blank lines do not break this
+    (text extracted from PDF pages puts one after every wrapped line)."""
+    # Capitals are wider than small letters: a page's ALL-CAPS lines wrap shorter.
+    # (Words counted by the spaces between them: splitting every line was a third of the reading.)
+    prose = [(len(text), _capitals(text)) for text in (line.text.strip() for line in lines if line.kind == "content")
+             if text.count(" ") >= WRAPPED_MIN_WORDS - 1]
+    full = _wrap_width([length for length, capitals in prose if not capitals])
+    full_capitals = _wrap_width([length for length, capitals in prose if capitals], WRAPPED_MIN_LINES // 2)
+    shortest_full = min(full, full_capitals)
     previous: _Line | None = None
     for line in lines:
         if line.kind == "navigation":
@@ -110,8 +135,35 @@ def _mark_standalone(lines: list[_Line]) -> None:
                     line.text.lstrip()[:1].islower()
                     or tail.endswith((",", "-"))
                     or (len(words) >= 6 and words[-1].lower() in TRAILING_FUNCTION_WORDS)
+                    # A line cut by the page's width, where a title or a paragraph's last line
+                    # stops short of it (the only sign left in ALL-CAPS text: no lower-case start).
+                    or (len(words) >= WRAPPED_MIN_WORDS and len(tail) >= shortest_full
+                        and len(tail) >= (full_capitals if _capitals(tail) else full)
+                        and _NUMBERED_START_RE.match(line.text) is None)
                 )
         previous = line
+
+
+def _capitals(text: str) -> bool:
+    """Written in capitals (an enumerator's small letter, ``(c)``, aside). (String methods in C: a
+    loop over the characters of every line was twice the reading time of a long plain text.)"""
+    if text.isupper():
+        return len(text) >= 10
+    return "(" in text and len(text) >= 10 and _ENUMERATOR_RE.sub("", text).isupper()
+
+
+def _wrap_width(prose_lengths: Sequence[int], at_least: int = WRAPPED_MIN_LINES) -> float:
+    """The length from which a line runs to the page's width, in a hard-wrapped text (most lines
+    of prose about as long as its longest ones: a PDF extract); infinite in a text whose lines are
+    paragraphs, whose lengths spread, or when fewer than ``at_least`` lines of prose show it."""
+    lengths = sorted(prose_lengths)
+    if len(lengths) < at_least:
+        return float("inf")
+    width = lengths[int(WRAP_PERCENTILE * (len(lengths) - 1))]
+    full = WRAP_SHARE * width
+    if width > WRAP_MAX_WIDTH or sum(length >= full for length in lengths) < WRAPPED_SHARE * len(lengths):
+        return float("inf")
+    return full
 
 
 def _emit(lines: Sequence[_Line]) -> tuple[str, list[int]]:

@@ -79,3 +79,42 @@ def test_the_plain_nec_policy_keeps_its_outline() -> None:
     assert titles[:3] == ["NEC Privacy Notice", "1. NEC Group Introduction", "2. Data Controller"]
     assert "12.10 California's \"Shine the Light\" Law" in titles
     assert sum(1 for t in titles if t[:1].isdigit()) == 25
+
+
+def _wrapped_capitals_text() -> str:
+    """A PDF extract: prose wrapped at the page's width, a blank line after every line, and a
+    paragraph in capitals whose wrapped lines start with capitals too (and end in no function word:
+    only the width says they go on)."""
+    prose = ["You agree that the service is provided as it is and that we may change it whenever",
+             "we need to, without notice to you or to anyone who uses it on your behalf, and that",
+             "nothing we say about it elsewhere is a promise about what it does or how well it runs."] * 8
+    capitals = ["TO THE MAXIMUM EXTENT PERMITTED BY LAW WE WILL NOT BE HELD LIABLE",
+                "ARISING FROM YOUR ACCESS TO THE SERVICES OR THE CONTENT OBTAINED",
+                "THROUGH THEM, INCLUDING UNAUTHORIZED ALTERATION OF YOUR CONTENT",
+                "ACCESS, USE, OR ALTERATION OF YOUR CONTENT OR COMMUNICATIONS MADE",
+                "THROUGH THE SERVICES. IN NO EVENT SHALL OUR AGGREGATE LIABILITY",
+                "EXCEED TWO HUNDRED DOLLARS OR THE AMOUNT YOU PAID US FOR SERVICES."] * 2
+    return "\n\n".join(["Agreement", *prose, "Limitation of Liability", *capitals, "Governing Law",
+                         *prose]) + "\n"
+
+
+def test_lines_wrapped_at_the_page_width_are_one_paragraph_also_in_capitals() -> None:
+    """A line that runs to the page's width and stops mid-sentence goes on below, even when the
+    next line starts with a capital (all of a paragraph in capitals does): no wrapped line of it is
+    taken for a title."""
+    text = _wrapped_capitals_text()
+    document = parse_document(text, name="agreement.txt")
+    assert _outline(text) == [(1, "Limitation of Liability"), (1, "Governing Law")]
+    assert document.title == "Agreement"
+    assert len([d for d in document.decisions if d.heading]) == 2
+
+
+def test_lines_of_paragraphs_are_not_joined_by_width() -> None:
+    """In a text whose lines are whole paragraphs, a long line without a full stop is no wrapped
+    line: the short title below it stands alone."""
+    paragraphs = [f"Paragraph {n} says what we do with your data and why we keep it for as long as we do"
+                  + " and more" * (n * 3) + "." for n in range(25)]
+    unended = paragraphs[-1].rstrip(".")  # as long as the longest paragraph, with no full stop
+    text = "\n\n".join(["Policy", *paragraphs[:12], unended, "Retention", *paragraphs[12:]]) + "\n"
+    markdown, _, _ = plain_to_markdown(text)
+    assert "\n\nRetention\n" in markdown

@@ -3,6 +3,7 @@ the rules share (list items, inline runs, the next worded block)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -147,9 +148,18 @@ def next_block(blocks: Sequence[Block], i: int) -> Block | None:
 
 def next_index(blocks: Sequence[Block], i: int) -> int | None:
     for k in range(i + 1, len(blocks)):  # by index: slicing would copy the rest each time
-        if any(c.isalnum() for c in blocks[k].text):
+        if _WORD_RE.search(blocks[k].text):
             return k
     return None
+
+
+_WORD_RE = re.compile(r"[^\W_]")
+"""A letter or a digit (``str.isalnum``'s characters: a word character but the underscore), found in C."""
+
+
+def has_word(text: str) -> bool:
+    """The text holds a letter or a digit (debris, rules and glyphs do not)."""
+    return _WORD_RE.search(text) is not None
 
 
 def carries_on(text: str) -> bool:

@@ -89,6 +89,11 @@ two kinds under one name (``contents_entry``: plain lines and declared headings)
 switches off both."""
 
 
+_TOO_LONG_FACTOR = 10
+"""A line longer than this many characters per word a title may have is never heading-shaped
+(``shapes.is_heading_text`` turns down more than 8 per word; 10 leaves a number's room)."""
+
+
 @lru_cache(maxsize=16)
 def rulers(disabled: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, Rule]]]:
     """The active rules of each chain, as (name, rule), with ``disabled`` switched off."""
@@ -117,8 +122,14 @@ def classify(
     chains = rulers(disabled)
     if plain:
         state.later = rules_plain.later_short_lines(blocks, title)
+    # A line far longer than any title is turned down by heading_shape, quietly, before any rule
+    # with an effect has seen it (the rules before it look for short phrases): most lines of a
+    # policy are such paragraphs, and judging them was half the engine's time on a short one.
+    too_long = _TOO_LONG_FACTOR * thresholds.max_title_words if "heading_shape" not in disabled else None
     for i, block in enumerate(blocks):
         if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
+            continue
+        if too_long is not None and block.kind == "line" and len(block.text) > too_long:
             continue
         if plain:
             if block.kind != "line":

@@ -51,12 +51,14 @@ def later_heading_keys(blocks: list[Block], title: int | None) -> dict[str, int]
     return keys
 
 
-def over_subsection(blocks: Sequence[Block], i: int, following: Block) -> bool:
+def over_subsection(blocks: Sequence[Block], i: int, following: Block | None, *, emphasised: bool = False) -> bool:
     """The line after block ``i`` is a short plain title over prose (``On Meta Products`` below
-    ``How is your information shared?``): block ``i`` heads it and its siblings."""
-    if following.kind != "line" or following.emphasis or following.text.endswith("?") or not is_heading_text(
-        following.text, allow_period=False
-    ) or _DIGIT_RE.search(following.text):
+    ``How is your information shared?``), or with ``emphasised`` a bold or italic one (``Prohibited
+    Practices`` below ``2. General Policies``): block ``i`` heads it and its siblings."""
+    if following is None or following.kind != "line" or following.emphasis != emphasised or (
+        following.text.endswith("?") or not is_heading_text(following.text, allow_period=False)
+        or _DIGIT_RE.search(following.text)
+    ):
         return False
     at = next_index(blocks, i)
     after = next_block(blocks, at) if at is not None else None

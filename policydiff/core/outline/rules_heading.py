@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policydiff.core.outline.block import next_index
+from policydiff.core.outline.block import has_word, next_index
 from policydiff.core.outline.state import OutlineState, Verdict
 from policydiff.core.shapes import is_date_stamp, is_heading_text, is_prose, title_key
 
@@ -74,7 +74,7 @@ def _contents_runs(state: OutlineState) -> set[int]:
                 run = []
             run.append(k)
             continue
-        if block is not None and (not any(c.isalnum() for c in block.text) or run and block.kind == "line" and (
+        if block is not None and (not has_word(block.text) or run and block.kind == "line" and (
             is_heading_text(block.text, allow_period=False) and not is_prose(block.text)
         )):
             continue  # debris, rules and a group's label line ("Other pages") between entries do not end it

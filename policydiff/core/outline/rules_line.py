@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from policydiff.core.outline.block import carries_on, next_index, short_line
+from policydiff.core.outline.block import carries_on, has_word, next_index, short_line
 from policydiff.core.outline.lines import (
     followed_by_text_or_child,
     next_number,
@@ -21,6 +21,7 @@ from policydiff.core.sections import split_number
 from policydiff.core.shapes import (
     NAVIGATION_RE,
     SENTENCE_END,
+    TRAILING_FUNCTION_WORDS,
     dotted,
     is_date_stamp,
     is_heading_text,
@@ -111,6 +112,7 @@ def heading_shape(state: OutlineState, i: int) -> Verdict | None:
     text, limits = block.text, state.thresholds
     colon_title = block.emphasis and text.endswith(":") and following is not None and (
         following.kind == "line" or is_title_case(text[:-1])
+        or following.kind == "list" and not completed_by_list(text[:-1])
     )
     shape = text[:-1] if colon_title else text
     shaped = (
@@ -122,6 +124,30 @@ def heading_shape(state: OutlineState, i: int) -> Verdict | None:
     if shaped or (state.number is not None and is_heading_text(state.rest, allow_period=True)):
         return None
     return Verdict(False, "not shaped like a title", quiet=_unremarkable(state, i))
+
+
+_LEAD_IN_WORDS = frozenset(
+    "must should shall can cannot may might will would could include includes including following "
+    "below means mean".split()
+)
+"""Words that leave a sentence open for the list below to finish (a modal verb, "include"):
+a lead-in, not a title."""
+_IMPERATIVE_STARTS = frozenset(
+    "do don't don’t never please avoid when whenever if unless where before after while once because".split()
+)
+"""First words of an instruction whose objects the list gives ("Do not post or share:"), or of a
+clause whose sentence the list finishes ("When you create an account:")."""
+
+
+def completed_by_list(text: str) -> bool:
+    """The words before a colon are a sentence the list below finishes ("Live broadcasts must:",
+    "Severe violations include:", "… should not be used to:"), not a title naming what the list
+    holds ("Examples of content that is considered adult:")."""
+    words = [w.strip(".,;()\"'").lower() for w in text.split()]
+    return bool(words) and (
+        words[-1] in TRAILING_FUNCTION_WORDS or any(w in _LEAD_IN_WORDS for w in words)
+        or words[0] in _IMPERATIVE_STARTS
+    )
 
 
 def table_cell(state: OutlineState, i: int) -> Verdict | None:
@@ -198,15 +224,50 @@ def numbered_title(state: OutlineState, i: int) -> Verdict | None:
     allow = (limits.numbered_period_words_title_case if is_title_case(state.rest)
              else limits.numbered_period_words_bold if block.emphasis else limits.numbered_period_words_plain)
     depth = state.numbering.depth(number, state.rest, allow_period_words=allow)
+    clause = ""
+    if not depth and continues_numbered_paragraphs(state, i, number, allow):
+        # "12. Applicable law" after the numbered paragraphs 1. to 11.: the clauses, not titles,
+        # carried the numbering on.
+        state.numbering.declare(number)
+        depth, clause = 1, " (continuing the numbered paragraphs above it)"
     if not depth:
         return Verdict(False, "numbered line that does not continue the numbering")
     following = state.following
     sibling = sibling_of_previous(number, blocks, i)
-    if not (followed_by_text_or_child(block, following, number) or (sibling and following is not None)):
+    heads_text = followed_by_text_or_child(block, following, number) or (sibling and following is not None)
+    if not heads_text and over_subsection(blocks, i, following, emphasised=True):
+        heads_text, clause = True, clause + " (over its first subsection, a bold title over text)"
+    if not heads_text:
         if block.text.endswith("?") and dotted(number) == ():
             return None  # a lettered question ("Q. How do you ...?" over "A. We ..."): judged as a question
         return Verdict(False, "numbered line with no text of its own (a list or contents)")
-    return Verdict(True, "numbered title line" + (" (bold)" if block.emphasis else ""), kind="numbered", depth=depth)
+    return Verdict(True, "numbered title line" + (" (bold)" if block.emphasis else "") + clause, kind="numbered",
+                   depth=depth)
+
+
+def continues_numbered_paragraphs(state: OutlineState, i: int, number: str, allow_period_words: int) -> bool:
+    """A title-shaped line numbered ``n`` (one part) whose closest numbered paragraph above it, a
+    clause that starts with its text (``11. The Services are provided ...``), is numbered ``n - 1``,
+    past every numbered title so far: a numbered agreement whose clauses are paragraphs, and whose
+    one titled clause carries their numbering on."""
+    parts = dotted(number)
+    rest = state.rest
+    if len(parts) != 1 or not is_heading_text(rest, allow_period=len(rest.split()) <= allow_period_words):
+        return False
+    if state.numbering.top and parts[0] <= state.numbering.top[-1] + 1:
+        return False  # (the numbered titles' own sequence decides there)
+    blocks = state.blocks
+    for k in range(i - 1, max(-1, i - 1 - state.thresholds.number_restart_reach), -1):
+        above = blocks[k]
+        if above.kind != "line" or above.rank:
+            if above.rank:
+                return False  # a heading between: the clauses above belong to it
+            continue
+        before, words = split_number(above.text)
+        if len(dotted(before)) != 1 or not any(c.isalpha() for c in words):
+            continue  # (a lettered or deeper clause, a page number, a lone figure)
+        return dotted(before) == (parts[0] - 1,) and is_prose(above.text)
+    return False
 
 
 def last_line(state: OutlineState, i: int) -> Verdict | None:
@@ -245,7 +306,7 @@ def bold_over_text(state: OutlineState, i: int) -> Verdict | None:
 def _previous_index(state: OutlineState, i: int) -> int | None:
     """The block before ``i`` with a word in it."""
     for k in range(i - 1, -1, -1):
-        if any(c.isalnum() for c in state.blocks[k].text):
+        if has_word(state.blocks[k].text):
             return k
     return None
 
