@@ -756,14 +756,25 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     score = score * (1 + ORDER_BONUS * (1 - np.abs(position[a] - position[b])))
     score = np.round(np.clip(score, 0.0, 1.0), 5)
     old_ids, new_ids = np.asarray(f.old_ids), np.asarray(f.new_ids)
-    i_all, j_all = old_ids[rows].tolist(), new_ids[cols].tolist()
-    for i, j in zip(i_all, j_all):
-        sim.candidates_old.setdefault(i, []).append(j)
-    for j, i in sorted(zip(j_all, i_all)):
-        sim.candidates_new.setdefault(j, []).append(i)
+    i_all, j_all = old_ids[rows], new_ids[cols]  # in old, then new order (rows and columns ascend)
+    sim.candidates_old.update(_grouped(i_all, j_all))
+    by_new = np.lexsort((i_all, j_all))
+    sim.candidates_new.update(_grouped(j_all[by_new], i_all[by_new]))
     good = score >= GAP_THRESHOLD
     sim.scores.update(zip(zip(old_ids[rows[good]].tolist(), new_ids[cols[good]].tolist()), score[good].tolist()))
     sim._complete = exact
+
+
+def _grouped(keys: np.ndarray, values: np.ndarray) -> dict[int, list[int]]:
+    """Key -> its values, in order, from two arrays sorted by key."""
+    import numpy as np
+
+    if not len(keys):
+        return {}
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    bounds = np.r_[starts, len(keys)].tolist()
+    key_list, value_list = keys.tolist(), values.tolist()
+    return {key_list[s]: value_list[s:e] for s, e in zip(bounds, bounds[1:])}
 
 
 def _drop_copies_apart(
