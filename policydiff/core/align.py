@@ -884,9 +884,8 @@ def _kth_greatest(
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each distinct owner (``owners`` sorted): its ``k``-th greatest positive value counted
     with repeats, ``k`` being ``wanted`` or, given one per value, ``wanted`` at the owner's first
-    value; 0 when it has fewer (then
-    every positive value counts among its best). Rounds of segment maxima in C, one per distinct
-    value, at most ``k``."""
+    value; 0 when it has fewer (then every positive value counts among its best). Rounds of
+    segment maxima in C, one per distinct value, at most ``k``."""
     import numpy as np
 
     if not len(owners):
