@@ -395,27 +395,28 @@ class _Features:
         # Row -> the text it holds: copies of one text (``_copies``) count once in how rare a word
         # is, so that a document of copies weighs its words as one copy does.
         unit = list(range(n))
-        for weighing in ("all", "units"):
-            units = len(set(unit))
-            body_idf = _idf(_by_unit((c.keys() for c in body_counts), unit), units)
-            title_idf = _idf(_by_unit((c.keys() for c in title_counts), unit), units)
-            gram_idf = _idf(_by_unit(grams, unit), units)
+        # The copies are found by their bodies weighed with every row counted; only the body
+        # weights are needed for that, the title and bigram weights once the units are known.
+        body_idf = _idf((c.keys() for c in body_counts), n)
+        features.body = [_weights(c, body_idf) for c in body_counts]
+        features.copy_rank, features.copy_count = [-1] * n, [1] * n
+        for side in (range(n_old), range(n_old, n)):
+            for group in _copies(side, title_terms, features.body):
+                for rank, row in enumerate(group):
+                    features.copy_rank[row], features.copy_count[row] = rank, len(group)
+                    unit[row] = group[0]
+        if any(unit[r] != r for r in range(n_old)) and any(unit[r] != r for r in range(n_old, n)):
+            body_idf = _idf(_by_unit((c.keys() for c in body_counts), unit), len(set(unit)))
             features.body = [_weights(c, body_idf) for c in body_counts]
-            features.title = [_weights(c, title_idf) for c in title_counts]
-            features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
-            if weighing == "units":
-                break
-            features.copy_rank, features.copy_count = [-1] * n, [1] * n
-            for side in (range(n_old), range(n_old, n)):
-                for group in _copies(side, title_terms, features.body):
-                    for rank, row in enumerate(group):
-                        features.copy_rank[row], features.copy_count[row] = rank, len(group)
-                        unit[row] = group[0]
-            if not (any(unit[r] != r for r in range(n_old)) and any(unit[r] != r for r in range(n_old, n))):
-                # Copies on one side only (a page that repeats a glossary entry inline) say nothing
-                # of which copy is which: the words keep the weights they have.
-                unit = list(range(n))
-                break
+        else:
+            # Copies on one side only (a page that repeats a glossary entry inline) say nothing
+            # of which copy is which: the words keep the weights they have.
+            unit = list(range(n))
+        units = len(set(unit))
+        title_idf = _idf(_by_unit((c.keys() for c in title_counts), unit), units)
+        gram_idf = _idf(_by_unit(grams, unit), units)
+        features.title = [_weights(c, title_idf) for c in title_counts]
+        features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
         features.shingle_total = [sum(s.values()) for s in features.shingles]
         features.untitled = [not s.bare_title for s in sections]
         old_depths, new_depths = _depths(old), _depths(new)
