@@ -6,8 +6,9 @@ Run:  .venv/bin/python benchmarks/bench_pairing_features.py --baseline DIR
 
 DIR is a checkout of the other version (``git worktree add DIR COMMIT``, or ``git archive COMMIT |
 tar -x -C DIR``). For each size (``bench_engine.many_sections``, as ``bench_sections.py``): CPU
-seconds of the whole comparison and of ``pairing.score_candidates`` (the features and both
-stages' scores), and the process's peak memory (VmHWM); then the growth exponent of each
+seconds of the whole comparison and of its parts (loading, the candidate search,
+``pairing.score_candidates``: the features and both stages' scores, the word diffs), and the
+process's peak memory (VmHWM); then the growth exponent of each
 version's whole comparison over the sizes. Last, the NEC pair in process: the median CPU time
 of one comparison, repeated in one process after a first, warm-up one (median over processes).
 """
@@ -33,21 +34,30 @@ import json, sys, time
 sys.path.insert(0, {root!r})
 from policydiff.core import compare as comparing, pairing
 from policydiff.core.load import load_document
-{peak_mb}spent = [0.0]
-score = pairing.score_candidates
-def timed(*args, **kwargs):
-    start = time.process_time()
-    try:
-        return score(*args, **kwargs)
-    finally:
-        spent[0] += time.process_time() - start
-pairing.score_candidates = timed
+{peak_mb}spent = {{"features": 0.0, "search": 0.0, "diffs": 0.0}}
+def timed(name, function):
+    def run(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] += time.process_time() - start
+    return run
+pairing.score_candidates = timed("features", pairing.score_candidates)
+comparing.similarity_matrix = timed("search", comparing.similarity_matrix)
+comparing.diff_words = timed("diffs", comparing.diff_words)
 cpu = time.process_time()
-comparison = comparing.compare(load_document({old!r}), load_document({new!r}))
+old, new = load_document({old!r}), load_document({new!r})
+loaded = time.process_time()
+comparison = comparing.compare(old, new)
 done = time.process_time()
-print(json.dumps({{"cpu": done - cpu, "features": spent[0], "peak_mb": peak_mb(),
+print(json.dumps({{"cpu": done - cpu, "load": loaded - cpu, **spent, "peak_mb": peak_mb(),
     "pairs": [[p.old_index, p.new_index] for p in comparison.pairs]}}))
 """
+"""One comparison of generated sections in a fresh process: CPU seconds of the whole (``cpu``)
+and of its parts: loading both files (``load``), the candidate search (``search``), the pairing's
+features and scores (``features``: ``pairing.score_candidates``), the word diffs of one-to-one
+pairs (``diffs``); the peak memory and the pairs made."""
 
 _NEC = """
 import json, statistics, sys, time
@@ -82,7 +92,8 @@ def main() -> None:
     args = parser.parse_args()
     roots = {"baseline": str(args.baseline.resolve()), "this": str(ROOT)}
     whole: dict[str, list[float]] = {name: [] for name in roots}
-    print(f"sections per side: CPU s whole (score_candidates), peak MB; medians of {args.runs} alternating runs")
+    print(f"sections per side: CPU s whole (load / search / score_candidates / word diffs), peak MB; "
+          f"medians of {args.runs} alternating runs")
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
             old, new = write_sections(folder, size)
@@ -94,10 +105,11 @@ def main() -> None:
             same = results["baseline"][0]["pairs"] == results["this"][0]["pairs"]
             line = [f"  {size:>6,}"]
             for name in roots:
-                cpu, features = median(results[name], "cpu"), median(results[name], "features")
+                cpu = median(results[name], "cpu")
+                parts = " / ".join(f"{median(results[name], part):.2f}" for part in ("load", "search", "features", "diffs"))
                 peak = max(float(r["peak_mb"]) for r in results[name])  # type: ignore[arg-type]
                 whole[name].append(cpu)
-                line.append(f"{name} {cpu:6.2f} s ({features:5.2f}) {peak:5.0f} MB")
+                line.append(f"{name} {cpu:6.2f} s ({parts}) {peak:5.0f} MB")
             ratio = whole["this"][-1] / whole["baseline"][-1]
             print("  ".join(line) + f"  ratio {ratio:.2f}  pairs identical: {same}", flush=True)
     if len(args.sizes) > 1:

@@ -395,27 +395,28 @@ class _Features:
         # Row -> the text it holds: copies of one text (``_copies``) count once in how rare a word
         # is, so that a document of copies weighs its words as one copy does.
         unit = list(range(n))
-        for weighing in ("all", "units"):
-            units = len(set(unit))
-            body_idf = _idf(_by_unit((c.keys() for c in body_counts), unit), units)
-            title_idf = _idf(_by_unit((c.keys() for c in title_counts), unit), units)
-            gram_idf = _idf(_by_unit(grams, unit), units)
+        # The copies are found by their bodies weighed with every row counted; only the body
+        # weights are needed for that, the title and bigram weights once the units are known.
+        body_idf = _idf((c.keys() for c in body_counts), n)
+        features.body = [_weights(c, body_idf) for c in body_counts]
+        features.copy_rank, features.copy_count = [-1] * n, [1] * n
+        for side in (range(n_old), range(n_old, n)):
+            for group in _copies(side, title_terms, features.body):
+                for rank, row in enumerate(group):
+                    features.copy_rank[row], features.copy_count[row] = rank, len(group)
+                    unit[row] = group[0]
+        if any(unit[r] != r for r in range(n_old)) and any(unit[r] != r for r in range(n_old, n)):
+            body_idf = _idf(_by_unit((c.keys() for c in body_counts), unit), len(set(unit)))
             features.body = [_weights(c, body_idf) for c in body_counts]
-            features.title = [_weights(c, title_idf) for c in title_counts]
-            features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
-            if weighing == "units":
-                break
-            features.copy_rank, features.copy_count = [-1] * n, [1] * n
-            for side in (range(n_old), range(n_old, n)):
-                for group in _copies(side, title_terms, features.body):
-                    for rank, row in enumerate(group):
-                        features.copy_rank[row], features.copy_count[row] = rank, len(group)
-                        unit[row] = group[0]
-            if not (any(unit[r] != r for r in range(n_old)) and any(unit[r] != r for r in range(n_old, n))):
-                # Copies on one side only (a page that repeats a glossary entry inline) say nothing
-                # of which copy is which: the words keep the weights they have.
-                unit = list(range(n))
-                break
+        else:
+            # Copies on one side only (a page that repeats a glossary entry inline) say nothing
+            # of which copy is which: the words keep the weights they have.
+            unit = list(range(n))
+        units = len(set(unit))
+        title_idf = _idf(_by_unit((c.keys() for c in title_counts), unit), units)
+        gram_idf = _idf(_by_unit(grams, unit), units)
+        features.title = [_weights(c, title_idf) for c in title_counts]
+        features.shingles = [{g: gram_idf[g] for g in gs} for gs in grams]
         features.shingle_total = [sum(s.values()) for s in features.shingles]
         features.untitled = [not s.bare_title for s in sections]
         old_depths, new_depths = _depths(old), _depths(new)
@@ -756,14 +757,25 @@ def _matrix_candidates(sim: Similarity, exact: bool) -> None:
     score = score * (1 + ORDER_BONUS * (1 - np.abs(position[a] - position[b])))
     score = np.round(np.clip(score, 0.0, 1.0), 5)
     old_ids, new_ids = np.asarray(f.old_ids), np.asarray(f.new_ids)
-    i_all, j_all = old_ids[rows].tolist(), new_ids[cols].tolist()
-    for i, j in zip(i_all, j_all):
-        sim.candidates_old.setdefault(i, []).append(j)
-    for j, i in sorted(zip(j_all, i_all)):
-        sim.candidates_new.setdefault(j, []).append(i)
+    i_all, j_all = old_ids[rows], new_ids[cols]  # in old, then new order (rows and columns ascend)
+    sim.candidates_old.update(_grouped(i_all, j_all))
+    by_new = np.lexsort((i_all, j_all))
+    sim.candidates_new.update(_grouped(j_all[by_new], i_all[by_new]))
     good = score >= GAP_THRESHOLD
     sim.scores.update(zip(zip(old_ids[rows[good]].tolist(), new_ids[cols[good]].tolist()), score[good].tolist()))
     sim._complete = exact
+
+
+def _grouped(keys: np.ndarray, values: np.ndarray) -> dict[int, list[int]]:
+    """Key -> its values, in order, from two arrays sorted by key."""
+    import numpy as np
+
+    if not len(keys):
+        return {}
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    bounds = np.r_[starts, len(keys)].tolist()
+    key_list, value_list = keys.tolist(), values.tolist()
+    return {key_list[s]: value_list[s:e] for s, e in zip(bounds, bounds[1:])}
 
 
 def _drop_copies_apart(
@@ -810,30 +822,50 @@ def _best_per_row(
     CSR arrays alone (no dense row: the work is in the entries, never in rows x columns).
 
     Best: the greatest measure, and among equal measures (copies of one text: a page that repeats
-    its terms, a template used for every product) the partner nearest in relative place. Picked at
-    random among the copies, a section's counterpart is often not among the few kept, and the
-    copies pair crosswise (added and removed wholesale).
+    its terms, a template used for every product) the partner nearest in relative place, then the
+    entry that comes first in the row. Picked at random among the copies, a section's counterpart
+    is often not among the few kept, and the copies pair crosswise (added and removed wholesale).
 
-    Only a short list is sorted: the entries at or above their row's ``k``-th greatest distinct
-    measure. That threshold is found on the entries above a lower bound of it, the ``k``-th greatest
-    among a row's first ``SAMPLE`` entries (any part of a row has no more large values than the
-    whole), so the long rows of a common word are read twice and never sorted."""
+    Only a short list is sorted. Every entry of a row's best ``k`` is at or above the row's ``k``-th
+    greatest measure counted with repeats; a lower bound of it, the same among the row's first
+    ``_SAMPLE`` entries (a part of a row holds no more large values than the whole), picks the
+    entries worth a look in one pass over the product, and the exact one is found among those.
+    Where many entries tie at it (short titles that share one word), only the ones nearest in place
+    that can still be among the best are kept. The long rows of a common word are read once."""
     import numpy as np
 
     data, indices, indptr = product.data, product.indices, product.indptr
     counts = np.diff(indptr)
-    rows = np.repeat(np.arange(len(counts)), counts)
-    at_in_row = np.arange(len(data)) - np.repeat(indptr[:-1], counts)
-    sample = at_in_row < _SAMPLE
-    bound = np.zeros(len(counts))
-    bound_rows, bound_values = _kth_greatest(rows[sample], data[sample], k)
+    n_rows = len(counts)
+    sampled = np.minimum(counts, _SAMPLE)
+    sample_rows = np.repeat(np.arange(n_rows), sampled)
+    sample_at = np.arange(len(sample_rows)) + np.repeat(indptr[:-1] - (np.cumsum(sampled) - sampled), sampled)
+    bound = np.zeros(n_rows)
+    bound_rows, bound_values = _kth_greatest(sample_rows, data[sample_at], k)
     bound[bound_rows] = bound_values
-    above = np.flatnonzero((data >= bound[rows]) & (data > 0))
-    threshold = np.zeros(len(counts))
-    kept_rows, kept_values = _kth_greatest(rows[above], data[above], k)
+    worth = data >= np.repeat(bound, counts)
+    worth &= data > 0
+    above = np.flatnonzero(worth)
+    above_rows = np.searchsorted(indptr, above, side="right") - 1
+    threshold = np.zeros(n_rows)
+    kept_rows, kept_values = _kth_greatest(above_rows, data[above], k)
     threshold[kept_rows] = kept_values
-    keep = above[data[above] >= threshold[rows[above]]]
-    r, c, v = rows[keep], indices[keep], data[keep]
+    kept = data[above] >= threshold[above_rows]
+    keep, r = above[kept], above_rows[kept]
+    tied = data[keep] == threshold[r]
+    if tied.any():
+        # Ties at the threshold: only the nearest in place fill the places the greater ones leave.
+        # (2 - distance: positive, greatest for the nearest; rounding merges, never reorders.)
+        places_left = k - np.bincount(r[~tied], minlength=n_rows)
+        tied_rows = r[tied]
+        nearness = 2.0 - np.abs(rows_place[tied_rows] - cols_place[indices[keep[tied]]])
+        near_rows, near_limit = _kth_greatest(tied_rows, nearness, places_left[tied_rows])
+        limit = np.zeros(n_rows)
+        limit[near_rows] = near_limit
+        near = np.ones(len(keep), dtype=bool)
+        near[tied] = nearness >= limit[tied_rows]
+        keep, r = keep[near], r[near]
+    c, v = indices[keep], data[keep]
     distance = np.abs(rows_place[r] - cols_place[c])
     order = np.lexsort((distance, -v, r))
     r, c = r[order], c[order]
@@ -848,22 +880,34 @@ _SAMPLE = 64
 """Entries of a row read first for a lower bound of its ``k``-th greatest measure."""
 
 
-def _kth_greatest(owners: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each distinct owner (``owners`` sorted): its ``k``-th greatest distinct value, 0 when it
-    has fewer (then every value counts among its best). ``k`` rounds of segment maxima in C."""
+def _kth_greatest(
+    owners: np.ndarray, values: np.ndarray, wanted: int | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each distinct owner (``owners`` sorted): its ``k``-th greatest positive value counted
+    with repeats, ``k`` being ``wanted`` or, given one per value, ``wanted`` at the owner's first
+    value; 0 when it has fewer (then every positive value counts among its best). Rounds of
+    segment maxima in C, one per distinct value, at most ``k``."""
     import numpy as np
 
     if not len(owners):
         return owners, values
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
     lengths = np.diff(np.r_[starts, len(owners)])
+    need = np.full(len(starts), wanted, dtype=np.int64) if isinstance(wanted, int) else wanted[starts].astype(np.int64)
     remaining = values.copy()
-    top = np.zeros(len(starts))
-    for _ in range(k):
+    kth = np.zeros(len(starts))
+    for _ in range(int(need.max())):
         top = np.maximum.reduceat(remaining, starts)
-        remaining[remaining >= np.repeat(top, lengths)] = 0.0
-    # A segment exhausted before its k-th round has top 0 there: every value counts.
-    return owners[starts], top
+        hit = remaining == np.repeat(top, lengths)
+        hit &= remaining > 0
+        count = np.add.reduceat(hit, starts)
+        reached = (need > 0) & (count >= need)
+        kth[reached] = top[reached]
+        need -= count
+        if not (need > 0).any():
+            break
+        remaining[hit] = 0.0
+    return owners[starts], kth
 
 
 # ----------------------------------------------------------------------------------------------

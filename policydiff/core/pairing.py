@@ -852,6 +852,9 @@ def score_candidates(sim: Similarity, pairing: PairingModel | None = None) -> li
     return out
 
 
+GROUPS_AT_ONCE = 20_000
+"""From this many edges on, ``_groups`` finds the groups with SciPy (imported by then: the
+candidate search of a comparison this long uses it)."""
 SMALL_GROUP = 3_600
 """Groups of candidates up to this many old x new sections are assigned in pure Python."""
 
@@ -874,6 +877,30 @@ def assign(edges: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
 
 
 def _groups(edges: Sequence[tuple[int, int, float]]) -> list[list[tuple[int, int, float]]]:
+    """The edges by connected group of sections, each group's edges in their given order. Many
+    edges (a long comparison, SciPy loaded already): SciPy's connected components, one C pass
+    where the union-find below takes a Python call per edge end."""
+    if len(edges) >= GROUPS_AT_ONCE:
+        import importlib
+
+        import numpy as np
+
+        # Through importlib: SciPy has no type stubs, and _sparse_matching's imports say so already.
+        sparse = importlib.import_module("scipy.sparse")
+        connected_components = importlib.import_module("scipy.sparse.csgraph").connected_components
+
+        count = len(edges)
+        old_at = np.unique(np.fromiter((e[0] for e in edges), dtype=np.int64, count=count), return_inverse=True)[1]
+        new_at = np.unique(np.fromiter((e[1] for e in edges), dtype=np.int64, count=count), return_inverse=True)[1]
+        olds = int(old_at.max()) + 1
+        size = olds + int(new_at.max()) + 1
+        graph = sparse.coo_matrix((np.ones(count), (old_at.ravel(), olds + new_at.ravel())), shape=(size, size))
+        label = connected_components(graph, directed=False)[1][old_at.ravel()]
+        order = np.argsort(label, kind="stable")
+        starts = np.flatnonzero(np.r_[True, label[order][1:] != label[order][:-1]])
+        bounds = np.r_[starts, count].tolist()
+        ordered = [edges[k] for k in order.tolist()]
+        return [ordered[a:b] for a, b in zip(bounds, bounds[1:])]
     parent: dict[tuple[bool, int], tuple[bool, int]] = {}
 
     def find(x: tuple[bool, int]) -> tuple[bool, int]:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from types import ModuleType
-from typing import Final, Iterator
+from typing import Final, Iterable, Iterator
 
 from diff_match_patch import diff_match_patch  # type: ignore[import-untyped]
 
@@ -842,12 +842,12 @@ class _Piece:
 
 
 def _build_ops(
-    diffs: _Diffs, old_tokens: list[str], new_tokens: list[str]
+    runs: Iterable[tuple[int, int]], old_tokens: list[str], new_tokens: list[str]
 ) -> tuple[tuple[Op, ...], DiffStats]:
+    """Ops and word counts from the diff as (op, number of tokens) runs."""
     pieces: list[_Piece] = []
     ia = ib = 0
-    for op, s in diffs:
-        n = len(s)
+    for op, n in runs:
         if op == _DEL:
             part = old_tokens[ia : ia + n]
             pieces.append(_Piece("-", "".join(part), "", _word_count(part)))
@@ -967,6 +967,10 @@ def _one_sided(old: str, new: str, options: Options) -> WordDiff:
 def _diff(old: str, new: str, options: Options, accelerated: bool) -> WordDiff:
     old_tokens, new_tokens = _tokens(old), _tokens(new)
     old_keys, new_keys = _keys(old_tokens, options), _keys(new_tokens, options)
+    runs = _substitution(old_keys, new_keys, accelerated)
+    if runs is not None:
+        ops, stats = _build_ops(runs, old_tokens, new_tokens)
+        return WordDiff(ops, stats, None)
     cache = _CACHE.get()
     # Without ignore options a key is its token, described by itself: one alphabet can serve
     # every diff of the comparison (a diff only tells codes apart), so each token is described once.
@@ -1000,5 +1004,42 @@ def _diff(old: str, new: str, options: Options, accelerated: bool) -> WordDiff:
     else:
         diffs, coarse = _token_diff(a, b, alphabet, accelerated)
         diffs = _cleanup(diffs, alphabet)
-    ops, stats = _build_ops(diffs, old_tokens, new_tokens)
+    ops, stats = _build_ops([(op, len(s)) for op, s in diffs], old_tokens, new_tokens)
     return WordDiff(ops, stats, coarse)
+
+
+SUBSTITUTION_TOKENS: int = 1_000
+"""Most differing tokens (both sides) a one-stretch substitution is read off directly
+(``_substitution``); 0 sends every diff through the back ends. Within every back end's budget."""
+
+
+def _substitution(old_keys: list[str], new_keys: list[str], accelerated: bool) -> list[tuple[int, int]] | None:
+    """The diff, as (op, token count) runs, when the keys differ in one stretch whose two sides
+    share no key (a renumbered title, one word replaced): equal before, delete the old stretch,
+    insert the new one, equal after. Else None.
+
+    That is what the back ends and the cleanup give such a pair: diff-match-patch trims the common
+    prefix and suffix, and two strings with no common character diff to "delete all, insert all";
+    cleanup finds no equality between changes to absorb, no lone edit to slide, no common prefix,
+    suffix or overlap of the deletion and the insertion. Read off, it skips encoding the tokens,
+    the back end and the cleanup (most changed pairs of a long comparison are of this kind)."""
+    shorter = min(len(old_keys), len(new_keys))
+    prefix = 0
+    while prefix < shorter and old_keys[prefix] == new_keys[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < shorter - prefix and old_keys[-1 - suffix] == new_keys[-1 - suffix]:
+        suffix += 1
+    deleted, inserted = len(old_keys) - prefix - suffix, len(new_keys) - prefix - suffix
+    if not (deleted and inserted) or deleted + inserted > SUBSTITUTION_TOKENS:
+        return None
+    # The pure back end's budget must hold "delete all, insert all" without a shared character
+    # (its bisection runs every edit distance up to half the length), as the accelerated one's does.
+    if deleted + inserted + (deleted + inserted + 4) ** 2 > (ACCEL_MAX_TOKENS**2 if accelerated else PURE_BUDGET):
+        return None
+    if len(old_keys) + len(new_keys) > _MAX_CODES:
+        return None  # more distinct tokens than code points: replaced wholesale instead
+    if not set(old_keys[prefix : prefix + deleted]).isdisjoint(new_keys[prefix : prefix + inserted]):
+        return None
+    runs = [(_EQ, prefix), (_DEL, deleted), (_INS, inserted), (_EQ, suffix)]
+    return [run for run in runs if run[1]]

@@ -48,6 +48,22 @@ def test_the_assignment_is_one_to_one_optimal_and_never_takes_a_pair_below_the_t
         assert abs(sum(gains[pair] for pair in sparse) - _best_total(edges)) < 1e-6
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.floats(0.01, 2, allow_nan=False)), max_size=60))
+def test_the_groups_of_many_edges_are_those_of_the_union_find(edges) -> None:  # type: ignore[no-untyped-def]
+    """SciPy's connected components (many edges) and the union-find (few) make the same groups,
+    each with its edges in the order given."""
+    saved = pairing.GROUPS_AT_ONCE
+    try:
+        pairing.GROUPS_AT_ONCE = 1 << 60
+        by_union_find = pairing._groups(edges)
+        pairing.GROUPS_AT_ONCE = 1
+        at_once = pairing._groups(edges)
+    finally:
+        pairing.GROUPS_AT_ONCE = saved
+    assert sorted(at_once) == sorted(by_union_find)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.floats(0.01, 2, allow_nan=False)), max_size=10))
 def test_the_run_is_the_heaviest_chain_that_keeps_the_order_on_both_sides(items) -> None:  # type: ignore[no-untyped-def]

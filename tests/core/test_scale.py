@@ -68,6 +68,39 @@ def test_among_equal_measures_the_partner_nearest_in_place_is_kept_first() -> No
     assert list(zip(rows.tolist(), cols.tolist()))[:5] == [(0, 3), (0, 4), (0, 2), (0, 1), (0, 0)]
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_best_partners_per_row_are_those_of_sorting_each_row(data: st.DataObject) -> None:
+    """The best ``k`` entries of each row, read through bounds from a sample of the row and from
+    ties cut by place, are those of sorting the whole row by measure, then nearness in place, then
+    the entry's order in the row: rows longer than the sample, measures few and often tied, zeros."""
+    np = pytest.importorskip("numpy")
+    sparse = pytest.importorskip("scipy.sparse")
+    n_rows = data.draw(st.integers(1, 4))
+    n_cols = data.draw(st.integers(1, 150))
+    k = data.draw(st.integers(1, 7))
+    levels = data.draw(st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.7, 1.0]), min_size=1, max_size=4))
+    indptr, cols, values = [0], [], []
+    for _ in range(n_rows):
+        # Columns in the drawn order: a sparse product leaves a row's entries unsorted.
+        cols += data.draw(st.lists(st.integers(0, n_cols - 1), unique=True, max_size=n_cols))
+        values += [data.draw(st.sampled_from(levels)) for _ in range(len(cols) - indptr[-1])]
+        indptr.append(len(cols))
+    product = sparse.csr_matrix((np.asarray(values, dtype=float), np.asarray(cols, dtype=np.int32),
+                                 np.asarray(indptr, dtype=np.int32)), shape=(n_rows, n_cols))
+    assert product.indices.tolist() == cols
+    rows_place = np.asarray(data.draw(st.lists(st.sampled_from([0.0, 0.3, 0.5, 1.0]), min_size=n_rows, max_size=n_rows)))
+    cols_place = np.linspace(0.0, 1.0, n_cols)
+    got_rows, got_cols = align._best_per_row(product, rows_place, cols_place, k)
+    expected = []
+    for row in range(n_rows):
+        start, end = product.indptr[row], product.indptr[row + 1]
+        entries = [(-product.data[e], abs(rows_place[row] - cols_place[product.indices[e]]), e)
+                   for e in range(start, end) if product.data[e] > 0]
+        expected += [(row, int(product.indices[e])) for _, _, e in sorted(entries)[:k]]
+    assert list(zip(got_rows.tolist(), got_cols.tolist())) == expected
+
+
 class _CountingText(str):
     """A text that counts the characters its ``find`` calls may look at."""
 

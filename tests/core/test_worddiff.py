@@ -175,6 +175,42 @@ def test_back_ends_agree(pair: tuple[str, str], opts: Options) -> None:
     assert diff_words(old, new, opts, accelerate=True) == diff_words(old, new, opts, accelerate=False)
 
 
+@st.composite
+def stretch_replaced(draw: st.DrawFn) -> tuple[str, str]:
+    """One stretch of a text replaced by another, around it the same text: the stretches share no
+    token, or only a space, a mark or a word (so the shortcut must tell them apart)."""
+    before, after = draw(soup()), draw(soup())
+    old_stretch = draw(st.lists(st.sampled_from(WORDS[:12] + SEPARATORS), min_size=1, max_size=5))
+    new_stretch = draw(st.lists(st.sampled_from(WORDS[12:] + SEPARATORS), min_size=1, max_size=5))
+    return before + "".join(old_stretch) + after, before + "".join(new_stretch) + after
+
+
+def _through_the_back_ends(old: str, new: str, opts: Options, fast: bool) -> WordDiff:
+    saved = wd.SUBSTITUTION_TOKENS
+    wd.SUBSTITUTION_TOKENS = 0
+    try:
+        return diff_words(old, new, opts, accelerate=fast)
+    finally:
+        wd.SUBSTITUTION_TOKENS = saved
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(stretch_replaced(), soup_pair()), options, paths, st.booleans())
+def test_a_stretch_replaced_is_read_off_as_the_back_ends_diff_it(
+    pair: tuple[str, str], opts: Options, fast: bool, shared: bool
+) -> None:
+    """The shortcut for a text that differs in one stretch sharing no token with its replacement
+    gives the diff the back ends and the cleanup give, ops, counts and all."""
+    old, new = pair
+    if shared:  # as a comparison runs its diffs: one token cache and one alphabet for all
+        with wd.shared_tokens():
+            _through_the_back_ends(new, old, opts, fast)  # the alphabet holds other codes first
+            got = diff_words(old, new, opts, accelerate=fast)
+    else:
+        got = diff_words(old, new, opts, accelerate=fast)
+    assert got == _through_the_back_ends(old, new, opts, fast)
+
+
 # --------------------------------------------------------------------------------------------
 # Clear cases
 
