@@ -443,24 +443,37 @@ def test_since_when_dates_an_edited_paragraph_by_its_newest_sentence(tmp_path):
 
 
 def test_counting_in_workers_equals_counting_here_and_parses_each_text_once(tmp_path):
-    from policydiff.core.history import count_history
+    from policydiff.core.history import SinceIndex, count_history, read_history, reading_of
+    from policydiff.core.structure import parse_document
 
     a, b = VERSIONS[0].read_text(encoding="utf-8"), VERSIONS[1].read_text(encoding="utf-8")
     relinked = a.replace("](https://", "](https://www.", 3)
     texts = [a, relinked, relinked, b, a, b, relinked, b, a]
     folder = _folder(tmp_path, {f"2024-01-{k + 10}.md": text for k, text in enumerate(texts)})
     history = open_history([folder])
-    here = count_history(history, workers=1, since=True)
+    here = count_history(history, workers=1)
     assert here.parsed == len(set(texts))  # runs share their boundaries' documents: none parsed twice
-    pooled = count_history(history, workers=2, since=True)
+    pooled = count_history(history, workers=2)
     assert (pooled.words, pooled.steps) == (here.words, here.steps)
-    assert here.since is not None and pooled.since is not None
-    assert (pooled.since.first_line, pooled.since.lines, pooled.since.step_words) == (
-        here.since.first_line, here.since.lines, here.since.step_words)
+    # The since-when index reads the same versions, comparing nothing: the same in workers.
+    read_here = read_history(history, workers=1)
+    assert read_here.parsed == len(set(texts))
+    read_pooled = read_history(history, workers=2)
+    assert (read_pooled.first_line, read_pooled.first_sentence, read_pooled.lines, read_pooled.step_words,
+            read_pooled.words, read_pooled.headings) == (
+        read_here.first_line, read_here.first_sentence, read_here.lines, read_here.step_words, read_here.words,
+        read_here.headings)
+    # ... and the same as adding every version's reading one by one.
+    one_by_one = SinceIndex()
+    for text in texts:
+        one_by_one.add(reading_of(parse_document(text, name="v")))
+    assert (one_by_one.first_line, one_by_one.first_sentence, one_by_one.lines, one_by_one.step_words,
+            one_by_one.words, one_by_one.headings) == (
+        read_here.first_line, read_here.first_sentence, read_here.lines, read_here.step_words, read_here.words,
+        read_here.headings)
     # What the steps' counts say is what comparing each step in full says.
     from policydiff.core.changes import counts
     from policydiff.core.compare import compare
-    from policydiff.core.structure import parse_document
 
     for step, (old, new) in zip(here.steps, zip(texts, texts[1:])):
         full = compare(parse_document(old, name="old"), parse_document(new, name="new"))
