@@ -751,16 +751,69 @@ def count_history(history: History, *, options: Options = Options(), workers: in
     return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options)
 
 
+_LINK_ADDRESS = re.compile(r"\]\(([^\s()<>\[\]\\`\"'*]*?)([?#][^\s()<>\[\]\\`\"'*]*)?\)")
+"""An inline link's address: ``](path)``, then its query or fragment, if any (no space, quote,
+bracket, star or backslash in it: an address with a title, escapes or marks that could mean
+emphasis were it not an address is left as it is)."""
+
+_LONG_CODE_OR_HTML = re.compile(r"```|~~~|<(?:!|\?|pre|script|style|textarea)", re.IGNORECASE)
+"""Code fences and the raw HTML blocks that run over blank lines (comments, ``<pre>``, scripts)."""
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_HTML_LINE = re.compile(r"^ {0,3}<", re.MULTILINE)
+"""A line that may open an HTML block (inline HTML, a ``<br>`` in a line, leaves links links)."""
+
+
+def reading_key(text: str) -> str:
+    """``text`` with each inline link's query and fragment cut to their first character: two
+    versions with the same key read alike (the reader keeps a link's words, and looks at its address
+    only for where it points: an anchor ``#…``, a web address ``http…``). Archived web pages
+    change these on every capture (a redirector's signature, a tracking parameter): most versions
+    of a long history differ from the one before in nothing else.
+
+    Where an address may stand as words, it is kept whole: in a paragraph (a stretch between blank
+    lines) holding code or a line opening with a tag, and anywhere in a text holding a code fence or an HTML block
+    that runs over blank lines."""
+    if _LONG_CODE_OR_HTML.search(text):
+        return text
+    parts = _BLANK_LINE.split(text)
+    seps = _BLANK_LINE.findall(text)
+    return "".join(_cut_addresses(part) + sep for part, sep in zip(parts, seps + [""]))
+
+
+def _cut_addresses(paragraph: str) -> str:
+    """A paragraph's link addresses cut (:func:`reading_key`), unless one may be words: in code, an
+    HTML block, or after no ``[`` of its own (a link text cut by a blank line is no link)."""
+    if "](" not in paragraph or "`" in paragraph or _HTML_LINE.search(paragraph):
+        return paragraph
+    kept: list[str] = []
+    at = 0
+    for match in _LINK_ADDRESS.finditer(paragraph):
+        if "[" not in paragraph[at:match.start()]:
+            return paragraph
+        kept.append(paragraph[at:match.start()])
+        kept.append(f"]({match.group(1)}{(match.group(2) or '')[:1]})")
+        at = match.end()
+    kept.append(paragraph[at:])
+    return "".join(kept)
+
+
 def read_history(history: History, *, workers: int | None = None, progress: Progress | None = None,
                  pool: Executor | None = None) -> SinceIndex:
     """The since-when index: every version read by the reader (the Document the window shows),
-    nothing compared. Runs of consecutive versions are read in a process pool (``pool``, else one
-    of ``workers``), each distinct text of a run parsed once; progress counts versions."""
+    nothing compared. A version that differs from the one before only in its links' queries and
+    fragments (:func:`reading_key`) reads as it and is not read again; the others are read in runs
+    of consecutive versions in a process pool (``pool``, else one of ``workers``), each distinct
+    text of a run parsed once. Progress counts versions."""
     n = len(history.versions)
     ids, texts = _all_texts(history)
+    keys = [reading_key(t) for t in texts]
+    wanted = [i for i in range(n) if i == 0 or keys[i] != keys[i - 1]]
+    del keys
     workers = workers or workers_available()
-    starts = _runs_of(n, workers)
-    runs = [(ids[s:e], texts[s:e]) for s, e in zip(starts, starts[1:] + [n])]
+    starts = _runs_of(len(wanted), workers)
+    ends = starts[1:] + [len(wanted)]
+    runs = [([ids[i] for i in wanted[s:e]], [texts[i] for i in wanted[s:e]]) for s, e in zip(starts, ends)]
+    covered = [(wanted[e] if e < len(wanted) else n) - wanted[s] for s, e in zip(starts, ends)]
     longest_first = sorted(range(len(runs)), key=lambda k: -sum(len(t) for t in runs[k][1]))
     results: list[_ReadResult | None] = [None] * len(runs)
     done = 0
@@ -770,22 +823,23 @@ def read_history(history: History, *, workers: int | None = None, progress: Prog
     def read(k: int, result: _ReadResult) -> None:
         nonlocal done
         results[k] = result
-        done += len(runs[k][0])
+        done += covered[k]
         if progress:
             progress(done, n)
 
     _work_runs(lambda run, reader: _read_run(*run, reader=reader), _read_job, runs, longest_first, workers, pool,
                read)
     started = time.perf_counter()
-    index = SinceIndex()
-    last: Reading | None = None
-    for result in results:
+    readings: dict[int, Reading | None] = {}
+    for s, result in zip(starts, results):
         assert result is not None
-        for reading in result.readings:
-            last = reading or last
-            assert last is not None
-            index.add(last)
-        index.parsed += result.parsed
+        readings.update(zip(wanted[s:], result.readings))
+    index = SinceIndex(parsed=sum(r.parsed for r in results if r is not None))
+    last: Reading | None = None
+    for v in range(n):
+        last = readings.get(v) or last
+        assert last is not None
+        index.add(last)
     index.seconds = time.perf_counter() - started
     return index
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -491,3 +492,34 @@ def test_a_worker_process_remembers_its_inline_parses_for_as_long_as_it_lives():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1", "1"]
+
+
+def test_versions_that_change_only_their_links_addresses_are_read_once(tmp_path):
+    """A version whose links' queries and fragments alone changed (an archive's capture of a web
+    page: a redirector's signature, a tracking parameter) reads as the one before it: the
+    since-when index reads it as that one, and is what reading every version gives."""
+    from policydiff.core.history import SinceIndex, read_history, reading_key, reading_of
+    from policydiff.core.structure import parse_document
+
+    base = VERSIONS[0].read_text(encoding="utf-8")
+    tracked = re.sub(r"\]\((https://[^)\s?#]*)\)", r"](\1?h=AT1xyz&ref=a)", base)
+    retracked = tracked.replace("?h=AT1xyz&ref=a", "?h=AT9qrs&ref=b#top")
+    assert tracked != base and retracked != tracked and reading_key(retracked) == reading_key(tracked)
+    # Where an address may be words, it counts: in code, in an HTML block, after a link text cut
+    # by a blank line (no link then), and a changed path always does.
+    for kept in ("Read `[a](https://x.org/p?h=1)` here.\n", "<div>\n[a](https://x.org/p?h=1)\n</div>\n",
+                 "[\n\nHelp Center\n\n](https://x.org/p?h=1)\n", "```\n[a](https://x.org/p?h=1)\n```\n",
+                 "[a](https://x.org/p?h=1)\n\n<!--\n\n[b](https://x.org/q?h=1)\n-->\n"):
+        assert reading_key(kept) != reading_key(kept.replace("h=1", "h=2")), kept
+    assert reading_key("[a](https://x.org/p?h=1)") != reading_key("[a](https://x.org/q?h=1)")
+    assert reading_key("See [a](https://x.org/p?h=1) and [b](#one).") == reading_key(
+        "See [a](https://x.org/p?h=2) and [b](#two).")
+    texts = [base, tracked, retracked, retracked.replace("?h=AT9qrs", "?h=AT5abc"), VERSIONS[1].read_text(encoding="utf-8")]
+    history = open_history([_folder(tmp_path, {f"2024-01-{k + 10}.md": t for k, t in enumerate(texts)})])
+    index = read_history(history, workers=1)
+    assert index.parsed == 3  # the first, the one whose addresses are new, the last
+    every = SinceIndex()
+    for text in texts:
+        every.add(reading_of(parse_document(text, name="v")))
+    assert (index.first_line, index.first_sentence, index.lines, index.step_words, index.words, index.headings) == (
+        every.first_line, every.first_sentence, every.lines, every.step_words, every.words, every.headings)
