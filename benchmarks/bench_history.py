@@ -143,14 +143,21 @@ def bench_json(path: str, steps: int, baseline: str | None = None, runs: int = 1
         # `git archive`), medians: the machine is shared, so the ratio is the figure to trust.
         mine: list[tuple[float, float]] = []
         theirs: list[tuple[float, float]] = []
+        outputs: set[bytes] = set()
         for _ in range(runs):
-            wall, cpu, _out = _run_json(path, ROOT)
+            wall, cpu, out = _run_json(path, ROOT)
             mine.append((wall, cpu))
-            print(f"  this checkout: wall {wall:.1f} s, CPU {cpu:.1f} s (all processes)", flush=True)
+            outputs.add(out)
+            print(f"  this checkout: wall {wall:.1f} s, CPU {cpu:.1f} s (all processes); load {os.getloadavg()[0]:.1f}",
+                  flush=True)
             if baseline:
-                wall, cpu, _out = _run_json(path, Path(baseline))
+                wall, cpu, out = _run_json(path, Path(baseline))
                 theirs.append((wall, cpu))
-                print(f"  baseline:      wall {wall:.1f} s, CPU {cpu:.1f} s (all processes)", flush=True)
+                outputs.add(out)
+                print(f"  baseline:      wall {wall:.1f} s, CPU {cpu:.1f} s (all processes); load "
+                      f"{os.getloadavg()[0]:.1f}", flush=True)
+        if baseline:
+            print(f"outputs byte-identical to the baseline's: {'yes' if len(outputs) == 1 else 'NO'}")
         wall, cpu = statistics.median(w for w, _ in mine), statistics.median(c for _, c in mine)
         print(f"--history --json over every version: median wall {wall:.1f} s, CPU {cpu:.1f} s on "
               f"{workers_available()} cores (target <= 15 s wall on 2 cores)")

@@ -505,9 +505,9 @@ class _StepCounter:
     A step's counts (words inserted and deleted, sections changed, changes by class) depend on the
     two versions only through their sections (the comparison reads nothing else of a document but
     its reading, for the verdict): a step whose two section lists were seen together before gets
-    the same counts without a second comparison. Most steps of a long history change only markup
-    or links, so a run of them shares one section list and costs one comparison; the verdict
-    (``identical``) still reads each step's own texts."""
+    the same counts without a second comparison, and a step that keeps its section list as it was
+    (most steps of a long history change only markup or links) counts nothing changed without
+    any; the verdict (``identical``) still reads each step's own texts."""
 
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -520,6 +520,10 @@ class _StepCounter:
         if old_text == new_text:
             return _unchanged_entry(from_id, to_id)
         key = (old.flat(), new.flat())
+        if key[0] == key[1]:
+            # The same sections, each with its title and text (only markup, links or lines set
+            # aside changed): every section is its own counterpart, unchanged; nothing to compare.
+            return dict(_unchanged_entry(from_id, to_id), identical=have_same_words(old, new, self.options))
         seen = self.counted.get(key)
         if seen is None:
             entry = self.counted[key] = step_entry(compare(old, new, options=self.options), from_id, to_id)
@@ -751,7 +755,7 @@ def count_history(history: History, *, options: Options = Options(), workers: in
     return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options)
 
 
-_LINK_ADDRESS = re.compile(r"\]\(([^\s()<>\[\]\\`\"'*]*?)([?#][^\s()<>\[\]\\`\"'*]*)?\)")
+_LINK_ADDRESS = re.compile(r"\]\(([^\s()<>\[\]|\\`\"'*]*?)([?#][^\s()<>\[\]|\\`\"'*]*)?\)")
 """An inline link's address: ``](path)``, then its query or fragment, if any (no space, quote,
 bracket, star or backslash in it: an address with a title, escapes or marks that could mean
 emphasis were it not an address is left as it is)."""
