@@ -444,7 +444,8 @@ def test_since_when_dates_an_edited_paragraph_by_its_newest_sentence(tmp_path):
 
 
 def test_counting_in_workers_equals_counting_here_and_parses_each_text_once(tmp_path):
-    from policydiff.core.history import SinceIndex, count_history, read_history, reading_of
+    from policydiff.core.history import (SinceIndex, _unchanged_entry, count_history, read_history, reading_of,
+                                         step_entry)
     from policydiff.core.structure import parse_document
 
     a, b = VERSIONS[0].read_text(encoding="utf-8"), VERSIONS[1].read_text(encoding="utf-8")
@@ -481,7 +482,12 @@ def test_counting_in_workers_equals_counting_here_and_parses_each_text_once(tmp_
         classes = counts(full.changes)
         assert (step["changes_substantive"], step["changes_editorial"], step["changes_cosmetic"]) == (
             classes["substantive"], classes["editorial"], classes["cosmetic"])
+        # ... the whole entry, steps that keep their section list (a link's address changed) too
+        assert step == (_unchanged_entry(step["from"], step["to"]) if old == new
+                        else step_entry(full, step["from"], step["to"]))
     assert any(step["changes_substantive"] for step in here.steps)
+    assert any(old != new and parse_document(old, name="o").flat() == parse_document(new, name="n").flat()
+               for old, new in zip(texts, texts[1:]))
 
 
 def test_a_worker_process_remembers_its_inline_parses_for_as_long_as_it_lives():
