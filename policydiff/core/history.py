@@ -475,10 +475,11 @@ def _count_words(doc: Document) -> int:
 
 
 class _Reader:
-    """Reads the versions of one history: each distinct text parsed once (the few last ones kept,
-    so that a version restored soon after is not parsed again), markdown-it's inline parses
-    remembered from one version to the next (:mod:`policydiff.core.inline_memo`: a version shares
-    nearly all its paragraphs with the one before)."""
+    """Reads the versions of one history: each text parsed once, and so is a text that reads as
+    one read before (:func:`reading_key`: only its links' queries or fragments differ), the few
+    last ones kept, so that a version restored soon after is not parsed again; markdown-it's inline
+    parses remembered from one version to the next (:mod:`policydiff.core.inline_memo`: a version
+    shares nearly all its paragraphs with the one before)."""
 
     def __init__(self, keep: int = 8) -> None:
         self.keep = keep
@@ -488,14 +489,15 @@ class _Reader:
     def document(self, text: str, name: str) -> Document:
         from policydiff.core.structure import parse_document
 
-        doc = self.documents.get(text)
+        key = reading_key(text)
+        doc = self.documents.get(key)
         if doc is None:
-            doc = self.documents[text] = parse_document(text, name=name)
+            doc = self.documents[key] = parse_document(text, name=name)
             self.parsed += 1
             while len(self.documents) > self.keep:
                 self.documents.popitem(last=False)
         else:
-            self.documents.move_to_end(text)
+            self.documents.move_to_end(key)
         return doc
 
 

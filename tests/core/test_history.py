@@ -529,3 +529,14 @@ def test_versions_that_change_only_their_links_addresses_are_read_once(tmp_path)
         every.add(reading_of(parse_document(text, name="v")))
     assert (index.first_line, index.first_sentence, index.lines, index.step_words, index.words, index.headings) == (
         every.first_line, every.first_sentence, every.lines, every.step_words, every.words, every.headings)
+    # The counts read such a version as the one before it too, and are what comparing says.
+    from policydiff.core.compare import compare
+    from policydiff.core.history import _count_words, count_history, step_entry
+
+    counted = count_history(history, workers=1)
+    assert counted.parsed == 3
+    documents = [parse_document(text, name="v") for text in texts]
+    assert all(documents[k].flat() == documents[k + 1].flat() for k in range(3))
+    assert counted.words == [_count_words(doc) for doc in documents]
+    for k, step in enumerate(counted.steps):
+        assert step == step_entry(compare(documents[k], documents[k + 1]), step["from"], step["to"])
