@@ -17,7 +17,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
-from policydiff.core.history import History, HistoryError, SinceIndex, reader_pool
+from policydiff.core.history import History, HistoryError, SinceIndex, _ChunkResult, reader_pool
 from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison, Document, Options
 from policydiff.core.worddiff import count_words
@@ -500,7 +500,7 @@ class _StepCounter:
         self.counted = counted
         self.pool = pool
         self._stopped = threading.Event()
-        self._waiting: Future[object] | None = None
+        self._waiting: Future[_ChunkResult] | None = None
         self._thread = threading.Thread(target=self._run, name="policydiff-history-counts", daemon=True)
 
     def start(self) -> None:
