@@ -485,11 +485,12 @@ class _Reader:
         self.keep = keep
         self.documents: OrderedDict[str, Document] = OrderedDict()
         self.parsed = 0
+        self.paragraph_keys: dict[str, str] = {}
 
     def document(self, text: str, name: str) -> Document:
         from policydiff.core.structure import parse_document
 
-        key = reading_key(text)
+        key = reading_key(text, self.paragraph_keys)
         doc = self.documents.get(key)
         if doc is None:
             doc = self.documents[key] = parse_document(text, name=name)
@@ -764,12 +765,15 @@ emphasis were it not an address is left as it is)."""
 
 _LONG_CODE_OR_HTML = re.compile(r"```|~~~|<(?:!|\?|pre|script|style|textarea)", re.IGNORECASE)
 """Code fences and the raw HTML blocks that run over blank lines (comments, ``<pre>``, scripts)."""
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANK_LINES = re.compile(r"(\n[ \t]*\n)")
 _HTML_LINE = re.compile(r"^ {0,3}<", re.MULTILINE)
 """A line that may open an HTML block (inline HTML, a ``<br>`` in a line, leaves links links)."""
 
+MAX_REMEMBERED_PARAGRAPHS = 50_000
+"""Paragraphs whose keys :func:`reading_key` remembers at most (all forgotten past it)."""
 
-def reading_key(text: str) -> str:
+
+def reading_key(text: str, remembered: dict[str, str] | None = None) -> str:
     """``text`` with each inline link's query and fragment cut to their first character: two
     versions with the same key read alike (the reader keeps a link's words, and looks at its address
     only for where it points: an anchor ``#…``, a web address ``http…``). Archived web pages
@@ -777,13 +781,26 @@ def reading_key(text: str) -> str:
     of a long history differ from the one before in nothing else.
 
     Where an address may stand as words, it is kept whole: in a paragraph (a stretch between blank
-    lines) holding code or a line opening with a tag, and anywhere in a text holding a code fence or an HTML block
-    that runs over blank lines."""
+    lines) holding code or a line opening with a tag, and anywhere in a text holding a code fence
+    or an HTML block that runs over blank lines. ``remembered`` (paragraph -> its key) spares the
+    work on the paragraphs versions share."""
     if _LONG_CODE_OR_HTML.search(text):
         return text
-    parts = _BLANK_LINE.split(text)
-    seps = _BLANK_LINE.findall(text)
-    return "".join(_cut_addresses(part) + sep for part, sep in zip(parts, seps + [""]))
+    parts = _BLANK_LINES.split(text)  # paragraphs, with the blank lines between them
+    if remembered is None:
+        return "".join([_cut_addresses(part) if k % 2 == 0 else part for k, part in enumerate(parts)])
+    if len(remembered) > MAX_REMEMBERED_PARAGRAPHS:
+        remembered.clear()
+    keys = []
+    for k, part in enumerate(parts):
+        if k % 2:
+            keys.append(part)
+            continue
+        key = remembered.get(part)
+        if key is None:
+            key = remembered[part] = _cut_addresses(part)
+        keys.append(key)
+    return "".join(keys)
 
 
 def _cut_addresses(paragraph: str) -> str:
@@ -812,7 +829,9 @@ def read_history(history: History, *, workers: int | None = None, progress: Prog
     text of a run parsed once. Progress counts versions."""
     n = len(history.versions)
     ids, texts = _all_texts(history)
-    keys = [reading_key(t) for t in texts]
+    remembered: dict[str, str] = {}
+    keys = [reading_key(t, remembered) for t in texts]
+    del remembered
     wanted = [i for i in range(n) if i == 0 or keys[i] != keys[i - 1]]
     del keys
     workers = workers or workers_available()
