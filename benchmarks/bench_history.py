@@ -41,10 +41,17 @@ def bench_listing(path: str) -> None:
 
 
 def bench_since(path: str) -> None:
+    import resource
+
     history = open_history([path])
+    before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     index = history.since_index()
     first = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    here, workers = ((a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime) for a, b in zip(after, before))
+    print(f"since-when: {index.parsed} texts parsed; CPU {here:.1f} s here + {workers:.1f} s in the workers "
+          f"(load {os.getloadavg()[0]:.1f})")
     again = median(lambda: history.since_index(), 5)
     latest = history.document(len(history) - 1)
     paras = [p for s in latest.flat() for p in s.body.split("\n") if p.strip()]
