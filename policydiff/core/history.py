@@ -634,13 +634,15 @@ def workers_available() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def reader_pool(workers: int | None = None) -> ProcessPoolExecutor:
+def reader_pool(workers: int | None = None, *, spawn: bool = False) -> ProcessPoolExecutor:
     """A pool of worker processes that read versions (their inline parses remembered for as long
-    as they live): forked from a process with one thread, else spawned (a fork copies no thread,
-    so a lock another thread held would stay held in the child)."""
+    as they live): forked from a process with one thread, else (or when ``spawn``: a window, whose
+    toolkit runs threads Python does not count) spawned: a fork copies no thread, so a lock another
+    thread held would stay held in the child."""
     import multiprocessing
 
-    method = "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
+    fork = not spawn and sys.platform.startswith("linux") and threading.active_count() == 1
+    method = "fork" if fork else "spawn"
     return ProcessPoolExecutor(max_workers=workers or workers_available(),
                                mp_context=multiprocessing.get_context(method), initializer=_start_worker)
 

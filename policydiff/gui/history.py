@@ -311,7 +311,7 @@ class HistoryController(QObject):
 
     def _reader_pool(self) -> Executor:
         if self._readers is None:
-            self._readers = reader_pool()
+            self._readers = reader_pool(spawn=True)  # never forked: Qt's own threads would not follow
         return self._readers
 
     # -- since when
