@@ -41,10 +41,17 @@ def bench_listing(path: str) -> None:
 
 
 def bench_since(path: str) -> None:
+    import resource
+
     history = open_history([path])
+    before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     index = history.since_index()
     first = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    here, workers = ((a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime) for a, b in zip(after, before))
+    print(f"since-when: {index.parsed} texts parsed; CPU {here:.1f} s here + {workers:.1f} s in the workers "
+          f"(load {os.getloadavg()[0]:.1f})")
     again = median(lambda: history.since_index(), 5)
     latest = history.document(len(history) - 1)
     paras = [p for s in latest.flat() for p in s.body.split("\n") if p.strip()]
@@ -143,14 +150,21 @@ def bench_json(path: str, steps: int, baseline: str | None = None, runs: int = 1
         # `git archive`), medians: the machine is shared, so the ratio is the figure to trust.
         mine: list[tuple[float, float]] = []
         theirs: list[tuple[float, float]] = []
+        outputs: set[bytes] = set()
         for _ in range(runs):
-            wall, cpu, _out = _run_json(path, ROOT)
+            wall, cpu, out = _run_json(path, ROOT)
             mine.append((wall, cpu))
-            print(f"  this checkout: wall {wall:.1f} s, CPU {cpu:.1f} s (all processes)", flush=True)
+            outputs.add(out)
+            print(f"  this checkout: wall {wall:.1f} s, CPU {cpu:.1f} s (all processes); load {os.getloadavg()[0]:.1f}",
+                  flush=True)
             if baseline:
-                wall, cpu, _out = _run_json(path, Path(baseline))
+                wall, cpu, out = _run_json(path, Path(baseline))
                 theirs.append((wall, cpu))
-                print(f"  baseline:      wall {wall:.1f} s, CPU {cpu:.1f} s (all processes)", flush=True)
+                outputs.add(out)
+                print(f"  baseline:      wall {wall:.1f} s, CPU {cpu:.1f} s (all processes); load "
+                      f"{os.getloadavg()[0]:.1f}", flush=True)
+        if baseline:
+            print(f"outputs byte-identical to the baseline's: {'yes' if len(outputs) == 1 else 'NO'}")
         wall, cpu = statistics.median(w for w, _ in mine), statistics.median(c for _, c in mine)
         print(f"--history --json over every version: median wall {wall:.1f} s, CPU {cpu:.1f} s on "
               f"{workers_available()} cores (target <= 15 s wall on 2 cores)")

@@ -25,13 +25,15 @@ import re
 import shutil
 import sys
 import threading
+import time
 from array import array
 from collections import Counter, OrderedDict
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from policydiff.core import collector
 from policydiff.core.gitread import GitError, GitMissing, run_git
@@ -269,8 +271,6 @@ class History:
         self._documents: OrderedDict[int, Document] = OrderedDict()
         self._comparisons: OrderedDict[tuple[int, int, Options], Comparison] = OrderedDict()
         self._since: SinceIndex | None = None
-        self.counts: HistoryCounts | None = None
-        """Every version's words and step's counts, once read for the since-when index."""
 
     def __len__(self) -> int:
         return len(self.versions)
@@ -379,19 +379,18 @@ class History:
     # -- since when
 
     def since_index(self, progress: Progress | None = None, workers: int | None = None,
-                    run_counted: RunCounted | None = None) -> SinceIndex:
-        """The since-when index over every version (built once, then cached on this history).
-        Every version is read by the reader (:func:`count_history`, in worker processes): so are
-        every step's counts under the default options, kept as :attr:`counts`."""
+                    pool: Executor | None = None) -> SinceIndex:
+        """The since-when index over every version (built once, then cached on this history):
+        every version read by the reader (:func:`read_history`: each distinct text parsed once,
+        in worker processes, or in ``pool``), nothing compared, so it is ready long before every
+        step is counted."""
         with self._lock:
             if self._since is not None:
                 return self._since
-        counted = count_history(self, workers=workers, progress=progress, since=True, run_counted=run_counted)
-        assert counted.since is not None
+        index = read_history(self, workers=workers, progress=progress, pool=pool)
         with self._lock:
-            self._since = counted.since
-            self.counts = counted
-        return counted.since
+            self._since = index
+        return index
 
 
 def open_history(paths: Sequence[str | os.PathLike[str]]) -> History:
@@ -476,27 +475,30 @@ def _count_words(doc: Document) -> int:
 
 
 class _Reader:
-    """Reads the versions of one history: each distinct text parsed once (the few last ones kept,
-    so that a version restored soon after is not parsed again), markdown-it's inline parses
-    remembered from one version to the next (:mod:`policydiff.core.inline_memo`: a version shares
-    nearly all its paragraphs with the one before)."""
+    """Reads the versions of one history: each text parsed once, and so is a text that reads as
+    one read before (:func:`reading_key`: only its links' queries or fragments differ), the few
+    last ones kept, so that a version restored soon after is not parsed again; markdown-it's inline
+    parses remembered from one version to the next (:mod:`policydiff.core.inline_memo`: a version
+    shares nearly all its paragraphs with the one before)."""
 
     def __init__(self, keep: int = 8) -> None:
         self.keep = keep
         self.documents: OrderedDict[str, Document] = OrderedDict()
         self.parsed = 0
+        self.paragraph_keys: dict[str, str] = {}
 
     def document(self, text: str, name: str) -> Document:
         from policydiff.core.structure import parse_document
 
-        doc = self.documents.get(text)
+        key = reading_key(text, self.paragraph_keys)
+        doc = self.documents.get(key)
         if doc is None:
-            doc = self.documents[text] = parse_document(text, name=name)
+            doc = self.documents[key] = parse_document(text, name=name)
             self.parsed += 1
             while len(self.documents) > self.keep:
                 self.documents.popitem(last=False)
         else:
-            self.documents.move_to_end(text)
+            self.documents.move_to_end(key)
         return doc
 
 
@@ -506,9 +508,9 @@ class _StepCounter:
     A step's counts (words inserted and deleted, sections changed, changes by class) depend on the
     two versions only through their sections (the comparison reads nothing else of a document but
     its reading, for the verdict): a step whose two section lists were seen together before gets
-    the same counts without a second comparison. Most steps of a long history change only markup
-    or links, so a run of them shares one section list and costs one comparison; the verdict
-    (``identical``) still reads each step's own texts."""
+    the same counts without a second comparison, and a step that keeps its section list as it was
+    (most steps of a long history change only markup or links) counts nothing changed without
+    any; the verdict (``identical``) still reads each step's own texts."""
 
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -521,6 +523,10 @@ class _StepCounter:
         if old_text == new_text:
             return _unchanged_entry(from_id, to_id)
         key = (old.flat(), new.flat())
+        if key[0] == key[1]:
+            # The same sections, each with its title and text (only markup, links or lines set
+            # aside changed): every section is its own counterpart, unchanged; nothing to compare.
+            return dict(_unchanged_entry(from_id, to_id), identical=have_same_words(old, new, self.options))
         seen = self.counted.get(key)
         if seen is None:
             entry = self.counted[key] = step_entry(compare(old, new, options=self.options), from_id, to_id)
@@ -542,9 +548,16 @@ class _ChunkResult:
     """The run's first and last versions, read: the steps between runs are counted from them, so
     that no version is parsed twice."""
     parsed: int
-    readings: list[Reading | None] = field(default_factory=list)
+
+
+@dataclass
+class _ReadResult:
+    """What a worker sends back for a run of consecutive versions read for the since-when index."""
+
+    readings: list[Reading | None]
     """Per version, how it reads (:func:`reading_of`), None when it reads as the one before it in
-    the run (most versions: a link's address changed); empty unless asked for."""
+    the run (most versions: a link's address changed)."""
+    parsed: int
 
 
 _WORKER_READER: _Reader | None = None
@@ -553,7 +566,9 @@ _WORKER_MEMO: AbstractContextManager[object] | None = None
 
 
 def _start_worker() -> None:
-    """A worker process's start: its parsers remember their inline parses for as long as it lives."""
+    """A worker process's start: its parsers remember their inline parses for as long as it lives
+    (a pool that first reads a history for the since-when index, then counts its steps, parses
+    nearly every paragraph's inline markup once)."""
     global _WORKER_READER, _WORKER_MEMO
     from policydiff.core.inline_memo import remembered_inline
     from policydiff.core.structure import MARKDOWN_PARSERS
@@ -564,18 +579,23 @@ def _start_worker() -> None:
     _WORKER_READER = _Reader()
 
 
-def _chunk_job(args: tuple[list[str], list[str], Options, bool]) -> _ChunkResult:
+def _chunk_job(args: tuple[list[str], list[str], Options]) -> _ChunkResult:
     """Consecutive versions (ids, texts) -> their word counts and the steps between them (one
     worker process; each distinct text parsed once)."""
     with collector.paused():  # the parser and the comparison leave no reference cycles
-        ids, texts, options, with_readings = args
-        return _chunk_steps(ids, texts, options, with_readings, reader=_WORKER_READER or _Reader())
+        ids, texts, options = args
+        return _chunk_steps(ids, texts, options, reader=_WORKER_READER or _Reader())
 
 
-def _chunk_steps(ids: list[str], texts: list[str], options: Options, with_readings: bool = False,
-                 reader: _Reader | None = None) -> _ChunkResult:
+def _read_job(args: tuple[list[str], list[str]]) -> _ReadResult:
+    """Consecutive versions (ids, texts) -> how each reads (one worker process; nothing compared)."""
+    with collector.paused():
+        ids, texts = args
+        return _read_run(ids, texts, reader=_WORKER_READER or _Reader())
+
+
+def _chunk_steps(ids: list[str], texts: list[str], options: Options, reader: _Reader | None = None) -> _ChunkResult:
     reader = reader or _Reader()
-    readings: list[Reading | None] = []
     parsed = reader.parsed
     counter = _StepCounter(options)
     words: list[int] = []
@@ -589,11 +609,22 @@ def _chunk_steps(ids: list[str], texts: list[str], options: Options, with_readin
             words.append(_count_words(doc))
         if k:
             steps.append(counter.step(previous, doc, texts[k - 1], texts[k], ids[k - 1], ids[k]))
-        if with_readings:
-            reading = reading_of(doc)
-            readings.append(None if k and (doc is previous or reading == reading_of(previous)) else reading)
         previous = doc
-    return _ChunkResult(words, steps, first, previous, reader.parsed - parsed, readings)
+    return _ChunkResult(words, steps, first, previous, reader.parsed - parsed)
+
+
+def _read_run(ids: list[str], texts: list[str], reader: _Reader) -> _ReadResult:
+    parsed = reader.parsed
+    readings: list[Reading | None] = []
+    before: Reading | None = None
+    for k, (name, text) in enumerate(zip(ids, texts)):
+        if k and text == texts[k - 1]:
+            readings.append(None)
+            continue
+        reading = reading_of(reader.document(text, name))
+        readings.append(None if k and reading == before else reading)
+        before = reading
+    return _ReadResult(readings, reader.parsed - parsed)
 
 
 def workers_available() -> int:
@@ -601,6 +632,58 @@ def workers_available() -> int:
         return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined, unused-ignore]
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def reader_pool(workers: int | None = None, *, spawn: bool = False) -> ProcessPoolExecutor:
+    """A pool of worker processes that read versions (their inline parses remembered for as long
+    as they live): forked from a process with one thread, else (or when ``spawn``: a window, whose
+    toolkit runs threads Python does not count) spawned: a fork copies no thread, so a lock another
+    thread held would stay held in the child."""
+    import multiprocessing
+
+    fork = not spawn and sys.platform.startswith("linux") and threading.active_count() == 1
+    method = "fork" if fork else "spawn"
+    return ProcessPoolExecutor(max_workers=workers or workers_available(),
+                               mp_context=multiprocessing.get_context(method), initializer=_start_worker)
+
+
+_Run = TypeVar("_Run")
+_Result = TypeVar("_Result")
+
+
+def _runs_of(n: int, workers: int) -> list[int]:
+    """Where the runs of consecutive versions start: a few runs per worker, for balance and progress."""
+    runs = max(1, min(n // 2, workers * 3))
+    size = -(-n // runs)
+    return list(range(0, n, size))
+
+
+def _work_runs(here: Callable[[_Run, _Reader], _Result], pooled: Callable[[_Run], _Result], runs: list[_Run],
+               longest_first: list[int], workers: int, pool: Executor | None,
+               done: Callable[[int, _Result], None]) -> None:
+    """Every run worked on: in ``pool``, else in a pool of ``workers`` processes (longest runs first,
+    so that no long run is left running alone at the end), else here when one worker or one run
+    (the parsers remembering their inline parses meanwhile). ``done(k, result)`` is called in this
+    thread as each run is done."""
+    if pool is None and (workers <= 1 or len(runs) == 1):
+        from policydiff.core.inline_memo import remembered_inline
+        from policydiff.core.structure import MARKDOWN_PARSERS
+
+        reader = _Reader()
+        with remembered_inline(MARKDOWN_PARSERS), collector.paused():
+            for k, run in enumerate(runs):
+                done(k, here(run, reader))
+        return
+    owned = reader_pool(workers) if pool is None else None
+    try:
+        executor = pool or owned
+        assert executor is not None
+        futures = {executor.submit(pooled, runs[k]): k for k in longest_first}
+        for future in as_completed(futures):
+            done(futures[future], future.result())
+    finally:
+        if owned is not None:
+            owned.shutdown(cancel_futures=True)
 
 
 @dataclass
@@ -614,8 +697,6 @@ class HistoryCounts:
     parsed: int = 0
     """How many texts were parsed (each distinct text of a run once)."""
     options: Options = Options()
-    since: SinceIndex | None = None
-    """The since-when index, when asked for."""
 
 
 RunCounted = Callable[[int, list[int], list[dict[str, object]]], None]
@@ -623,9 +704,17 @@ RunCounted = Callable[[int, list[int], list[dict[str, object]]], None]
 consecutive versions is counted (from the thread counting), so a view can show them at once."""
 
 
+def _all_texts(history: History) -> tuple[list[str], list[str]]:
+    """(ids, texts) of every version."""
+    texts = [""] * len(history.versions)
+    for i, text in history.texts():
+        texts[i] = text
+    return [v.id for v in history.versions], texts
+
+
 def count_history(history: History, *, options: Options = Options(), workers: int | None = None,
-                  progress: Progress | None = None, since: bool = False,
-                  run_counted: RunCounted | None = None) -> HistoryCounts:
+                  progress: Progress | None = None, run_counted: RunCounted | None = None,
+                  pool: Executor | None = None) -> HistoryCounts:
     """Every version's words and every consecutive step's counts.
 
     The versions are cut into runs of consecutive versions, counted in a process pool (a few runs
@@ -633,72 +722,153 @@ def count_history(history: History, *, options: Options = Options(), workers: in
     once, remembering its inline parses from one version to the next; the step between two runs
     is counted here, from the runs' first and last versions sent back."""
     n = len(history.versions)
-    ids = [v.id for v in history.versions]
-    texts = [""] * n
-    for i, text in history.texts():
-        texts[i] = text
+    ids, texts = _all_texts(history)
     workers = workers or workers_available()
-    runs = max(1, min(n // 2, workers * 3))
-    size = -(-n // runs)
-    starts = list(range(0, n, size))
-    chunks = [(ids[s:s + size], texts[s:s + size], options, since) for s in starts]
-    # The longest texts first, so that no long run is left running alone at the end.
-    order = sorted(range(len(chunks)), key=lambda k: -sum(len(t) for t in chunks[k][1]))
+    starts = _runs_of(n, workers)
+    chunks = [(ids[s:e], texts[s:e], options) for s, e in zip(starts, starts[1:] + [n])]
+    longest_first = sorted(range(len(chunks)), key=lambda k: -sum(len(t) for t in chunks[k][1]))
     total_steps = n - 1
     results: list[_ChunkResult | None] = [None] * len(chunks)
     done = 0
     if progress:  # every version has been read (an unreadable one has failed, before any output)
         progress(0, total_steps)
-    if workers <= 1 or len(chunks) == 1:
-        from policydiff.core.inline_memo import remembered_inline
-        from policydiff.core.structure import MARKDOWN_PARSERS
 
-        reader = _Reader()
-        with remembered_inline(MARKDOWN_PARSERS), collector.paused():
-            for k, chunk in enumerate(chunks):
-                counted = results[k] = _chunk_steps(*chunk[:4], reader=reader)
-                if run_counted:
-                    run_counted(starts[k], counted.words, counted.steps)
-                done += len(chunk[0]) - 1
-                if progress:
-                    progress(done, total_steps)
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+    def counted(k: int, result: _ChunkResult) -> None:
+        nonlocal done
+        results[k] = result
+        if run_counted:
+            run_counted(starts[k], result.words, result.steps)
+        done += len(chunks[k][0]) - 1
+        if progress:
+            progress(done, total_steps)
 
-        method = "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                 initializer=_start_worker) as pool:
-            futures = {pool.submit(_chunk_job, chunks[k]): k for k in order}
-            for future in as_completed(futures):
-                k = futures[future]
-                pooled = results[k] = future.result()
-                if run_counted:
-                    run_counted(starts[k], pooled.words, pooled.steps)
-                done += len(chunks[k][0]) - 1
-                if progress:
-                    progress(done, total_steps)
+    _work_runs(lambda chunk, reader: _chunk_steps(*chunk, reader=reader), _chunk_job, chunks, longest_first,
+               workers, pool, counted)
     words: list[int] = []
     steps: list[dict[str, object]] = []
     counter = _StepCounter(options)
     before: _ChunkResult | None = None
-    index = SinceIndex() if since else None
-    last_reading: Reading | None = None
     for s, result in zip(starts, results):
         assert result is not None
         if before is not None:  # the step between two runs
             steps.append(counter.step(before.last, result.first, texts[s - 1], texts[s], ids[s - 1], ids[s]))
         words.extend(result.words)
         steps.extend(result.steps)
-        if index is not None:
-            for reading in result.readings:
-                last_reading = reading or last_reading
-                assert last_reading is not None
-                index.add(last_reading)
         before = result
     if progress and len(chunks) > 1:
         progress(total_steps, total_steps)
-    return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options, index)
+    return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options)
+
+
+_LINK_ADDRESS = re.compile(r"\]\(([^\s()<>\[\]|\\`\"'*]*?)([?#][^\s()<>\[\]|\\`\"'*]*)?\)")
+"""An inline link's address: ``](path)``, then its query or fragment, if any (no space, quote,
+bracket, star or backslash in it: an address with a title, escapes or marks that could mean
+emphasis were it not an address is left as it is)."""
+
+_LONG_CODE_OR_HTML = re.compile(r"```|~~~|<(?:!|\?|pre|script|style|textarea)", re.IGNORECASE)
+"""Code fences and the raw HTML blocks that run over blank lines (comments, ``<pre>``, scripts)."""
+_BLANK_LINES = re.compile(r"(\n[ \t]*\n)")
+_HTML_LINE = re.compile(r"^ {0,3}<", re.MULTILINE)
+"""A line that may open an HTML block (inline HTML, a ``<br>`` in a line, leaves links links)."""
+
+MAX_REMEMBERED_PARAGRAPHS = 50_000
+"""Paragraphs whose keys :func:`reading_key` remembers at most (all forgotten past it)."""
+
+
+def reading_key(text: str, remembered: dict[str, str] | None = None) -> str:
+    """``text`` with each inline link's query and fragment cut to their first character: two
+    versions with the same key read alike (the reader keeps a link's words, and looks at its address
+    only for where it points: an anchor ``#…``, a web address ``http…``). Archived web pages
+    change these on every capture (a redirector's signature, a tracking parameter): most versions
+    of a long history differ from the one before in nothing else.
+
+    Where an address may stand as words, it is kept whole: in a paragraph (a stretch between blank
+    lines) holding code or a line opening with a tag, and anywhere in a text holding a code fence
+    or an HTML block that runs over blank lines. ``remembered`` (paragraph -> its key) spares the
+    work on the paragraphs versions share."""
+    if _LONG_CODE_OR_HTML.search(text):
+        return text
+    parts = _BLANK_LINES.split(text)  # paragraphs, with the blank lines between them
+    if remembered is None:
+        return "".join([_cut_addresses(part) if k % 2 == 0 else part for k, part in enumerate(parts)])
+    if len(remembered) > MAX_REMEMBERED_PARAGRAPHS:
+        remembered.clear()
+    keys = []
+    for k, part in enumerate(parts):
+        if k % 2:
+            keys.append(part)
+            continue
+        key = remembered.get(part)
+        if key is None:
+            key = remembered[part] = _cut_addresses(part)
+        keys.append(key)
+    return "".join(keys)
+
+
+def _cut_addresses(paragraph: str) -> str:
+    """A paragraph's link addresses cut (:func:`reading_key`), unless one may be words: in code, an
+    HTML block, or after no ``[`` of its own (a link text cut by a blank line is no link)."""
+    if "](" not in paragraph or "`" in paragraph or _HTML_LINE.search(paragraph):
+        return paragraph
+    kept: list[str] = []
+    at = 0
+    for match in _LINK_ADDRESS.finditer(paragraph):
+        if "[" not in paragraph[at:match.start()]:
+            return paragraph
+        kept.append(paragraph[at:match.start()])
+        kept.append(f"]({match.group(1)}{(match.group(2) or '')[:1]})")
+        at = match.end()
+    kept.append(paragraph[at:])
+    return "".join(kept)
+
+
+def read_history(history: History, *, workers: int | None = None, progress: Progress | None = None,
+                 pool: Executor | None = None) -> SinceIndex:
+    """The since-when index: every version read by the reader (the Document the window shows),
+    nothing compared. A version that differs from the one before only in its links' queries and
+    fragments (:func:`reading_key`) reads as it and is not read again; the others are read in runs
+    of consecutive versions in a process pool (``pool``, else one of ``workers``), each distinct
+    text of a run parsed once. Progress counts versions."""
+    n = len(history.versions)
+    ids, texts = _all_texts(history)
+    remembered: dict[str, str] = {}
+    keys = [reading_key(t, remembered) for t in texts]
+    del remembered
+    wanted = [i for i in range(n) if i == 0 or keys[i] != keys[i - 1]]
+    del keys
+    workers = workers or workers_available()
+    starts = _runs_of(len(wanted), workers)
+    ends = starts[1:] + [len(wanted)]
+    runs = [([ids[i] for i in wanted[s:e]], [texts[i] for i in wanted[s:e]]) for s, e in zip(starts, ends)]
+    covered = [(wanted[e] if e < len(wanted) else n) - wanted[s] for s, e in zip(starts, ends)]
+    longest_first = sorted(range(len(runs)), key=lambda k: -sum(len(t) for t in runs[k][1]))
+    results: list[_ReadResult | None] = [None] * len(runs)
+    done = 0
+    if progress:
+        progress(0, n)
+
+    def read(k: int, result: _ReadResult) -> None:
+        nonlocal done
+        results[k] = result
+        done += covered[k]
+        if progress:
+            progress(done, n)
+
+    _work_runs(lambda run, reader: _read_run(*run, reader=reader), _read_job, runs, longest_first, workers, pool,
+               read)
+    started = time.perf_counter()
+    readings: dict[int, Reading | None] = {}
+    for s, result in zip(starts, results):
+        assert result is not None
+        readings.update(zip(wanted[s:], result.readings))
+    index = SinceIndex(parsed=sum(r.parsed for r in results if r is not None))
+    last: Reading | None = None
+    for v in range(n):
+        last = readings.get(v) or last
+        assert last is not None
+        index.add(last)
+    index.seconds = time.perf_counter() - started
+    return index
 
 
 def history_json(history: History, *, options: Options = Options(), workers: int | None = None,
@@ -767,34 +937,52 @@ class SinceIndex:
     quick size of each step, counted by whole lines."""
     words: list[int] = field(default_factory=list)
     """Per version, its number of words (counted by lines as read)."""
+    parsed: int = 0
+    """How many texts were parsed to build it (each distinct text of a run of versions once)."""
     seconds: float = 0.0
+    """Time spent adding the versions' readings (after they were read)."""
     _previous: Counter[int] = field(default_factory=Counter, repr=False)
+    _last: Reading | None = field(default=None, repr=False)
+    _by_line: dict[str, int] = field(default_factory=dict, repr=False)
+    """A line as read -> its line id (-1: no word): a version repeats nearly every line of the one
+    before, so most lines are looked up as they are, their wording key made once."""
 
     @classmethod
     def build(cls, history: History, progress: Progress | None = None) -> SinceIndex:
-        """Every version read (:func:`count_history`: the reader's Document, each distinct text
+        """Every version read (:func:`read_history`: the reader's Document, each distinct text
         parsed once, in worker processes)."""
         return history.since_index(progress)
 
     def add(self, reading: Reading) -> None:
         """Add the next version."""
         v = len(self.lines)
+        if reading == self._last:  # read as the version before: the same lines
+            self.lines.append(self.lines[-1])
+            self.words.append(self.words[-1])
+            self.step_words.append((0, 0))
+            return
+        self._last = reading
         text, titles = reading
-        first_line, first_sentence, line_ids, line_words = (self.first_line, self.first_sentence, self.line_ids,
-                                                            self.line_words)
+        first_line, first_sentence, line_ids, line_words, by_line = (
+            self.first_line, self.first_sentence, self.line_ids, self.line_words, self._by_line)
         ids = array("i")
         for line in text.split("\n"):
-            key = wording_key(line)
-            if not key:
-                continue
-            lid = line_ids.get(key)
+            lid = by_line.get(line)
             if lid is None:
-                lid = line_ids[key] = len(line_words)
-                line_words.append(key.count(" ") + 1)
-                first_line[key] = v
-                for sentence in sentences(line):
-                    first_sentence.setdefault(wording_key(sentence), v)
-            ids.append(lid)
+                key = wording_key(line)
+                if not key:
+                    lid = by_line[line] = -1
+                else:
+                    lid = line_ids.get(key)
+                    if lid is None:
+                        lid = line_ids[key] = len(line_words)
+                        line_words.append(key.count(" ") + 1)
+                        first_line[key] = v
+                        for sentence in sentences(line):
+                            first_sentence.setdefault(wording_key(sentence), v)
+                    by_line[line] = lid
+            if lid >= 0:
+                ids.append(lid)
         for title in titles:
             tid = line_ids.get(wording_key(title))
             if tid is not None:

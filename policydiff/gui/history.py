@@ -12,13 +12,12 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
-from policydiff.core.history import History, HistoryError, SinceIndex
+from policydiff.core.history import History, HistoryError, SinceIndex, _ChunkResult, reader_pool
 from policydiff.core.invisible import visible_text
 from policydiff.core.model import Comparison, Document, Options
 from policydiff.core.worddiff import count_words
@@ -85,6 +84,9 @@ class HistoryController(QObject):
         self._relay.counted.connect(self._steps_counted)
         self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policydiff-prefetch")
         self._prefetching: list[Future[None]] = []
+        self._readers: Executor | None = None
+        """Worker processes that read the history for the since-when index, then count its steps
+        (their inline parses remembered from the first pass serve the second); made on first use."""
 
         self.timeline = Timeline(history, window)
         self.timeline.pair_requested.connect(self.show_pair)
@@ -241,7 +243,8 @@ class HistoryController(QObject):
             return
         todo = [i for i in range(1, len(self.history.versions)) if i not in self.timeline.exact]
         if todo:
-            self._counting = _StepCounter(self.history, self.window.options(), self._relay.counted)
+            self._counting = _StepCounter(self.history, self.window.options(), self._relay.counted,
+                                          self._reader_pool())
             self._counting.start()
 
     def _stop_counting(self) -> None:
@@ -303,22 +306,28 @@ class HistoryController(QObject):
         for future in self._prefetching:
             future.cancel()
         self._prefetch.shutdown(wait=False, cancel_futures=True)
+        if self._readers is not None:
+            self._readers.shutdown(wait=False, cancel_futures=True)
+
+    def _reader_pool(self) -> Executor:
+        if self._readers is None:
+            self._readers = reader_pool(spawn=True)  # never forked: Qt's own threads would not follow
+        return self._readers
 
     # -- since when
 
     def build_since_index(self) -> None:
-        """Read every version once (in a thread, with progress) for the timeline's sizes and since-when."""
+        """Read every version once (in worker processes, watched by a thread, with progress) for the
+        timeline's sizes and since-when; nothing is compared, so it is ready in seconds. Every
+        step is counted afterwards (:meth:`_start_counting`)."""
         if self.since is not None or self._index_thread is not None:
             return
-        relay, history = self._relay, self.history
+        relay, history, pool = self._relay, self.history, self._reader_pool()
         self.timeline.progress.show()
 
         def work() -> None:
             try:
-                index = history.since_index(
-                    lambda done, total: relay.progress.emit(done, total),
-                    # each run of versions counted shows at once (default options: those of the index)
-                    run_counted=lambda first, words, steps: _emit(relay.counted, (first, words, steps, Options())))
+                index = history.since_index(lambda done, total: relay.progress.emit(done, total), pool=pool)
             except HistoryError as error:
                 _emit(relay.index_failed, str(error))
             except Exception as error:  # noqa: BLE001 - one line in the window, never a crash
@@ -343,9 +352,6 @@ class HistoryController(QObject):
         self.timeline.progress.hide()
         self.timeline.set_sizes(index.step_words)
         self.timeline.set_words(dict(enumerate(index.words)))
-        counts = self.history.counts  # every step, counted while every version was read
-        if counts is not None and counts.options == self.window.options():
-            self._steps_counted((0, counts.words, counts.steps, counts.options))
         self._show_exact_counts()
         if self._counting is None:
             self._start_counting()
@@ -480,19 +486,21 @@ def _count_words(doc: Document) -> int:
 
 
 class _StepCounter:
-    """Counts a history's steps in one worker process (spawned: the window's threads are not
-    copied into it), a chain of consecutive versions at a time, newest first, with
-    ``core.history``'s own step counter, so every count is the one ``--history --json`` prints."""
+    """Counts a history's steps in the reader pool's worker processes (spawned: the window's
+    threads are not copied into them), a chain of consecutive versions at a time, newest first,
+    with ``core.history``'s own step counter, so every count is the one ``--history --json``
+    prints. One chain at a time: a core is left to the window."""
 
     CHAIN = 24
     """Versions per task: each is parsed once, and a run of steps that change no section is compared once."""
 
-    def __init__(self, history: History, options: Options, counted: SignalInstance) -> None:
+    def __init__(self, history: History, options: Options, counted: SignalInstance, pool: Executor) -> None:
         self.history = history
         self.options = options
         self.counted = counted
+        self.pool = pool
         self._stopped = threading.Event()
-        self._pool: ProcessPoolExecutor | None = None
+        self._waiting: Future[_ChunkResult] | None = None
         self._thread = threading.Thread(target=self._run, name="policydiff-history-counts", daemon=True)
 
     def start(self) -> None:
@@ -500,30 +508,26 @@ class _StepCounter:
 
     def stop(self) -> None:
         self._stopped.set()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        waiting = self._waiting
+        if waiting is not None:
+            waiting.cancel()  # one already running is left to finish: its counts are not shown
 
     def _run(self) -> None:
-        from policydiff.core.history import _chunk_job, _start_worker
+        from policydiff.core.history import _chunk_job
 
         n = len(self.history.versions)
         ids = [v.id for v in self.history.versions]
         starts = list(range(0, n - 1, self.CHAIN - 1))
         try:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start_worker)
             for start in reversed(starts):
                 if self._stopped.is_set():
                     return
                 chain = list(range(start, min(start + self.CHAIN, n)))
                 texts = [text for _i, text in self.history.texts(chain)]
-                counted = self._pool.submit(_chunk_job, ([ids[i] for i in chain], texts, self.options, False)).result()
-                words, steps = counted.words, counted.steps
+                self._waiting = future = self.pool.submit(_chunk_job, ([ids[i] for i in chain], texts, self.options))
+                counted = future.result()
                 if self._stopped.is_set():
                     return
-                _emit(self.counted, (start, words, steps, self.options))
+                _emit(self.counted, (start, counted.words, counted.steps, self.options))
         except Exception:  # noqa: BLE001 - the timeline keeps its estimates; stepping still counts each step
             return
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -443,31 +444,50 @@ def test_since_when_dates_an_edited_paragraph_by_its_newest_sentence(tmp_path):
 
 
 def test_counting_in_workers_equals_counting_here_and_parses_each_text_once(tmp_path):
-    from policydiff.core.history import count_history
+    from policydiff.core.history import (SinceIndex, _unchanged_entry, count_history, read_history, reading_of,
+                                         step_entry)
+    from policydiff.core.structure import parse_document
 
     a, b = VERSIONS[0].read_text(encoding="utf-8"), VERSIONS[1].read_text(encoding="utf-8")
     relinked = a.replace("](https://", "](https://www.", 3)
     texts = [a, relinked, relinked, b, a, b, relinked, b, a]
     folder = _folder(tmp_path, {f"2024-01-{k + 10}.md": text for k, text in enumerate(texts)})
     history = open_history([folder])
-    here = count_history(history, workers=1, since=True)
+    here = count_history(history, workers=1)
     assert here.parsed == len(set(texts))  # runs share their boundaries' documents: none parsed twice
-    pooled = count_history(history, workers=2, since=True)
+    pooled = count_history(history, workers=2)
     assert (pooled.words, pooled.steps) == (here.words, here.steps)
-    assert here.since is not None and pooled.since is not None
-    assert (pooled.since.first_line, pooled.since.lines, pooled.since.step_words) == (
-        here.since.first_line, here.since.lines, here.since.step_words)
+    # The since-when index reads the same versions, comparing nothing: the same in workers.
+    read_here = read_history(history, workers=1)
+    assert read_here.parsed == len(set(texts))
+    read_pooled = read_history(history, workers=2)
+    assert (read_pooled.first_line, read_pooled.first_sentence, read_pooled.lines, read_pooled.step_words,
+            read_pooled.words, read_pooled.headings) == (
+        read_here.first_line, read_here.first_sentence, read_here.lines, read_here.step_words, read_here.words,
+        read_here.headings)
+    # ... and the same as adding every version's reading one by one.
+    one_by_one = SinceIndex()
+    for text in texts:
+        one_by_one.add(reading_of(parse_document(text, name="v")))
+    assert (one_by_one.first_line, one_by_one.first_sentence, one_by_one.lines, one_by_one.step_words,
+            one_by_one.words, one_by_one.headings) == (
+        read_here.first_line, read_here.first_sentence, read_here.lines, read_here.step_words, read_here.words,
+        read_here.headings)
     # What the steps' counts say is what comparing each step in full says.
     from policydiff.core.changes import counts
     from policydiff.core.compare import compare
-    from policydiff.core.structure import parse_document
 
     for step, (old, new) in zip(here.steps, zip(texts, texts[1:])):
         full = compare(parse_document(old, name="old"), parse_document(new, name="new"))
         classes = counts(full.changes)
         assert (step["changes_substantive"], step["changes_editorial"], step["changes_cosmetic"]) == (
             classes["substantive"], classes["editorial"], classes["cosmetic"])
+        # ... the whole entry, steps that keep their section list (a link's address changed) too
+        assert step == (_unchanged_entry(step["from"], step["to"]) if old == new
+                        else step_entry(full, step["from"], step["to"]))
     assert any(step["changes_substantive"] for step in here.steps)
+    assert any(old != new and parse_document(old, name="o").flat() == parse_document(new, name="n").flat()
+               for old, new in zip(texts, texts[1:]))
 
 
 def test_a_worker_process_remembers_its_inline_parses_for_as_long_as_it_lives():
@@ -478,3 +498,45 @@ def test_a_worker_process_remembers_its_inline_parses_for_as_long_as_it_lives():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1", "1"]
+
+
+def test_versions_that_change_only_their_links_addresses_are_read_once(tmp_path):
+    """A version whose links' queries and fragments alone changed (an archive's capture of a web
+    page: a redirector's signature, a tracking parameter) reads as the one before it: the
+    since-when index reads it as that one, and is what reading every version gives."""
+    from policydiff.core.history import SinceIndex, read_history, reading_key, reading_of
+    from policydiff.core.structure import parse_document
+
+    base = VERSIONS[0].read_text(encoding="utf-8")
+    tracked = re.sub(r"\]\((https://[^)\s?#]*)\)", r"](\1?h=AT1xyz&ref=a)", base)
+    retracked = tracked.replace("?h=AT1xyz&ref=a", "?h=AT9qrs&ref=b#top")
+    assert tracked != base and retracked != tracked and reading_key(retracked) == reading_key(tracked)
+    # Where an address may be words, it counts: in code, in an HTML block, after a link text cut
+    # by a blank line (no link then), and a changed path always does.
+    for kept in ("Read `[a](https://x.org/p?h=1)` here.\n", "<div>\n[a](https://x.org/p?h=1)\n</div>\n",
+                 "[\n\nHelp Center\n\n](https://x.org/p?h=1)\n", "```\n[a](https://x.org/p?h=1)\n```\n",
+                 "[a](https://x.org/p?h=1)\n\n<!--\n\n[b](https://x.org/q?h=1)\n-->\n"):
+        assert reading_key(kept) != reading_key(kept.replace("h=1", "h=2")), kept
+    assert reading_key("[a](https://x.org/p?h=1)") != reading_key("[a](https://x.org/q?h=1)")
+    assert reading_key("See [a](https://x.org/p?h=1) and [b](#one).") == reading_key(
+        "See [a](https://x.org/p?h=2) and [b](#two).")
+    texts = [base, tracked, retracked, retracked.replace("?h=AT9qrs", "?h=AT5abc"), VERSIONS[1].read_text(encoding="utf-8")]
+    history = open_history([_folder(tmp_path, {f"2024-01-{k + 10}.md": t for k, t in enumerate(texts)})])
+    index = read_history(history, workers=1)
+    assert index.parsed == 3  # the first, the one whose addresses are new, the last
+    every = SinceIndex()
+    for text in texts:
+        every.add(reading_of(parse_document(text, name="v")))
+    assert (index.first_line, index.first_sentence, index.lines, index.step_words, index.words, index.headings) == (
+        every.first_line, every.first_sentence, every.lines, every.step_words, every.words, every.headings)
+    # The counts read such a version as the one before it too, and are what comparing says.
+    from policydiff.core.compare import compare
+    from policydiff.core.history import _count_words, count_history, step_entry
+
+    counted = count_history(history, workers=1)
+    assert counted.parsed == 3
+    documents = [parse_document(text, name="v") for text in texts]
+    assert all(documents[k].flat() == documents[k + 1].flat() for k in range(3))
+    assert counted.words == [_count_words(doc) for doc in documents]
+    for k, step in enumerate(counted.steps):
+        assert step == step_entry(compare(documents[k], documents[k + 1]), step["from"], step["to"])

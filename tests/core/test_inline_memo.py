@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from policydiff.core.inline_memo import remembered_inline
@@ -58,3 +60,31 @@ def test_a_parser_that_rewrites_children_is_refused():
     with pytest.raises(ValueError, match="typographer|replacements|smartquotes|linkify"):
         with remembered_inline([MarkdownIt("commonmark", {"typographer": True}).enable(["replacements"])]):
             pass
+
+
+@given(st.text(alphabet="ab|\\ `", max_size=40))
+def test_table_rows_are_cut_into_the_same_cells(row):
+    import sys
+
+    from policydiff.core.inline_memo import split_cells
+
+    own = sys.modules["markdown_it.rules_block.table"].escapedSplit
+    assert split_cells(row) == own(row)
+
+
+def test_tables_read_alike_with_the_quick_row_splitter():
+    import sys
+
+    from policydiff.core.inline_memo import split_cells
+
+    table = sys.modules["markdown_it.rules_block.table"]
+    text = ("| Name | What \\| why |\n|---|:-:|\n| a \\\\| b | `c|d` |\n| **e** | [f](https://x.org/?a=1|2) |\n\n"
+            "Not | a table\n---\n")
+    own = table.escapedSplit
+    md = MarkdownIt("commonmark").enable("table")
+    before = md.parse(text)
+    with remembered_inline([md]):
+        assert table.escapedSplit is split_cells
+        during = md.parse(text)
+    assert table.escapedSplit is own
+    assert [t.as_dict() for t in during] == [t.as_dict() for t in before]

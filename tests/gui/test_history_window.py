@@ -222,3 +222,52 @@ def test_timeline_colours_each_step_by_its_substantive_changes(qtbot, history_wi
     # Other options, other counts: the band is counted again, not left with the old colours.
     h.timeline.forget_exact()
     assert not h.timeline.strip.changes
+
+
+def _a_few_dozen_versions(folder: Path, count: int = 30) -> list[str]:
+    """A history of ``count`` versions: the four recorded ones in turn, each recorded several
+    times over with its links' tracking parameters changed (as archives record web pages)."""
+    import re
+
+    recorded = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.md"))]
+    folder.mkdir()
+    texts = []
+    for k in range(count):
+        text = re.sub(r"\]\((https://[^)\s?#]*)\)", rf"](\1?ref=capture{k})", recorded[k * len(recorded) // count])
+        (folder / f"2024-{1 + k // 28:02d}-{1 + k % 28:02d}.md").write_text(text, encoding="utf-8")
+        texts.append(text)
+    return texts
+
+
+def test_since_when_is_ready_before_any_step_is_counted(qtbot, window, tmp_path):
+    """Since-when reads every version and compares nothing: its notes are on screen before the
+    first run of steps is counted (the signals' order, not a timing), and every step is counted
+    after it as ``--history --json`` counts it."""
+    from policydiff.core.history import history_json
+
+    texts = _a_few_dozen_versions(tmp_path / "versions")
+    history = open_history([tmp_path / "versions"])
+    assert len(history) == len(texts)
+    with qtbot.waitSignal(window.comparison_shown, timeout=WAIT_MS):
+        window.open_history(history)
+    h = window.history
+    events: list[str] = []
+    h.since_ready.connect(lambda: events.append("since-when ready"))
+    h._relay.counted.connect(lambda result: events.append(f"steps counted from {result[0]}"))
+    h.pair_shown.connect(lambda old, new: events.append("pair shown"))
+    try:
+        with qtbot.waitSignal(h.since_ready, timeout=WAIT_MS * 4):
+            h.acts.since_when.trigger()
+        assert events == ["since-when ready"]  # no step counted yet: it did not wait for them
+        qtbot.waitUntil(lambda: not window.view.building, timeout=WAIT_MS)
+        notes = window.view.browser.toPlainText().replace("\u00a0", " ")
+        assert "since 2024-01-01 (first version)" in notes
+        # A version that changed only its links' addresses reads as the one before it.
+        assert h.since.parsed <= 4 and h.since.step_words[1] == (0, 0)
+        counted = history_json(history, workers=1)
+        qtbot.waitUntil(lambda: len(h.timeline.exact) == len(counted["steps"]), timeout=WAIT_MS * 4)
+        assert events.index("since-when ready") < min(k for k, e in enumerate(events) if e.startswith("steps"))
+        for k, step in enumerate(counted["steps"]):
+            assert h.timeline.strip.sizes[k + 1] == (step["words_inserted"], step["words_deleted"])
+    finally:
+        h.shutdown()
