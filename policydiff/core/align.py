@@ -94,6 +94,8 @@ JOIN_PROBABILITY = 0.05
 (labelled pairs / chained gold): no gate 676/754, 1905/2004; 0.05 675, 1932; 0.1 674, 1932; 0.3
 670, 1933; the two steps left out 668, 1934: most joins the gate stops the gold reads as a section
 given a stray second partner."""
+FRESH_GATED = frozenset({"contained"})
+"""The steps whose joins to a standing pair must bring text of their own (``FRESH_SHARE``)."""
 DISTINCTIVE_USES = 3
 """A title word used by at most this many sections (of both versions together) is distinctive."""
 SAME_TEXT = 0.95
@@ -102,6 +104,14 @@ CONTAINED = 0.5
 """Share of a section's (rarity-weighted) word bigrams found in another for it to be contained."""
 CONTAINED_SPREAD = 0.6
 """Share found in its best few hosts together, for a section cut into pieces pasted elsewhere."""
+FRESH_SHARE = 0.15
+"""Share of its text a section joining a group (a merge or split) must share with the group's one
+section on the other side *and* with none of that section's partners: the text it brings that the
+pairs already made do not hold. A section whose words in the host are all held by the host's
+partner repeats their text (boilerplate, a summary); it is no piece of a merge or split. Measured on
+the containment joins (all weights; labelled pairs / chained gold): the labelled real merges and
+splits bring at least 0.27, the joins the gold or labels call wrong bunch at 0 to 0.03; chosen
+leave-one-platform-out in ``benchmarks/fit_pairing.py`` runs (see the README)."""
 MIN_SHINGLES = 8
 """A section with fewer distinct bigrams is too short to judge containment."""
 COPY_BODY = 0.85
@@ -1202,6 +1212,24 @@ class _Aligner:
             return False
         return own >= (self.sim.body(p, target) if old_side else self.sim.body(target, p))
 
+    def _fresh_share(self, joiner: int, target: int, partners: Iterable[int], old_side: bool) -> float:
+        """The share of ``joiner``'s text (rarity-weighted bigrams) found in ``target``, on the
+        other side, and in none of ``target``'s ``partners`` (on the joiner's side): what it adds
+        to the group (``FRESH_SHARE``)."""
+        sim = self.sim
+        mine_rows, other_rows = (sim._row, sim._col) if old_side else (sim._col, sim._row)
+        shingles = sim.features.shingles
+        a, b = mine_rows.get(joiner), other_rows.get(target)
+        if a is None or b is None:
+            return 0.0
+        mine, host = shingles[a], shingles[b]
+        held = [shingles[r] for r in (mine_rows.get(p) for p in partners) if r is not None]
+        total = sim.features.shingle_total[a]
+        if not total:
+            return 0.0
+        fresh = math.fsum(w for g, w in mine.items() if g in host and not any(g in h for h in held))
+        return fresh / total
+
     def _probability(self, i: int, j: int) -> float:
         """The fitted score's probability that i and j are counterparts (0 for no candidate)."""
         scored = self.scored.get((i, j))
@@ -1223,6 +1251,8 @@ class _Aligner:
                 continue
             if how != "contained" and (i in self.manual_old or j in self.manual_new):
                 continue  # the user's pairs get automatic partners only for text they contain
+            if partners and how in FRESH_GATED and self._fresh_share(joiner, target, partners, old_side) < FRESH_SHARE:
+                continue  # what it shares with the group, the group's pairs hold already
             self.add(Match(i, j, max(self.sim.get(i, j), min(strength, 1.0)), how=how))
 
 
