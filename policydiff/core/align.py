@@ -1216,6 +1216,14 @@ class _Aligner:
             return False
         return own >= (self.sim.body(p, target) if old_side else self.sim.body(target, p))
 
+    def _holds_any(self, section: int, others: Iterable[int], old_side: bool) -> bool:
+        """Whether any of ``others`` (of the same version) is a subsection of ``section``: a heading
+        joining the group its own subsections are in belongs to it by structure, whatever its
+        short introduction shares."""
+        flat = self.flat_old if old_side else self.flat_new
+        end = section + sum(1 for _ in flat[section].walk())
+        return any(section < other < end for other in others)
+
     def _fresh_share(self, joiner: int, target: int, partners: Iterable[int], old_side: bool) -> float:
         """The share of ``joiner``'s text (rarity-weighted bigrams) found in ``target``, on the
         other side, and in none of ``target``'s ``partners`` (on the joiner's side): what it adds
@@ -1255,7 +1263,8 @@ class _Aligner:
                 continue
             if how != "contained" and (i in self.manual_old or j in self.manual_new):
                 continue  # the user's pairs get automatic partners only for text they contain
-            if partners and how in FRESH_GATED and self._fresh_share(joiner, target, partners, old_side) < FRESH_SHARE:
+            if (partners and how in FRESH_GATED and not self._holds_any(joiner, partners, old_side)
+                    and self._fresh_share(joiner, target, partners, old_side) < FRESH_SHARE):
                 continue  # what it shares with the group, the group's pairs hold already
             self.add(Match(i, j, max(self.sim.get(i, j), min(strength, 1.0)), how=how))
 
