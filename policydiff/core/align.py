@@ -99,6 +99,9 @@ FRESH_GATED = frozenset({"contained", "child", "resembles"})
 that join by text (a text-less parent joins through its children and is not gated). Leave one
 platform out (labelled / gold): no gate 666/754, 1939/2004; containment joins only 666, 1946; the
 three 668, 1951."""
+FRESH_BY_WORDS = frozenset({"resembles"})
+"""The steps whose fresh share is read over words (TF-IDF weights), not word bigrams: a section
+joining by resemblance was rewritten on the way, so few of its bigrams are found anywhere."""
 DISTINCTIVE_USES = 3
 """A title word used by at most this many sections (of both versions together) is distinctive."""
 SAME_TEXT = 0.95
@@ -1224,7 +1227,8 @@ class _Aligner:
         end = section + sum(1 for _ in flat[section].walk())
         return any(section < other < end for other in others)
 
-    def _fresh_share(self, joiner: int, target: int, partners: Iterable[int], old_side: bool) -> float:
+    def _fresh_share(self, joiner: int, target: int, partners: Iterable[int], old_side: bool,
+                     by_words: bool = False) -> float:
         """The share of ``joiner``'s text (rarity-weighted bigrams) found in ``target``, on the
         other side, and in none of ``target``'s ``partners`` (on the joiner's side): what it adds
         to the group (``FRESH_SHARE``)."""
@@ -1234,9 +1238,10 @@ class _Aligner:
         a, b = mine_rows.get(joiner), other_rows.get(target)
         if a is None or b is None:
             return 0.0
-        mine, host = shingles[a], shingles[b]
-        held = [shingles[r] for r in (mine_rows.get(p) for p in partners) if r is not None]
-        total = sim.features.shingle_total[a]
+        units = sim.features.body if by_words else shingles
+        mine, host = units[a], units[b]
+        held = [units[r] for r in (mine_rows.get(p) for p in partners) if r is not None]
+        total = math.fsum(mine.values())
         if not total:
             return 0.0
         fresh = math.fsum(w for g, w in mine.items() if g in host and not any(g in h for h in held))
@@ -1264,7 +1269,7 @@ class _Aligner:
             if how != "contained" and (i in self.manual_old or j in self.manual_new):
                 continue  # the user's pairs get automatic partners only for text they contain
             if (partners and how in FRESH_GATED and not self._holds_any(joiner, partners, old_side)
-                    and self._fresh_share(joiner, target, partners, old_side) < FRESH_SHARE):
+                    and self._fresh_share(joiner, target, partners, old_side, how in FRESH_BY_WORDS) < FRESH_SHARE):
                 continue  # what it shares with the group, the group's pairs hold already
             self.add(Match(i, j, max(self.sim.get(i, j), min(strength, 1.0)), how=how))
 
