@@ -98,7 +98,9 @@ FRESH_GATED = frozenset({"contained", "child", "resembles"})
 """The steps whose joins to a standing pair must bring text of their own (``FRESH_SHARE``): all
 that join by text (a text-less parent joins through its children and is not gated). Leave one
 platform out (labelled / gold): no gate 666/754, 1939/2004; containment joins only 666, 1946; the
-three 668, 1951."""
+three 668, 1951 (the same with a heading's joins to its own subsections' group let through, which
+keeps a merged parent with its title twin, ``_holds_any``, and with resemblance read over words,
+``FRESH_BY_WORDS``); containment and resemblance 668, 1949; containment and subsections 666, 1948."""
 FRESH_BY_WORDS = frozenset({"resembles"})
 """The steps whose fresh share is read over words (TF-IDF weights), not word bigrams: a section
 joining by resemblance was rewritten on the way, so few of its bigrams are found anywhere."""
@@ -1229,9 +1231,9 @@ class _Aligner:
 
     def _fresh_share(self, joiner: int, target: int, partners: Iterable[int], old_side: bool,
                      by_words: bool = False) -> float:
-        """The share of ``joiner``'s text (rarity-weighted bigrams) found in ``target``, on the
-        other side, and in none of ``target``'s ``partners`` (on the joiner's side): what it adds
-        to the group (``FRESH_SHARE``)."""
+        """The share of ``joiner``'s text (rarity-weighted bigrams, or TF-IDF words ``by_words``)
+        found in ``target``, on the other side, and in none of ``target``'s ``partners`` (on the
+        joiner's side): what it adds to the group (``FRESH_SHARE``)."""
         sim = self.sim
         mine_rows, other_rows = (sim._row, sim._col) if old_side else (sim._col, sim._row)
         shingles = sim.features.shingles
