@@ -38,7 +38,8 @@ mirrors the result):
 No automatic step makes two sections each other's counterpart when their titles disagree on a
 distinctive word (each names a place, law or product that the other section never mentions): the
 same template written for another jurisdiction is another section. Joining a section that already
-has a counterpart (a merge or split) is judged on the text alone.
+has a counterpart (a merge or split) is judged on the text alone, and the joiner must bring text of
+its own: text of that section its counterparts do not hold already (``FRESH_SHARE``).
 """
 
 from __future__ import annotations
