@@ -11,6 +11,13 @@ the two versions; a section it reports **removed** (paired with nothing) or **me
 several old sections in one new section) although the gold links it is a *spurious* report. A step
 fails when it has more than ``HANDFUL`` spurious reports.
 
+A merge is spurious for a linked section only when the text of its group did not move: a linked
+old section merged, into its linked new section, with old sections whose headings the next version
+no longer declares (the text under a dropped heading runs on in the section before it) is a true
+merge, and is counted apart (``merged_dropped``). A merge with a section whose heading is still
+declared in the next version, or whose heading policydiff found beyond the declared ones, stays
+spurious.
+
 Sections policydiff finds beyond the declared headings are counted in the totals but never as
 spurious (the gold cannot say where their text went).
 """
@@ -49,6 +56,9 @@ class Step:
     """Old sections policydiff reports as part of a merge."""
     spurious_removed: list[str] = field(default_factory=list)
     spurious_merged: list[str] = field(default_factory=list)
+    merged_dropped: list[str] = field(default_factory=list)
+    """Linked old sections merged, into their linked new section, with sections whose headings the
+    next version dropped: the group's text moved, so no spurious report."""
     gold_linked: int = 0
     """Declared sections of version k the gold links to version k+1."""
     gold_unlinked: int = 0
@@ -75,15 +85,24 @@ def judge_step(index: int, old_commit: str, new_commit: str, old_text: str, new_
     if comparison is None:
         comparison = compare(parse_document(old_text, name="old.md"), parse_document(new_text, name="new.md"))
     linked_lines = {old_declared[i].line for i in links}
+    linked_to = {old_declared[i].line: new_declared[link.new].line for i, link in links.items()}
+    new_keys = {s.key for s in new_declared}
+    dropped_lines = {s.line for s in old_declared if s.key not in new_keys}
     old_flat = comparison.old.flat()
+    new_flat = comparison.new.flat()
     paired: set[int] = set()
     merged: set[int] = set()
+    moved_with_dropped: set[int] = set()
     for p in comparison.pairs:
         if p.old_index is None or p.new_index is None:
             continue
         paired.add(p.old_index)
         if p.kind is Kind.MERGED or len(p.old_group) > 1:
             merged.add(p.old_index)
+            others = [old_flat[k].line for k in p.old_group if k != p.old_index]
+            if (linked_to.get(old_flat[p.old_index].line) == new_flat[p.new_index].line
+                    and others and all(line in dropped_lines for line in others)):
+                moved_with_dropped.add(p.old_index)
     for i, section in enumerate(old_flat):
         if i == 0:
             continue
@@ -94,7 +113,9 @@ def judge_step(index: int, old_commit: str, new_commit: str, old_text: str, new_
                 step.spurious_removed.append(title)
         elif i in merged:
             step.merged += 1
-            if section.line in linked_lines:
+            if i in moved_with_dropped:
+                step.merged_dropped.append(title)
+            elif section.line in linked_lines:
                 step.spurious_merged.append(title)
     return step
 
@@ -132,7 +153,8 @@ def report(path: str, steps: Sequence[Step], verbose: bool = False) -> str:
     lines = [
         f"{path}: {len(steps)} steps; policydiff reports {sum(s.removed for s in steps)} removed and "
         f"{sum(s.merged for s in steps)} merged sections; spurious (gold-linked) "
-        f"{sum(len(s.spurious_removed) for s in steps)} removed, {sum(len(s.spurious_merged) for s in steps)} merged; "
+        f"{sum(len(s.spurious_removed) for s in steps)} removed, {sum(len(s.spurious_merged) for s in steps)} merged "
+        f"(and {sum(len(s.merged_dropped) for s in steps)} linked sections merged with sections whose headings went); "
         f"gold-unlinked declared sections {sum(s.gold_unlinked for s in steps)}; "
         f"steps with more than {HANDFUL} spurious: {len(failing)}"
     ]

@@ -38,7 +38,8 @@ mirrors the result):
 No automatic step makes two sections each other's counterpart when their titles disagree on a
 distinctive word (each names a place, law or product that the other section never mentions): the
 same template written for another jurisdiction is another section. Joining a section that already
-has a counterpart (a merge or split) is judged on the text alone.
+has a counterpart (a merge or split) is judged on the text alone, and the joiner must bring text of
+its own: text of that section its counterparts do not hold already (``FRESH_SHARE``).
 """
 
 from __future__ import annotations
@@ -94,6 +95,16 @@ JOIN_PROBABILITY = 0.05
 (labelled pairs / chained gold): no gate 676/754, 1905/2004; 0.05 675, 1932; 0.1 674, 1932; 0.3
 670, 1933; the two steps left out 668, 1934: most joins the gate stops the gold reads as a section
 given a stray second partner."""
+FRESH_GATED = frozenset({"contained", "child", "resembles"})
+"""The steps whose joins to a standing pair must bring text of their own (``FRESH_SHARE``): all
+that join by text (a text-less parent joins through its children and is not gated). Leave one
+platform out (labelled / gold): no gate 666/754, 1939/2004; containment joins only 666, 1946; the
+three 668, 1951 (the same with a heading's joins to its own subsections' group let through, which
+keeps a merged parent with its title twin, ``_holds_any``, and with resemblance read over words,
+``FRESH_BY_WORDS``); containment and resemblance 668, 1949; containment and subsections 666, 1948."""
+FRESH_BY_WORDS = frozenset({"resembles"})
+"""The steps whose fresh share is read over words (TF-IDF weights), not word bigrams: a section
+joining by resemblance was rewritten on the way, so few of its bigrams are found anywhere."""
 DISTINCTIVE_USES = 3
 """A title word used by at most this many sections (of both versions together) is distinctive."""
 SAME_TEXT = 0.95
@@ -102,6 +113,15 @@ CONTAINED = 0.5
 """Share of a section's (rarity-weighted) word bigrams found in another for it to be contained."""
 CONTAINED_SPREAD = 0.6
 """Share found in its best few hosts together, for a section cut into pieces pasted elsewhere."""
+FRESH_SHARE = 0.15
+"""Share of its text a section joining a group (a merge or split) must share with the group's one
+section on the other side *and* with none of that section's partners: the text it brings that the
+pairs already made do not hold. A section whose words in the host are all held by the host's
+partner repeats their text (boilerplate, a summary); it is no piece of a merge or split. Measured on
+the containment joins (all weights; labelled pairs / chained gold): the labelled real merges and
+splits bring at least 0.27, the joins the gold or labels call wrong bunch at 0 to 0.03. Leave one
+platform out (``benchmarks/fit_pairing.py``), 0.15 and 0.25 score alike (labelled / gold: 666,
+1946 with the containment step gated alone)."""
 MIN_SHINGLES = 8
 """A section with fewer distinct bigrams is too short to judge containment."""
 COPY_BODY = 0.85
@@ -1246,6 +1266,34 @@ class _Aligner:
             return False
         return own >= (self.sim.body(p, target) if old_side else self.sim.body(target, p))
 
+    def _holds_any(self, section: int, others: Iterable[int], old_side: bool) -> bool:
+        """Whether any of ``others`` (of the same version) is a subsection of ``section``: a heading
+        joining the group its own subsections are in belongs to it by structure, whatever its
+        short introduction shares."""
+        flat = self.flat_old if old_side else self.flat_new
+        end = section + sum(1 for _ in flat[section].walk())
+        return any(section < other < end for other in others)
+
+    def _fresh_share(self, joiner: int, target: int, partners: Iterable[int], old_side: bool,
+                     by_words: bool = False) -> float:
+        """The share of ``joiner``'s text (rarity-weighted bigrams, or TF-IDF words ``by_words``)
+        found in ``target``, on the other side, and in none of ``target``'s ``partners`` (on the
+        joiner's side): what it adds to the group (``FRESH_SHARE``)."""
+        sim = self.sim
+        mine_rows, other_rows = (sim._row, sim._col) if old_side else (sim._col, sim._row)
+        shingles = sim.features.shingles
+        a, b = mine_rows.get(joiner), other_rows.get(target)
+        if a is None or b is None:
+            return 0.0
+        units = sim.features.body if by_words else shingles
+        mine, host = units[a], units[b]
+        held = [units[r] for r in (mine_rows.get(p) for p in partners) if r is not None]
+        total = math.fsum(mine.values())
+        if not total:
+            return 0.0
+        fresh = math.fsum(w for g, w in mine.items() if g in host and not any(g in h for h in held))
+        return fresh / total
+
     def _probability(self, i: int, j: int) -> float:
         """The fitted score's probability that i and j are counterparts (0 for no candidate)."""
         scored = self.scored.get((i, j))
@@ -1267,6 +1315,9 @@ class _Aligner:
                 continue
             if how != "contained" and (i in self.manual_old or j in self.manual_new):
                 continue  # the user's pairs get automatic partners only for text they contain
+            if (partners and how in FRESH_GATED and not self._holds_any(joiner, partners, old_side)
+                    and self._fresh_share(joiner, target, partners, old_side, how in FRESH_BY_WORDS) < FRESH_SHARE):
+                continue  # what it shares with the group, the group's pairs hold already
             self.add(Match(i, j, max(self.sim.get(i, j), min(strength, 1.0)), how=how))
 
 

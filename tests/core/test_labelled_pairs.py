@@ -37,15 +37,16 @@ FLOORS = {
     "parler-privacy-2022-to-2026": 24,  # of 25
     "quora-terms-2022-to-2025": 9,  # of 13
     "snapchat-privacy-2022-07-to-2026-08": 16,  # of 18
-    "snapchat-terms-2022-to-2026": 53,  # of 56
+    "snapchat-terms-2022-to-2026": 55,  # of 56
     "tumblr-terms-2022-07-to-2026-06": 44,  # of 44
     "tumblr-terms-2024-01-17-to-2024-01-24": 43,  # of 43
     "twitch-terms-2022-to-2026": 41,  # of 43
 }
-"""Points each tuned pair scores at least (its score when set: 475 of 528 in all). Set again when the
+"""Points each tuned pair scores at least (its score when set: 477 of 528 in all). Set again when the
 fitted score became the pairing: three pairs dropped (Bluesky privacy 34 -> 33, LINE privacy 51 -> 49,
 LINE terms 31 -> 29; the rules had been written reading their failures),
-two rose (Panasonic 5 -> 6, Twitch terms 39 -> 41)."""
+two rose (Panasonic 5 -> 6, Twitch terms 39 -> 41). Snapchat terms 53 -> 55 when joins to a merge or
+split had to bring text of their own (``align.FRESH_SHARE``)."""
 
 
 @pytest.fixture(scope="module")

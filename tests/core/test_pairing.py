@@ -96,3 +96,50 @@ def test_the_fitted_engine_pairs_nec_and_says_why(tmp_path) -> None:  # type: ig
     assert scored and all("threshold" in p.why for p in scored)
     titles = {(p.old.bare_title, p.new.bare_title) for p in comparison.pairs if p.old and p.new}
     assert ("Contact us", "Contact US") in titles and ("Children's privacy", "Minor's Privacy") in titles
+
+
+_DATA_SECTION = (
+    "We collect the name, email address and phone number you give us when you register an account. "
+    "We also collect the messages you send, the photos you upload and the people you follow. "
+    "When you use the app we record the device you use, its settings, the network and your rough location. "
+    "We keep a log of the pages you visit, the features you try and the time you spend on each of them."
+)
+_SHARING_SECTION = (
+    "We share information with service providers who process it on our behalf under contract with us. "
+    "We may disclose information to law enforcement when the law requires us to do so."
+)
+
+
+def _document(sections: list[tuple[str, str]]) -> str:
+    return "# Policy\n\n" + "".join(f"## {title}\n\n{body}\n\n" for title, body in sections)
+
+
+def test_a_new_section_repeating_text_its_pair_holds_takes_no_second_partner(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A new summary that repeats two sentences of a section kept whole is no part of a split of it:
+    what it shares with the old section, that section's counterpart holds already."""
+    summary = "In short: we collect the name, email address and phone number you give us when you register an account."
+    old = tmp_path / "old.md"
+    new = tmp_path / "new.md"
+    old.write_text(_document([("What we collect", _DATA_SECTION), ("How we share", _SHARING_SECTION)]))
+    kept = _DATA_SECTION.replace("the people you follow", "the accounts you follow")  # edited: no exact twin
+    new.write_text(_document([("At a glance", summary), ("What we collect", kept),
+                              ("How we share", _SHARING_SECTION)]))
+    comparison = compare(load_document(old), load_document(new))
+    collect = [p for p in comparison.pairs if p.old is not None and p.old.title == "What we collect"]
+    assert [p.new.title for p in collect if p.new is not None] == ["What we collect"]
+    glance = [p for p in comparison.pairs if p.new is not None and p.new.title == "At a glance"]
+    assert [p.old for p in glance] == [None]
+
+
+def test_a_section_cut_in_two_is_still_a_split(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The other side of the same test: a new section holding the half of a section its counterpart
+    no longer holds brings text of its own, and joins it."""
+    first, second = _DATA_SECTION.split(". When you use")
+    old = tmp_path / "old.md"
+    new = tmp_path / "new.md"
+    old.write_text(_document([("What we collect", _DATA_SECTION), ("How we share", _SHARING_SECTION)]))
+    new.write_text(_document([("What we collect", first + "."), ("Device and usage data", "When you use" + second),
+                              ("How we share", _SHARING_SECTION)]))
+    comparison = compare(load_document(old), load_document(new))
+    collect = [p for p in comparison.pairs if p.old is not None and p.old.title == "What we collect"]
+    assert sorted(p.new.title for p in collect if p.new is not None) == ["Device and usage data", "What we collect"]
