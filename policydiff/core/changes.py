@@ -805,13 +805,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _STOP.finditer(text):
         breaks.setdefault(m.start(1), m.end(1))
     spans: list[tuple[int, int]] = []
-    start = 0
+    # Every break ends where white space does (both patterns take the whole run), so only the
+    # first piece may begin with white space: the others are stripped on the right only, one
+    # copy each instead of three.
+    start = len(text) - len(text.lstrip())
     for end in (*sorted(breaks), len(text)):  # no break begins at the end: each holds a character
-        piece = text[start:end]
-        kept = piece.strip()
-        if kept:
-            lead = len(piece) - len(piece.lstrip())
-            spans.append((start + lead, start + lead + len(kept)))
+        if end > start:
+            kept = len(text[start:end].rstrip())
+            if kept:
+                spans.append((start, start + kept))
         start = breaks.get(end, end)
     return spans
 
