@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from itertools import repeat
-from operator import mul
+from operator import attrgetter, mul
 from typing import Iterable, Protocol
 
 
@@ -127,6 +127,10 @@ _STREET_NUMBER = re.compile(r"(?<![\w.,])(\d{1,5})(?:,)?\s+(?:[A-Z][\w'\u2019-]*
 from both sides): a street number or a postcode, not an amount."""
 
 
+_UNIT_NUMBER = re.compile(r"(?:[A-Z]{2}|[Ff]loor|[Ss]uite|[Uu]nit)\s+(\d{1,6})\b")
+"""A number after a state code, a floor, a suite or a unit (``TX 75034``, ``Floor 2``)."""
+
+
 def _address(found: list[_SignalLike], text: str) -> bool:
     """Every signal is a bare number that, in the line, begins a street address or a postcode."""
     if not found or any(s.kind != "number" for s in found):
@@ -135,7 +139,9 @@ def _address(found: list[_SignalLike], text: str) -> bool:
     if not values or not all(t.isdigit() for t in values):
         return False
     near = {m.group(1) for m in _STREET_NUMBER.finditer(text)}
-    near |= set(re.findall(r"(?:[A-Z]{2}|[Ff]loor|[Ss]uite|[Uu]nit)\s+(\d{1,6})\b", text))
+    if all(t in near for t in values):
+        return True  # the postcodes and floors need not be looked for
+    near |= set(_UNIT_NUMBER.findall(text))
     return all(t in near for t in values)
 
 
@@ -178,6 +184,7 @@ def decided_by_model(old: str, new: str, features: dict[str, float] | None = Non
     return any(features.get(shape) for shape in _SHAPES)
 
 
+_KIND = attrgetter("kind")
 _VALUE_KINDS = frozenset(("number", "date"))
 _MODAL_ONLY = frozenset(("modal",))
 
@@ -187,10 +194,11 @@ def _prose(found: list[_SignalLike], old: str, new: str, where: str) -> bool:
     feature (most changes are such sentences of prose)."""
     if where == "title":
         return False
-    if old.strip() and new.strip():
+    new_words = new.strip()
+    if new_words and old.strip():
         return _closed(new) and not _address(found, old + "\n" + new)
-    text = new if new.strip() else old
-    kinds = {s.kind for s in found}
+    text = new if new_words else old
+    kinds = set(map(_KIND, found))
     if kinds <= _VALUE_KINDS or kinds == _MODAL_ONLY or not _closed(text) or _has_link(old) or _has_link(new):
         return False
     if _SIX_WORDS.match(text) is None or _CHANGELOG.match(text.strip().strip(_MARKUP_CHARS)):

@@ -501,22 +501,24 @@ def text_hits(text: str) -> Hits:
     infos = list(map(_WORD_INFO.__getitem__, words))
     last = len(words) - 1
     first_pairs = lex.first_pairs
+    stem_of = _STEMS.__getitem__  # names looked up once, not at every term
+    add_hit = hits.append
     free = 0  # the first word not taken by an earlier match
     for i in compress(count(), infos):
         stem, may_begin, options, one_word, number = infos[i]  # type: ignore[misc]  # compress kept the words with one
         if number is not None:
             unit = _unit(lex, words[i + 1 : i + 4])
             if unit:
-                hits.append((offsets[i], "number", number + " " + " ".join(unit),
-                             " ".join(words[i : i + 1 + len(unit)])))
-        if may_begin is not None and (may_begin or (i < last and (stem, _STEMS[words[i + 1]]) in first_pairs)):
+                add_hit((offsets[i], "number", number + " " + " ".join(unit),
+                         " ".join(words[i : i + 1 + len(unit)])))
+        if may_begin is not None and (may_begin or (i < last and (stem, stem_of(words[i + 1])) in first_pairs)):
             if i < free:
                 continue
             for phrase, kinds, joined in options:
                 size = len(phrase)
                 # Every option begins with this word (its stem, or its "=word" as written), so a
                 # one-word option matches; a longer phrase is stems only.
-                if size == 1 or tuple(map(_STEMS.__getitem__, words[i : i + size])) == phrase:
+                if size == 1 or tuple(map(stem_of, words[i : i + size])) == phrase:
                     shown = words[i] if size == 1 else " ".join(words[i : i + size])
                     hits.extend([(offsets[i], kind, joined, shown) for kind in kinds])
                     free = i + size
@@ -524,7 +526,7 @@ def text_hits(text: str) -> Hits:
         elif one_word is not None and i >= free:
             kinds, joined = one_word
             for kind in kinds:
-                hits.append((offsets[i], kind, joined, words[i]))
+                add_hit((offsets[i], kind, joined, words[i]))
     if not hits:
         return _NO_HITS
     hits.sort(key=itemgetter(0))  # stable: hits at one offset keep the order they were found in
@@ -811,9 +813,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = len(text) - len(text.lstrip())
     for end in (*sorted(breaks), len(text)):  # no break begins at the end: each holds a character
         if end > start:
-            kept = len(text[start:end].rstrip())
-            if kept:
-                spans.append((start, start + kept))
+            length = len(text[start:end].rstrip())
+            if length:
+                spans.append((start, start + length))
         start = breaks.get(end, end)
     return spans
 
