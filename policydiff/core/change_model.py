@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from itertools import repeat
-from operator import attrgetter, mul
+from operator import mul
 from typing import Iterable, Protocol
 
 
@@ -117,11 +117,13 @@ def change_features(signals: Iterable[_SignalLike], old: str, new: str, where: s
             features["mostly_values"] = 1.0
     if kinds == {"modal"}:
         features["modal_only"] = 1.0
-    if _address(found, old + "\n" + new):
+    if kinds == _NUMBER_ONLY and _address(found, old + "\n" + new):  # else no address: both texts not joined
         features["address"] = 1.0
     return features
 
 
+_NUMBER_ONLY = frozenset(("number",))
+"""The kinds of a change that may be a street address or a postcode (:func:`_address`)."""
 _STREET_NUMBER = re.compile(r"(?<![\w.,])(\d{1,5})(?:,)?\s+(?:[A-Z][\w'\u2019-]*|[A-Z0-9]{2,4}\b)")
 """A number before a capitalised word (``77 Shaftesbury Avenue``, ``Floor 2``, ``TX 75034``... read
 from both sides): a street number or a postcode, not an amount."""
@@ -184,7 +186,6 @@ def decided_by_model(old: str, new: str, features: dict[str, float] | None = Non
     return any(features.get(shape) for shape in _SHAPES)
 
 
-_KIND = attrgetter("kind")
 _VALUE_KINDS = frozenset(("number", "date"))
 _MODAL_ONLY = frozenset(("modal",))
 
@@ -196,9 +197,9 @@ def _prose(found: list[_SignalLike], old: str, new: str, where: str) -> bool:
         return False
     new_words = new.strip()
     if new_words and old.strip():
-        return _closed(new) and not _address(found, old + "\n" + new)
+        return _closed(new) and not (all(s.kind == "number" for s in found) and _address(found, old + "\n" + new))
     text = new if new_words else old
-    kinds = set(map(_KIND, found))
+    kinds = {s.kind for s in found}
     if kinds <= _VALUE_KINDS or kinds == _MODAL_ONLY or not _closed(text) or _has_link(old) or _has_link(new):
         return False
     if _SIX_WORDS.match(text) is None or _CHANGELOG.match(text.strip().strip(_MARKUP_CHARS)):
