@@ -59,6 +59,12 @@ def contents_entry(state: OutlineState, i: int) -> Verdict | None:
 def _contents_runs(state: OutlineState) -> set[int]:
     blocks, limits = state.blocks, state.thresholds
     found: set[int] = set()
+    # Only a heading repeated further down can be an entry: most documents have none, and then no
+    # run needs finding (walking every block for the runs was most of the heading rules' time).
+    if not any(
+        block.kind == "heading" and block.text and state.later.get(block.key, -1) > k for k, block in enumerate(blocks)
+    ):
+        return found
     run: list[int] = []
 
     def close(run: list[int]) -> None:
