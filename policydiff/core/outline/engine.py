@@ -25,7 +25,7 @@ from policydiff.core.outline.lines import (
 from policydiff.core.outline.state import OutlineState, Verdict  # noqa: F401 (Verdict: the rules' type)
 from policydiff.core.outline.thresholds import DEFAULT, Thresholds
 from policydiff.core.sections import split_number
-from policydiff.core.shapes import Numbering, dotted, is_date_stamp
+from policydiff.core.shapes import Numbering, dotted
 
 Rule = Callable[[Any, int], "Verdict | None"]
 """A rule: (the state, index of the block judged) -> its verdict, or None."""
@@ -160,7 +160,7 @@ def classify(
 def _start(blocks: list[Block], title: int | None, thresholds: Thresholds) -> OutlineState:
     declared = [
         b for i, b in enumerate(blocks)
-        if b.kind == "heading" and i != title and b.text and not is_date_stamp(b.text)
+        if b.kind == "heading" and i != title and b.text and not b.date_stamp
     ]
     top_declared = min((b.level for b in declared), default=2)
     state = OutlineState(blocks, title, thresholds)

@@ -23,7 +23,6 @@ from policydiff.core.shapes import (
     SENTENCE_END,
     TRAILING_FUNCTION_WORDS,
     dotted,
-    is_date_stamp,
     is_heading_text,
     is_prose,
     is_title_case,
@@ -172,7 +171,7 @@ def parenthesised_note(state: OutlineState, i: int) -> Verdict | None:
 
 def date_stamp_line(state: OutlineState, i: int) -> Verdict | None:
     """A line that only dates the document (``Effective: May 1, 2024``) is set aside."""
-    if is_date_stamp(state.blocks[i].text):
+    if state.blocks[i].date_stamp:
         return Verdict(False, "date stamp, not a section", metadata="date stamp")
     return None
 
