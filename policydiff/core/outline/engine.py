@@ -18,7 +18,6 @@ from markdown_it.ruler import Ruler
 from policydiff.core.outline import rules_heading, rules_line, rules_list, rules_plain
 from policydiff.core.outline.block import Block, next_index
 from policydiff.core.outline.lines import (
-    later_heading_keys,
     numbered_heading_rank,
     roman_below,
 )
@@ -158,19 +157,33 @@ def classify(
 
 
 def _start(blocks: list[Block], title: int | None, thresholds: Thresholds) -> OutlineState:
-    declared = [
-        b for i, b in enumerate(blocks)
-        if b.kind == "heading" and i != title and b.text and not b.date_stamp
-    ]
-    top_declared = min((b.level for b in declared), default=2)
+    """The state the rules start from, read in one pass over the blocks (four passes were a fifth of
+    the engine's time on a short policy): the level declared headings start at, the bold lines'
+    counts, the last place each heading-like title stands, and the labels below empty headings."""
     state = OutlineState(blocks, title, thresholds)
-    state.label_counts = Counter(b.key for b in blocks if b.kind == "line" and b.emphasis)
-    state.later = later_heading_keys(blocks, title)
-    state.anchor_rank = state.declared_rank = top_declared - 1  # the rank pseudo-headings sit under
-    state.empty_labels = Counter(  # the lines below empty declared headings
-        b.key for k, b in enumerate(blocks[1:], 1)
-        if b.kind == "line" and blocks[k - 1].kind == "heading" and not blocks[k - 1].text
-    )
+    top_declared = 7
+    label_counts: Counter[str] = Counter()
+    later: dict[str, int] = {}  # title key -> its last occurrence as a declared or bold line
+    empty_labels: Counter[str] = Counter()  # the lines below empty declared headings
+    above: Block | None = None
+    for i, block in enumerate(blocks):
+        if block.kind == "heading":
+            if i != title:
+                if block.text and block.level < top_declared and not block.date_stamp:
+                    top_declared = block.level
+                if block.key:
+                    later[block.key] = i
+        elif block.kind == "line":
+            if block.emphasis:
+                label_counts[block.key] += 1
+                if i != title and block.key:
+                    later[block.key] = i
+            if above is not None and above.kind == "heading" and not above.text:
+                empty_labels[block.key] += 1
+        above = block
+    state.label_counts, state.later, state.empty_labels = label_counts, later, empty_labels
+    # (the rank pseudo-headings sit under)
+    state.anchor_rank = state.declared_rank = (top_declared if top_declared < 7 else 2) - 1
     state.label_counts.update(
         {key: count for key, count in state.empty_labels.items() if count >= thresholds.label_repeats}
     )
