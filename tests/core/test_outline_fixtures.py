@@ -159,3 +159,20 @@ def test_labelled_document_keeps_its_floor(label_path: Path) -> None:
 def declared_headings(text: str) -> set[str]:
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     return {norm(tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"}
+
+
+
+ON_PROBATION = ("flattened_outline", "bold_over_numbered_sections", "clause_numbering_carried_on",
+                "numbered_over_bold_subsection")
+"""The rules on probation (``test_outline_rules.ON_PROBATION``: each seen in one source only)."""
+PROBATION_CASES = [next(case for case in RULE_CASES if case[0] == rule) for rule in ON_PROBATION]
+
+
+@pytest.mark.parametrize(("rule", "name", "source", "expected"), PROBATION_CASES, ids=ON_PROBATION)
+def test_a_rule_on_probation_switched_off_changes_its_first_case(rule: str, name: str, source: str,
+                                                                  expected: str) -> None:
+    """A rule on probation is a rule of its own, not a branch hidden in another: ``--disable-rule``
+    takes its decision away, and the outline of the case it decides changes."""
+    assert outline_text(parse_document(source, name="fixture.md")) == expected
+    off = outline_text(parse_document(source, name="fixture.md", disabled_rules=frozenset({rule})))
+    assert off != expected

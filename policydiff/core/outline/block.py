@@ -11,7 +11,7 @@ from markdown_it.token import Token
 
 from policydiff.core.outline.thresholds import DEFAULT
 from policydiff.core.sections import render_inline
-from policydiff.core.shapes import title_key
+from policydiff.core.shapes import is_date_stamp, title_key
 
 MAX_BOLD_WORDS = DEFAULT.max_title_words
 """(The helpers shared with the reader take the default threshold.)"""
@@ -57,6 +57,8 @@ class Block:
     """For a list whose items are sections: one heading block per item, then its text."""
     known_key: str | None = field(default=None, repr=False, compare=False)
     """(``key``, once worked out.)"""
+    known_date_stamp: bool | None = field(default=None, repr=False, compare=False)
+    """(``date_stamp``, once worked out.)"""
 
     @property
     def key(self) -> str:
@@ -65,6 +67,14 @@ class Block:
         if self.known_key is None:
             self.known_key = title_key(self.text)
         return self.known_key
+
+    @property
+    def date_stamp(self) -> bool:
+        """The text only dates the document (``shapes.is_date_stamp``), worked out once: the engine
+        asks it of every declared heading before the rules do."""
+        if self.known_date_stamp is None:
+            self.known_date_stamp = is_date_stamp(self.text)
+        return self.known_date_stamp
 
 
 def block_end(tokens: Sequence[Token], start: int) -> int:

@@ -38,19 +38,6 @@ def numbered_heading_rank(depth: int, anchor_rank: int, anchor_depth: int) -> in
     return max(1, min(anchor_rank + depth - anchor_depth if anchor_depth else anchor_rank + depth, 6))
 
 
-def later_heading_keys(blocks: list[Block], title: int | None) -> dict[str, int]:
-    """Title key -> index of its last occurrence as a declared or emphasised heading-shaped line."""
-    keys: dict[str, int] = {}
-    for i, block in enumerate(blocks):
-        if i == title:
-            continue
-        if block.kind == "heading" or (block.kind == "line" and block.emphasis):
-            key = block.key
-            if key:
-                keys[key] = i
-    return keys
-
-
 def over_subsection(blocks: Sequence[Block], i: int, following: Block | None, *, emphasised: bool = False) -> bool:
     """The line after block ``i`` is a short plain title over prose (``On Meta Products`` below
     ``How is your information shared?``), or with ``emphasised`` a bold or italic one (``Prohibited

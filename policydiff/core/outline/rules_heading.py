@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from policydiff.core.outline.block import has_word, next_index
 from policydiff.core.outline.state import OutlineState, Verdict
-from policydiff.core.shapes import is_date_stamp, is_heading_text, is_prose, title_key
+from policydiff.core.shapes import is_heading_text, is_prose, title_key
 
 
 def date_stamp_heading(state: OutlineState, i: int) -> Verdict | None:
     """A declared heading that only dates the document (``## Last updated: May 1, 2024``) is a
     section, being declared, but a leaf nothing nests under."""
     block = state.blocks[i]
-    if not is_date_stamp(block.text):
+    if not block.date_stamp:
         return None
     return Verdict(True, f"declared heading that is a date stamp (level {block.level}; kept as a leaf)", kind="leaf")
 
@@ -59,6 +59,12 @@ def contents_entry(state: OutlineState, i: int) -> Verdict | None:
 def _contents_runs(state: OutlineState) -> set[int]:
     blocks, limits = state.blocks, state.thresholds
     found: set[int] = set()
+    # Only a heading repeated further down can be an entry: most documents have none, and then no
+    # run needs finding (walking every block for the runs was most of the heading rules' time).
+    if not any(
+        block.kind == "heading" and block.text and state.later.get(block.key, -1) > k for k, block in enumerate(blocks)
+    ):
+        return found
     run: list[int] = []
 
     def close(run: list[int]) -> None:

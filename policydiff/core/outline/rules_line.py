@@ -23,7 +23,6 @@ from policydiff.core.shapes import (
     SENTENCE_END,
     TRAILING_FUNCTION_WORDS,
     dotted,
-    is_date_stamp,
     is_heading_text,
     is_prose,
     is_title_case,
@@ -172,7 +171,7 @@ def parenthesised_note(state: OutlineState, i: int) -> Verdict | None:
 
 def date_stamp_line(state: OutlineState, i: int) -> Verdict | None:
     """A line that only dates the document (``Effective: May 1, 2024``) is set aside."""
-    if is_date_stamp(state.blocks[i].text):
+    if state.blocks[i].date_stamp:
         return Verdict(False, "date stamp, not a section", metadata="date stamp")
     return None
 
@@ -210,39 +209,81 @@ def repeated_label(state: OutlineState, i: int) -> Verdict | None:
     return None
 
 
+def _numbered_depth(state: OutlineState, i: int) -> int:
+    """The depth of line ``i``'s number in the numbering it stands in (0: it does not continue it),
+    worked out once per line for the numbered rules: reading it moves the numbering on. A ``1.``
+    followed by a ``2.`` after a numbered sequence starts a second sequence."""
+    if state.numbered_line == i:
+        return state.numbered_line_depth
+    number, blocks, limits = state.number or "", state.blocks, state.thresholds
+    if dotted(number) == (1,) and state.numbering.top and next_number(blocks, i, limits.number_restart_reach) == (2,):
+        state.numbering.restart()
+    depth = state.numbering.depth(number, state.rest, allow_period_words=_period_words(state, i))
+    state.numbered_line, state.numbered_line_depth = i, depth
+    return depth
+
+
+def _period_words(state: OutlineState, i: int) -> int:
+    """How many words a numbered title ending with a full stop may have: a numbered sentence ends
+    with one too; a title that does is written in title case."""
+    limits = state.thresholds
+    if is_title_case(state.rest):
+        return limits.numbered_period_words_title_case
+    return limits.numbered_period_words_bold if state.blocks[i].emphasis else limits.numbered_period_words_plain
+
+
+def _heads_text(state: OutlineState, i: int, number: str) -> bool:
+    """The numbered line heads text or its own first subsection, or carries on the numbered heading
+    before it with something below it."""
+    following = state.following
+    return followed_by_text_or_child(state.blocks[i], following, number) or (
+        sibling_of_previous(number, state.blocks, i) and following is not None
+    )
+
+
+def clause_numbering_carried_on(state: OutlineState, i: int) -> Verdict | None:
+    """A numbered title that does not continue the numbered titles, numbered one past the numbered
+    paragraphs above it (``12. Applicable law`` after clauses ``1.`` to ``11.`` that start with
+    their text), heads text: the clauses, not titles, carried the numbering on."""
+    number = state.number
+    if number is None or _numbered_depth(state, i):
+        return None
+    if not continues_numbered_paragraphs(state, i, number, _period_words(state, i)) or not _heads_text(
+        state, i, number
+    ):
+        return None
+    state.numbering.declare(number)
+    return Verdict(True, "numbered title line continuing the numbered paragraphs above it", kind="numbered", depth=1)
+
+
+def numbered_over_bold_subsection(state: OutlineState, i: int) -> Verdict | None:
+    """A numbered title line that continues the numbering, with no text of its own before its
+    first subsection, a bold or italic title over prose (``2. General Policies`` over **Prohibited
+    practices**), heads it, as it would a numbered first subsection."""
+    number = state.number
+    if number is None or not _numbered_depth(state, i) or _heads_text(state, i, number):
+        return None
+    if over_subsection(state.blocks, i, state.following, emphasised=True):
+        return Verdict(True, "numbered title line over its first subsection, a bold title over text",
+                       kind="numbered", depth=state.numbered_line_depth)
+    return None
+
+
 def numbered_title(state: OutlineState, i: int) -> Verdict | None:
     """A numbered title line is a heading when its number continues the numbering it stands in
     (``4.`` after ``3.``, ``4.1`` inside ``4.``) and it heads text or its own first subsection; a
     ``1.`` followed by a ``2.`` after a numbered sequence starts a second sequence."""
-    number, block, blocks = state.number, state.blocks[i], state.blocks
+    number, block = state.number, state.blocks[i]
     if number is None:
         return None
-    limits = state.thresholds
-    if dotted(number) == (1,) and state.numbering.top and next_number(blocks, i, limits.number_restart_reach) == (2,):
-        state.numbering.restart()
-    # A numbered sentence ends with a full stop too; a title that does is written in title case.
-    allow = (limits.numbered_period_words_title_case if is_title_case(state.rest)
-             else limits.numbered_period_words_bold if block.emphasis else limits.numbered_period_words_plain)
-    depth = state.numbering.depth(number, state.rest, allow_period_words=allow)
-    clause = ""
-    if not depth and continues_numbered_paragraphs(state, i, number, allow):
-        # "12. Applicable law" after the numbered paragraphs 1. to 11.: the clauses, not titles,
-        # carried the numbering on.
-        state.numbering.declare(number)
-        depth, clause = 1, " (continuing the numbered paragraphs above it)"
+    depth = _numbered_depth(state, i)
     if not depth:
         return Verdict(False, "numbered line that does not continue the numbering")
-    following = state.following
-    sibling = sibling_of_previous(number, blocks, i)
-    heads_text = followed_by_text_or_child(block, following, number) or (sibling and following is not None)
-    if not heads_text and over_subsection(blocks, i, following, emphasised=True):
-        heads_text, clause = True, clause + " (over its first subsection, a bold title over text)"
-    if not heads_text:
+    if not _heads_text(state, i, number):
         if block.text.endswith("?") and dotted(number) == ():
             return None  # a lettered question ("Q. How do you ...?" over "A. We ..."): judged as a question
         return Verdict(False, "numbered line with no text of its own (a list or contents)")
-    return Verdict(True, "numbered title line" + (" (bold)" if block.emphasis else "") + clause, kind="numbered",
-                   depth=depth)
+    return Verdict(True, "numbered title line" + (" (bold)" if block.emphasis else ""), kind="numbered", depth=depth)
 
 
 def continues_numbered_paragraphs(state: OutlineState, i: int, number: str, allow_period_words: int) -> bool:

@@ -87,5 +87,9 @@ class OutlineState:
     """The line's own number (``4.1``), if any."""
     rest: str = ""
     """The line without its number."""
+    numbered_line: int = -1
+    """The line whose number was last read against the numbering (reading moves it on: once a line)."""
+    numbered_line_depth: int = 0
+    """The depth that line's number has in the numbering (0: it does not continue it)."""
     decisions: list[tuple[int, Verdict]] = field(default_factory=list)
     """The rules that raised, each with its block's index (skipped there)."""
