@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from policydiff.core.load import load_document
 from policydiff.core.model import Document
 from policydiff.core.structure import parse_document
+from test_outline_rules import ON_PROBATION  # the one list of rules seen in one source only
 
 HERE = Path(__file__).parent
 LABELLED = HERE / "labelled" / "outlines"
@@ -162,13 +163,10 @@ def declared_headings(text: str) -> set[str]:
 
 
 
-ON_PROBATION = ("flattened_outline", "bold_over_numbered_sections", "clause_numbering_carried_on",
-                "numbered_over_bold_subsection")
-"""The rules on probation (``test_outline_rules.ON_PROBATION``: each seen in one source only)."""
 PROBATION_CASES = [next(case for case in RULE_CASES if case[0] == rule) for rule in ON_PROBATION]
 
 
-@pytest.mark.parametrize(("rule", "name", "source", "expected"), PROBATION_CASES, ids=ON_PROBATION)
+@pytest.mark.parametrize(("rule", "name", "source", "expected"), PROBATION_CASES, ids=list(ON_PROBATION))
 def test_a_rule_on_probation_switched_off_changes_its_first_case(rule: str, name: str, source: str,
                                                                   expected: str) -> None:
     """A rule on probation is a rule of its own, not a branch hidden in another: ``--disable-rule``
