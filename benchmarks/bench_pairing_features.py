@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_engine import NEC_NEW, NEC_OLD  # noqa: E402
-from bench_sections import PEAK_MB, exponent, write_sections  # noqa: E402
+from bench_sections import PEAK_MB, TIMED, exponent, write_sections  # noqa: E402
 
 _SECTIONS = """
 import json, sys, time
@@ -35,15 +35,7 @@ sys.path.insert(0, {root!r})
 from policydiff.core import compare as comparing, pairing
 from policydiff.core.load import load_document
 {peak_mb}spent = {{"features": 0.0, "search": 0.0, "diffs": 0.0}}
-def timed(name, function):
-    def run(*args, **kwargs):
-        start = time.process_time()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            spent[name] += time.process_time() - start
-    return run
-pairing.score_candidates = timed("features", pairing.score_candidates)
+{timed}pairing.score_candidates = timed("features", pairing.score_candidates)
 comparing.similarity_matrix = timed("search", comparing.similarity_matrix)
 comparing.diff_words = timed("diffs", comparing.diff_words)
 cpu = time.process_time()
@@ -101,7 +93,7 @@ def main() -> None:
             for k in range(args.runs):
                 order = list(roots) if k % 2 == 0 else list(reversed(roots))
                 for name in order:
-                    results[name].append(run(_SECTIONS.format(root=roots[name], old=str(old), new=str(new), peak_mb=PEAK_MB)))
+                    results[name].append(run(_SECTIONS.format(root=roots[name], old=str(old), new=str(new), peak_mb=PEAK_MB, timed=TIMED)))
             same = results["baseline"][0]["pairs"] == results["this"][0]["pairs"]
             line = [f"  {size:>6,}"]
             for name in roots:

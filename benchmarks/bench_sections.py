@@ -39,12 +39,7 @@ def peak_mb():
 '''
 """Source of ``peak_mb()`` for a measuring child process: its peak resident memory (VmHWM), in MB."""
 
-_MEASURE = """
-import json, sys, time
-sys.path.insert(0, {root!r})
-from policydiff.core import align, compare as comparing
-from policydiff.core.load import load_document
-{peak_mb}spent = {{"align": 0.0, "search": 0.0}}
+TIMED = '''
 def timed(name, function):
     def run(*args, **kwargs):
         start = time.process_time()
@@ -53,7 +48,17 @@ def timed(name, function):
         finally:
             spent[name] += time.process_time() - start
     return run
-comparing.align = timed("align", comparing.align)
+'''
+"""Source of ``timed(name, function)`` for a measuring child process: ``function`` wrapped to add its
+CPU time to ``spent[name]`` (a dict the child defines)."""
+
+_MEASURE = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from policydiff.core import align, compare as comparing
+from policydiff.core.load import load_document
+{peak_mb}spent = {{"align": 0.0, "search": 0.0}}
+{timed}comparing.align = timed("align", comparing.align)
 comparing.similarity_matrix = timed("search", comparing.similarity_matrix)
 cpu = time.process_time()
 old, new = load_document({old!r}), load_document({new!r})
@@ -72,7 +77,7 @@ search (``search``), the pairing (``align``); the rest is mostly the word diffs.
 
 
 def measure(old: Path, new: Path) -> dict[str, float]:
-    code = _MEASURE.format(root=str(ROOT), old=str(old), new=str(new), peak_mb=PEAK_MB)
+    code = _MEASURE.format(root=str(ROOT), old=str(old), new=str(new), peak_mb=PEAK_MB, timed=TIMED)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     result: dict[str, float] = json.loads(out.stdout)
     return result

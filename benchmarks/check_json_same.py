@@ -25,21 +25,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_engine import many_sections  # noqa: E402
+from check_pairing_features import version_pairs as real_version_pairs  # noqa: E402
 from policydiff.core.compare import compare  # noqa: E402
 from policydiff.core.load import load_document  # noqa: E402
 from policydiff.core.serialize import comparison_json  # noqa: E402
 
 
 def version_pairs(folder: Path, sizes: list[int]) -> list[tuple[str, Path, Path]]:
-    out = [("nec", ROOT / "corpus" / "nec-2002.md", ROOT / "corpus" / "nec-2024.txt")]
-    by_company: dict[str, list[Path]] = {}
-    for path in sorted((ROOT / "corpus" / "extra").glob("*.md")):
-        by_company.setdefault(path.name.rsplit("-", 3)[0], []).append(path)
-    for company, paths in by_company.items():
-        out += [(f"extra {a.stem}..{b.stem}", a, b) for a, b in zip(paths, paths[1:])]
-    for pair in sorted((ROOT / "tests" / "core" / "labelled" / "pairs").iterdir()):
-        if (pair / "old.md").exists():
-            out.append((f"labelled {pair.name}", pair / "old.md", pair / "new.md"))
+    out = real_version_pairs()
     for size in sizes:
         old_text, new_text = many_sections(size, seed=3)
         old, new = folder / f"sections-{size}-old.md", folder / f"sections-{size}-new.md"
