@@ -228,6 +228,11 @@ def leave_one_platform_out(
                     print(f"      {error}")
         if spans:
             print(f"  gold {platform:40} {gold_results[-1].overall}")  # type: ignore[attr-defined]
+            if verbose:
+                for m in gold_results[-1].misses:  # type: ignore[attr-defined]
+                    if m.kind != "same_title":
+                        tag = "" if m.recovered else " [heading not recovered]"
+                        print(f"      {m.span}: {m.kind} {m.old!r} -> wanted {m.wanted!r}, got {m.got}{tag}")
         results += found
     return results, gold_results
 
