@@ -68,6 +68,11 @@ def test_words_sharing_a_stem_with_a_signal_are_not_taken_for_it() -> None:
     for sentence in ["If you are located in Canada.", "Your personal details.", "Edit your profile."]:
         found = changes.features(sentence).terms
         assert "data" not in found and "purpose" not in found, (sentence, found)
+    # "objectively" and a company's "objectives" are no right to object, which stays one in its forms.
+    for sentence in ["We review reports objectively.", "Our objectives are these."]:
+        assert "right" not in changes.features(sentence).terms, sentence
+    for sentence in ["You may object to it.", "You can raise an objection.", "If you objected, we stop."]:
+        assert "right" in changes.features(sentence).terms, sentence
 
 
 # -- signals ------------------------------------------------------------------------------------
