@@ -58,21 +58,29 @@ def scaled_copy(path: Path, times: int, seed: int, edit: bool) -> str:
     rng = random.Random(seed)
     out = [f"# {doc.title} (scaled x{times})", "", doc.preamble.body, ""]
     for copy in range(1, times + 1):
-        order = sections[:]
-        if edit:
-            rng.shuffle(order)
-        for n, section in enumerate(order, 1):
-            title = re.sub(r"^[\d.]+\s*", "", section.title)
-            out += [f"## {copy}.{n} {title} (part {copy})", ""]
-            body = section.body
-            if edit:
-                words = body.split(" ")
-                for _ in range(max(1, len(words) // 25)):  # ~4 % of the words edited
-                    k = rng.randrange(len(words))
-                    words[k] = words[k].upper() if rng.random() < 0.5 else "amended"
-                body = " ".join(words)
-            out += [line + "\n" for line in body.split("\n")]
+        out += copy_lines(sections, copy, rng, edit)
     return "\n".join(out)
+
+
+def copy_lines(sections: list[Section], copy: int, rng: random.Random, edit: bool) -> list[str]:
+    """One copy of the sections, as lines: titled ``copy.n Title (part copy)`` and, when ``edit``,
+    shuffled with ~4 % of the words edited (drawn from ``rng``)."""
+    out: list[str] = []
+    order = sections[:]
+    if edit:
+        rng.shuffle(order)
+    for n, section in enumerate(order, 1):
+        title = re.sub(r"^[\d.]+\s*", "", section.title)
+        out += [f"## {copy}.{n} {title} (part {copy})", ""]
+        body = section.body
+        if edit:
+            words = body.split(" ")
+            for _ in range(max(1, len(words) // 25)):
+                k = rng.randrange(len(words))
+                words[k] = words[k].upper() if rng.random() < 0.5 else "amended"
+            body = " ".join(words)
+        out += [line + "\n" for line in body.split("\n")]
+    return out
 
 
 def many_sections(count: int, seed: int) -> tuple[str, str]:

@@ -5,7 +5,7 @@ and each copy as it pairs on its own. Counts, never times."""
 from __future__ import annotations
 
 import random
-import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,12 @@ from policydiff.core.load import load_document
 from policydiff.core.model import Document
 from policydiff.core.structure import parse_document
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_engine import copy_lines  # noqa: E402
+
 COPIES = 10
 
 
@@ -27,19 +32,7 @@ def _copies(path: Path, copies: list[int], seed: int, edit: bool) -> str:
     sections = [s for top in document.sections for s in top.walk()]
     out = [f"# {document.title}", "", document.preamble.body, ""]
     for copy in copies:
-        rng = random.Random(seed * 1_000 + copy)
-        order = sections[:]
-        if edit:
-            rng.shuffle(order)
-        for n, section in enumerate(order, 1):
-            title = re.sub(r"^[\d.]+\s*", "", section.title)
-            out += [f"## {copy}.{n} {title} (part {copy})", ""]
-            words = section.body.split(" ")
-            if edit:
-                for _ in range(max(1, len(words) // 25)):
-                    k = rng.randrange(len(words))
-                    words[k] = words[k].upper() if rng.random() < 0.5 else "amended"
-            out += [" ".join(words), ""]
+        out += copy_lines(sections, copy, random.Random(seed * 1_000 + copy), edit)
     return "\n".join(out)
 
 
