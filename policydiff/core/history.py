@@ -39,6 +39,7 @@ from policydiff.core import collector
 from policydiff.core.gitread import GitError, GitMissing, run_git
 from policydiff.core.load import MAX_BYTES, LoadError, decode, read_bytes
 from policydiff.core.model import Comparison, Document, Kind, Options
+from policydiff.core.webpage import looks_like_html
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called as work advances (from the thread doing the work)."""
@@ -770,6 +771,8 @@ _LONG_CODE_OR_HTML = re.compile(r"```|~~~|<(?:!|\?|pre|script|style|textarea)", 
 _BLANK_LINES = re.compile(r"(\n[ \t]*\n)")
 _HTML_LINE = re.compile(r"^ {0,3}<", re.MULTILINE)
 """A line that may open an HTML block (inline HTML, a ``<br>`` in a line, leaves links links)."""
+_INDENTED_LINE = re.compile(r"^(?: {4}|\t)", re.MULTILINE)
+"""A line indented as code may be (an indented code block shows a link as its words)."""
 
 MAX_REMEMBERED_PARAGRAPHS = 50_000
 """Paragraphs whose keys :func:`reading_key` remembers at most (all forgotten past it)."""
@@ -786,8 +789,8 @@ def reading_key(text: str, remembered: dict[str, str] | None = None) -> str:
     lines) holding code or a line opening with a tag, and anywhere in a text holding a code fence
     or an HTML block that runs over blank lines. ``remembered`` (paragraph -> its key) spares the
     work on the paragraphs versions share."""
-    if _LONG_CODE_OR_HTML.search(text):
-        return text
+    if _LONG_CODE_OR_HTML.search(text) or looks_like_html(text):
+        return text  # a web page's text is words wherever markdown's link syntax stands in it
     parts = _BLANK_LINES.split(text)  # paragraphs, with the blank lines between them
     if remembered is None:
         return "".join([_cut_addresses(part) if k % 2 == 0 else part for k, part in enumerate(parts)])
@@ -806,9 +809,9 @@ def reading_key(text: str, remembered: dict[str, str] | None = None) -> str:
 
 
 def _cut_addresses(paragraph: str) -> str:
-    """A paragraph's link addresses cut (:func:`reading_key`), unless one may be words: in code, an
-    HTML block, or after no ``[`` of its own (a link text cut by a blank line is no link)."""
-    if "](" not in paragraph or "`" in paragraph or _HTML_LINE.search(paragraph):
+    """A paragraph's link addresses cut (:func:`reading_key`), unless one may be words: in code
+    (inline or indented), an HTML block, or after no ``[`` of its own (a link text cut by a blank line is no link)."""
+    if "](" not in paragraph or "`" in paragraph or _HTML_LINE.search(paragraph) or _INDENTED_LINE.search(paragraph):
         return paragraph
     kept: list[str] = []
     at = 0
