@@ -771,8 +771,6 @@ _LONG_CODE_OR_HTML = re.compile(r"```|~~~|<(?:!|\?|pre|script|style|textarea)", 
 _BLANK_LINES = re.compile(r"(\n[ \t]*\n)")
 _HTML_LINE = re.compile(r"^ {0,3}<", re.MULTILINE)
 """A line that may open an HTML block (inline HTML, a ``<br>`` in a line, leaves links links)."""
-_INDENTED_LINE = re.compile(r"^(?: {4}|\t)", re.MULTILINE)
-"""A line indented as code may be (an indented code block shows a link as its words)."""
 
 MAX_REMEMBERED_PARAGRAPHS = 50_000
 """Paragraphs whose keys :func:`reading_key` remembers at most (all forgotten past it)."""
@@ -810,8 +808,8 @@ def reading_key(text: str, remembered: dict[str, str] | None = None) -> str:
 
 def _cut_addresses(paragraph: str) -> str:
     """A paragraph's link addresses cut (:func:`reading_key`), unless one may be words: in code
-    (inline or indented), an HTML block, or after no ``[`` of its own (a link text cut by a blank line is no link)."""
-    if "](" not in paragraph or "`" in paragraph or _HTML_LINE.search(paragraph) or _INDENTED_LINE.search(paragraph):
+    (inline), an HTML block, or after no ``[`` of its own (a link text cut by a blank line is no link)."""
+    if "](" not in paragraph or "`" in paragraph or _HTML_LINE.search(paragraph):
         return paragraph
     kept: list[str] = []
     at = 0

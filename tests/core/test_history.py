@@ -516,7 +516,6 @@ def test_versions_that_change_only_their_links_addresses_are_read_once(tmp_path)
     for kept in ("Read `[a](https://x.org/p?h=1)` here.\n", "<div>\n[a](https://x.org/p?h=1)\n</div>\n",
                  "[\n\nHelp Center\n\n](https://x.org/p?h=1)\n", "```\n[a](https://x.org/p?h=1)\n```\n",
                  "[a](https://x.org/p?h=1)\n\n<!--\n\n[b](https://x.org/q?h=1)\n-->\n",
-                 "Run this:\n\n    [a](https://x.org/p?h=1)\n",
                  "<html><body><p>x\n\n[a](https://x.org/p?h=1) as written\n\nend</p></body></html>\n"):
         assert reading_key(kept) != reading_key(kept.replace("h=1", "h=2")), kept
     assert reading_key("[a](https://x.org/p?h=1)") != reading_key("[a](https://x.org/q?h=1)")
