@@ -191,10 +191,10 @@ class Numbering:
         """A new sequence starts at 1 (a second part of the document, numbered afresh)."""
         self.top, self.current = [], ()
 
-    def depth(self, number: str, rest: str, *, allow_period_words: int = 6) -> int:
+    def depth(self, number: str, rest: str, *, allow_period_words: int = 6, max_words: int = 14) -> int:
         """Depth of a numbered heading line (1 for ``6``, 2 for ``6.1``), 0 when the numbering or the
         shape says it is not one; -1 for ``(a)``, ``A.``, ``IV.`` (one below the enclosing number)."""
-        if not is_heading_text(rest, allow_period=len(rest.split()) <= allow_period_words):
+        if not is_heading_text(rest, allow_period=len(rest.split()) <= allow_period_words, max_words=max_words):
             return 0
         parts = dotted(number)
         if not parts:

@@ -24,8 +24,9 @@ ON_PROBATION = {
     "bold_over_numbered_sections": "LINE's terms only (in all bundle versions too); without it their chapters go",
     "clause_numbering_carried_on": "Parler's terms only (their PDF extracts: a titled clause numbered on from "
                                    "numbered prose paragraphs); without it that clause is no section",
-    "numbered_over_bold_subsection": "Facebook's Live policies only (numbered titles over a bold first subsection); "
-                                     "without it those titles are no sections",
+    "numbered_over_subsection": "Meta's pages only (Facebook Live policies: numbered titles over a bold first "
+                                "subsection; the Facebook and Instagram Advertising Standards: over a plain one); "
+                                "without it those titles are no sections",
 }
 """Rules known to fire in one source only, kept until a second source shows the shape or a general
 rule replaces them: deleting them loses whole outlines. The test fails when one of them meets a

@@ -52,7 +52,7 @@ LINE_RULES: tuple[Rule, ...] = (
     rules_line.contents_entry,
     rules_line.repeated_label,
     rules_line.clause_numbering_carried_on,
-    rules_line.numbered_over_bold_subsection,
+    rules_line.numbered_over_subsection,
     rules_line.numbered_title,
     rules_line.table_cell,
     rules_line.last_line,

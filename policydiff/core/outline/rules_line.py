@@ -120,7 +120,9 @@ def heading_shape(state: OutlineState, i: int) -> Verdict | None:
         if block.emphasis
         else is_heading_text(text, allow_period=False)
     )
-    if shaped or (state.number is not None and is_heading_text(state.rest, allow_period=True)):
+    # A number that may carry the numbering on lets the title after it run as long as any title.
+    if shaped or (state.number is not None and is_heading_text(state.rest, allow_period=True,
+                                                                max_words=limits.max_title_words)):
         return None
     return Verdict(False, "not shaped like a title", quiet=_unremarkable(state, i))
 
@@ -218,7 +220,8 @@ def _numbered_depth(state: OutlineState, i: int) -> int:
     number, blocks, limits = state.number or "", state.blocks, state.thresholds
     if dotted(number) == (1,) and state.numbering.top and next_number(blocks, i, limits.number_restart_reach) == (2,):
         state.numbering.restart()
-    depth = state.numbering.depth(number, state.rest, allow_period_words=_period_words(state, i))
+    depth = state.numbering.depth(number, state.rest, allow_period_words=_period_words(state, i),
+                                  max_words=state.thresholds.max_title_words)
     state.numbered_line, state.numbered_line_depth = i, depth
     return depth
 
@@ -256,16 +259,19 @@ def clause_numbering_carried_on(state: OutlineState, i: int) -> Verdict | None:
     return Verdict(True, "numbered title line continuing the numbered paragraphs above it", kind="numbered", depth=1)
 
 
-def numbered_over_bold_subsection(state: OutlineState, i: int) -> Verdict | None:
+def numbered_over_subsection(state: OutlineState, i: int) -> Verdict | None:
     """A numbered title line that continues the numbering, with no text of its own before its
-    first subsection, a bold or italic title over prose (``2. General Policies`` over **Prohibited
-    practices**), heads it, as it would a numbered first subsection."""
+    first subsection, an unnumbered title over prose (``2. General Policies`` over **Prohibited
+    practices**; ``1. Overview`` over the plain ``Understanding our standards``), heads it, as it
+    would a numbered first subsection. (Its own kind of markup: a plain subsection under a plain
+    numbered line, or a bold or italic one.)"""
     number = state.number
     if number is None or not _numbered_depth(state, i) or _heads_text(state, i, number):
         return None
-    if over_subsection(state.blocks, i, state.following, emphasised=True):
-        return Verdict(True, "numbered title line over its first subsection, a bold title over text",
-                       kind="numbered", depth=state.numbered_line_depth)
+    for emphasised, kind in ((True, "a bold or italic title"), (False, "a plain title")):
+        if over_subsection(state.blocks, i, state.following, emphasised=emphasised):
+            return Verdict(True, f"numbered title line over its first subsection, {kind} over text",
+                           kind="numbered", depth=state.numbered_line_depth)
     return None
 
 
