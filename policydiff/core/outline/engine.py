@@ -77,6 +77,7 @@ PLAIN_RULES: tuple[Rule, ...] = (
     rules_line.heading_shape,
     rules_line.clause_numbering_carried_on,
     rules_line.numbered_title,
+    rules_line.question_title,
     rules_line.plain_title_shape,
     rules_plain.plain_contents_entry,
     rules_plain.plain_title_over_prose,

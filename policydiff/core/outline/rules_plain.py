@@ -71,6 +71,11 @@ def followed_by_prose(blocks: list[Block], i: int) -> bool:
     return is_prose(following.text)
 
 
+_SENTENCE_WORDS = 4
+"""A short line of this many words or more that ends with a full stop or an exclamation mark, right
+below a question, is its answer, not a page's name (a shorter one may be a name: ``Example Co.``)."""
+
+
 def plain_title(blocks: list[Block]) -> int | None:
     """A plain page starts with short lines (navigation, then the page title) before its first
     prose: the last of them that is not itself a heading of the text below is the title, the ones
@@ -82,6 +87,10 @@ def plain_title(blocks: list[Block]) -> int | None:
             continue
         if block.kind != "line" or block.wrapped or not is_short_line(text) or split_number(text)[0] is not None:
             break
+        if shorts and blocks[shorts[-1]].text.endswith("?") and text[-1] in ".!" and (
+            len(text.split()) >= _SENTENCE_WORDS
+        ):
+            break  # a question's short answer ("A: We collect your name.") is the text's first prose
         shorts.append(i)
     if not shorts:
         return None
