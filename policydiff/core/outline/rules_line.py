@@ -388,10 +388,12 @@ def plain_title_shape(state: OutlineState, i: int) -> Verdict | None:
 
 
 def sentence_carries_on(state: OutlineState, i: int) -> Verdict | None:
-    """A line whose sentence goes on in lower case below it was cut by a page's width."""
+    """A line whose sentence goes on in lower case below it was cut by a page's width, or is the
+    term a glossary's definition goes on from (**Personal Data** over "means any information …"),
+    in bold or not: a heading's text starts a sentence of its own."""
     following = state.following
     if following is not None and following.kind == "line" and carries_on(following.text):
-        return Verdict(False, "line whose sentence goes on below it (cut by the page's width)")
+        return Verdict(False, "line whose sentence goes on below it (cut by the page's width, or a defined term)")
     return None
 
 
