@@ -37,6 +37,15 @@ _BLOCKS = frozenset(
     textarea select option optgroup""".split()
 )
 _PREFORMATTED = frozenset({"pre", "listing", "xmp", "plaintext", "textarea"})
+_TABLE_PARTS = frozenset({"table", "caption", "thead", "tbody", "tfoot", "tr", "br"})
+_LAYOUT_SELECTOR = ", ".join(sorted(_BLOCKS - _TABLE_PARTS))
+_GLOSSARY_SELECTOR = ", ".join(sorted(_BLOCKS - {"dt", "dd", "br", "dl"}))
+"""A definition list holding nothing but its terms and definitions (no paragraph, list or table
+inside) is a glossary: a two-column table of term and definition, so its terms are table cells,
+never taken for headings."""
+"""A table holding any of these (paragraphs, headings, lists, another table) lays a page out: its
+cells are read as the page's own blocks. One holding none is a data table: a markdown pipe table,
+so its header cells and first-column labels are table cells, never taken for headings."""
 _HEADINGS = {f"h{level}": "#" * level + " " for level in range(1, 7)}
 _FOREIGN = frozenset({"svg", "math"})
 _FOREIGN_TEXT = frozenset({"math", "text", "foreignObject", "foreignobject"})
@@ -47,6 +56,9 @@ _DISPLAY_NONE_RE = re.compile(r"(?:^|;)\s*display\s*:\s*none\s*(?:!\s*important\
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#+\-.!|~=&]")
 """Every character that could make markdown of text: escaped."""
 _BOLD_OPEN, _BOLD_CLOSE = "\x01", "\x02"
+_CELL = "\x03"
+"""Where a cell of a data table's row ends and the next begins, until the row is escaped and
+written as a markdown pipe-table row."""
 """Where ``<b>``/``<strong>`` opens and closes, until the line is escaped and the marks are moved
 inside the words they embolden (``** bold **`` is no bold in markdown)."""
 _SPACE_AFTER_OPEN_RE = re.compile(r"\x01(\s+)")
@@ -176,6 +188,11 @@ class _Reading:
     """Open SVG or MathML elements."""
     foreign_text: int = 0
     """Open elements of foreign content whose text is drawn."""
+    tables: list[list[int]] = field(default_factory=list)
+    """One per open table or glossary (``<dl>``): [1 for a data table or a glossary (written as a
+    pipe table) else 0, rows written, 1 for a glossary]."""
+    row_cells: int = 0
+    """Cells opened so far in the current row of a data table."""
     revealable: frozenset[str | None] = frozenset()
     """Ids of elements a control on the page shows and hides (``aria-controls``): the collapsed
     sections of an accordion are text a reader opens, hidden or not when the page was saved."""
@@ -216,8 +233,33 @@ class _Reading:
             if tag in _FOREIGN_TEXT:
                 self.foreign_text += 1
             return True
+        if tag == "br" and self.row_cells:  # a line break inside a data table's cell
+            self.parts.append(" ")
+            return True
+        glossary = self.tables[-1][2] and self.tables[-1][0] if self.tables else 0
+        if glossary and tag == "dd":  # a definition: the next cell of its term's row
+            if not self.row_cells:
+                self.row_cells = 1  # (a definition with no term above it: an empty term cell)
+            self.parts.append(_CELL)
+            self.row_cells += 1
+            return True
         if tag in _BLOCKS:
             self.flush()
+        if tag == "table" and self.markdown:
+            # (css_first matches the table itself too: a table inside it is counted instead)
+            data = node.css_first(_LAYOUT_SELECTOR) is None and len(node.css("table")) == 1
+            # (the header row must be as wide as the widest row: a pipe table drops cells past it)
+            width = max((len(row.css("td, th")) for row in node.css("tr")), default=1) if data else 0
+            self.tables.append([int(data), 0, 0, width])
+        elif tag == "dl" and self.markdown:
+            data = node.css_first(_GLOSSARY_SELECTOR) is None and len(node.css("dl")) == 1
+            width, cells = 1, 1
+            for child in node.iter() if data else ():
+                cells = 1 if child.tag == "dt" else cells + (child.tag == "dd")
+                width = max(width, cells + (child.tag == "dd" and cells == 1))
+            self.tables.append([int(data), 0, 1, width])
+        elif tag == "dt" and glossary:
+            self.row_cells = 1
         if tag in _HEADINGS:
             self.prefix = _HEADINGS[tag] if self.markdown else ""
         elif tag == "ul":
@@ -230,6 +272,10 @@ class _Reading:
             self.parts.append(_BOLD_OPEN)
         elif tag in _PREFORMATTED:
             self.preformatted += 1
+        elif tag in ("td", "th") and self.tables and self.tables[-1][0]:
+            if self.row_cells:
+                self.parts.append(_CELL)
+            self.row_cells += 1
         elif tag in ("td", "th") and self.parts:
             self.parts.append("  " if self.markdown else " | ")
         return True
@@ -249,8 +295,15 @@ class _Reading:
             self.lists.pop()
         elif tag in _PREFORMATTED:
             self.preformatted -= 1
+        if tag == "br" and self.row_cells:
+            return
+        if tag in ("dt", "dd") and self.tables and self.tables[-1][2] and self.tables[-1][0]:
+            return  # (the row goes on to the term's definitions; the next term or the list's end ends it)
         if tag in _BLOCKS:
             self.flush()
+        if tag in ("table", "dl") and self.tables:
+            if self.tables.pop()[1] and self.markdown:
+                self.lines.append((self.line_no, ""))  # the pipe table ends
             if tag in _HEADINGS or tag == "li":
                 self.prefix = ""  # an empty heading or item marks nothing after it
 
@@ -273,8 +326,8 @@ class _Reading:
         if not self.line_has_text and not data.isspace():  # the first text of this line
             self.line_no = self.locate.line_of(data) if self.locate else self.line_no
             self.line_has_text = True
-        if _BOLD_OPEN in data or _BOLD_CLOSE in data:  # control characters in the text: not bold marks
-            data = data.replace(_BOLD_OPEN, " ").replace(_BOLD_CLOSE, " ")
+        if _BOLD_OPEN in data or _BOLD_CLOSE in data or _CELL in data:  # control characters: not marks
+            data = data.replace(_BOLD_OPEN, " ").replace(_BOLD_CLOSE, " ").replace(_CELL, " ")
         self.parts.append(data)
         if self.preformatted:
             self.line_preformatted = True
@@ -285,6 +338,10 @@ class _Reading:
         text = "".join(self.parts)
         preformatted = self.line_preformatted
         self.parts, self.line_has_text, self.line_preformatted = [], False, False
+        in_row, self.row_cells = self.row_cells, 0
+        if in_row:
+            self._row(text)
+            return
         if not text or text.isspace():
             return
         if self.locate:
@@ -302,6 +359,27 @@ class _Reading:
                 offset += 1 if preformatted else 0
             elif offset:
                 offset += 1
+
+    def _row(self, text: str) -> None:
+        """Write a data table's row as a pipe-table row, its first with the delimiter row below it;
+        rows follow one another with no blank line between them."""
+        if self.locate and text.strip():
+            self.locate.skip_past(text.replace(_CELL, " "))
+        row = _MARKDOWN_SPECIAL.sub(_backslash, " ".join(text.split()))
+        if _BOLD_OPEN in row or _BOLD_CLOSE in row:
+            row = _bold(row)
+        table = self.tables[-1]
+        if not table[1] and self.lines and self.lines[-1][1]:
+            self.lines.append((self.line_no, ""))  # a table starts a block of its own
+        cell_texts = [cell.strip() for cell in row.split(_CELL)]
+        width = max(table[3], len(cell_texts))
+        if not table[1]:
+            cell_texts += [""] * (width - len(cell_texts))
+        self.lines.append((self.line_no, self.prefix + "| " + " | ".join(cell_texts) + " |"))
+        self.prefix = ""
+        if not table[1]:
+            self.lines.append((self.line_no, "| " + " | ".join(["---"] * width) + " |"))
+        table[1] += 1
 
     def _emit(self, line_no: int, text: str) -> None:
         self.lines.append((line_no, self.prefix + text))
