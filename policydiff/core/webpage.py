@@ -57,6 +57,12 @@ _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#+\-.!|~=&]")
 """Every character that could make markdown of text: escaped."""
 _BOLD_OPEN, _BOLD_CLOSE = "\x01", "\x02"
 _CELL = "\x03"
+_LINK_OPEN, _LINK_CLOSE = "\x04", "\x05"
+"""Where a link (``<a href>``) opens and closes, until the line is escaped and the link is written
+as a markdown link: a line that is only a link is then a link, not a title. Its target is ``#`` for
+a link to a place in the page (a table of contents' entry), else empty: an address is no word of
+the page, and the compared text never holds one."""
+_CONTROL_MARKS = (_BOLD_OPEN, _BOLD_CLOSE, _CELL, _LINK_OPEN, _LINK_CLOSE)
 """Where a cell of a data table's row ends and the next begins, until the row is escaped and
 written as a markdown pipe-table row."""
 """Where ``<b>``/``<strong>`` opens and closes, until the line is escaped and the marks are moved
@@ -193,6 +199,8 @@ class _Reading:
     pipe table) else 0, rows written, 1 for a glossary]."""
     row_cells: int = 0
     """Cells opened so far in the current row of a data table."""
+    addresses: list[str] = field(default_factory=list)
+    """The targets (``#`` or empty) of the links closed and not yet written, in the order they closed."""
     revealable: frozenset[str | None] = frozenset()
     """Ids of elements a control on the page shows and hides (``aria-controls``): the collapsed
     sections of an accordion are text a reader opens, hidden or not when the page was saved."""
@@ -270,6 +278,8 @@ class _Reading:
             self._item(node)
         elif tag in ("b", "strong") and self.markdown:
             self.parts.append(_BOLD_OPEN)
+        elif tag == "a" and self.markdown and node.attributes.get("href") is not None:
+            self.parts.append(_LINK_OPEN)
         elif tag in _PREFORMATTED:
             self.preformatted += 1
         elif tag in ("td", "th") and self.tables and self.tables[-1][0]:
@@ -291,6 +301,9 @@ class _Reading:
             return
         if tag in ("b", "strong") and self.markdown:
             self.parts.append(_BOLD_CLOSE)
+        elif tag == "a" and self.markdown and node.attributes.get("href") is not None:
+            self.parts.append(_LINK_CLOSE)
+            self.addresses.append("#" if (node.attributes.get("href") or "").startswith("#") else "")
         elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
         elif tag in _PREFORMATTED:
@@ -326,8 +339,9 @@ class _Reading:
         if not self.line_has_text and not data.isspace():  # the first text of this line
             self.line_no = self.locate.line_of(data) if self.locate else self.line_no
             self.line_has_text = True
-        if _BOLD_OPEN in data or _BOLD_CLOSE in data or _CELL in data:  # control characters: not marks
-            data = data.replace(_BOLD_OPEN, " ").replace(_BOLD_CLOSE, " ").replace(_CELL, " ")
+        if any(mark in data for mark in _CONTROL_MARKS):  # control characters in the text: not marks
+            for mark in _CONTROL_MARKS:
+                data = data.replace(mark, " ")
         self.parts.append(data)
         if self.preformatted:
             self.line_preformatted = True
@@ -342,6 +356,10 @@ class _Reading:
         if in_row:
             self._row(text)
             return
+        closes = text.count(_LINK_CLOSE)
+        addresses, self.addresses = self.addresses[:closes], self.addresses[closes:]
+        if preformatted:  # (code shows a link's text, never its syntax)
+            text = text.replace(_LINK_OPEN, "").replace(_LINK_CLOSE, "")
         if not text or text.isspace():
             return
         if self.locate:
@@ -354,6 +372,7 @@ class _Reading:
                 row = _MARKDOWN_SPECIAL.sub(_backslash, row)
                 if _BOLD_OPEN in row or _BOLD_CLOSE in row:
                     row = _bold(row)
+                row = _links(row, addresses)
             if row:
                 self._emit(self.line_no + offset, row)
                 offset += 1 if preformatted else 0
@@ -363,11 +382,14 @@ class _Reading:
     def _row(self, text: str) -> None:
         """Write a data table's row as a pipe-table row, its first with the delimiter row below it;
         rows follow one another with no blank line between them."""
+        closes = text.count(_LINK_CLOSE)
+        addresses, self.addresses = self.addresses[:closes], self.addresses[closes:]
         if self.locate and text.strip():
             self.locate.skip_past(text.replace(_CELL, " "))
         row = _MARKDOWN_SPECIAL.sub(_backslash, " ".join(text.split()))
         if _BOLD_OPEN in row or _BOLD_CLOSE in row:
             row = _bold(row)
+        row = _links(row, addresses)
         table = self.tables[-1]
         if not table[1] and self.lines and self.lines[-1][1]:
             self.lines.append((self.line_no, ""))  # a table starts a block of its own
@@ -386,6 +408,27 @@ class _Reading:
         if self.markdown:
             self.lines.append((line_no, ""))
         self.prefix = ""
+
+
+def _links(row: str, addresses: list[str]) -> str:
+    """Link marks as markdown links (``[text](#)``, ``[text]()``), each close taking the next target;
+    a mark whose partner is on another line (a link around a block) is dropped."""
+    if _LINK_OPEN not in row and _LINK_CLOSE not in row:
+        return row
+    out: list[str] = []
+    opened: list[int] = []
+    for char in row:
+        if char == _LINK_OPEN:
+            opened.append(len(out))
+            out.append("")
+        elif char == _LINK_CLOSE:
+            address = addresses.pop(0) if addresses else ""
+            if opened:
+                out[opened.pop()] = "["
+                out.append(f"]({address})")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _bold(row: str) -> str:

@@ -90,3 +90,19 @@ def test_generated_tables_and_glossaries_lose_no_word(blocks: list[str]) -> None
     for section in document.flat():
         found += Counter(WORD.findall(section.title)) + Counter(WORD.findall(section.body))
     assert found == visible_words(page)
+
+
+def test_a_paragraph_that_is_only_a_link_is_no_section_and_no_address_is_a_word() -> None:
+    page = (
+        "<html><body><h1>Policy</h1><h2>Contents</h2><ul><li><a href='#data'>Your data</a></li>"
+        "<li><a href='#rights'>Your rights</a></li></ul><h2 id=data>Your data</h2>"
+        "<p><a href='https://addressword.example/settings'>Cookie settings</a></p>"
+        "<p>We keep your data safe for as long as you use the service.</p>"
+        "<p><a href='https://addressword.example/more'>Read <b>more</b></a> about it here.</p>"
+        "<h2 id=rights>Your rights</h2><p>Ask us anything you like about your data.</p></body></html>"
+    )
+    markdown, _, _ = html_to_markdown(page)
+    assert "addressword" not in markdown and "- [Your data](#)" in markdown.split("\n")
+    document = parse_document(page, name="policy.html")
+    assert [s.title for s in document.flat()[1:]] == ["Contents", "Your data", "Your rights"]
+    assert "Read more about it here." in document.reading
