@@ -470,8 +470,8 @@ def text_hits(text: str) -> Hits:
         for m in _NUMBER.finditer(masked):
             if _glued(masked, m.start()):
                 continue
-            before = _LAST_WORD.search(masked, max(0, m.start() - 40), m.start())
-            if before and _STEMS[before.group(1).lower()] in lex.references:
+            before = _last_word(masked, max(0, m.start() - 40), m.start())
+            if before and _STEMS[before.lower()] in lex.references:
                 continue  # a cross-reference: renumbered with the document
             value = m.group().replace(",", "").replace(" ", "")
             unit = _unit(lex, _words(masked[m.end() : m.end() + 40])[:3])
@@ -567,7 +567,19 @@ def features(text: str) -> _Features:
     return terms_between(text_hits(text), 0, len(text))
 
 
-_LAST_WORD = re.compile(r"([^\W\d_]+)[^\w]*\Z")
+_LAST_WORD_REVERSED = re.compile(r"[^\w]*+([^\W\d_]++)")
+"""``([^\W\d_]+)[^\w]*\Z`` read backwards: the letters that end a text, but for characters that are
+no part of a word after them."""
+
+
+def _last_word(text: str, start: int, end: int) -> str | None:
+    """The last word of ``text[start:end]`` when only characters that are no part of a word follow
+    it (``section ``: ``section``), else None. Matched at the start of the reversed text: searching
+    forwards tries every offset, each running through the rest of its word (quadratic in a word)."""
+    if end <= start:
+        return None
+    found = _LAST_WORD_REVERSED.match(text[end - 1 : start - 1 if start else None : -1])
+    return found.group(1)[::-1] if found else None
 
 
 def _unit(lex: _Lexicons, following: list[str]) -> tuple[str, ...]:
@@ -583,10 +595,16 @@ def _unit(lex: _Lexicons, following: list[str]) -> tuple[str, ...]:
     return (first,)
 
 
+@lru_cache(maxsize=8)
+def _unit_words(size: int) -> re.Pattern[str]:
+    """``size`` words after a number, past white space and closing brackets."""
+    return re.compile(r"[\s)\]]*(" + r"\W+".join(r"[^\W_]+" for _ in range(size)) + ")")
+
+
 def _shown_unit(text: str, at: int, unit: tuple[str, ...]) -> str:
     if not unit:
         return ""
-    m = re.match(r"[\s)\]]*(" + r"\W+".join(r"[^\W_]+" for _ in unit) + ")", text[at:])
+    m = _unit_words(len(unit)).match(text, at)  # matched in place: no copy of the rest of the text
     return " " + m.group(1) if m else ""
 
 

@@ -207,3 +207,15 @@ def test_an_edit_holds_whole_sentences_as_checking_each_tells(text: str, first: 
     spans = changes.sentence_spans(text)
     found = (min(first, len(spans)), min(max(first, end), len(spans)))
     assert changes._whole(spans, found, a, b) == all(a <= s and e <= b for s, e in spans[found[0] : found[1]])
+
+
+LAST_WORD = re.compile(r"([^\W\d_]+)[^\w]*\Z")
+"""The word before a number (a cross-reference's ``section``), as first written."""
+
+
+@given(TRICKY, st.integers(0, 70), st.integers(0, 70))
+@settings(max_examples=600, deadline=None)
+def test_the_word_before_a_number_is_the_one_the_plain_pattern_finds(text: str, start: int, end: int) -> None:
+    start, end = min(start, len(text)), min(max(start, end), len(text))
+    found = LAST_WORD.search(text, start, end)
+    assert changes._last_word(text, start, end) == (found.group(1) if found else None)
