@@ -594,7 +594,8 @@ def terms_between(found: Hits, start: int, end: int) -> _Features:
             counter[key] = counter.get(key, 0) + 1
             name = (kind, key)
             if name not in surface:
-                surface[name] = " ".join(shown.split())
+                # A word of letters and digits has no white space to even out (most terms).
+                surface[name] = shown if shown.isalnum() else " ".join(shown.split())
     return _Features(terms, surface)
 
 
@@ -1182,6 +1183,8 @@ def _moved_sentences(changes: list[Change], comparison: Comparison) -> list[Chan
     texts: dict[bool, str] = {}
 
     def still(text: str, in_old: bool) -> bool:
+        if not text:
+            return True  # the side of a sentence inserted or deleted whole
         flat = text.strip().lower()
         label = _LEADING_LABEL.match(flat)  # anchored: .sub would try the pattern at every offset
         if label is not None:
