@@ -12,6 +12,12 @@ another version of ``policydiff/core/changes.py`` (``git show main:policydiff/co
 old.py``) in the same runs, alternating with this one, each on a comparison of its own;
 ``--against-model OLD_CHANGE_MODEL_PY`` gives it its own ``change_model.py`` too (else it uses
 this one's, and a change to the model shows on both sides).
+
+``--breakdown`` says where the classification's time goes: each part's calls in one
+classification are recorded, then replayed alone (CPU medians of the same number of runs); and the
+whole classification is timed with the text scan replayed from a record (as if reading the texts
+for signal terms cost nothing), then with the model's decisions replayed too: what is left when
+those parts are free.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
+from policydiff.core import change_model, changes
 from policydiff.core.changes import classify, counts
 from policydiff.core.compare import compare
 from policydiff.core.load import load_document
@@ -41,6 +48,78 @@ def load_module(path: Path, name: str = "changes_against") -> ModuleType:
     return module
 
 
+PARTS = {
+    "text scan (text_hits)": (changes, "text_hits"),
+    "model decision (change_model.substantive)": (change_model, "substantive"),
+    "sentences (sentence_spans)": (changes, "sentence_spans"),
+    "cosmetic test (cosmetic_kind)": (changes, "cosmetic_kind"),
+    "signals (signals_between)": (changes, "signals_between"),
+    "terms of a span (terms_between)": (changes, "terms_between"),
+    "moved sentences (_moved_sentences)": (changes, "_moved_sentences"),
+    "context rule (context_signals)": (changes, "context_signals"),
+    "period phrases (with_period_phrases)": (changes, "with_period_phrases"),
+}
+"""The parts of a classification timed by ``--breakdown``: module and function name. They do not
+overlap but for the lead-in lines the context rule reads (their scan is counted in both)."""
+
+
+def breakdown(old: object, new: object, runs: int) -> None:
+    """Each part alone, on the calls one classification makes; then the whole with parts free."""
+    originals = {name: getattr(module, attr) for name, (module, attr) in PARTS.items()}
+    calls: dict[str, list[tuple[tuple[object, ...], dict[str, object]]]] = {name: [] for name in PARTS}
+    results: dict[str, list[object]] = {name: [] for name in PARTS}
+
+    def recording(name: str) -> Callable[..., object]:
+        def record(*args: object, **kwargs: object) -> object:
+            calls[name].append((args, kwargs))
+            result = originals[name](*args, **kwargs)
+            results[name].append(result)
+            return result
+        return record
+
+    def replaying(name: str) -> Callable[..., object]:
+        found = iter(results[name])
+        return lambda *args, **kwargs: next(found)
+
+    for name, (module, attr) in PARTS.items():
+        setattr(module, attr, recording(name))
+    classify(compare(old, new))  # type: ignore[arg-type]
+    for name, (module, attr) in PARTS.items():
+        setattr(module, attr, originals[name])
+    whole: list[float] = []
+    free: dict[str, list[float]] = {"text scan free": [], "text scan and model free": []}
+    alone: dict[str, list[float]] = {name: [] for name in PARTS}
+    for _ in range(runs):  # all timed in each run, so that a change of load touches them alike
+        comparison = compare(old, new)  # type: ignore[arg-type]
+        start = time.process_time()
+        classify(comparison)
+        whole.append(time.process_time() - start)
+        for label, names in (("text scan free", list(PARTS)[:1]), ("text scan and model free", list(PARTS)[:2])):
+            for name in names:
+                module, attr = PARTS[name]
+                setattr(module, attr, replaying(name))
+            comparison = compare(old, new)  # type: ignore[arg-type]
+            start = time.process_time()
+            classify(comparison)
+            free[label].append(time.process_time() - start)
+            for name in names:
+                module, attr = PARTS[name]
+                setattr(module, attr, originals[name])
+        for name, made in calls.items():
+            start = time.process_time()
+            for args, kwargs in made:
+                originals[name](*args, **kwargs)
+            alone[name].append(time.process_time() - start)
+    total = statistics.median(whole)
+    print(f"classification {total * 1000:.1f} ms; each part alone (its calls replayed):")
+    for name, times in alone.items():
+        part = statistics.median(times)
+        print(f"  {name:42} {len(calls[name]):4} calls {part * 1000:6.2f} ms ({100 * part / total:4.1f} %)")
+    print(f"  {'sum of the parts':42} {' ' * 10} {sum(map(statistics.median, alone.values())) * 1000:6.2f} ms")
+    for label, times in free.items():
+        print(f"classification with the {label}: {statistics.median(times) * 1000:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -48,6 +127,7 @@ def main() -> None:
     parser.add_argument("--against", type=Path, help="another changes.py to time in the same runs")
     parser.add_argument("--against-model", type=Path,
                         help="the change_model.py that --against is to use (else this one's)")
+    parser.add_argument("--breakdown", action="store_true", help="where the classification's time goes")
     parser.add_argument("old", nargs="?", default=str(ROOT / "corpus" / "nec-2002.md"))
     parser.add_argument("new", nargs="?", default=str(ROOT / "corpus" / "nec-2024.txt"))
     args = parser.parse_args()
@@ -58,6 +138,9 @@ def main() -> None:
         text = Path(args.new).read_text(encoding="utf-8")
         old = parse_document(text, name=Path(args.new).name)
         new = parse_document(text.replace(" may ", " will ", 1), name=Path(args.new).name)
+    if args.breakdown:
+        breakdown(old, new, args.runs)
+        return
     classifiers: dict[str, Callable[..., object]] = {"classify": classify}
     if args.against:
         against = load_module(args.against)

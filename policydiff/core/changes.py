@@ -100,6 +100,42 @@ class Change:
         return "\n".join(map(str, self.signals)) or (self.cosmetic or self.change_class)
 
 
+# A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` (it refuses plain
+# assignment): about twice the cost of setting the slots directly, which the constructors below do.
+# A classification makes a few hundred changes and signals, so this is a few per cent of it.
+_new_object = object.__new__
+_set_signal_kind, _set_signal_old, _set_signal_new = (Signal.__dict__[name].__set__ for name in ("kind", "old", "new"))
+_CHANGE_FIELDS = ("pair", "where", "change_class", "signals", "old", "new", "ops", "cosmetic", "moved")
+(_set_pair, _set_where, _set_class, _set_signals, _set_old, _set_new, _set_ops, _set_cosmetic,
+ _set_moved) = (Change.__dict__[name].__set__ for name in _CHANGE_FIELDS)
+
+
+def _signal(kind: str, old: str, new: str) -> Signal:
+    """``Signal(kind, old, new)``, its slots set directly."""
+    made = _new_object(Signal)
+    _set_signal_kind(made, kind)
+    _set_signal_old(made, old)
+    _set_signal_new(made, new)
+    return made
+
+
+def _change(pair: int, where: Literal["body", "title", "moved"], change_class: ChangeClass,
+            signals: tuple[Signal, ...], old: str, new: str, ops: tuple[int, int] = (0, 0),
+            cosmetic: str | None = None, moved: int | None = None) -> Change:
+    """``Change(...)`` with the same arguments, its slots set directly."""
+    made = _new_object(Change)
+    _set_pair(made, pair)
+    _set_where(made, where)
+    _set_class(made, change_class)
+    _set_signals(made, signals)
+    _set_old(made, old)
+    _set_new(made, new)
+    _set_ops(made, ops)
+    _set_cosmetic(made, cosmetic)
+    _set_moved(made, moved)
+    return made
+
+
 # ------------------------------------------------------------------------------------------------
 # Lexicons
 
@@ -470,8 +506,8 @@ def text_hits(text: str) -> Hits:
         for m in _NUMBER.finditer(masked):
             if _glued(masked, m.start()):
                 continue
-            before = _LAST_WORD.search(masked, max(0, m.start() - 40), m.start())
-            if before and _STEMS[before.group(1).lower()] in lex.references:
+            before = _last_word(masked, max(0, m.start() - 40), m.start())
+            if before and _STEMS[before.lower()] in lex.references:
                 continue  # a cross-reference: renumbered with the document
             value = m.group().replace(",", "").replace(" ", "")
             unit = _unit(lex, _words(masked[m.end() : m.end() + 40])[:3])
@@ -558,7 +594,8 @@ def terms_between(found: Hits, start: int, end: int) -> _Features:
             counter[key] = counter.get(key, 0) + 1
             name = (kind, key)
             if name not in surface:
-                surface[name] = " ".join(shown.split())
+                # A word of letters and digits has no white space to even out (most terms).
+                surface[name] = shown if shown.isalnum() else " ".join(shown.split())
     return _Features(terms, surface)
 
 
@@ -567,7 +604,19 @@ def features(text: str) -> _Features:
     return terms_between(text_hits(text), 0, len(text))
 
 
-_LAST_WORD = re.compile(r"([^\W\d_]+)[^\w]*\Z")
+_LAST_WORD_REVERSED = re.compile(r"[^\w]*+([^\W\d_]++)")
+"""``([^\W\d_]+)[^\w]*\Z`` read backwards: the letters that end a text, but for characters that are
+no part of a word after them."""
+
+
+def _last_word(text: str, start: int, end: int) -> str | None:
+    """The last word of ``text[start:end]`` when only characters that are no part of a word follow
+    it (``section ``: ``section``), else None. Matched at the start of the reversed text: searching
+    forwards tries every offset, each running through the rest of its word (quadratic in a word)."""
+    if end <= start:
+        return None
+    found = _LAST_WORD_REVERSED.match(text[end - 1 : start - 1 if start else None : -1])
+    return found.group(1)[::-1] if found else None
 
 
 def _unit(lex: _Lexicons, following: list[str]) -> tuple[str, ...]:
@@ -583,10 +632,16 @@ def _unit(lex: _Lexicons, following: list[str]) -> tuple[str, ...]:
     return (first,)
 
 
+@lru_cache(maxsize=8)
+def _unit_words(size: int) -> re.Pattern[str]:
+    """``size`` words after a number, past white space and closing brackets."""
+    return re.compile(r"[\s)\]]*(" + r"\W+".join(r"[^\W_]+" for _ in range(size)) + ")")
+
+
 def _shown_unit(text: str, at: int, unit: tuple[str, ...]) -> str:
     if not unit:
         return ""
-    m = re.match(r"[\s)\]]*(" + r"\W+".join(r"[^\W_]+" for _ in unit) + ")", text[at:])
+    m = _unit_words(len(unit)).match(text, at)  # matched in place: no copy of the rest of the text
     return " " + m.group(1) if m else ""
 
 
@@ -607,7 +662,7 @@ def signals_between(a: _Features, b: _Features) -> tuple[Signal, ...]:
         only, lost_all = (a, True) if a.terms else (b, False)
         for kind in sorted(only.terms, key=_KIND_ORDER.__getitem__):
             shown = ", ".join([only.surface[kind, key] for key in only.terms[kind]])
-            out.append(Signal(kind, shown, "") if lost_all else Signal(kind, "", shown))
+            out.append(_signal(kind, shown, "") if lost_all else _signal(kind, "", shown))
         return tuple(out)
     empty: dict[str, int] = {}
     for kind in SIGNAL_KINDS:
@@ -625,7 +680,7 @@ def signals_between(a: _Features, b: _Features) -> tuple[Signal, ...]:
             lost = {key: n - new_terms.get(key, 0) for key, n in old_terms.items() if n > new_terms.get(key, 0)}
             gained = {key: n - old_terms.get(key, 0) for key, n in new_terms.items() if n > old_terms.get(key, 0)}
         if lost or gained:
-            out.append(Signal(kind, _shown(lost, a, kind), _shown(gained, b, kind)))
+            out.append(_signal(kind, _shown(lost, a, kind), _shown(gained, b, kind)))
     return tuple(out)
 
 
@@ -694,7 +749,7 @@ def with_period_phrases(found: tuple[Signal, ...], old: str, new: str) -> tuple[
             out.append(phrase)
         return ", ".join(out)
 
-    return tuple(Signal(s.kind, phrases(s.old, old), phrases(s.new, new)) if s.kind == "number" else s for s in found)
+    return tuple(_signal(s.kind, phrases(s.old, old), phrases(s.new, new)) if s.kind == "number" else s for s in found)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -948,7 +1003,7 @@ def diff_changes(
         old_sentence, new_sentence = old_text[old[0] : old[1]], new_text[new[0] : new[1]]
         cosmetic = cosmetic_kind(old_sentence, new_sentence, deleted, inserted)
         if cosmetic is not None:
-            return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
+            return _change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
         a, b = terms(True, old), terms(False, new)
         # No signal term on either side: no signal to weigh (its context may still give one).
         found = signals_between(a, b) if a.terms or b.terms else ()
@@ -956,12 +1011,12 @@ def diff_changes(
             # No term of its own: its context may give it one.
             shown = context_signals(old_text, new_text, old, new, a, b, deleted, inserted, lead_ins)
             if shown and change_model.in_context(old_sentence, new_sentence, where):
-                return Change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
-            return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
+                return _change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
+            return _change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
         if not change_model.substantive(found, old_sentence, new_sentence, where):
-            return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
+            return _change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
         shown = with_period_phrases(found, old_sentence, new_sentence)
-        return Change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
+        return _change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
 
     for run in merged:
         deleted = "".join([op.old for op in ops[run.first_op : run.end_op]])
@@ -1128,6 +1183,8 @@ def _moved_sentences(changes: list[Change], comparison: Comparison) -> list[Chan
     texts: dict[bool, str] = {}
 
     def still(text: str, in_old: bool) -> bool:
+        if not text:
+            return True  # the side of a sentence inserted or deleted whole
         flat = text.strip().lower()
         label = _LEADING_LABEL.match(flat)  # anchored: .sub would try the pattern at every offset
         if label is not None:
@@ -1143,7 +1200,7 @@ def _moved_sentences(changes: list[Change], comparison: Comparison) -> list[Chan
     out = []
     for change in changes:
         if change.change_class == "substantive" and still(change.old, False) and still(change.new, True):
-            change = Change(change.pair, change.where, "editorial", (), change.old, change.new, change.ops, None,
+            change = _change(change.pair, change.where, "editorial", (), change.old, change.new, change.ops, None,
                             change.moved)
         out.append(change)
     return out
