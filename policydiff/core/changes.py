@@ -100,42 +100,6 @@ class Change:
         return "\n".join(map(str, self.signals)) or (self.cosmetic or self.change_class)
 
 
-# A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` (it refuses plain
-# assignment): about twice the cost of setting the slots directly, which the constructors below do.
-# A classification makes a few hundred changes and signals, so this is a few per cent of it.
-_new_object = object.__new__
-_set_signal_kind, _set_signal_old, _set_signal_new = (Signal.__dict__[name].__set__ for name in ("kind", "old", "new"))
-_CHANGE_FIELDS = ("pair", "where", "change_class", "signals", "old", "new", "ops", "cosmetic", "moved")
-(_set_pair, _set_where, _set_class, _set_signals, _set_old, _set_new, _set_ops, _set_cosmetic,
- _set_moved) = (Change.__dict__[name].__set__ for name in _CHANGE_FIELDS)
-
-
-def _signal(kind: str, old: str, new: str) -> Signal:
-    """``Signal(kind, old, new)``, its slots set directly."""
-    made = _new_object(Signal)
-    _set_signal_kind(made, kind)
-    _set_signal_old(made, old)
-    _set_signal_new(made, new)
-    return made
-
-
-def _change(pair: int, where: Literal["body", "title", "moved"], change_class: ChangeClass,
-            signals: tuple[Signal, ...], old: str, new: str, ops: tuple[int, int] = (0, 0),
-            cosmetic: str | None = None, moved: int | None = None) -> Change:
-    """``Change(...)`` with the same arguments, its slots set directly."""
-    made = _new_object(Change)
-    _set_pair(made, pair)
-    _set_where(made, where)
-    _set_class(made, change_class)
-    _set_signals(made, signals)
-    _set_old(made, old)
-    _set_new(made, new)
-    _set_ops(made, ops)
-    _set_cosmetic(made, cosmetic)
-    _set_moved(made, moved)
-    return made
-
-
 # ------------------------------------------------------------------------------------------------
 # Lexicons
 
@@ -662,7 +626,7 @@ def signals_between(a: _Features, b: _Features) -> tuple[Signal, ...]:
         only, lost_all = (a, True) if a.terms else (b, False)
         for kind in sorted(only.terms, key=_KIND_ORDER.__getitem__):
             shown = ", ".join([only.surface[kind, key] for key in only.terms[kind]])
-            out.append(_signal(kind, shown, "") if lost_all else _signal(kind, "", shown))
+            out.append(Signal(kind, shown, "") if lost_all else Signal(kind, "", shown))
         return tuple(out)
     empty: dict[str, int] = {}
     for kind in SIGNAL_KINDS:
@@ -680,7 +644,7 @@ def signals_between(a: _Features, b: _Features) -> tuple[Signal, ...]:
             lost = {key: n - new_terms.get(key, 0) for key, n in old_terms.items() if n > new_terms.get(key, 0)}
             gained = {key: n - old_terms.get(key, 0) for key, n in new_terms.items() if n > old_terms.get(key, 0)}
         if lost or gained:
-            out.append(_signal(kind, _shown(lost, a, kind), _shown(gained, b, kind)))
+            out.append(Signal(kind, _shown(lost, a, kind), _shown(gained, b, kind)))
     return tuple(out)
 
 
@@ -749,7 +713,7 @@ def with_period_phrases(found: tuple[Signal, ...], old: str, new: str) -> tuple[
             out.append(phrase)
         return ", ".join(out)
 
-    return tuple(_signal(s.kind, phrases(s.old, old), phrases(s.new, new)) if s.kind == "number" else s for s in found)
+    return tuple(Signal(s.kind, phrases(s.old, old), phrases(s.new, new)) if s.kind == "number" else s for s in found)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1003,7 +967,7 @@ def diff_changes(
         old_sentence, new_sentence = old_text[old[0] : old[1]], new_text[new[0] : new[1]]
         cosmetic = cosmetic_kind(old_sentence, new_sentence, deleted, inserted)
         if cosmetic is not None:
-            return _change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
+            return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
         a, b = terms(True, old), terms(False, new)
         # No signal term on either side: no signal to weigh (its context may still give one).
         found = signals_between(a, b) if a.terms or b.terms else ()
@@ -1011,12 +975,12 @@ def diff_changes(
             # No term of its own: its context may give it one.
             shown = context_signals(old_text, new_text, old, new, a, b, deleted, inserted, lead_ins)
             if shown and change_model.in_context(old_sentence, new_sentence, where):
-                return _change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
-            return _change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
+                return Change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
+            return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
         if not change_model.substantive(found, old_sentence, new_sentence, where):
-            return _change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
+            return Change(pair, where, "editorial", (), old_sentence, new_sentence, ops)
         shown = with_period_phrases(found, old_sentence, new_sentence)
-        return _change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
+        return Change(pair, where, "substantive", shown, old_sentence, new_sentence, ops)
 
     for run in merged:
         deleted = "".join([op.old for op in ops[run.first_op : run.end_op]])
@@ -1200,7 +1164,7 @@ def _moved_sentences(changes: list[Change], comparison: Comparison) -> list[Chan
     out = []
     for change in changes:
         if change.change_class == "substantive" and still(change.old, False) and still(change.new, True):
-            change = _change(change.pair, change.where, "editorial", (), change.old, change.new, change.ops, None,
+            change = Change(change.pair, change.where, "editorial", (), change.old, change.new, change.ops, None,
                             change.moved)
         out.append(change)
     return out

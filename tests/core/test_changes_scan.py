@@ -219,22 +219,3 @@ def test_the_word_before_a_number_is_the_one_the_plain_pattern_finds(text: str, 
     start, end = min(start, len(text)), min(max(start, end), len(text))
     found = LAST_WORD.search(text, start, end)
     assert changes._last_word(text, start, end) == (found.group(1) if found else None)
-
-
-@given(st.integers(0, 9), st.sampled_from(["body", "title", "moved"]), st.sampled_from(["substantive", "editorial", "cosmetic"]),
-       st.text(max_size=8), st.text(max_size=8), st.tuples(st.integers(0, 5), st.integers(0, 5)),
-       st.none() | st.text(max_size=5), st.none() | st.integers(0, 3))
-@settings(max_examples=200, deadline=None)
-def test_changes_and_signals_made_slot_by_slot_are_those_of_their_constructors(
-    pair: int, where: str, change_class: str, old: str, new: str, ops: tuple[int, int], cosmetic: str | None,
-    moved: int | None,
-) -> None:
-    import dataclasses
-
-    signals = (changes._signal("modal", old, new),)
-    assert signals[0] == changes.Signal("modal", old, new) and hash(signals[0]) == hash(changes.Signal("modal", old, new))
-    made = changes._change(pair, where, change_class, signals, old, new, ops, cosmetic, moved)  # type: ignore[arg-type]
-    built = changes.Change(pair, where, change_class, signals, old, new, ops, cosmetic, moved)  # type: ignore[arg-type]
-    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        made.old = "changed"  # type: ignore[misc]
