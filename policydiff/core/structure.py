@@ -44,8 +44,7 @@ from policydiff.core.outline.engine import classify
 from policydiff.core.outline.rules_plain import plain_title
 from policydiff.core.plaintext import plain_to_markdown
 from policydiff.core.sections import (
-    Entry,
-    build_tree,
+    SectionTree,
     render_blocks,
     _tidy,
     render_inline,
@@ -91,6 +90,7 @@ _INDENTED_ITEM_RE = re.compile(r"^\s{2,}(?:[*+\-]|\d{1,3}[.)])\s")
 _SPACED_BULLET_RE = re.compile(r"^\*\s{2,}\S")
 _TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
 _DEBRIS_RE = re.compile(r"[\s|:\-\u2022\u00b7*=_~#\u00a0]*")
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
 
 
 
@@ -150,43 +150,47 @@ def _parse_document(
     title_block = plain_title(blocks) if plain else _find_title(blocks)
     failures = classify(blocks, title_block, undeclared, disabled=disabled, plain=plain)
     title = blocks[title_block].text if title_block is not None else None
-    entries: list[Entry] = []
+    # One pass over the blocks: the section tree, the reading, the metadata set aside, the decisions
+    # and the lines that may hold a date (a digit, or any non-ASCII character: another script's).
+    tree = SectionTree()
     reading: list[str] = []
+    omitted = [OmittedLine(line, raw, reason) for line, raw, reason in set_aside]
+    # A line the plain-text reading set aside is also a metadata block here: listed once.
+    aside_lines = {line for line, _, _ in set_aside}
+    decided: list[Decision] = []
+    dated: list[str] = []
     for i, block in enumerate(blocks):
+        text = block.text
+        if not text.isascii() or _ASCII_DIGIT_RE.search(text):
+            dated.append(text)
+        if block.metadata and source(block.line) not in aside_lines:
+            omitted.append(OmittedLine(source(block.line), text, block.metadata))
+        for part in block.items or (block,):
+            if part.rule:
+                decided.append(Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence))
         if i == title_block:
-            reading.append(block.text)
+            reading.append(text)
             continue
-        for part in block.items or [block]:
+        for part in block.items or (block,):
             if part.rank:
-                entries.append(Entry(part.text, source(part.line), part.rank))
+                tree.heading(part.text, source(part.line), part.rank)
                 reading.append(part.text)
             else:
                 lines = _body_lines(part)
-                entries.extend(Entry(line, source(part.line)) for line in lines)
+                tree.body(lines, source(part.line))
                 reading.extend(lines)
     if title is None and page_title:
         reading.insert(0, page_title)
     title = title or page_title
-    preamble, sections = build_tree(entries, title or "")
-    omitted = [OmittedLine(line, raw, reason) for line, raw, reason in set_aside]
-    # A line the plain-text reading set aside is also a metadata block here: listed once.
-    aside_lines = {line for line, _, _ in set_aside}
-    omitted += [
-        OmittedLine(source(b.line), b.text, b.metadata)
-        for b in blocks
-        if b.metadata and source(b.line) not in aside_lines
-    ]
-    decisions = tuple(
-        Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence)
-        for block in blocks
-        for part in (block.items or [block])
-        if part.rule
-    ) + tuple(Decision(source(blocks[i].line), blocks[i].text, False, rule, evidence) for i, rule, evidence in failures)
+    preamble, sections = tree.finish(title or "")
+    decisions = tuple(decided) + tuple(
+        Decision(source(blocks[i].line), blocks[i].text, False, rule, evidence) for i, rule, evidence in failures
+    )
     return Document(
         name=name,
         path=path,
         title=title,
-        date=find_date([b.text for b in blocks]),
+        date=find_date(dated),
         source=source_url,
         archived=archived,
         preamble=preamble,
@@ -516,7 +520,10 @@ def _link_only(children: Sequence[Token]) -> bool:
 
 def _body_lines(block: Block) -> list[str]:
     """The block's text lines; lines of table rules, pipes and bullet glyphs alone carry no word."""
-    return [line for line in block.text.split("\n") if line.strip() and not _DEBRIS_RE.fullmatch(line)]
+    text = block.text  # (blank lines are debris too)
+    if "\n" not in text:  # (most blocks: one line)
+        return [] if _DEBRIS_RE.fullmatch(text) else [text]
+    return [line for line in text.split("\n") if not _DEBRIS_RE.fullmatch(line)]
 
 
 
