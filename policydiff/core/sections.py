@@ -22,17 +22,17 @@ _BLANKS_RE = re.compile(r"[ \t]+")
 
 
 class _Node:
-    __slots__ = ("title", "rank", "line", "blocks", "children")
+    __slots__ = ("title", "number", "rank", "line", "blocks", "children")
 
-    def __init__(self, title: str, rank: int, line: int) -> None:
-        self.title, self.rank, self.line = title, rank, line
+    def __init__(self, title: str, number: str | None, rank: int, line: int) -> None:
+        self.title, self.number, self.rank, self.line = title, number, rank, line
         self.blocks: list[str] = []
         self.children: list[_Node] = []
 
     def freeze(self, level: int) -> Section:
         return Section(
             title=self.title,
-            number=split_number(self.title)[0],
+            number=self.number,
             level=level,
             line=self.line,
             body="\n".join(self.blocks),
@@ -47,17 +47,18 @@ class SectionTree:
     __slots__ = ("_root", "_stack", "_open", "_first_content_line")
 
     def __init__(self) -> None:
-        self._root = _Node("", 0, 1)
+        self._root = _Node("", None, 0, 1)
         self._stack = [self._root]
         self._open = self._root.blocks
         """The body lines of the innermost open section."""
         self._first_content_line: int | None = None
 
-    def heading(self, text: str, line: int, rank: int) -> None:
+    def heading(self, text: str, line: int, rank: int, number: str | None) -> None:
+        """A heading: ``number`` is its text's (``split_number``), which the caller may know already."""
         stack = self._stack
         while len(stack) > 1 and stack[-1].rank >= rank:
             stack.pop()
-        node = _Node(text, rank, line)
+        node = _Node(text, number, rank, line)
         stack[-1].children.append(node)
         stack.append(node)
         self._open = node.blocks

@@ -10,7 +10,7 @@ from typing import Sequence
 from markdown_it.token import Token
 
 from policydiff.core.outline.thresholds import DEFAULT
-from policydiff.core.sections import render_inline
+from policydiff.core.sections import render_inline, split_number
 from policydiff.core.shapes import is_date_stamp, title_key
 
 MAX_BOLD_WORDS = DEFAULT.max_title_words
@@ -59,6 +59,8 @@ class Block:
     """(``key``, once worked out.)"""
     known_date_stamp: bool | None = field(default=None, repr=False, compare=False)
     """(``date_stamp``, once worked out.)"""
+    known_split: tuple[str | None, str] | None = field(default=None, repr=False, compare=False)
+    """(``split``, once worked out.)"""
 
     @property
     def key(self) -> str:
@@ -67,6 +69,15 @@ class Block:
         if self.known_key is None:
             self.known_key = title_key(self.text)
         return self.known_key
+
+    @property
+    def split(self) -> tuple[str | None, str]:
+        """The text's number and the words after it (``sections.split_number``), worked out once:
+        the engine reads it of every line it judges and of every heading it ranks, and the section
+        tree of every heading."""
+        if self.known_split is None:
+            self.known_split = split_number(self.text)
+        return self.known_split
 
     @property
     def date_stamp(self) -> bool:

@@ -137,7 +137,7 @@ def classify(
             if block.kind != "line":
                 continue
             state.following = _following(blocks, i)
-            state.number, state.rest = split_number(block.text)
+            state.number, state.rest = block.split
             verdict = _judge(state, i, chains["plain"])
         elif block.kind == "heading":
             verdict = _judge(state, i, chains["heading"])
@@ -147,7 +147,7 @@ def classify(
             verdict = _judge(state, i, chains["list"])
         else:
             state.following = _following(blocks, i)
-            state.number, state.rest = split_number(block.text)
+            state.number, state.rest = block.split
             verdict = _judge(state, i, chains["line"])
             if verdict is not None and verdict.heading and verdict.kind == "line":
                 verdict = _judge(state, i, chains["veto"]) or verdict
@@ -242,9 +242,11 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
     elif kind == "declared":
         target.level = block.level
         target.rank = target.level
-        number = split_number(target.text)[0]
-        state.numbering.declare(number)
-        state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, len(dotted(number)), 0
+        number = target.split[0]
+        parts = dotted(number)
+        if parts:  # (an unnumbered heading declares no number)
+            state.numbering.declare(number)
+        state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, len(parts), 0
         state.numbered_depth = 0
         state.item_number, state.letter, state.declared_rank = None, None, target.rank
     elif kind == "parent":  # a chapter: its numbered sections count again from 1 below it
@@ -257,7 +259,7 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
         target.rank = numbered_heading_rank(verdict.depth, state.anchor_rank, state.anchor_depth)
         state.numbered_rank, state.numbered_depth, state.letter = target.rank, verdict.depth, None
     elif kind == "numbered":
-        number = split_number(target.text)[0] or ""
+        number = target.split[0] or ""
         letter = state.letter
         if letter is not None and roman_below(number, letter[0]):  # c. then its i., ii.
             target.rank = min(letter[1] + 1, 6)
