@@ -128,29 +128,31 @@ def classify(
     # with an effect has seen it (the rules before it look for short phrases): most lines of a
     # policy are such paragraphs, and judging them was half the engine's time on a short one.
     too_long = _TOO_LONG_FACTOR * thresholds.max_title_words if "heading_shape" not in disabled else None
+    heading_chain, list_chain, line_chain, veto_chain = chains["heading"], chains["list"], chains["line"], chains["veto"]
     for i, block in enumerate(blocks):
         if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
             continue
-        if too_long is not None and block.kind == "line" and len(block.text) > too_long:
+        kind = block.kind
+        if too_long is not None and kind == "line" and len(block.text) > too_long:
             continue
         if plain:
-            if block.kind != "line":
+            if kind != "line":
                 continue
             state.following = _following(blocks, i)
             state.number, state.rest = block.split
             verdict = _judge(state, i, chains["plain"])
-        elif block.kind == "heading":
-            verdict = _judge(state, i, chains["heading"])
-        elif not undeclared or block.kind not in ("list", "line"):
+        elif kind == "heading":
+            verdict = _judge(state, i, heading_chain)
+        elif not undeclared or kind not in ("list", "line"):
             continue
-        elif block.kind == "list":
-            verdict = _judge(state, i, chains["list"])
+        elif kind == "list":
+            verdict = _judge(state, i, list_chain)
         else:
             state.following = _following(blocks, i)
             state.number, state.rest = block.split
-            verdict = _judge(state, i, chains["line"])
+            verdict = _judge(state, i, line_chain)
             if verdict is not None and verdict.heading and verdict.kind == "line":
-                verdict = _judge(state, i, chains["veto"]) or verdict
+                verdict = _judge(state, i, veto_chain) or verdict
         if verdict is not None:
             _apply(state, i, verdict)
     return [(i, verdict.rule, verdict.evidence) for i, verdict in state.decisions]
@@ -160,33 +162,35 @@ def _start(blocks: list[Block], title: int | None, thresholds: Thresholds) -> Ou
     """The state the rules start from, read in one pass over the blocks (four passes were a fifth of
     the engine's time on a short policy): the level declared headings start at, the bold lines'
     counts, the last place each heading-like title stands, and the labels below empty headings."""
-    state = OutlineState(blocks, title, thresholds)
     top_declared = 7
     label_counts: Counter[str] = Counter()
     later: dict[str, int] = {}  # title key -> its last occurrence as a declared or bold line
     empty_labels: Counter[str] = Counter()  # the lines below empty declared headings
     above: Block | None = None
     for i, block in enumerate(blocks):
-        if block.kind == "heading":
+        kind = block.kind
+        if kind == "heading":
             if i != title:
                 if block.text and block.level < top_declared and not block.date_stamp:
                     top_declared = block.level
-                if block.key:
-                    later[block.key] = i
-        elif block.kind == "line":
+                key = block.key
+                if key:
+                    later[key] = i
+        elif kind == "line":
             if block.emphasis:
-                label_counts[block.key] += 1
-                if i != title and block.key:
-                    later[block.key] = i
+                key = block.key
+                label_counts[key] += 1
+                if i != title and key:
+                    later[key] = i
             if above is not None and above.kind == "heading" and not above.text:
                 empty_labels[block.key] += 1
         above = block
-    state.label_counts, state.later, state.empty_labels = label_counts, later, empty_labels
     # (the rank pseudo-headings sit under)
-    state.anchor_rank = state.declared_rank = (top_declared if top_declared < 7 else 2) - 1
-    state.label_counts.update(
-        {key: count for key, count in state.empty_labels.items() if count >= thresholds.label_repeats}
-    )
+    rank = (top_declared if top_declared < 7 else 2) - 1
+    state = OutlineState(blocks, title, thresholds, label_counts=label_counts, empty_labels=empty_labels, later=later,
+                         anchor_rank=rank, declared_rank=rank)
+    if empty_labels:
+        label_counts.update({key: count for key, count in empty_labels.items() if count >= thresholds.label_repeats})
     return state
 
 
