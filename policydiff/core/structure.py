@@ -33,6 +33,7 @@ from markdown_it.token import Token
 from policydiff.core import collector
 from policydiff.core.model import Decision, Document, OmittedLine
 from policydiff.core.outline.block import (
+    FIGURE,
     MAX_BOLD_WORDS,
     Block,
     block_end,
@@ -90,7 +91,6 @@ _INDENTED_ITEM_RE = re.compile(r"^\s{2,}(?:[*+\-]|\d{1,3}[.)])\s")
 _SPACED_BULLET_RE = re.compile(r"^\*\s{2,}\S")
 _TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
 _DEBRIS_RE = re.compile(r"[\s|:\-\u2022\u00b7*=_~#\u00a0]*")
-_ASCII_DIGITS = "0123456789"
 
 
 
@@ -161,17 +161,18 @@ def _parse_document(
     dated: list[str] = []
     for i, block in enumerate(blocks):
         text = block.text
-        if not text.isascii() or any(map(text.__contains__, _ASCII_DIGITS)):  # (ten substring scans: C speed)
+        if block.features & FIGURE:
             dated.append(text)
         if block.metadata and source(block.line) not in aside_lines:
             omitted.append(OmittedLine(source(block.line), text, block.metadata))
-        for part in block.items or (block,):
-            if part.rule:
-                decided.append(Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence))
         if i == title_block:
+            decided += [Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence)
+                        for part in block.items or (block,) if part.rule]
             reading.append(text)
             continue
         for part in block.items or (block,):
+            if part.rule:
+                decided.append(Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence))
             if part.rank:
                 tree.heading(part.text, source(part.line), part.rank, part.split[0])
                 reading.append(part.text)

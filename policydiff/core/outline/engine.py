@@ -16,7 +16,7 @@ from typing import Any, Callable
 from markdown_it.ruler import Ruler
 
 from policydiff.core.outline import rules_heading, rules_line, rules_list, rules_plain
-from policydiff.core.outline.block import Block, next_index
+from policydiff.core.outline.block import COLON, EMPTY, FIGURE, Block, next_index
 from policydiff.core.outline.lines import (
     numbered_heading_rank,
     roman_below,
@@ -96,19 +96,30 @@ _TOO_LONG_FACTOR = 10
 (``shapes.is_heading_text`` turns down more than 8 per word; 10 leaves a number's room)."""
 
 
+Chain = list[tuple[str, Rule]]
+_FEATURE_SETS = range(EMPTY | FIGURE | COLON + 1)
+"""Every combination of the bits ``block.text_features`` gives."""
+
+
 @lru_cache(maxsize=16)
-def rulers(disabled: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, Rule]]]:
-    """The active rules of each chain, as (name, rule), with ``disabled`` switched off."""
+def rulers(disabled: frozenset[str] = frozenset()) -> dict[str, list[Chain]]:
+    """The active rules of each chain, as (name, rule), with ``disabled`` switched off: one list per
+    combination of a block's features (``block.text_features``), without the rules that require
+    features it lacks (the Ruler's chains, one per kind of block, in markdown-it-py's manner)."""
     unknown = disabled - set(RULE_NAMES)
     if unknown:
         raise ValueError(f"no outline rule named {', '.join(sorted(unknown))} (rules: {', '.join(RULE_NAMES)})")
-    active: dict[str, list[tuple[str, Rule]]] = {}
+    active: dict[str, list[Chain]] = {}
     for chain, rules in CHAINS.items():
         ruler: Ruler[Rule] = Ruler()
         for rule in rules:
             ruler.push(rule.__name__, rule)
         ruler.disable(sorted(disabled), ignoreInvalid=True)
-        active[chain] = [(rule.__name__, rule) for rule in ruler.getRules("")]
+        enabled = ruler.getRules("")
+        active[chain] = [
+            [(rule.__name__, rule) for rule in enabled if getattr(rule, "requires", 0) & ~features == 0]
+            for features in _FEATURE_SETS
+        ]
     return active
 
 
@@ -128,7 +139,9 @@ def classify(
     # with an effect has seen it (the rules before it look for short phrases): most lines of a
     # policy are such paragraphs, and judging them was half the engine's time on a short one.
     too_long = _TOO_LONG_FACTOR * thresholds.max_title_words if "heading_shape" not in disabled else None
-    heading_chain, list_chain, line_chain, veto_chain = chains["heading"], chains["list"], chains["line"], chains["veto"]
+    heading_chains, list_chains, line_chains, veto_chains = (
+        chains["heading"], chains["list"], chains["line"], chains["veto"]
+    )
     for i, block in enumerate(blocks):
         if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
             continue
@@ -140,19 +153,20 @@ def classify(
                 continue
             state.following = _following(blocks, i)
             state.number, state.rest = block.split
-            verdict = _judge(state, i, chains["plain"])
+            verdict = _judge(state, i, chains["plain"][block.features])
         elif kind == "heading":
-            verdict = _judge(state, i, heading_chain)
+            verdict = _judge(state, i, heading_chains[block.features])
         elif not undeclared or kind not in ("list", "line"):
             continue
         elif kind == "list":
-            verdict = _judge(state, i, list_chain)
+            verdict = _judge(state, i, list_chains[block.features])
         else:
             state.following = _following(blocks, i)
             state.number, state.rest = block.split
-            verdict = _judge(state, i, line_chain)
+            features = block.features
+            verdict = _judge(state, i, line_chains[features])
             if verdict is not None and verdict.heading and verdict.kind == "line":
-                verdict = _judge(state, i, veto_chain) or verdict
+                verdict = _judge(state, i, veto_chains[features]) or verdict
         if verdict is not None:
             _apply(state, i, verdict)
     return [(i, verdict.rule, verdict.evidence) for i, verdict in state.decisions]
@@ -199,7 +213,7 @@ def _following(blocks: list[Block], i: int) -> Block | None:
     return None if k is None else blocks[k]
 
 
-def _judge(state: Any, i: int, chain: list[tuple[str, Rule]]) -> Verdict | None:
+def _judge(state: Any, i: int, chain: Chain) -> Verdict | None:
     """The first verdict of the chain's rules on block ``i``, with the rule's name."""
     for name, rule in chain:
         try:
