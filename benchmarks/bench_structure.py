@@ -11,8 +11,8 @@ structure times (each process's against its own parse).
 
 Targets (issue 20): structure's share on top of the parse ≤ 0.5×; the NEC pair in ≤ 20 ms; linear
 in size (a ×100 document ≤ ×120 the time of ×1). Also times markdown-it-py's own parse of the same
-text, the floor any token-based recovery pays; and, for the scaled copies, the time outside CPython's garbage collector too: its
-full passes walk every live object (on a ×100 text, hundreds of thousands of markdown-it-py tokens,
+text, the floor any token-based recovery pays; and, for the scaled copies, the time outside
+CPython's garbage collector too: its full passes walk every live object (on a ×100 text, hundreds of thousands of markdown-it-py tokens,
 mostly while they are being made) and are what grows faster than the text.
 """
 
@@ -138,7 +138,8 @@ def against(other: Path, rounds: int) -> None:
             row.append(f"{name}: parse {statistics.median(parses) * 1000:.2f} ms,"
                        f" whole {statistics.median(wholes) * 1000:.2f} ms, share {shares[name]:.2f}x")
         # (each process's structure time against its own parse: a busier round slows both alike)
-        print(f"  {path.name}: " + "; ".join(row) + f"; structure's time this/other {shares['this'] / shares['other']:.2f}")
+        ratio = shares["this"] / shares["other"]
+        print(f"  {path.name}: " + "; ".join(row) + f"; structure's time this/other {ratio:.2f}")
 
 
 def main() -> None:
