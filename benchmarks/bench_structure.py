@@ -12,8 +12,9 @@ structure times (each process's against its own parse).
 Targets (issue 20): structure's share on top of the parse ≤ 0.5×; the NEC pair in ≤ 20 ms; linear
 in size (a ×100 document ≤ ×120 the time of ×1). Also times markdown-it-py's own parse of the same
 text, the floor any token-based recovery pays; and, for the scaled copies, the time outside
-CPython's garbage collector too: its full passes walk every live object (on a ×100 text, hundreds of thousands of markdown-it-py tokens,
-mostly while they are being made) and are what grows faster than the text.
+CPython's garbage collector too: its full passes walk every live object (on a ×100 text, hundreds
+of thousands of markdown-it-py tokens, mostly while they are being made) and are what grows faster
+than the text.
 """
 
 from __future__ import annotations
