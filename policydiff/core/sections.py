@@ -7,7 +7,6 @@ Bodies are rendered to plain prose so the word diff compares what a reader reads
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Sequence
 
 from markdown_it.token import Token
@@ -17,30 +16,18 @@ from policydiff.core.model import Section
 # Re-exported: the numbering helpers live apart so that the model can use them without a cycle.
 from policydiff.core.numbering import NUMBER_RE, split_number, strip_number
 
-__all__ = ["NUMBER_RE", "split_number", "strip_number", "Entry", "build_tree", "render_blocks", "render_inline"]
+__all__ = ["NUMBER_RE", "split_number", "strip_number", "SectionTree", "render_blocks", "render_inline"]
 
 _BLANKS_RE = re.compile(r"[ \t]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One unit of a document in reading order: a heading (``rank`` > 0) or a line of body text."""
-
-    text: str
-    line: int
-    """1-based source line."""
-    rank: int = 0
-    """Heading rank (1 outermost) or 0 for body text."""
-
-
-@dataclass
 class _Node:
-    title: str
-    number: str | None
-    rank: int
-    line: int
-    blocks: list[str] = field(default_factory=list)
-    children: list[_Node] = field(default_factory=list)
+    __slots__ = ("title", "number", "rank", "line", "blocks", "children")
+
+    def __init__(self, title: str, number: str | None, rank: int, line: int) -> None:
+        self.title, self.number, self.rank, self.line = title, number, rank, line
+        self.blocks: list[str] = []
+        self.children: list[_Node] = []
 
     def freeze(self, level: int) -> Section:
         return Section(
@@ -49,31 +36,49 @@ class _Node:
             level=level,
             line=self.line,
             body="\n".join(self.blocks),
-            children=tuple(child.freeze(level + 1) for child in self.children),
+            children=tuple([child.freeze(level + 1) for child in self.children]),
         )
 
 
-def build_tree(entries: Sequence[Entry], title: str = "") -> tuple[Section, tuple[Section, ...]]:
-    """(preamble, top-level sections) from headings and body lines in reading order. Headings nest
-    by rank; the preamble holds the document title and the text before the first heading."""
-    root = _Node(title, None, 0, 1)
-    stack = [root]
-    first_content_line: int | None = None
-    for entry in entries:
-        if entry.rank:
-            while stack[-1] is not root and stack[-1].rank >= entry.rank:
-                stack.pop()
-            node = _Node(entry.text, split_number(entry.text)[0], entry.rank, entry.line)
-            stack[-1].children.append(node)
-            stack.append(node)
-        elif entry.text.strip():
-            stack[-1].blocks.append(entry.text)
-            if stack[-1] is root and first_content_line is None:
-                first_content_line = entry.line
-    preamble = Section(
-        title=title, number=None, level=0, line=first_content_line or 1, body="\n".join(root.blocks)
-    )
-    return preamble, tuple(child.freeze(1) for child in root.children)
+class SectionTree:
+    """Headings and body lines, added in reading order, nested by rank into sections: built as the
+    reader walks its blocks (one pass, no list of entries in between)."""
+
+    __slots__ = ("_root", "_stack", "_open", "_first_content_line")
+
+    def __init__(self) -> None:
+        self._root = _Node("", None, 0, 1)
+        self._stack = [self._root]
+        self._open = self._root.blocks
+        """The body lines of the innermost open section."""
+        self._first_content_line: int | None = None
+
+    def heading(self, text: str, line: int, rank: int, number: str | None) -> None:
+        """A heading: ``number`` is its text's (``split_number``), which the caller may know already."""
+        stack = self._stack
+        while len(stack) > 1 and stack[-1].rank >= rank:
+            stack.pop()
+        node = _Node(text, number, rank, line)
+        stack[-1].children.append(node)
+        stack.append(node)
+        self._open = node.blocks
+
+    def body(self, lines: list[str], line: int) -> None:
+        """Body lines (each with a word-bearing character: blank lines are not added), all of one
+        source line ``line``."""
+        if lines:
+            self._open.extend(lines)
+            if self._first_content_line is None and len(self._stack) == 1:
+                self._first_content_line = line
+
+    def finish(self, title: str = "") -> tuple[Section, tuple[Section, ...]]:
+        """(preamble, top-level sections); the preamble holds the document title and the text before
+        the first heading."""
+        root = self._root
+        preamble = Section(
+            title=title, number=None, level=0, line=self._first_content_line or 1, body="\n".join(root.blocks)
+        )
+        return preamble, tuple([child.freeze(1) for child in root.children])
 
 
 def render_blocks(tokens: Sequence[Token]) -> list[str]:

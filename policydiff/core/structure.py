@@ -33,6 +33,7 @@ from markdown_it.token import Token
 from policydiff.core import collector
 from policydiff.core.model import Decision, Document, OmittedLine
 from policydiff.core.outline.block import (
+    FIGURE,
     MAX_BOLD_WORDS,
     Block,
     block_end,
@@ -44,8 +45,7 @@ from policydiff.core.outline.engine import classify
 from policydiff.core.outline.rules_plain import plain_title
 from policydiff.core.plaintext import plain_to_markdown
 from policydiff.core.sections import (
-    Entry,
-    build_tree,
+    SectionTree,
     render_blocks,
     _tidy,
     render_inline,
@@ -150,43 +150,48 @@ def _parse_document(
     title_block = plain_title(blocks) if plain else _find_title(blocks)
     failures = classify(blocks, title_block, undeclared, disabled=disabled, plain=plain)
     title = blocks[title_block].text if title_block is not None else None
-    entries: list[Entry] = []
+    # One pass over the blocks: the section tree, the reading, the metadata set aside, the decisions
+    # and the lines that may hold a date (a digit, or any non-ASCII character: another script's).
+    tree = SectionTree()
     reading: list[str] = []
+    omitted = [OmittedLine(line, raw, reason) for line, raw, reason in set_aside]
+    # A line the plain-text reading set aside is also a metadata block here: listed once.
+    aside_lines = {line for line, _, _ in set_aside}
+    decided: list[Decision] = []
+    dated: list[str] = []
     for i, block in enumerate(blocks):
+        text = block.text
+        if block.features & FIGURE:
+            dated.append(text)
+        if block.metadata and source(block.line) not in aside_lines:
+            omitted.append(OmittedLine(source(block.line), text, block.metadata))
         if i == title_block:
-            reading.append(block.text)
+            decided += [Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence)
+                        for part in block.items or (block,) if part.rule]
+            reading.append(text)
             continue
-        for part in block.items or [block]:
+        for part in block.items or (block,):
+            if part.rule:
+                decided.append(Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence))
             if part.rank:
-                entries.append(Entry(part.text, source(part.line), part.rank))
+                tree.heading(part.text, source(part.line), part.rank, part.split[0])
                 reading.append(part.text)
             else:
                 lines = _body_lines(part)
-                entries.extend(Entry(line, source(part.line)) for line in lines)
+                tree.body(lines, source(part.line))
                 reading.extend(lines)
     if title is None and page_title:
         reading.insert(0, page_title)
     title = title or page_title
-    preamble, sections = build_tree(entries, title or "")
-    omitted = [OmittedLine(line, raw, reason) for line, raw, reason in set_aside]
-    # A line the plain-text reading set aside is also a metadata block here: listed once.
-    aside_lines = {line for line, _, _ in set_aside}
-    omitted += [
-        OmittedLine(source(b.line), b.text, b.metadata)
-        for b in blocks
-        if b.metadata and source(b.line) not in aside_lines
-    ]
-    decisions = tuple(
-        Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence)
-        for block in blocks
-        for part in (block.items or [block])
-        if part.rule
-    ) + tuple(Decision(source(blocks[i].line), blocks[i].text, False, rule, evidence) for i, rule, evidence in failures)
+    preamble, sections = tree.finish(title or "")
+    decisions = tuple(decided) + tuple(
+        Decision(source(blocks[i].line), blocks[i].text, False, rule, evidence) for i, rule, evidence in failures
+    )
     return Document(
         name=name,
         path=path,
         title=title,
-        date=find_date([b.text for b in blocks]),
+        date=find_date(dated),
         source=source_url,
         archived=archived,
         preamble=preamble,
@@ -274,10 +279,11 @@ def _blocks(
     ``offset`` of the document; ``base`` is the nesting level of the stream's own blocks (deeper
     inside a list item or a quote)."""
     blocks: list[Block] = []
-    i = 0
-    while i < len(tokens):
+    i, count = 0, len(tokens)
+    while i < count:
         token = tokens[i]
-        if token.type in _CONTAINERS and depth < _MAX_CONTAINER_DEPTH:
+        kind = token.type
+        if kind in _CONTAINERS and depth < _MAX_CONTAINER_DEPTH:
             end, holds_heading = _container_end(tokens, i)
             if holds_heading:
                 # A declared heading is a heading wherever it stands: a list or a quote holding one
@@ -285,21 +291,23 @@ def _blocks(
                 blocks += _container_blocks(tokens, i, end, lines, offset, depth + 1)
                 i = end
                 continue
-        line = offset + token.map[0] if token.map else (blocks[-1].line if blocks else offset)
-        own = lines[token.map[0] : token.map[1]] if token.map else []
-        if token.map and depth < 3 and (
-            (token.type == "table_open" and _is_layout_table(tokens, i))
-            or (token.type == "heading_open" and token.markup in "=-" and own[0].lstrip().startswith("|"))
-            or (token.type == "paragraph_open" and token.level == base and any(_is_pipe_debris(row) for row in own))
+        where = token.map
+        line = offset + where[0] if where else (blocks[-1].line if blocks else offset)
+        if where and depth < 3 and (
+            (kind == "table_open" and _is_layout_table(tokens, i))
+            or (kind == "heading_open" and token.markup in "=-" and lines[where[0]].lstrip().startswith("|"))
+            # (a pipe in none of its lines, as in most paragraphs: no row of a table)
+            or (kind == "paragraph_open" and token.level == base and "|" in "".join(lines[where[0] : where[1]])
+                and any(_is_pipe_debris(row) for row in lines[where[0] : where[1]]))
         ):
             # Pipes and rules of a table used for page layout (or of one that lost its table) hold
             # the page's text: read the cells as lines of text. A table's rows end their lines (a
             # hard break each); a paragraph's lines stay as written.
-            table = token.type == "table_open"
+            table = kind == "table_open"
             inner = [
                 "" if _RULE_ROW_RE.match(row) else _LAYOUT_PIPES_RE.sub("", row).rstrip() + "  " if table
                 else _LAYOUT_PIPES_RE.sub("", row)
-                for row in own
+                for row in lines[where[0] : where[1]]
             ]
             cells = _blocks(_MD.parse("\n".join(inner)), inner, line, depth + 1)
             if table:
@@ -308,7 +316,7 @@ def _blocks(
             blocks += cells
             i = block_end(tokens, i)
             continue
-        if token.type == "heading_open":
+        if kind == "heading_open":
             inline = tokens[i + 1]
             text = render_inline(inline.children or []).strip().replace("\n", " ")
             blocks.append(
@@ -317,19 +325,26 @@ def _blocks(
             )
             i += 3
             continue
-        if token.type == "paragraph_open" and token.level == base:
+        if kind == "paragraph_open" and token.level == base:
             inline = tokens[i + 1]
-            rule = tokens[i + 3] if i + 3 < len(tokens) else None
-            detached = rule is not None and _detached_underline(token, rule, lines)
-            title = render_inline(inline.children or []).strip() if detached else ""
-            if rule is not None and title and is_heading_text(title, allow_period=False, max_words=MAX_BOLD_WORDS):
-                blocks.append(
-                    Block("heading", title, line,
-                           level=1 if rule.markup.startswith("=") else 2, setext=True, detached=True)
-                )
-                i += 4
-                continue
+            rule = tokens[i + 3] if i + 3 < count else None
+            if rule is not None and rule.type == "hr" and _detached_underline(token, rule, lines):
+                title = render_inline(inline.children or []).strip()
+                if title and is_heading_text(title, allow_period=False, max_words=MAX_BOLD_WORDS):
+                    blocks.append(
+                        Block("heading", title, line,
+                               level=1 if rule.markup.startswith("=") else 2, setext=True, detached=True)
+                    )
+                    i += 4
+                    continue
             children = inline.children or []
+            if len(children) == 1 and children[0].type == "text":
+                # One run of text (most paragraphs of one source line): render_inline's reading of it.
+                text = _tidy(children[0].content).strip()
+                if text:
+                    blocks.append(Block("line", text, line))
+                i += 3
+                continue
             if all(child.type in _PLAIN_RUN for child in children):
                 # Text and soft breaks only (most paragraphs): one line with no markup, judged as the
                 # general path below would judge it, without its five passes over the children.
@@ -351,14 +366,14 @@ def _blocks(
             i += 3
             continue
         end = block_end(tokens, i)
-        if token.type == "hr":
+        if kind == "hr":
             i = end
             continue
-        kind = "list" if token.type in ("bullet_list_open", "ordered_list_open") else "other"
         block_tokens = list(tokens[i:end])
         text = "\n".join(render_blocks(block_tokens))
         if text.strip():
-            blocks.append(Block(kind, text, line, tokens=block_tokens))
+            blocks.append(Block("list" if kind in ("bullet_list_open", "ordered_list_open") else "other", text, line,
+                                tokens=block_tokens))
         i = end
     return blocks
 
@@ -516,7 +531,10 @@ def _link_only(children: Sequence[Token]) -> bool:
 
 def _body_lines(block: Block) -> list[str]:
     """The block's text lines; lines of table rules, pipes and bullet glyphs alone carry no word."""
-    return [line for line in block.text.split("\n") if line.strip() and not _DEBRIS_RE.fullmatch(line)]
+    text = block.text  # (blank lines are debris too)
+    if "\n" not in text:  # (most blocks: one line)
+        return [] if _DEBRIS_RE.fullmatch(text) else [text]
+    return [line for line in text.split("\n") if not _DEBRIS_RE.fullmatch(line)]
 
 
 

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from markdown_it.ruler import Ruler
 
 from policydiff.core.outline import rules_heading, rules_line, rules_list, rules_plain
-from policydiff.core.outline.block import Block, next_index
+from policydiff.core.outline.block import COLON, EMPTY, FIGURE, Block, next_index
 from policydiff.core.outline.lines import (
     numbered_heading_rank,
     roman_below,
@@ -97,19 +97,30 @@ _TOO_LONG_FACTOR = 10
 (``shapes.is_heading_text`` turns down more than 8 per word; 10 leaves a number's room)."""
 
 
+Chain = list[tuple[str, Rule]]
+_FEATURE_SETS = range(EMPTY | FIGURE | COLON + 1)
+"""Every combination of the bits ``block.text_features`` gives."""
+
+
 @lru_cache(maxsize=16)
-def rulers(disabled: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, Rule]]]:
-    """The active rules of each chain, as (name, rule), with ``disabled`` switched off."""
+def rulers(disabled: frozenset[str] = frozenset()) -> dict[str, list[Chain]]:
+    """The active rules of each chain, as (name, rule), with ``disabled`` switched off: one list per
+    combination of a block's features (``block.text_features``), without the rules that require
+    features it lacks (the Ruler's chains, one per kind of block, in markdown-it-py's manner)."""
     unknown = disabled - set(RULE_NAMES)
     if unknown:
         raise ValueError(f"no outline rule named {', '.join(sorted(unknown))} (rules: {', '.join(RULE_NAMES)})")
-    active: dict[str, list[tuple[str, Rule]]] = {}
+    active: dict[str, list[Chain]] = {}
     for chain, rules in CHAINS.items():
         ruler: Ruler[Rule] = Ruler()
         for rule in rules:
             ruler.push(rule.__name__, rule)
         ruler.disable(sorted(disabled), ignoreInvalid=True)
-        active[chain] = [(rule.__name__, rule) for rule in ruler.getRules("")]
+        enabled = ruler.getRules("")
+        active[chain] = [
+            [(rule.__name__, rule) for rule in enabled if getattr(rule, "requires", 0) & ~features == 0]
+            for features in _FEATURE_SETS
+        ]
     return active
 
 
@@ -129,29 +140,34 @@ def classify(
     # with an effect has seen it (the rules before it look for short phrases): most lines of a
     # policy are such paragraphs, and judging them was half the engine's time on a short one.
     too_long = _TOO_LONG_FACTOR * thresholds.max_title_words if "heading_shape" not in disabled else None
+    heading_chains, list_chains, line_chains, veto_chains = (
+        chains["heading"], chains["list"], chains["line"], chains["veto"]
+    )
     for i, block in enumerate(blocks):
         if i == title or block.metadata or block.rank:  # (the title of an empty heading is ranked)
             continue
-        if too_long is not None and block.kind == "line" and len(block.text) > too_long:
+        kind = block.kind
+        if too_long is not None and kind == "line" and len(block.text) > too_long:
             continue
         if plain:
-            if block.kind != "line":
+            if kind != "line":
                 continue
             state.following = _following(blocks, i)
-            state.number, state.rest = split_number(block.text)
-            verdict = _judge(state, i, chains["plain"])
-        elif block.kind == "heading":
-            verdict = _judge(state, i, chains["heading"])
-        elif not undeclared or block.kind not in ("list", "line"):
+            state.number, state.rest = block.split
+            verdict = _judge(state, i, chains["plain"][block.features])
+        elif kind == "heading":
+            verdict = _judge(state, i, heading_chains[block.features])
+        elif not undeclared or kind not in ("list", "line"):
             continue
-        elif block.kind == "list":
-            verdict = _judge(state, i, chains["list"])
+        elif kind == "list":
+            verdict = _judge(state, i, list_chains[block.features])
         else:
             state.following = _following(blocks, i)
-            state.number, state.rest = split_number(block.text)
-            verdict = _judge(state, i, chains["line"])
+            state.number, state.rest = block.split
+            features = block.features
+            verdict = _judge(state, i, line_chains[features])
             if verdict is not None and verdict.heading and verdict.kind == "line":
-                verdict = _judge(state, i, chains["veto"]) or verdict
+                verdict = _judge(state, i, veto_chains[features]) or verdict
         if verdict is not None:
             _apply(state, i, verdict)
     return [(i, verdict.rule, verdict.evidence) for i, verdict in state.decisions]
@@ -161,33 +177,35 @@ def _start(blocks: list[Block], title: int | None, thresholds: Thresholds) -> Ou
     """The state the rules start from, read in one pass over the blocks (four passes were a fifth of
     the engine's time on a short policy): the level declared headings start at, the bold lines'
     counts, the last place each heading-like title stands, and the labels below empty headings."""
-    state = OutlineState(blocks, title, thresholds)
     top_declared = 7
     label_counts: Counter[str] = Counter()
     later: dict[str, int] = {}  # title key -> its last occurrence as a declared or bold line
     empty_labels: Counter[str] = Counter()  # the lines below empty declared headings
     above: Block | None = None
     for i, block in enumerate(blocks):
-        if block.kind == "heading":
+        kind = block.kind
+        if kind == "heading":
             if i != title:
                 if block.text and block.level < top_declared and not block.date_stamp:
                     top_declared = block.level
-                if block.key:
-                    later[block.key] = i
-        elif block.kind == "line":
+                key = block.key
+                if key:
+                    later[key] = i
+        elif kind == "line":
             if block.emphasis:
-                label_counts[block.key] += 1
-                if i != title and block.key:
-                    later[block.key] = i
+                key = block.key
+                label_counts[key] += 1
+                if i != title and key:
+                    later[key] = i
             if above is not None and above.kind == "heading" and not above.text:
                 empty_labels[block.key] += 1
         above = block
-    state.label_counts, state.later, state.empty_labels = label_counts, later, empty_labels
     # (the rank pseudo-headings sit under)
-    state.anchor_rank = state.declared_rank = (top_declared if top_declared < 7 else 2) - 1
-    state.label_counts.update(
-        {key: count for key, count in state.empty_labels.items() if count >= thresholds.label_repeats}
-    )
+    rank = (top_declared if top_declared < 7 else 2) - 1
+    state = OutlineState(blocks, title, thresholds, label_counts=label_counts, empty_labels=empty_labels, later=later,
+                         anchor_rank=rank, declared_rank=rank)
+    if empty_labels:
+        label_counts.update({key: count for key, count in empty_labels.items() if count >= thresholds.label_repeats})
     return state
 
 
@@ -196,7 +214,7 @@ def _following(blocks: list[Block], i: int) -> Block | None:
     return None if k is None else blocks[k]
 
 
-def _judge(state: Any, i: int, chain: list[tuple[str, Rule]]) -> Verdict | None:
+def _judge(state: Any, i: int, chain: Chain) -> Verdict | None:
     """The first verdict of the chain's rules on block ``i``, with the rule's name."""
     for name, rule in chain:
         try:
@@ -243,9 +261,11 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
     elif kind == "declared":
         target.level = block.level
         target.rank = target.level
-        number = split_number(target.text)[0]
-        state.numbering.declare(number)
-        state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, len(dotted(number)), 0
+        number = target.split[0]
+        parts = dotted(number)
+        if parts:  # (an unnumbered heading declares no number)
+            state.numbering.declare(number)
+        state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, len(parts), 0
         state.numbered_depth = 0
         state.item_number, state.letter, state.declared_rank = None, None, target.rank
     elif kind == "parent":  # a chapter: its numbered sections count again from 1 below it
@@ -258,7 +278,7 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
         target.rank = numbered_heading_rank(verdict.depth, state.anchor_rank, state.anchor_depth)
         state.numbered_rank, state.numbered_depth, state.letter = target.rank, verdict.depth, None
     elif kind == "numbered":
-        number = split_number(target.text)[0] or ""
+        number = target.split[0] or ""
         letter = state.letter
         if letter is not None and roman_below(number, letter[0]):  # c. then its i., ii.
             target.rank = min(letter[1] + 1, 6)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from policydiff.core.outline.block import has_word, next_index
+from policydiff.core.outline.block import EMPTY, FIGURE, has_word, next_index, requires
 from policydiff.core.outline.state import OutlineState, Verdict
 from policydiff.core.shapes import is_heading_text, is_prose, title_key
 
 
+@requires(FIGURE)
 def date_stamp_heading(state: OutlineState, i: int) -> Verdict | None:
     """A declared heading that only dates the document (``## Last updated: May 1, 2024``) is a
     section, being declared, but a leaf nothing nests under."""
@@ -16,6 +17,7 @@ def date_stamp_heading(state: OutlineState, i: int) -> Verdict | None:
     return Verdict(True, f"declared heading that is a date stamp (level {block.level}; kept as a leaf)", kind="leaf")
 
 
+@requires(EMPTY)
 def empty_heading(state: OutlineState, i: int) -> Verdict | None:
     """A declared heading with no words (its text is an image, or the converter put the words on the
     next line): the title-shaped line below it is the heading at its level; when the line below is a

@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from policydiff.core.outline.block import carries_on, has_word, next_index, short_line
+from policydiff.core.outline.block import COLON, FIGURE, carries_on, has_word, next_index, requires, short_line
 from policydiff.core.outline.lines import (
     followed_by_text_or_child,
     next_number,
@@ -91,6 +91,7 @@ def _sibling_labels(state: OutlineState) -> set[int]:
     return found
 
 
+@requires(COLON)
 def label_over_prose(state: OutlineState, i: int) -> Verdict | None:
     """Plain labels ending in a colon, each over its own prose (``Session cookies:`` / ``Persistent
     cookies:``; ``Online:`` / ``Mail:``), are parallel subsections when two or more stand under one
@@ -171,6 +172,7 @@ def parenthesised_note(state: OutlineState, i: int) -> Verdict | None:
     return None
 
 
+@requires(FIGURE)
 def date_stamp_line(state: OutlineState, i: int) -> Verdict | None:
     """A line that only dates the document (``Effective: May 1, 2024``) is set aside."""
     if state.blocks[i].date_stamp:
