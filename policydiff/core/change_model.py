@@ -224,11 +224,45 @@ def in_context(old: str, new: str, where: str) -> bool:
     return True
 
 
+_MARKERS_ONLY = re.compile(r"(?:[ \t]*(?:[-*+\u2022\u25aa\u25cf\u25e6]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})\\?[.)])[ \t]*\n?)+")
+"""A text that is nothing but list markers (``1.``, ``•``, ``(a)``), one or more lines of them."""
+
+
+def _marker_edit(old: str, new: str) -> bool:
+    """One side of an edit in place is only a list marker: a bullet became a number (``• Security``
+    -> ``1.``) and the words after the marker, a sentence of their own, did not change (else the
+    edit would cover them too). The signals the other side's words give are not changes."""
+    shortest = min(old.strip(), new.strip(), key=len)
+    return 0 < len(shortest) <= 12 and _MARKERS_ONLY.fullmatch(shortest) is not None
+
+
+@lru_cache(maxsize=1)
+def _recording_words() -> str:
+    text = resources.files("policydiff.core").joinpath("lexicons", "recorded.txt").read_text("utf-8")
+    entries = [line.split("#", 1)[0].strip().lower() for line in text.splitlines()]
+    return "|".join(re.escape(entry) for entry in entries if entry)
+
+
+def _recorded(signal: _SignalLike, old: str, new: str) -> bool:
+    """A date signal each of whose dates follows a word of recording (``archived on 2010-12-31``,
+    ``lexicons/recorded.txt``): when a copy was taken, not from when the text binds."""
+    values = [(v, text) for v, text in ((signal.old, old), (signal.new, new)) for v in v.split(", ") if v]
+    return bool(values) and all(
+        re.search(rf"\b(?:{_recording_words()})\s+(?:(?:on|at)\s+)?{re.escape(v)}", text, re.IGNORECASE)
+        for v, text in values)
+
+
 def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> bool:
     """A change with these signals is substantive (no signal: never)."""
     found = list(signals)
     if not found:
         return False
+    if old and new and _marker_edit(old, new):
+        return False
+    if any(s.kind == "date" for s in found):
+        found = [s for s in found if s.kind != "date" or not _recorded(s, old, new)]
+        if not found:
+            return False
     if record is None and _prose(found, old, new, where):
         return True
     features = change_features(found, old, new, where)
