@@ -252,17 +252,21 @@ def _recorded(signal: _SignalLike, old: str, new: str) -> bool:
         for v, text in values)
 
 
+def meaningful(found: list[_SignalLike], old: str, new: str) -> list[_SignalLike]:
+    """The signals that may make the change substantive: none when the edit is a list marker's
+    (:func:`_marker_edit`), no date a copy was taken on (:func:`_recorded`)."""
+    if old and new and _marker_edit(old, new):
+        return []
+    if any(s.kind == "date" for s in found):
+        return [s for s in found if s.kind != "date" or not _recorded(s, old, new)]
+    return found
+
+
 def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> bool:
     """A change with these signals is substantive (no signal: never)."""
-    found = list(signals)
+    found = meaningful(list(signals), old, new)
     if not found:
         return False
-    if old and new and _marker_edit(old, new):
-        return False
-    if any(s.kind == "date" for s in found):
-        found = [s for s in found if s.kind != "date" or not _recorded(s, old, new)]
-        if not found:
-            return False
     if record is None and _prose(found, old, new, where):
         return True
     features = change_features(found, old, new, where)

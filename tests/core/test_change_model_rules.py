@@ -61,3 +61,14 @@ def test_the_company_extracts_keep_their_figure() -> None:
     assert labelled == 32
     assert found / labelled >= 0.9
     assert agreed / called >= 0.7
+
+
+def test_a_term_the_company_may_change_alone_is_a_legal_term() -> None:
+    from policydiff.core import changes
+
+    for sentence in ["Prices are subject to change.", "We reserve the right to end the offer.", "Snap reserves the right."]:
+        assert "law" in changes.features(sentence).terms, sentence
+    (change,) = _changes("# Prices\n\nPrices shown are list prices. Features and pricing subject to change.\n",
+                         "# Prices\n\nPrices shown are list prices.\n")
+    assert change.change_class == "substantive"
+    assert [s.kind for s in change.signals] == ["law"]
