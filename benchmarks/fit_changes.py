@@ -266,7 +266,8 @@ def main() -> None:
         fitted = fit(pairs)
         threshold = fitted.pop("threshold")
         WEIGHTS.write_text(json.dumps({
-            "note": "fitted by benchmarks/fit_changes.py on every labelled platform; logistic weights over "
+            "note": f"fitted by benchmarks/fit_changes.py{' --extra' if extra else ''} on every labelled platform"
+                    f"{' and company extract' if extra else ''}; logistic weights over "
                     "policydiff.core.change_model.change_features; substantive when the probability >= threshold",
             "threshold": threshold,
             "weights": {k: round(v, 4) for k, v in sorted(fitted.items())},
