@@ -182,8 +182,16 @@ def decided_by_model(old: str, new: str, features: dict[str, float] | None = Non
         return not (old.strip() and new.strip())
     if old.strip() and new.strip():
         # A heading, a date stamp, an address line: edited in place, but no sentence of prose.
+        if features.get("unclosed") and _list_clause(new):
+            return bool(features.get("where:title") or features.get("address"))
         return any(features.get(shape) for shape in _EDITED_SHAPES)
     return any(features.get(shape) for shape in _SHAPES)
+
+
+def _list_clause(text: str) -> bool:
+    """A list item of six words or more that ends with no stop: a clause of a list (``* to send
+    documents to shareholders, as required by the laws and regulations``), prose, not a label."""
+    return _BULLET.match(text) is not None and _SIX_WORDS.match(text) is not None
 
 
 _VALUE_KINDS = frozenset(("number", "date"))
@@ -197,7 +205,8 @@ def _prose(found: list[_SignalLike], old: str, new: str, where: str) -> bool:
         return False
     new_words = new.strip()
     if new_words and old.strip():
-        return _closed(new) and not (all(s.kind == "number" for s in found) and _address(found, old + "\n" + new))
+        return (_closed(new) or _list_clause(new)) and not (
+            all(s.kind == "number" for s in found) and _address(found, old + "\n" + new))
     text = new if new_words else old
     kinds = {s.kind for s in found}
     if kinds <= _VALUE_KINDS or kinds == _MODAL_ONLY or not _closed(text) or _has_link(old) or _has_link(new):

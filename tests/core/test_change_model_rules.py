@@ -72,3 +72,19 @@ def test_a_term_the_company_may_change_alone_is_a_legal_term() -> None:
                          "# Prices\n\nPrices shown are list prices.\n")
     assert change.change_class == "substantive"
     assert [s.kind for s in change.signals] == ["law"]
+
+
+def test_a_clause_of_a_list_edited_to_gain_a_term_is_substantive_as_a_sentence_is() -> None:
+    # A list item with no closing stop is a clause of prose when it is six words or more (the same
+    # edit to a sentence is substantive by rule); a short label edited stays the model's to weigh.
+    old = ("# How we use it\n\nWe use your information:\n\n* to pay the dividends of our shareholders, as required by the "
+           "commercial code of the country\n* to answer your questions\n")
+    new = old.replace("the commercial code of the country", "the laws and regulations")
+    (change,) = _changes(old, new)
+    assert change.change_class == "substantive"
+    assert "law" in {s.kind for s in change.signals}
+    from policydiff.core import change_model
+
+    assert change_model._list_clause("* to send documents to shareholders as required by the laws")
+    assert not change_model._list_clause("* Consent to Processing")
+    assert not change_model._list_clause("to send documents to shareholders as required by the laws")
