@@ -261,13 +261,34 @@ def _recorded(signal: _SignalLike, old: str, new: str) -> bool:
         for v, text in values)
 
 
+_PHONE = re.compile(r"(?<![\w.,])\+?[ ]?\(?\d{1,4}\)?(?:[ .-]{1,2}\(?\d{1,4}\)?){2,5}(?![\w,]|\.\d)")
+"""A telephone number: three to six groups of digits joined by spaces, dots or hyphens (``+ 32 2 882
+71 88``, ``1-800-555-1234``, ``03-3211-1111``)."""
+
+
+def _phone(signal: _SignalLike, old: str, new: str) -> bool:
+    """A number signal each of whose values is a group of digits of a telephone number in its
+    side (a way to reach the company: editorial, labels README), at least seven digits in all."""
+    values = [(v, text) for v, text in ((signal.old, old), (signal.new, new)) for v in v.split(", ") if v]
+    if not values or not all(v.isdigit() for v, _ in values):
+        return False
+    for v, text in values:
+        numbers = [m.group() for m in _PHONE.finditer(text) if sum(c.isdigit() for c in m.group()) >= 7]
+        if not any(re.search(rf"(?<!\d){v}(?!\d)", number) for number in numbers):
+            return False
+    return True
+
+
 def meaningful(found: list[_SignalLike], old: str, new: str) -> list[_SignalLike]:
     """The signals that may make the change substantive: none when the edit is a list marker's
-    (:func:`_marker_edit`), no date a copy was taken on (:func:`_recorded`)."""
+    (:func:`_marker_edit`), no date a copy was taken on (:func:`_recorded`), no digits of a
+    telephone number (:func:`_phone`)."""
     if old and new and _marker_edit(old, new):
         return []
     if any(s.kind == "date" for s in found):
-        return [s for s in found if s.kind != "date" or not _recorded(s, old, new)]
+        found = [s for s in found if s.kind != "date" or not _recorded(s, old, new)]
+    if any(s.kind == "number" for s in found):
+        found = [s for s in found if s.kind != "number" or not _phone(s, old, new)]
     return found
 
 

@@ -88,3 +88,18 @@ def test_a_clause_of_a_list_edited_to_gain_a_term_is_substantive_as_a_sentence_i
     assert change_model._list_clause("* to send documents to shareholders as required by the laws")
     assert not change_model._list_clause("* Consent to Processing")
     assert not change_model._list_clause("to send documents to shareholders as required by the laws")
+
+
+def test_the_digits_of_a_telephone_number_are_no_amount() -> None:
+    # A telephone number is a way to reach the company (labels README): changing it is editorial,
+    # as a changed postal address or e-mail address is; an amount in the same sentence still counts.
+    body = "# Contact\n\nWe collect your name to ship orders.\n\n{}\n"
+    for old, new in [("Call us at 1-800-555-1234.", "Call us at 1-800-555-9876."),
+                     ("You can reach our representative by phone at + 32 2 882 71 88.",
+                      "You can reach our representative by phone at + 32 2 788 12 99."),
+                     ("Call us at (800) 555-1234 on weekdays.", "Call us at (800) 555-4321 on weekdays.")]:
+        assert [c.change_class for c in _changes(body.format(old), body.format(new))] == ["editorial"], old
+    (change,) = _changes(body.format("Call us at 1-800-555-1234 within 30 days."),
+                         body.format("Call us at 1-800-555-9876 within 60 days."))
+    assert change.change_class == "substantive"
+    assert [s.kind for s in change.signals] == ["number"] and "60 days" in change.signals[0].new
