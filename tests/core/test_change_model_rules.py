@@ -103,3 +103,11 @@ def test_the_digits_of_a_telephone_number_are_no_amount() -> None:
                          body.format("Call us at 1-800-555-9876 within 60 days."))
     assert change.change_class == "substantive"
     assert [s.kind for s in change.signals] == ["number"] and "60 days" in change.signals[0].new
+
+
+def test_acceptance_by_continued_use_is_a_right() -> None:
+    from policydiff.core import changes
+
+    for sentence in ["By continuing to use our websites after such revision takes effect, you accept the changes.",
+                     "Your continued use of the Services means you accept the updated terms."]:
+        assert "right" in changes.features(sentence).terms, sentence
