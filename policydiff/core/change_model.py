@@ -246,19 +246,22 @@ def _marker_edit(old: str, new: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _recording_words() -> str:
+def _recording() -> re.Pattern[str]:
+    """A word of recording (``lexicons/recorded.txt``) and the ``on`` or ``at`` after it: a date
+    that follows is when a copy was taken."""
     text = resources.files("policydiff.core").joinpath("lexicons", "recorded.txt").read_text("utf-8")
     entries = [line.split("#", 1)[0].strip().lower() for line in text.splitlines()]
-    return "|".join(re.escape(entry) for entry in entries if entry)
+    words = "|".join(re.escape(entry) for entry in entries if entry)
+    return re.compile(rf"\b(?:{words})\s+(?:(?:on|at)\s+)?", re.IGNORECASE)
 
 
 def _recorded(signal: _SignalLike, old: str, new: str) -> bool:
     """A date signal each of whose dates follows a word of recording (``archived on 2010-12-31``,
     ``lexicons/recorded.txt``): when a copy was taken, not from when the text binds."""
     values = [(v, text) for v, text in ((signal.old, old), (signal.new, new)) for v in v.split(", ") if v]
+    recording = _recording()
     return bool(values) and all(
-        re.search(rf"\b(?:{_recording_words()})\s+(?:(?:on|at)\s+)?{re.escape(v)}", text, re.IGNORECASE)
-        for v, text in values)
+        any(text.startswith(v, m.end()) for m in recording.finditer(text)) for v, text in values)
 
 
 _PHONE = re.compile(r"(?<![\w.,])\+?[ ]?\(?\d{1,4}\)?(?:[ .-]{1,2}\(?\d{1,4}\)?){2,5}(?![\w,]|\.\d)")
@@ -283,7 +286,7 @@ def meaningful(found: list[_SignalLike], old: str, new: str) -> list[_SignalLike
     """The signals that may make the change substantive: none when the edit is a list marker's
     (:func:`_marker_edit`), no date a copy was taken on (:func:`_recorded`), no digits of a
     telephone number (:func:`_phone`)."""
-    if old and new and _marker_edit(old, new):
+    if old and new and min(len(old), len(new)) <= 64 and _marker_edit(old, new):
         return []
     if any(s.kind == "date" for s in found):
         found = [s for s in found if s.kind != "date" or not _recorded(s, old, new)]
