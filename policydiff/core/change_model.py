@@ -286,13 +286,15 @@ def meaningful(found: list[_SignalLike], old: str, new: str) -> list[_SignalLike
     """The signals that may make the change substantive: none when the edit is a list marker's
     (:func:`_marker_edit`), no date a copy was taken on (:func:`_recorded`), no digits of a
     telephone number (:func:`_phone`)."""
-    if old and new and min(len(old), len(new)) <= 64 and _marker_edit(old, new):
+    if old and new and (len(old) <= 64 or len(new) <= 64) and _marker_edit(old, new):
         return []
-    if any(s.kind == "date" for s in found):
-        found = [s for s in found if s.kind != "date" or not _recorded(s, old, new)]
-    if any(s.kind == "number" for s in found):
-        found = [s for s in found if s.kind != "number" or not _phone(s, old, new)]
-    return found
+    for s in found:
+        if s.kind in _VALUE_KINDS:
+            break
+    else:
+        return found  # most changes: no value to read again
+    return [s for s in found if not ((s.kind == "date" and _recorded(s, old, new))
+                                     or (s.kind == "number" and _phone(s, old, new)))]
 
 
 def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> bool:
