@@ -1,8 +1,11 @@
 """Check the hand-labelled changes against their own source texts (never against the engine).
 
     python benchmarks/check_change_labels.py [--repo CLONE] [--list OLD_REF NEW_REF PATH]
+    python benchmarks/check_change_labels.py --list-files OLD_FILE NEW_FILE
 
-Without --repo it checks the shape of every `tests/core/labelled/changes/*.json`: the keys, the
+Without --repo it checks the shape of every `tests/core/labelled/changes/*.json` and
+`tests/core/labelled/changes-extra/*.json` (whose versions are files of this repository, checked
+against their sources as --repo checks the others): the keys, the
 classes, that a substantive change has at least one signal and other changes none, that signal
 kinds are known and that a signal's old/new words occur in the change's old/new sentence.
 
@@ -12,7 +15,7 @@ version and that the labels cover exactly the changed sentences that `changed_se
 for the pair, so that no change of a labelled pair was left out.
 
 --list prints the changed sentences of one version pair, numbered: the listing the labels were
-made from. It uses only difflib (sentences, then words) and never runs policydiff.
+made from (--list-files: of two files). It uses only difflib (sentences, then words) and never runs policydiff.
 Exit status 1 on any problem.
 """
 
@@ -25,7 +28,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-LABELLED = Path(__file__).resolve().parents[1] / "tests" / "core" / "labelled" / "changes"
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED = ROOT / "tests" / "core" / "labelled" / "changes"
+EXTRA = ROOT / "tests" / "core" / "labelled" / "changes-extra"
+"""Labels of the older web extracts of companies' policies (``corpus/extra``): their versions are
+files of this repository, named by their path, not bundle commits."""
 CLASSES = {"substantive", "editorial", "cosmetic"}
 KINDS = {"number", "date", "modal", "negation", "party", "data", "right", "purpose", "law", "scope"}
 ABBREVIATIONS = {"e.g.", "i.e.", "z.b.", "etc.", "inc.", "u.s.", "no.", "st.", "co.", "ltd.",
@@ -96,7 +103,11 @@ def changed_sentences(old_text: str, new_text: str) -> list[Change]:
     return result
 
 
-def show(repo: Path, ref: str) -> str:
+def show(repo: Path | None, ref: str) -> str:
+    """The text of a labelled version: a file of this repository, or ``commit:path`` in the bundle."""
+    if (ROOT / ref).is_file():
+        return (ROOT / ref).read_text(encoding="utf-8")
+    assert repo is not None, f"{ref} is read from the bundle: give --repo"
     commit, path = ref.split(":", 1)
     return subprocess.run(["git", "-C", str(repo), "show", f"{commit}:{path}"], capture_output=True,
                           text=True, check=True).stdout
@@ -125,7 +136,7 @@ def shape_problems(label: dict) -> list[str]:
     return found
 
 
-def source_problems(label: dict, repo: Path) -> list[str]:
+def source_problems(label: dict, repo: Path | None) -> list[str]:
     old_text, new_text = show(repo, label["old"]), show(repo, label["new"])
     listed = [(o, n) for o, n, _ in changed_sentences(old_text, new_text)]
     labelled = [(c["old"], c["new"]) for c in label["changes"]]
@@ -138,6 +149,13 @@ def source_problems(label: dict, repo: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     repo = Path(argv[argv.index("--repo") + 1]) if "--repo" in argv else None
+    if "--list-files" in argv:
+        at = argv.index("--list-files")
+        old_file, new_file = argv[at + 1:at + 3]
+        for number, (o, n, moved) in enumerate(changed_sentences(Path(old_file).read_text(encoding="utf-8"),
+                                                                 Path(new_file).read_text(encoding="utf-8"))):
+            print(f"#{number}{' moved' if moved else ''}\n  O: {o}\n  N: {n}")
+        return 0
     if "--list" in argv:
         at = argv.index("--list")
         old_ref, new_ref, path = argv[at + 1:at + 4]
@@ -147,13 +165,15 @@ def main(argv: list[str]) -> int:
             print(f"#{number}{' moved' if moved else ''}\n  O: {o}\n  N: {n}")
         return 0
     bad = 0
-    for file in sorted(LABELLED.glob("*.json")):
+    files = sorted(LABELLED.glob("*.json")) + sorted(EXTRA.glob("*.json"))
+    for file in files:
         label = json.loads(file.read_text(encoding="utf-8"))
-        found = shape_problems(label) + (source_problems(label, repo) if repo else [])
+        in_repository = (ROOT / label["old"]).is_file() and (ROOT / label["new"]).is_file()
+        found = shape_problems(label) + (source_problems(label, repo) if repo or in_repository else [])
         for problem in found:
             print(f"{file.name}: {problem}")
         bad += bool(found)
-    print(f"{len(list(LABELLED.glob('*.json'))) - bad} label files fine, {bad} with problems")
+    print(f"{len(files) - bad} label files fine, {bad} with problems")
     return 1 if bad else 0
 
 

@@ -1,7 +1,7 @@
 """Fit the model that decides which changes with a signal are substantive, and measure it
 leave-one-platform-out.
 
-    python benchmarks/fit_changes.py [--bundle-clone DIR] [--write] [-v]
+    python benchmarks/fit_changes.py [--bundle-clone DIR] [--extra] [--write] [-v]
 
 Every labelled version pair (``tests/core/labelled/changes``) is compared once with every change
 that has a signal let through (the candidates); each labelled change is matched to an engine change
@@ -12,6 +12,11 @@ dependencies only; the weights of signal kinds bounded at 0) and its threshold a
 pairs are scored with them: recall over its labelled substantive changes, precision over its
 matched engine changes called substantive, as ``eval_changes.py`` counts them. ``--write`` fits on
 every platform and writes ``policydiff/core/change_weights.json``.
+
+``--extra`` adds the labels of the second source family, the older company web extracts
+(``tests/core/labelled/changes-extra``): each company is one more group left out in turn, and its rows
+join the fitting of every other group (the bundle platforms' figures are then fitted on both
+families). The summary gives the bundle platforms and the company extracts apart.
 
 The threshold is the one that maximises, on the fitting platforms, the F1 of recall and precision
 pooled over them among those that keep at least ``RECALL`` of the recall that calling every
@@ -39,6 +44,7 @@ from eval_changes import MATCH, Sources  # noqa: E402
 from policydiff.core import change_model  # noqa: E402
 
 WEIGHTS = ROOT / "policydiff" / "core" / "change_weights.json"
+EXTRA = ROOT / "tests" / "core" / "labelled" / "changes-extra"
 C = 1.0
 """Inverse strength of the L2 penalty (as scikit-learn's ``C``)."""
 RECALL = 0.95
@@ -199,6 +205,7 @@ def fit(pairs: list[PairRows]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labels", nargs="?", default=str(ROOT / "tests" / "core" / "labelled" / "changes"))
+    parser.add_argument("--extra", action="store_true", help="also fit on, and leave out in turn, the company extracts")
     parser.add_argument("--shared", default=None)
     parser.add_argument("--bundle-clone", default=None)
     parser.add_argument("--write", action="store_true", help="fit on every platform and write the weights file")
@@ -211,12 +218,18 @@ def main() -> None:
         (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared")
     sources = Sources(shared, Path(args.bundle_clone) if args.bundle_clone else None)
     pairs = collect(Path(args.labels), sources)
-    platforms = sorted({p.platform for p in pairs})
+    extra: set[str] = set()
+    if args.extra:
+        extra_pairs = collect(EXTRA, sources)
+        extra = {p.platform for p in extra_pairs}
+        pairs += extra_pairs
+    platforms = sorted({p.platform for p in pairs}, key=lambda p: (p in extra, p))
     read = {p.lower() for p in eval_changes.read_platforms()}
     print(f"{'platform':12} {'subst.':>6} {'recall':>7} {'precision':>9}  {'signal-only R/P':>15}  held out")
     worst = {True: 1.0, False: 1.0}
     pooled = {True: Score(), False: Score()}
     pooled_base = {True: Score(), False: Score()}
+    pooled_extra, pooled_bundle = Score(), Score()
     for platform in platforms:
         held = [p for p in pairs if p.platform == platform]
         fitted = fit([p for p in pairs if p.platform != platform])
@@ -225,10 +238,15 @@ def main() -> None:
         s = score(held, lambda f: change_model.probability(f, fitted) >= fitted["threshold"], misses, false)
         base = score(held, lambda f: True)
         is_read = platform.lower() in read
-        worst[is_read] = min(worst[is_read], s.recall, s.precision)
         for name in ("labelled_substantive", "found", "called", "agreed"):
+            group = pooled_extra if platform in extra else pooled_bundle
+            setattr(group, name, getattr(group, name) + getattr(s, name))
+            if platform in extra:
+                continue
             setattr(pooled[is_read], name, getattr(pooled[is_read], name) + getattr(s, name))
             setattr(pooled_base[is_read], name, getattr(pooled_base[is_read], name) + getattr(base, name))
+        if platform not in extra:
+            worst[is_read] = min(worst[is_read], s.recall, s.precision)
         print(f"{platform:12} {s.labelled_substantive:6} {s.recall:7.3f} {s.precision:9.3f}  "
               f"{base.recall:7.3f}/{base.precision:.3f}  {'no (read)' if is_read else 'yes'}")
         if args.verbose and (is_read or platform.lower() in args.show):
@@ -236,15 +254,20 @@ def main() -> None:
                 print("   miss ", line)
             for line in false:
                 print("   false", line)
-    print(f"worst of P and R: held out {worst[False]:.3f}, read {worst[True]:.3f}")
+    print(f"worst of P and R (bundle platforms): held out {worst[False]:.3f}, read {worst[True]:.3f}")
     for is_read, name in ((False, "held out"), (True, "read")):
         print(f"pooled {name}: recall {pooled[is_read].recall:.3f} precision {pooled[is_read].precision:.3f} "
               f"(signal-only {pooled_base[is_read].recall:.3f} / {pooled_base[is_read].precision:.3f})")
+    print(f"pooled bundle platforms: recall {pooled_bundle.recall:.3f} precision {pooled_bundle.precision:.3f}")
+    if extra:
+        print(f"pooled company extracts (each left out): recall {pooled_extra.recall:.3f} "
+              f"precision {pooled_extra.precision:.3f}")
     if args.write:
         fitted = fit(pairs)
         threshold = fitted.pop("threshold")
         WEIGHTS.write_text(json.dumps({
-            "note": "fitted by benchmarks/fit_changes.py on every labelled platform; logistic weights over "
+            "note": f"fitted by benchmarks/fit_changes.py{' --extra' if extra else ''} on every labelled platform"
+                    f"{' and company extract' if extra else ''}; logistic weights over "
                     "policydiff.core.change_model.change_features; substantive when the probability >= threshold",
             "threshold": threshold,
             "weights": {k: round(v, 4) for k, v in sorted(fitted.items())},

@@ -182,8 +182,16 @@ def decided_by_model(old: str, new: str, features: dict[str, float] | None = Non
         return not (old.strip() and new.strip())
     if old.strip() and new.strip():
         # A heading, a date stamp, an address line: edited in place, but no sentence of prose.
+        if features.get("unclosed") and _list_clause(new):
+            return bool(features.get("where:title") or features.get("address"))
         return any(features.get(shape) for shape in _EDITED_SHAPES)
     return any(features.get(shape) for shape in _SHAPES)
+
+
+def _list_clause(text: str) -> bool:
+    """A list item of six words or more that ends with no stop: a clause of a list (``* to send
+    documents to shareholders, as required by the laws and regulations``), prose, not a label."""
+    return _BULLET.match(text) is not None and _SIX_WORDS.match(text) is not None
 
 
 _VALUE_KINDS = frozenset(("number", "date"))
@@ -197,7 +205,8 @@ def _prose(found: list[_SignalLike], old: str, new: str, where: str) -> bool:
         return False
     new_words = new.strip()
     if new_words and old.strip():
-        return _closed(new) and not (all(s.kind == "number" for s in found) and _address(found, old + "\n" + new))
+        return (_closed(new) or _list_clause(new)) and not (
+            all(s.kind == "number" for s in found) and _address(found, old + "\n" + new))
     text = new if new_words else old
     kinds = {s.kind for s in found}
     if kinds <= _VALUE_KINDS or kinds == _MODAL_ONLY or not _closed(text) or _has_link(old) or _has_link(new):
@@ -224,9 +233,73 @@ def in_context(old: str, new: str, where: str) -> bool:
     return True
 
 
+_MARKERS_ONLY = re.compile(r"(?:[ \t]*(?:[-*+\u2022\u25aa\u25cf\u25e6]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})\\?[.)])[ \t]*\n?)+")
+"""A text that is nothing but list markers (``1.``, ``•``, ``(a)``), one or more lines of them."""
+
+
+def _marker_edit(old: str, new: str) -> bool:
+    """One side of an edit in place is only a list marker: a bullet became a number (``• Security``
+    -> ``1.``) and the words after the marker, a sentence of their own, did not change (else the
+    edit would cover them too). The signals the other side's words give are not changes."""
+    shortest = min(old.strip(), new.strip(), key=len)
+    return 0 < len(shortest) <= 12 and _MARKERS_ONLY.fullmatch(shortest) is not None
+
+
+@lru_cache(maxsize=1)
+def _recording() -> re.Pattern[str]:
+    """A word of recording (``lexicons/recorded.txt``) and the ``on`` or ``at`` after it: a date
+    that follows is when a copy was taken."""
+    text = resources.files("policydiff.core").joinpath("lexicons", "recorded.txt").read_text("utf-8")
+    entries = [line.split("#", 1)[0].strip().lower() for line in text.splitlines()]
+    words = "|".join(re.escape(entry) for entry in entries if entry)
+    return re.compile(rf"\b(?:{words})\s+(?:(?:on|at)\s+)?", re.IGNORECASE)
+
+
+def _recorded(signal: _SignalLike, old: str, new: str) -> bool:
+    """A date signal each of whose dates follows a word of recording (``archived on 2010-12-31``,
+    ``lexicons/recorded.txt``): when a copy was taken, not from when the text binds."""
+    values = [(v, text) for v, text in ((signal.old, old), (signal.new, new)) for v in v.split(", ") if v]
+    recording = _recording()
+    return bool(values) and all(
+        any(text.startswith(v, m.end()) for m in recording.finditer(text)) for v, text in values)
+
+
+_PHONE = re.compile(r"(?<![\w.,])\+?[ ]?\(?\d{1,4}\)?(?:[ .-]{1,2}\(?\d{1,4}\)?){2,5}(?![\w,]|\.\d)")
+"""A telephone number: three to six groups of digits joined by spaces, dots or hyphens (``+ 32 2 882
+71 88``, ``1-800-555-1234``, ``03-3211-1111``)."""
+
+
+def _phone(signal: _SignalLike, old: str, new: str) -> bool:
+    """A number signal each of whose values is a group of digits of a telephone number in its
+    side (a way to reach the company: editorial, labels README), at least seven digits in all."""
+    values = [(v, text) for v, text in ((signal.old, old), (signal.new, new)) for v in v.split(", ") if v]
+    if not values or not all(v.isdigit() for v, _ in values):
+        return False
+    for v, text in values:
+        numbers = [m.group() for m in _PHONE.finditer(text) if sum(c.isdigit() for c in m.group()) >= 7]
+        if not any(re.search(rf"(?<!\d){v}(?!\d)", number) for number in numbers):
+            return False
+    return True
+
+
+def meaningful(found: list[_SignalLike], old: str, new: str) -> list[_SignalLike]:
+    """The signals that may make the change substantive: none when the edit is a list marker's
+    (:func:`_marker_edit`), no date a copy was taken on (:func:`_recorded`), no digits of a
+    telephone number (:func:`_phone`)."""
+    if old and new and (len(old) <= 64 or len(new) <= 64) and _marker_edit(old, new):
+        return []
+    for s in found:
+        if s.kind in _VALUE_KINDS:
+            break
+    else:
+        return found  # most changes: no value to read again
+    return [s for s in found if not ((s.kind == "date" and _recorded(s, old, new))
+                                     or (s.kind == "number" and _phone(s, old, new)))]
+
+
 def substantive(signals: Iterable[_SignalLike], old: str, new: str, where: str = "body") -> bool:
     """A change with these signals is substantive (no signal: never)."""
-    found = list(signals)
+    found = meaningful(list(signals), old, new)
     if not found:
         return False
     if record is None and _prose(found, old, new, where):
