@@ -72,7 +72,10 @@ FEATURES: tuple[str, ...] = (
   then (a heading over subsections pairs by its title);
 - ``neighbours``: the likeness of the sections just before and just after each (a section between
   two paired neighbours, renamed and rewritten, is still in its place);
-- ``parents``: the likeness of their parents (1 for two top-level sections);
+- ``parents``: the likeness of their parents (1 for two top-level sections; for one top-level
+  section and one within a section, the likeness of the document's title and that section's title,
+  as ``title_chars`` reads it: a page holding two companies' terms, each under its heading, against
+  a version holding one, titled as one of them);
 - ``repeated``: either version holds either title more than once (a page repeating its terms for
   a second company): the title and text then say less about which copy is the counterpart.
 """
@@ -314,7 +317,8 @@ class FeatureReader:
         n_old, n_new = self.number_old[i], self.number_new[j]
         parent_i, parent_j = self.parent_old.get(i, 0), self.parent_new.get(j, 0)
         parents = 1.0 if parent_i == 0 and parent_j == 0 else (
-            0.0 if parent_i == 0 or parent_j == 0 else self.likeness(parent_i, parent_j)
+            self.title_chars(parent_i, parent_j) if parent_i == 0 or parent_j == 0
+            else self.likeness(parent_i, parent_j)
         )
         textless = 1.0 if not f.body[a] or not f.body[b] else 0.0
         repeated = 1.0 if max(self.uses[key] + self.uses[self.key_new[j]]) > 1 else 0.0
@@ -598,6 +602,15 @@ def _feature_array(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> np.ndar
     both = (pi != 0) & (pj != 0)
     if both.any():
         parents[both] = likeness(pi[both], pj[both])
+    # One top-level, the other within a section: the document's title against that section's
+    # (a page holding several documents, each under its own heading).
+    one = (pi == 0) != (pj == 0)
+    if one.any():
+        parents[one] = np.fromiter(
+            (2 * len(g & h) / (len(g) + len(h)) if g and h else 0.0
+             for g, h in ((grams_old[x], grams_new[y]) for x, y in zip(pi[one].tolist(), pj[one].tolist()))),
+            dtype=np.float64, count=int(one.sum()),
+        )
 
     title_unrepeated = title_max * (1.0 - repeated)
     table = np.column_stack([
