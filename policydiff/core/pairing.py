@@ -708,7 +708,9 @@ def run_features(
     olds = [a for a, _ in run]
     prefix_max = list(itertools.accumulate((b for _, b in run), max, initial=-1))
     suffix_min = list(itertools.accumulate((b for _, b in reversed(run)), min, initial=1 << 60))[::-1]
-    assigned = set(assign([(i, j, g) for (i, j), g in zip(pairs, gains)]))
+    # The first stage's assignment (which the neighbours and parents read) takes, of copies tied
+    # in score, the one in the run: reading order, not the order of the candidates, breaks the tie.
+    assigned = set(assign([(i, j, g + RUN_TIE * ((a, b) in in_run)) for (i, j), g, (a, b) in zip(pairs, gains, ranked)]))
     assigned_ranks = {(rank_old[i], rank_new[j]) for i, j in assigned}
     wrappers = _document_wrappers(outline, assigned)
     if _at_once(len(pairs)):
