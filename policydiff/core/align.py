@@ -1161,6 +1161,12 @@ class _Aligner:
                     most = 2 * sum(q in mine[c] for c in kids) >= len(kids)
                     if most and (title > 0 if textless else title >= TITLE_SUPPORT):
                         target = q
+                if target is None and textless and len(set(partners)) == 1:
+                    # A heading whose paired subsections all went to one section, titled like it
+                    # (its subsections folded into that section under a like title), joins it.
+                    q = partners[0]
+                    if self._title_like(p, q, old_side) >= TITLE_SUPPORT:
+                        target = q
                 if target is not None:
                     i, j = (p, target) if old_side else (target, p)
                     proposals.append((self.sim.title(i, j), i, j, old_side))

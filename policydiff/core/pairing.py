@@ -72,7 +72,10 @@ FEATURES: tuple[str, ...] = (
   then (a heading over subsections pairs by its title);
 - ``neighbours``: the likeness of the sections just before and just after each (a section between
   two paired neighbours, renamed and rewritten, is still in its place);
-- ``parents``: the likeness of their parents (1 for two top-level sections);
+- ``parents``: the likeness of their parents (1 for two top-level sections; for one top-level
+  section and one within a section, the likeness of the document's title and that section's title,
+  as ``title_chars`` reads it: a page holding two companies' terms, each under its heading, against
+  a version holding one, titled as one of them);
 - ``repeated``: either version holds either title more than once (a page repeating its terms for
   a second company): the title and text then say less about which copy is the counterpart.
 """
@@ -85,7 +88,8 @@ every pair of that run (it falls between its run neighbours on both sides); ``re
 in the run, and ``repeated`` (which copy is the counterpart: the one among its neighbours);
 ``neighbours_paired``: the sections just before and just after each are paired with each other
 by the first stage's assignment (half for one side); ``parents_paired``: their parents are (or
-both are top-level)."""
+both are top-level, or one is top-level and the other's parent holds that document in its
+version: ``_document_wrappers``)."""
 
 RUN_FOLLOWS = 0.1
 """The extra weight in the run of a pair that directly follows the previous pair on both sides: of
@@ -314,7 +318,8 @@ class FeatureReader:
         n_old, n_new = self.number_old[i], self.number_new[j]
         parent_i, parent_j = self.parent_old.get(i, 0), self.parent_new.get(j, 0)
         parents = 1.0 if parent_i == 0 and parent_j == 0 else (
-            0.0 if parent_i == 0 or parent_j == 0 else self.likeness(parent_i, parent_j)
+            self.title_chars(parent_i, parent_j) if parent_i == 0 or parent_j == 0
+            else self.likeness(parent_i, parent_j)
         )
         textless = 1.0 if not f.body[a] or not f.body[b] else 0.0
         repeated = 1.0 if max(self.uses[key] + self.uses[self.key_new[j]]) > 1 else 0.0
@@ -598,6 +603,15 @@ def _feature_array(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> np.ndar
     both = (pi != 0) & (pj != 0)
     if both.any():
         parents[both] = likeness(pi[both], pj[both])
+    # One top-level, the other within a section: the document's title against that section's
+    # (a page holding several documents, each under its own heading).
+    one = (pi == 0) != (pj == 0)
+    if one.any():
+        parents[one] = np.fromiter(
+            (2 * len(g & h) / (len(g) + len(h)) if g and h else 0.0
+             for g, h in ((grams_old[x], grams_new[y]) for x, y in zip(pi[one].tolist(), pj[one].tolist()))),
+            dtype=np.float64, count=int(one.sum()),
+        )
 
     title_unrepeated = title_max * (1.0 - repeated)
     table = np.column_stack([
@@ -694,10 +708,13 @@ def run_features(
     olds = [a for a, _ in run]
     prefix_max = list(itertools.accumulate((b for _, b in run), max, initial=-1))
     suffix_min = list(itertools.accumulate((b for _, b in reversed(run)), min, initial=1 << 60))[::-1]
-    assigned = set(assign([(i, j, g) for (i, j), g in zip(pairs, gains)]))
+    # The first stage's assignment (which the neighbours and parents read) takes, of copies tied
+    # in score, the one in the run: reading order, not the order of the candidates, breaks the tie.
+    assigned = set(assign([(i, j, g + RUN_TIE * ((a, b) in in_run)) for (i, j), g, (a, b) in zip(pairs, gains, ranked)]))
     assigned_ranks = {(rank_old[i], rank_new[j]) for i, j in assigned}
+    wrappers = _document_wrappers(outline, assigned)
     if _at_once(len(pairs)):
-        return _run_table(outline, pairs, ranked, first, run, assigned, assigned_ranks)
+        return _run_table(outline, pairs, ranked, first, run, assigned, assigned_ranks, wrappers)
     n_old, n_new = len(outline.old_ids), len(outline.new_ids)
 
     def paired(a: int, b: int) -> float:
@@ -708,7 +725,7 @@ def run_features(
     out: list[tuple[float, ...]] = []
     for (i, j), (a, b), x in zip(pairs, ranked, first):
         parent_i, parent_j = outline.parent_old.get(i, 0), outline.parent_new.get(j, 0)
-        parents = 1.0 if (parent_i, parent_j) in assigned or parent_i == parent_j == 0 else 0.0
+        parents = 1.0 if (parent_i, parent_j) in assigned or (parent_i, parent_j) in wrappers else 0.0
         neighbours = 0.5 * (paired(a - 1, b - 1) + paired(a + 1, b + 1))
         if (a, b) in in_run:
             keeps, inside = 1.0, 1.0
@@ -719,10 +736,32 @@ def run_features(
     return out
 
 
+def _document_wrappers(outline: Outline, assigned: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (old parent, new parent) pairs that count as paired for ``parents_paired`` besides the
+    assigned ones: the two documents themselves, (0, 0), and a document against the section that
+    holds it in the other version, (0, p) or (p, 0): the section under which more than half of
+    the assigned partners of the document's top-level sections sit (a page holding two companies'
+    terms, each under its heading, against a version holding one of them)."""
+    found = {(0, 0)}
+    for old_side in (True, False):
+        mine, theirs = (outline.parent_old, outline.parent_new) if old_side else (outline.parent_new, outline.parent_old)
+        votes: dict[int, int] = {}
+        for i, j in assigned:
+            own, other = (i, j) if old_side else (j, i)
+            if mine.get(own, 0) == 0:
+                holder = theirs.get(other, 0)
+                votes[holder] = votes.get(holder, 0) + 1
+        if votes:
+            holder, count = min(votes.items(), key=lambda x: (-x[1], x[0]))
+            if holder and 2 * count > sum(votes.values()):
+                found.add((0, holder) if old_side else (holder, 0))
+    return found
+
+
 def _run_table(
     outline: Outline, pairs: Sequence[tuple[int, int]], ranked: Sequence[tuple[int, int]],
     first: Sequence[Sequence[float]], run: Sequence[tuple[int, int]], assigned: set[tuple[int, int]],
-    assigned_ranks: set[tuple[int, int]],
+    assigned_ranks: set[tuple[int, int]], wrappers: set[tuple[int, int]],
 ) -> list[tuple[float, ...]]:
     """``run_features``' last step over all pairs at once (the same 0, 0.5 and 1 values): which
     pairs are in the run, keep its order, have their neighbours and parents paired."""
@@ -760,7 +799,9 @@ def _run_table(
     flat_width = int(max(parent_j.max(initial=0), max((j for _, j in assigned), default=0))) + 1
     assigned_codes = np.sort(np.fromiter((i * flat_width + j for i, j in assigned), dtype=np.int64,
                                          count=len(assigned)))
-    parents = (member(assigned_codes, parent_i * flat_width + parent_j) | ((parent_i == 0) & (parent_j == 0)))
+    parents = member(assigned_codes, parent_i * flat_width + parent_j)
+    for wrapper_old, wrapper_new in wrappers:
+        parents |= (parent_i == wrapper_old) & (parent_j == wrapper_new)
 
     inside = member(codes(run, len(run)), (a + 1) * width + b + 1)
     olds = np.fromiter((x for x, _ in run), dtype=np.int64, count=len(run))

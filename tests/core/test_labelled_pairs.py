@@ -31,7 +31,7 @@ FLOORS = {
     "instagram-privacy-2024-08-to-2025-09": 30,  # of 35
     "instagram-terms-2022-to-2026": 16,  # of 21
     "line-privacy-2022-to-2026": 49,  # of 58
-    "line-terms-2023-09-to-2023-10": 29,  # of 38
+    "line-terms-2023-09-to-2023-10": 33,  # of 38
     "nikon-privacy-2011-to-2018": 9,  # of 9
     "panasonic-privacy-2009-to-2014": 6,  # of 7
     "parler-privacy-2022-to-2026": 24,  # of 25
@@ -42,11 +42,13 @@ FLOORS = {
     "tumblr-terms-2024-01-17-to-2024-01-24": 43,  # of 43
     "twitch-terms-2022-to-2026": 41,  # of 43
 }
-"""Points each tuned pair scores at least (its score when set: 477 of 528 in all). Set again when the
+"""Points each tuned pair scores at least (its score when set: 477 of 528 in all, 481 since). Set again when the
 fitted score became the pairing: three pairs dropped (Bluesky privacy 34 -> 33, LINE privacy 51 -> 49,
 LINE terms 31 -> 29; the rules had been written reading their failures),
 two rose (Panasonic 5 -> 6, Twitch terms 39 -> 41). Snapchat terms 53 -> 55 when joins to a merge or
-split had to bring text of their own (``align.FRESH_SHARE``)."""
+split had to bring text of their own (``align.FRESH_SHARE``). LINE terms 29 -> 33 with the weights
+fitted once the document's title counted as the parent of its top-level sections and a textless
+heading joined the one section all its paired subsections went to (481 of 528 then)."""
 
 
 @pytest.fixture(scope="module")

@@ -143,3 +143,60 @@ def test_a_section_cut_in_two_is_still_a_split(tmp_path) -> None:  # type: ignor
     comparison = compare(load_document(old), load_document(new))
     collect = [p for p in comparison.pairs if p.old is not None and p.old.title == "What we collect"]
     assert sorted(p.new.title for p in collect if p.new is not None) == ["Device and usage data", "What we collect"]
+
+
+_TERMS = [
+    ("Who can use the services", "No one under 13 may create an account or use the services. You must be able to form "
+     "a binding contract with us and comply with these terms and all applicable laws."),
+    ("Rights you grant us", "You keep the rights you hold in your content, and you grant us a licence to host, store, "
+     "use, display and distribute it so that we can operate and improve the services."),
+    ("Privacy", "Your privacy matters to us. Read our privacy policy to learn how we handle your information when "
+     "you use the services."),
+    ("Your account", "You are responsible for any activity on your account. Keep your password safe and tell us at "
+     "once about any unauthorised use of your account."),
+    ("Termination", "You may stop using the services at any time. We may suspend or end your access if you break "
+     "these terms or if we must do so by law."),
+]
+
+
+def _company_terms(company: str, edit: str = "") -> str:
+    return f"## {company} Terms of Service\n\n" + "".join(
+        f"### {title}\n\n{body}{edit}\n\n" for title, body in _TERMS
+    )
+
+
+def _paired_parents(comparison, old_side_copies: bool) -> set[str]:  # type: ignore[no-untyped-def]
+    """The headings over the sections of the side holding the copies that the other side's
+    sections pair with."""
+    doc = comparison.old if old_side_copies else comparison.new
+    flat = doc.flat()
+    parent_of: dict[int, str] = {}
+    current = ""
+    for k, section in enumerate(flat):
+        if section.bare_title.endswith("Terms of Service"):
+            current = section.bare_title
+        parent_of[k] = current
+    titles = {title for title, _ in _TERMS}
+    found = set()
+    for p in comparison.pairs:
+        if p.old is None or p.new is None or p.old.bare_title not in titles:
+            continue
+        found.add(parent_of[p.old_index if old_side_copies else p.new_index])
+    return found
+
+
+def test_a_version_holding_two_companies_copies_of_its_terms_pairs_the_other_with_its_own_company(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """One company's terms against a page holding the same terms twice, each under its company's
+    heading, word for word alike: the texts tie, and the document's title (the company) against
+    the copies' headings says which copy is the counterpart, whichever version holds the copies and
+    whichever copy comes first. The other copy is added (or removed), whole."""
+    for first, second in (("Alpha Inc.", "Beta Limited"), ("Beta Limited", "Alpha Inc.")):
+        single = tmp_path / "single.md"
+        both = tmp_path / "both.md"
+        single.write_text("# Beta Limited Terms of Service\n\n" + "".join(
+            f"## {title}\n\n{body}\n\n" for title, body in _TERMS))
+        both.write_text("# Terms of Service\n\n" + _company_terms(first) + _company_terms(second))
+        forward = compare(load_document(single), load_document(both))
+        assert _paired_parents(forward, old_side_copies=False) == {"Beta Limited Terms of Service"}
+        backward = compare(load_document(both), load_document(single))
+        assert _paired_parents(backward, old_side_copies=True) == {"Beta Limited Terms of Service"}
