@@ -20,6 +20,8 @@ naming the path and the problem.
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import os
 import re
 import shutil
@@ -28,12 +30,12 @@ import threading
 import time
 from array import array
 from collections import Counter, OrderedDict
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, as_completed, wait
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from policydiff.core import collector
 from policydiff.core.gitread import GitError, GitMissing, run_git
@@ -484,22 +486,24 @@ class _Reader:
 
     def __init__(self, keep: int = 8) -> None:
         self.keep = keep
-        self.documents: OrderedDict[str, Document] = OrderedDict()
+        self.documents: OrderedDict[str | bytes, Document] = OrderedDict()
         self.parsed = 0
         self.paragraph_keys: dict[str, str] = {}
 
-    def document(self, text: str, name: str) -> Document:
+    def document(self, text: str, name: str, key: bytes | None = None) -> Document:
+        """The version of ``text``; ``key``: its reading key's digest (:func:`reading_digests`), when
+        the one who sent the text has made it already."""
         from policydiff.core.structure import parse_document
 
-        key = reading_key(text, self.paragraph_keys)
-        doc = self.documents.get(key)
+        known: str | bytes = key or reading_key(text, self.paragraph_keys)
+        doc = self.documents.get(known)
         if doc is None:
-            doc = self.documents[key] = parse_document(text, name=name)
+            doc = self.documents[known] = parse_document(text, name=name)
             self.parsed += 1
             while len(self.documents) > self.keep:
                 self.documents.popitem(last=False)
         else:
-            self.documents.move_to_end(key)
+            self.documents.move_to_end(known)
         return doc
 
 
@@ -517,24 +521,33 @@ class _StepCounter:
         self.options = options
         self.counted: dict[tuple[tuple[object, ...], tuple[object, ...]], dict[str, object]] = {}
 
-    def step(self, old: Document, new: Document, old_text: str, new_text: str, from_id: str,
-             to_id: str) -> dict[str, object]:
-        from policydiff.core.compare import compare, have_same_words
+    def step(self, old: Document, new: Document, same_text: bool, from_id: str, to_id: str) -> dict[str, object]:
+        """The step from ``old`` to ``new`` (``same_text``: their texts are the same)."""
+        from policydiff.core.compare import compare
 
-        if old_text == new_text:
+        if same_text:
             return _unchanged_entry(from_id, to_id)
         key = (old.flat(), new.flat())
-        if key[0] == key[1]:
+        if old is new or key[0] == key[1]:
             # The same sections, each with its title and text (only markup, links or lines set
             # aside changed): every section is its own counterpart, unchanged; nothing to compare.
-            return dict(_unchanged_entry(from_id, to_id), identical=have_same_words(old, new, self.options))
+            return dict(_unchanged_entry(from_id, to_id), identical=self.same_words(old, new))
         seen = self.counted.get(key)
         if seen is None:
             entry = self.counted[key] = step_entry(compare(old, new, options=self.options), from_id, to_id)
             return entry
-        entry = dict(seen, identical=have_same_words(old, new, self.options))
+        entry = dict(seen, identical=self.same_words(old, new))
         entry.update({"from": from_id, "to": to_id})
         return entry
+
+    def same_words(self, old: Document, new: Document) -> bool:
+        """The verdict (:func:`~policydiff.core.compare.have_same_words`); two versions that read
+        the same (one document read for both: their texts differ only in links' addresses) have
+        the same words without a look at them."""
+        from policydiff.core.compare import have_same_words
+
+        return old is new or bool(old.reading and old.reading == new.reading) or have_same_words(
+            old, new, self.options)
 
 
 @dataclass
@@ -595,21 +608,67 @@ def _read_job(args: tuple[list[str], list[str]]) -> _ReadResult:
         return _read_run(ids, texts, reader=_WORKER_READER or _Reader())
 
 
-def _chunk_steps(ids: list[str], texts: list[str], options: Options, reader: _Reader | None = None) -> _ChunkResult:
+@dataclass(frozen=True)
+class _KeyedRun:
+    """Consecutive versions to count, with what the parent knows of them already: which read as
+    the one before (their texts are not sent, their document is the one before's) and which have
+    the one before's very text."""
+
+    ids: list[str]
+    texts: list[str | None]
+    """None: the version reads as the one before it (its text is not needed)."""
+    keys: list[bytes]
+    """Each version's reading key digest (:func:`reading_digests`)."""
+    same_text: list[bool]
+    """Whether a version's text is the one before's (never for the first)."""
+    options: Options
+
+
+def _keyed_chunk_job(run: _KeyedRun) -> _ChunkResult:
+    """A :class:`_KeyedRun` -> its word counts and the steps between its versions (one worker process)."""
+    with collector.paused():  # the parser and the comparison leave no reference cycles
+        return _chunk_steps(run.ids, run.texts, run.options, reader=_WORKER_READER or _Reader(), keys=run.keys,
+                            same_text=run.same_text)
+
+
+def reading_digests(texts: Sequence[str]) -> list[bytes]:
+    """Each text's :func:`reading_key`, as a short digest (equal digests: texts that read alike)."""
+    remembered: dict[str, str] = {}
+    return [hashlib.blake2b(reading_key(text, remembered).encode("utf-8", "surrogatepass"), digest_size=20).digest()
+            for text in texts]
+
+
+def _chunk_steps(ids: list[str], texts: Sequence[str | None], options: Options, reader: _Reader | None = None,
+                 keys: Sequence[bytes] | None = None, same_text: Sequence[bool] | None = None) -> _ChunkResult:
+    """Consecutive versions -> their words and the steps between them. ``keys`` (their reading key
+    digests), when known, spare reading again a version that reads as the one before (its text may
+    then be None) and working out each key; ``same_text`` spares comparing texts."""
     reader = reader or _Reader()
     parsed = reader.parsed
     counter = _StepCounter(options)
     words: list[int] = []
     steps: list[dict[str, object]] = []
-    first = previous = reader.document(texts[0], ids[0])
+
+    def read(k: int) -> Document:
+        text = texts[k]
+        assert text is not None
+        return reader.document(text, ids[k], keys[k] if keys is not None else None)
+
+    first = previous = read(0)
     for k in range(len(ids)):
-        doc = previous if k == 0 else reader.document(texts[k], ids[k])
+        if k == 0:
+            doc = previous
+        elif keys is not None and keys[k] == keys[k - 1]:
+            doc = previous  # reads as the version before: the reader would give its document again
+        else:
+            doc = read(k)
         if k and doc.reading and doc.reading == previous.reading:
             words.append(words[-1])  # the same words: no need to count them again
         else:
             words.append(_count_words(doc))
         if k:
-            steps.append(counter.step(previous, doc, texts[k - 1], texts[k], ids[k - 1], ids[k]))
+            same = same_text[k] if same_text is not None else texts[k - 1] == texts[k]
+            steps.append(counter.step(previous, doc, same, ids[k - 1], ids[k]))
         previous = doc
     return _ChunkResult(words, steps, first, previous, reader.parsed - parsed)
 
@@ -657,6 +716,54 @@ def _runs_of(n: int, workers: int) -> list[int]:
     runs = max(1, min(n // 2, workers * 3))
     size = -(-n // runs)
     return list(range(0, n, size))
+
+
+RUNS_PER_WORKER = 4
+"""Runs of consecutive versions per worker when they are cut by their work: enough that the last
+one a worker takes is short, few enough that their boundaries cost little."""
+
+
+def _runs_by_work(keys: Sequence[object], texts: Sequence[str], workers: int) -> list[int]:
+    """Where the runs of consecutive versions start, cut so that each holds about as much work.
+
+    A version is work in proportion to its length when it reads otherwise than the one before (it is
+    parsed, and its step compared), and next to none when it reads the same (its key is the one
+    before's): in a long history most of the work is in a few stretches of many real changes, so
+    runs of equal counts leave one worker with most of it. A run starts, where it can near its
+    share, at a version that reads as the one before, so that the step between two runs is counted
+    without a comparison (their boundary documents have the same sections)."""
+    n = len(texts)
+    runs = max(1, min(n // 2, workers * RUNS_PER_WORKER))
+    if runs == 1:
+        return [0]
+    cumulative = [0]
+    for i in range(n):
+        changed = i == 0 or keys[i] != keys[i - 1]
+        cumulative.append(cumulative[-1] + (len(texts[i]) + 1 if changed else 1))
+    total = cumulative[-1]
+    share = total / runs
+    starts = [0]
+    for r in range(1, runs):
+        target = share * r
+        at = bisect.bisect_left(cumulative, target, lo=starts[-1] + 1, hi=n - 1)
+        best = at
+        slack = share / 4  # how far from its share a run may end, to start the next at a quiet step
+        for s in range(at, starts[-1], -1):
+            if target - cumulative[s] > slack:
+                break
+            if keys[s] == keys[s - 1]:
+                best = s
+                break
+        if keys[best] != keys[best - 1]:
+            for s in range(at + 1, n):
+                if cumulative[s] - target > slack:
+                    break
+                if keys[s] == keys[s - 1]:
+                    best = s
+                    break
+        if starts[-1] < best < n:
+            starts.append(best)
+    return starts
 
 
 def _work_runs(here: Callable[[_Run, _Reader], _Result], pooled: Callable[[_Run], _Result], runs: list[_Run],
@@ -725,14 +832,31 @@ def count_history(history: History, *, options: Options = Options(), workers: in
     n = len(history.versions)
     ids, texts = _all_texts(history)
     workers = workers or workers_available()
-    starts = _runs_of(n, workers)
-    chunks = [(ids[s:e], texts[s:e], options) for s, e in zip(starts, starts[1:] + [n])]
-    longest_first = sorted(range(len(chunks)), key=lambda k: -sum(len(t) for t in chunks[k][1]))
+    keyed: list[_KeyedRun] = []
+    if workers > 1 or pool is not None:
+        keys = reading_digests(texts)
+        starts = _runs_by_work(keys, texts, workers)
+        ends = starts[1:] + [n]
+        work = [sum(len(texts[i]) for i in range(s, e) if i == s or keys[i] != keys[i - 1])
+                for s, e in zip(starts, ends)]
+        keyed = [_KeyedRun(ids[s:e], [texts[i] if i == s or keys[i] != keys[i - 1] else None for i in range(s, e)],
+                           keys[s:e], [i > s and texts[i] == texts[i - 1] for i in range(s, e)], options)
+                 for s, e in zip(starts, ends)]
+    else:
+        starts = _runs_of(n, workers)
+        ends = starts[1:] + [n]
+        work = [sum(len(t) for t in texts[s:e]) for s, e in zip(starts, ends)]
+    chunks = [(ids[s:e], texts[s:e], options) for s, e in zip(starts, ends)]
+    longest_first = sorted(range(len(chunks)), key=lambda k: -work[k])
     total_steps = n - 1
     results: list[_ChunkResult | None] = [None] * len(chunks)
     done = 0
     if progress:  # every version has been read (an unreadable one has failed, before any output)
         progress(0, total_steps)
+
+    counter = _StepCounter(options)
+    between: dict[int, dict[str, object]] = {}
+    """Run k -> the step from the run before it into it, once counted."""
 
     def counted(k: int, result: _ChunkResult) -> None:
         nonlocal done
@@ -743,22 +867,78 @@ def count_history(history: History, *, options: Options = Options(), workers: in
         if progress:
             progress(done, total_steps)
 
-    _work_runs(lambda chunk, reader: _chunk_steps(*chunk, reader=reader), _chunk_job, chunks, longest_first,
-               workers, pool, counted)
+    def step_between(k: int) -> dict[str, object]:
+        before, after, s = results[k - 1], results[k], starts[k]
+        assert before is not None and after is not None
+        return counter.step(before.last, after.first, texts[s - 1] == texts[s], ids[s - 1], ids[s])
+
+    if pool is None and (workers <= 1 or len(chunks) == 1):
+        _work_runs(lambda chunk, reader: _chunk_steps(*chunk, reader=reader), _chunk_job, chunks, longest_first,
+                   workers, pool, counted)
+        between.update((k, step_between(k)) for k in range(1, len(chunks)))
+    else:
+        _count_runs_pooled(keyed, longest_first, workers, pool, counted, results, starts, texts, ids, options,
+                           between, step_between)
     words: list[int] = []
     steps: list[dict[str, object]] = []
-    counter = _StepCounter(options)
-    before: _ChunkResult | None = None
-    for s, result in zip(starts, results):
+    for k, result in enumerate(results):
         assert result is not None
-        if before is not None:  # the step between two runs
-            steps.append(counter.step(before.last, result.first, texts[s - 1], texts[s], ids[s - 1], ids[s]))
+        if k:
+            steps.append(between[k])
         words.extend(result.words)
         steps.extend(result.steps)
-        before = result
     if progress and len(chunks) > 1:
         progress(total_steps, total_steps)
     return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options)
+
+
+def _count_runs_pooled(chunks: list[_KeyedRun], longest_first: list[int], workers: int,
+                       pool: Executor | None, counted: Callable[[int, _ChunkResult], None],
+                       results: list[_ChunkResult | None], starts: list[int], texts: list[str], ids: list[str],
+                       options: Options, between: dict[int, dict[str, object]],
+                       step_between: Callable[[int], dict[str, object]]) -> None:
+    """The runs counted in a pool (longest first), and each step between two runs as soon as both
+    are: here when the two boundary versions have the same sections (nothing to compare), else in
+    the pool too, so that no comparison is left to do here once the workers are done."""
+    owned = reader_pool(workers) if pool is None else None
+    try:
+        executor = pool or owned
+        assert executor is not None
+        jobs: dict[Future[Any], tuple[bool, int]] = {
+            executor.submit(_keyed_chunk_job, chunks[k]): (True, k) for k in longest_first}
+        pending: set[Future[Any]] = set(jobs)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                is_run, k = jobs.pop(future)
+                if not is_run:
+                    between[k] = future.result()
+                    continue
+                result = future.result()
+                assert isinstance(result, _ChunkResult)
+                counted(k, result)
+                for b in (k, k + 1):
+                    if not (0 < b < len(chunks)) or results[b - 1] is None or results[b] is None:
+                        continue
+                    before, after, s = results[b - 1], results[b], starts[b]
+                    assert before is not None and after is not None
+                    if texts[s - 1] == texts[s] or before.last.flat() == after.first.flat():
+                        between[b] = step_between(b)  # nothing to compare
+                        continue
+                    step = executor.submit(_step_job, (before.last, after.first, ids[s - 1], ids[s], options))
+                    jobs[step] = (False, b)
+                    pending.add(step)
+    finally:
+        if owned is not None:
+            owned.shutdown(cancel_futures=True)
+
+
+def _step_job(args: tuple[Document, Document, str, str, Options]) -> dict[str, object]:
+    """The step between two runs' boundary versions (read already, with different texts) in one
+    worker process."""
+    old, new, from_id, to_id, options = args
+    with collector.paused():
+        return _StepCounter(options).step(old, new, False, from_id, to_id)
 
 
 _LINK_ADDRESS = re.compile(r"\]\(([^\s()<>\[\]|\\`\"'*]*?)([?#][^\s()<>\[\]|\\`\"'*]*)?\)")
