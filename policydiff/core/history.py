@@ -258,6 +258,16 @@ def _folder_versions(folder: str) -> list[Version]:
 # The history
 
 
+def _decoded(described: str, data: bytes) -> str:
+    """A version's bytes decoded; HistoryError naming it (``described``) when they cannot be."""
+    if len(data) > MAX_BYTES:
+        raise HistoryError(described, "this version is too large to compare")
+    try:
+        return decode(data, described).text
+    except LoadError as error:
+        raise HistoryError(described, error.reason) from None
+
+
 class History:
     """The versions of one document, oldest first, and their texts (read on demand, cached)."""
 
@@ -286,12 +296,7 @@ class History:
     # -- texts
 
     def _decode(self, i: int, data: bytes) -> str:
-        if len(data) > MAX_BYTES:
-            raise HistoryError(self.describe(i), "this version is too large to compare")
-        try:
-            return decode(data, self.describe(i)).text
-        except LoadError as error:
-            raise HistoryError(self.describe(i), error.reason) from None
+        return _decoded(self.describe(i), data)
 
     def _read(self, i: int) -> bytes:
         v = self.versions[i]
@@ -317,25 +322,33 @@ class History:
 
     def texts(self, indices: Iterable[int] | None = None, batch: int = 40) -> Iterator[tuple[int, str]]:
         """(index, text) of many versions in order, read in batches (one ``git cat-file`` each)."""
+        for chunk, datas in self.raw_batches(indices, batch):
+            for i, data in zip(chunk, datas):
+                yield i, self._decode(i, data)
+
+    def raw_batches(self, indices: Iterable[int] | None = None,
+                    batch: int = 40) -> Iterator[tuple[list[int], list[bytes]]]:
+        """(indices, their bytes, undecoded) of many versions in order, in batches (one ``git
+        cat-file`` each)."""
         wanted = list(range(len(self.versions)) if indices is None else indices)
-        if self.repo is None:
-            for i in wanted:
-                yield i, self._decode(i, self._read(i))
-            return
         for start in range(0, len(wanted), batch):
             chunk = wanted[start:start + batch]
+            if self.repo is None:
+                yield chunk, [self._read(i) for i in chunk]
+                continue
             query = b"".join(f"{self.versions[i].blob}\n".encode("ascii") for i in chunk)
             out = _git(["cat-file", "--batch"], self.repo, input=query)
             pos = 0
+            datas: list[bytes] = []
             for i in chunk:
                 end = out.index(b"\n", pos)
                 header = out[pos:end].split()
                 if len(header) != 3 or header[1] != b"blob":
                     raise HistoryError(self.describe(i), "this version cannot be read from the repository")
                 size = int(header[2])
-                data = out[end + 1:end + 1 + size]
+                datas.append(out[end + 1:end + 1 + size])
                 pos = end + 1 + size + 1
-                yield i, self._decode(i, data)
+            yield chunk, datas
 
     def document(self, i: int) -> Document:
         """Version ``i`` with its structure recovered (cached: stepping back and forth reuses it)."""
@@ -491,7 +504,7 @@ class _Reader:
         self.paragraph_keys: dict[str, str] = {}
 
     def document(self, text: str, name: str, key: bytes | None = None) -> Document:
-        """The version of ``text``; ``key``: its reading key's digest (:func:`reading_digests`), when
+        """The version of ``text``; ``key``: its reading key's digest (of :func:`reading_key`), when
         the one who sent the text has made it already."""
         from policydiff.core.structure import parse_document
 
@@ -615,10 +628,11 @@ class _KeyedRun:
     the one before's very text."""
 
     ids: list[str]
-    texts: list[str | None]
-    """None: the version reads as the one before it (its text is not needed)."""
+    texts: list[bytes | None]
+    """Each version's bytes, undecoded; None: the version reads as the one before it (its text is
+    not needed)."""
     keys: list[bytes]
-    """Each version's reading key digest (:func:`reading_digests`)."""
+    """Each version's reading key digest (of :func:`reading_key`)."""
     same_text: list[bool]
     """Whether a version's text is the one before's (never for the first)."""
     options: Options
@@ -627,15 +641,9 @@ class _KeyedRun:
 def _keyed_chunk_job(run: _KeyedRun) -> _ChunkResult:
     """A :class:`_KeyedRun` -> its word counts and the steps between its versions (one worker process)."""
     with collector.paused():  # the parser and the comparison leave no reference cycles
-        return _chunk_steps(run.ids, run.texts, run.options, reader=_WORKER_READER or _Reader(), keys=run.keys,
+        texts = [None if data is None else _decoded(name, data) for name, data in zip(run.ids, run.texts)]
+        return _chunk_steps(run.ids, texts, run.options, reader=_WORKER_READER or _Reader(), keys=run.keys,
                             same_text=run.same_text)
-
-
-def reading_digests(texts: Sequence[str]) -> list[bytes]:
-    """Each text's :func:`reading_key`, as a short digest (equal digests: texts that read alike)."""
-    remembered: dict[str, str] = {}
-    return [hashlib.blake2b(reading_key(text, remembered).encode("utf-8", "surrogatepass"), digest_size=20).digest()
-            for text in texts]
 
 
 def _chunk_steps(ids: list[str], texts: Sequence[str | None], options: Options, reader: _Reader | None = None,
@@ -723,7 +731,7 @@ RUNS_PER_WORKER = 4
 one a worker takes is short, few enough that their boundaries cost little."""
 
 
-def _runs_by_work(keys: Sequence[object], texts: Sequence[str], workers: int) -> list[int]:
+def _runs_by_work(keys: Sequence[object], lengths: Sequence[int], workers: int) -> list[int]:
     """Where the runs of consecutive versions start, cut so that each holds about as much work.
 
     A version is work in proportion to its length when it reads otherwise than the one before (it is
@@ -732,14 +740,14 @@ def _runs_by_work(keys: Sequence[object], texts: Sequence[str], workers: int) ->
     runs of equal counts leave one worker with most of it. A run starts, where it can near its
     share, at a version that reads as the one before, so that the step between two runs is counted
     without a comparison (their boundary documents have the same sections)."""
-    n = len(texts)
+    n = len(lengths)
     runs = max(1, min(n // 2, workers * RUNS_PER_WORKER))
     if runs == 1:
         return [0]
     cumulative = [0]
     for i in range(n):
         changed = i == 0 or keys[i] != keys[i - 1]
-        cumulative.append(cumulative[-1] + (len(texts[i]) + 1 if changed else 1))
+        cumulative.append(cumulative[-1] + (lengths[i] + 1 if changed else 1))
     total = cumulative[-1]
     share = total / runs
     starts = [0]
@@ -825,87 +833,123 @@ def count_history(history: History, *, options: Options = Options(), workers: in
                   pool: Executor | None = None) -> HistoryCounts:
     """Every version's words and every consecutive step's counts.
 
-    The versions are cut into runs of consecutive versions, counted in a process pool (a few runs
-    per worker, for balance and progress); each worker parses each distinct text of its runs
-    once, remembering its inline parses from one version to the next; the step between two runs
-    is counted here, from the runs' first and last versions sent back."""
+    In a process pool (``pool``, else one of ``workers``): the versions are read here in batches
+    and each batch decoded and keyed in the pool as soon as it is read (:func:`reading_key`:
+    which versions read as the one before); then cut into runs of consecutive versions holding
+    about as much work each (:func:`_runs_by_work`), a few per worker, longest first; a worker
+    parses each distinct reading of its runs once, remembering its inline parses from one version
+    to the next, and is sent only the texts it parses. The step between two runs is counted from
+    the runs' first and last versions sent back. With one worker, all of it here, in order."""
     n = len(history.versions)
-    ids, texts = _all_texts(history)
     workers = workers or workers_available()
-    keyed: list[_KeyedRun] = []
-    if workers > 1 or pool is not None:
-        keys = reading_digests(texts)
-        starts = _runs_by_work(keys, texts, workers)
-        ends = starts[1:] + [n]
-        work = [sum(len(texts[i]) for i in range(s, e) if i == s or keys[i] != keys[i - 1])
-                for s, e in zip(starts, ends)]
-        keyed = [_KeyedRun(ids[s:e], [texts[i] if i == s or keys[i] != keys[i - 1] else None for i in range(s, e)],
-                           keys[s:e], [i > s and texts[i] == texts[i - 1] for i in range(s, e)], options)
-                 for s, e in zip(starts, ends)]
-    else:
-        starts = _runs_of(n, workers)
-        ends = starts[1:] + [n]
-        work = [sum(len(t) for t in texts[s:e]) for s, e in zip(starts, ends)]
-    chunks = [(ids[s:e], texts[s:e], options) for s, e in zip(starts, ends)]
-    longest_first = sorted(range(len(chunks)), key=lambda k: -work[k])
+    if pool is not None or (workers > 1 and n > 3):
+        return _count_pooled(history, options, workers, pool, progress, run_counted)
+    ids, texts = _all_texts(history)
+    starts = _runs_of(n, workers)
+    chunks = [(ids[s:e], texts[s:e], options) for s, e in zip(starts, starts[1:] + [n])]
     total_steps = n - 1
-    results: list[_ChunkResult | None] = [None] * len(chunks)
+    results: list[_ChunkResult] = []
     done = 0
     if progress:  # every version has been read (an unreadable one has failed, before any output)
         progress(0, total_steps)
 
-    counter = _StepCounter(options)
-    between: dict[int, dict[str, object]] = {}
-    """Run k -> the step from the run before it into it, once counted."""
-
     def counted(k: int, result: _ChunkResult) -> None:
         nonlocal done
-        results[k] = result
+        results.append(result)
         if run_counted:
             run_counted(starts[k], result.words, result.steps)
         done += len(chunks[k][0]) - 1
         if progress:
             progress(done, total_steps)
 
-    def step_between(k: int) -> dict[str, object]:
-        before, after, s = results[k - 1], results[k], starts[k]
-        assert before is not None and after is not None
-        return counter.step(before.last, after.first, texts[s - 1] == texts[s], ids[s - 1], ids[s])
-
-    if pool is None and (workers <= 1 or len(chunks) == 1):
-        _work_runs(lambda chunk, reader: _chunk_steps(*chunk, reader=reader), _chunk_job, chunks, longest_first,
-                   workers, pool, counted)
-        between.update((k, step_between(k)) for k in range(1, len(chunks)))
-    else:
-        _count_runs_pooled(keyed, longest_first, workers, pool, counted, results, starts, texts, ids, options,
-                           between, step_between)
+    _work_runs(lambda chunk, reader: _chunk_steps(*chunk, reader=reader), _chunk_job, chunks,
+               list(range(len(chunks))), 1, None, counted)
+    counter = _StepCounter(options)
     words: list[int] = []
     steps: list[dict[str, object]] = []
     for k, result in enumerate(results):
-        assert result is not None
-        if k:
-            steps.append(between[k])
+        if k:  # the step between two runs
+            s = starts[k]
+            steps.append(counter.step(results[k - 1].last, result.first, texts[s - 1] == texts[s], ids[s - 1], ids[s]))
         words.extend(result.words)
         steps.extend(result.steps)
     if progress and len(chunks) > 1:
         progress(total_steps, total_steps)
-    return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options)
+    return HistoryCounts(words, steps, sum(r.parsed for r in results), options)
 
 
-def _count_runs_pooled(chunks: list[_KeyedRun], longest_first: list[int], workers: int,
-                       pool: Executor | None, counted: Callable[[int, _ChunkResult], None],
-                       results: list[_ChunkResult | None], starts: list[int], texts: list[str], ids: list[str],
-                       options: Options, between: dict[int, dict[str, object]],
-                       step_between: Callable[[int], dict[str, object]]) -> None:
-    """The runs counted in a pool (longest first), and each step between two runs as soon as both
-    are: here when the two boundary versions have the same sections (nothing to compare), else in
-    the pool too, so that no comparison is left to do here once the workers are done."""
+_Prepared = tuple[bytes, bytes, int]
+"""A version read and keyed in a worker: (its text's digest, its reading key's digest, its length)."""
+_Unreadable = tuple[str, str]
+"""A version that cannot be decoded: (its description, the problem), for a :class:`HistoryError`."""
+
+
+def _prepare_job(args: tuple[list[str], list[bytes]]) -> list[_Prepared | _Unreadable]:
+    """A batch of versions (their descriptions and bytes) decoded and keyed (one worker process)."""
+    described, datas = args
+    reader = _WORKER_READER or _Reader()
+    prepared: list[_Prepared | _Unreadable] = []
+    for name, data in zip(described, datas):
+        try:
+            text = _decoded(name, data)
+        except HistoryError as error:
+            prepared.append((name, error.reason))
+            continue
+        key = reading_key(text, reader.paragraph_keys)
+        prepared.append((_digest(text), _digest(key), len(text)))
+    return prepared
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+
+
+def _count_pooled(history: History, options: Options, workers: int, pool: Executor | None,
+                  progress: Progress | None, run_counted: RunCounted | None) -> HistoryCounts:
+    """:func:`count_history` in a process pool."""
+    n = len(history.versions)
+    ids = [v.id for v in history.versions]
     owned = reader_pool(workers) if pool is None else None
     try:
         executor = pool or owned
         assert executor is not None
+        raw: list[bytes] = []
+        batches: list[Future[list[_Prepared | _Unreadable]]] = []
+        for indices, datas in history.raw_batches():
+            raw.extend(datas)
+            batches.append(executor.submit(_prepare_job, ([history.describe(i) for i in indices], datas)))
+        text_keys: list[bytes] = []
+        keys: list[bytes] = []
+        lengths: list[int] = []
+        for batch in batches:
+            for item in batch.result():
+                if isinstance(item[0], str):
+                    raise HistoryError(item[0], str(item[1]))
+                text_key, key, length = item
+                assert isinstance(text_key, bytes) and isinstance(key, bytes) and isinstance(length, int)
+                text_keys.append(text_key)
+                keys.append(key)
+                lengths.append(length)
+        del batches
+        starts = _runs_by_work(keys, lengths, workers)
+        ends = starts[1:] + [n]
+        runs = [_KeyedRun(ids[s:e], [raw[i] if i == s or keys[i] != keys[i - 1] else None for i in range(s, e)],
+                          keys[s:e], [i > s and text_keys[i] == text_keys[i - 1] for i in range(s, e)], options)
+                for s, e in zip(starts, ends)]
+        work = [sum(lengths[i] for i in range(s, e) if i == s or keys[i] != keys[i - 1]) for s, e in zip(starts, ends)]
+        del raw
+        total_steps = n - 1
+        if progress:  # every version has been read (an unreadable one has failed, before any output)
+            progress(0, total_steps)
+        results: list[_ChunkResult | None] = [None] * len(runs)
+        between: dict[int, dict[str, object]] = {}
+        """Run k -> the step from the run before it into it, once counted."""
+        counter = _StepCounter(options)
+        done = 0
         jobs: dict[Future[Any], tuple[bool, int]] = {
-            executor.submit(_keyed_chunk_job, chunks[k]): (True, k) for k in longest_first}
+            executor.submit(_keyed_chunk_job, runs[k]): (True, k) for k in sorted(range(len(runs)),
+                                                                                   key=lambda k: -work[k])}
+        del runs
         pending: set[Future[Any]] = set(jobs)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -913,24 +957,45 @@ def _count_runs_pooled(chunks: list[_KeyedRun], longest_first: list[int], worker
                 is_run, k = jobs.pop(future)
                 if not is_run:
                     between[k] = future.result()
-                    continue
-                result = future.result()
-                assert isinstance(result, _ChunkResult)
-                counted(k, result)
-                for b in (k, k + 1):
-                    if not (0 < b < len(chunks)) or results[b - 1] is None or results[b] is None:
-                        continue
-                    before, after, s = results[b - 1], results[b], starts[b]
-                    assert before is not None and after is not None
-                    if texts[s - 1] == texts[s] or before.last.flat() == after.first.flat():
-                        between[b] = step_between(b)  # nothing to compare
-                        continue
-                    step = executor.submit(_step_job, (before.last, after.first, ids[s - 1], ids[s], options))
-                    jobs[step] = (False, b)
-                    pending.add(step)
+                    done += 1
+                else:
+                    result = future.result()
+                    assert isinstance(result, _ChunkResult)
+                    results[k] = result
+                    if run_counted:
+                        run_counted(starts[k], result.words, result.steps)
+                    done += len(result.words) - 1
+                    for b in (k, k + 1):  # the steps between this run and its neighbours, once both are counted
+                        if not (0 < b < len(results)):
+                            continue
+                        before, after, s = results[b - 1], results[b], starts[b]
+                        if before is None or after is None:
+                            continue
+                        if text_keys[s - 1] == text_keys[s] or before.last.flat() == after.first.flat():
+                            # nothing to compare: counted here
+                            between[b] = counter.step(before.last, after.first, text_keys[s - 1] == text_keys[s],
+                                                      ids[s - 1], ids[s])
+                            done += 1
+                            continue
+                        step = executor.submit(_step_job, (before.last, after.first, ids[s - 1], ids[s], options))
+                        jobs[step] = (False, b)
+                        pending.add(step)
+                if progress:
+                    progress(min(done, total_steps - 1), total_steps)
     finally:
         if owned is not None:
             owned.shutdown(cancel_futures=True)
+    words: list[int] = []
+    steps: list[dict[str, object]] = []
+    for k, counted in enumerate(results):
+        assert counted is not None
+        if k:
+            steps.append(between[k])
+        words.extend(counted.words)
+        steps.extend(counted.steps)
+    if progress:
+        progress(total_steps, total_steps)
+    return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options)
 
 
 def _step_job(args: tuple[Document, Document, str, str, Options]) -> dict[str, object]:

@@ -541,3 +541,33 @@ def test_versions_that_change_only_their_links_addresses_are_read_once(tmp_path)
     assert counted.words == [_count_words(doc) for doc in documents]
     for k, step in enumerate(counted.steps):
         assert step == step_entry(compare(documents[k], documents[k + 1]), step["from"], step["to"])
+
+
+def test_an_unreadable_version_in_a_pooled_count_is_one_error_naming_it(tmp_path):
+    from policydiff.core.history import count_history
+
+    a, b = VERSIONS[0].read_text(encoding="utf-8"), VERSIONS[1].read_text(encoding="utf-8")
+    folder = _folder(tmp_path, {f"2024-01-{k + 10}.md": text for k, text in enumerate([a, b, a, b, a, b])})
+    (folder / "2024-01-13.md").write_bytes(b"\x00\x01binary\x00" * 50)
+    with pytest.raises(HistoryError, match=r"2024-01-13\.md.*binary"):
+        count_history(open_history([folder]), workers=2)
+
+
+def test_runs_are_cut_by_work_and_start_where_nothing_is_read_anew():
+    from policydiff.core.history import _runs_by_work
+
+    # A busy start (every version reads anew), then a long quiet stretch (the same reading).
+    keys = [f"k{i}" for i in range(40)] + ["k39"] * 160
+    lengths = [1000] * 200
+    starts = _runs_by_work(keys, lengths, workers=2)
+    ends = starts[1:] + [len(keys)]
+    work = [sum(lengths[i] + 1 if i == 0 or keys[i] != keys[i - 1] else 1 for i in range(s, e))
+            for s, e in zip(starts, ends)]
+    assert starts[0] == 0 and starts == sorted(set(starts)) and len(starts) == 8
+    assert max(work) < 2 * sum(work) / len(work)  # by count, one run would hold nearly all of it
+    assert all(s < 40 for s in starts[:-1])
+    # Where a quiet step is near a run's share, the run starts there: the step between runs
+    # needs no comparison (here every other version reads as the one before).
+    keys = [f"k{i // 2}" for i in range(64)]
+    starts = _runs_by_work(keys, [100] * len(keys), workers=2)
+    assert len(starts) == 8 and all(keys[s] == keys[s - 1] for s in starts[1:])
