@@ -483,11 +483,28 @@ def _unchanged_entry(from_id: str, to_id: str) -> dict[str, object]:
             "signals": []}
 
 
-def _count_words(doc: Document) -> int:
+MAX_REMEMBERED_LINES = 200_000
+"""Lines whose word counts :func:`_count_words` remembers at most (all forgotten past it)."""
+
+
+def _count_words(doc: Document, remembered: dict[str, int] | None = None) -> int:
+    """A version's words. No word spans a line break, so a reading's words are its lines' words:
+    ``remembered`` (line -> its words) spares counting again the lines versions share."""
     from policydiff.core.worddiff import count_words
 
-    return count_words(doc.reading) if doc.reading else sum(
-        count_words(s.title) + count_words(s.body) for s in doc.flat())
+    if not doc.reading:
+        return sum(count_words(s.title) + count_words(s.body) for s in doc.flat())
+    if remembered is None:
+        return count_words(doc.reading)
+    if len(remembered) > MAX_REMEMBERED_LINES:
+        remembered.clear()
+    total = 0
+    for line in doc.reading.split("\n"):
+        words = remembered.get(line)
+        if words is None:
+            words = remembered[line] = count_words(line)
+        total += words
+    return total
 
 
 class _Reader:
@@ -502,6 +519,8 @@ class _Reader:
         self.documents: OrderedDict[str | bytes, Document] = OrderedDict()
         self.parsed = 0
         self.paragraph_keys: dict[str, str] = {}
+        self.line_words: dict[str, int] = {}
+        """Line of a reading -> its words (:func:`_count_words`)."""
 
     def document(self, text: str, name: str, key: bytes | None = None) -> Document:
         """The version of ``text``; ``key``: its reading key's digest (of :func:`reading_key`), when
@@ -673,7 +692,7 @@ def _chunk_steps(ids: list[str], texts: Sequence[str | None], options: Options, 
         if k and doc.reading and doc.reading == previous.reading:
             words.append(words[-1])  # the same words: no need to count them again
         else:
-            words.append(_count_words(doc))
+            words.append(_count_words(doc, reader.line_words))
         if k:
             same = same_text[k] if same_text is not None else texts[k - 1] == texts[k]
             steps.append(counter.step(previous, doc, same, ids[k - 1], ids[k]))
