@@ -914,9 +914,9 @@ def count_history(history: History, *, options: Options = Options(), workers: in
     return HistoryCounts(words, steps, sum(r.parsed for r in results), options)
 
 
-_Prepared = tuple[bytes, bytes, bytes, int]
-"""A version read and keyed in a worker: (its text's digest, its reading key's digest, its
-wording's digest (:func:`_wording_estimate`), its length)."""
+_Prepared = tuple[bytes, bytes, int]
+"""A version read and keyed in a worker: (its reading key's digest, its wording's digest
+(:func:`_wording_estimate`), its length)."""
 _Unreadable = tuple[str, str]
 """A version that cannot be decoded: (its description, the problem), for a :class:`HistoryError`."""
 
@@ -926,15 +926,19 @@ def _prepare_job(args: tuple[list[str], list[bytes]]) -> list[_Prepared | _Unrea
     described, datas = args
     reader = _WORKER_READER or _Reader()
     prepared: list[_Prepared | _Unreadable] = []
+    before = wording = b""
     for name, data in zip(described, datas):
         try:
             text = _decoded(name, data)
         except HistoryError as error:
             prepared.append((name, error.reason))
             continue
-        key = reading_key(text, reader.paragraph_keys)
-        prepared.append((_digest(text), _digest(key), _digest(_wording_estimate(key, reader.paragraph_wordings)),
-                         len(text)))
+        read_as = reading_key(text, reader.paragraph_keys)
+        key = _digest(read_as)
+        if key != before:  # (a version that reads as the one before has its words)
+            wording = _digest(_wording_estimate(read_as, reader.paragraph_wordings))
+        prepared.append((key, wording, len(text)))
+        before = key
     return prepared
 
 
@@ -974,7 +978,6 @@ def _count_pooled(history: History, options: Options, workers: int, pool: Execut
         for indices, datas in history.raw_batches():
             raw.extend(datas)
             batches.append(executor.submit(_prepare_job, ([history.describe(i) for i in indices], datas)))
-        text_keys: list[bytes] = []
         keys: list[bytes] = []
         wordings: list[bytes] = []
         lengths: list[int] = []
@@ -982,18 +985,20 @@ def _count_pooled(history: History, options: Options, workers: int, pool: Execut
             for item in batch.result():
                 if isinstance(item[0], str):
                     raise HistoryError(item[0], str(item[1]))
-                text_key, key, wording, length = item
-                assert isinstance(text_key, bytes) and isinstance(length, int)
-                text_keys.append(text_key)
+                key, wording, length = item
+                assert isinstance(key, bytes) and isinstance(length, int)
                 keys.append(key)
                 wordings.append(wording)
                 lengths.append(length)
         del batches
+        # The same bytes, the same text (a text that is the one before's in other bytes, a newline
+        # or an encoding changed, reads as it: the same step, counted as one that changed nothing).
+        same_bytes = [i > 0 and raw[i] == raw[i - 1] for i in range(n)]
         costs = _work_of(keys, wordings, lengths)
         starts = _runs_by_work(keys, costs, workers)
         ends = starts[1:] + [n]
         runs = [_KeyedRun(ids[s:e], [raw[i] if i == s or keys[i] != keys[i - 1] else None for i in range(s, e)],
-                          keys[s:e], [i > s and text_keys[i] == text_keys[i - 1] for i in range(s, e)], options)
+                          keys[s:e], [i > s and same_bytes[i] for i in range(s, e)], options)
                 for s, e in zip(starts, ends)]
         work = [sum(costs[s:e]) for s, e in zip(starts, ends)]
         del raw
@@ -1030,9 +1035,9 @@ def _count_pooled(history: History, options: Options, workers: int, pool: Execut
                         before, after, s = results[b - 1], results[b], starts[b]
                         if before is None or after is None:
                             continue
-                        if text_keys[s - 1] == text_keys[s] or before.last.flat() == after.first.flat():
+                        if same_bytes[s] or before.last.flat() == after.first.flat():
                             # nothing to compare: counted here
-                            between[b] = counter.step(before.last, after.first, text_keys[s - 1] == text_keys[s],
+                            between[b] = counter.step(before.last, after.first, same_bytes[s],
                                                       ids[s - 1], ids[s])
                             done += 1
                             continue
