@@ -287,7 +287,8 @@ def main() -> None:
     parser.add_argument("--backends", action="store_true")
     parser.add_argument("--baseline", help="another checkout to time --json against, alternating (with --json-steps 0)")
     parser.add_argument("--runs", type=int, default=1, help="runs of --json over every version (medians)")
-    parser.add_argument("--only", choices=("listing", "since", "window", "stepping", "json", "balance"), action="append")
+    parser.add_argument("--only", choices=("listing", "since", "window", "stepping", "json", "balance"),
+                        action="append")
     args = parser.parse_args()
     if args.backends:
         bench_backends(args.file)
