@@ -3,6 +3,7 @@
     python benchmarks/bench_history.py "CLONE/Facebook/Privacy Policy.md"              # the longest history of the
     python benchmarks/bench_history.py FILE --json-steps 0                             # Open Terms Archive bundle;
     python benchmarks/bench_history.py FILE --backends                                 # 0: every step (slow)
+    python benchmarks/bench_history.py FILE --only balance                             # the workers' share
 
 ``--json-steps N`` (default 40) times ``history_json`` on the last N+1 versions and reports the
 rate with the whole history's extrapolation, clearly marked; ``--json-steps 0`` runs
@@ -184,6 +185,55 @@ def bench_json(path: str, steps: int, baseline: str | None = None, runs: int = 1
           f"~{per_step * (len(full) - 1):.0f} s (target <= 15 s)")
 
 
+_TIMINGS = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_history_runs.{os.getpid()}.txt"
+
+
+def _timed_run(run):  # a worker's run, its CPU written down (module level: the pool pickles it by name)
+    import resource
+
+    from policydiff.core import history as H
+
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.time()
+    result = H._untimed_keyed_chunk_job(run)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    with open(_TIMINGS, "a") as out:
+        out.write(f"{run.ids[0]} {len(run.ids)} {os.getpid()} {started:.3f} {time.time():.3f} {cpu:.3f}\n")
+    return result
+
+
+def bench_balance(path: str) -> None:
+    """``--history --json``'s work in the pool: each run's CPU and which worker did it, the
+    parent's CPU, and the busiest worker against the mean (1.00: evenly shared)."""
+    import resource
+
+    from policydiff.core import history as H
+
+    H._untimed_keyed_chunk_job = H._keyed_chunk_job
+    H._keyed_chunk_job = _timed_run  # the pool forks after this: its workers run the timed job
+    _TIMINGS.write_text("")
+    started = time.time()
+    history_json(open_history([path]))
+    wall = time.time() - started
+    here = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    per_worker: dict[str, float] = {}
+    for line in _TIMINGS.read_text().splitlines():
+        first, versions, pid, begun, ended, cpu = line.split()
+        per_worker[pid] = per_worker.get(pid, 0.0) + float(cpu)
+        print(f"  run from {first} ({versions} versions): worker {pid}, {float(begun) - started:.1f}–"
+              f"{float(ended) - started:.1f} s, CPU {float(cpu):.2f} s")
+    _TIMINGS.unlink()
+    parent = here.ru_utime + here.ru_stime
+    workers = children.ru_utime + children.ru_stime
+    busiest = max(per_worker.values())
+    mean = sum(per_worker.values()) / len(per_worker)
+    print(f"balance: wall {wall:.1f} s at load {os.getloadavg()[0]:.1f}; CPU {parent:.1f} s here + {workers:.1f} s in "
+          f"the workers and git; runs per worker {', '.join(f'{v:.1f}' for v in per_worker.values())} s: busiest / "
+          f"mean {busiest / mean:.2f}; overlap (CPU / wall) {(parent + workers) / wall:.2f}")
+
+
 def bench_backends(path: str) -> None:
     repo = subprocess.run(["git", "-C", str(Path(path).parent), "rev-parse", "--show-toplevel"], capture_output=True,
                           text=True).stdout.strip()
@@ -237,7 +287,8 @@ def main() -> None:
     parser.add_argument("--backends", action="store_true")
     parser.add_argument("--baseline", help="another checkout to time --json against, alternating (with --json-steps 0)")
     parser.add_argument("--runs", type=int, default=1, help="runs of --json over every version (medians)")
-    parser.add_argument("--only", choices=("listing", "since", "window", "stepping", "json"), action="append")
+    parser.add_argument("--only", choices=("listing", "since", "window", "stepping", "json", "balance"),
+                        action="append")
     args = parser.parse_args()
     if args.backends:
         bench_backends(args.file)

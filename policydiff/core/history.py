@@ -20,6 +20,8 @@ naming the path and the problem.
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import os
 import re
 import shutil
@@ -28,12 +30,12 @@ import threading
 import time
 from array import array
 from collections import Counter, OrderedDict
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, as_completed, wait
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from policydiff.core import collector
 from policydiff.core.gitread import GitError, GitMissing, run_git
@@ -256,6 +258,16 @@ def _folder_versions(folder: str) -> list[Version]:
 # The history
 
 
+def _decoded(described: str, data: bytes) -> str:
+    """A version's bytes decoded; HistoryError naming it (``described``) when they cannot be."""
+    if len(data) > MAX_BYTES:
+        raise HistoryError(described, "this version is too large to compare")
+    try:
+        return decode(data, described).text
+    except LoadError as error:
+        raise HistoryError(described, error.reason) from None
+
+
 class History:
     """The versions of one document, oldest first, and their texts (read on demand, cached)."""
 
@@ -284,12 +296,7 @@ class History:
     # -- texts
 
     def _decode(self, i: int, data: bytes) -> str:
-        if len(data) > MAX_BYTES:
-            raise HistoryError(self.describe(i), "this version is too large to compare")
-        try:
-            return decode(data, self.describe(i)).text
-        except LoadError as error:
-            raise HistoryError(self.describe(i), error.reason) from None
+        return _decoded(self.describe(i), data)
 
     def _read(self, i: int) -> bytes:
         v = self.versions[i]
@@ -315,25 +322,33 @@ class History:
 
     def texts(self, indices: Iterable[int] | None = None, batch: int = 40) -> Iterator[tuple[int, str]]:
         """(index, text) of many versions in order, read in batches (one ``git cat-file`` each)."""
+        for chunk, datas in self.raw_batches(indices, batch):
+            for i, data in zip(chunk, datas):
+                yield i, self._decode(i, data)
+
+    def raw_batches(self, indices: Iterable[int] | None = None,
+                    batch: int = 40) -> Iterator[tuple[list[int], list[bytes]]]:
+        """(indices, their bytes, undecoded) of many versions in order, in batches (one ``git
+        cat-file`` each)."""
         wanted = list(range(len(self.versions)) if indices is None else indices)
-        if self.repo is None:
-            for i in wanted:
-                yield i, self._decode(i, self._read(i))
-            return
         for start in range(0, len(wanted), batch):
             chunk = wanted[start:start + batch]
+            if self.repo is None:
+                yield chunk, [self._read(i) for i in chunk]
+                continue
             query = b"".join(f"{self.versions[i].blob}\n".encode("ascii") for i in chunk)
             out = _git(["cat-file", "--batch"], self.repo, input=query)
             pos = 0
+            datas: list[bytes] = []
             for i in chunk:
                 end = out.index(b"\n", pos)
                 header = out[pos:end].split()
                 if len(header) != 3 or header[1] != b"blob":
                     raise HistoryError(self.describe(i), "this version cannot be read from the repository")
                 size = int(header[2])
-                data = out[end + 1:end + 1 + size]
+                datas.append(out[end + 1:end + 1 + size])
                 pos = end + 1 + size + 1
-                yield i, self._decode(i, data)
+            yield chunk, datas
 
     def document(self, i: int) -> Document:
         """Version ``i`` with its structure recovered (cached: stepping back and forth reuses it)."""
@@ -468,11 +483,28 @@ def _unchanged_entry(from_id: str, to_id: str) -> dict[str, object]:
             "signals": []}
 
 
-def _count_words(doc: Document) -> int:
+MAX_REMEMBERED_LINES = 200_000
+"""Lines whose word counts :func:`_count_words` remembers at most (all forgotten past it)."""
+
+
+def _count_words(doc: Document, remembered: dict[str, int] | None = None) -> int:
+    """A version's words. No word spans a line break, so a reading's words are its lines' words:
+    ``remembered`` (line -> its words) spares counting again the lines versions share."""
     from policydiff.core.worddiff import count_words
 
-    return count_words(doc.reading) if doc.reading else sum(
-        count_words(s.title) + count_words(s.body) for s in doc.flat())
+    if not doc.reading:
+        return sum(count_words(s.title) + count_words(s.body) for s in doc.flat())
+    if remembered is None:
+        return count_words(doc.reading)
+    if len(remembered) > MAX_REMEMBERED_LINES:
+        remembered.clear()
+    total = 0
+    for line in doc.reading.split("\n"):
+        words = remembered.get(line)
+        if words is None:
+            words = remembered[line] = count_words(line)
+        total += words
+    return total
 
 
 class _Reader:
@@ -484,22 +516,27 @@ class _Reader:
 
     def __init__(self, keep: int = 8) -> None:
         self.keep = keep
-        self.documents: OrderedDict[str, Document] = OrderedDict()
+        self.documents: OrderedDict[str | bytes, Document] = OrderedDict()
         self.parsed = 0
         self.paragraph_keys: dict[str, str] = {}
+        self.paragraph_wordings: dict[str, str] = {}
+        self.line_words: dict[str, int] = {}
+        """Line of a reading -> its words (:func:`_count_words`)."""
 
-    def document(self, text: str, name: str) -> Document:
+    def document(self, text: str, name: str, key: bytes | None = None) -> Document:
+        """The version of ``text``; ``key``: its reading key's digest (of :func:`reading_key`), when
+        the one who sent the text has made it already."""
         from policydiff.core.structure import parse_document
 
-        key = reading_key(text, self.paragraph_keys)
-        doc = self.documents.get(key)
+        known: str | bytes = key or reading_key(text, self.paragraph_keys)
+        doc = self.documents.get(known)
         if doc is None:
-            doc = self.documents[key] = parse_document(text, name=name)
+            doc = self.documents[known] = parse_document(text, name=name)
             self.parsed += 1
             while len(self.documents) > self.keep:
                 self.documents.popitem(last=False)
         else:
-            self.documents.move_to_end(key)
+            self.documents.move_to_end(known)
         return doc
 
 
@@ -517,24 +554,33 @@ class _StepCounter:
         self.options = options
         self.counted: dict[tuple[tuple[object, ...], tuple[object, ...]], dict[str, object]] = {}
 
-    def step(self, old: Document, new: Document, old_text: str, new_text: str, from_id: str,
-             to_id: str) -> dict[str, object]:
-        from policydiff.core.compare import compare, have_same_words
+    def step(self, old: Document, new: Document, same_text: bool, from_id: str, to_id: str) -> dict[str, object]:
+        """The step from ``old`` to ``new`` (``same_text``: their texts are the same)."""
+        from policydiff.core.compare import compare
 
-        if old_text == new_text:
+        if same_text:
             return _unchanged_entry(from_id, to_id)
         key = (old.flat(), new.flat())
-        if key[0] == key[1]:
+        if old is new or key[0] == key[1]:
             # The same sections, each with its title and text (only markup, links or lines set
             # aside changed): every section is its own counterpart, unchanged; nothing to compare.
-            return dict(_unchanged_entry(from_id, to_id), identical=have_same_words(old, new, self.options))
+            return dict(_unchanged_entry(from_id, to_id), identical=self.same_words(old, new))
         seen = self.counted.get(key)
         if seen is None:
             entry = self.counted[key] = step_entry(compare(old, new, options=self.options), from_id, to_id)
             return entry
-        entry = dict(seen, identical=have_same_words(old, new, self.options))
+        entry = dict(seen, identical=self.same_words(old, new))
         entry.update({"from": from_id, "to": to_id})
         return entry
+
+    def same_words(self, old: Document, new: Document) -> bool:
+        """The verdict (:func:`~policydiff.core.compare.have_same_words`); two versions that read
+        the same (one document read for both: their texts differ only in links' addresses) have
+        the same words without a look at them."""
+        from policydiff.core.compare import have_same_words
+
+        return old is new or bool(old.reading and old.reading == new.reading) or have_same_words(
+            old, new, self.options)
 
 
 @dataclass
@@ -595,21 +641,62 @@ def _read_job(args: tuple[list[str], list[str]]) -> _ReadResult:
         return _read_run(ids, texts, reader=_WORKER_READER or _Reader())
 
 
-def _chunk_steps(ids: list[str], texts: list[str], options: Options, reader: _Reader | None = None) -> _ChunkResult:
+@dataclass(frozen=True)
+class _KeyedRun:
+    """Consecutive versions to count, with what the parent knows of them already: which read as
+    the one before (their texts are not sent, their document is the one before's) and which have
+    the one before's very text."""
+
+    ids: list[str]
+    texts: list[bytes | None]
+    """Each version's bytes, undecoded; None: the version reads as the one before it (its text is
+    not needed)."""
+    keys: list[bytes]
+    """Each version's reading key digest (of :func:`reading_key`)."""
+    same_text: list[bool]
+    """Whether a version's text is the one before's (never for the first)."""
+    options: Options
+
+
+def _keyed_chunk_job(run: _KeyedRun) -> _ChunkResult:
+    """A :class:`_KeyedRun` -> its word counts and the steps between its versions (one worker process)."""
+    with collector.paused():  # the parser and the comparison leave no reference cycles
+        texts = [None if data is None else _decoded(name, data) for name, data in zip(run.ids, run.texts)]
+        return _chunk_steps(run.ids, texts, run.options, reader=_WORKER_READER or _Reader(), keys=run.keys,
+                            same_text=run.same_text)
+
+
+def _chunk_steps(ids: list[str], texts: Sequence[str | None], options: Options, reader: _Reader | None = None,
+                 keys: Sequence[bytes] | None = None, same_text: Sequence[bool] | None = None) -> _ChunkResult:
+    """Consecutive versions -> their words and the steps between them. ``keys`` (their reading key
+    digests), when known, spare reading again a version that reads as the one before (its text may
+    then be None) and working out each key; ``same_text`` spares comparing texts."""
     reader = reader or _Reader()
     parsed = reader.parsed
     counter = _StepCounter(options)
     words: list[int] = []
     steps: list[dict[str, object]] = []
-    first = previous = reader.document(texts[0], ids[0])
+
+    def read(k: int) -> Document:
+        text = texts[k]
+        assert text is not None
+        return reader.document(text, ids[k], keys[k] if keys is not None else None)
+
+    first = previous = read(0)
     for k in range(len(ids)):
-        doc = previous if k == 0 else reader.document(texts[k], ids[k])
+        if k == 0:
+            doc = previous
+        elif keys is not None and keys[k] == keys[k - 1]:
+            doc = previous  # reads as the version before: the reader would give its document again
+        else:
+            doc = read(k)
         if k and doc.reading and doc.reading == previous.reading:
             words.append(words[-1])  # the same words: no need to count them again
         else:
-            words.append(_count_words(doc))
+            words.append(_count_words(doc, reader.line_words))
         if k:
-            steps.append(counter.step(previous, doc, texts[k - 1], texts[k], ids[k - 1], ids[k]))
+            same = same_text[k] if same_text is not None else texts[k - 1] == texts[k]
+            steps.append(counter.step(previous, doc, same, ids[k - 1], ids[k]))
         previous = doc
     return _ChunkResult(words, steps, first, previous, reader.parsed - parsed)
 
@@ -657,6 +744,70 @@ def _runs_of(n: int, workers: int) -> list[int]:
     runs = max(1, min(n // 2, workers * 3))
     size = -(-n // runs)
     return list(range(0, n, size))
+
+
+RUNS_PER_WORKER = 4
+"""Runs of consecutive versions per worker when they are cut by their work: enough that the last
+one a worker takes is short, few enough that their boundaries cost little."""
+
+
+COMPARE_WEIGHT = 1.5
+"""A step's comparison against the parse of its new version, per character (the fitted pairing and
+the word diffs of a 140 KB policy: ~0.2 s per 135 KB compared, ~1 s per MB parsed; cProfile of the
+Facebook privacy policy's history)."""
+
+
+def _work_of(keys: Sequence[object], wordings: Sequence[object], lengths: Sequence[int]) -> list[float]:
+    """Each version's work, estimated: its length when it reads otherwise than the one before (it is
+    parsed), and :data:`COMPARE_WEIGHT` times more when its words (link addresses set aside) differ
+    too (its step is compared, not only read); next to none when it reads the same."""
+    work: list[float] = []
+    for i, length in enumerate(lengths):
+        if i and keys[i] == keys[i - 1]:
+            work.append(1.0)
+        else:
+            work.append(1.0 + length * (1.0 + (COMPARE_WEIGHT if i and wordings[i] != wordings[i - 1] else 0.0)))
+    return work
+
+
+def _runs_by_work(keys: Sequence[object], work: Sequence[float], workers: int) -> list[int]:
+    """Where the runs of consecutive versions start, cut so that each holds about as much ``work``
+    (per version: :func:`_work_of`): in a long history most of the work is in a few stretches of
+    many real changes, so runs of equal counts leave one worker with most of it. A run starts,
+    where it can near its share, at a version that reads as the one before (``keys``), so that the
+    step between two runs is counted without a comparison (their boundary documents have the same
+    sections)."""
+    n = len(work)
+    runs = max(1, min(n // 2, workers * RUNS_PER_WORKER))
+    if runs == 1:
+        return [0]
+    cumulative = [0.0]
+    for cost in work:
+        cumulative.append(cumulative[-1] + cost)
+    total = cumulative[-1]
+    share = total / runs
+    starts = [0]
+    for r in range(1, runs):
+        target = share * r
+        at = bisect.bisect_left(cumulative, target, lo=starts[-1] + 1, hi=n - 1)
+        best = at
+        slack = share / 4  # how far from its share a run may end, to start the next at a quiet step
+        for s in range(at, starts[-1], -1):
+            if target - cumulative[s] > slack:
+                break
+            if keys[s] == keys[s - 1]:
+                best = s
+                break
+        if keys[best] != keys[best - 1]:
+            for s in range(at + 1, n):
+                if cumulative[s] - target > slack:
+                    break
+                if keys[s] == keys[s - 1]:
+                    best = s
+                    break
+        if starts[-1] < best < n:
+            starts.append(best)
+    return starts
 
 
 def _work_runs(here: Callable[[_Run, _Reader], _Result], pooled: Callable[[_Run], _Result], runs: list[_Run],
@@ -718,47 +869,205 @@ def count_history(history: History, *, options: Options = Options(), workers: in
                   pool: Executor | None = None) -> HistoryCounts:
     """Every version's words and every consecutive step's counts.
 
-    The versions are cut into runs of consecutive versions, counted in a process pool (a few runs
-    per worker, for balance and progress); each worker parses each distinct text of its runs
-    once, remembering its inline parses from one version to the next; the step between two runs
-    is counted here, from the runs' first and last versions sent back."""
+    In a process pool (``pool``, else one of ``workers``): the versions are read here in batches
+    and each batch decoded and keyed in the pool as soon as it is read (:func:`reading_key`:
+    which versions read as the one before); then cut into runs of consecutive versions holding
+    about as much work each (:func:`_runs_by_work`), a few per worker, longest first; a worker
+    parses each distinct reading of its runs once, remembering its inline parses from one version
+    to the next, and is sent only the texts it parses. The step between two runs is counted from
+    the runs' first and last versions sent back. With one worker, all of it here, in order."""
     n = len(history.versions)
-    ids, texts = _all_texts(history)
     workers = workers or workers_available()
+    if pool is not None or (workers > 1 and n > 3):
+        return _count_pooled(history, options, workers, pool, progress, run_counted)
+    ids, texts = _all_texts(history)
     starts = _runs_of(n, workers)
     chunks = [(ids[s:e], texts[s:e], options) for s, e in zip(starts, starts[1:] + [n])]
-    longest_first = sorted(range(len(chunks)), key=lambda k: -sum(len(t) for t in chunks[k][1]))
     total_steps = n - 1
-    results: list[_ChunkResult | None] = [None] * len(chunks)
+    results: list[_ChunkResult] = []
     done = 0
     if progress:  # every version has been read (an unreadable one has failed, before any output)
         progress(0, total_steps)
 
     def counted(k: int, result: _ChunkResult) -> None:
         nonlocal done
-        results[k] = result
+        results.append(result)
         if run_counted:
             run_counted(starts[k], result.words, result.steps)
         done += len(chunks[k][0]) - 1
         if progress:
             progress(done, total_steps)
 
-    _work_runs(lambda chunk, reader: _chunk_steps(*chunk, reader=reader), _chunk_job, chunks, longest_first,
-               workers, pool, counted)
+    _work_runs(lambda chunk, reader: _chunk_steps(*chunk, reader=reader), _chunk_job, chunks,
+               list(range(len(chunks))), 1, None, counted)
+    counter = _StepCounter(options)
     words: list[int] = []
     steps: list[dict[str, object]] = []
-    counter = _StepCounter(options)
-    before: _ChunkResult | None = None
-    for s, result in zip(starts, results):
-        assert result is not None
-        if before is not None:  # the step between two runs
-            steps.append(counter.step(before.last, result.first, texts[s - 1], texts[s], ids[s - 1], ids[s]))
+    for k, result in enumerate(results):
+        if k:  # the step between two runs
+            s = starts[k]
+            steps.append(counter.step(results[k - 1].last, result.first, texts[s - 1] == texts[s], ids[s - 1], ids[s]))
         words.extend(result.words)
         steps.extend(result.steps)
-        before = result
     if progress and len(chunks) > 1:
         progress(total_steps, total_steps)
+    return HistoryCounts(words, steps, sum(r.parsed for r in results), options)
+
+
+_Prepared = tuple[bytes, bytes, int]
+"""A version read and keyed in a worker: (its reading key's digest, its wording's digest
+(:func:`_wording_estimate`), its length)."""
+_Unreadable = tuple[str, str]
+"""A version that cannot be decoded: (its description, the problem), for a :class:`HistoryError`."""
+
+
+def _prepare_job(args: tuple[list[str], list[bytes]]) -> list[_Prepared | _Unreadable]:
+    """A batch of versions (their descriptions and bytes) decoded and keyed (one worker process)."""
+    described, datas = args
+    reader = _WORKER_READER or _Reader()
+    prepared: list[_Prepared | _Unreadable] = []
+    before = wording = b""
+    for name, data in zip(described, datas):
+        try:
+            text = _decoded(name, data)
+        except HistoryError as error:
+            prepared.append((name, error.reason))
+            continue
+        read_as = reading_key(text, reader.paragraph_keys)
+        key = _digest(read_as)
+        if key != before:  # (a version that reads as the one before has its words)
+            wording = _digest(_wording_estimate(read_as, reader.paragraph_wordings))
+        prepared.append((key, wording, len(text)))
+        before = key
+    return prepared
+
+
+_LINK_DESTINATION = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)")
+
+
+def _wording_estimate(text: str, remembered: dict[str, str]) -> str:
+    """``text`` with its inline links' addresses cut: an estimate of whether two versions have other
+    words, for sharing the work (never for a count)."""
+    if len(remembered) > MAX_REMEMBERED_PARAGRAPHS:
+        remembered.clear()
+    parts = _BLANK_LINES.split(text)
+    for k, part in enumerate(parts):
+        if k % 2 == 0:
+            cut = remembered.get(part)
+            if cut is None:
+                cut = remembered[part] = _LINK_DESTINATION.sub("]", part)
+            parts[k] = cut
+    return "".join(parts)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+
+
+def _count_pooled(history: History, options: Options, workers: int, pool: Executor | None,
+                  progress: Progress | None, run_counted: RunCounted | None) -> HistoryCounts:
+    """:func:`count_history` in a process pool."""
+    n = len(history.versions)
+    ids = [v.id for v in history.versions]
+    owned = reader_pool(workers) if pool is None else None
+    try:
+        executor = pool or owned
+        assert executor is not None
+        raw: list[bytes] = []
+        batches: list[Future[list[_Prepared | _Unreadable]]] = []
+        for indices, datas in history.raw_batches():
+            raw.extend(datas)
+            batches.append(executor.submit(_prepare_job, ([history.describe(i) for i in indices], datas)))
+        keys: list[bytes] = []
+        wordings: list[bytes] = []
+        lengths: list[int] = []
+        for batch in batches:
+            for item in batch.result():
+                if isinstance(item[0], str):
+                    raise HistoryError(item[0], str(item[1]))
+                key, wording, length = item
+                assert isinstance(key, bytes) and isinstance(length, int)
+                keys.append(key)
+                wordings.append(wording)
+                lengths.append(length)
+        del batches
+        # The same bytes, the same text (a text that is the one before's in other bytes, a newline
+        # or an encoding changed, reads as it: the same step, counted as one that changed nothing).
+        same_bytes = [i > 0 and raw[i] == raw[i - 1] for i in range(n)]
+        costs = _work_of(keys, wordings, lengths)
+        starts = _runs_by_work(keys, costs, workers)
+        ends = starts[1:] + [n]
+        runs = [_KeyedRun(ids[s:e], [raw[i] if i == s or keys[i] != keys[i - 1] else None for i in range(s, e)],
+                          keys[s:e], [i > s and same_bytes[i] for i in range(s, e)], options)
+                for s, e in zip(starts, ends)]
+        work = [sum(costs[s:e]) for s, e in zip(starts, ends)]
+        del raw
+        total_steps = n - 1
+        if progress:  # every version has been read (an unreadable one has failed, before any output)
+            progress(0, total_steps)
+        results: list[_ChunkResult | None] = [None] * len(runs)
+        between: dict[int, dict[str, object]] = {}
+        """Run k -> the step from the run before it into it, once counted."""
+        counter = _StepCounter(options)
+        done = 0
+        jobs: dict[Future[Any], tuple[bool, int]] = {
+            executor.submit(_keyed_chunk_job, runs[k]): (True, k) for k in sorted(range(len(runs)),
+                                                                                   key=lambda k: -work[k])}
+        del runs
+        pending: set[Future[Any]] = set(jobs)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                is_run, k = jobs.pop(future)
+                if not is_run:
+                    between[k] = future.result()
+                    done += 1
+                else:
+                    result = future.result()
+                    assert isinstance(result, _ChunkResult)
+                    results[k] = result
+                    if run_counted:
+                        run_counted(starts[k], result.words, result.steps)
+                    done += len(result.words) - 1
+                    for b in (k, k + 1):  # the steps between this run and its neighbours, once both are counted
+                        if not (0 < b < len(results)):
+                            continue
+                        before, after, s = results[b - 1], results[b], starts[b]
+                        if before is None or after is None:
+                            continue
+                        if same_bytes[s] or before.last.flat() == after.first.flat():
+                            # nothing to compare: counted here
+                            between[b] = counter.step(before.last, after.first, same_bytes[s],
+                                                      ids[s - 1], ids[s])
+                            done += 1
+                            continue
+                        step = executor.submit(_step_job, (before.last, after.first, ids[s - 1], ids[s], options))
+                        jobs[step] = (False, b)
+                        pending.add(step)
+                if progress:
+                    progress(min(done, total_steps - 1), total_steps)
+    finally:
+        if owned is not None:
+            owned.shutdown(cancel_futures=True)
+    words: list[int] = []
+    steps: list[dict[str, object]] = []
+    for k, counted in enumerate(results):
+        assert counted is not None
+        if k:
+            steps.append(between[k])
+        words.extend(counted.words)
+        steps.extend(counted.steps)
+    if progress:
+        progress(total_steps, total_steps)
     return HistoryCounts(words, steps, sum(r.parsed for r in results if r is not None), options)
+
+
+def _step_job(args: tuple[Document, Document, str, str, Options]) -> dict[str, object]:
+    """The step between two runs' boundary versions (read already, with different texts) in one
+    worker process."""
+    old, new, from_id, to_id, options = args
+    with collector.paused():
+        return _StepCounter(options).step(old, new, False, from_id, to_id)
 
 
 _LINK_ADDRESS = re.compile(r"\]\(([^\s()<>\[\]|\\`\"'*]*?)([?#][^\s()<>\[\]|\\`\"'*]*)?\)")

@@ -541,3 +541,45 @@ def test_versions_that_change_only_their_links_addresses_are_read_once(tmp_path)
     assert counted.words == [_count_words(doc) for doc in documents]
     for k, step in enumerate(counted.steps):
         assert step == step_entry(compare(documents[k], documents[k + 1]), step["from"], step["to"])
+
+
+def test_an_unreadable_version_in_a_pooled_count_is_one_error_naming_it(tmp_path):
+    from policydiff.core.history import count_history
+
+    a, b = VERSIONS[0].read_text(encoding="utf-8"), VERSIONS[1].read_text(encoding="utf-8")
+    folder = _folder(tmp_path, {f"2024-01-{k + 10}.md": text for k, text in enumerate([a, b, a, b, a, b])})
+    (folder / "2024-01-13.md").write_bytes(b"\x00\x01binary\x00" * 50)
+    with pytest.raises(HistoryError, match=r"2024-01-13\.md.*binary"):
+        count_history(open_history([folder]), workers=2)
+
+
+def test_runs_are_cut_by_work_and_start_where_nothing_is_read_anew():
+    from policydiff.core.history import _runs_by_work, _work_of
+
+    # A busy start (every version reads anew, its words changed), then a long quiet stretch (the
+    # same reading).
+    keys = [f"k{i}" for i in range(40)] + ["k39"] * 160
+    work = _work_of(keys, keys, [1000] * 200)
+    assert work[1] == 2501 and work[50] == 1
+    starts = _runs_by_work(keys, work, workers=2)
+    ends = starts[1:] + [len(keys)]
+    per_run = [sum(work[s:e]) for s, e in zip(starts, ends)]
+    assert starts[0] == 0 and starts == sorted(set(starts)) and len(starts) == 8
+    assert max(per_run) < 2 * sum(per_run) / len(per_run)  # by count, one run would hold nearly all of it
+    assert all(s < 40 for s in starts[:-1])
+    # Only links' addresses changed (the same words): read, not compared, so less work.
+    assert _work_of(["a", "b"], ["w", "w"], [1000, 1000])[1] < _work_of(["a", "b"], ["w", "v"], [1000, 1000])[1]
+    # Where a quiet step is near a run's share, the run starts there: the step between runs
+    # needs no comparison (here every other version reads as the one before).
+    keys = [f"k{i // 2}" for i in range(64)]
+    starts = _runs_by_work(keys, _work_of(keys, keys, [100] * len(keys)), workers=2)
+    assert len(starts) == 8 and all(keys[s] == keys[s - 1] for s in starts[1:])
+
+
+def test_the_wording_estimate_sets_link_addresses_aside():
+    from policydiff.core.history import _wording_estimate
+
+    a = "See [our terms](https://example.org/t?x=1) and [help](https://example.org/h_(a)).\n\nMore."
+    b = "See [our terms](https://example.org/t?x=2) and [help](https://example.org/h_(b)).\n\nMore."
+    assert _wording_estimate(a, {}) == _wording_estimate(b, {}) == "See [our terms] and [help].\n\nMore."
+    assert _wording_estimate(a, {}) != _wording_estimate(a.replace("More", "Less"), {})
