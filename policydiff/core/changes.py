@@ -948,16 +948,23 @@ def diff_changes(
     sides: dict[bool, Hits] = {}
     lead_ins: dict[str, _Features] = {}  # a list's lead-in line -> its terms (one list, many items)
     read = {True: 0, False: 0}  # characters read sentence by sentence, per side
+    # A side whose changed sentences are more than an eighth of it (a rewrite) is read whole from
+    # the first sentence asked for: read sentence by sentence first, its first eighth was read
+    # twice, once alone and once in the whole. (Read when first asked for: a side whose changes
+    # are all cosmetic is not read.)
+    whole = {side: sum(spans[k][1] - spans[k][0] for run in merged
+                       for k in range(*(run.old_sents if side else run.new_sents))) > len(text) // 8
+             for side, spans, text in ((True, old_spans, old_text), (False, new_spans, new_text))}
 
     def terms(old_side: bool, span: tuple[int, int]) -> _Features:
-        """The terms of one side's span: read from the side's whole text once most of it is
+        """The terms of one side's span: read from the side's whole text when most of it is
         needed (a rewrite), else from the sentence alone (a small edit in a long section)."""
         start, end = span
         if end <= start:
             return _NO_TERMS
         text = old_text if old_side else new_text
         found = sides.get(old_side)
-        if found is None and read[old_side] + end - start <= len(text) // 8:
+        if found is None and not whole[old_side] and read[old_side] + end - start <= len(text) // 8:
             read[old_side] += end - start
             return terms_between(text_hits(text[start:end]), 0, end - start)
         if found is None:
