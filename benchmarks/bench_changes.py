@@ -54,6 +54,7 @@ PARTS = {
     "sentences (sentence_spans)": (changes, "sentence_spans"),
     "cosmetic test (cosmetic_kind)": (changes, "cosmetic_kind"),
     "signals (signals_between)": (changes, "signals_between"),
+    "signals of a whole sentence (whole_sentence_signals)": (changes, "whole_sentence_signals"),
     "terms of a span (terms_between)": (changes, "terms_between"),
     "moved sentences (_moved_sentences)": (changes, "_moved_sentences"),
     "context rule (context_signals)": (changes, "context_signals"),
@@ -114,8 +115,8 @@ def breakdown(old: object, new: object, runs: int) -> None:
     print(f"classification {total * 1000:.1f} ms; each part alone (its calls replayed):")
     for name, times in alone.items():
         part = statistics.median(times)
-        print(f"  {name:42} {len(calls[name]):4} calls {part * 1000:6.2f} ms ({100 * part / total:4.1f} %)")
-    print(f"  {'sum of the parts':42} {' ' * 10} {sum(map(statistics.median, alone.values())) * 1000:6.2f} ms")
+        print(f"  {name:52} {len(calls[name]):4} calls {part * 1000:6.2f} ms ({100 * part / total:4.1f} %)")
+    print(f"  {'sum of the parts':52} {' ' * 10} {sum(map(statistics.median, alone.values())) * 1000:6.2f} ms")
     for label, times in free.items():
         print(f"classification with the {label}: {statistics.median(times) * 1000:.1f} ms")
 

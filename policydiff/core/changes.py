@@ -648,6 +648,25 @@ def signals_between(a: _Features, b: _Features) -> tuple[Signal, ...]:
     return tuple(out)
 
 
+def whole_sentence_signals(found: Hits, start: int, end: int, lost_all: bool) -> tuple[Signal, ...]:
+    """``signals_between`` of a sentence inserted (``lost_all`` False) or deleted whole, whose terms
+    are those of ``found`` in ``[start, end)``, and of nothing: each kind once, its terms each
+    once as first written, in the order the sentence says them; without counting the terms."""
+    offsets = found.offsets
+    by_kind: dict[str, dict[str, str]] = {}
+    for _, kind, key, shown in found.hits[bisect.bisect_left(offsets, start) : bisect.bisect_left(offsets, end)]:
+        keys = by_kind.get(kind)
+        if keys is None:
+            keys = by_kind[kind] = {}
+        if key not in keys:
+            keys[key] = shown if shown.isalnum() else " ".join(shown.split())
+    out = []
+    for kind in sorted(by_kind, key=_KIND_ORDER.__getitem__):
+        shown = ", ".join(by_kind[kind].values())
+        out.append(Signal(kind, shown, "") if lost_all else Signal(kind, "", shown))
+    return tuple(out)
+
+
 def _shown(keys: dict[str, int], found: _Features, kind: str) -> str:
     return ", ".join(found.surface[kind, key] for key in keys)
 
@@ -946,21 +965,32 @@ def diff_changes(
     sides: dict[bool, Hits] = {}
     lead_ins: dict[str, _Features] = {}  # a list's lead-in line -> its terms (one list, many items)
     read = {True: 0, False: 0}  # characters read sentence by sentence, per side
+    # A side whose changed sentences are more than an eighth of it (a rewrite) is read whole from
+    # the first sentence asked for: read sentence by sentence first, its first eighth was read
+    # twice, once alone and once in the whole. (Read when first asked for: a side whose changes
+    # are all cosmetic is not read.)
+    whole = {side: sum(spans[k][1] - spans[k][0] for run in merged
+                       for k in range(*(run.old_sents if side else run.new_sents))) > len(text) // 8
+             for side, spans, text in ((True, old_spans, old_text), (False, new_spans, new_text))}
 
-    def terms(old_side: bool, span: tuple[int, int]) -> _Features:
-        """The terms of one side's span: read from the side's whole text once most of it is
-        needed (a rewrite), else from the sentence alone (a small edit in a long section)."""
+    def hits_of(old_side: bool, span: tuple[int, int]) -> tuple[Hits, int, int]:
+        """The signal terms found where one side's span lies, and the span in them: read from
+        the side's whole text when most of it is needed (a rewrite), else from the sentence alone
+        (a small edit in a long section)."""
         start, end = span
-        if end <= start:
-            return _NO_TERMS
         text = old_text if old_side else new_text
         found = sides.get(old_side)
-        if found is None and read[old_side] + end - start <= len(text) // 8:
+        if found is None and not whole[old_side] and read[old_side] + end - start <= len(text) // 8:
             read[old_side] += end - start
-            return terms_between(text_hits(text[start:end]), 0, end - start)
+            return text_hits(text[start:end]), 0, end - start
         if found is None:
             found = sides[old_side] = text_hits(text)
-        return terms_between(found, start, end)
+        return found, start, end
+
+    def terms(old_side: bool, span: tuple[int, int]) -> _Features:
+        if span[1] <= span[0]:
+            return _NO_TERMS
+        return terms_between(*hits_of(old_side, span))
 
     def classified(old: tuple[int, int], new: tuple[int, int], deleted: str, inserted: str,
                    ops: tuple[int, int]) -> Change:
@@ -968,9 +998,17 @@ def diff_changes(
         cosmetic = cosmetic_kind(old_sentence, new_sentence, deleted, inserted)
         if cosmetic is not None:
             return Change(pair, where, "cosmetic", (), old_sentence, new_sentence, ops, cosmetic)
-        a, b = terms(True, old), terms(False, new)
-        # No signal term on either side: no signal to weigh (its context may still give one).
-        found = signals_between(a, b) if a.terms or b.terms else ()
+        if (old[1] <= old[0]) != (new[1] <= new[0]):
+            # A sentence inserted or deleted whole (most changes of a rewrite): its signals are its
+            # terms, read straight from the side's terms; the terms by kind are needed only when
+            # there is none (for the context rule), and then they are empty.
+            lost_all = old[1] > old[0]
+            found = whole_sentence_signals(*hits_of(lost_all, old if lost_all else new), lost_all)
+            a = b = _NO_TERMS
+        else:
+            a, b = terms(True, old), terms(False, new)
+            # No signal term on either side: no signal to weigh (its context may still give one).
+            found = signals_between(a, b) if a.terms or b.terms else ()
         if not found and where != "title":
             # No term of its own: its context may give it one.
             shown = context_signals(old_text, new_text, old, new, a, b, deleted, inserted, lead_ins)

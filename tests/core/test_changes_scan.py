@@ -219,3 +219,20 @@ def test_the_word_before_a_number_is_the_one_the_plain_pattern_finds(text: str, 
     start, end = min(start, len(text)), min(max(start, end), len(text))
     found = LAST_WORD.search(text, start, end)
     assert changes._last_word(text, start, end) == (found.group(1) if found else None)
+
+
+@pytest.mark.parametrize("path", real_texts(), ids=lambda p: p.name)
+def test_a_sentence_inserted_or_deleted_whole_has_the_signals_of_its_terms_against_none(path: Path) -> None:
+    """The shortcut for a sentence inserted or deleted whole gives what comparing its counted
+    terms with an empty side gives, read from the whole text's terms as a rewrite reads them."""
+    text = path.read_text(encoding="utf-8")
+    found = changes.text_hits(text)
+    with_signals = 0
+    for start, end in changes.sentence_spans(text):
+        terms = changes.terms_between(found, start, end)
+        for lost_all in (True, False):
+            old, new = (terms, changes._NO_TERMS) if lost_all else (changes._NO_TERMS, terms)
+            expected = changes.signals_between(old, new) if terms.terms else ()
+            assert changes.whole_sentence_signals(found, start, end, lost_all) == expected
+        with_signals += bool(terms.terms)
+    assert with_signals > 0
