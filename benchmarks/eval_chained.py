@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from chained_gold import DEFAULT_BUNDLE, DEFAULT_OUT, KINDS, Bundle  # noqa: E402
+from chained_gold import DEFAULT_BUNDLE, DEFAULT_OUT, KINDS, Bundle, declared_sections  # noqa: E402
 from policydiff.core.compare import compare  # noqa: E402
 from policydiff.core.model import Document  # noqa: E402
 from policydiff.core.structure import parse_document  # noqa: E402
@@ -269,11 +269,37 @@ class Result:
         }
 
 
+_declared_lines: dict[tuple[str, str], frozenset[int]] = {}
+
+
+def gold_units(span: GoldSpan, new: Document) -> list[int]:
+    """For each of the new version's sections (flat index), the section that starts its gold unit:
+    the gold's section is a declared heading and the text up to the next declared heading, so a
+    section policydiff recovers from an undeclared line (an italic ``_Amount_`` under a declared
+    ``15. Limitations on liability``) is a piece of the declared section before it (the preamble,
+    0, before the first). Pairing an old section with a unit's pieces pairs it with the unit."""
+    key = (span.new_commit, span.document)
+    if key not in _declared_lines:
+        _declared_lines[key] = frozenset(s.line for s in declared_sections(bundle().text(*key)))
+    return units_of(_declared_lines[key], new)
+
+
+def units_of(lines: frozenset[int], new: Document) -> list[int]:
+    """``gold_units`` given the source lines of the declared headings."""
+    units, current = [], 0
+    for j, section in enumerate(new.flat()):
+        if j and section.line in lines:
+            current = j
+        units.append(current)
+    return units
+
+
 def score_span(span: GoldSpan, pairs: Iterable[tuple[int, int]], old: Document, new: Document,
                result: Result) -> None:
+    units = gold_units(span, new)
     predicted: dict[int, set[int]] = defaultdict(set)
     for i, j in pairs:
-        predicted[i].add(j)
+        predicted[i].add(units[j])
     new_flat = new.flat()
     for d in resolve(span, old, new):
         if not d.recovered:

@@ -200,3 +200,43 @@ def test_a_version_holding_two_companies_copies_of_its_terms_pairs_the_other_wit
         assert _paired_parents(forward, old_side_copies=False) == {"Beta Limited Terms of Service"}
         backward = compare(load_document(both), load_document(single))
         assert _paired_parents(backward, old_side_copies=True) == {"Beta Limited Terms of Service"}
+
+
+_SHARED_BODY = (
+    "## Cookies we use\n\nWe use cookies to keep you signed in and to remember your settings.\n\n"
+    "## Your choices\n\nYou can block cookies in your browser settings at any time.\n"
+)
+
+
+def _heads(tmp_path, old_text: str, new_text: str):  # type: ignore[no-untyped-def]
+    (tmp_path / "old.md").write_text(old_text, encoding="utf-8")
+    (tmp_path / "new.md").write_text(new_text, encoding="utf-8")
+    comparison = compare(load_document(tmp_path / "old.md"), load_document(tmp_path / "new.md"))
+    return comparison, [p for p in comparison.pairs if 0 in (p.old_index, p.new_index)]
+
+
+def test_document_heads_that_share_no_words_are_reported_removed_and_added(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The opening was replaced: a bare title, then a page banner with nothing of it.
+    comparison, heads = _heads(
+        tmp_path,
+        "# Cookie Policy\n\n" + _SHARED_BODY,
+        "# Your voice. Your audience.\n\nJoin millions of creators building real reach today.\n\n" + _SHARED_BODY,
+    )
+    assert sorted((str(p.old_index), str(p.new_index), p.status.name) for p in heads) == [
+        ("0", "None", "REMOVED"), ("None", "0", "ADDED")]
+    assert all("opening was replaced" in p.why for p in heads)
+    # Lossless: the replaced words are still shown, each on its own side.
+    removed = next(p for p in heads if p.old_index == 0)
+    added = next(p for p in heads if p.new_index == 0)
+    assert "Cookie" in removed.old.title  # type: ignore[union-attr]
+    assert "creators" in added.new.body  # type: ignore[union-attr]
+    assert not comparison.identical
+
+
+def test_document_heads_that_share_text_or_have_none_still_pair(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, heads = _heads(tmp_path, "# Cookie Policy\n\nLast updated 2020.\n\n" + _SHARED_BODY,
+                      "# Cookies Policy\n\nLast updated 2026. Join us.\n\n" + _SHARED_BODY)
+    assert [(p.old_index, p.new_index) for p in heads] == [(0, 0)]
+    # An old version with no opening at all: nothing to call removed, the new opening is compared.
+    _, heads = _heads(tmp_path, _SHARED_BODY, "# Your voice\n\nJoin millions of creators.\n\n" + _SHARED_BODY)
+    assert [(p.old_index, p.new_index) for p in heads] == [(0, 0)]
