@@ -116,7 +116,7 @@ def test_every_section_appears_at_least_once(nec: Comparison) -> None:
     news = {p.new_index for p in nec.pairs if p.new_index is not None}
     assert olds == set(range(len(nec.old.flat())))
     assert news == set(range(len(nec.new.flat())))
-    assert nec.pairs[0].old_index == nec.pairs[0].new_index == 0  # the document heads always pair
+    assert nec.pairs[0].old_index == nec.pairs[0].new_index == 0  # the heads share words (HEAD_SHARE): they pair
 
 
 def test_control_pair_differs_only_in_its_title_and_provenance() -> None:
