@@ -146,7 +146,11 @@ def is_prose(text: str) -> bool:
 
 def title_key(text: str) -> str:
     """A title compared without markup, numbering, case or punctuation (to find a TOC's targets)."""
-    bare = split_number(plain(text))[1]
+    return bare_title_key(split_number(plain(text))[1])
+
+
+def bare_title_key(bare: str) -> str:
+    """``title_key`` of a title already without markup and numbering."""
     return " ".join(_NON_WORD_RE.split(bare.lower())).strip()
 
 
