@@ -25,7 +25,9 @@ DATE_CUES = (  # strongest first: a "last updated" line beats an "established" l
     r"effective(?:\s+date)?|effective\s+as\s+of",
     r"(?:revised|updated|modified)(?:\s+on)?",
 )
-_DATE_RE = re.compile(DATE, re.IGNORECASE)
+# (Every date starts with a month's first letter or a digit: the lookahead, a set of characters,
+# turns down the other places at once, where the pattern itself tries every month name at each.)
+_DATE_RE = re.compile(rf"(?=[jfmasond\d]){DATE}", re.IGNORECASE)
 _CUED_DATE_RES = tuple(  # one per cue, strongest first
     re.compile(rf"\b(?:{cue})\b\s*(?:on|as of|:|-|\u2013)?\s*:?\s*\**\s*:?\s*({DATE})", re.IGNORECASE)
     for cue in DATE_CUES
@@ -66,7 +68,7 @@ def find_date(lines: Sequence[str]) -> str | None:
     # the figures pattern, which steps through every character; other lines may hold any digit.)
     dated = [
         line for line in lines
-        if (not line.isascii() or any(digit in line for digit in "0123456789")) and _DATE_FIGURES_RE.search(line)
+        if (not line.isascii() or any(map(line.__contains__, "0123456789"))) and _DATE_FIGURES_RE.search(line)
     ]
     for pattern in _CUED_DATE_RES:
         for line in dated:
