@@ -37,7 +37,7 @@ _CUED_DATE_RES = tuple(  # one per cue, strongest first
 _DATE_FIGURES_RE = re.compile(r"\d(?:\d{3}|\s*[./]\s*\d)")
 _DIGIT_RE = re.compile(r"\d")
 _SPACES_RE = re.compile(r"\s+")
-_ADDRESS_RE = re.compile(r"@|://|\bwww\.")
+_WWW_RE = re.compile(r"\bwww\.")
 _DOTTED_RE = re.compile(r"\d+(?:\.\d+)*")
 _ANY_CUE_RE = re.compile(
     r"\b(?:" + "|".join(DATE_CUES) + r"|dated?|version|as of|in effect|valid from|published)\b", re.IGNORECASE
@@ -108,7 +108,9 @@ def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bo
     words = text.split()
     if not 1 <= len(words) <= max_words:
         return False
-    if _ADDRESS_RE.search(text):  # an address or link on its own line is content
+    # An address or link on its own line is content. (Substring tests first: an alternation with no
+    # common first character makes the pattern try each branch at every character.)
+    if "@" in text or "://" in text or ("www." in text and _WWW_RE.search(text)):
         return False
     if not _LETTERS_RE.search(text):  # a number, a code or a time stamp, not a title
         return False
