@@ -155,7 +155,11 @@ def title_key(text: str) -> str:
 
 def bare_title_key(bare: str) -> str:
     """``title_key`` of a title already without markup and numbering."""
-    return " ".join(_NON_WORD_RE.split(bare.lower())).strip()
+    lowered = bare.lower()
+    # (Most titles are words between single spaces: already their own key, no pattern needed.)
+    if "  " not in lowered and lowered.replace(" ", "").isalnum():
+        return lowered.strip()
+    return " ".join(_NON_WORD_RE.split(lowered)).strip()
 
 
 def dotted(number: str | None) -> tuple[int, ...]:
@@ -189,7 +193,10 @@ class Numbering:
 
     def declare(self, number: str | None) -> None:
         """A declared heading carrying a number sets the context others continue."""
-        parts = dotted(number)
+        self.declare_parts(dotted(number))
+
+    def declare_parts(self, parts: tuple[int, ...]) -> None:
+        """``declare`` of a number already split into its parts (``dotted``)."""
         if parts:
             self.current = parts
             if len(parts) == 1:

@@ -297,7 +297,7 @@ def _blocks(
             (kind == "table_open" and _is_layout_table(tokens, i))
             or (kind == "heading_open" and token.markup in "=-" and lines[where[0]].lstrip().startswith("|"))
             # (a pipe in none of its lines, as in most paragraphs: no row of a table)
-            or (kind == "paragraph_open" and token.level == base and "|" in "".join(lines[where[0] : where[1]])
+            or (kind == "paragraph_open" and token.level == base and _has_pipe(lines, where[0], where[1])
                 and any(_is_pipe_debris(row) for row in lines[where[0] : where[1]]))
         ):
             # Pipes and rules of a table used for page layout (or of one that lost its table) hold
@@ -376,6 +376,11 @@ def _blocks(
                                 tokens=block_tokens))
         i = end
     return blocks
+
+
+def _has_pipe(lines: Sequence[str], start: int, end: int) -> bool:
+    """A pipe in lines ``start`` to ``end`` (most paragraphs are one line: no joined copy made)."""
+    return "|" in lines[start] if end - start == 1 else "|" in "".join(lines[start:end])
 
 
 _CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open"})
