@@ -317,11 +317,15 @@ def _blocks(
             i = block_end(tokens, i)
             continue
         if kind == "heading_open":
-            inline = tokens[i + 1]
-            text = render_inline(inline.children or []).strip().replace("\n", " ")
+            children = tokens[i + 1].children or []
+            if len(children) == 1 and children[0].type == "text":
+                # One run of text (most headings): render_inline's reading of it, and no link.
+                text, link_only = _tidy(children[0].content).strip().replace("\n", " "), False
+            else:
+                text, link_only = render_inline(children).strip().replace("\n", " "), _link_only(children)
             blocks.append(
                 Block("heading", text, line, level=int(token.tag[1]), setext=token.markup in ("=", "-"),
-                       link_only=_link_only(inline.children or []))
+                       link_only=link_only)
             )
             i += 3
             continue

@@ -1,4 +1,5 @@
-"""``bare_title_key``'s shortcut for titles of plain words gives the key the pattern gives."""
+"""Shortcuts taken for speed (a title of plain words as its own key, a title with no number) give
+what the patterns give."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policydiff.core.numbering import NUMBER_RE, split_number
 from policydiff.core.shapes import _NON_WORD_RE, bare_title_key, title_key
 
 
@@ -32,3 +34,27 @@ def test_key_of_every_character_is_the_patterns() -> None:
 def test_title_key_strips_markup_numbering_case_and_punctuation() -> None:
     assert title_key("**6.1 International  Data-Transfers**") == "international data transfers"
     assert title_key("Children's privacy") == "children s privacy"
+
+
+def number_by_pattern(title: str) -> tuple[str | None, str]:
+    match = NUMBER_RE.match(title)
+    if not match or match.end() >= len(title):
+        return None, title.strip()
+    dotted, paren, letter, roman = match.group("dotted", "paren", "letter", "roman")
+    return dotted or (f"({paren})" if paren else None) or letter or roman, title[match.end():].strip()
+
+
+def test_split_number_shortcut_is_the_patterns_reading() -> None:
+    # (A title starting with a letter other than a roman numeral's skips the pattern.)
+    starts = [chr(code) for code in range(0x80)] + ["\u00a0", "\u0661", "\u00e9", "\u2003"]
+    for first in starts:
+        for second in starts:
+            for rest in ("", " x", ". y", "Site", ") a", "1 b"):
+                title = first + second + rest
+                assert split_number(title) == number_by_pattern(title), repr(title)
+
+
+@settings(max_examples=500)
+@given(st.text(max_size=12))
+def test_split_number_of_any_text_is_the_patterns(title: str) -> None:
+    assert split_number(title) == number_by_pattern(title)
