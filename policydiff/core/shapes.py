@@ -168,7 +168,7 @@ def dotted(number: str | None) -> tuple[int, ...]:
     if not number:
         return ()
     if _DOTTED_RE.fullmatch(number):
-        return tuple(int(part) for part in number.split("."))
+        return tuple(map(int, number.split(".")))
     match = re.fullmatch(r"(\d+)\.([a-z])(?:\.([ivx]+))?", number)
     if not match:
         return ()

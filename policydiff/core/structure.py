@@ -113,15 +113,16 @@ def _parse_document(
     set_aside: list[tuple[int, str, str]] = []
     plain = False  # a text with no markup at all
     parser = _MD
+    text_lines: list[str] | None = None
     if is_web_page(text, name):
         markdown, line_map, page_title = html_to_markdown(text)  # converted once, never again
         undeclared = True
-    elif looks_like_markdown(text):
+    elif looks_like_markdown(text, text_lines := text.split("\n")):
         markdown, undeclared = text, True
     else:
         markdown, line_map, set_aside = plain_to_markdown(text)
         undeclared, plain, parser = False, True, _MD if "\r" in markdown else _PLAIN_MD
-    markdown_lines = markdown.split("\n")
+    markdown_lines = text_lines if text_lines is not None and markdown is text else markdown.split("\n")
     pieces: list[Block | tuple[int, int, list[Token]]]
     try:
         if parser is _PLAIN_MD:
@@ -250,10 +251,11 @@ def _plain_pieces(lines: Sequence[str]) -> list[Block | tuple[int, int, list[Tok
     return pieces
 
 
-def looks_like_markdown(text: str) -> bool:
-    """Markdown if the text uses markdown's own block or inline syntax somewhere."""
+def looks_like_markdown(text: str, lines: Sequence[str] | None = None) -> bool:
+    """Markdown if the text uses markdown's own block or inline syntax somewhere (``lines``: the
+    text split at its newlines, when the caller has them)."""
     previous = ""
-    for line in text.split("\n"):
+    for line in text.split("\n") if lines is None else lines:
         if _ATX_RE.match(line) or _QUOTE_START_RE.match(line) or "**" in line or "](" in line:
             return True
         if _INDENTED_ITEM_RE.match(line) or _SPACED_BULLET_RE.match(line):
