@@ -24,6 +24,11 @@ NUMBER_RE = re.compile(
 
 def split_number(title: str) -> tuple[str | None, str]:
     """Split ``'6.1 International Data Transfers'`` into ``('6.1', 'International Data Transfers')``."""
+    first = title[:1]
+    if first.isascii() and first.isalpha() and first not in "IVXivx" and title[1:2] not in (".", ")"):
+        # A number starts with a digit, "(", a roman numeral's letter or a letter before "." or
+        # ")": a title starting with any other letter has none, and skips the pattern's branches.
+        return None, title.strip()
     match = NUMBER_RE.match(title)
     if not match or match.end() >= len(title):
         return None, title.strip()

@@ -25,7 +25,9 @@ DATE_CUES = (  # strongest first: a "last updated" line beats an "established" l
     r"effective(?:\s+date)?|effective\s+as\s+of",
     r"(?:revised|updated|modified)(?:\s+on)?",
 )
-_DATE_RE = re.compile(DATE, re.IGNORECASE)
+# (Every date starts with a month's first letter or a digit: the lookahead, a set of characters,
+# turns down the other places at once, where the pattern itself tries every month name at each.)
+_DATE_RE = re.compile(rf"(?=[jfmasond\d]){DATE}", re.IGNORECASE)
 _CUED_DATE_RES = tuple(  # one per cue, strongest first
     re.compile(rf"\b(?:{cue})\b\s*(?:on|as of|:|-|\u2013)?\s*:?\s*\**\s*:?\s*({DATE})", re.IGNORECASE)
     for cue in DATE_CUES
@@ -35,7 +37,7 @@ _CUED_DATE_RES = tuple(  # one per cue, strongest first
 _DATE_FIGURES_RE = re.compile(r"\d(?:\d{3}|\s*[./]\s*\d)")
 _DIGIT_RE = re.compile(r"\d")
 _SPACES_RE = re.compile(r"\s+")
-_ADDRESS_RE = re.compile(r"@|://|\bwww\.")
+_WWW_RE = re.compile(r"\bwww\.")
 _DOTTED_RE = re.compile(r"\d+(?:\.\d+)*")
 _ANY_CUE_RE = re.compile(
     r"\b(?:" + "|".join(DATE_CUES) + r"|dated?|version|as of|in effect|valid from|published)\b", re.IGNORECASE
@@ -66,7 +68,7 @@ def find_date(lines: Sequence[str]) -> str | None:
     # the figures pattern, which steps through every character; other lines may hold any digit.)
     dated = [
         line for line in lines
-        if (not line.isascii() or any(digit in line for digit in "0123456789")) and _DATE_FIGURES_RE.search(line)
+        if (not line.isascii() or any(map(line.__contains__, "0123456789"))) and _DATE_FIGURES_RE.search(line)
     ]
     for pattern in _CUED_DATE_RES:
         for line in dated:
@@ -106,7 +108,9 @@ def is_heading_text(text: str, *, allow_period: bool, max_words: int = 14) -> bo
     words = text.split()
     if not 1 <= len(words) <= max_words:
         return False
-    if _ADDRESS_RE.search(text):  # an address or link on its own line is content
+    # An address or link on its own line is content. (Substring tests first: an alternation with no
+    # common first character makes the pattern try each branch at every character.)
+    if "@" in text or "://" in text or ("www." in text and _WWW_RE.search(text)):
         return False
     if not _LETTERS_RE.search(text):  # a number, a code or a time stamp, not a title
         return False
@@ -146,8 +150,16 @@ def is_prose(text: str) -> bool:
 
 def title_key(text: str) -> str:
     """A title compared without markup, numbering, case or punctuation (to find a TOC's targets)."""
-    bare = split_number(plain(text))[1]
-    return " ".join(_NON_WORD_RE.split(bare.lower())).strip()
+    return bare_title_key(split_number(plain(text))[1])
+
+
+def bare_title_key(bare: str) -> str:
+    """``title_key`` of a title already without markup and numbering."""
+    lowered = bare.lower()
+    # (Most titles are words between single spaces: already their own key, no pattern needed.)
+    if "  " not in lowered and lowered.replace(" ", "").isalnum():
+        return lowered.strip()
+    return " ".join(_NON_WORD_RE.split(lowered)).strip()
 
 
 def dotted(number: str | None) -> tuple[int, ...]:
@@ -156,7 +168,7 @@ def dotted(number: str | None) -> tuple[int, ...]:
     if not number:
         return ()
     if _DOTTED_RE.fullmatch(number):
-        return tuple(int(part) for part in number.split("."))
+        return tuple(map(int, number.split(".")))
     match = re.fullmatch(r"(\d+)\.([a-z])(?:\.([ivx]+))?", number)
     if not match:
         return ()
@@ -181,7 +193,10 @@ class Numbering:
 
     def declare(self, number: str | None) -> None:
         """A declared heading carrying a number sets the context others continue."""
-        parts = dotted(number)
+        self.declare_parts(dotted(number))
+
+    def declare_parts(self, parts: tuple[int, ...]) -> None:
+        """``declare`` of a number already split into its parts (``dotted``)."""
         if parts:
             self.current = parts
             if len(parts) == 1:

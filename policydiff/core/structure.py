@@ -113,15 +113,16 @@ def _parse_document(
     set_aside: list[tuple[int, str, str]] = []
     plain = False  # a text with no markup at all
     parser = _MD
+    text_lines: list[str] | None = None
     if is_web_page(text, name):
         markdown, line_map, page_title = html_to_markdown(text)  # converted once, never again
         undeclared = True
-    elif looks_like_markdown(text):
+    elif looks_like_markdown(text, text_lines := text.split("\n")):
         markdown, undeclared = text, True
     else:
         markdown, line_map, set_aside = plain_to_markdown(text)
         undeclared, plain, parser = False, True, _MD if "\r" in markdown else _PLAIN_MD
-    markdown_lines = markdown.split("\n")
+    markdown_lines = text_lines if text_lines is not None and markdown is text else markdown.split("\n")
     pieces: list[Block | tuple[int, int, list[Token]]]
     try:
         if parser is _PLAIN_MD:
@@ -250,10 +251,11 @@ def _plain_pieces(lines: Sequence[str]) -> list[Block | tuple[int, int, list[Tok
     return pieces
 
 
-def looks_like_markdown(text: str) -> bool:
-    """Markdown if the text uses markdown's own block or inline syntax somewhere."""
+def looks_like_markdown(text: str, lines: Sequence[str] | None = None) -> bool:
+    """Markdown if the text uses markdown's own block or inline syntax somewhere (``lines``: the
+    text split at its newlines, when the caller has them)."""
     previous = ""
-    for line in text.split("\n"):
+    for line in text.split("\n") if lines is None else lines:
         if _ATX_RE.match(line) or _QUOTE_START_RE.match(line) or "**" in line or "](" in line:
             return True
         if _INDENTED_ITEM_RE.match(line) or _SPACED_BULLET_RE.match(line):
@@ -297,7 +299,7 @@ def _blocks(
             (kind == "table_open" and _is_layout_table(tokens, i))
             or (kind == "heading_open" and token.markup in "=-" and lines[where[0]].lstrip().startswith("|"))
             # (a pipe in none of its lines, as in most paragraphs: no row of a table)
-            or (kind == "paragraph_open" and token.level == base and "|" in "".join(lines[where[0] : where[1]])
+            or (kind == "paragraph_open" and token.level == base and _has_pipe(lines, where[0], where[1])
                 and any(_is_pipe_debris(row) for row in lines[where[0] : where[1]]))
         ):
             # Pipes and rules of a table used for page layout (or of one that lost its table) hold
@@ -317,11 +319,15 @@ def _blocks(
             i = block_end(tokens, i)
             continue
         if kind == "heading_open":
-            inline = tokens[i + 1]
-            text = render_inline(inline.children or []).strip().replace("\n", " ")
+            children = tokens[i + 1].children or []
+            if len(children) == 1 and children[0].type == "text":
+                # One run of text (most headings): render_inline's reading of it, and no link.
+                text, link_only = _tidy(children[0].content).strip().replace("\n", " "), False
+            else:
+                text, link_only = render_inline(children).strip().replace("\n", " "), _link_only(children)
             blocks.append(
                 Block("heading", text, line, level=int(token.tag[1]), setext=token.markup in ("=", "-"),
-                       link_only=_link_only(inline.children or []))
+                       link_only=link_only)
             )
             i += 3
             continue
@@ -376,6 +382,11 @@ def _blocks(
                                 tokens=block_tokens))
         i = end
     return blocks
+
+
+def _has_pipe(lines: Sequence[str], start: int, end: int) -> bool:
+    """A pipe in lines ``start`` to ``end`` (most paragraphs are one line: no joined copy made)."""
+    return "|" in lines[start] if end - start == 1 else "|" in "".join(lines[start:end])
 
 
 _CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open"})

@@ -11,7 +11,7 @@ from markdown_it.token import Token
 
 from policydiff.core.outline.thresholds import DEFAULT
 from policydiff.core.sections import render_inline, split_number
-from policydiff.core.shapes import is_date_stamp, title_key
+from policydiff.core.shapes import bare_title_key, is_date_stamp, plain
 
 MAX_BOLD_WORDS = DEFAULT.max_title_words
 """(The helpers shared with the reader take the default threshold.)"""
@@ -111,7 +111,11 @@ class Block:
         """The text's title key (``shapes.title_key``), worked out once: several rules compare a
         block's title with others' (contents entries, repeated labels), each of them per block."""
         if self.known_key is None:
-            self.known_key = title_key(self.text)
+            # (Most texts have no markup for ``plain`` to take off: their number is then the one
+            # ``split`` finds, worked out once for both.)
+            text = self.text
+            bare = plain(text)
+            self.known_key = bare_title_key(self.split[1] if bare == text else split_number(bare)[1])
         return self.known_key
 
     @property

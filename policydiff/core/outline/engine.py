@@ -264,7 +264,7 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
         number = target.split[0]
         parts = dotted(number)
         if parts:  # (an unnumbered heading declares no number)
-            state.numbering.declare(number)
+            state.numbering.declare_parts(parts)
         state.anchor_rank, state.anchor_depth, state.numbered_rank = target.rank, len(parts), 0
         state.numbered_depth = 0
         state.item_number, state.letter, state.declared_rank = None, None, target.rank

@@ -97,5 +97,15 @@ def declared_heading(state: OutlineState, i: int) -> Verdict:
     if block.detached:
         return Verdict(True, f"setext heading whose underline a blank line cut off (level {block.level})",
                        kind="declared")
-    return Verdict(True, f"declared {'setext' if block.setext else 'ATX'} heading (level {block.level})",
-                   kind="declared")
+    evidence = _DECLARED_EVIDENCE.get((block.setext, block.level))
+    return Verdict(True, evidence or _declared_evidence(block.setext, block.level), kind="declared")
+
+
+def _declared_evidence(setext: bool, level: int) -> str:
+    return f"declared {'setext' if setext else 'ATX'} heading (level {level})"
+
+
+_DECLARED_EVIDENCE = {
+    (setext, level): _declared_evidence(setext, level) for setext in (False, True) for level in range(1, 7)
+}
+"""``declared_heading``'s evidence for each kind and level, written once (it is given for most headings)."""
