@@ -214,17 +214,19 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
     an existing output untouched), Interrupted (the output whole, ready for ``--resume``).
     """
     versions = discover(sources)
-    writer = TableWriter(out, resume=resume, force=force)
-    finished = False
-    summary = Summary()
-    own: list[Any] = []
-    try:
-        wanted = [p for p in consecutive_pairs(versions) if select is None or select(p)]
-        todo = [p for p in wanted if p.key not in writer.done]
-        summary.skipped = len(wanted) - len(todo)
-        del wanted
-        del versions
-        with _interruptible() as interrupted:
+    # (Ctrl-C only raises the flag from before the output is locked: one pressed as soon as the lock
+    # is seen, before the workers are asked for, still stops the run with the output untouched)
+    with _interruptible() as interrupted:
+        writer = TableWriter(out, resume=resume, force=force)
+        finished = False
+        summary = Summary()
+        own: list[Any] = []
+        try:
+            wanted = [p for p in consecutive_pairs(versions) if select is None or select(p)]
+            todo = [p for p in wanted if p.key not in writer.done]
+            summary.skipped = len(wanted) - len(todo)
+            del wanted
+            del versions
             if client is None:
                 client = _client(scheduler, workers, own)
             if interrupted.is_set():
@@ -241,11 +243,11 @@ def run_batch(sources: Sequence[str], out: str, *, options: Options = Options(),
             summary.memory = {worker: peak for worker, (peak, _) in after.items()}
             summary.cpu_seconds = sum(cpu - before.get(worker, (0, 0.0))[1] for worker, (_, cpu) in after.items())
             finished = True
-    finally:
-        writer.close(finished=finished)
-        for closable in reversed(own):
-            with contextlib.suppress(Exception):
-                closable.close()
+        finally:
+            writer.close(finished=finished)
+            for closable in reversed(own):
+                with contextlib.suppress(Exception):
+                    closable.close()
     return summary
 
 
