@@ -245,20 +245,25 @@ def _marker_edit(old: str, new: str) -> bool:
     return 0 < len(shortest) <= 12 and _MARKERS_ONLY.fullmatch(shortest) is not None
 
 
+def _values(signal: _SignalLike, old: str, new: str) -> list[tuple[str, str]]:
+    """Each value a signal shows (``"30, 90"`` is two), with the side's text it was found in."""
+    return [(v, text) for v, text in ((signal.old, old), (signal.new, new)) for v in v.split(", ") if v]
+
+
 @lru_cache(maxsize=1)
 def _recording() -> re.Pattern[str]:
     """A word of recording (``lexicons/recorded.txt``) and the ``on`` or ``at`` after it: a date
     that follows is when a copy was taken."""
-    text = resources.files("policydiff.core").joinpath("lexicons", "recorded.txt").read_text("utf-8")
-    entries = [line.split("#", 1)[0].strip().lower() for line in text.splitlines()]
-    words = "|".join(re.escape(entry) for entry in entries if entry)
+    from policydiff.core.changes import read_lexicon  # (changes imports this module)
+
+    words = "|".join(re.escape(entry.lower()) for entry in read_lexicon("recorded"))
     return re.compile(rf"\b(?:{words})\s+(?:(?:on|at)\s+)?", re.IGNORECASE)
 
 
 def _recorded(signal: _SignalLike, old: str, new: str) -> bool:
     """A date signal each of whose dates follows a word of recording (``archived on 2010-12-31``,
     ``lexicons/recorded.txt``): when a copy was taken, not from when the text binds."""
-    values = [(v, text) for v, text in ((signal.old, old), (signal.new, new)) for v in v.split(", ") if v]
+    values = _values(signal, old, new)
     recording = _recording()
     return bool(values) and all(
         any(text.startswith(v, m.end()) for m in recording.finditer(text)) for v, text in values)
@@ -272,7 +277,7 @@ _PHONE = re.compile(r"(?<![\w.,])\+?[ ]?\(?\d{1,4}\)?(?:[ .-]{1,2}\(?\d{1,4}\)?)
 def _phone(signal: _SignalLike, old: str, new: str) -> bool:
     """A number signal each of whose values is a group of digits of a telephone number in its
     side (a way to reach the company: editorial, labels README), at least seven digits in all."""
-    values = [(v, text) for v, text in ((signal.old, old), (signal.new, new)) for v in v.split(", ") if v]
+    values = _values(signal, old, new)
     if not values or not all(v.isdigit() for v, _ in values):
         return False
     for v, text in values:
