@@ -175,6 +175,21 @@ class _SourceLines:
 
 
 @dataclass
+class _Table:
+    """An open ``<table>`` or ``<dl>``."""
+
+    piped: bool
+    """A data table or a glossary: written as a markdown pipe table (else a layout table, whose cells
+    are read as the page's own blocks)."""
+    glossary: bool
+    """A definition list (``<dl>``): its terms and definitions are the rows' cells."""
+    width: int
+    """Cells of its widest row: the header row is as wide (a pipe table drops cells past it)."""
+    rows: int = 0
+    """Rows written so far."""
+
+
+@dataclass
 class _Reading:
     """The visible text of a parsed page as lines: markdown (escaped text, heading, list and bold
     marks) or plain text."""
@@ -194,9 +209,8 @@ class _Reading:
     """Open SVG or MathML elements."""
     foreign_text: int = 0
     """Open elements of foreign content whose text is drawn."""
-    tables: list[list[int]] = field(default_factory=list)
-    """One per open table or glossary (``<dl>``): [1 for a data table or a glossary (written as a
-    pipe table) else 0, rows written, 1 for a glossary]."""
+    tables: list[_Table] = field(default_factory=list)
+    """One per open table or glossary (``<dl>``), the innermost last."""
     row_cells: int = 0
     """Cells opened so far in the current row of a data table."""
     addresses: list[str] = field(default_factory=list)
@@ -244,7 +258,7 @@ class _Reading:
         if tag == "br" and self.row_cells:  # a line break inside a data table's cell
             self.parts.append(" ")
             return True
-        glossary = self.tables[-1][2] and self.tables[-1][0] if self.tables else 0
+        glossary = bool(self.tables) and self.tables[-1].piped and self.tables[-1].glossary
         if glossary and tag == "dd":  # a definition: the next cell of its term's row
             if not self.row_cells:
                 self.row_cells = 1  # (a definition with no term above it: an empty term cell)
@@ -258,14 +272,14 @@ class _Reading:
             data = node.css_first(_LAYOUT_SELECTOR) is None and len(node.css("table")) == 1
             # (the header row must be as wide as the widest row: a pipe table drops cells past it)
             width = max((len(row.css("td, th")) for row in node.css("tr")), default=1) if data else 0
-            self.tables.append([int(data), 0, 0, width])
+            self.tables.append(_Table(data, False, width))
         elif tag == "dl" and self.markdown:
             data = node.css_first(_GLOSSARY_SELECTOR) is None and len(node.css("dl")) == 1
             width, cells = 1, 1
             for child in node.iter() if data else ():
                 cells = 1 if child.tag == "dt" else cells + (child.tag == "dd")
                 width = max(width, cells + (child.tag == "dd" and cells == 1))
-            self.tables.append([int(data), 0, 1, width])
+            self.tables.append(_Table(data, True, width))
         elif tag == "dt" and glossary:
             self.row_cells = 1
         if tag in _HEADINGS:
@@ -282,7 +296,7 @@ class _Reading:
             self.parts.append(_LINK_OPEN)
         elif tag in _PREFORMATTED:
             self.preformatted += 1
-        elif tag in ("td", "th") and self.tables and self.tables[-1][0]:
+        elif tag in ("td", "th") and self.tables and self.tables[-1].piped:
             if self.row_cells:
                 self.parts.append(_CELL)
             self.row_cells += 1
@@ -310,12 +324,12 @@ class _Reading:
             self.preformatted -= 1
         if tag == "br" and self.row_cells:
             return
-        if tag in ("dt", "dd") and self.tables and self.tables[-1][2] and self.tables[-1][0]:
+        if tag in ("dt", "dd") and self.tables and self.tables[-1].glossary and self.tables[-1].piped:
             return  # (the row goes on to the term's definitions; the next term or the list's end ends it)
         if tag in _BLOCKS:
             self.flush()
         if tag in ("table", "dl") and self.tables:
-            if self.tables.pop()[1] and self.markdown:
+            if self.tables.pop().rows and self.markdown:
                 self.lines.append((self.line_no, ""))  # the pipe table ends
             if tag in _HEADINGS or tag == "li":
                 self.prefix = ""  # an empty heading or item marks nothing after it
@@ -391,17 +405,17 @@ class _Reading:
             row = _bold(row)
         row = _links(row, addresses)
         table = self.tables[-1]
-        if not table[1] and self.lines and self.lines[-1][1]:
+        if not table.rows and self.lines and self.lines[-1][1]:
             self.lines.append((self.line_no, ""))  # a table starts a block of its own
         cell_texts = [cell.strip() for cell in row.split(_CELL)]
-        width = max(table[3], len(cell_texts))
-        if not table[1]:
+        width = max(table.width, len(cell_texts))
+        if not table.rows:
             cell_texts += [""] * (width - len(cell_texts))
         self.lines.append((self.line_no, self.prefix + "| " + " | ".join(cell_texts) + " |"))
         self.prefix = ""
-        if not table[1]:
+        if not table.rows:
             self.lines.append((self.line_no, "| " + " | ".join(["---"] * width) + " |"))
-        table[1] += 1
+        table.rows += 1
 
     def _emit(self, line_no: int, text: str) -> None:
         self.lines.append((line_no, self.prefix + text))
