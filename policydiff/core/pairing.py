@@ -208,6 +208,11 @@ def _trigrams(key: str) -> frozenset[str]:
     return frozenset(padded[k : k + 3] for k in range(len(padded) - 2)) if key else frozenset()
 
 
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    """The likeness of two titles' character trigrams (Dice's coefficient; 0 when either has none)."""
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
 def _number_key(number: str | None) -> str | None:
     return None if number is None else _title_key(number).replace(" ", ".")
 
@@ -244,10 +249,7 @@ class FeatureReader:
         self._elsewhere_new: dict[int, list[tuple[float, int]]] = {}
 
     def title_chars(self, i: int, j: int) -> float:
-        a, b = self.grams_old[i], self.grams_new[j]
-        if not a or not b:
-            return 0.0
-        return 2 * len(a & b) / (len(a) + len(b))
+        return _dice(self.grams_old[i], self.grams_new[j])
 
     def likeness(self, i: int, j: int) -> float:
         """The raw likeness the neighbour and parent features read: the better of body and title."""
@@ -469,14 +471,7 @@ def _feature_array(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> np.ndar
     key_new = [_title_key(s.bare_title) for s in f.flat_new]
     grams_old = [_trigrams(k) for k in key_old]
     grams_new = [_trigrams(k) for k in key_new]
-    chars = np.fromiter(
-        (
-            2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
-            for a, b in ((grams_old[i], grams_new[j]) for i, j in pairs)
-        ),
-        dtype=np.float64,
-        count=count,
-    )
+    chars = np.fromiter((_dice(grams_old[i], grams_new[j]) for i, j in pairs), dtype=np.float64, count=count)
     title_max = np.maximum(title, chars)
 
     # Title keys as numbers; uses (old, new) per key as in ``FeatureReader.uses`` (the preamble,
@@ -608,8 +603,7 @@ def _feature_array(sim: Similarity, pairs: Sequence[tuple[int, int]]) -> np.ndar
     one = (pi == 0) != (pj == 0)
     if one.any():
         parents[one] = np.fromiter(
-            (2 * len(g & h) / (len(g) + len(h)) if g and h else 0.0
-             for g, h in ((grams_old[x], grams_new[y]) for x, y in zip(pi[one].tolist(), pj[one].tolist()))),
+            (_dice(grams_old[x], grams_new[y]) for x, y in zip(pi[one].tolist(), pj[one].tolist())),
             dtype=np.float64, count=int(one.sum()),
         )
 
