@@ -166,14 +166,13 @@ def _parse_document(
             dated.append(text)
         if block.metadata and source(block.line) not in aside_lines:
             omitted.append(OmittedLine(source(block.line), text, block.metadata))
+        parts = block.items or (block,)
+        decided += [Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence)
+                    for part in parts if part.rule]
         if i == title_block:
-            decided += [Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence)
-                        for part in block.items or (block,) if part.rule]
             reading.append(text)
             continue
-        for part in block.items or (block,):
-            if part.rule:
-                decided.append(Decision(source(part.line), part.text, bool(part.rank), part.rule, part.evidence))
+        for part in parts:
             if part.rank:
                 tree.heading(part.text, source(part.line), part.rank, part.split[0])
                 reading.append(part.text)
