@@ -62,14 +62,16 @@ TRAILING_FUNCTION_WORDS = frozenset(
 )
 
 
+def may_hold_figure(text: str) -> bool:
+    """Whether ``text`` may hold a figure: an ASCII digit, or any non-ASCII character (other
+    scripts' digits). (Ten substring scans, several times quicker than a pattern stepping through
+    every character.)"""
+    return not text.isascii() or any(map(text.__contains__, "0123456789"))
+
+
 def find_date(lines: Sequence[str]) -> str | None:
     """The date a policy states for itself, as written (``March 1, 2002``)."""
-    # (An ASCII line with no digit is ruled out by ten substring scans, several times quicker than
-    # the figures pattern, which steps through every character; other lines may hold any digit.)
-    dated = [
-        line for line in lines
-        if (not line.isascii() or any(map(line.__contains__, "0123456789"))) and _DATE_FIGURES_RE.search(line)
-    ]
+    dated = [line for line in lines if may_hold_figure(line) and _DATE_FIGURES_RE.search(line)]
     for pattern in _CUED_DATE_RES:
         for line in dated:
             match = pattern.search(line)
