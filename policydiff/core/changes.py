@@ -558,8 +558,7 @@ def terms_between(found: Hits, start: int, end: int) -> _Features:
             counter[key] = counter.get(key, 0) + 1
             name = (kind, key)
             if name not in surface:
-                # A word of letters and digits has no white space to even out (most terms).
-                surface[name] = shown if shown.isalnum() else " ".join(shown.split())
+                surface[name] = _as_shown(shown)
     return _Features(terms, surface)
 
 
@@ -626,7 +625,7 @@ def signals_between(a: _Features, b: _Features) -> tuple[Signal, ...]:
         only, lost_all = (a, True) if a.terms else (b, False)
         for kind in sorted(only.terms, key=_KIND_ORDER.__getitem__):
             shown = ", ".join([only.surface[kind, key] for key in only.terms[kind]])
-            out.append(Signal(kind, shown, "") if lost_all else Signal(kind, "", shown))
+            out.append(_one_sided(kind, shown, lost_all))
         return tuple(out)
     empty: dict[str, int] = {}
     for kind in SIGNAL_KINDS:
@@ -648,6 +647,17 @@ def signals_between(a: _Features, b: _Features) -> tuple[Signal, ...]:
     return tuple(out)
 
 
+def _as_shown(written: str) -> str:
+    """A term as a signal shows it: its white space evened out (a word of letters and digits, most
+    terms, has none)."""
+    return written if written.isalnum() else " ".join(written.split())
+
+
+def _one_sided(kind: str, shown: str, lost_all: bool) -> Signal:
+    """A signal of a kind the old side has and the new lacks (``lost_all``), or the reverse."""
+    return Signal(kind, shown, "") if lost_all else Signal(kind, "", shown)
+
+
 def whole_sentence_signals(found: Hits, start: int, end: int, lost_all: bool) -> tuple[Signal, ...]:
     """``signals_between`` of a sentence inserted (``lost_all`` False) or deleted whole, whose terms
     are those of ``found`` in ``[start, end)``, and of nothing: each kind once, its terms each
@@ -659,11 +669,11 @@ def whole_sentence_signals(found: Hits, start: int, end: int, lost_all: bool) ->
         if keys is None:
             keys = by_kind[kind] = {}
         if key not in keys:
-            keys[key] = shown if shown.isalnum() else " ".join(shown.split())
+            keys[key] = _as_shown(shown)
     out = []
     for kind in sorted(by_kind, key=_KIND_ORDER.__getitem__):
         shown = ", ".join(by_kind[kind].values())
-        out.append(Signal(kind, shown, "") if lost_all else Signal(kind, "", shown))
+        out.append(_one_sided(kind, shown, lost_all))
     return tuple(out)
 
 
