@@ -7,7 +7,9 @@ that the label has the documented shape; that the title, every heading and every
 in `<slug>.md` once markup is set aside (compared as lower-case letters and digits only, so `**`,
 `#`, backslash escapes and link targets do not matter); that the headings occur in reading order;
 that levels start at 1 and never skip one going deeper; that there are 4-16 not-headings and none
-equals a heading; and that the document has a row in the README's table giving its number of
+equals a heading; that every heading the markup declares is labelled a heading (or is the title),
+as ``label_declared_headings.py`` applies the convention, and ``declared_only`` names headings only;
+and that the document has a row in the README's table giving its number of
 headings. Exit status 1 on any problem.
 """
 
@@ -17,6 +19,9 @@ import json
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from label_declared_headings import missing  # noqa: E402  (the convention's one reading of the markup)
 
 LABELLED = Path(__file__).resolve().parents[1] / "tests" / "core" / "labelled" / "outlines"
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -30,7 +35,8 @@ def problems(slug: str, readme: str) -> list[str]:
     found: list[str] = []
     label = json.loads((LABELLED / f"{slug}.json").read_text(encoding="utf-8"))
     source = norm(LINK_TARGET.sub("]", (LABELLED / f"{slug}.md").read_text(encoding="utf-8")))
-    if set(label) != {"source", "title", "headings", "not_headings", "notes"}:
+    if not {"source", "title", "headings", "not_headings", "notes"} <= set(label) <= {
+            "source", "title", "headings", "not_headings", "notes", "declared_only"}:
         found.append(f"keys are {sorted(label)}")
     if label["title"] is not None and norm(label["title"]) not in source:
         found.append(f"title not in source: {label['title']!r}")
@@ -55,6 +61,12 @@ def problems(slug: str, readme: str) -> list[str]:
             found.append(f"not-heading not in source: {text!r}")
         if norm(text) in heading_texts:
             found.append(f"not-heading equals a heading: {text!r}")
+    heading_titles = [h["title"] for h in label["headings"]]
+    for text in label.get("declared_only", []):
+        if text not in heading_titles:
+            found.append(f"declared_only names no heading: {text!r}")
+    for _, visible, _ in missing(label, (LABELLED / f"{slug}.md").read_text(encoding="utf-8")):
+        found.append(f"declared heading not labelled (the convention: a declared heading is a section): {visible!r}")
     rows = [line for line in readme.splitlines() if line.startswith(f"| `{slug}` |")]
     counted = rows[0].split("|")[-3].strip() if rows else None
     if counted is None:
