@@ -572,7 +572,7 @@ def features(text: str) -> _Features:
 
 
 _LAST_WORD_REVERSED = re.compile(r"[^\w]*+([^\W\d_]++)")
-"""``([^\W\d_]+)[^\w]*\Z`` read backwards: the letters that end a text, but for characters that are
+r"""``([^\W\d_]+)[^\w]*\Z`` read backwards: the letters that end a text, but for characters that are
 no part of a word after them."""
 
 
