@@ -122,6 +122,9 @@ def test_a_prohibition_is_a_duty_whose_list_of_acts_widened_is_substantive() -> 
     assert change.change_class == "substantive"
     assert [s.kind for s in change.signals] == ["scope"]
     assert "paid endorsements" in change.signals[0].new
+    required = "# Accounts\n\nWe require that you keep your password secret.\n"
+    (change,) = _changes(required, required.replace("secret", "secret and change it every year"))
+    assert change.change_class == "substantive" and [s.kind for s in change.signals] == ["scope"]
 
 
 def test_a_clause_moved_from_one_sentence_to_another_of_its_section_is_no_scope_change() -> None:
