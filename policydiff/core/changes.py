@@ -1133,8 +1133,9 @@ def context_signals(old_text: str, new_text: str, old: tuple[int, int], new: tup
     duty = any(kind in sentence_terms.terms or kind in a.terms for kind in _DUTY_KINDS)
     if not (duty or "modal" in kinds or "negation" in kinds):
         return ()
-    old_words = set(change_model._words(old_text[old[0] : old[1]].lower()))
-    new_words = set(change_model._words(new_text[new[0] : new[1]].lower()))
+    # Stems: a word made plural or singular (``team`` -> ``teams``) is wording, not a clause.
+    old_words = set(map(_STEMS.__getitem__, change_model._words(old_text[old[0] : old[1]].lower())))
+    new_words = set(map(_STEMS.__getitem__, change_model._words(new_text[new[0] : new[1]].lower())))
     gained, lost = len(new_words - old_words), len(old_words - new_words)
     if not ((gained >= 2 and lost <= 1) or (lost >= 2 and gained <= 1)):
         return ()

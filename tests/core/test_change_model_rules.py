@@ -141,3 +141,14 @@ def test_a_clause_moved_from_one_sentence_to_another_of_its_section_is_no_scope_
     # Dropped from one sentence and said nowhere else: narrowed.
     (dropped,) = _changes(old, old.replace("paid or hidden endorsements, ", ""))
     assert dropped.change_class == "substantive" and [s.kind for s in dropped.signals] == ["scope"]
+
+
+def test_a_duty_whose_words_are_made_plural_has_no_clause_added() -> None:
+    # A word made plural or singular is wording (stems are compared): one word dropped beside it is
+    # no clause taken from the duty.
+    old = "# Reports\n\nYou must report abuse to our Safety & Security team within the app.\n"
+    found = _changes(old, old.replace("Safety & Security team", "security teams"))
+    assert found and [c.change_class for c in found] == ["editorial"]
+    # Two words taken with the plural: the duty is narrowed.
+    (narrowed,) = _changes(old, old.replace("Safety & Security team within the app", "security teams"))
+    assert narrowed.change_class == "substantive"
