@@ -1138,12 +1138,28 @@ def context_signals(old_text: str, new_text: str, old: tuple[int, int], new: tup
     duty = any(kind in sentence_terms.terms or kind in a.terms for kind in _DUTY_KINDS)
     if not (duty or "modal" in kinds or "negation" in kinds):
         return ()
-    old_words = set(change_model._words(old_text[old[0] : old[1]].lower()))
-    new_words = set(change_model._words(new_text[new[0] : new[1]].lower()))
+    # Stems: a word made plural or singular (``team`` -> ``teams``) is wording, not a clause.
+    old_words = set(map(_STEMS.__getitem__, change_model._words(old_text[old[0] : old[1]].lower())))
+    new_words = set(map(_STEMS.__getitem__, change_model._words(new_text[new[0] : new[1]].lower())))
     gained, lost = len(new_words - old_words), len(old_words - new_words)
     if not ((gained >= 2 and lost <= 1) or (lost >= 2 and gained <= 1)):
         return ()
+    if _clause_moved(old_text, new_text, deleted, inserted):
+        return ()
     return (Signal("scope", " ".join(deleted.split()).strip(" ,;:"), " ".join(inserted.split()).strip(" ,;:")),)
+
+
+def _clause_moved(old_text: str, new_text: str, deleted: str, inserted: str) -> bool:
+    """The clause a sentence gained or lost is said as often in the other version of its section
+    (of three words or more): it moved from one sentence to another (``including sponsored
+    content`` taken from the item on spam and given to the item on fraud), the section binds
+    nothing more or less."""
+    clause = " ".join((deleted if deleted.strip() else inserted).lower().split()).strip(" ,;:")
+    if clause.count(" ") < 2:
+        return False
+    old_count = " ".join(old_text.lower().split()).count(clause)
+    new_count = " ".join(new_text.lower().split()).count(clause)
+    return new_count >= old_count if deleted.strip() else old_count >= new_count
 
 
 def _spans_of(text: str, passages: Iterable[str]) -> list[tuple[int, int]]:

@@ -111,3 +111,44 @@ def test_acceptance_by_continued_use_is_a_right() -> None:
     for sentence in ["By continuing to use our websites after such revision takes effect, you accept the changes.",
                      "Your continued use of the Services means you accept the updated terms."]:
         assert "right" in changes.features(sentence).terms, sentence
+
+
+def test_a_prohibition_is_a_duty_whose_list_of_acts_widened_is_substantive() -> None:
+    # "We prohibit X, including A" states a duty as "you must not" does (lexicons/modal.txt): an act
+    # added to what it covers widens it (the clause-scope rule of changes.context_signals).
+    old = ("# Rules\n\n* We prohibit spam, including bulk messages or fake reviews.\n"
+           "* We prohibit fraud, including fake giveaways.\n")
+    (change,) = _changes(old, old.replace("including bulk messages", "including paid endorsements, bulk messages"))
+    assert change.change_class == "substantive"
+    assert [s.kind for s in change.signals] == ["scope"]
+    assert "paid endorsements" in change.signals[0].new
+    required = "# Accounts\n\nWe require that you keep your password secret.\n"
+    (change,) = _changes(required, required.replace("secret", "secret and change it every year"))
+    assert change.change_class == "substantive" and [s.kind for s in change.signals] == ["scope"]
+
+
+def test_a_clause_moved_from_one_sentence_to_another_of_its_section_is_no_scope_change() -> None:
+    # The clause a duty lost is given to the next sentence of the same section: the section binds
+    # as much as before (each edit alone would widen or narrow a duty). A clause of three words or
+    # more: a shorter one said elsewhere may be a coincidence.
+    old = ("# Rules\n\n* We prohibit spam, including paid or hidden endorsements, bulk messages or fake reviews.\n"
+           "* We prohibit fraud, including fake giveaways.\n")
+    new = ("# Rules\n\n* We prohibit spam, including bulk messages or fake reviews.\n"
+           "* We prohibit fraud, including paid or hidden endorsements, fake giveaways.\n")
+    found = _changes(old, new)
+    assert len(found) == 2
+    assert [c.change_class for c in found] == ["editorial", "editorial"]
+    # Dropped from one sentence and said nowhere else: narrowed.
+    (dropped,) = _changes(old, old.replace("paid or hidden endorsements, ", ""))
+    assert dropped.change_class == "substantive" and [s.kind for s in dropped.signals] == ["scope"]
+
+
+def test_a_duty_whose_words_are_made_plural_has_no_clause_added() -> None:
+    # A word made plural or singular is wording (stems are compared): one word dropped beside it is
+    # no clause taken from the duty.
+    old = "# Reports\n\nYou must report abuse to our Safety & Security team within the app.\n"
+    found = _changes(old, old.replace("Safety & Security team", "security teams"))
+    assert found and [c.change_class for c in found] == ["editorial"]
+    # Two words taken with the plural: the duty is narrowed.
+    (narrowed,) = _changes(old, old.replace("Safety & Security team within the app", "security teams"))
+    assert narrowed.change_class == "substantive"
