@@ -84,6 +84,8 @@ class PairResult:
     unrecovered: list[str] = field(default_factory=list)
     """Labelled entries (old section or added section) with a heading the structure missed."""
     errors: list[str] = field(default_factory=list)
+    kinds: dict[str, list[int]] = field(default_factory=dict)
+    """Points and total per kind of labelled decision (``label_kind``)."""
 
     @property
     def accuracy(self) -> float:
@@ -113,6 +115,29 @@ def held_out_slugs(directory: Path) -> set[str]:
     return held
 
 
+def _count_kind(result: PairResult, kind: str, right: bool) -> None:
+    tally = result.kinds.setdefault(kind, [0, 0])
+    tally[0] += int(right)
+    tally[1] += 1
+
+
+def label_kind(entry: dict[str, object] | None) -> str:
+    """The kind of a labelled decision, read from the label alone: same title, renamed, split (two or
+    more partners), removed, or added (``None``: an entry of ``added``). Titles compare normalised,
+    without numbering or occurrence marks."""
+    if entry is None:
+        return "added"
+    partners = entry["new"]
+    assert isinstance(partners, list)
+    if not partners:
+        return "removed"
+    if len(partners) > 1:
+        return "split"
+    def bare(label: object) -> str:
+        return normalise(strip_number(split_occurrence(str(label))[0]))
+    return "same title" if bare(entry["old"]) == bare(partners[0]) else "renamed"
+
+
 def evaluate_pair(directory: Path, held_out: bool, comparison: Comparison | None = None) -> PairResult:
     labels = json.loads((directory / "pairs.json").read_text(encoding="utf-8"))
     if comparison is None:
@@ -131,27 +156,32 @@ def evaluate_pair(directory: Path, held_out: bool, comparison: Comparison | None
     old_flat, new_flat = comparison.old.flat(), comparison.new.flat()
     for entry in labels["pairs"]:
         result.total += 1
-        i = old_index.find(entry["old"])
-        wanted = [new_index.find(label) for label in entry["new"]]
-        missing = [entry["old"]] if i is None else []
-        missing += [label for label, j in zip(entry["new"], wanted) if j is None]
-        if missing:
-            result.missing_headings += missing
-            result.unrecovered.append(entry["old"])
-            result.errors.append(f"{entry['old']!r}: heading not recovered: {missing}")
-            continue
-        got = predicted.get(i, set())
-        if got == set(wanted):
-            result.points += 1
-        else:
-            def names(js: set[int]) -> list[str]:
-                return [new_flat[j].title for j in sorted(js)]
-            result.errors.append(
-                f"{old_flat[i].title!r}: predicted {names(got)}, labelled {names(set(wanted))}"  # type: ignore[arg-type]
-            )
+        before = result.points
+        try:
+            i = old_index.find(entry["old"])
+            wanted = [new_index.find(label) for label in entry["new"]]
+            missing = [entry["old"]] if i is None else []
+            missing += [label for label, j in zip(entry["new"], wanted) if j is None]
+            if missing:
+                result.missing_headings += missing
+                result.unrecovered.append(entry["old"])
+                result.errors.append(f"{entry['old']!r}: heading not recovered: {missing}")
+                continue
+            got = predicted.get(i, set())
+            if got == set(wanted):
+                result.points += 1
+            else:
+                def names(js: set[int]) -> list[str]:
+                    return [new_flat[j].title for j in sorted(js)]
+                result.errors.append(
+                    f"{old_flat[i].title!r}: predicted {names(got)}, labelled {names(set(wanted))}"  # type: ignore[arg-type]
+                )
+        finally:
+            _count_kind(result, label_kind(entry), result.points > before)
     for label in labels.get("added", []):
         result.total += 1
         j = new_index.find(label)
+        _count_kind(result, "added", j is not None and j not in paired_new)
         if j is None:
             result.missing_headings.append(label)
             result.unrecovered.append(label)
@@ -198,6 +228,8 @@ def main() -> None:
     parser.add_argument("--no-concepts", action="store_true", help="align without the concept map")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every wrong section")
     parser.add_argument("--only", metavar="TEXT", help="only the pairs whose folder name contains TEXT")
+    parser.add_argument("--kinds", action="store_true",
+                        help="points per kind of labelled decision (same title, renamed, split, removed, added)")
     args = parser.parse_args()
     if args.no_concepts:
         from policydiff.core import align
@@ -212,8 +244,14 @@ def main() -> None:
         if args.verbose:
             for error in r.errors:
                 print(f"      {error}")
+        if args.kinds:
+            print("      " + "  ".join(f"{kind} {p}/{n}" for kind, (p, n) in sorted(r.kinds.items())))
     for name, (points, total) in summary(results).items():
         print(f"{name:30} {points}/{total} = {points / total if total else 1.0:.1%}")
+    if args.kinds:
+        for kind in ("same title", "renamed", "split", "removed", "added"):
+            p, n = (sum(r.kinds.get(kind, [0, 0])[k] for r in results) for k in (0, 1))
+            print(f"kind {kind:25} {p}/{n} = {p / n if n else 1.0:.1%}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ FLOORS = {
     "bluesky-privacy-2025-06-to-2025-08": 33,  # of 37
     "bluesky-terms-2024-03-to-2025-10": 18,  # of 23
     "dell-privacy-2010-to-2011": 11,  # of 11
+    "facebook-law-enforcement-2022-to-2025": 17,  # of 19
     "facebook-terms-2022-to-2026": 18,  # of 20
     "hitachi-privacy-2012-to-2017": 11,  # of 12
     "ibm-privacy-2018-to-2019": 15,  # of 15
@@ -34,10 +35,14 @@ FLOORS = {
     "line-terms-2023-09-to-2023-10": 33,  # of 38
     "nikon-privacy-2011-to-2018": 9,  # of 9
     "panasonic-privacy-2009-to-2014": 6,  # of 7
+    "parler-community-guidelines-2022-to-2026": 10,  # of 12
     "parler-privacy-2022-to-2026": 24,  # of 25
     "quora-terms-2022-to-2025": 9,  # of 13
+    "snapchat-community-guidelines-2022-07-to-2026-06": 7,  # of 10
+    "snapchat-cookies-2022-07-to-2025-10": 7,  # of 9
     "snapchat-privacy-2022-07-to-2026-08": 16,  # of 18
     "snapchat-terms-2022-to-2026": 55,  # of 56
+    "tiktok-ip-policy-2022-to-2025": 14,  # of 19
     "tumblr-terms-2022-07-to-2026-06": 44,  # of 44
     "tumblr-terms-2024-01-17-to-2024-01-24": 43,  # of 43
     "twitch-terms-2022-to-2026": 41,  # of 43
@@ -48,7 +53,9 @@ LINE terms 31 -> 29; the rules had been written reading their failures),
 two rose (Panasonic 5 -> 6, Twitch terms 39 -> 41). Snapchat terms 53 -> 55 when joins to a merge or
 split had to bring text of their own (``align.FRESH_SHARE``). LINE terms 29 -> 33 with the weights
 fitted once the document's title counted as the parent of its top-level sections and a textless
-heading joined the one section all its paired subsections went to (481 of 528 then)."""
+heading joined the one section all its paired subsections went to (481 of 528 then). Five pairs of other document
+types (trackers, community guidelines, law-enforcement, intellectual-property policies) were added at their first
+run's score, labelled and measured before any of their misses was read: 55 of 69."""
 
 
 @pytest.fixture(scope="module")
