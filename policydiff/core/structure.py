@@ -590,8 +590,16 @@ def _find_title(blocks: list[Block]) -> int | None:
         empty_first = first == start and first + 1 < len(blocks) and blocks[first + 1].kind == "heading" and (
             blocks[first + 1].level == level
         )
+        # A page that opens with an unnumbered heading, none outranking it, is named by it even when
+        # a later heading stands at its level: a second document recorded on the same page, named
+        # as the first ("Snap Monetization Terms" ... "Creator Stories Terms", both cut-off setext
+        # headings; a privacy policy's setext name over its numbered setext sections). A numbered
+        # one is the first section.
+        opens_page = first == start and not split_number(blocks[first].text)[0] and all(
+            other >= level for other in others
+        )
         if (level == 1 and 1 not in others) or (
-            not prose_before and (level == 1 or all(other > level for other in others) or empty_first)
+            not prose_before and (level == 1 or all(other > level for other in others) or empty_first or opens_page)
         ):
             title = first
     if title is None:
