@@ -62,7 +62,11 @@ _LINK_OPEN, _LINK_CLOSE = "\x04", "\x05"
 as a markdown link: a line that is only a link is then a link, not a title. Its target is ``#`` for
 a link to a place in the page (a table of contents' entry), else empty: an address is no word of
 the page, and the compared text never holds one."""
-_CONTROL_MARKS = (_BOLD_OPEN, _BOLD_CLOSE, _CELL, _LINK_OPEN, _LINK_CLOSE)
+_CELL_BREAK = "\x06"
+"""A line break (``<br>``) inside a data table's cell, until the row is written: it stays a ``<br>``
+there, a line break within the cell as in a markdown source's pipe table (a line break is no word)."""
+_CELL_BREAK_RE = re.compile(rf"\s*{_CELL_BREAK}\s*")
+_CONTROL_MARKS = (_BOLD_OPEN, _BOLD_CLOSE, _CELL, _LINK_OPEN, _LINK_CLOSE, _CELL_BREAK)
 """Where a cell of a data table's row ends and the next begins, until the row is escaped and
 written as a markdown pipe-table row."""
 """Where ``<b>``/``<strong>`` opens and closes, until the line is escaped and the marks are moved
@@ -263,7 +267,7 @@ class _Reading:
                 self.foreign_text += 1
             return True
         if tag == "br" and self.row_cells:  # a line break inside a data table's cell
-            self.parts.append(" ")
+            self.parts.append(_CELL_BREAK)
             return True
         glossary = bool(self.tables) and self.tables[-1].piped and self.tables[-1].glossary
         if glossary and tag == "dd":  # a definition: the next cell of its term's row
@@ -411,7 +415,7 @@ class _Reading:
         closes = text.count(_LINK_CLOSE)
         addresses, self.addresses = self.addresses[:closes], self.addresses[closes:]
         if self.locate and text.strip():
-            self.locate.skip_past(text.replace(_CELL, " "))
+            self.locate.skip_past(text.replace(_CELL, " ").replace(_CELL_BREAK, " "))
         row = _MARKDOWN_SPECIAL.sub(_backslash, " ".join(text.split()))
         if _BOLD_OPEN in row or _BOLD_CLOSE in row:
             row = _bold(row)
@@ -422,6 +426,8 @@ class _Reading:
             if self.lines and self.lines[-1][1]:
                 self.lines.append((self.line_no, ""))  # a table starts a block of its own
         cell_texts = [cell.strip() for cell in row.split(_CELL)]
+        if _CELL_BREAK in row:
+            cell_texts = [_CELL_BREAK_RE.sub("<br>", cell).strip() for cell in cell_texts]
         width = max(table.width, len(cell_texts))
         if not table.rows:
             cell_texts += [""] * (width - len(cell_texts))

@@ -62,7 +62,7 @@ def test_a_data_table_is_a_pipe_table_and_a_line_break_in_a_cell_is_no_row() -> 
     rows = markdown.split("\n")
     assert "| Cookie | Purpose | Duration |" in rows
     assert rows[rows.index("| Cookie | Purpose | Duration |") + 1] == "| --- | --- | --- |"
-    assert "| Session | Keeps you signed in while you browse our site\\. | Session |" in rows
+    assert "| Session | Keeps you signed in<br>while you browse our site\\. | Session |" in rows
     assert "| Processor | A company that handles data on our behalf\\. | It acts only on our instructions\\. |" in rows
     assert len(lines) == len(rows)
 
