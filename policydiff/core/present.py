@@ -566,9 +566,12 @@ def _tidy_cell(frags: list[Frag]) -> tuple[Frag, ...]:
     return tuple(out)
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*$")
-"""A cell's text ending as a sentence does (a period, question or exclamation mark, then closing
-quotes or brackets)."""
+_SENTENCE_END = re.compile(r"[.!][\"'\u2019\u201d)\]]*$")
+"""A cell's text ending as a statement does (a period or an exclamation mark, then closing quotes
+or brackets; a question may label a column)."""
+_SENTENCE_WORDS = 4
+"""Words a cell ending so needs to be a sentence (a column labelled ``No.`` or ``Address (opt.)``
+is not one)."""
 
 
 def _heads_table(cells: tuple[tuple[Frag, ...], ...]) -> bool:
@@ -577,7 +580,11 @@ def _heads_table(cells: tuple[tuple[Frag, ...], ...]) -> bool:
     two-column table), or a table written with no header of its own, is a row like the others.
     (Over the platform archive's pipe tables every header row with words passes; the rows this
     turns down are prose.)"""
-    return not any(_SENTENCE_END.search(_cell_text(cell).rstrip()) for cell in cells)
+    for cell in cells:
+        text = _cell_text(cell).rstrip()
+        if _SENTENCE_END.search(text) and len(text.split()) >= _SENTENCE_WORDS:
+            return False
+    return True
 
 
 def _tabulate(paras: Sequence[Para], cut_deleted: bool) -> list[Para]:

@@ -352,8 +352,9 @@ class _Reading:
             self.prefix = ""
             self.items.append(0)
             return
-        # (a nested list stands at its parent item's text column: "1. " takes three, "- " two)
-        indent = " " * self.items[-1] if self.items else ""
+        # (a nested list stands at its parent item's text column: "1. " takes three, "- " two; a list
+        # nested with no item around it, two spaces a level as before)
+        indent = " " * self.items[-1] if self.items else "  " * max(len(self.lists) - 1, 0)
         number = self.lists[-1] if self.lists else None
         if number is None:
             self.prefix = f"{indent}- "
