@@ -566,9 +566,31 @@ def _tidy_cell(frags: list[Frag]) -> tuple[Frag, ...]:
     return tuple(out)
 
 
+_SENTENCE_END = re.compile(r"[.!][\"'\u2019\u201d)\]]*$")
+"""A cell's text ending as a statement does (a period or an exclamation mark, then closing quotes
+or brackets; a question may label a column)."""
+_SENTENCE_WORDS = 4
+"""Words a cell ending so needs to be a sentence (a column labelled ``No.`` or ``Address (opt.)``
+is not one)."""
+
+
+def _heads_table(cells: tuple[tuple[Frag, ...], ...]) -> bool:
+    """Whether a table's first row is a header row: a header labels its columns, so no cell of it
+    is a sentence. A glossary's first term and its definition (a saved page's ``<dl>`` read as a
+    two-column table), or a table written with no header of its own, is a row like the others.
+    (Over the platform archive's pipe tables every header row with words passes; the rows this
+    turns down are prose.)"""
+    for cell in cells:
+        text = _cell_text(cell).rstrip()
+        if _SENTENCE_END.search(text) and len(text.split()) >= _SENTENCE_WORDS:
+            return False
+    return True
+
+
 def _tabulate(paras: Sequence[Para], cut_deleted: bool) -> list[Para]:
     """``paras`` with the rows of each table marked: a run of at least two paragraphs (a header
-    and a row) cut into the same number of cells, two or more."""
+    and a row) cut into the same number of cells, two or more; the first is the header row when
+    it reads as one (``_heads_table``)."""
     cut = [() if para.dim or not _has_pipe(para) else _cut_cells(para, cut_deleted) for para in paras]
     out = list(paras)
     k = 0
@@ -578,8 +600,9 @@ def _tabulate(paras: Sequence[Para], cut_deleted: bool) -> list[Para]:
         while width >= 2 and end < len(paras) and len(cut[end]) == width:
             end += 1
         if width >= 2 and end - k >= 2:
+            headed = _heads_table(cut[k])
             for j in range(k, end):
-                out[j] = Para(paras[j].frags, paras[j].dim, cut[j], header=j == k)
+                out[j] = Para(paras[j].frags, paras[j].dim, cut[j], header=headed and j == k)
         k = end
     return out
 

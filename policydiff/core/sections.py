@@ -91,6 +91,9 @@ def render_blocks(tokens: Sequence[Token]) -> list[str]:
     for token in tokens:
         if token.type == "tr_open":
             row = []
+            if pending_prefix.strip():  # an item that opens with a table: its marker, then the rows
+                out.append(pending_prefix.rstrip())
+                pending_prefix = ""
         elif token.type == "tr_close":
             if row is not None and any(cell for cell in row):
                 out.append(" | ".join(row))

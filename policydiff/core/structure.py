@@ -573,6 +573,20 @@ def _provenance(blocks: list[Block]) -> tuple[str | None, str | None]:
 
 
 
+def _numbered_from_one_below(blocks: list[Block], first: int) -> bool:
+    """Whether the first numbered title below heading ``first`` (a declared heading, or a short
+    line of its own, up to and with the next heading at its level) is numbered 1."""
+    level = blocks[first].level
+    for block in blocks[first + 1 :]:
+        if block.kind == "heading" or (block.kind == "line" and short_line(block.text)):
+            number = block.split[0]
+            if number:
+                return dotted(number)[:1] == (1,)
+        if block.kind == "heading" and block.level <= level:
+            return False
+    return False
+
+
 def _find_title(blocks: list[Block]) -> int | None:
     """The document's own name: the first heading when it outranks every other, else the last of
     the short lines that open a page before its first prose. A browser title-bar text
@@ -590,8 +604,17 @@ def _find_title(blocks: list[Block]) -> int | None:
         empty_first = first == start and first + 1 < len(blocks) and blocks[first + 1].kind == "heading" and (
             blocks[first + 1].level == level
         )
+        # A page that opens with an unnumbered heading, none outranking it, over numbered sections
+        # that count from 1 is named by it even when a later heading stands at its level: a second
+        # document recorded on the same page, named as the first ("Snap Monetization Terms" over
+        # "1. Minimum Eligibility" ... "Creator Stories Terms", both cut-off setext headings; a
+        # privacy policy's setext name over its numbered setext sections). A numbered one is the
+        # first section; one over unnumbered sections at its level is a section among them.
+        opens_page = first == start and not split_number(blocks[first].text)[0] and all(
+            other >= level for other in others
+        ) and _numbered_from_one_below(blocks, first)
         if (level == 1 and 1 not in others) or (
-            not prose_before and (level == 1 or all(other > level for other in others) or empty_first)
+            not prose_before and (level == 1 or all(other > level for other in others) or empty_first or opens_page)
         ):
             title = first
     if title is None:

@@ -62,7 +62,11 @@ _LINK_OPEN, _LINK_CLOSE = "\x04", "\x05"
 as a markdown link: a line that is only a link is then a link, not a title. Its target is ``#`` for
 a link to a place in the page (a table of contents' entry), else empty: an address is no word of
 the page, and the compared text never holds one."""
-_CONTROL_MARKS = (_BOLD_OPEN, _BOLD_CLOSE, _CELL, _LINK_OPEN, _LINK_CLOSE)
+_CELL_BREAK = "\x06"
+"""A line break (``<br>``) inside a data table's cell, until the row is written: it stays a ``<br>``
+there, a line break within the cell as in a markdown source's pipe table (a line break is no word)."""
+_CELL_BREAK_RE = re.compile(rf"\s*{_CELL_BREAK}\s*")
+_CONTROL_MARKS = (_BOLD_OPEN, _BOLD_CLOSE, _CELL, _LINK_OPEN, _LINK_CLOSE, _CELL_BREAK)
 """Where a cell of a data table's row ends and the next begins, until the row is escaped and
 written as a markdown pipe-table row."""
 """Where ``<b>``/``<strong>`` opens and closes, until the line is escaped and the marks are moved
@@ -187,6 +191,9 @@ class _Table:
     """Cells of its widest row: the header row is as wide (a pipe table drops cells past it)."""
     rows: int = 0
     """Rows written so far."""
+    indent: str = ""
+    """Spaces before each row: a table inside a list item stands at the item's text (markdown then
+    reads it as the item's table, and the list goes on after it)."""
 
 
 @dataclass
@@ -203,6 +210,10 @@ class _Reading:
     prefix: str = ""
     lists: list[int | None] = field(default_factory=list)
     """One per open list: the next number, or None for bullets."""
+    items: list[int] = field(default_factory=list)
+    """One per open list item: the column of its text (after its marker)."""
+    item_line: int = -1
+    """Index in ``lines`` of the last list item's marker line (its first line)."""
     preformatted: int = 0
     line_preformatted: bool = False
     foreign: int = 0
@@ -256,7 +267,7 @@ class _Reading:
                 self.foreign_text += 1
             return True
         if tag == "br" and self.row_cells:  # a line break inside a data table's cell
-            self.parts.append(" ")
+            self.parts.append(_CELL_BREAK)
             return True
         glossary = bool(self.tables) and self.tables[-1].piped and self.tables[-1].glossary
         if glossary and tag == "dd":  # a definition: the next cell of its term's row
@@ -320,6 +331,8 @@ class _Reading:
             self.addresses.append("#" if (node.attributes.get("href") or "").startswith("#") else "")
         elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
+        elif tag == "li" and self.items:
+            self.items.pop()
         elif tag in _PREFORMATTED:
             self.preformatted -= 1
         if tag == "br" and self.row_cells:
@@ -337,15 +350,19 @@ class _Reading:
     def _item(self, node: LexborNode) -> None:
         if not self.markdown:
             self.prefix = ""
+            self.items.append(0)
             return
-        indent = "  " * max(len(self.lists) - 1, 0)
+        # (a nested list stands at its parent item's text column: "1. " takes three, "- " two; a list
+        # nested with no item around it, two spaces a level as before)
+        indent = " " * self.items[-1] if self.items else "  " * max(len(self.lists) - 1, 0)
         number = self.lists[-1] if self.lists else None
         if number is None:
             self.prefix = f"{indent}- "
-            return
-        number = _integer(node, "value", number)
-        self.lists[-1] = number + 1
-        self.prefix = f"{indent}{number}. "
+        else:
+            number = _integer(node, "value", number)
+            self.lists[-1] = number + 1
+            self.prefix = f"{indent}{number}. "
+        self.items.append(len(self.prefix))
 
     def _text(self, data: str) -> None:
         if self.foreign and not self.foreign_text:
@@ -399,25 +416,51 @@ class _Reading:
         closes = text.count(_LINK_CLOSE)
         addresses, self.addresses = self.addresses[:closes], self.addresses[closes:]
         if self.locate and text.strip():
-            self.locate.skip_past(text.replace(_CELL, " "))
+            self.locate.skip_past(text.replace(_CELL, " ").replace(_CELL_BREAK, " "))
         row = _MARKDOWN_SPECIAL.sub(_backslash, " ".join(text.split()))
         if _BOLD_OPEN in row or _BOLD_CLOSE in row:
             row = _bold(row)
         row = _links(row, addresses)
         table = self.tables[-1]
-        if not table.rows and self.lines and self.lines[-1][1]:
-            self.lines.append((self.line_no, ""))  # a table starts a block of its own
+        if not table.rows:
+            table.indent = self._item_indent()
+            if self.lines and self.lines[-1][1]:
+                self.lines.append((self.line_no, ""))  # a table starts a block of its own
         cell_texts = [cell.strip() for cell in row.split(_CELL)]
+        if _CELL_BREAK in row:
+            cell_texts = [_CELL_BREAK_RE.sub("<br>", cell).strip() for cell in cell_texts]
         width = max(table.width, len(cell_texts))
         if not table.rows:
             cell_texts += [""] * (width - len(cell_texts))
-        self.lines.append((self.line_no, self.prefix + "| " + " | ".join(cell_texts) + " |"))
+        # (a table that opens its list item stands on the item's marker line)
+        self._mark_item()
+        self.lines.append((self.line_no, (self.prefix or table.indent) + "| " + " | ".join(cell_texts) + " |"))
         self.prefix = ""
         if not table.rows:
-            self.lines.append((self.line_no, "| " + " | ".join(["---"] * width) + " |"))
+            self.lines.append((self.line_no, table.indent + "| " + " | ".join(["---"] * width) + " |"))
         table.rows += 1
 
+    def _item_indent(self) -> str:
+        """The spaces that keep a table inside the list item it stands in: the item's text column
+        when the item's marker is still to be written or its marker line is the last text written
+        (a line written since at the margin has ended the list in markdown: the table then stands
+        at the margin too; further in, it would be read as code)."""
+        if not self.items or not self.markdown:
+            return ""
+        if self.prefix:
+            return " " * len(self.prefix)
+        written = len(self.lines)
+        while written and not self.lines[written - 1][1]:
+            written -= 1
+        return " " * self.items[-1] if written and written - 1 == self.item_line else ""
+
+    def _mark_item(self) -> None:
+        """Note the line about to be written as a list item's marker line, when it is one."""
+        if self.prefix and self.items and not self.prefix.startswith("#"):
+            self.item_line = len(self.lines)
+
     def _emit(self, line_no: int, text: str) -> None:
+        self._mark_item()
         self.lines.append((line_no, self.prefix + text))
         if self.markdown:
             self.lines.append((line_no, ""))

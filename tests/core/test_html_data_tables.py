@@ -62,7 +62,7 @@ def test_a_data_table_is_a_pipe_table_and_a_line_break_in_a_cell_is_no_row() -> 
     rows = markdown.split("\n")
     assert "| Cookie | Purpose | Duration |" in rows
     assert rows[rows.index("| Cookie | Purpose | Duration |") + 1] == "| --- | --- | --- |"
-    assert "| Session | Keeps you signed in while you browse our site\\. | Session |" in rows
+    assert "| Session | Keeps you signed in<br>while you browse our site\\. | Session |" in rows
     assert "| Processor | A company that handles data on our behalf\\. | It acts only on our instructions\\. |" in rows
     assert len(lines) == len(rows)
 
@@ -106,3 +106,53 @@ def test_a_paragraph_that_is_only_a_link_is_no_section_and_no_address_is_a_word(
     document = parse_document(page, name="policy.html")
     assert [s.title for s in document.flat()[1:]] == ["Contents", "Your data", "Your rights"]
     assert "Read more about it here." in document.reading
+
+
+LISTED = """<html><head><title>Example Privacy Policy</title></head><body>
+<h1>Example Privacy Policy</h1>
+<h2>What we collect</h2>
+<ol>
+<li>Account data, as below:
+<table><tr><th>Category</th><th>Examples</th></tr><tr><td>Identifiers</td><td>Name, email address</td></tr></table>
+</li>
+<li><table><tr><th>Device</th><th>Signal</th></tr><tr><td>Phone</td><td>Battery level</td></tr></table></li>
+<li>Usage data, such as:
+<ul><li>Pages:<table><tr><th>Page</th><th>Kept</th></tr><tr><td>Search</td><td>30 days</td></tr></table></li></ul>
+</li>
+<li>Nothing else.</li>
+</ol>
+<h2>Your rights</h2><p>You may ask for a copy of your data at any time.</p>
+</body></html>
+"""
+
+
+def test_a_table_inside_a_list_item_stays_the_items_table() -> None:
+    """A data table in a list item is written at the item's text column (on the marker line when it
+    opens the item): markdown reads it as a table inside the item and the list goes on after it."""
+    markdown, lines, _ = html_to_markdown(LISTED)
+    rows = markdown.split("\n")
+    assert "   | Category | Examples |" in rows and "   | --- | --- |" in rows
+    assert "2. | Device | Signal |" in rows and "   | Phone | Battery level |" in rows
+    assert "     | Page | Kept |" in rows  # under "   - Pages:", a nested item's text column
+    assert len(lines) == len(rows)
+    document = parse_document(LISTED, name="policy.html")
+    assert [s.title for s in document.flat()[1:]] == ["What we collect", "Your rights"]
+    body = document.flat()[1].body.split("\n")
+    assert body == [
+        "1. Account data, as below:", "Category | Examples", "Identifiers | Name, email address",
+        "2.", "Device | Signal", "Phone | Battery level",
+        "3. Usage data, such as:", "  \u2022 Pages:", "Page | Kept", "Search | 30 days",
+        "4. Nothing else.",
+    ]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.tuples(_cell, st.one_of(_table, _glossary), st.booleans()), min_size=1, max_size=3),
+                min_size=1, max_size=3))
+def test_generated_tables_inside_list_items_lose_no_word(lists: list[list[tuple[str, str, bool]]]) -> None:
+    """(Bulleted lists: an ordered list's numbers are words of the text but not of the page's source.)"""
+    page = "<html><head><title>T</title></head><body><h1>Policy</h1>" + "".join(
+        "<ul>" + "".join(f"<li>{text}{table}</li>" if not nested else f"<li>{text}<ul><li>{table}</li></ul></li>"
+                         for text, table, nested in items) + "</ul>" for items in lists
+    ) + "</body></html>"
+    assert compared_words(page, "page.html") == visible_words(page)

@@ -170,3 +170,21 @@ def test_a_removed_list_bullet_is_a_named_mark_not_a_stray_dot() -> None:
     assert [m.text.strip() for m in marks] == ["\u2022", "\u2022"] and all(m.kind == "-p" for m in marks)
     inline = present(comparison, "inline")[1]
     assert len([f for p in inline.paras for f in p.frags if f.tip == "list bullet removed"]) == 2
+
+
+def test_a_first_row_heads_its_table_only_when_no_cell_of_it_is_a_sentence():
+    """A glossary's first term and definition are a row, not a header; a column labelled with an
+    abbreviation ("No.") or a question still heads its table."""
+    from policydiff.core.compare import compare
+    from policydiff.core.structure import parse_document
+
+    def first_rows(table: str) -> list[tuple[bool, str]]:
+        old = parse_document("# P\n\n## Terms\n\nAs used here:\n\n" + table, name="old.md")
+        new = parse_document("# P\n\n## Terms\n\nAs used in these terms:\n\n" + table, name="new.md")
+        view = next(v for v in present.present(compare(old, new)) if v.title == "Terms")
+        return [(p.header, p.text) for _, side in view.rows for p in side if p.cells][:1]
+
+    glossary = "| Personal data | Any information about an identified person. |\n| --- | --- |\n| Processor | A company that acts for us. |\n"
+    assert first_rows(glossary) == [(False, "Personal data | Any information about an identified person.")]
+    numbered = "| No. | Why do we ask? |\n| --- | --- |\n| 1 | To reach you when something changes. |\n"
+    assert first_rows(numbered) == [(True, "No. | Why do we ask?")]

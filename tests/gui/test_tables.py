@@ -91,3 +91,42 @@ def test_table_rows_that_pair_stand_level_and_show_their_changes_per_cell(window
         assert all(f.kind in ("=", "+", "+p", "~") for cell in new.cells for f in cell)
         changed += any(f.kind in ("-", "+") for cell in (*old.cells, *new.cells) for f in cell)
     assert changed
+
+
+PAGES = Path(__file__).resolve().parents[1] / "core" / "fixtures" / "pages"
+
+
+def test_a_saved_pages_tables_in_list_items_are_tables_and_a_glossary_has_no_header(qtbot, window, open_pair,
+                                                                                   tmp_path):
+    """A table inside a list item of a saved page is a table of cells under its header row, in both
+    layouts; a glossary (``<dl>``) is a table whose first term is a row like the others."""
+    window.resize(1400, 950)
+    open_pair(window, PAGES / "tables-old.html", PAGES / "tables-new.html")
+    views = window.view.rendering.views
+    for layout in ("side-by-side", "inline"):
+        if window.view.rendering.layout != layout:
+            with qtbot.waitSignal(window.comparison_shown, timeout=WAIT_MS):
+                window.set_layout(layout)
+        window.view.go_to_pair(next(v.index for v in views if v.title == "What we collect"))
+        tables = data_tables(window.view.browser.document())
+        headed = {tuple(cell_text(t, 0, c) for c in range(t.columns())): t.format().headerRowCount() for t in tables}
+        assert headed.get(("Category", "Examples")) == 1
+        assert headed.get(("Device signal", "Why we read it")) == 1
+        assert "Device signal | Why" not in window.view.browser.document().toPlainText()
+        shot = window.grab()
+        assert shot.save(str(artifacts(tmp_path) / f"list-table-{layout}.png"))
+        window.view.go_to_pair(next(v.index for v in views if v.title == "Definitions"))
+        tables = data_tables(window.view.browser.document())
+        glossary = [t for t in tables if any(cell_text(t, r, 0) == "Personal data" for r in range(t.rows()))]
+        assert glossary
+        for table in glossary:
+            assert table.format().headerRowCount() == 0
+            first = next(r for r in range(table.rows()) if cell_text(table, r, 0) == "Personal data")
+            fmt = table.cellAt(first, 0).firstCursorPosition().charFormat()
+            assert fmt.fontWeight() < 600  # not drawn as a header cell
+        browser = window.view.browser
+        rect = browser.cursorRect(glossary[0].cellAt(0, 0).firstCursorPosition())
+        bar = browser.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - 60)
+        shot = window.grab()
+        assert shot.save(str(artifacts(tmp_path) / f"glossary-{layout}.png"))

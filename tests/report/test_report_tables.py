@@ -102,3 +102,30 @@ def test_a_line_break_inside_a_cell_stays_a_line_break_of_that_cell():
     para = present.Para((present.Frag("=", lines[1]),))
     rows = present._tabulate([present.Para((present.Frag("=", lines[0]),)), para], cut_deleted=True)
     assert rows[1].cells[0] == (present.Frag("=", f"one{present.LINE_BREAK}two"),)
+
+
+PAGES = ROOT / "tests" / "core" / "fixtures" / "pages"
+
+
+@pytest.fixture(scope="module")
+def saved_pages():
+    return compare(load_document(str(PAGES / "tables-old.html")), load_document(str(PAGES / "tables-new.html")))
+
+
+@pytest.mark.parametrize("layout", ["side-by-side", "inline"])
+def test_a_saved_pages_tables_in_list_items_are_tables_and_a_glossary_has_no_header(saved_pages, layout):
+    """A saved page's data tables inside list items (one after the item's text, one opening its
+    item) are tables with their header rows; a glossary (``<dl>``) is a table whose first term and
+    definition are a row like the others, not a header; a cell's ``<br>`` is a line break."""
+    root = parse(render_report(saved_pages, layout=layout, generated_at=FIXED_TIME))
+    tables = _data_tables(root)
+    headers = [[text_of(th) for th in t.iter("th")] for t in tables]
+    assert ["Category", "Examples"] in headers and ["Device signal", "Why we read it"] in headers
+    terms = {"Personal data", "Processor", "Controller"}
+    assert terms <= {text_of(td) for t in tables for td in t.iter("td")}
+    assert not terms & {text_of(th) for t in tables for th in t.iter("th")}
+    assert not any(text_of(th).startswith("Any information") for t in tables for th in t.iter("th"))
+    cells = [td for t in tables for td in t.iter("td")]
+    assert any(list(td.iter("br")) and text_of(td).startswith("Your photo") for td in cells)
+    assert not any(" | " in text_of(td) for td in cells) or layout == "inline"
+    assert "| Device signal |" not in "".join(text_of(p) for p in root.iter("p"))
