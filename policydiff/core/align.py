@@ -52,7 +52,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from policydiff.core import pairing
 from policydiff.core.model import Document, Overrides, Section
@@ -971,7 +971,7 @@ class _Aligner:
         self.partners_new: dict[int, set[int]] = {}
         self.manual_old: set[int] = set()
         self.manual_new: set[int] = set()
-        self.scored: dict[tuple[int, int], pairing.Scored] = {}
+        self.scored: Mapping[tuple[int, int], pairing.Scored] = {}
 
     # --- bookkeeping
 
@@ -1127,13 +1127,10 @@ class _Aligner:
 
     def fitted_core(self) -> None:
         """The one-to-one core by one fitted score and one global assignment (``pairing``)."""
-        scored = pairing.score_candidates(self.sim)
-        self.scored = {(s.old_index, s.new_index): s for s in scored}
+        self.scored = pairing.scored_table(self.sim)
         edges = [
-            (s.old_index, s.new_index, s.gain)
-            for s in scored
-            if s.gain > 0 and self._allowed(s.old_index, s.new_index)
-            and not self.sim.different_subjects(s.old_index, s.new_index)
+            (i, j, gain) for i, j, gain in self.scored.positive()
+            if self._allowed(i, j) and not self.sim.different_subjects(i, j)
         ]
         for i, j in pairing.assign(edges):
             self.add(Match(i, j, round(self.scored[(i, j)].probability, 5), how="score"))

@@ -9,6 +9,9 @@ import bisect
 import dataclasses
 import itertools
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
 
 from policydiff.core import collector
 from policydiff.core.align import Alignment, Similarity, align, moved_pairs, similarity_matrix
@@ -43,6 +46,41 @@ def _letters_and_digits(text: str) -> str:
 
 # (old index, new index, old group, new group) -> (title diff, body diff)
 _DiffCache = dict[tuple[object, ...], tuple[WordDiff, WordDiff]]
+
+MAX_REMEMBERED_UNCHANGED = 50_000
+"""Texts whose diff against themselves :func:`remembered_unchanged` keeps at most (all forgotten past it)."""
+
+_UNCHANGED: ContextVar[dict[str, WordDiff] | None] = ContextVar("policydiff_unchanged_diffs", default=None)
+
+
+@contextmanager
+def remembered_unchanged() -> Iterator[None]:
+    """Within this block, the word diff of a text against itself (a section whose title or text
+    did not change) is made once per distinct text, for every comparison: the consecutive versions
+    of a history share nearly all their sections, and counting the words of each again is most of
+    what such a diff costs. Exact: that diff reads nothing but the text (not the options; see
+    ``diff_words``), and a ``WordDiff`` is immutable."""
+    if _UNCHANGED.get() is not None:
+        yield
+        return
+    token = _UNCHANGED.set({})
+    try:
+        yield
+    finally:
+        _UNCHANGED.reset(token)
+
+
+def _diff_words(old: str, new: str, options: Options) -> WordDiff:
+    """``diff_words``, a text against itself remembered within :func:`remembered_unchanged`."""
+    remembered = _UNCHANGED.get() if old == new else None
+    if remembered is None:
+        return diff_words(old, new, options)
+    found = remembered.get(old)
+    if found is None:
+        if len(remembered) >= MAX_REMEMBERED_UNCHANGED:
+            remembered.clear()
+        found = remembered[old] = diff_words(old, new, options)
+    return found
 
 
 def compare(
@@ -135,8 +173,8 @@ def _pairs(
             a: Section | None = old_flat[i] if i is not None else None
             b: Section | None = new_flat[j] if j is not None else None
             cached = (  # whole titles: a renumbering changes words that cross-references use
-                diff_words(a.title if a else "", b.title if b else "", options),
-                diff_words(a.body if a else "", b.body if b else "", options),
+                _diff_words(a.title if a else "", b.title if b else "", options),
+                _diff_words(a.body if a else "", b.body if b else "", options),
             )
             cache[(i, j, (), ())] = cached
         return cached

@@ -610,13 +610,15 @@ class _ReadResult:
 _WORKER_READER: _Reader | None = None
 """A worker process's reader: its remembered parses serve every run it is given."""
 _WORKER_MEMO: AbstractContextManager[object] | None = None
+_WORKER_UNCHANGED: AbstractContextManager[None] | None = None
 
 
 def _start_worker() -> None:
     """A worker process's start: its parsers remember their inline parses for as long as it lives
     (a pool that first reads a history for the since-when index, then counts its steps, parses
     nearly every paragraph's inline markup once)."""
-    global _WORKER_READER, _WORKER_MEMO
+    global _WORKER_READER, _WORKER_MEMO, _WORKER_UNCHANGED
+    from policydiff.core.compare import remembered_unchanged
     from policydiff.core.inline_memo import remembered_inline
     from policydiff.core.structure import MARKDOWN_PARSERS
 
@@ -624,6 +626,9 @@ def _start_worker() -> None:
     _WORKER_MEMO = remembered_inline(MARKDOWN_PARSERS)
     _WORKER_MEMO.__enter__()
     _WORKER_READER = _Reader()
+    # The sections a step leaves as they were: each one's diff against itself made once per worker.
+    _WORKER_UNCHANGED = remembered_unchanged()
+    _WORKER_UNCHANGED.__enter__()
 
 
 def _chunk_job(args: tuple[list[str], list[str], Options]) -> _ChunkResult:

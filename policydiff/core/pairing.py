@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Iterable, Sequence, cast
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, cast
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -861,6 +861,49 @@ def outline_of(sim: Similarity) -> Outline:
 
 def score_candidates(sim: Similarity, pairing: PairingModel | None = None) -> list[Scored]:
     """Every candidate pair scored by both stages (the second reads the run of the first)."""
+    return list(scored_table(sim, pairing).values())
+
+
+class ScoredTable(Mapping[tuple[int, int], Scored]):
+    """Every candidate pair's :class:`Scored`, (old, new) -> its scores, in the candidates' order;
+    each built when first read. Between two long versions there are thousands of candidates (15,000
+    between two 270-section privacy policies) and a comparison reads the ``Scored`` of a few hundred
+    (the pairs made, the candidates of the sections left unpaired): building every one cost more
+    than computing all their scores. The values are those made at once: the same features, logits
+    and gains, only later."""
+
+    def __init__(self, pairs: Sequence[tuple[int, int]], gains: Sequence[float],
+                 make: Callable[[int], Scored]) -> None:
+        self._pairs = pairs
+        self.gains = gains
+        """The second stage's gain of each pair, in the candidates' order."""
+        self._make = make
+        self._at: dict[tuple[int, int], int] | None = None
+        self._made: dict[int, Scored] = {}
+
+    def __getitem__(self, pair: tuple[int, int]) -> Scored:
+        if self._at is None:
+            self._at = {p: k for k, p in enumerate(self._pairs)}
+        k = self._at[pair]
+        found = self._made.get(k)
+        if found is None:
+            found = self._made[k] = self._make(k)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._pairs)
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def positive(self) -> list[tuple[int, int, float]]:
+        """(old, new, gain) of the pairs of positive gain, in the candidates' order."""
+        return [(i, j, g) for (i, j), g in zip(self._pairs, self.gains) if g > 0]
+
+
+def scored_table(sim: Similarity, pairing: PairingModel | None = None) -> ScoredTable:
+    """Every candidate pair scored by both stages (the second reads the run of the first), each
+    pair's :class:`Scored` made when read (:class:`ScoredTable`)."""
     pairing = pairing or model()
     first, second = pairing.first, pairing.second
     pairs = candidate_pairs(sim)
@@ -868,15 +911,18 @@ def score_candidates(sim: Similarity, pairing: PairingModel | None = None) -> li
         import numpy as np
 
         table = _feature_array(sim, pairs)
-        rows = list(map(tuple, table.tolist()))
+        rows = table.tolist()
         gains = (first.logits(table) - first.cut).tolist()
         extra = run_features(outline_of(sim), pairs, rows, first, gains)
         both = np.hstack([table, np.asarray(extra, dtype=np.float64).reshape(len(pairs), len(RUN_FEATURES))])
         cut = second.cut
-        return [
-            Scored(i, j, x + more, _sigmoid(logit), logit - cut)
-            for (i, j), x, more, logit in zip(pairs, rows, extra, second.logits(both).tolist())
-        ]
+        logits = second.logits(both).tolist()
+
+        def made(k: int) -> Scored:
+            i, j = pairs[k]
+            return Scored(i, j, tuple(rows[k]) + extra[k], _sigmoid(logits[k]), logits[k] - cut)
+
+        return ScoredTable(pairs, [logit - cut for logit in logits], made)
     base = base_features(sim)
     extra = run_features(outline_of(sim), [(i, j) for i, j, _ in base], [x for _, _, x in base], first)
     out = []
@@ -884,7 +930,7 @@ def score_candidates(sim: Similarity, pairing: PairingModel | None = None) -> li
         features = x + more
         logit = second.logit(features)
         out.append(Scored(i, j, features, _sigmoid(logit), logit - second.cut))
-    return out
+    return ScoredTable([(s.old_index, s.new_index) for s in out], [s.gain for s in out], out.__getitem__)
 
 
 GROUPS_AT_ONCE = 20_000
