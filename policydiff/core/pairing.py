@@ -82,6 +82,7 @@ FEATURES: tuple[str, ...] = (
 
 RUN_FEATURES: tuple[str, ...] = (
     "in_run", "keeps_run_order", "repeated_in_run", "neighbours_paired", "parents_paired", "parent_unpaired",
+    "leftover_best",
 )
 """Read in a second stage, after a first score of every candidate: ``in_run``, whether the pair is
 in the run (the heaviest chain of pairs, weighted by their first score's gain, that keeps the
@@ -94,7 +95,9 @@ both are top-level, or one is top-level and the other's parent holds that docume
 version: ``_document_wrappers``); ``parent_unpaired``: their parents are not paired with each other, and
 a section's parent is left unpaired by the first stage's assignment (half for each side): a section
 within a part the other version lacks altogether (a regional supplement, a new chapter) is a less
-likely counterpart of a section outside it."""
+likely counterpart of a section outside it; ``leftover_best``: the bodies' likeness when both
+sections are left unpaired by the first stage's assignment and each is the other's best by body
+(``body_best`` 1): a section moved, renamed and half rewritten, with no other partner left."""
 
 RUN_FOLLOWS = 0.1
 """The extra weight in the run of a pair that directly follows the previous pair on both sides: of
@@ -691,7 +694,7 @@ def run_features(
     the first stage's gains of the pairs, when already computed."""
     if gains is None:
         gains = [stage.logit(x) - stage.cut for x in first]
-    body, repeated = FEATURES.index("body"), FEATURES.index("repeated")
+    body, repeated, body_best = FEATURES.index("body"), FEATURES.index("repeated"), FEATURES.index("body_best")
     rank_old = {i: k for k, i in enumerate(outline.old_ids)}
     rank_new = {j: k for k, j in enumerate(outline.new_ids)}
     ranked = [(rank_old[i], rank_new[j]) for i, j in pairs]
@@ -735,7 +738,8 @@ def run_features(
         else:
             lo, hi = bisect.bisect_left(olds, a), bisect.bisect_right(olds, a)
             keeps, inside = (1.0 if lo == hi and prefix_max[lo] < b < suffix_min[hi] else 0.0), 0.0
-        out.append((inside, keeps, inside * x[repeated], neighbours, parents, parent_unpaired))
+        leftover = x[body] if x[body_best] >= 1.0 and i not in paired_olds and j not in paired_news else 0.0
+        out.append((inside, keeps, inside * x[repeated], neighbours, parents, parent_unpaired, leftover))
     return out
 
 
@@ -808,6 +812,13 @@ def _run_table(
     unpaired_old = (parent_i != 0) & ~np.isin(parent_i, np.fromiter((i for i, _ in assigned), dtype=np.int64))
     unpaired_new = (parent_j != 0) & ~np.isin(parent_j, np.fromiter((j for _, j in assigned), dtype=np.int64))
     parent_unpaired = np.where(parents, 0.0, 0.5 * (unpaired_old.astype(np.float64) + unpaired_new.astype(np.float64)))
+    first_array = np.asarray(first, dtype=np.float64).reshape(count, len(FEATURES))
+    alone = ~np.isin(np.fromiter((i for i, _ in pairs), dtype=np.int64, count=count),
+                     np.fromiter((i for i, _ in assigned), dtype=np.int64))
+    alone &= ~np.isin(np.fromiter((j for _, j in pairs), dtype=np.int64, count=count),
+                      np.fromiter((j for _, j in assigned), dtype=np.int64))
+    body_column = first_array[:, FEATURES.index("body")]
+    leftover = np.where(alone & (first_array[:, FEATURES.index("body_best")] >= 1.0), body_column, 0.0)
 
     inside = member(codes(run, len(run)), (a + 1) * width + b + 1)
     olds = np.fromiter((x for x, _ in run), dtype=np.int64, count=len(run))
@@ -821,7 +832,7 @@ def _run_table(
     inside_f = inside.astype(np.float64)
     repeated_in_run = inside_f * np.fromiter((x[repeated] for x in first), dtype=np.float64, count=count)
     table = np.column_stack([inside_f, keeps.astype(np.float64), repeated_in_run, neighbours,
-                             parents.astype(np.float64), parent_unpaired])
+                             parents.astype(np.float64), parent_unpaired, leftover])
     return list(map(tuple, table.tolist()))
 
 
