@@ -809,16 +809,18 @@ def _run_table(
     parents = member(assigned_codes, parent_i * flat_width + parent_j)
     for wrapper_old, wrapper_new in wrappers:
         parents |= (parent_i == wrapper_old) & (parent_j == wrapper_new)
-    unpaired_old = (parent_i != 0) & ~np.isin(parent_i, np.fromiter((i for i, _ in assigned), dtype=np.int64))
-    unpaired_new = (parent_j != 0) & ~np.isin(parent_j, np.fromiter((j for _, j in assigned), dtype=np.int64))
+    # Sections the first stage's assignment pairs, and whether each pair's sections or parents are among them.
+    assigned_old = np.fromiter((i for i, _ in assigned), dtype=np.int64, count=len(assigned))
+    assigned_new = np.fromiter((j for _, j in assigned), dtype=np.int64, count=len(assigned))
+    unpaired_old = (parent_i != 0) & ~np.isin(parent_i, assigned_old)
+    unpaired_new = (parent_j != 0) & ~np.isin(parent_j, assigned_new)
     parent_unpaired = np.where(parents, 0.0, 0.5 * (unpaired_old.astype(np.float64) + unpaired_new.astype(np.float64)))
-    first_array = np.asarray(first, dtype=np.float64).reshape(count, len(FEATURES))
-    alone = ~np.isin(np.fromiter((i for i, _ in pairs), dtype=np.int64, count=count),
-                     np.fromiter((i for i, _ in assigned), dtype=np.int64))
-    alone &= ~np.isin(np.fromiter((j for _, j in pairs), dtype=np.int64, count=count),
-                      np.fromiter((j for _, j in assigned), dtype=np.int64))
-    body_column = first_array[:, FEATURES.index("body")]
-    leftover = np.where(alone & (first_array[:, FEATURES.index("body_best")] >= 1.0), body_column, 0.0)
+    alone = ~np.isin(np.fromiter((i for i, _ in pairs), dtype=np.int64, count=count), assigned_old)
+    alone &= ~np.isin(np.fromiter((j for _, j in pairs), dtype=np.int64, count=count), assigned_new)
+    body, body_best = FEATURES.index("body"), FEATURES.index("body_best")
+    body_column = np.fromiter((x[body] for x in first), dtype=np.float64, count=count)
+    best_column = np.fromiter((x[body_best] for x in first), dtype=np.float64, count=count)
+    leftover = np.where(alone & (best_column >= 1.0), body_column, 0.0)
 
     inside = member(codes(run, len(run)), (a + 1) * width + b + 1)
     olds = np.fromiter((x for x, _ in run), dtype=np.int64, count=len(run))
