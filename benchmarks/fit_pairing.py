@@ -45,7 +45,8 @@ from policydiff.core.load import load_document  # noqa: E402
 THRESHOLD = 0.5
 """The abstain threshold (a probability). Measured leave-one-platform-out with the gold in the fit
 (labelled pairs / chained gold): 0.4 672/754, 1932/2004; 0.5 675, 1932; 0.6 672, 1933 (0.3 did no
-better on the labelled pairs alone)."""
+better on the labelled pairs alone). Again with ``parent_unpaired`` and ``leftover_best``: 0.4 685, 1970
+(removed 125/141; NEC 10/11), 0.5 689, 1973 (removed 128/141; NEC 9/11)."""
 WEIGHTS = ROOT / "policydiff" / "core" / pairing.WEIGHTS_FILE
 C = 1.0
 """Inverse regularisation strength of the logistic regression (scikit-learn's default; 0.1, 10 and

@@ -80,7 +80,10 @@ FEATURES: tuple[str, ...] = (
   a second company): the title and text then say less about which copy is the counterpart.
 """
 
-RUN_FEATURES: tuple[str, ...] = ("in_run", "keeps_run_order", "repeated_in_run", "neighbours_paired", "parents_paired")
+RUN_FEATURES: tuple[str, ...] = (
+    "in_run", "keeps_run_order", "repeated_in_run", "neighbours_paired", "parents_paired", "parent_unpaired",
+    "leftover_best",
+)
 """Read in a second stage, after a first score of every candidate: ``in_run``, whether the pair is
 in the run (the heaviest chain of pairs, weighted by their first score's gain, that keeps the
 reading order on both sides); ``keeps_run_order``, whether it keeps the reading order against
@@ -89,7 +92,12 @@ in the run, and ``repeated`` (which copy is the counterpart: the one among its n
 ``neighbours_paired``: the sections just before and just after each are paired with each other
 by the first stage's assignment (half for one side); ``parents_paired``: their parents are (or
 both are top-level, or one is top-level and the other's parent holds that document in its
-version: ``_document_wrappers``)."""
+version: ``_document_wrappers``); ``parent_unpaired``: their parents are not paired with each other, and
+a section's parent is left unpaired by the first stage's assignment (half for each side): a section
+within a part the other version lacks altogether (a regional supplement, a new chapter) is a less
+likely counterpart of a section outside it; ``leftover_best``: the bodies' likeness when both
+sections are left unpaired by the first stage's assignment and each is the other's best by body
+(``body_best`` 1): a section moved, renamed and half rewritten, with no other partner left."""
 
 RUN_FOLLOWS = 0.1
 """The extra weight in the run of a pair that directly follows the previous pair on both sides: of
@@ -686,7 +694,7 @@ def run_features(
     the first stage's gains of the pairs, when already computed."""
     if gains is None:
         gains = [stage.logit(x) - stage.cut for x in first]
-    body, repeated = FEATURES.index("body"), FEATURES.index("repeated")
+    body, repeated, body_best = FEATURES.index("body"), FEATURES.index("repeated"), FEATURES.index("body_best")
     rank_old = {i: k for k, i in enumerate(outline.old_ids)}
     rank_new = {j: k for k, j in enumerate(outline.new_ids)}
     ranked = [(rank_old[i], rank_new[j]) for i, j in pairs]
@@ -716,17 +724,22 @@ def run_features(
             return 1.0 if not (0 <= a < n_old) and not (0 <= b < n_new) else 0.0
         return 1.0 if (a, b) in assigned_ranks else 0.0
 
+    paired_olds, paired_news = {i for i, _ in assigned}, {j for _, j in assigned}
     out: list[tuple[float, ...]] = []
     for (i, j), (a, b), x in zip(pairs, ranked, first):
         parent_i, parent_j = outline.parent_old.get(i, 0), outline.parent_new.get(j, 0)
         parents = 1.0 if (parent_i, parent_j) in assigned or (parent_i, parent_j) in wrappers else 0.0
+        parent_unpaired = 0.0 if parents else 0.5 * (
+            (parent_i != 0 and parent_i not in paired_olds) + (parent_j != 0 and parent_j not in paired_news)
+        )
         neighbours = 0.5 * (paired(a - 1, b - 1) + paired(a + 1, b + 1))
         if (a, b) in in_run:
             keeps, inside = 1.0, 1.0
         else:
             lo, hi = bisect.bisect_left(olds, a), bisect.bisect_right(olds, a)
             keeps, inside = (1.0 if lo == hi and prefix_max[lo] < b < suffix_min[hi] else 0.0), 0.0
-        out.append((inside, keeps, inside * x[repeated], neighbours, parents))
+        leftover = x[body] if x[body_best] >= 1.0 and i not in paired_olds and j not in paired_news else 0.0
+        out.append((inside, keeps, inside * x[repeated], neighbours, parents, parent_unpaired, leftover))
     return out
 
 
@@ -796,6 +809,18 @@ def _run_table(
     parents = member(assigned_codes, parent_i * flat_width + parent_j)
     for wrapper_old, wrapper_new in wrappers:
         parents |= (parent_i == wrapper_old) & (parent_j == wrapper_new)
+    # Sections the first stage's assignment pairs, and whether each pair's sections or parents are among them.
+    assigned_old = np.fromiter((i for i, _ in assigned), dtype=np.int64, count=len(assigned))
+    assigned_new = np.fromiter((j for _, j in assigned), dtype=np.int64, count=len(assigned))
+    unpaired_old = (parent_i != 0) & ~np.isin(parent_i, assigned_old)
+    unpaired_new = (parent_j != 0) & ~np.isin(parent_j, assigned_new)
+    parent_unpaired = np.where(parents, 0.0, 0.5 * (unpaired_old.astype(np.float64) + unpaired_new.astype(np.float64)))
+    alone = ~np.isin(np.fromiter((i for i, _ in pairs), dtype=np.int64, count=count), assigned_old)
+    alone &= ~np.isin(np.fromiter((j for _, j in pairs), dtype=np.int64, count=count), assigned_new)
+    body, body_best = FEATURES.index("body"), FEATURES.index("body_best")
+    body_column = np.fromiter((x[body] for x in first), dtype=np.float64, count=count)
+    best_column = np.fromiter((x[body_best] for x in first), dtype=np.float64, count=count)
+    leftover = np.where(alone & (best_column >= 1.0), body_column, 0.0)
 
     inside = member(codes(run, len(run)), (a + 1) * width + b + 1)
     olds = np.fromiter((x for x, _ in run), dtype=np.int64, count=len(run))
@@ -809,7 +834,7 @@ def _run_table(
     inside_f = inside.astype(np.float64)
     repeated_in_run = inside_f * np.fromiter((x[repeated] for x in first), dtype=np.float64, count=count)
     table = np.column_stack([inside_f, keeps.astype(np.float64), repeated_in_run, neighbours,
-                             parents.astype(np.float64)])
+                             parents.astype(np.float64), parent_unpaired, leftover])
     return list(map(tuple, table.tolist()))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import subprocess
 import sys
@@ -57,7 +58,8 @@ removed). benchmarks/fit_pairing.py scores the fitted weights on it (never in th
 
 NEC_PAIRS_FOUND = 9
 """How many of ``NEC_PAIRS`` the fitted pairing makes (a floor): it leaves "Use of your information"
-unpaired and pairs "Protecting your Personal Information" with a country subsection "Security"."""
+unpaired, and "Protecting your Personal Information" too (the global "Data Security" scores 0.45,
+over the United States notice's subsection "Security", 0.39, but under the threshold)."""
 
 
 def test_nec_pairing_keeps_its_floor(nec: Comparison) -> None:
@@ -77,10 +79,16 @@ def test_nec_pairs_come_in_new_reading_order_with_removed_in_place(nec: Comparis
     titles = [p.display_title for p in nec.pairs]
     laws = titles.index("10.Applicable laws")
     assert nec.pairs[laws].status is Status.REMOVED
-    # the cookies section moved from 5th place to the end
+    # the cookies section went from 5th place to the end: it, or the sections it passed, are
+    # shown moved, the fewest that can be (all but a longest chain keeping the reading order)
     cookies = next(p for p in nec.pairs if p.new and p.new.bare_title == "Cookies")
-    assert cookies.moved and cookies.status is Status.CHANGED
-    assert nec.stats.sections_moved >= 1
+    assert cookies.status is Status.CHANGED
+    paired = sorted((p.old_index, p.new_index) for p in nec.pairs if p.old_index is not None and p.new_index is not None)
+    chain: list[int] = []
+    for _, new_index in paired:
+        at = bisect.bisect_left(chain, new_index)
+        chain[at : at + 1] = [new_index]
+    assert nec.stats.sections_moved == sum(p.moved for p in nec.pairs) == len(paired) - len(chain) >= 1
     assert nec.stats.sections_removed + nec.stats.sections_added + nec.stats.sections_changed > 20
 
 
