@@ -34,7 +34,7 @@ from importlib import resources
 from typing import Callable, Iterable, Literal, Sequence
 
 from policydiff.core import change_model
-from policydiff.core.model import Comparison, Document, Op, Options, _stored_through_slots
+from policydiff.core.model import Comparison, Document, Op, Options, stored_through_slots
 
 ChangeClass = Literal["substantive", "editorial", "cosmetic"]
 CLASSES: tuple[ChangeClass, ...] = ("substantive", "editorial", "cosmetic")
@@ -52,7 +52,7 @@ LEXICON_FILES: dict[str, str] = {**{kind: kind for kind in LEXICON_KINDS}, "peri
 periods said in words, ``for as long as``, ``monthly``, are numbers)."""
 
 
-@_stored_through_slots  # ~360 per classification of a rewrite (NEC): half the cost of the generated __init__
+@stored_through_slots  # ~360 per classification of a rewrite (NEC): half the cost of the generated __init__
 @dataclass(frozen=True, slots=True)
 class Signal:
     """A kind of meaning that differs between the old and the new text, with the words that say so."""
@@ -70,7 +70,7 @@ class Signal:
         return f"{self.kind}: {self.old or nothing} \u2192 {self.new or nothing}"
 
 
-@_stored_through_slots  # one per change: half the cost of the generated __init__
+@stored_through_slots  # one per change: half the cost of the generated __init__
 @dataclass(frozen=True, slots=True)
 class Change:
     """One change of a comparison and how much it matters."""

@@ -19,7 +19,7 @@ OpKind = Literal["=", "-", "+", "~"]
 _Frozen = TypeVar("_Frozen", bound=type)
 
 
-def _stored_through_slots(cls: _Frozen) -> _Frozen:
+def stored_through_slots(cls: _Frozen) -> _Frozen:
     """Give a frozen, slotted dataclass an ``__init__`` that stores each field through its slot's
     descriptor, the same values in the same slots as the generated one (same parameters, defaults
     and ``__post_init__``).
@@ -80,7 +80,7 @@ class Kind(str, Enum):
     REMOVED = "removed"
 
 
-@_stored_through_slots
+@stored_through_slots
 @dataclass(frozen=True, slots=True)
 class Section:
     """One heading of a document and the text it owns (children excluded)."""
@@ -110,7 +110,7 @@ class Section:
             yield from child.walk()
 
 
-@_stored_through_slots
+@stored_through_slots
 @dataclass(frozen=True, slots=True)
 class OmittedLine:
     """A source line set aside as metadata rather than policy content (still compared in place)."""
@@ -123,7 +123,7 @@ class OmittedLine:
     """Why it is not content: ``provenance``, ``navigation``, ``table debris``, ``blank``."""
 
 
-@_stored_through_slots
+@stored_through_slots
 @dataclass(frozen=True, slots=True)
 class Decision:
     """Why a heading-like line is a heading or is not (``--outline --explain``)."""
@@ -140,7 +140,7 @@ class Decision:
     """What the rule saw, in a few words."""
 
 
-@_stored_through_slots
+@stored_through_slots
 @dataclass(frozen=True, slots=True)
 class Document:
     """A policy read from a file: metadata plus a tree of sections."""

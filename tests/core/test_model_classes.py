@@ -1,4 +1,4 @@
-"""The frozen classes whose ``__init__`` stores through their slots (``model._stored_through_slots``)
+"""The frozen classes whose ``__init__`` stores through their slots (``model.stored_through_slots``)
 behave as the dataclasses they are: same fields and defaults, equal, hashable, frozen, picklable."""
 
 import dataclasses
