@@ -100,11 +100,13 @@ def norm(text: str) -> str:
 
 def _reported_only() -> set[str]:
     """The held-out documents of other types and the fresh held-out ones: labelled to measure the engine where it was not tuned,
-    so their figures are reported (benchmarks/eval_outlines.py), never a gate."""
+    so their figures are reported (benchmarks/eval_outlines.py), never a gate. A fresh round's document whose misses were
+    read is given a floor in ``outline_floors.json``, and the floor gates it."""
     readme = (LABELLED / "README.md").read_text(encoding="utf-8")
     found: set[str] = set()
     for heading in ("**held-out, other document types**", "**fresh held-out**", "**fresh held-out, second round**",
-                    "**fresh held-out, fourth round**"):
+                    "**fresh held-out, fourth round**", "**fresh held-out, fifth round**",
+                    "**fresh held-out, sixth round**"):
         listed = readme.split(heading, 1)[1].split("\n\n", 1)[0]
         found |= set(re.findall(r"`([a-z0-9-]+)`", listed))
     return found
@@ -134,7 +136,7 @@ each with why. The test fails when one of them is fixed (take it off the list)."
 def test_labelled_document_keeps_its_floor(label_path: Path) -> None:
     """Headings a person labelled in real documents (Open Terms Archive and older web extracts),
     matched by normalised text as multisets."""
-    if label_path.stem in REPORTED_ONLY:
+    if label_path.stem in REPORTED_ONLY and label_path.stem not in FLOORS:
         pytest.skip("held out: its figures are reported (benchmarks/eval_outlines.py), never a gate")
     if label_path.stem not in FLOORS:
         pytest.skip("labelled after the floors were set: add its floor to fixtures/outline_floors.json")
