@@ -474,6 +474,56 @@ def address_line(state: OutlineState, i: int) -> Verdict | None:
     return None
 
 
+_TRAIL_MARKS = (">", "›", "»")
+"""Marks between the steps of a breadcrumb trail (``Home > Privacy Policy``): such a line is a
+page's navigation, never a parent title."""
+
+
+def plain_over_subsection(state: OutlineState, i: int) -> Verdict | None:
+    """A short plain line, a paragraph of its own after text (not one of a run of short lines: a
+    list's items, a table's cells), sitting directly on top of a title of a deeper shape that heads
+    text of its own, is the parent title of that first subsection and its siblings, not a stray line
+    over no prose: a declared heading with words over prose or a list (``Submission of requests``
+    over ``### Online``), or a bold, italic or plain title over prose (``Analytics and Advertising
+    Services`` over ``Provided by Others``). A line repeating the heading above it is that heading's
+    echo, and a line over a page's furniture past a rule heads nothing."""
+    blocks, block, following = state.blocks, state.blocks[i], state.following
+    if block.emphasis or block.link_only or block.in_table or state.number is not None or (
+        not block.paragraph_start or following is None or following.in_table or is_prose(block.text)
+        or any(mark in block.text for mark in _TRAIL_MARKS)
+    ):
+        return None
+    k = next_index(blocks, i)
+    if k != i + 1 or k is None or k == state.title:
+        return None  # (a table or an image between: the line does not stand on the title; none over the title)
+    p = _previous_index(state, i)
+    if p is not None:
+        above = blocks[p]
+        if above.key == block.key or above.kind == "line" and not above.rank and not above.link_only and (
+            short_line(above.text) and not _sentence(above.text)
+        ):
+            return None
+    after = next_index(blocks, k)
+    body = blocks[after] if after is not None else None
+    if body is None or body.kind not in ("line", "list") or body.link_only or (
+        body.kind == "line" and (not _sentence(body.text) or body.text.endswith("?") or carries_on(body.text))
+    ) or (body.kind == "list" and links_only(body)):
+        return None  # (the title must head text of its own)
+    if following.kind == "heading":  # (nothing stands above a declared level-1 heading: a new page's title)
+        if has_word(following.text) and not following.date_stamp and following.level > 1:
+            return Verdict(True, f"plain title over its first subsection, a declared heading (level "
+                           f"{following.level})", kind="over", depth=following.level)
+        return None
+    text = following.text
+    if following.kind != "line" or following.link_only or not following.paragraph_start or is_prose(text) or (
+        text.endswith(("?", "!")) or ":" in text or _DIGIT_RE.search(text)
+        or not is_heading_text(text, allow_period=False)
+    ):
+        return None
+    shape = "a bold or italic title" if following.emphasis else "a plain title"
+    return Verdict(True, f"plain title over its first subsection, {shape} over prose", kind="over")
+
+
 def plain_over_prose(state: OutlineState, i: int) -> Verdict | None:
     """A short plain line over prose (or over a list, when it is no sentence itself) is a heading;
     one over anything else (a table, a label, a title) heads nothing. (The last line rule: every
