@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from policydiff.core.outline.block import EMPTY, FIGURE, has_word, next_index, requires
+from policydiff.core.outline.block import EMPTY, Block, FIGURE, has_word, next_index, requires
+from policydiff.core.outline.lists import links_only
 from policydiff.core.outline.state import OutlineState, Verdict
 from policydiff.core.shapes import is_heading_text, is_prose, title_key
 
@@ -89,6 +90,31 @@ def _contents_runs(state: OutlineState) -> set[int]:
         close(run)
         run = []
     return found
+
+
+def trailing_repeat(state: OutlineState, i: int) -> Verdict | None:
+    """A declared heading repeating the title of a section above it that heads text of its own, with
+    nothing of its own below it but links (a closing "Up next" pointer to the first topic, a "Read next" link) or the
+    document's end, is a navigation line: set aside, the section stands above. The words stay in
+    the outline, where the section they repeat stands (a text declared twice is one heading)."""
+    blocks, block = state.blocks, state.blocks[i]
+    if not block.text or _heads_own_text(blocks, i):
+        return None
+    key = block.key
+    if key and any(above.rank and above.key == key and _heads_own_text(blocks, j) for j, above in enumerate(blocks[:i])):
+        return Verdict(False, "declared heading repeating a section above it, over links or nothing (navigation)",
+                       metadata="navigation")
+    return None
+
+
+def _heads_own_text(blocks: list[Block], i: int) -> bool:
+    """Block ``i`` heads text of its own: the next block with a word in it is there, and is no
+    heading and no line or list of links only."""
+    k = next_index(blocks, i)
+    if k is None:
+        return False
+    below = blocks[k]
+    return not (below.kind == "heading" or below.link_only or below.kind == "list" and links_only(below))
 
 
 def declared_heading(state: OutlineState, i: int) -> Verdict:

@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from policydiff.core.outline.block import COLON, FIGURE, carries_on, has_word, next_index, requires, short_line
+from policydiff.core.outline.block import COLON, Block, FIGURE, carries_on, has_word, next_index, requires, short_line
 from policydiff.core.outline.lines import (
     followed_by_text_or_child,
     next_number,
@@ -181,11 +181,25 @@ def date_stamp_line(state: OutlineState, i: int) -> Verdict | None:
 
 
 def contents_entry(state: OutlineState, i: int) -> Verdict | None:
-    """A plain line repeating a heading that stands further down is an entry of a table of contents."""
+    """A plain line repeating a heading that stands further down is an entry of a table of contents:
+    a repeat that comes before the text it names. Not when the line heads text of its own and the
+    repeat below heads none (a closing "Up next" link to the first topic, with only links or nothing
+    after it): there the line is the heading, and the repeat is navigation."""
     block = state.blocks[i]
-    if state.later.get(title_key(block.text), -1) > i and not block.emphasis:
+    later = state.later.get(title_key(block.text), -1)
+    if later > i and not block.emphasis and not (_over_prose(state, i) and not _heads_own_text(state.blocks, later)):
         return Verdict(False, "contents entry: the heading stands below", metadata="table of contents")
     return None
+
+
+def _heads_own_text(blocks: list[Block], i: int) -> bool:
+    """Block ``i`` heads something of its own: the next block with a word in it is no line or list
+    of links only (a "Read next" link), and there is one (the document's end heads nothing)."""
+    k = next_index(blocks, i)
+    if k is None:
+        return False
+    below = blocks[k]
+    return not (below.link_only or below.kind == "list" and links_only(below))
 
 
 def repeated_label(state: OutlineState, i: int) -> Verdict | None:
