@@ -33,7 +33,6 @@ HEADING_RULES: tuple[Rule, ...] = (
     rules_heading.date_stamp_heading,
     rules_heading.empty_heading,
     rules_heading.contents_entry,
-    rules_heading.trailing_repeat,
     rules_heading.declared_heading,
 )
 """Declared headings, in order."""

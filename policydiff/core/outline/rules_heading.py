@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from policydiff.core.outline.block import EMPTY, Block, FIGURE, has_word, next_index, requires
-from policydiff.core.outline.lists import links_only
+from policydiff.core.outline.block import EMPTY, FIGURE, has_word, next_index, requires
 from policydiff.core.outline.state import OutlineState, Verdict
 from policydiff.core.shapes import is_heading_text, is_prose, title_key
 
@@ -90,40 +89,6 @@ def _contents_runs(state: OutlineState) -> set[int]:
         close(run)
         run = []
     return found
-
-
-def trailing_repeat(state: OutlineState, i: int) -> Verdict | None:
-    """A declared heading repeating the title of a section above it that heads more than links, with
-    nothing of its own below it but links (a closing "Up next" pointer to the first topic, a "Read next" link) or the
-    document's end, is a navigation line: set aside, the section stands above. The words stay in
-    the outline, where the section they repeat stands (a text declared twice is one heading)."""
-    blocks, block = state.blocks, state.blocks[i]
-    if not block.text or not _heads_only_links(blocks, i):
-        return None
-    key = block.key
-    if key and any(above.rank and above.key == key and _heads_something(blocks, j) for j, above in enumerate(blocks[:i])):
-        return Verdict(False, "declared heading repeating a section above it, over links or nothing (navigation)",
-                       metadata="navigation")
-    return None
-
-
-def _heads_only_links(blocks: list[Block], i: int) -> bool:
-    """Nothing of block ``i``'s own stands below it: the next block with a word in it is a line or a
-    list of links only, or there is none (the document's end)."""
-    k = next_index(blocks, i)
-    if k is None:
-        return True
-    below = blocks[k]
-    return below.link_only or below.kind == "list" and links_only(below)
-
-
-def _heads_something(blocks: list[Block], j: int) -> bool:
-    """Heading ``j`` heads more than links: text, or a heading ranked below its own."""
-    k = next_index(blocks, j)
-    if k is None or _heads_only_links(blocks, j):
-        return False
-    below = blocks[k]
-    return below.kind != "heading" or below.level > blocks[j].rank
 
 
 def declared_heading(state: OutlineState, i: int) -> Verdict:
