@@ -500,7 +500,8 @@ def plain_over_subsection(state: OutlineState, i: int) -> Verdict | None:
     over no prose: a declared heading with words over prose or a list (``Submission of requests``
     over ``### Online``), or a bold, italic or plain title over prose (``Analytics and Advertising
     Services`` over ``Provided by Others``). A line repeating the heading above it is that heading's
-    echo, and a line over a page's furniture past a rule heads nothing."""
+    echo; a breadcrumb trail is navigation; nothing stands above the document's title or a declared
+    level-1 heading (a further page's title)."""
     blocks, block, following = state.blocks, state.blocks[i], state.following
     if block.emphasis or block.link_only or block.in_table or state.number is not None or (
         not block.paragraph_start or following is None or following.in_table or is_prose(block.text)
@@ -509,7 +510,7 @@ def plain_over_subsection(state: OutlineState, i: int) -> Verdict | None:
         return None
     k = next_index(blocks, i)
     if k != i + 1 or k is None or k == state.title:
-        return None  # (a table or an image between: the line does not stand on the title; none over the title)
+        return None  # (a block without words between, debris or a rule: the line does not stand on the title)
     p = _previous_index(state, i)
     if p is not None:
         above = blocks[p]
