@@ -65,6 +65,7 @@ LINE_RULES: tuple[Rule, ...] = (
     rules_line.plain_title_shape,
     rules_line.address_line,
     rules_line.prose_below_title,
+    rules_line.plain_over_subsection,
     rules_line.plain_over_prose,
 )
 """Paragraph lines, in order."""
@@ -288,6 +289,10 @@ def _apply(state: OutlineState, i: int, verdict: Verdict) -> None:
             follows = letter is not None and ord(letter[0]) == ord(number[:1] or " ") - 1
             is_letter = len(number) == 1 and number.isalpha() and (number not in "ivxIVX" or follows)
             state.letter = (number, target.rank) if is_letter else None
+    elif kind == "over":  # a parent title over a declared heading stands above that heading's level
+        target.rank = min((state.numbered_rank or state.anchor_rank) + 1, 6)
+        if verdict.depth:
+            target.rank = max(1, min(target.rank, verdict.depth - 1))
     elif kind == "top":
         target.rank = min(state.anchor_rank + 1, 6)
     else:  # "line"

@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from policydiff.core.outline.block import COLON, FIGURE, carries_on, has_word, next_index, requires, short_line
+from policydiff.core.outline.block import COLON, Block, FIGURE, carries_on, has_word, next_index, requires, short_line
 from policydiff.core.outline.lines import (
     followed_by_text_or_child,
     next_number,
@@ -181,11 +181,25 @@ def date_stamp_line(state: OutlineState, i: int) -> Verdict | None:
 
 
 def contents_entry(state: OutlineState, i: int) -> Verdict | None:
-    """A plain line repeating a heading that stands further down is an entry of a table of contents."""
+    """A plain line repeating a heading that stands further down is an entry of a table of contents:
+    a repeat that comes before the text it names. Not when the line heads text of its own and the
+    repeat below heads none (a closing "Up next" link to the first topic, with only links or nothing
+    after it): there the line is the heading, and the repeat is navigation."""
     block = state.blocks[i]
-    if state.later.get(title_key(block.text), -1) > i and not block.emphasis:
+    later = state.later.get(title_key(block.text), -1)
+    if later > i and not block.emphasis and not (_over_prose(state, i) and not _heads_own_text(state.blocks, later)):
         return Verdict(False, "contents entry: the heading stands below", metadata="table of contents")
     return None
+
+
+def _heads_own_text(blocks: list[Block], i: int) -> bool:
+    """Block ``i`` heads something of its own: the next block with a word in it is no line or list
+    of links only (a "Read next" link), and there is one (the document's end heads nothing)."""
+    k = next_index(blocks, i)
+    if k is None:
+        return False
+    below = blocks[k]
+    return not (below.link_only or below.kind == "list" and links_only(below))
 
 
 def repeated_label(state: OutlineState, i: int) -> Verdict | None:
@@ -472,6 +486,57 @@ def address_line(state: OutlineState, i: int) -> Verdict | None:
     if len(block.text.split()) <= state.thresholds.address_line_words and i > 0 and not is_prose(blocks[i - 1].text):
         return Verdict(False, "line of a block of short lines (an address, a signature)")
     return None
+
+
+_TRAIL_MARKS = (">", "›", "»")
+"""Marks between the steps of a breadcrumb trail (``Home > Privacy Policy``): such a line is a
+page's navigation, never a parent title."""
+
+
+def plain_over_subsection(state: OutlineState, i: int) -> Verdict | None:
+    """A short plain line, a paragraph of its own after text (not one of a run of short lines: a
+    list's items, a table's cells), sitting directly on top of a title of a deeper shape that heads
+    text of its own, is the parent title of that first subsection and its siblings, not a stray line
+    over no prose: a declared heading with words over prose or a list (``Submission of requests``
+    over ``### Online``), or a bold, italic or plain title over prose (``Analytics and Advertising
+    Services`` over ``Provided by Others``). A line repeating the heading above it is that heading's
+    echo; a breadcrumb trail is navigation; nothing stands above the document's title or a declared
+    level-1 heading (a further page's title)."""
+    blocks, block, following = state.blocks, state.blocks[i], state.following
+    if block.emphasis or block.link_only or block.in_table or state.number is not None or (
+        not block.paragraph_start or following is None or following.in_table or is_prose(block.text)
+        or any(mark in block.text for mark in _TRAIL_MARKS)
+    ):
+        return None
+    k = next_index(blocks, i)
+    if k != i + 1 or k is None or k == state.title:
+        return None  # (a block without words between, debris or a rule: the line does not stand on the title)
+    p = _previous_index(state, i)
+    if p is not None:
+        above = blocks[p]
+        if above.key == block.key or above.kind == "line" and not above.rank and not above.link_only and (
+            short_line(above.text) and not _sentence(above.text)
+        ):
+            return None
+    after = next_index(blocks, k)
+    body = blocks[after] if after is not None else None
+    if body is None or body.kind not in ("line", "list") or body.link_only or (
+        body.kind == "line" and (not _sentence(body.text) or body.text.endswith("?") or carries_on(body.text))
+    ) or (body.kind == "list" and links_only(body)):
+        return None  # (the title must head text of its own)
+    if following.kind == "heading":  # (nothing stands above a declared level-1 heading: a new page's title)
+        if has_word(following.text) and not following.date_stamp and following.level > 1:
+            return Verdict(True, f"plain title over its first subsection, a declared heading (level "
+                           f"{following.level})", kind="over", depth=following.level)
+        return None
+    text = following.text
+    if following.kind != "line" or following.link_only or not following.paragraph_start or is_prose(text) or (
+        text.endswith(("?", "!")) or ":" in text or _DIGIT_RE.search(text)
+        or not is_heading_text(text, allow_period=False)
+    ):
+        return None
+    shape = "a bold or italic title" if following.emphasis else "a plain title"
+    return Verdict(True, f"plain title over its first subsection, {shape} over prose", kind="over")
 
 
 def plain_over_prose(state: OutlineState, i: int) -> Verdict | None:

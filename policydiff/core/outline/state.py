@@ -22,11 +22,13 @@ class Verdict:
     kind: str = ""
     """How a heading is ranked: ``declared`` (its level), ``leaf`` (a date stamp), ``numbered``
     (by its numbering), ``parent`` (a chapter over numbered sections), ``line`` (one below the
-    heading it stands under), ``top`` (one below the headings numbered sections sit under: a plain
+    heading it stands under), ``over`` (a parent title: as ``line``, but above the level of the declared
+    heading below it, ``depth``), ``top`` (one below the headings numbered sections sit under: a plain
     text's unnumbered sections are siblings of its numbered ones), ``items`` (a list whose items are
     sections)."""
     depth: int = 0
-    """For ``numbered``: the depth of its number (1 for ``6``, 2 for ``6.1``; -1 for ``(a)``)."""
+    """For ``numbered``: the depth of its number (1 for ``6``, 2 for ``6.1``; -1 for ``(a)``); for
+    ``over``: the declared level of the heading below (0: an undeclared one)."""
     metadata: str = ""
     """Why the block is set aside (``table of contents``, ``date stamp``): still compared."""
     quiet: bool = False
